@@ -1,0 +1,44 @@
+// Package activities holds the side effects of case workflows. Each is idempotent, because
+// Temporal retries it until it succeeds: projecting a case summary is versioned, and sending a
+// chase is keyed by the chase's id.
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/caseflow/caseflow/notify"
+	"github.com/caseflow/caseflow/readmodel"
+)
+
+// Activities are registered on the worker; the workflow calls them by method.
+type Activities struct {
+	Store    *readmodel.Store
+	Notifier notify.Sender
+}
+
+// CaseSummary is what the read model holds of a case: no personal data.
+type CaseSummary = readmodel.CaseSummary
+
+// ProjectCase writes a case summary to the read model. An older summary arriving after a newer
+// one (a retry overtaken by the next change) is ignored by version.
+func (a *Activities) ProjectCase(ctx context.Context, s CaseSummary) error {
+	applied, err := a.Store.Project(ctx, s)
+	if err != nil {
+		return fmt.Errorf("project case %s version %d: %w", s.CaseID, s.Version, err)
+	}
+	if applied {
+		if err := a.Store.Publish(ctx, readmodel.ChangeOf(s)); err != nil {
+			return fmt.Errorf("announce case %s: %w", s.CaseID, err)
+		}
+	}
+	return nil
+}
+
+// Notify delivers one chase.
+func (a *Activities) Notify(ctx context.Context, n notify.Notice) error {
+	if err := a.Notifier.Send(ctx, n); err != nil {
+		return fmt.Errorf("notify %s: %w", n.ID, err)
+	}
+	return nil
+}

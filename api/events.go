@@ -1,0 +1,68 @@
+package api
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// heartbeat keeps proxies from closing an idle event stream.
+const heartbeat = 15 * time.Second
+
+// events streams Server-Sent Events: "case" when a case the caller may see changed (the board
+// refreshes), with ids only. It is fed by Redis pub/sub, so every API replica sees every change.
+func (h *handlers) events(c *gin.Context) {
+	actor := mustActor(c)
+	changes, stop, err := h.cfg.Store.Subscribe(c.Request.Context())
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	defer stop()
+	c.Header("Content-Type", "text/event-stream")
+	c.Header("Cache-Control", "no-cache")
+	c.Header("X-Accel-Buffering", "no")
+	c.Status(http.StatusOK)
+	c.SSEvent("ready", gin.H{"role": actor.Role})
+	c.Writer.Flush()
+	tick := time.NewTicker(heartbeat)
+	defer tick.Stop()
+	c.Stream(func(w io.Writer) bool {
+		select {
+		case <-c.Request.Context().Done():
+			return false
+		case <-tick.C:
+			_, _ = io.WriteString(w, ": heartbeat\n\n")
+			return true
+		case ch, ok := <-changes:
+			if !ok {
+				return false
+			}
+			if visible(ch, actor, h.cfg.Access) {
+				body, _ := json.Marshal(ch)
+				c.SSEvent("case", json.RawMessage(body))
+			}
+			return true
+		}
+	})
+}
+
+// visible applies the case visibility rules to a change announcement.
+func visible(ch readmodel.Change, a safeguarding.Actor, access safeguarding.Access) bool {
+	switch a.Role {
+	case safeguarding.RoleManager, safeguarding.RoleSafeguardingLead:
+		return true
+	case safeguarding.RoleSocialWorker:
+		if access.TeamAccess && a.Team != "" && ch.Team == a.Team {
+			return true
+		}
+	}
+	return slices.Contains(ch.Users, a.UserID)
+}

@@ -1,0 +1,41 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// logRequests writes one structured line per request. It logs the route pattern, never the
+// path (which holds case ids) or the query, and the caller's role, never who they are.
+func logRequests(logger *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		id := c.GetHeader("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			var b [8]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		c.Header("X-Request-Id", id)
+		c.Next()
+		attrs := []any{
+			"request_id", id, "method", c.Request.Method, "route", c.FullPath(),
+			"status", c.Writer.Status(), "duration_ms", time.Since(start).Milliseconds(),
+		}
+		if actor, ok := actorFrom(c); ok {
+			attrs = append(attrs, "role", actor.Role)
+		}
+		level := slog.LevelInfo
+		if c.Writer.Status() >= 500 {
+			level = slog.LevelError
+			if len(c.Errors) > 0 {
+				attrs = append(attrs, "error", c.Errors.Last().Error())
+			}
+		}
+		logger.Log(c.Request.Context(), level, "request", attrs...)
+	}
+}

@@ -1,0 +1,97 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// operationDoc is what the OpenAPI document says of a route.
+type operationDoc struct {
+	id      string
+	summary string
+	// body is a value of the request body type, nil when there is none.
+	body any
+	// response is a value of the success response type, and status its code.
+	response any
+	status   int
+	query    []queryParam
+	// problems lists the error statuses the route can answer beyond the common ones.
+	problems []int
+	stream   bool
+}
+
+type queryParam struct{ name, description string }
+
+var (
+	allRoles  = safeguarding.Roles
+	overseers = []safeguarding.Role{safeguarding.RoleManager, safeguarding.RoleSafeguardingLead}
+	pageQuery = []queryParam{
+		{"limit", "Page size, 1 to 500 (default 50)."},
+		{"cursor", "The next_cursor of the previous page."},
+	}
+)
+
+// routes is the API under /v1. The OpenAPI document is generated from this table and the step
+// table, so every route is documented and every documented operation exists.
+func routes(h *handlers) []route {
+	rs := []route{
+		{http.MethodPost, "/cases", allRoles, h.raiseConcern, operationDoc{
+			id: "raiseConcern", summary: "Raise a concern: opens a case. Idempotent with an Idempotency-Key header.",
+			body: &safeguarding.RaiseConcern{}, response: StepResponse{}, status: http.StatusCreated,
+			problems: []int{http.StatusConflict, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge},
+		}},
+		{http.MethodGet, "/cases", allRoles, h.listCases, operationDoc{
+			id: "listCases", summary: "The cases the caller may see, most recently updated first.",
+			response: CasesPage{}, status: http.StatusOK, query: pageQuery,
+		}},
+		{http.MethodGet, "/cases/:id", allRoles, h.getCase, operationDoc{
+			id: "getCase", summary: "One case, with the fields the caller's role may see.",
+			response: safeguarding.View{}, status: http.StatusOK, problems: []int{http.StatusNotFound},
+		}},
+		{http.MethodGet, "/cases/:id/timeline", allRoles, h.timeline, operationDoc{
+			id: "getTimeline", summary: "Who did what on the case, and when.",
+			response: TimelineResponse{}, status: http.StatusOK, problems: []int{http.StatusNotFound},
+		}},
+		{http.MethodGet, "/me/actions", allRoles, h.myActions, operationDoc{
+			id: "myActions", summary: "The caller's own open actions, soonest due first.",
+			response: ActionsPage{}, status: http.StatusOK,
+			query: append([]queryParam{{"within", "Only actions due within this duration, e.g. 168h."}}, pageQuery...),
+		}},
+		{http.MethodGet, "/me/notifications", allRoles, h.myNotifications, operationDoc{
+			id: "myNotifications", summary: "The caller's newest chases: reminders, overdue notices, escalations.",
+			response: NotificationsResponse{}, status: http.StatusOK, query: pageQuery[:1],
+		}},
+		{http.MethodGet, "/overdue", overseers, h.overdue, operationDoc{
+			id: "listOverdue", summary: "Overdue actions across all cases, the most late first.",
+			response: ActionsPage{}, status: http.StatusOK,
+			query: append([]queryParam{
+				{"team", "Only this team's cases."}, {"owner", "Only actions owned by this user id."},
+				{"kind", "Only this action kind (policy rule id)."}, {"min_escalation", "Only actions chased at least this far (0-4)."},
+			}, pageQuery...),
+		}},
+		{http.MethodGet, "/overdue/summary", overseers, h.overdueSummary, operationDoc{
+			id: "overdueSummary", summary: "Counts of overdue actions by team and kind, and overdue over time.",
+			response: OverdueSummary{}, status: http.StatusOK,
+		}},
+		{http.MethodGet, "/events", allRoles, h.events, operationDoc{
+			id: "events", summary: "Server-Sent Events: a case the caller may see changed, or a chase was sent to them.",
+			status: http.StatusOK, stream: true,
+		}},
+		{http.MethodGet, "/reference", allRoles, h.reference, operationDoc{
+			id: "reference", summary: "The codes the API accepts, with the policy's wording.",
+			response: Reference{}, status: http.StatusOK,
+		}},
+	}
+	for _, step := range safeguarding.Steps() {
+		if step.Name == safeguarding.StepRaiseConcern {
+			continue
+		}
+		rs = append(rs, route{http.MethodPost, "/cases/:id/" + step.Name, step.Roles, h.step(step), operationDoc{
+			id: "step-" + step.Name, summary: step.Title + ". Idempotent with an Idempotency-Key header.",
+			body: step.NewBody(), response: StepResponse{}, status: http.StatusOK,
+			problems: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge},
+		}})
+	}
+	return rs
+}

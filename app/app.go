@@ -1,0 +1,327 @@
+// Package app assembles caseflow's processes from their parts: the Temporal client, the worker,
+// the HTTP API, the read model, and in development the embedded servers. cmd/caseflow and the
+// integration tests start caseflow through it, so tests run exactly what users run.
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/caseflow/caseflow/activities"
+	"github.com/caseflow/caseflow/api"
+	"github.com/caseflow/caseflow/auth"
+	"github.com/caseflow/caseflow/caseclient"
+	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/devstack"
+	"github.com/caseflow/caseflow/notify"
+	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/reindex"
+	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
+)
+
+// Parts says which parts a process runs.
+type Parts struct {
+	// Embedded starts the in-process Temporal server (and Redis when no URL is set).
+	Embedded bool
+	Worker   bool
+	API      bool
+}
+
+// App is a running caseflow process.
+type App struct {
+	cfg    *config.Config
+	logger *slog.Logger
+
+	temporalServer *devstack.Temporal
+	redisServer    *devstack.Redis
+	Temporal       client.Client
+	Redis          *redis.Client
+	Store          *readmodel.Store
+	worker         worker.Worker
+	httpServer     *http.Server
+	listener       net.Listener
+	// Tokens mints development tokens when auth is dev.
+	Tokens *auth.DevTokens
+
+	stopBackground context.CancelFunc
+	background     sync.WaitGroup
+}
+
+// Start starts the parts of caseflow cfg asks for and returns once they are ready to serve.
+func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Logger) (a *App, err error) {
+	a = &App{cfg: cfg, logger: logger}
+	defer func() {
+		if err != nil {
+			a.Stop(context.Background())
+		}
+	}()
+	if parts.Embedded {
+		if err := a.startEmbedded(ctx); err != nil {
+			return a, err
+		}
+	}
+	if err := a.connect(ctx); err != nil {
+		return a, err
+	}
+	bg, cancel := context.WithCancel(context.Background())
+	a.stopBackground = cancel
+	if parts.Worker {
+		if err := a.startWorker(bg); err != nil {
+			return a, err
+		}
+	}
+	if parts.API {
+		if err := a.startAPI(ctx); err != nil {
+			return a, err
+		}
+	}
+	return a, nil
+}
+
+func (a *App) startEmbedded(ctx context.Context) error {
+	t, err := devstack.StartTemporal(ctx, devstack.TemporalOptions{
+		DatabaseFile:     a.cfg.TemporalDBFile(),
+		FrontendAddress:  a.cfg.TemporalAddress,
+		Namespace:        a.cfg.TemporalNamespace,
+		SearchAttributes: workflows.SearchAttributes(),
+		Logger:           a.logger,
+	})
+	if err != nil {
+		return fmt.Errorf("embedded temporal: %w", err)
+	}
+	a.temporalServer = t
+	a.cfg.TemporalAddress = t.Address()
+	if a.cfg.RedisURL == "" {
+		r, err := devstack.StartRedis()
+		if err != nil {
+			return err
+		}
+		a.redisServer = r
+		a.cfg.RedisURL = r.URL()
+	}
+	return nil
+}
+
+// connect dials Temporal and Redis.
+func (a *App) connect(ctx context.Context) error {
+	opts := client.Options{
+		HostPort:  a.cfg.TemporalAddress,
+		Namespace: a.cfg.TemporalNamespace,
+		Logger:    sdkLogger{a.logger.With("component", "temporal-client")},
+	}
+	if a.cfg.TemporalTLS.Enabled() {
+		tlsConf, err := tlsConfig(a.cfg.TemporalTLS)
+		if err != nil {
+			return err
+		}
+		opts.ConnectionOptions.TLS = tlsConf
+	}
+	dialCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	c, err := client.DialContext(dialCtx, opts)
+	if err != nil {
+		return fmt.Errorf("connect to Temporal at %s: %w", a.cfg.TemporalAddress, err)
+	}
+	a.Temporal = c
+	ropts, err := redis.ParseURL(a.cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	a.Redis = redis.NewClient(ropts)
+	a.Store = readmodel.New(a.Redis)
+	return nil
+}
+
+func tlsConfig(t config.TLS) (*tls.Config, error) {
+	conf := &tls.Config{ServerName: t.ServerName, MinVersion: tls.VersionTLS12}
+	if t.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("temporal TLS key pair: %w", err)
+		}
+		conf.Certificates = []tls.Certificate{cert}
+	}
+	if t.CAFile != "" {
+		pem, err := os.ReadFile(t.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("temporal TLS CA: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("temporal TLS CA %s holds no certificate", t.CAFile)
+		}
+		conf.RootCAs = pool
+	}
+	return conf, nil
+}
+
+// startWorker runs case workflows and their activities, rebuilds the read model when it finds
+// Redis empty, and samples the overdue count for the managers' chart.
+func (a *App) startWorker(bg context.Context) error {
+	pol := a.cfg.Policy
+	if pol == nil {
+		pol = policy.Default()
+	}
+	cw := &workflows.CaseWorkflow{Policy: func() *policy.Policy { return pol }, Access: a.access()}
+	w := worker.New(a.Temporal, workflows.TaskQueue, worker.Options{})
+	w.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: workflows.WorkflowName})
+	w.RegisterActivity(&activities.Activities{Store: a.Store, Notifier: notify.NewInbox(a.Redis, a.logger.With("component", "notify"))})
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	a.worker = w
+	a.goBackground(func() { a.keepReadModel(bg) })
+	return nil
+}
+
+// readModelCheck is how often the worker looks for an empty read model and samples the overdue
+// count.
+const readModelCheck = 30 * time.Second
+
+func (a *App) keepReadModel(ctx context.Context) {
+	tick := time.NewTicker(readModelCheck)
+	defer tick.Stop()
+	for {
+		if empty, err := a.Store.IsEmpty(ctx); err == nil && empty {
+			n, err := reindex.Run(ctx, a.Temporal, a.cfg.TemporalNamespace, a.Store, a.logger)
+			if err != nil {
+				a.logger.Error("read model rebuild failed", "error", err)
+			} else {
+				a.logger.Info("read model rebuilt", "cases", n)
+			}
+		}
+		if err := a.Store.SampleOverdue(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			a.logger.Warn("overdue sample not recorded", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func (a *App) access() safeguarding.Access {
+	return safeguarding.Access{TeamAccess: a.cfg.TeamAccess}
+}
+
+func (a *App) verifier(ctx context.Context) (auth.Verifier, error) {
+	if a.cfg.Auth == "oidc" {
+		return auth.NewOIDC(ctx, auth.OIDCConfig{
+			IssuerURL: a.cfg.OIDCIssuer, Audience: a.cfg.OIDCAudience,
+			RoleClaim: a.cfg.RoleClaim, TeamClaim: a.cfg.TeamClaim,
+		})
+	}
+	key, err := auth.LoadOrCreateDevKey(a.cfg.DevKeyFile())
+	if err != nil {
+		return nil, err
+	}
+	a.Tokens = auth.NewDevTokens(key)
+	return a.Tokens, nil
+}
+
+func (a *App) startAPI(ctx context.Context) error {
+	v, err := a.verifier(ctx)
+	if err != nil {
+		return err
+	}
+	handler := api.New(api.Config{
+		Cases:       caseclient.New(a.Temporal),
+		Store:       a.Store,
+		Idempotency: readmodel.NewIdempotency(a.Redis),
+		Limiter:     readmodel.NewLimiter(a.Redis, a.cfg.RateLimit, max(a.cfg.RateLimit/6, 10)),
+		Inbox:       notify.NewInbox(a.Redis, a.logger),
+		Verifier:    v,
+		Access:      a.access(),
+		Health:      &api.Health{Temporal: a.Temporal, Namespace: a.cfg.TemporalNamespace, Redis: a.Redis},
+		Logger:      a.logger.With("component", "api"),
+	})
+	l, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.HTTPAddr, err)
+	}
+	a.listener = l
+	a.httpServer = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	a.goBackground(func() {
+		if err := a.httpServer.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.logger.Error("http server stopped", "error", err)
+		}
+	})
+	return nil
+}
+
+func (a *App) goBackground(f func()) {
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		f()
+	}()
+}
+
+// URL is the base URL of the API.
+func (a *App) URL() string {
+	if a.listener == nil {
+		return ""
+	}
+	return "http://" + a.listener.Addr().String()
+}
+
+// TemporalAddress is the Temporal frontend in use.
+func (a *App) TemporalAddress() string { return a.cfg.TemporalAddress }
+
+// EmbeddedRedis is the in-process Redis, nil when a real one is used.
+func (a *App) EmbeddedRedis() *devstack.Redis { return a.redisServer }
+
+// Stop drains in-flight HTTP requests, then stops the worker and the servers, in that order, so
+// nothing accepted is cut off midway.
+func (a *App) Stop(ctx context.Context) {
+	if a.httpServer != nil {
+		shutdownCtx, cancel := context.WithTimeout(ctx, config.ShutdownGrace)
+		if err := a.httpServer.Shutdown(shutdownCtx); err != nil {
+			a.logger.Warn("http shutdown", "error", err)
+		}
+		cancel()
+	}
+	if a.stopBackground != nil {
+		a.stopBackground()
+	}
+	if a.worker != nil {
+		a.worker.Stop()
+	}
+	a.background.Wait()
+	if a.Temporal != nil {
+		a.Temporal.Close()
+	}
+	if a.Redis != nil {
+		_ = a.Redis.Close()
+	}
+	if a.temporalServer != nil {
+		if err := a.temporalServer.Stop(); err != nil {
+			a.logger.Warn("temporal server stop", "error", err)
+		}
+	}
+	if a.redisServer != nil {
+		a.redisServer.Stop()
+	}
+}

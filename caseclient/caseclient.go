@@ -1,0 +1,184 @@
+// Package caseclient is how the API (and the web pages) act on case workflows: update-with-start
+// to raise a concern, an Update per step, Queries to read one case. It turns Temporal's errors
+// into the domain's, so callers see "not found" or "conflict", never a gRPC status.
+package caseclient
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
+)
+
+// ErrUnavailable means Temporal could not be reached in time; the request may be retried.
+var ErrUnavailable = errors.New("the case service is unavailable")
+
+// DefaultTimeout bounds every call into Temporal, so a slow cluster fails a request instead of
+// holding it.
+const DefaultTimeout = 15 * time.Second
+
+// Client acts on case workflows.
+type Client struct {
+	temporal client.Client
+	timeout  time.Duration
+}
+
+// New returns a Client using c.
+func New(c client.Client) *Client { return &Client{temporal: c, timeout: DefaultTimeout} }
+
+// Temporal exposes the underlying client for health checks.
+func (c *Client) Temporal() client.Client { return c.temporal }
+
+// Raise opens a case from a concern. The same requestID (from an Idempotency-Key) always names
+// the same case and opens it once.
+func (c *Client) Raise(ctx context.Context, actor safeguarding.Actor, requestID string, body json.RawMessage) (safeguarding.Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	if requestID == "" {
+		requestID = randomID()
+	}
+	caseID := CaseIDFor(actor.UserID, requestID)
+	start := c.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       workflows.WorkflowID(caseID),
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.WorkflowName, workflows.Input{CaseID: caseID, Reference: ReferenceFor(caseID)})
+	handle, err := c.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateID:     requestID,
+			UpdateName:   safeguarding.StepRaiseConcern,
+			Args:         []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body}},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err != nil {
+		return safeguarding.Result{}, translate(err)
+	}
+	var res safeguarding.Result
+	if err := handle.Get(ctx, &res); err != nil {
+		return safeguarding.Result{}, translate(err)
+	}
+	return res, nil
+}
+
+// Step applies one step to a case. requestID makes it idempotent: a retry with the same id
+// returns the first result.
+func (c *Client) Step(ctx context.Context, caseID, step string, actor safeguarding.Actor, requestID string, body json.RawMessage) (safeguarding.Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	if requestID == "" {
+		requestID = randomID()
+	}
+	handle, err := c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflows.WorkflowID(caseID),
+		UpdateID:     requestID,
+		UpdateName:   step,
+		Args:         []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body}},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return safeguarding.Result{}, translate(err)
+	}
+	var res safeguarding.Result
+	if err := handle.Get(ctx, &res); err != nil {
+		return safeguarding.Result{}, translate(err)
+	}
+	return res, nil
+}
+
+// Get returns the case as actor may see it.
+func (c *Client) Get(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.View, error) {
+	var v safeguarding.View
+	err := c.query(ctx, caseID, workflows.QueryCase, &v, actor)
+	return v, err
+}
+
+// Timeline returns the case's timeline as actor may see it.
+func (c *Client) Timeline(ctx context.Context, caseID string, actor safeguarding.Actor) ([]safeguarding.Entry, error) {
+	var t []safeguarding.Entry
+	err := c.query(ctx, caseID, workflows.QueryTimeline, &t, actor)
+	return t, err
+}
+
+// Summary returns the read-model summary of a case, for rebuilding the read model.
+func (c *Client) Summary(ctx context.Context, caseID string) (workflows.Summary, error) {
+	var s workflows.Summary
+	err := c.query(ctx, caseID, workflows.QuerySummary, &s)
+	return s, err
+}
+
+func (c *Client) query(ctx context.Context, caseID, name string, out any, args ...any) error {
+	if !ValidCaseID(caseID) {
+		return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	value, err := c.temporal.QueryWorkflow(ctx, workflows.WorkflowID(caseID), "", name, args...)
+	if err != nil {
+		return translate(err)
+	}
+	if err := value.Get(out); err != nil {
+		return fmt.Errorf("decode %s query of case %s: %w", name, caseID, err)
+	}
+	return nil
+}
+
+// translate maps Temporal's errors to the domain's: a missing workflow is a case not found,
+// an unreachable server is ErrUnavailable, and a refused update carries its domain error.
+func translate(err error) error {
+	var notFound *serviceerror.NotFound
+	var unavailable *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	switch {
+	case errors.As(err, &notFound):
+		return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
+	case errors.As(err, &unavailable), errors.As(err, &deadline),
+		errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	return workflows.FromApplicationError(err)
+}
+
+// caseIDEncoding writes ids in lower-case letters and digits only, safe in URLs and workflow ids.
+var caseIDEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// CaseIDFor derives a case id from who raised the concern and the request's id, so retrying a
+// request (same Idempotency-Key) always addresses the same workflow, even if Redis lost the key.
+func CaseIDFor(userID, requestID string) string {
+	sum := sha256.Sum256([]byte("case\x00" + userID + "\x00" + requestID))
+	return caseIDEncoding.EncodeToString(sum[:15])
+}
+
+// ValidCaseID reports whether s could be a case id, so junk never reaches Temporal.
+func ValidCaseID(s string) bool {
+	if len(s) != 24 {
+		return false
+	}
+	return strings.Trim(s, "abcdefghijklmnopqrstuvwxyz234567") == ""
+}
+
+// ReferenceFor is the case's pseudonymous reference: what staff write in other systems, safe in
+// the read model and logs.
+func ReferenceFor(caseID string) string {
+	sum := sha256.Sum256([]byte("reference\x00" + caseID))
+	return "CF-" + strings.ToUpper(caseIDEncoding.EncodeToString(sum[:5]))
+}
+
+func randomID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return caseIDEncoding.EncodeToString(b[:])
+}

@@ -1,0 +1,213 @@
+// Package config is caseflow's one configuration, for every command: read from flags, with
+// defaults from the environment, and validated before anything starts. An invalid configuration
+// is one clear line and exit status 2.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/caseflow/caseflow/policy"
+)
+
+// Config is everything a caseflow process can be told.
+type Config struct {
+	// DataDir holds the embedded Temporal database and the development signing key (dev only).
+	DataDir string
+	// HTTPAddr is where the API and the web pages listen.
+	HTTPAddr string
+	// TemporalAddress is the Temporal frontend: dev serves it here, serve and worker connect to it.
+	TemporalAddress   string
+	TemporalNamespace string
+	TemporalTLS       TLS
+	// RedisURL selects a real Redis; in dev an empty value starts an in-process one.
+	RedisURL string
+	// PolicyFile replaces the embedded default policy.
+	PolicyFile string
+	// Auth is "dev" (tokens signed with a local key) or "oidc" (the agency's identity provider).
+	Auth         string
+	OIDCIssuer   string
+	OIDCAudience string
+	RoleClaim    string
+	TeamClaim    string
+	// TeamAccess lets social workers see every case of their team.
+	TeamAccess bool
+	// RateLimit is requests per minute per user.
+	RateLimit int
+	LogLevel  string
+	LogFormat string
+
+	// Policy is the loaded policy, set by Validate.
+	Policy *policy.Policy
+}
+
+// TLS configures mutual TLS to a Temporal cluster.
+type TLS struct {
+	CertFile, KeyFile, CAFile, ServerName string
+}
+
+// Enabled reports whether any TLS option is set.
+func (t TLS) Enabled() bool { return t.CertFile != "" || t.KeyFile != "" || t.CAFile != "" || t.ServerName != "" }
+
+// Mode says which command the configuration is for: it changes defaults and what is required.
+type Mode int
+
+const (
+	ModeDev Mode = iota
+	ModeServe
+	ModeWorker
+	ModeTool
+)
+
+// Bind registers the flags of a mode on fs, with defaults from the environment, and returns
+// the Config they fill.
+func Bind(fs *flag.FlagSet, mode Mode) *Config {
+	c := &Config{}
+	env := func(name, def string) string {
+		if v, ok := os.LookupEnv(name); ok {
+			return v
+		}
+		return def
+	}
+	defaultAuth := "oidc"
+	if mode == ModeDev || mode == ModeTool {
+		defaultAuth = "dev"
+	}
+	fs.StringVar(&c.DataDir, "data-dir", env("CASEFLOW_DATA_DIR", ".caseflow"), "directory for the embedded Temporal database and the development key (env CASEFLOW_DATA_DIR)")
+	fs.StringVar(&c.HTTPAddr, "http", env("CASEFLOW_HTTP_ADDR", "127.0.0.1:8080"), "address of the API and web pages (env CASEFLOW_HTTP_ADDR)")
+	fs.StringVar(&c.TemporalAddress, "temporal-address", env("TEMPORAL_ADDRESS", "127.0.0.1:7233"), "Temporal frontend host:port (env TEMPORAL_ADDRESS)")
+	fs.StringVar(&c.TemporalNamespace, "temporal-namespace", env("TEMPORAL_NAMESPACE", "default"), "Temporal namespace (env TEMPORAL_NAMESPACE)")
+	fs.StringVar(&c.TemporalTLS.CertFile, "temporal-tls-cert", env("TEMPORAL_TLS_CERT", ""), "client certificate for Temporal mTLS (env TEMPORAL_TLS_CERT)")
+	fs.StringVar(&c.TemporalTLS.KeyFile, "temporal-tls-key", env("TEMPORAL_TLS_KEY", ""), "client key for Temporal mTLS (env TEMPORAL_TLS_KEY)")
+	fs.StringVar(&c.TemporalTLS.CAFile, "temporal-tls-ca", env("TEMPORAL_TLS_CA", ""), "CA bundle for the Temporal server (env TEMPORAL_TLS_CA)")
+	fs.StringVar(&c.TemporalTLS.ServerName, "temporal-tls-server-name", env("TEMPORAL_TLS_SERVER_NAME", ""), "TLS server name of Temporal (env TEMPORAL_TLS_SERVER_NAME)")
+	fs.StringVar(&c.RedisURL, "redis-url", env("REDIS_URL", ""), "Redis URL, e.g. redis://127.0.0.1:6379/0 (env REDIS_URL; dev without it runs an in-process Redis)")
+	fs.StringVar(&c.PolicyFile, "policy", env("CASEFLOW_POLICY", ""), "policy file replacing the built-in policy (env CASEFLOW_POLICY)")
+	fs.StringVar(&c.Auth, "auth", env("CASEFLOW_AUTH", defaultAuth), "token verification: dev or oidc (env CASEFLOW_AUTH)")
+	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", env("CASEFLOW_OIDC_ISSUER", ""), "OIDC issuer URL (env CASEFLOW_OIDC_ISSUER)")
+	fs.StringVar(&c.OIDCAudience, "oidc-audience", env("CASEFLOW_OIDC_AUDIENCE", "caseflow"), "OIDC client id tokens are issued for (env CASEFLOW_OIDC_AUDIENCE)")
+	fs.StringVar(&c.RoleClaim, "oidc-role-claim", env("CASEFLOW_OIDC_ROLE_CLAIM", "role"), "token claim holding the caseflow role (env CASEFLOW_OIDC_ROLE_CLAIM)")
+	fs.StringVar(&c.TeamClaim, "oidc-team-claim", env("CASEFLOW_OIDC_TEAM_CLAIM", "team"), "token claim holding the team (env CASEFLOW_OIDC_TEAM_CLAIM)")
+	teamAccess, _ := strconv.ParseBool(env("CASEFLOW_TEAM_ACCESS", "false"))
+	fs.BoolVar(&c.TeamAccess, "team-access", teamAccess, "social workers see every case of their team (env CASEFLOW_TEAM_ACCESS)")
+	rate, _ := strconv.Atoi(env("CASEFLOW_RATE_LIMIT", "300"))
+	fs.IntVar(&c.RateLimit, "rate-limit", rate, "requests per minute per user (env CASEFLOW_RATE_LIMIT)")
+	fs.StringVar(&c.LogLevel, "log-level", env("CASEFLOW_LOG_LEVEL", "info"), "debug, info, warn or error (env CASEFLOW_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("CASEFLOW_LOG_FORMAT", "text"), "text or json (env CASEFLOW_LOG_FORMAT)")
+	return c
+}
+
+// Validate checks the configuration for a mode and loads the policy. Its error is one line
+// naming the setting and what is wrong with it.
+func (c *Config) Validate(mode Mode) error {
+	var errs []error
+	bad := func(setting, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", setting, fmt.Sprintf(format, args...)))
+	}
+	if mode != ModeTool || c.DataDir != "" {
+		if strings.TrimSpace(c.DataDir) == "" {
+			bad("--data-dir", "must not be empty")
+		}
+	}
+	if mode == ModeDev || mode == ModeServe {
+		if err := checkHostPort(c.HTTPAddr); err != nil {
+			bad("--http (CASEFLOW_HTTP_ADDR)", "%v", err)
+		}
+	}
+	if err := checkHostPort(c.TemporalAddress); err != nil {
+		bad("--temporal-address (TEMPORAL_ADDRESS)", "%v", err)
+	}
+	if mode == ModeDev && c.TemporalTLS.Enabled() {
+		bad("--temporal-tls-*", "the embedded Temporal server of dev listens without TLS on loopback")
+	}
+	if c.TemporalTLS.CertFile != "" || c.TemporalTLS.KeyFile != "" {
+		if c.TemporalTLS.CertFile == "" || c.TemporalTLS.KeyFile == "" {
+			bad("TEMPORAL_TLS_CERT/TEMPORAL_TLS_KEY", "give both the certificate and the key")
+		}
+	}
+	for _, f := range []struct{ name, path string }{
+		{"TEMPORAL_TLS_CERT", c.TemporalTLS.CertFile}, {"TEMPORAL_TLS_KEY", c.TemporalTLS.KeyFile}, {"TEMPORAL_TLS_CA", c.TemporalTLS.CAFile},
+	} {
+		if f.path != "" {
+			if _, err := os.Stat(f.path); err != nil {
+				bad(f.name, "cannot read %s", f.path)
+			}
+		}
+	}
+	if strings.TrimSpace(c.TemporalNamespace) == "" {
+		bad("--temporal-namespace (TEMPORAL_NAMESPACE)", "must not be empty")
+	}
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			bad("REDIS_URL", "%v", err)
+		}
+	} else if mode == ModeServe || mode == ModeWorker {
+		bad("REDIS_URL", "is required outside dev")
+	}
+	switch c.Auth {
+	case "dev":
+		if mode == ModeServe && os.Getenv("CASEFLOW_ALLOW_DEV_AUTH") != "1" {
+			bad("--auth (CASEFLOW_AUTH)", "dev tokens are for development; set CASEFLOW_ALLOW_DEV_AUTH=1 to use them in serve anyway")
+		}
+	case "oidc":
+		if c.OIDCIssuer == "" && (mode == ModeServe || mode == ModeDev) {
+			bad("--oidc-issuer (CASEFLOW_OIDC_ISSUER)", "is required with --auth oidc")
+		}
+	default:
+		bad("--auth (CASEFLOW_AUTH)", "must be dev or oidc, not %q", c.Auth)
+	}
+	if c.RateLimit < 1 {
+		bad("--rate-limit (CASEFLOW_RATE_LIMIT)", "must be at least 1 request per minute")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("--log-level (CASEFLOW_LOG_LEVEL)", "must be debug, info, warn or error")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("--log-format (CASEFLOW_LOG_FORMAT)", "must be text or json")
+	}
+	if len(errs) == 0 {
+		c.Policy = policy.Default()
+		if c.PolicyFile != "" {
+			p, err := policy.LoadFile(c.PolicyFile)
+			if err != nil {
+				bad("--policy (CASEFLOW_POLICY)", "%v", strings.ReplaceAll(err.Error(), "\n", "; "))
+			}
+			c.Policy = p
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func checkHostPort(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port", addr)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return fmt.Errorf("%q has no valid port", addr)
+	}
+	if host == "" {
+		return fmt.Errorf("%q has no host; use 127.0.0.1 or 0.0.0.0", addr)
+	}
+	return nil
+}
+
+// TemporalDBFile is the SQLite file of the embedded Temporal server.
+func (c *Config) TemporalDBFile() string { return filepath.Join(c.DataDir, "temporal.db") }
+
+// DevKeyFile is the development token signing key.
+func (c *Config) DevKeyFile() string { return filepath.Join(c.DataDir, "dev-signing.key") }
+
+// ShutdownGrace is how long in-flight requests get to finish on Ctrl-C.
+const ShutdownGrace = 10 * time.Second

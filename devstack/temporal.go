@@ -1,0 +1,340 @@
+// Package devstack runs, inside one process, the servers caseflow needs: a real Temporal server
+// whose state lives in a SQLite file, and an in-process Redis. `caseflow dev` and the
+// integration tests use it so that a fresh machine needs nothing installed.
+//
+// Production never uses this package: there caseflow talks to an existing Temporal cluster and
+// Redis.
+package devstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/server/common/authorization"
+	"go.temporal.io/server/common/cluster"
+	"go.temporal.io/server/common/config"
+	"go.temporal.io/server/common/dynamicconfig"
+	"go.temporal.io/server/common/log"
+	"go.temporal.io/server/common/metrics"
+	persistencesql "go.temporal.io/server/common/persistence/sql"
+	"go.temporal.io/server/common/persistence/sql/sqlplugin"
+	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
+	"go.temporal.io/server/common/resolver"
+	sqliteschema "go.temporal.io/server/schema/sqlite"
+	"go.temporal.io/server/temporal"
+)
+
+// clusterName names the single local cluster. It is stored in the SQLite file, so it must never
+// change between releases or existing data directories stop starting.
+const clusterName = "active"
+
+// TimerMaxTimeShift is how late the server may fire a timer (history.timerProcessorMaxTimeShift,
+// default one second). Dev keeps the default: the chasers work in minutes and hours, and the
+// benchmark reports the lag it causes.
+const TimerMaxTimeShift = time.Second
+
+// TemporalOptions configures the embedded Temporal server.
+type TemporalOptions struct {
+	// DatabaseFile is the SQLite file holding every workflow. It is created, with its schema, on
+	// first start; later starts resume every case and timer stored in it.
+	DatabaseFile string
+	// FrontendAddress is host:port for the frontend gRPC service. Keep it on loopback: the dev
+	// server has no authentication. Port 0 picks a free port.
+	FrontendAddress string
+	// Namespace is created on first start.
+	Namespace string
+	// SearchAttributes are registered on the namespace (idempotently) after start.
+	SearchAttributes map[string]enumspb.IndexedValueType
+	Logger           *slog.Logger
+}
+
+// Temporal is a running embedded Temporal server.
+type Temporal struct {
+	server    temporal.Server
+	address   string
+	namespace string
+}
+
+// StartTemporal starts the server and returns once its frontend answers and the namespace and
+// search attributes are ready for workers and clients.
+func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	address, err := resolveFrontend(opts.FrontendAddress)
+	if err != nil {
+		return nil, err
+	}
+	conf, err := serverConfig(opts, address)
+	if err != nil {
+		return nil, err
+	}
+	sqlConf := conf.Persistence.DataStores[sqliteplugin.PluginName].SQL
+	if err := prepareDatabase(sqlConf, opts.Namespace); err != nil {
+		return nil, err
+	}
+
+	logger := serverLogger{opts.Logger.With("component", "temporal-server")}
+	authorizer, err := authorization.GetAuthorizerFromConfig(&conf.Global.Authorization)
+	if err != nil {
+		return nil, fmt.Errorf("temporal authorizer: %w", err)
+	}
+	claimMapper, err := authorization.GetClaimMapperFromConfig(&conf.Global.Authorization, logger)
+	if err != nil {
+		return nil, fmt.Errorf("temporal claim mapper: %w", err)
+	}
+	server, err := temporal.NewServer(
+		temporal.WithConfig(conf),
+		temporal.ForServices(temporal.DefaultServices),
+		temporal.WithLogger(logger),
+		temporal.WithAuthorizer(authorizer),
+		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
+		temporal.WithDynamicConfigClient(dynamicConfig()),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("build temporal server: %w", err)
+	}
+	if err := server.Start(); err != nil {
+		return nil, fmt.Errorf("start temporal server: %w", err)
+	}
+	t := &Temporal{server: server, address: address, namespace: opts.Namespace}
+	if err := t.registerSearchAttributes(ctx, opts.SearchAttributes); err != nil {
+		_ = t.Stop()
+		return nil, err
+	}
+	return t, nil
+}
+
+// Address is the frontend's host:port, for SDK clients and the temporal CLI.
+func (t *Temporal) Address() string { return t.address }
+
+// Namespace is the namespace the server was started with.
+func (t *Temporal) Namespace() string { return t.namespace }
+
+// Stop shuts the server down; the SQLite file keeps every case for the next start.
+func (t *Temporal) Stop() error {
+	if err := t.server.Stop(); err != nil {
+		return fmt.Errorf("stop temporal server: %w", err)
+	}
+	return nil
+}
+
+// dynamicConfig holds the server settings dev changes from their defaults.
+func dynamicConfig() dynamicconfig.StaticClient {
+	return dynamicconfig.StaticClient{
+		dynamicconfig.FrontendEnableUpdateWorkflowExecution.Key(): true,
+		dynamicconfig.TimerProcessorMaxTimeShift.Key():            TimerMaxTimeShift,
+		// Search attributes registered a moment ago must be usable at once by the first case.
+		dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): true,
+	}
+}
+
+func resolveFrontend(address string) (string, error) {
+	host, port, err := net.SplitHostPort(address)
+	if err != nil {
+		return "", fmt.Errorf("temporal frontend address %q: %w", address, err)
+	}
+	if port == "0" {
+		free, err := freePort(host)
+		if err != nil {
+			return "", err
+		}
+		port = strconv.Itoa(free)
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+func serverConfig(opts TemporalOptions, address string) (*config.Config, error) {
+	host, portText, _ := net.SplitHostPort(address)
+	port, _ := strconv.Atoi(portText)
+	sqlConf := &config.SQL{
+		PluginName:        sqliteplugin.PluginName,
+		DatabaseName:      opts.DatabaseFile,
+		ConnectAttributes: map[string]string{"mode": "rwc", "_journal_mode": "wal", "_synchronous": "normal"},
+	}
+	// Hold every port until all are chosen, so no two services are handed the same one.
+	ports := &portReserver{host: host}
+	defer ports.release()
+	services := map[string]config.Service{}
+	for _, name := range []string{"frontend", "history", "matching", "worker"} {
+		svc := config.Service{}
+		svc.RPC.BindOnIP = host
+		svc.RPC.GRPCPort = port
+		if name != "frontend" {
+			p, err := ports.next()
+			if err != nil {
+				return nil, err
+			}
+			svc.RPC.GRPCPort = p
+		}
+		p, err := ports.next()
+		if err != nil {
+			return nil, err
+		}
+		svc.RPC.MembershipPort = p
+		services[name] = svc
+	}
+
+	var conf config.Config
+	conf.Global.Membership.MaxJoinDuration = 30 * time.Second
+	conf.Global.Membership.BroadcastAddress = host
+	conf.Persistence.DefaultStore = sqliteplugin.PluginName
+	conf.Persistence.VisibilityStore = sqliteplugin.PluginName
+	conf.Persistence.NumHistoryShards = 1
+	conf.Persistence.DataStores = map[string]config.DataStore{sqliteplugin.PluginName: {SQL: sqlConf}}
+	conf.ClusterMetadata = &cluster.Config{
+		FailoverVersionIncrement: 10,
+		MasterClusterName:        clusterName,
+		CurrentClusterName:       clusterName,
+		ClusterInformation: map[string]cluster.ClusterInformation{
+			clusterName: {Enabled: true, InitialFailoverVersion: 1, RPCAddress: address},
+		},
+	}
+	conf.DCRedirectionPolicy.Policy = "noop"
+	conf.Services = services
+	conf.Archival.History.State = "disabled"
+	conf.Archival.Visibility.State = "disabled"
+	conf.NamespaceDefaults.Archival.History.State = "disabled"
+	conf.NamespaceDefaults.Archival.Visibility.State = "disabled"
+	conf.PublicClient.HostPort = address
+	return &conf, nil
+}
+
+// prepareDatabase creates the schema on first start and the namespace if it is missing. Both
+// steps are idempotent, so a restart on the same file resumes where it stopped.
+func prepareDatabase(sqlConf *config.SQL, namespace string) error {
+	dir := filepath.Dir(sqlConf.DatabaseName)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create data directory %s: %w", dir, err)
+	}
+	if _, err := os.Stat(sqlConf.DatabaseName); errors.Is(err, os.ErrNotExist) {
+		if err := sqliteschema.SetupSchema(sqlConf); err != nil {
+			return fmt.Errorf("create temporal schema in %s: %w", sqlConf.DatabaseName, err)
+		}
+	} else if err != nil {
+		return fmt.Errorf("temporal database %s: %w", sqlConf.DatabaseName, err)
+	}
+	if err := forgetPreviousMembers(sqlConf); err != nil {
+		return err
+	}
+	ns, err := sqliteschema.NewNamespaceConfig(clusterName, namespace, false, nil)
+	if err != nil {
+		return fmt.Errorf("namespace %q: %w", namespace, err)
+	}
+	if err := sqliteschema.CreateNamespaces(sqlConf, ns); err != nil {
+		return fmt.Errorf("create namespace %q: %w", namespace, err)
+	}
+	return nil
+}
+
+// forgetPreviousMembers removes the membership rows of the previous run. Its services listened on
+// other ports; left in place, the new services spend the whole join timeout calling them.
+func forgetPreviousMembers(sqlConf *config.SQL) error {
+	db, err := persistencesql.NewSQLDB(sqlplugin.DbKindMain, sqlConf, resolver.NewNoopResolver(), log.NewNoopLogger(), metrics.NoopMetricsHandler)
+	if err != nil {
+		return fmt.Errorf("open temporal database %s: %w", sqlConf.DatabaseName, err)
+	}
+	defer func() { _ = db.Close() }()
+	everything := time.Now().AddDate(100, 0, 0)
+	if _, err := db.PruneClusterMembership(context.Background(), &sqlplugin.PruneClusterMembershipFilter{PruneRecordsBefore: everything}); err != nil {
+		return fmt.Errorf("clear stale cluster membership: %w", err)
+	}
+	return nil
+}
+
+// registerSearchAttributes adds the attributes the namespace lacks, through the operator
+// service as an operator would, so an existing data directory gains attributes added by a newer
+// caseflow.
+func (t *Temporal) registerSearchAttributes(ctx context.Context, wanted map[string]enumspb.IndexedValueType) error {
+	c, err := client.DialContext(ctx, client.Options{HostPort: t.address, Namespace: t.namespace, Logger: quietSDKLogger{}})
+	if err != nil {
+		return fmt.Errorf("connect to embedded temporal at %s: %w", t.address, err)
+	}
+	defer c.Close()
+	if err := waitForNamespace(ctx, c.WorkflowService(), t.namespace); err != nil {
+		return err
+	}
+	if len(wanted) == 0 {
+		return nil
+	}
+	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: t.namespace})
+	if err != nil {
+		return fmt.Errorf("list search attributes: %w", err)
+	}
+	missing := map[string]enumspb.IndexedValueType{}
+	for name, kind := range wanted {
+		if _, ok := have.GetCustomAttributes()[name]; !ok {
+			missing[name] = kind
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	_, err = c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+		Namespace:        t.namespace,
+		SearchAttributes: missing,
+	})
+	if err != nil {
+		return fmt.Errorf("register search attributes: %w", err)
+	}
+	return nil
+}
+
+// waitForNamespace polls until the namespace is served: the frontend answers a moment before its
+// namespace cache holds a namespace created directly in the database.
+func waitForNamespace(ctx context.Context, svc workflowservice.WorkflowServiceClient, namespace string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		_, err := svc.DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace})
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("namespace %q not served: %w", namespace, err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// portReserver hands out distinct free ports by keeping each one's listener open until release.
+type portReserver struct {
+	host      string
+	listeners []net.Listener
+}
+
+func (r *portReserver) next() (int, error) {
+	l, err := net.Listen("tcp", net.JoinHostPort(r.host, "0"))
+	if err != nil {
+		return 0, fmt.Errorf("find a free port on %s: %w", r.host, err)
+	}
+	r.listeners = append(r.listeners, l)
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func (r *portReserver) release() {
+	for _, l := range r.listeners {
+		_ = l.Close()
+	}
+}
+
+func freePort(host string) (int, error) {
+	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return 0, fmt.Errorf("find a free port on %s: %w", host, err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

@@ -1,0 +1,91 @@
+package devstack
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+)
+
+func sleepy(ctx workflow.Context, d time.Duration) (string, error) {
+	if err := workflow.Sleep(ctx, d); err != nil {
+		return "", err
+	}
+	return "woke", nil
+}
+
+// TestTemporalSurvivesRestart is the promise `caseflow dev` makes: stop the server while a
+// workflow waits on a timer, start it again on the same file, and the timer still fires once.
+func TestTemporalSurvivesRestart(t *testing.T) {
+	ctx := context.Background()
+	opts := TemporalOptions{
+		DatabaseFile:     filepath.Join(t.TempDir(), "temporal.db"),
+		FrontendAddress:  "127.0.0.1:0",
+		Namespace:        "restart-test",
+		SearchAttributes: map[string]enumspb.IndexedValueType{"CaseStage": enumspb.INDEXED_VALUE_TYPE_KEYWORD},
+	}
+	first, err := StartTemporal(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.Dial(client.Options{HostPort: first.Address(), Namespace: opts.Namespace, Logger: quietSDKLogger{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "sleepy", TaskQueue: "tq"}, sleepy, 3*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := worker.New(c, "tq", worker.Options{})
+	w.RegisterWorkflow(sleepy)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond) // let the worker record the timer before the stop
+	w.Stop()
+	c.Close()
+	if err := first.Stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	opts.FrontendAddress = first.Address() // same address, as `caseflow dev` restarts
+	second, err := StartTemporal(ctx, opts)
+	if err != nil {
+		t.Fatalf("restart on the same database: %v", err)
+	}
+	t.Cleanup(func() { _ = second.Stop() })
+	c, err = client.Dial(client.Options{HostPort: second.Address(), Namespace: opts.Namespace, Logger: quietSDKLogger{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	w = worker.New(c, "tq", worker.Options{})
+	w.RegisterWorkflow(sleepy)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+
+	waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var got string
+	if err := c.GetWorkflow(waitCtx, "sleepy", run.GetRunID()).Get(waitCtx, &got); err != nil {
+		t.Fatalf("workflow after restart: %v", err)
+	}
+	if got != "woke" {
+		t.Fatalf("result %q, want woke", got)
+	}
+	sa, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: opts.Namespace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sa.GetCustomAttributes()["CaseStage"] != enumspb.INDEXED_VALUE_TYPE_KEYWORD {
+		t.Fatalf("search attribute CaseStage not registered: %v", sa.GetCustomAttributes())
+	}
+}

@@ -1,0 +1,127 @@
+// Package notify delivers chases: reminders, overdue notices and escalations. A notice names
+// the case by its pseudonymous reference and the action by its rule; it never carries the
+// child's or anyone's name, so it is safe in an inbox, a log or a webhook.
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// Notice is one chase to deliver.
+type Notice struct {
+	// ID is the same every time the same chase is attempted; delivery is idempotent on it.
+	ID        string                   `json:"id"`
+	CaseID    string                   `json:"case_id"`
+	Reference string                   `json:"reference"`
+	ActionID  string                   `json:"action_id"`
+	Kind      string                   `json:"kind"`
+	Title     string                   `json:"title"`
+	Level     int                      `json:"level"`
+	LevelName string                   `json:"level_name"`
+	Due       time.Time                `json:"due"`
+	SentAt    time.Time                `json:"sent_at"`
+	To        []safeguarding.Recipient `json:"to"`
+}
+
+// Sender delivers notices.
+type Sender interface {
+	Send(ctx context.Context, n Notice) error
+}
+
+// Inbox delivers notices to per-person and per-role inboxes in Redis, where the API shows them
+// and the live-update stream announces them.
+type Inbox struct {
+	rdb    redis.UniversalClient
+	logger *slog.Logger
+}
+
+// NewInbox returns an Inbox on rdb.
+func NewInbox(rdb redis.UniversalClient, logger *slog.Logger) *Inbox {
+	return &Inbox{rdb: rdb, logger: logger}
+}
+
+const (
+	inboxPrefix = "cf:inbox:"
+	seenPrefix  = "cf:notice:"
+	// Channel is the pub/sub channel notices are announced on.
+	Channel = "cf:notices"
+	// inboxLength keeps the newest notices of each inbox; older ones are in the case timeline.
+	inboxLength = 200
+	// seenFor remembers delivered notice ids for longer than any retry of the activity.
+	seenFor = 30 * 24 * time.Hour
+)
+
+// InboxKey is the inbox of one recipient: a person, or everyone in a role (of a team).
+func InboxKey(r safeguarding.Recipient) string {
+	switch {
+	case r.UserID != "":
+		return inboxPrefix + "user:" + r.UserID
+	case r.Team != "" && r.Role != safeguarding.RoleSafeguardingLead:
+		return inboxPrefix + "role:" + string(r.Role) + ":" + r.Team
+	default:
+		return inboxPrefix + "role:" + string(r.Role)
+	}
+}
+
+// deliver adds the notice to every inbox once: the first call marks the id as seen and pushes in
+// one atomic step; retries find the mark and do nothing.
+var deliver = redis.NewScript(`
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then return 0 end
+for i = 2, #KEYS do
+  redis.call('LPUSH', KEYS[i], ARGV[1])
+  redis.call('LTRIM', KEYS[i], 0, tonumber(ARGV[3]) - 1)
+end
+redis.call('PUBLISH', ARGV[4], ARGV[1])
+return 1
+`)
+
+// Send delivers n once, however often it is called.
+func (in *Inbox) Send(ctx context.Context, n Notice) error {
+	body, err := json.Marshal(n)
+	if err != nil {
+		return fmt.Errorf("encode notice %s: %w", n.ID, err)
+	}
+	keys := []string{seenPrefix + n.ID}
+	for _, r := range n.To {
+		keys = append(keys, InboxKey(r))
+	}
+	fresh, err := deliver.Run(ctx, in.rdb, keys, body, int(seenFor.Seconds()), inboxLength, Channel).Int()
+	if err != nil {
+		return fmt.Errorf("deliver notice %s: %w", n.ID, err)
+	}
+	if fresh == 1 {
+		in.logger.Info("chase sent", "notice", n.ID, "case", n.CaseID, "action", n.ActionID, "kind", n.Kind, "level", n.LevelName, "recipients", len(n.To))
+	}
+	return nil
+}
+
+// Read returns the newest notices in the inboxes of one person.
+func (in *Inbox) Read(ctx context.Context, actor safeguarding.Actor, limit int) ([]Notice, error) {
+	keys := []string{InboxKey(safeguarding.Recipient{UserID: actor.UserID})}
+	if actor.Role == safeguarding.RoleManager || actor.Role == safeguarding.RoleSafeguardingLead {
+		keys = append(keys, InboxKey(safeguarding.Recipient{Role: actor.Role, Team: actor.Team}))
+	}
+	var out []Notice
+	for _, key := range keys {
+		items, err := in.rdb.LRange(ctx, key, 0, int64(limit)-1).Result()
+		if err != nil {
+			return nil, fmt.Errorf("read inbox: %w", err)
+		}
+		for _, item := range items {
+			var n Notice
+			if err := json.Unmarshal([]byte(item), &n); err != nil {
+				return nil, fmt.Errorf("decode notice: %w", err)
+			}
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}

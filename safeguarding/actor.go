@@ -1,0 +1,39 @@
+package safeguarding
+
+import "fmt"
+
+// Role is what a person does in the agency. It decides what they may see and do on a case.
+type Role string
+
+// The roles the agency's identity provider issues.
+const (
+	RoleCarer                 Role = "carer"
+	RoleSocialWorker          Role = "social_worker"
+	RoleFosteringSocialWorker Role = "fostering_social_worker"
+	RoleSafeguardingLead      Role = "safeguarding_lead"
+	RoleManager               Role = "manager"
+)
+
+// Roles lists every role, in a stable order for tables and tests.
+var Roles = []Role{RoleCarer, RoleSocialWorker, RoleFosteringSocialWorker, RoleSafeguardingLead, RoleManager}
+
+// ParseRole accepts only the roles above: an unknown role in a token is refused, never guessed.
+func ParseRole(s string) (Role, error) {
+	for _, r := range Roles {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	return "", fmt.Errorf("unknown role %q", s)
+}
+
+// Actor is the person behind a request, as established by authentication. UserID and Team are
+// opaque identifiers from the identity provider, never names.
+type Actor struct {
+	UserID string `json:"user_id"`
+	Role   Role   `json:"role"`
+	Team   string `json:"team,omitempty"`
+}
+
+// Oversees reports whether the role sees every case of the agency.
+func (r Role) Oversees() bool { return r == RoleManager || r == RoleSafeguardingLead }

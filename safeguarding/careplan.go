@@ -1,0 +1,140 @@
+package safeguarding
+
+import (
+	"time"
+
+	"github.com/caseflow/caseflow/policy"
+)
+
+// CarePlan is the plan the team around the child agrees, led by the child's social worker, with
+// the carers and the fostering social worker as key contributors. Contributions are kept as
+// written: never edited, never overwritten.
+type CarePlan struct {
+	Contributions []Contribution `json:"contributions,omitempty"`
+	Agreed        *Agreement     `json:"agreed,omitempty"`
+	Reviews       []Review       `json:"reviews,omitempty"`
+}
+
+// Contribution is one person's input to the care plan.
+type Contribution struct {
+	ID    string    `json:"id"`
+	By    Actor     `json:"by"`
+	At    time.Time `json:"at"`
+	Topic string    `json:"topic,omitempty"`
+	Text  string    `json:"text"`
+}
+
+// Agreement is the plan as agreed.
+type Agreement struct {
+	AgreedAt time.Time `json:"agreed_at"`
+	Summary  string    `json:"summary"`
+	By       Actor     `json:"by"`
+}
+
+// Review is one review of the plan.
+type Review struct {
+	HeldAt       time.Time `json:"held_at"`
+	Outcome      string    `json:"outcome"`
+	NextReviewBy time.Time `json:"next_review_by,omitzero"`
+	By           Actor     `json:"by"`
+}
+
+// AddContribution adds a carer's or worker's contribution to the care plan.
+type AddContribution struct {
+	Topic string `json:"topic,omitempty"`
+	Text  string `json:"text"`
+}
+
+func (r *AddContribution) Validate(time.Time) error {
+	f := fieldErrors{}
+	f.text("topic", r.Topic, maxShortText)
+	f.required("text", r.Text)
+	f.text("text", r.Text, maxLongText)
+	return f.err()
+}
+
+func (r *AddContribution) check(*Case, Actor) error { return nil }
+
+func (r *AddContribution) apply(c *Case, by Actor, env Env) Result {
+	k := Contribution{ID: c.newRef("K"), By: by, At: env.Now(), Topic: r.Topic, Text: r.Text}
+	c.CarePlan.Contributions = append(c.CarePlan.Contributions, k)
+	c.note(k.At, by, "care-plan-contribution", "Care plan contribution added", k.ID)
+	return Result{Ref: k.ID}
+}
+
+// AgreeCarePlan records that the team around the child agreed the plan.
+type AgreeCarePlan struct {
+	AgreedAt time.Time `json:"agreed_at"`
+	Summary  string    `json:"summary"`
+	// NextReviewBy brings the first review forward; it cannot be later than the policy allows.
+	NextReviewBy time.Time `json:"next_review_by,omitzero"`
+}
+
+func (r *AgreeCarePlan) Validate(now time.Time) error {
+	f := fieldErrors{}
+	f.happened("agreed_at", r.AgreedAt, now)
+	f.required("summary", r.Summary)
+	f.text("summary", r.Summary, maxLongText)
+	if !r.NextReviewBy.IsZero() && !r.NextReviewBy.After(r.AgreedAt) {
+		f.add("next_review_by", "must be after the plan was agreed")
+	}
+	return f.err()
+}
+
+func (r *AgreeCarePlan) check(c *Case, _ Actor) error {
+	if c.CarePlan.Agreed != nil {
+		return Errorf(EConflict, "The care plan is already agreed; record a review to change it.")
+	}
+	return nil
+}
+
+func (r *AgreeCarePlan) apply(c *Case, by Actor, env Env) Result {
+	c.CarePlan.Agreed = &Agreement{AgreedAt: r.AgreedAt, Summary: r.Summary, By: by}
+	c.closeActions(policy.CarePlan, "", ActionDone, r.AgreedAt, by, "")
+	a := c.openAction(env, policy.CarePlanReview, c.socialWorker(), r.AgreedAt, 0, "")
+	bringForward(a, r.NextReviewBy)
+	c.note(r.AgreedAt, by, "care-plan-agreed", "Care plan agreed", "")
+	return Result{Opened: []string{a.ID}}
+}
+
+// bringForward moves a review earlier when people agreed an earlier date; never later than the
+// policy's cadence.
+func bringForward(a *Action, date time.Time) {
+	if !date.IsZero() && date.Before(a.Due) {
+		a.moveDue(date)
+	}
+}
+
+// RecordReview records a review of the care plan and starts the clock for the next one.
+type RecordReview struct {
+	HeldAt       time.Time `json:"held_at"`
+	Outcome      string    `json:"outcome"`
+	NextReviewBy time.Time `json:"next_review_by,omitzero"`
+}
+
+func (r *RecordReview) Validate(now time.Time) error {
+	f := fieldErrors{}
+	f.happened("held_at", r.HeldAt, now)
+	f.required("outcome", r.Outcome)
+	f.text("outcome", r.Outcome, maxLongText)
+	if !r.NextReviewBy.IsZero() && !r.NextReviewBy.After(r.HeldAt) {
+		f.add("next_review_by", "must be after the review")
+	}
+	return f.err()
+}
+
+func (r *RecordReview) check(c *Case, _ Actor) error {
+	if c.CarePlan.Agreed == nil {
+		return Errorf(EConflict, "A review needs an agreed care plan, which is not recorded yet.")
+	}
+	return nil
+}
+
+func (r *RecordReview) apply(c *Case, by Actor, env Env) Result {
+	c.CarePlan.Reviews = append(c.CarePlan.Reviews, Review{HeldAt: r.HeldAt, Outcome: r.Outcome, NextReviewBy: r.NextReviewBy, By: by})
+	c.closeActions(policy.CarePlanReview, "", ActionDone, r.HeldAt, by, "")
+	a := c.openAction(env, policy.CarePlanReview, c.socialWorker(), r.HeldAt, len(c.CarePlan.Reviews), "")
+	bringForward(a, r.NextReviewBy)
+	c.note(r.HeldAt, by, "care-plan-review", "Care plan reviewed: "+r.Outcome, "")
+	return Result{Opened: []string{a.ID}}
+}

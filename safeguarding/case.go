@@ -1,0 +1,185 @@
+package safeguarding
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/caseflow/caseflow/policy"
+)
+
+// Case is the whole state of one safeguarding case. The workflow owns it: every change goes
+// through a Step, and continue-as-new carries it whole into the next run. It holds the child's
+// personal details, so it never leaves the workflow except through Views filtered by role.
+type Case struct {
+	ID        string    `json:"id"`
+	Reference string    `json:"reference"`
+	Revision  int64     `json:"revision"`
+	OpenedAt  time.Time `json:"opened_at"`
+	OpenedBy  Actor     `json:"opened_by"`
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Where the case is held and who holds it. Ids come from the identity provider.
+	LA                    string        `json:"la"`
+	ICTGSite              bool          `json:"ictg_site"`
+	PolicyVersion         string        `json:"policy_version"`
+	Team                  string        `json:"team"`
+	SocialWorker          string        `json:"social_worker"`
+	FosteringSocialWorker string        `json:"fostering_social_worker,omitempty"`
+	Carers                []string      `json:"carers"`
+	Revoked               []Revocation  `json:"revoked,omitempty"`
+	Child                 Child         `json:"child"`
+	Concerns              []Concern     `json:"concerns"`
+	Contacts              []Contact     `json:"contacts,omitempty"`
+	Reporting             Reporting     `json:"reporting"`
+	Meetings              []Meeting     `json:"meetings,omitempty"`
+	Conferences           []Conference  `json:"conferences,omitempty"`
+	NRM                   NRM           `json:"nrm"`
+	ICTG                  ICTG          `json:"ictg"`
+	CarePlan              CarePlan      `json:"care_plan"`
+	LookedAfter           *LookedAfter  `json:"looked_after,omitempty"`
+	Missing               []Episode     `json:"missing,omitempty"`
+	Allegations           []Allegation  `json:"allegations,omitempty"`
+	Offences              []Offence     `json:"offences,omitempty"`
+	Withdrawals           []Withdrawal  `json:"withdrawals,omitempty"`
+	Closure               Closure       `json:"closure"`
+	Actions               []Action      `json:"actions"`
+	Timeline              []Entry       `json:"timeline"`
+	Applied               []AppliedStep `json:"applied,omitempty"`
+	// NextID numbers actions and records within the case, so ids are deterministic in replay.
+	NextID int `json:"next_id"`
+}
+
+// Env is what applying a step needs from outside the case: the time, and policy deadlines.
+// Inside a workflow both are recorded in history, so a later policy change never alters how an
+// old case replays; it applies to clocks started after it.
+type Env interface {
+	Now() time.Time
+	Deadline(rule policy.RuleID, start time.Time, la string, occurrence int) policy.Deadline
+	// Ladder is the default chase ladder around a due time people agreed themselves.
+	Ladder(due time.Time, la string) policy.Deadline
+	// Facts are the policy facts fixed when the case opens.
+	Facts(la string) Facts
+	// RepeatMissing is how many missing episodes within how long call for a strategy discussion.
+	RepeatMissing(la string) (count int, window time.Duration)
+}
+
+// Facts are the policy facts fixed when a case opens.
+type Facts struct {
+	PolicyVersion string `json:"policy_version"`
+	ICTGSite      bool   `json:"ictg_site"`
+}
+
+// Entry is one line of the case timeline: who did what, and when it happened and was recorded.
+type Entry struct {
+	Seq        int       `json:"seq"`
+	At         time.Time `json:"at"`
+	RecordedAt time.Time `json:"recorded_at"`
+	By         Actor     `json:"by"`
+	Kind       string    `json:"kind"`
+	Summary    string    `json:"summary"`
+	Ref        string    `json:"ref,omitempty"`
+	// Restricted entries (allegations) are shown only to roles that may see them.
+	Restricted bool `json:"restricted,omitempty"`
+}
+
+// AppliedStep remembers a request already applied, so a retried request returns its first
+// result instead of acting twice, even across continue-as-new.
+type AppliedStep struct {
+	RequestID string `json:"request_id"`
+	Result    Result `json:"result"`
+}
+
+// maxApplied bounds the memory of applied requests; retries come within minutes, not thousands
+// of steps later.
+const maxApplied = 256
+
+// Revocation records a carer's loss of access to the case.
+type Revocation struct {
+	UserID string    `json:"user_id"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
+}
+
+// Stage is the furthest point the case has reached on its main track.
+type Stage string
+
+const (
+	StageConcernRaised    Stage = "concern-raised"
+	StageReported         Stage = "reported"
+	StageNRMReferred      Stage = "nrm-referred"
+	StageRGDecided        Stage = "rg-decided"
+	StageCGDecided        Stage = "cg-decided"
+	StageClosureRequested Stage = "closure-requested"
+	StageClosed           Stage = "closed"
+)
+
+// Stage derives the stage from the records, so it can never disagree with them.
+func (c *Case) Stage() Stage {
+	switch {
+	case c.Closed():
+		return StageClosed
+	case c.Closure.Pending():
+		return StageClosureRequested
+	case c.NRM.CG != nil:
+		return StageCGDecided
+	case c.NRM.RG != nil:
+		return StageRGDecided
+	case c.NRM.Referral != nil:
+		return StageNRMReferred
+	case len(c.Reporting.PoliceReports) > 0 && c.Reporting.SocialWorkerInformed != nil && c.Reporting.LeadInformed != nil:
+		return StageReported
+	default:
+		return StageConcernRaised
+	}
+}
+
+// Closed reports whether a manager has approved closing the case.
+func (c *Case) Closed() bool { return !c.Closure.ClosedAt.IsZero() }
+
+// note appends a timeline entry.
+func (c *Case) note(at time.Time, by Actor, kind, summary, ref string) *Entry {
+	c.Timeline = append(c.Timeline, Entry{
+		Seq: len(c.Timeline) + 1, At: at, RecordedAt: at, By: by, Kind: kind, Summary: summary, Ref: ref,
+	})
+	return &c.Timeline[len(c.Timeline)-1]
+}
+
+// newRef numbers a record (meeting, episode, contribution) within the case.
+func (c *Case) newRef(prefix string) string {
+	c.NextID++
+	return fmt.Sprintf("%s%d", prefix, c.NextID)
+}
+
+func actionID(n int) string { return fmt.Sprintf("A%d", n) }
+
+// IsCarer reports whether user currently cares for the child.
+func (c *Case) IsCarer(user string) bool {
+	for _, u := range c.Carers {
+		if u == user {
+			return true
+		}
+	}
+	return false
+}
+
+// Access holds the agency's choices about who sees what. It is configuration, read only by
+// validators and queries (never replayed), so changing it is safe for running cases.
+type Access struct {
+	// TeamAccess lets social workers see and act on every case of their team, not only their own.
+	TeamAccess bool
+}
+
+// CanSee reports whether actor may know the case exists.
+func (c *Case) CanSee(actor Actor, access Access) bool {
+	switch actor.Role {
+	case RoleManager, RoleSafeguardingLead:
+		return true
+	case RoleSocialWorker:
+		return c.SocialWorker == actor.UserID || (access.TeamAccess && actor.Team != "" && c.Team == actor.Team)
+	case RoleFosteringSocialWorker:
+		return c.FosteringSocialWorker == actor.UserID
+	case RoleCarer:
+		return c.IsCarer(actor.UserID)
+	}
+	return false
+}

@@ -1,0 +1,248 @@
+package safeguarding
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/caseflow/caseflow/policy"
+)
+
+// StepRaiseConcern opens a case. It is sent with update-with-start, so raising the same concern
+// twice (a retried request) opens one case.
+const StepRaiseConcern = "raise-concern"
+
+// Child holds the child's details. They stay inside the workflow: the read model, search
+// attributes and logs carry only the case's pseudonymous reference.
+type Child struct {
+	Name          string `json:"name"`
+	DateOfBirth   Date   `json:"date_of_birth,omitempty"`
+	PreferredTerm string `json:"preferred_term"`
+	FirstLanguage string `json:"first_language,omitempty"`
+	// InterpreterNeeded: the policy asks for a trained, DBS-checked interpreter in the child's
+	// first language and dialect, not from the same area of origin.
+	InterpreterNeeded bool `json:"interpreter_needed,omitempty"`
+	Unaccompanied     bool `json:"unaccompanied,omitempty"`
+	// ParentalResponsibility decides the ICTG service: a Direct Worker when nobody in the UK
+	// holds it, a Regional Practice Coordinator when someone does.
+	ParentalResponsibility string `json:"parental_responsibility"`
+}
+
+// Who holds parental responsibility for the child.
+const (
+	PRInUK     = "in-uk"
+	PRNoneInUK = "none-in-uk"
+	PRUnknown  = "unknown"
+)
+
+// Indicator is one of the policy's signs, with what was actually seen.
+type Indicator struct {
+	Code string `json:"code"`
+	Note string `json:"note,omitempty"`
+}
+
+// Concern is what a carer or staff member saw or heard, recorded in their words.
+type Concern struct {
+	ID                   string      `json:"id"`
+	ObservedAt           time.Time   `json:"observed_at"`
+	RaisedBy             Actor       `json:"raised_by"`
+	ExploitationTypes    []string    `json:"exploitation_types"`
+	TraffickingPurposes  []string    `json:"trafficking_purposes,omitempty"`
+	Indicators           []Indicator `json:"indicators"`
+	VulnerabilityFactors []string    `json:"vulnerability_factors,omitempty"`
+	ImmediateDanger      bool        `json:"immediate_danger"`
+	Account              string      `json:"account"`
+}
+
+// ConcernDetails is the part of a concern common to the first one and any later one.
+type ConcernDetails struct {
+	ObservedAt           time.Time   `json:"observed_at"`
+	ExploitationTypes    []string    `json:"exploitation_types"`
+	TraffickingPurposes  []string    `json:"trafficking_purposes,omitempty"`
+	Indicators           []Indicator `json:"indicators"`
+	VulnerabilityFactors []string    `json:"vulnerability_factors,omitempty"`
+	// ImmediateDanger makes a 999 call the first action.
+	ImmediateDanger bool   `json:"immediate_danger"`
+	Account         string `json:"account"`
+}
+
+func (d *ConcernDetails) validate(f fieldErrors, now time.Time) {
+	f.happened("observed_at", d.ObservedAt, now)
+	if len(d.ExploitationTypes) == 0 {
+		f.add("exploitation_types", "name at least one type of exploitation suspected")
+	}
+	f.codes("exploitation_types", d.ExploitationTypes, ExploitationTypes)
+	f.codes("trafficking_purposes", d.TraffickingPurposes, TraffickingPurposes)
+	if len(d.TraffickingPurposes) > 0 && !slices.Contains(d.ExploitationTypes, "trafficking") {
+		f.add("trafficking_purposes", "only apply when trafficking is among the exploitation types")
+	}
+	if len(d.Indicators) == 0 {
+		f.add("indicators", "name at least one sign or indicator seen")
+	}
+	for _, in := range d.Indicators {
+		if !knownCode(Indicators, in.Code) {
+			f.add("indicators", "unknown code "+quote(in.Code))
+		}
+		if in.Code == "other" && strings.TrimSpace(in.Note) == "" {
+			f.add("indicators", "describe the sign when the code is \"other\"")
+		}
+		f.text("indicators", in.Note, maxLongText)
+	}
+	f.codes("vulnerability_factors", d.VulnerabilityFactors, VulnerabilityFactors)
+	f.required("account", d.Account)
+	f.text("account", d.Account, maxLongText)
+}
+
+func (d *ConcernDetails) record(id string, by Actor) Concern {
+	return Concern{
+		ID: id, ObservedAt: d.ObservedAt, RaisedBy: by,
+		ExploitationTypes: d.ExploitationTypes, TraffickingPurposes: d.TraffickingPurposes,
+		Indicators: d.Indicators, VulnerabilityFactors: d.VulnerabilityFactors,
+		ImmediateDanger: d.ImmediateDanger, Account: d.Account,
+	}
+}
+
+// RaiseConcern opens a case: the concern, the child, and who works with them.
+type RaiseConcern struct {
+	ConcernDetails
+	Child Child `json:"child"`
+	// LA is the code of the child's local authority; it selects local timescales.
+	LA                    string `json:"la"`
+	Team                  string `json:"team"`
+	SocialWorker          string `json:"social_worker"`
+	FosteringSocialWorker string `json:"fostering_social_worker,omitempty"`
+	// Carers are the carers the child is placed with. A carer raising the concern is added.
+	Carers []string `json:"carers,omitempty"`
+	// LookedAfter starts the looked-after review and visit clocks for a newly looked-after child.
+	LookedAfter *LookedAfterStart `json:"looked_after,omitempty"`
+}
+
+func (r *RaiseConcern) Validate(now time.Time) error {
+	f := fieldErrors{}
+	r.ConcernDetails.validate(f, now)
+	f.required("child.name", r.Child.Name)
+	f.text("child.name", r.Child.Name, maxShortText)
+	f.oneOf("child.preferred_term", r.Child.PreferredTerm, "victim", "survivor")
+	if r.Child.ParentalResponsibility == "" {
+		r.Child.ParentalResponsibility = PRUnknown
+	}
+	f.oneOf("child.parental_responsibility", r.Child.ParentalResponsibility, PRInUK, PRNoneInUK, PRUnknown)
+	if r.Child.DateOfBirth != "" {
+		if dob, err := r.Child.DateOfBirth.Time(); err != nil {
+			f.add("child.date_of_birth", "must be a date like 2010-04-23")
+		} else if dob.After(now) {
+			f.add("child.date_of_birth", "cannot be in the future")
+		}
+	}
+	f.required("la", r.LA)
+	f.required("team", r.Team)
+	f.required("social_worker", r.SocialWorker)
+	if r.LookedAfter != nil {
+		r.LookedAfter.validate(f, now)
+	}
+	return f.err()
+}
+
+func (r *RaiseConcern) check(c *Case, by Actor) error {
+	if c.Opened() {
+		return Errorf(EConflict, "This case is already open; record a further concern on it instead.")
+	}
+	return nil
+}
+
+func (r *RaiseConcern) apply(c *Case, by Actor, env Env) Result {
+	now := env.Now()
+	facts := env.Facts(r.LA)
+	c.OpenedAt, c.OpenedBy = now, by
+	c.LA, c.ICTGSite, c.PolicyVersion = r.LA, facts.ICTGSite, facts.PolicyVersion
+	c.Team, c.SocialWorker, c.FosteringSocialWorker = r.Team, r.SocialWorker, r.FosteringSocialWorker
+	c.Child = r.Child
+	c.Carers = uniq(r.Carers)
+	if by.Role == RoleCarer && !c.IsCarer(by.UserID) {
+		c.Carers = append(c.Carers, by.UserID)
+	}
+	concern := r.ConcernDetails.record(c.newRef("C"), by)
+	c.Concerns = append(c.Concerns, concern)
+	c.note(r.ObservedAt, by, "concern-raised", "Concern raised: "+strings.Join(labels(ExploitationTypes, r.ExploitationTypes), ", "), concern.ID)
+
+	res := Result{Ref: concern.ID}
+	raiser := Owner{Role: by.Role, UserID: by.UserID}
+	start := r.ObservedAt
+	police := c.openAction(env, policy.PoliceReport, raiser, start, 0, concern.ID)
+	if r.ImmediateDanger {
+		police.Title = "Call 999: the child is in immediate danger"
+	}
+	res.Opened = append(res.Opened, police.ID)
+	if by.Role != RoleSocialWorker || by.UserID != r.SocialWorker {
+		res.Opened = append(res.Opened, c.openAction(env, policy.NotifySocialWorker, raiser, start, 0, concern.ID).ID)
+	}
+	if by.Role != RoleSafeguardingLead {
+		res.Opened = append(res.Opened, c.openAction(env, policy.NotifySafeguardingLead, raiser, start, 0, concern.ID).ID)
+	}
+	sw := c.socialWorker()
+	// Every child suspected of being trafficked or exploited must be referred to the NRM; the
+	// agency is not a First Responder, so the clock runs until the LA's reference is recorded.
+	res.Opened = append(res.Opened, c.openAction(env, policy.NRMRequest, sw, start, 0, "").ID)
+	res.Opened = append(res.Opened, c.openAction(env, policy.CarePlan, sw, start, 0, "").ID)
+	if slices.Contains(r.ExploitationTypes, "trafficking") && c.ICTGSite {
+		res.Opened = append(res.Opened, c.openAction(env, policy.ICTGReferral, sw, start, 0, "").ID)
+	}
+	if r.LookedAfter != nil {
+		res.Opened = append(res.Opened, c.startLookedAfter(env, *r.LookedAfter)...)
+	}
+	return res
+}
+
+// RecordConcern adds a further concern to an open case: new signs, a new disclosure.
+type RecordConcern struct {
+	ConcernDetails
+}
+
+func (r *RecordConcern) Validate(now time.Time) error {
+	f := fieldErrors{}
+	r.ConcernDetails.validate(f, now)
+	return f.err()
+}
+
+func (r *RecordConcern) check(*Case, Actor) error { return nil }
+
+func (r *RecordConcern) apply(c *Case, by Actor, env Env) Result {
+	concern := r.ConcernDetails.record(c.newRef("C"), by)
+	c.Concerns = append(c.Concerns, concern)
+	c.note(r.ObservedAt, by, "concern-raised", "Further concern: "+strings.Join(labels(ExploitationTypes, r.ExploitationTypes), ", "), concern.ID)
+	res := Result{Ref: concern.ID}
+	raiser := Owner{Role: by.Role, UserID: by.UserID}
+	if r.ImmediateDanger {
+		a := c.openAction(env, policy.PoliceReport, raiser, r.ObservedAt, 0, concern.ID)
+		a.Title = "Call 999: the child is in immediate danger"
+		res.Opened = append(res.Opened, a.ID)
+	}
+	if by.Role != RoleSocialWorker || by.UserID != c.SocialWorker {
+		res.Opened = append(res.Opened, c.openAction(env, policy.NotifySocialWorker, raiser, r.ObservedAt, 0, concern.ID).ID)
+	}
+	if by.Role != RoleSafeguardingLead {
+		res.Opened = append(res.Opened, c.openAction(env, policy.NotifySafeguardingLead, raiser, r.ObservedAt, 0, concern.ID).ID)
+	}
+	return res
+}
+
+// socialWorker is the owner of the actions the child's social worker leads.
+func (c *Case) socialWorker() Owner { return Owner{Role: RoleSocialWorker, UserID: c.SocialWorker} }
+
+func uniq(list []string) []string {
+	out := []string{}
+	for _, v := range list {
+		if v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func labels(list []Code, codes []string) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = LabelOf(list, c)
+	}
+	return out
+}

@@ -1,0 +1,181 @@
+package safeguarding
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+)
+
+// Step is one kind of change a person can make to a case: recording a police report, agreeing
+// the care plan, approving closure. Each step is a Workflow Update of the same name and an API
+// endpoint; the table below is the single place that says who may take it.
+type Step struct {
+	// Name is the update name and the last segment of the step's URL.
+	Name string
+	// Title says what the step records, for documentation and the timeline.
+	Title string
+	// Roles may take the step; every other role is refused outright.
+	Roles []Role
+	// OnClosed allows the step on a closed case (recording a late event, reopening).
+	OnClosed   bool
+	newCommand func() Command
+}
+
+// Command is the body of a step.
+type Command interface {
+	// Validate checks the content alone: required fields, codes, times not in the future.
+	Validate(now time.Time) error
+	// check decides whether the case is at a point where the step can happen.
+	check(c *Case, by Actor) error
+	// apply changes the case. It runs only after Validate and check passed.
+	apply(c *Case, by Actor, env Env) Result
+}
+
+// Request is what the API sends the workflow for every step.
+type Request struct {
+	// RequestID makes a step idempotent: the same id gives the first result again, once applied.
+	RequestID string          `json:"request_id"`
+	Actor     Actor           `json:"actor"`
+	Body      json.RawMessage `json:"body"`
+}
+
+// Result tells the caller what a step created.
+type Result struct {
+	CaseID   string `json:"case_id"`
+	Revision int64  `json:"revision"`
+	// Ref is the id of the record the step created (a meeting, an episode), if any.
+	Ref string `json:"ref,omitempty"`
+	// Opened lists the actions the step started.
+	Opened []string `json:"opened_actions,omitempty"`
+	// Replayed is true when the request had already been applied and nothing changed now.
+	Replayed bool `json:"replayed,omitempty"`
+}
+
+// Steps lists every step, in the order a case usually meets them.
+func Steps() []Step { return slices.Clone(steps) }
+
+// StepNamed finds a step by its name.
+func StepNamed(name string) (Step, bool) {
+	for _, s := range steps {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Step{}, false
+}
+
+// NewBody returns an empty body of the step's type, for decoders and schema generators.
+func (s Step) NewBody() Command { return s.newCommand() }
+
+// Allows reports whether role may ever take the step.
+func (s Step) Allows(role Role) bool { return slices.Contains(s.Roles, role) }
+
+// Decode parses a step body strictly: unknown fields, trailing data and wrong types are errors,
+// so a typing mistake in a field name can never be silently ignored.
+func (s Step) Decode(body []byte) (Command, error) {
+	cmd := s.newCommand()
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(cmd); err != nil {
+		return nil, &Error{Code: EInvalid, Message: "The request could not be read: " + describeJSONError(err)}
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, &Error{Code: EInvalid, Message: "The request has data after its end."}
+	}
+	return cmd, nil
+}
+
+func describeJSONError(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		return fmt.Sprintf("field %q should be %s", typeErr.Field, typeErr.Type.String())
+	case errors.As(err, &syntaxErr):
+		return fmt.Sprintf("malformed JSON at byte %d", syntaxErr.Offset)
+	default:
+		return err.Error()
+	}
+}
+
+// Opened reports whether a concern has opened the case.
+func (c *Case) Opened() bool { return !c.OpenedAt.IsZero() }
+
+// Check decides, without changing anything, whether the step may be applied: the validator of
+// every Workflow Update. now is the workflow's time. A request already applied passes, so its
+// retry can return the first result.
+func (c *Case) Check(step Step, req Request, now time.Time, access Access) error {
+	if c.applied(req.RequestID) != nil {
+		return nil
+	}
+	cmd, err := step.Decode(req.Body)
+	if err != nil {
+		return err
+	}
+	if err := cmd.Validate(now); err != nil {
+		return err
+	}
+	if !step.Allows(req.Actor.Role) {
+		return Errorf(EForbidden, "Your role cannot %s.", lowerFirst(step.Title))
+	}
+	if step.Name != StepRaiseConcern {
+		if !c.Opened() || !c.CanSee(req.Actor, access) {
+			return notFound()
+		}
+		if c.Closed() && !step.OnClosed {
+			return Errorf(EConflict, "This case is closed.")
+		}
+	}
+	return cmd.check(c, req.Actor)
+}
+
+// Apply applies a checked step and returns what it created. It must only be called after Check
+// passed for the same request; it is deterministic given env.
+func (c *Case) Apply(step Step, req Request, env Env) (Result, error) {
+	if done := c.applied(req.RequestID); done != nil {
+		r := done.Result
+		r.Replayed = true
+		return r, nil
+	}
+	cmd, err := step.Decode(req.Body)
+	if err != nil {
+		return Result{}, err
+	}
+	res := cmd.apply(c, req.Actor, env)
+	c.Revision++
+	c.UpdatedAt = env.Now()
+	res.CaseID, res.Revision = c.ID, c.Revision
+	if req.RequestID != "" {
+		c.Applied = append(c.Applied, AppliedStep{RequestID: req.RequestID, Result: res})
+		if len(c.Applied) > maxApplied {
+			c.Applied = slices.Delete(c.Applied, 0, len(c.Applied)-maxApplied)
+		}
+	}
+	return res, nil
+}
+
+func (c *Case) applied(requestID string) *AppliedStep {
+	if requestID == "" {
+		return nil
+	}
+	for i := range c.Applied {
+		if c.Applied[i].RequestID == requestID {
+			return &c.Applied[i]
+		}
+	}
+	return nil
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(bytes.ToLower([]byte(s[:1]))) + s[1:]
+}

@@ -1,0 +1,71 @@
+package safeguarding
+
+import "github.com/caseflow/caseflow/policy"
+
+// Who may take which step. A role outside a step's list is refused before the case is read.
+var (
+	everyone     = Roles
+	staff        = []Role{RoleSocialWorker, RoleFosteringSocialWorker, RoleSafeguardingLead, RoleManager}
+	caseLeads    = []Role{RoleSocialWorker, RoleSafeguardingLead, RoleManager}
+	socialWorker = []Role{RoleSocialWorker}
+	managers     = []Role{RoleManager}
+	overseers    = []Role{RoleSafeguardingLead, RoleManager}
+	contributors = []Role{RoleCarer, RoleFosteringSocialWorker, RoleSocialWorker}
+	households   = []Role{RoleCarer, RoleSocialWorker, RoleFosteringSocialWorker, RoleSafeguardingLead}
+)
+
+func informed(rule policy.RuleID) func() Command {
+	return func() Command { return &RecordInformed{rule: rule} }
+}
+
+func decision(kind string) func() Command {
+	return func() Command { return &RecordDecision{kind: kind} }
+}
+
+func closureDecision(approve bool) func() Command {
+	return func() Command { return &DecideClosure{approve: approve} }
+}
+
+var steps = []Step{
+	{Name: StepRaiseConcern, Title: "Raise a concern", Roles: everyone, newCommand: func() Command { return &RaiseConcern{} }},
+	{Name: "concern", Title: "Record a further concern", Roles: everyone, newCommand: func() Command { return &RecordConcern{} }},
+	{Name: "police-report", Title: "Record the police report", Roles: everyone, newCommand: func() Command { return &RecordPoliceReport{} }},
+	{Name: "social-worker-informed", Title: "Record that the child's social worker was informed", Roles: everyone, newCommand: informed(policy.NotifySocialWorker)},
+	{Name: "safeguarding-lead-informed", Title: "Record that the Safeguarding Lead was informed", Roles: everyone, newCommand: informed(policy.NotifySafeguardingLead)},
+	{Name: "csc-referral", Title: "Record the referral to Children's Social Care", Roles: staff, newCommand: func() Command { return &ReferToCSC{} }},
+	{Name: "csc-decision", Title: "Record the local authority's decision", Roles: staff, newCommand: func() Command { return &RecordCSCDecision{} }},
+	{Name: "assessment", Title: "Record the completed assessment", Roles: caseLeads, newCommand: func() Command { return &RecordAssessment{} }},
+	{Name: "strategy-meeting-scheduled", Title: "Schedule a strategy meeting", Roles: staff, newCommand: func() Command { return &ScheduleMeeting{} }},
+	{Name: "strategy-meeting-held", Title: "Record a strategy discussion or meeting", Roles: staff, newCommand: func() Command { return &RecordMeeting{} }},
+	{Name: "conference", Title: "Record a child protection conference", Roles: caseLeads, newCommand: func() Command { return &RecordConference{} }},
+	{Name: "action-done", Title: "Complete an action agreed at a meeting", Roles: everyone, newCommand: func() Command { return &CompleteAction{} }},
+	{Name: "nrm-request", Title: "Record asking the LA or police to refer to the NRM", Roles: staff, newCommand: func() Command { return &RequestNRMReferral{} }},
+	{Name: "nrm-referral", Title: "Record the NRM referral", Roles: staff, newCommand: func() Command { return &RecordNRMReferral{} }},
+	{Name: "nrm-rg-decision", Title: "Record the Reasonable Grounds decision", Roles: caseLeads, newCommand: decision(decisionRG)},
+	{Name: "nrm-cg-decision", Title: "Record the Conclusive Grounds decision", Roles: caseLeads, newCommand: decision(decisionCG)},
+	{Name: "nrm-reconsideration", Title: "Request reconsideration of an NRM decision", Roles: caseLeads, newCommand: func() Command { return &RequestReconsideration{} }},
+	{Name: "adult-consent", Title: "Record consent to remain in the NRM at 18", Roles: caseLeads, newCommand: func() Command { return &RecordAdultConsent{} }},
+	{Name: "ictg-referral", Title: "Record the ICTG referral", Roles: staff, newCommand: func() Command { return &RecordICTGReferral{} }},
+	{Name: "ictg-assignment", Title: "Record the ICTG guardian assigned", Roles: staff, newCommand: func() Command { return &RecordICTGAssignment{} }},
+	{Name: "parental-responsibility", Title: "Record who holds parental responsibility", Roles: caseLeads, newCommand: func() Command { return &RecordParentalResponsibility{} }},
+	{Name: "care-plan-contribution", Title: "Add a care plan contribution", Roles: contributors, newCommand: func() Command { return &AddContribution{} }},
+	{Name: "care-plan-agreed", Title: "Agree the care plan", Roles: socialWorker, newCommand: func() Command { return &AgreeCarePlan{} }},
+	{Name: "care-plan-review", Title: "Record a care plan review", Roles: socialWorker, newCommand: func() Command { return &RecordReview{} }},
+	{Name: "missing-episode", Title: "Record a missing episode", Roles: households, newCommand: func() Command { return &RecordMissing{} }},
+	{Name: "missing-return", Title: "Record the child's return", Roles: households, newCommand: func() Command { return &RecordReturn{} }},
+	{Name: "return-interview", Title: "Record the return home interview", Roles: staff, newCommand: func() Command { return &RecordReturnInterview{} }},
+	{Name: "allegation", Title: "Record an allegation against a carer or staff member", Roles: staff, newCommand: func() Command { return &RecordAllegation{} }},
+	{Name: "lado-informed", Title: "Record that the LADO was informed", Roles: caseLeads, newCommand: func() Command { return &RecordLADOInformed{} }},
+	{Name: "suspected-offence", Title: "Record an offence the child is suspected of", Roles: staff, newCommand: func() Command { return &RecordOffence{} }},
+	{Name: "looked-after", Title: "Record that the child is newly looked after", Roles: socialWorker, newCommand: func() Command { return &RecordLookedAfter{} }},
+	{Name: "lac-review", Title: "Record a looked-after review", Roles: socialWorker, newCommand: func() Command { return &RecordLACReview{} }},
+	{Name: "sw-visit", Title: "Record a social worker visit", Roles: socialWorker, newCommand: func() Command { return &RecordVisit{} }},
+	{Name: "contact", Title: "Record a contact of the child", Roles: staff, newCommand: func() Command { return &RecordContact{} }},
+	{Name: "disclosure-withdrawn", Title: "Record a withdrawn disclosure", Roles: everyone, newCommand: func() Command { return &RecordWithdrawal{} }},
+	{Name: "due-date", Title: "Change an action's due date", Roles: caseLeads, newCommand: func() Command { return &ChangeDue{} }},
+	{Name: "team", Title: "Change the team around the child", Roles: overseers, newCommand: func() Command { return &Reassign{} }},
+	{Name: "closure-request", Title: "Request closure", Roles: socialWorker, newCommand: func() Command { return &RequestClosure{} }},
+	{Name: "closure-approval", Title: "Approve closure", Roles: managers, newCommand: closureDecision(true)},
+	{Name: "closure-decline", Title: "Decline closure", Roles: managers, newCommand: closureDecision(false)},
+	{Name: "reopen", Title: "Reopen a closed case", Roles: overseers, OnClosed: true, newCommand: func() Command { return &ReopenCase{} }},
+}

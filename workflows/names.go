@@ -1,0 +1,61 @@
+// Package workflows holds CaseWorkflow: one long-running Temporal workflow per safeguarding case.
+// It owns the case's state (package safeguarding), accepts every change as a Workflow Update
+// whose validator refuses impossible steps before they reach history, keeps the durable timers
+// that chase overdue actions, and projects a summary without personal data to the read model.
+//
+// Workflow code here must stay deterministic: time comes from workflow.Now, policy deadlines are
+// recorded with SideEffect, and any change to the order of commands goes behind
+// workflow.GetVersion, with recorded histories in testdata/ replayed by the tests.
+package workflows
+
+import (
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/caseflow/caseflow/activities"
+)
+
+// Names shared by the worker, the API and operators.
+const (
+	// TaskQueue is where case workflows and their activities run.
+	TaskQueue = "caseflow"
+	// WorkflowName is the registered name of CaseWorkflow.
+	WorkflowName = "CaseWorkflow"
+	// QueryCase returns the case as the querying actor may see it (safeguarding.View).
+	QueryCase = "case"
+	// QueryTimeline returns the timeline entries the actor may see.
+	QueryTimeline = "timeline"
+	// QuerySummary returns the read-model summary (no personal data), for rebuilding the read model.
+	QuerySummary = "summary"
+)
+
+// WorkflowID is the workflow id of a case.
+func WorkflowID(caseID string) string { return "case-" + caseID }
+
+// Search attributes: no personal data, only what lets an operator find cases with the temporal
+// CLI (e.g. temporal workflow list --query 'CaseOverdueCount > 0').
+var (
+	AttrStage        = temporal.NewSearchAttributeKeyKeyword("CaseStage")
+	AttrTeam         = temporal.NewSearchAttributeKeyKeyword("CaseTeam")
+	AttrLA           = temporal.NewSearchAttributeKeyKeyword("CaseLA")
+	AttrNextDue      = temporal.NewSearchAttributeKeyTime("CaseNextDue")
+	AttrOverdueCount = temporal.NewSearchAttributeKeyInt64("CaseOverdueCount")
+	AttrEscalation   = temporal.NewSearchAttributeKeyInt64("CaseEscalation")
+	AttrClosed       = temporal.NewSearchAttributeKeyBool("CaseClosed")
+)
+
+// SearchAttributes lists the custom search attributes the namespace must have, for registration.
+func SearchAttributes() map[string]enumspb.IndexedValueType {
+	return map[string]enumspb.IndexedValueType{
+		AttrStage.GetName():        enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+		AttrTeam.GetName():         enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+		AttrLA.GetName():           enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+		AttrNextDue.GetName():      enumspb.INDEXED_VALUE_TYPE_DATETIME,
+		AttrOverdueCount.GetName(): enumspb.INDEXED_VALUE_TYPE_INT,
+		AttrEscalation.GetName():   enumspb.INDEXED_VALUE_TYPE_INT,
+		AttrClosed.GetName():       enumspb.INDEXED_VALUE_TYPE_BOOL,
+	}
+}
+
+// Summary is the read-model summary the summary query returns.
+type Summary = activities.CaseSummary

@@ -1,0 +1,210 @@
+package workflows
+
+import (
+	"errors"
+	"time"
+
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/caseflow/caseflow/activities"
+	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// Input starts a case workflow, or continues one as new.
+type Input struct {
+	CaseID    string `json:"case_id"`
+	Reference string `json:"reference"`
+	// State is the case carried across continue-as-new; nil for a new case.
+	State *safeguarding.Case `json:"state,omitempty"`
+	// MaxHistory continues the workflow as new once its history holds this many events, well
+	// before Temporal's own limits; 0 uses DefaultMaxHistory.
+	MaxHistory int `json:"max_history,omitempty"`
+}
+
+// DefaultMaxHistory keeps each run's history small enough to replay in milliseconds.
+const DefaultMaxHistory = 4000
+
+// unopenedLifetime is how long a workflow waits for its first concern. Update-with-start
+// starts the workflow even when the concern is then refused; such an empty run ends quietly.
+const unopenedLifetime = 10 * time.Minute
+
+// CaseWorkflow runs cases. Its fields are worker configuration, read only where Temporal allows
+// non-determinism: in SideEffect, validators and queries.
+type CaseWorkflow struct {
+	// Policy returns the policy in force; deadlines it sets are recorded in history.
+	Policy func() *policy.Policy
+	// Access says what each role may see; read by validators and queries only.
+	Access safeguarding.Access
+}
+
+// Run is the workflow function, registered as WorkflowName.
+func (cw *CaseWorkflow) Run(ctx workflow.Context, in Input) error {
+	r := newRun(ctx, cw, in)
+	if err := r.registerHandlers(ctx); err != nil {
+		return err
+	}
+	return r.loop(ctx)
+}
+
+// run is one run of a case workflow: the case, and the bookkeeping of its timers and
+// activities.
+type run struct {
+	cw     *CaseWorkflow
+	in     Input
+	state  *safeguarding.Case
+	logger log.Logger
+
+	wake *wakeup
+	// timer is the pending chase timer, due at timerAt.
+	timer       workflow.Future
+	timerAt     time.Time
+	cancelTimer workflow.CancelFunc
+	// inflight counts running notification and projection activities; continue-as-new waits
+	// for them.
+	inflight     int
+	projecting   bool
+	projectedRev int64
+	attrs        attrValues
+}
+
+func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
+	state := in.State
+	if state == nil {
+		state = &safeguarding.Case{ID: in.CaseID, Reference: in.Reference}
+	}
+	if in.MaxHistory == 0 {
+		in.MaxHistory = DefaultMaxHistory
+	}
+	return &run{cw: cw, in: in, state: state, logger: workflow.GetLogger(ctx), wake: newWakeup(ctx), projectedRev: -1}
+}
+
+// loop sends due chases, keeps the read model and search attributes current, and sleeps until
+// the next chase or the next change, whichever comes first.
+func (r *run) loop(ctx workflow.Context) error {
+	started := workflow.Now(ctx)
+	for {
+		now := workflow.Now(ctx)
+		if !r.state.Opened() && now.Sub(started) >= unopenedLifetime && workflow.AllHandlersFinished(ctx) {
+			return nil
+		}
+		for _, chase := range r.state.TakeDueChases(now) {
+			r.notify(ctx, chase)
+		}
+		if r.state.Opened() {
+			r.project(ctx)
+			r.upsertSearchAttributes(ctx, now)
+		}
+		if r.shouldContinueAsNew(ctx) {
+			return r.continueAsNew(ctx)
+		}
+		next := r.state.NextChaseAt()
+		if !r.state.Opened() {
+			next = started.Add(unopenedLifetime)
+		}
+		r.armTimer(ctx, next, now)
+		r.waitForChange(ctx)
+	}
+}
+
+// armTimer keeps one timer, for the next chase. A timer already set for that instant is kept, so
+// an update that does not move the next chase adds nothing to history.
+func (r *run) armTimer(ctx workflow.Context, next, now time.Time) {
+	if r.timer != nil && r.timerAt.Equal(next) {
+		return
+	}
+	if r.cancelTimer != nil {
+		r.cancelTimer()
+		r.timer, r.cancelTimer = nil, nil
+	}
+	if next.IsZero() {
+		return
+	}
+	timerCtx, cancel := workflow.WithCancel(ctx)
+	r.timer = workflow.NewTimer(timerCtx, max(next.Sub(now), time.Millisecond))
+	r.timerAt, r.cancelTimer = next, cancel
+}
+
+// waitForChange blocks until the chase timer fires or a handler or activity changes something.
+func (r *run) waitForChange(ctx workflow.Context) {
+	sel := workflow.NewSelector(ctx)
+	if r.timer != nil {
+		timer := r.timer
+		sel.AddFuture(timer, func(workflow.Future) {
+			if r.timer == timer {
+				r.timer, r.cancelTimer = nil, nil
+			}
+		})
+	}
+	r.wake.addTo(sel)
+	sel.Select(ctx)
+}
+
+func (r *run) shouldContinueAsNew(ctx workflow.Context) bool {
+	info := workflow.GetInfo(ctx)
+	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= r.in.MaxHistory
+}
+
+// continueAsNew hands the whole case to a fresh run once every handler and activity has
+// finished. Open actions need no timers carried: the next run arms them from their due times.
+func (r *run) continueAsNew(ctx workflow.Context) error {
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && r.inflight == 0 }); err != nil {
+		return err
+	}
+	next := r.in
+	next.State = r.state
+	r.logger.Info("continuing case as new", "case", r.state.ID, "revision", r.state.Revision)
+	return workflow.NewContinueAsNewError(ctx, WorkflowName, next)
+}
+
+// activityOptions retry side effects without limit: a notification or projection that cannot be
+// delivered now must be delivered later, and both are idempotent.
+func activityOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    5 * time.Minute,
+		},
+	})
+}
+
+// notify sends one chase through the notification activity, in the background: a slow mail
+// server must not hold up the next chase or a social worker's update.
+func (r *run) notify(ctx workflow.Context, chase safeguarding.DueChase) {
+	notice := activities.NoticeFor(r.state, chase)
+	r.inflight++
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		defer func() { r.inflight--; r.wake.signal() }()
+		var a *activities.Activities
+		err := workflow.ExecuteActivity(activityOptions(ctx), a.Notify, notice).Get(ctx, nil)
+		if err != nil && !temporal.IsCanceledError(err) {
+			r.logger.Error("chase notification failed", "case", r.state.ID, "action", chase.ActionID, "error", err)
+		}
+	})
+}
+
+// project writes the case summary to the read model after a change. Bursts of changes coalesce:
+// while one projection runs, later changes wait for it and go in the next one.
+func (r *run) project(ctx workflow.Context) {
+	if r.projecting || r.state.Revision == r.projectedRev {
+		return
+	}
+	summary := activities.SummaryOf(r.state)
+	r.projecting = true
+	r.inflight++
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		defer func() { r.projecting = false; r.inflight--; r.wake.signal() }()
+		var a *activities.Activities
+		err := workflow.ExecuteActivity(activityOptions(ctx), a.ProjectCase, summary).Get(ctx, nil)
+		switch {
+		case err == nil:
+			r.projectedRev = summary.Version
+		case !errors.Is(err, workflow.ErrCanceled):
+			r.logger.Error("read model projection failed", "case", r.state.ID, "error", err)
+		}
+	})
+}
