@@ -61,6 +61,7 @@ type App struct {
 
 	stopBackground context.CancelFunc
 	background     sync.WaitGroup
+	stopOnce       sync.Once
 }
 
 // Start starts the parts of caseflow cfg asks for and returns once they are ready to serve.
@@ -294,8 +295,12 @@ func (a *App) TemporalAddress() string { return a.cfg.TemporalAddress }
 func (a *App) EmbeddedRedis() *devstack.Redis { return a.redisServer }
 
 // Stop drains in-flight HTTP requests, then stops the worker and the servers, in that order, so
-// nothing accepted is cut off midway.
+// nothing accepted is cut off midway. Calling it again does nothing.
 func (a *App) Stop(ctx context.Context) {
+	a.stopOnce.Do(func() { a.stop(ctx) })
+}
+
+func (a *App) stop(ctx context.Context) {
 	if a.httpServer != nil {
 		shutdownCtx, cancel := context.WithTimeout(ctx, config.ShutdownGrace)
 		if err := a.httpServer.Shutdown(shutdownCtx); err != nil {

@@ -13,8 +13,10 @@ import (
 type Unit string
 
 // The units of the timescales: statutory guidance counts in working days, calendar days, weeks
-// and months; agency targets also in hours and minutes.
+// and months; agency targets also in hours and minutes. Seconds exist for test policies whose
+// clocks must run out while a test watches.
 const (
+	Seconds      Unit = "s"
 	Minutes      Unit = "m"
 	Hours        Unit = "h"
 	CalendarDays Unit = "CD"
@@ -30,13 +32,13 @@ type Duration struct {
 	Unit Unit `json:"unit"`
 }
 
-var durationPattern = regexp.MustCompile(`^([0-9]+)(m|h|CD|WD|w|mo)$`)
+var durationPattern = regexp.MustCompile(`^([0-9]+)(s|m|h|CD|WD|w|mo)$`)
 
 // ParseDuration reads the text form: a whole number and a unit, no space ("15WD").
 func ParseDuration(s string) (Duration, error) {
 	m := durationPattern.FindStringSubmatch(s)
 	if m == nil {
-		return Duration{}, fmt.Errorf("%q is not a duration: write a whole number and a unit, e.g. 15WD, 30CD, 4h, 15m, 6w, 3mo", s)
+		return Duration{}, fmt.Errorf("%q is not a duration: write a whole number and a unit, e.g. 15WD, 30CD, 4h, 15m, 6w, 3mo (or 30s)", s)
 	}
 	n, err := strconv.Atoi(m[1])
 	if err != nil || n > 100000 {
@@ -91,6 +93,8 @@ func (d Duration) shift(t time.Time, cal *Calendar, sign int) time.Time {
 	n := sign * d.N
 	local := t.In(London)
 	switch d.Unit {
+	case Seconds:
+		return t.Add(time.Duration(n) * time.Second).UTC()
 	case Minutes:
 		return t.Add(time.Duration(n) * time.Minute).UTC()
 	case Hours:
@@ -115,6 +119,8 @@ func (d Duration) shift(t time.Time, cal *Calendar, sign int) time.Time {
 func (d Duration) Approx() time.Duration {
 	day := 24 * time.Hour
 	switch d.Unit {
+	case Seconds:
+		return time.Duration(d.N) * time.Second
 	case Minutes:
 		return time.Duration(d.N) * time.Minute
 	case Hours:
