@@ -53,6 +53,7 @@ func NoticeFor(c *safeguarding.Case, chase safeguarding.DueChase) notify.Notice 
 		Title:     noticeTitle(a),
 		Level:     int(chase.Level),
 		LevelName: chase.Level.String(),
+		Repeat:    chase.Repeat,
 		Due:       chase.Due,
 		SentAt:    a.Chases[len(a.Chases)-1].At,
 		To:        chase.To,

@@ -26,6 +26,8 @@ type Notice struct {
 	Title     string                   `json:"title"`
 	Level     int                      `json:"level"`
 	LevelName string                   `json:"level_name"`
+	// Repeat counts repeated chases at one level (0 for the first).
+	Repeat int `json:"repeat,omitempty"`
 	Due       time.Time                `json:"due"`
 	SentAt    time.Time                `json:"sent_at"`
 	To        []safeguarding.Recipient `json:"to"`

@@ -106,6 +106,10 @@ func (r *run) loop(ctx workflow.Context) error {
 		}
 		r.armTimer(ctx, next, now)
 		r.waitForChange(ctx)
+		if err := ctx.Err(); err != nil {
+			// Cancelled by an operator: the case stays as it is, queryable, with no clocks.
+			return err
+		}
 	}
 }
 
@@ -139,6 +143,7 @@ func (r *run) waitForChange(ctx workflow.Context) {
 		})
 	}
 	r.wake.addTo(sel)
+	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
 	sel.Select(ctx)
 }
 

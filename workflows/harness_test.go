@@ -1,0 +1,189 @@
+package workflows
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/caseflow/caseflow/activities"
+	"github.com/caseflow/caseflow/notify"
+	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// testStart is a Friday a week before Christmas: working-day clocks started then cross a
+// weekend and the Christmas and New Year bank holidays.
+var testStart = time.Date(2026, 12, 18, 10, 0, 0, 0, time.UTC)
+
+const testLA = "E08000025"
+
+var (
+	manager   = safeguarding.Actor{UserID: "mgr-1", Role: safeguarding.RoleManager, Team: "north"}
+	sw        = safeguarding.Actor{UserID: "sw-1", Role: safeguarding.RoleSocialWorker, Team: "north"}
+	carer     = safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
+	lead      = safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}
+	fostering = safeguarding.Actor{UserID: "fsw-1", Role: safeguarding.RoleFosteringSocialWorker}
+)
+
+// recorder is the notification sender of the tests: it keeps every notice delivered.
+type recorder struct {
+	mu      sync.Mutex
+	notices []notify.Notice
+	seen    map[string]bool
+}
+
+func (r *recorder) Send(_ context.Context, n notify.Notice) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen == nil {
+		r.seen = map[string]bool{}
+	}
+	if !r.seen[n.ID] {
+		r.seen[n.ID] = true
+		r.notices = append(r.notices, n)
+	}
+	return nil
+}
+
+func (r *recorder) forAction(id string) []notify.Notice {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []notify.Notice
+	for _, n := range r.notices {
+		if n.ActionID == id {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// harness runs one case workflow in the time-skipping test environment with the real
+// activities (read model on miniredis) and a recording notifier.
+type harness struct {
+	t       *testing.T
+	env     *testsuite.TestWorkflowEnvironment
+	pol     *policy.Policy
+	sent    *recorder
+	store   *readmodel.Store
+	results []safeguarding.Result
+	errs    []error
+	input   Input
+}
+
+func newHarness(t *testing.T, pol *policy.Policy) *harness {
+	t.Helper()
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetStartTime(testStart)
+	env.SetTestTimeout(time.Minute)
+	if pol == nil {
+		pol = policy.Default()
+	}
+	mr := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	t.Cleanup(func() { _ = rdb.Close() })
+	h := &harness{t: t, env: env, pol: pol, sent: &recorder{}, store: readmodel.New(rdb),
+		input: Input{CaseID: "c1", Reference: "CF-TEST01"}}
+	cw := &CaseWorkflow{Policy: func() *policy.Policy { return pol }}
+	env.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: WorkflowName})
+	env.RegisterActivity(&activities.Activities{Store: h.store, Notifier: h.sent})
+	return h
+}
+
+// at is the instant d after the start, as the API would send it.
+func at(d time.Duration) string { return testStart.Add(d).Format(time.RFC3339) }
+
+// step sends an update at offset d after the start. body may be a func() any, evaluated when
+// the update is sent, to use results of earlier steps.
+func (h *harness) step(d time.Duration, name string, by safeguarding.Actor, body any) {
+	h.env.RegisterDelayedCallback(func() {
+		if f, ok := body.(func() any); ok {
+			body = f()
+		}
+		raw, err := json.Marshal(body)
+		if err != nil {
+			h.t.Fatalf("encode %s: %v", name, err)
+		}
+		id := fmt.Sprintf("req-%d", len(h.results)+len(h.errs))
+		h.env.UpdateWorkflow(name, id, &testsuite.TestUpdateCallback{
+			OnAccept: func() {},
+			OnReject: func(err error) {
+				h.errs = append(h.errs, fmt.Errorf("%s rejected: %w", name, FromApplicationError(err)))
+			},
+			OnComplete: func(v any, err error) {
+				if err != nil {
+					h.errs = append(h.errs, fmt.Errorf("%s failed: %w", name, err))
+					return
+				}
+				h.results = append(h.results, v.(safeguarding.Result))
+			},
+		}, safeguarding.Request{RequestID: id, Actor: by, Body: raw})
+	}, d)
+}
+
+// view queries the case as actor at offset d and hands it to check.
+func (h *harness) view(d time.Duration, actor safeguarding.Actor, check func(safeguarding.View)) {
+	h.env.RegisterDelayedCallback(func() {
+		v, err := h.env.QueryWorkflow(QueryCase, actor)
+		if err != nil {
+			h.t.Errorf("query case: %v", err)
+			return
+		}
+		var view safeguarding.View
+		if err := v.Get(&view); err != nil {
+			h.t.Errorf("decode case: %v", err)
+			return
+		}
+		check(view)
+	}, d)
+}
+
+// run executes the workflow until offset end, then cancels it, and fails on any step error.
+func (h *harness) run(end time.Duration) {
+	h.t.Helper()
+	h.env.RegisterDelayedCallback(h.env.CancelWorkflow, end)
+	h.env.ExecuteWorkflow(WorkflowName, h.input)
+	if !h.env.IsWorkflowCompleted() {
+		h.t.Fatal("workflow did not complete")
+	}
+	for _, err := range h.errs {
+		h.t.Error(err)
+	}
+}
+
+// raise is the concern that opens every test case: a carer's, with trafficking suspected.
+func raise(dob string) map[string]any {
+	child := map[string]any{"name": "Test Child", "preferred_term": "victim", "parental_responsibility": "none-in-uk"}
+	if dob != "" {
+		child["date_of_birth"] = dob
+	}
+	return map[string]any{
+		"observed_at": at(0), "child": child, "la": testLA, "team": "north",
+		"social_worker": "sw-1", "fostering_social_worker": "fsw-1",
+		"exploitation_types": []string{"criminal-exploitation", "trafficking"},
+		"indicators":         []map[string]string{{"code": "multiple-phones"}},
+		"account":            "Seen with two phones.",
+	}
+}
+
+func openAction(v safeguarding.View, kind policy.RuleID) (safeguarding.Action, bool) {
+	for _, a := range v.OpenActions {
+		if a.Kind == kind {
+			return a.Action, true
+		}
+	}
+	return safeguarding.Action{}, false
+}
