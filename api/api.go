@@ -51,7 +51,9 @@ func New(cfg Config) http.Handler {
 	h := &handlers{cfg: cfg}
 	r.Use(recoverPanics(cfg.Logger), logRequests(cfg.Logger))
 	r.NoRoute(func(c *gin.Context) { fail(c, http.StatusNotFound, "There is nothing at this address.") })
-	r.NoMethod(func(c *gin.Context) { fail(c, http.StatusMethodNotAllowed, "This address does not accept "+c.Request.Method+".") })
+	r.NoMethod(func(c *gin.Context) {
+		fail(c, http.StatusMethodNotAllowed, "This address does not accept "+c.Request.Method+".")
+	})
 
 	r.GET("/healthz", cfg.Health.alive)
 	r.GET("/readyz", cfg.Health.ready)

@@ -149,7 +149,6 @@ func (h *handlers) overdueSummary(c *gin.Context) {
 	c.JSON(http.StatusOK, OverdueSummary{AsOf: now, Counts: counts, Series: series})
 }
 
-
 func (h *handlers) myNotifications(c *gin.Context) {
 	limit, _, err := pageParams(c)
 	if err != nil {

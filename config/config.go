@@ -56,7 +56,9 @@ type TLS struct {
 }
 
 // Enabled reports whether any TLS option is set.
-func (t TLS) Enabled() bool { return t.CertFile != "" || t.KeyFile != "" || t.CAFile != "" || t.ServerName != "" }
+func (t TLS) Enabled() bool {
+	return t.CertFile != "" || t.KeyFile != "" || t.CAFile != "" || t.ServerName != ""
+}
 
 // Mode says which command the configuration is for: it changes defaults and what is required.
 type Mode int

@@ -18,19 +18,19 @@ import (
 // Notice is one chase to deliver.
 type Notice struct {
 	// ID is the same every time the same chase is attempted; delivery is idempotent on it.
-	ID        string                   `json:"id"`
-	CaseID    string                   `json:"case_id"`
-	Reference string                   `json:"reference"`
-	ActionID  string                   `json:"action_id"`
-	Kind      string                   `json:"kind"`
-	Title     string                   `json:"title"`
-	Level     int                      `json:"level"`
-	LevelName string                   `json:"level_name"`
+	ID        string `json:"id"`
+	CaseID    string `json:"case_id"`
+	Reference string `json:"reference"`
+	ActionID  string `json:"action_id"`
+	Kind      string `json:"kind"`
+	Title     string `json:"title"`
+	Level     int    `json:"level"`
+	LevelName string `json:"level_name"`
 	// Repeat counts repeated chases at one level (0 for the first).
-	Repeat int `json:"repeat,omitempty"`
-	Due       time.Time                `json:"due"`
-	SentAt    time.Time                `json:"sent_at"`
-	To        []safeguarding.Recipient `json:"to"`
+	Repeat int                      `json:"repeat,omitempty"`
+	Due    time.Time                `json:"due"`
+	SentAt time.Time                `json:"sent_at"`
+	To     []safeguarding.Recipient `json:"to"`
 }
 
 // Sender delivers notices.

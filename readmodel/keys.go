@@ -10,7 +10,7 @@ const (
 	ratePrefix = "cf:rate:"
 )
 
-func caseKey(id string) string       { return rmPrefix + "case:" + id }
+func caseKey(id string) string        { return rmPrefix + "case:" + id }
 func dueAllKey() string               { return rmPrefix + "due:all" }
 func dueTeamKey(team string) string   { return rmPrefix + "due:team:" + team }
 func dueUserKey(user string) string   { return rmPrefix + "due:user:" + user }

@@ -255,8 +255,12 @@ func TestDueDateChangeRearms(t *testing.T) {
 	h.view(m, manager, func(v safeguarding.View) { carePlan, _ = openAction(v, policy.CarePlan) })
 	later := testStart.AddDate(0, 0, 30)
 	earlier := testStart.AddDate(0, 0, 20)
-	h.step(2*m, "due-date", sw, func() any { return map[string]any{"action_id": carePlan.ID, "due": later.Format(time.RFC3339), "reason": "family court hearing"} })
-	h.step(3*m, "due-date", sw, func() any { return map[string]any{"action_id": carePlan.ID, "due": earlier.Format(time.RFC3339), "reason": "hearing brought forward"} })
+	h.step(2*m, "due-date", sw, func() any {
+		return map[string]any{"action_id": carePlan.ID, "due": later.Format(time.RFC3339), "reason": "family court hearing"}
+	})
+	h.step(3*m, "due-date", sw, func() any {
+		return map[string]any{"action_id": carePlan.ID, "due": earlier.Format(time.RFC3339), "reason": "hearing brought forward"}
+	})
 	h.run(40 * 24 * time.Hour)
 
 	var overdue []notify.Notice

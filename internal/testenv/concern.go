@@ -12,8 +12,8 @@ func Concern(observed time.Time, socialWorker, team string, carers ...string) ma
 			"parental_responsibility": "none-in-uk",
 		},
 		"la": "E08000025", "team": team, "social_worker": socialWorker, "fostering_social_worker": "fsw-1",
-		"carers":             carers,
-		"exploitation_types": []string{"criminal-exploitation", "county-lines", "trafficking"},
+		"carers":               carers,
+		"exploitation_types":   []string{"criminal-exploitation", "county-lines", "trafficking"},
 		"trafficking_purposes": []string{"moving-drugs"},
 		"indicators": []map[string]string{
 			{"code": "multiple-phones", "note": "two phones, one hidden"},
