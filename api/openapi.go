@@ -54,7 +54,6 @@ func buildDocument() (*openapi3.T, error) {
 	schemas := openapi3.Schemas{}
 	gen := openapi3gen.NewGenerator(
 		openapi3gen.UseAllExportedFields(),
-		openapi3gen.CreateComponentSchemas(openapi3gen.ExportComponentSchemasOptions{ExportComponentSchemas: true}),
 		openapi3gen.SchemaCustomizer(strictObjects),
 	)
 	schemaOf := func(v any) (*openapi3.SchemaRef, error) {

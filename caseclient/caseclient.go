@@ -101,16 +101,33 @@ func (c *Client) Step(ctx context.Context, caseID, step string, actor safeguardi
 
 // Get returns the case as actor may see it.
 func (c *Client) Get(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.View, error) {
-	var v safeguarding.View
-	err := c.query(ctx, caseID, workflows.QueryCase, &v, actor)
-	return v, err
+	var a workflows.CaseAnswer
+	if err := c.query(ctx, caseID, workflows.QueryCase, &a, actor); err != nil {
+		return safeguarding.View{}, err
+	}
+	if a.Refused != nil || a.View == nil {
+		return safeguarding.View{}, refusal(a.Refused)
+	}
+	return *a.View, nil
 }
 
 // Timeline returns the case's timeline as actor may see it.
 func (c *Client) Timeline(ctx context.Context, caseID string, actor safeguarding.Actor) ([]safeguarding.Entry, error) {
-	var t []safeguarding.Entry
-	err := c.query(ctx, caseID, workflows.QueryTimeline, &t, actor)
-	return t, err
+	var a workflows.TimelineAnswer
+	if err := c.query(ctx, caseID, workflows.QueryTimeline, &a, actor); err != nil {
+		return nil, err
+	}
+	if a.Refused != nil {
+		return nil, refusal(a.Refused)
+	}
+	return a.Entries, nil
+}
+
+func refusal(e *safeguarding.Error) error {
+	if e == nil {
+		return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
+	}
+	return e
 }
 
 // Summary returns the read-model summary of a case, for rebuilding the read model.

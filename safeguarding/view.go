@@ -28,7 +28,7 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 	if !c.Opened() || !c.CanSee(actor, access) {
 		return View{}, notFound()
 	}
-	v := View{Case: c.copyFor(actor), Stage: c.Stage(), AsOf: now}
+	v := View{Case: c.copyFor(actor), Stage: c.Stage(), AsOf: now, OpenActions: []ActionView{}}
 	v.Applied, v.NextID = nil, 0
 	for _, a := range v.Case.OpenActions() {
 		v.OpenActions = append(v.OpenActions, ActionView{Action: a, Overdue: a.Overdue(now)})

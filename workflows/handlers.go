@@ -28,13 +28,19 @@ func (r *run) registerHandlers(ctx workflow.Context) error {
 		}
 	}
 	queries := map[string]any{
-		QueryCase: func(actor safeguarding.Actor) (safeguarding.View, error) {
+		QueryCase: func(actor safeguarding.Actor) (CaseAnswer, error) {
 			v, err := r.state.ViewFor(actor, r.cw.Access, workflow.Now(ctx))
-			return v, toApplicationError(err)
+			if err != nil {
+				return CaseAnswer{Refused: domainError(err)}, nil
+			}
+			return CaseAnswer{View: &v}, nil
 		},
-		QueryTimeline: func(actor safeguarding.Actor) ([]safeguarding.Entry, error) {
+		QueryTimeline: func(actor safeguarding.Actor) (TimelineAnswer, error) {
 			t, err := r.state.TimelineFor(actor, r.cw.Access)
-			return t, toApplicationError(err)
+			if err != nil {
+				return TimelineAnswer{Refused: domainError(err)}, nil
+			}
+			return TimelineAnswer{Entries: t}, nil
 		},
 		QuerySummary: func() (Summary, error) {
 			if !r.state.Opened() {
@@ -64,6 +70,28 @@ func (r *run) apply(ctx workflow.Context, step safeguarding.Step, req safeguardi
 	}
 	r.wake.signal()
 	return res, nil
+}
+
+// CaseAnswer is the answer of the case query: the view, or why the caller may not have it.
+// Queries carry refusals in their answer, because a failed query reaches the client only as a
+// message, and the API must tell "not found" from a broken worker.
+type CaseAnswer struct {
+	View    *safeguarding.View  `json:"view,omitempty"`
+	Refused *safeguarding.Error `json:"refused,omitempty"`
+}
+
+// TimelineAnswer is the answer of the timeline query.
+type TimelineAnswer struct {
+	Entries []safeguarding.Entry `json:"entries,omitempty"`
+	Refused *safeguarding.Error  `json:"refused,omitempty"`
+}
+
+func domainError(err error) *safeguarding.Error {
+	var d *safeguarding.Error
+	if errors.As(err, &d) {
+		return d
+	}
+	return &safeguarding.Error{Code: safeguarding.EInvalid, Message: err.Error()}
 }
 
 // toApplicationError carries a domain error across Temporal: its code becomes the application

@@ -142,12 +142,12 @@ func (h *harness) view(d time.Duration, actor safeguarding.Actor, check func(saf
 			h.t.Errorf("query case: %v", err)
 			return
 		}
-		var view safeguarding.View
-		if err := v.Get(&view); err != nil {
-			h.t.Errorf("decode case: %v", err)
+		var answer CaseAnswer
+		if err := v.Get(&answer); err != nil || answer.View == nil {
+			h.t.Errorf("decode case: %v %+v", err, answer.Refused)
 			return
 		}
-		check(view)
+		check(*answer.View)
 	}, d)
 }
 

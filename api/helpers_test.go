@@ -1,0 +1,174 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/caseflow/caseflow/api"
+	"github.com/caseflow/caseflow/internal/testenv"
+	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
+)
+
+// redisDB is this package's database on a shared real Redis.
+const redisDB = 1
+
+// start runs the stack with every HTTP exchange checked against the OpenAPI document: each
+// response must match its documented status and schema, and each request the server accepted
+// must match its documented parameters and body.
+func start(t *testing.T, opts testenv.Options) *testenv.Env {
+	t.Helper()
+	opts.RedisDB = redisDB
+	env := testenv.Start(t, opts)
+	env.Client.Transport = &validating{t: t, next: http.DefaultTransport, router: openAPIRouter(t)}
+	return env
+}
+
+var (
+	routerOnce sync.Once
+	router     routers.Router
+	routerErr  error
+)
+
+func openAPIRouter(t *testing.T) routers.Router {
+	routerOnce.Do(func() {
+		openapi3filter.RegisterBodyDecoder(api.ProblemContentType, openapi3filter.JSONBodyDecoder)
+		doc, err := api.Document()
+		if err != nil {
+			routerErr = err
+			return
+		}
+		if err := doc.Validate(context.Background()); err != nil {
+			routerErr = fmt.Errorf("the OpenAPI document is invalid: %w", err)
+			return
+		}
+		router, routerErr = legacy.NewRouter(doc)
+	})
+	if routerErr != nil {
+		t.Fatal(routerErr)
+	}
+	return router
+}
+
+// validating checks exchanges against the OpenAPI document.
+type validating struct {
+	t      *testing.T
+	next   http.RoundTripper
+	router routers.Router
+}
+
+func (v *validating) RoundTrip(req *http.Request) (*http.Response, error) {
+	var reqBody []byte
+	if req.Body != nil {
+		reqBody, _ = io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
+	resp, err := v.next.RoundTrip(req)
+	if err != nil || strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		return resp, err
+	}
+	respBody, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(respBody))
+
+	route, params, err := v.router.FindRoute(req)
+	if err != nil {
+		if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusMethodNotAllowed {
+			v.t.Errorf("OpenAPI: %s %s answered %d but is not documented: %v", req.Method, req.URL.Path, resp.StatusCode, err)
+		}
+		return resp, nil
+	}
+	checkReq := req.Clone(req.Context())
+	checkReq.Body = io.NopCloser(bytes.NewReader(reqBody))
+	in := &openapi3filter.RequestValidationInput{
+		Request: checkReq, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
+	}
+	if resp.StatusCode < 400 {
+		if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
+			v.t.Errorf("OpenAPI: accepted request %s %s does not match the document: %v", req.Method, req.URL.Path, err)
+		}
+	}
+	out := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header,
+		Body: io.NopCloser(bytes.NewReader(respBody)), Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	if err := openapi3filter.ValidateResponse(req.Context(), out); err != nil {
+		v.t.Errorf("OpenAPI: response %d to %s %s does not match the document: %v\n%s", resp.StatusCode, req.Method, req.URL.Path, err, respBody)
+	}
+	return resp, nil
+}
+
+// people used across the tests: the child is placed with carer-1, assigned to sw-1, and
+// supervised by fsw-1; the "other" ones work elsewhere.
+type people struct {
+	carer, otherCarer, sw, otherSW, fsw, otherFSW, lead, manager string
+}
+
+func tokens(env *testenv.Env) people {
+	return people{
+		carer:      env.Token(safeguarding.RoleCarer, "carer-1", ""),
+		otherCarer: env.Token(safeguarding.RoleCarer, "carer-2", ""),
+		sw:         env.Token(safeguarding.RoleSocialWorker, "sw-1", "north"),
+		otherSW:    env.Token(safeguarding.RoleSocialWorker, "sw-2", "south"),
+		fsw:        env.Token(safeguarding.RoleFosteringSocialWorker, "fsw-1", "north"),
+		otherFSW:   env.Token(safeguarding.RoleFosteringSocialWorker, "fsw-2", "south"),
+		lead:       env.Token(safeguarding.RoleSafeguardingLead, "lead-1", ""),
+		manager:    env.Token(safeguarding.RoleManager, "mgr-1", "north"),
+	}
+}
+
+// raiseCase opens a case as carer-1 and returns its id.
+func raiseCase(t *testing.T, env *testenv.Env, carerToken string, observed time.Time) string {
+	t.Helper()
+	resp := env.Do(http.MethodPost, "/v1/cases", carerToken, testenv.Concern(observed, "sw-1", "north", "carer-1"))
+	if resp.Status != http.StatusCreated {
+		t.Fatalf("raise concern: %d %s", resp.Status, resp.Body)
+	}
+	var created api.StepResponse
+	resp.JSON(t, &created)
+	return created.CaseID
+}
+
+// historyLength is the number of events in the case workflow's history.
+func historyLength(t *testing.T, env *testenv.Env, caseID string) int64 {
+	t.Helper()
+	resp, err := env.App.Temporal.DescribeWorkflowExecution(context.Background(), workflows.WorkflowID(caseID), "")
+	if err != nil {
+		t.Fatalf("describe case workflow: %v", err)
+	}
+	return resp.GetWorkflowExecutionInfo().GetHistoryLength()
+}
+
+// settledHistory waits until the case's history stops growing (projections done) and returns
+// its length.
+func settledHistory(t *testing.T, env *testenv.Env, caseID string) int64 {
+	t.Helper()
+	last, stableSince := int64(-1), time.Now()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		n := historyLength(t, env, caseID)
+		if n != last {
+			last, stableSince = n, time.Now()
+		} else if time.Since(stableSince) > 700*time.Millisecond {
+			return n
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("case history still growing after 20s")
+	return 0
+}
