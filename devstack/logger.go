@@ -3,14 +3,19 @@ package devstack
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 
 	"go.temporal.io/server/common/log"
 	"go.temporal.io/server/common/log/tag"
 )
 
 // serverLogger sends the embedded server's logs to slog. The server is chatty at info level about
-// its own life cycle, so info becomes debug; warnings and errors pass through.
-type serverLogger struct{ l *slog.Logger }
+// its own life cycle, so info becomes debug; warnings and errors pass through until the server
+// is stopping, when its services report each other gone: that is expected, and only noise.
+type serverLogger struct {
+	l        *slog.Logger
+	stopping *atomic.Bool
+}
 
 var _ log.Logger = serverLogger{}
 
@@ -32,12 +37,12 @@ func (s serverLogger) Fatal(msg string, tags ...tag.Tag) {
 
 // With keeps tags attached, as the server expects of a log.WithLogger.
 func (s serverLogger) With(tags ...tag.Tag) log.Logger {
-	return serverLogger{s.l.With(attrs(tags)...)}
+	return serverLogger{l: s.l.With(attrs(tags)...), stopping: s.stopping}
 }
 
 func (s serverLogger) log(level slog.Level, msg string, tags []tag.Tag) {
 	ctx := context.Background()
-	if !s.l.Enabled(ctx, level) {
+	if s.stopping.Load() || !s.l.Enabled(ctx, level) {
 		return
 	}
 	s.l.Log(ctx, level, msg, attrs(tags)...)

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -64,6 +65,7 @@ type Temporal struct {
 	server    temporal.Server
 	address   string
 	namespace string
+	stopping  *atomic.Bool
 }
 
 // StartTemporal starts the server and returns once its frontend answers and the namespace and
@@ -85,7 +87,7 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 		return nil, err
 	}
 
-	logger := serverLogger{opts.Logger.With("component", "temporal-server")}
+	logger := serverLogger{l: opts.Logger.With("component", "temporal-server"), stopping: &atomic.Bool{}}
 	authorizer, err := authorization.GetAuthorizerFromConfig(&conf.Global.Authorization)
 	if err != nil {
 		return nil, fmt.Errorf("temporal authorizer: %w", err)
@@ -108,7 +110,7 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 	if err := server.Start(); err != nil {
 		return nil, fmt.Errorf("start temporal server: %w", err)
 	}
-	t := &Temporal{server: server, address: address, namespace: opts.Namespace}
+	t := &Temporal{server: server, address: address, namespace: opts.Namespace, stopping: logger.stopping}
 	if err := t.registerSearchAttributes(ctx, opts.SearchAttributes); err != nil {
 		_ = t.Stop()
 		return nil, err
@@ -124,6 +126,7 @@ func (t *Temporal) Namespace() string { return t.namespace }
 
 // Stop shuts the server down; the SQLite file keeps every case for the next start.
 func (t *Temporal) Stop() error {
+	t.stopping.Store(true)
 	if err := t.server.Stop(); err != nil {
 		return fmt.Errorf("stop temporal server: %w", err)
 	}

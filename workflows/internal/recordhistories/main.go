@@ -1,0 +1,195 @@
+// Command recordhistories runs case workflows on the embedded Temporal server and writes their
+// histories to workflows/testdata/histories, for the replay test. Run it after a change to the
+// workflow that is meant to be compatible, and keep the old files: every recorded history must
+// go on replaying with the new code.
+//
+//	go run ./workflows/internal/recordhistories -out workflows/testdata/histories -name v1
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/caseflow/caseflow/app"
+	"github.com/caseflow/caseflow/caseclient"
+	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
+)
+
+func main() {
+	out := flag.String("out", "workflows/testdata/histories", "directory for the history files")
+	name := flag.String("name", "v1", "prefix of the file names")
+	pol := flag.String("policy", "api/testdata/short-clocks.yaml", "policy with a short clock, so chases fire while recording")
+	flag.Parse()
+	if err := record(*out, *name, *pol); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func record(out, name, policyFile string) error {
+	ctx := context.Background()
+	p, err := policy.LoadFile(policyFile)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "recordhistories")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	cfg := &config.Config{DataDir: dir, HTTPAddr: "127.0.0.1:0", TemporalAddress: "127.0.0.1:0", TemporalNamespace: "default", Auth: "dev", RateLimit: 1000, Policy: p}
+	a, err := app.Start(ctx, cfg, app.Parts{Embedded: true, Worker: true}, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		return err
+	}
+	defer a.Stop(ctx)
+	cases := caseclient.New(a.Temporal)
+
+	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
+	sw := safeguarding.Actor{UserID: "sw-1", Role: safeguarding.RoleSocialWorker, Team: "north"}
+	manager := safeguarding.Actor{UserID: "mgr-1", Role: safeguarding.RoleManager, Team: "north"}
+	now := time.Now().UTC().Truncate(time.Second)
+	ts := now.Format(time.RFC3339)
+	concern := map[string]any{
+		"observed_at": ts, "la": "E08000025", "team": "north", "social_worker": "sw-1",
+		"child":              map[string]any{"name": "Recorded Child", "preferred_term": "survivor", "parental_responsibility": "none-in-uk", "date_of_birth": "2010-01-01"},
+		"exploitation_types": []string{"criminal-exploitation", "trafficking"},
+		"indicators":         []map[string]string{{"code": "multiple-phones"}}, "account": "Recorded account.",
+	}
+	steps := []struct {
+		by   safeguarding.Actor
+		name string
+		body map[string]any
+	}{
+		{sw, "social-worker-informed", map[string]any{"informed_at": ts}},
+		{sw, "nrm-referral", map[string]any{"submitted_at": ts, "reference": "NRM-R1", "first_responder": "local-authority"}},
+		{carer, "care-plan-contribution", map[string]any{"text": "Recorded contribution."}},
+		{sw, "csc-referral", map[string]any{"referred_at": ts, "significant_harm": true}},
+		{sw, "strategy-meeting-held", map[string]any{"held_at": ts, "format": "phone", "outcome": "s47", "s47_enquiry": true,
+			"actions": []map[string]any{{"title": "Visit school", "owner_role": "social_worker", "owner_user": "sw-1", "due": now.Add(72 * time.Hour).Format(time.RFC3339)}}}},
+		{sw, "nrm-rg-decision", map[string]any{"decided_at": ts, "outcome": "positive"}},
+		{sw, "care-plan-agreed", map[string]any{"agreed_at": ts, "summary": "Agreed."}},
+		{sw, "missing-episode", map[string]any{"went_missing_at": ts, "returned_at": ts}},
+		{sw, "closure-request", map[string]any{"reason": "risk-resolved", "note": "Recorded."}},
+		{manager, "closure-decline", map[string]any{"note": "Not yet."}},
+	}
+
+	// A full case: steps, chases that fire (the police report clock is seconds long), and one
+	// refused step (validators leave no trace, but the history must still replay).
+	full, err := raise(ctx, cases, carer, concern, "full")
+	if err != nil {
+		return err
+	}
+	for _, s := range steps {
+		if _, err := step(ctx, cases, full, s.by, s.name, s.body); err != nil {
+			return err
+		}
+	}
+	if _, err := step(ctx, cases, full, sw, "nrm-cg-decision", map[string]any{"decided_at": "not a time"}); err == nil {
+		return fmt.Errorf("a malformed step was accepted")
+	}
+	time.Sleep(10 * time.Second) // the police report escalates to the Safeguarding Lead
+
+	// A case that continues as new after a few dozen events.
+	short := "continued"
+	id := caseclient.CaseIDFor(carer.UserID, short)
+	_, err = a.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.WorkflowID(id), TaskQueue: workflows.TaskQueue},
+		workflows.WorkflowName, workflows.Input{CaseID: id, Reference: caseclient.ReferenceFor(id), MaxHistory: 40})
+	if err != nil {
+		return err
+	}
+	if _, err := step(ctx, cases, id, carer, safeguarding.StepRaiseConcern, concern); err != nil {
+		return err
+	}
+	for i := range 12 {
+		if _, err := step(ctx, cases, id, carer, "care-plan-contribution", map[string]any{"text": fmt.Sprintf("note %d", i)}); err != nil {
+			return err
+		}
+	}
+	time.Sleep(2 * time.Second)
+
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	for label, caseID := range map[string]string{"full": full, "continued": id} {
+		if err := writeRuns(ctx, a.Temporal, caseID, filepath.Join(out, name+"-"+label)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func raise(ctx context.Context, cases *caseclient.Client, by safeguarding.Actor, body map[string]any, key string) (string, error) {
+	raw, _ := json.Marshal(body)
+	res, err := cases.Raise(ctx, by, key, raw)
+	return res.CaseID, err
+}
+
+func step(ctx context.Context, cases *caseclient.Client, caseID string, by safeguarding.Actor, name string, body map[string]any) (safeguarding.Result, error) {
+	raw, _ := json.Marshal(body)
+	if name == safeguarding.StepRaiseConcern {
+		return cases.Raise(ctx, by, "continued", raw)
+	}
+	return cases.Step(ctx, caseID, name, by, "", raw)
+}
+
+// writeRuns writes the history of every run of a case, oldest first, as the temporal CLI's
+// `workflow show --output json` does.
+func writeRuns(ctx context.Context, c client.Client, caseID, prefix string) error {
+	wid := workflows.WorkflowID(caseID)
+	runs := []string{}
+	runID := ""
+	for {
+		desc, err := c.DescribeWorkflowExecution(ctx, wid, runID)
+		if err != nil {
+			return err
+		}
+		runs = append([]string{desc.GetWorkflowExecutionInfo().GetExecution().GetRunId()}, runs...)
+		first := desc.GetWorkflowExecutionInfo().GetFirstRunId()
+		iter := c.GetWorkflowHistory(ctx, wid, runs[0], false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		ev, err := iter.Next()
+		if err != nil {
+			return err
+		}
+		prev := ev.GetWorkflowExecutionStartedEventAttributes().GetContinuedExecutionRunId()
+		if prev == "" || runs[0] == first {
+			break
+		}
+		runID = prev
+	}
+	for i, run := range runs {
+		var events []*historypb.HistoryEvent
+		iter := c.GetWorkflowHistory(ctx, wid, run, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for iter.HasNext() {
+			ev, err := iter.Next()
+			if err != nil {
+				return err
+			}
+			events = append(events, ev)
+		}
+		data, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: events})
+		if err != nil {
+			return err
+		}
+		file := fmt.Sprintf("%s-run%d.json", prefix, i+1)
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			return err
+		}
+		fmt.Printf("%s: %d events\n", file, len(events))
+	}
+	return nil
+}
