@@ -191,12 +191,16 @@ func (a *App) startWorker(bg context.Context) error {
 	return nil
 }
 
-// readModelCheck is how often the worker looks for an empty read model and samples the overdue
-// count.
-const readModelCheck = 30 * time.Second
+// defaultReadModelCheck is how often the worker looks for an empty read model and samples the
+// overdue count.
+const defaultReadModelCheck = 30 * time.Second
 
 func (a *App) keepReadModel(ctx context.Context) {
-	tick := time.NewTicker(readModelCheck)
+	every := a.cfg.ReadModelCheck
+	if every <= 0 {
+		every = defaultReadModelCheck
+	}
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		if empty, err := a.Store.IsEmpty(ctx); err == nil && empty {

@@ -45,6 +45,9 @@ type Config struct {
 	RateLimit int
 	LogLevel  string
 	LogFormat string
+	// ReadModelCheck is how often the worker looks for an empty read model (to rebuild it) and
+	// samples the overdue count; 0 means every 30 seconds. Tests shorten it.
+	ReadModelCheck time.Duration
 
 	// Policy is the loaded policy, set by Validate.
 	Policy *policy.Policy

@@ -62,6 +62,7 @@ func Start(t testing.TB, opts Options) *Env {
 		TeamAccess:        opts.TeamAccess,
 		RateLimit:         opts.RateLimit,
 		Policy:            opts.Policy,
+		ReadModelCheck:    500 * time.Millisecond,
 	}
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
@@ -109,6 +110,9 @@ func RedisURL(t testing.TB, db int) string {
 	}
 	return fmt.Sprintf("redis://%s/%d", opts.Addr, db)
 }
+
+// Redis returns a client of the stack's Redis.
+func (e *Env) Redis() *redis.Client { return e.App.Redis }
 
 // WaitReady waits for /readyz to answer 200.
 func (e *Env) WaitReady() {
