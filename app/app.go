@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/redis/go-redis/v9"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -32,6 +33,7 @@ import (
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/reindex"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/web"
 	"github.com/caseflow/caseflow/workflows"
 )
 
@@ -256,6 +258,13 @@ func (a *App) startAPI(ctx context.Context) error {
 		Access:      a.access(),
 		Health:      &api.Health{Temporal: a.Temporal, Namespace: a.cfg.TemporalNamespace, Redis: a.Redis},
 		Logger:      a.logger.With("component", "api"),
+		Pages: func(r *gin.Engine) {
+			opts := web.Options{}
+			if a.cfg.Auth == "dev" {
+				opts.DevTokens = a.Tokens
+			}
+			web.Register(r, opts)
+		},
 	})
 	l, err := net.Listen("tcp", a.cfg.HTTPAddr)
 	if err != nil {
