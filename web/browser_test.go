@@ -73,6 +73,14 @@ func signIn(env *testenv.Env, role safeguarding.Role, user, team string) chromed
 	return chromedp.Steps(append(steps, chromedp.Click(chromedp.CSS("#dev-signin button")))...)
 }
 
+// js runs a statement in the page, as a step.
+func js(statement string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Evaluate[bool]("(" + statement + ", true)")(ctx, t)
+		return err
+	})
+}
+
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	dir := os.Getenv("CASEFLOW_SCREENSHOTS")
@@ -138,6 +146,26 @@ func TestCarerContributionReachesSocialWorker(t *testing.T) {
 	}
 	if !strings.Contains(contributions, note) || !strings.Contains(contributions, "carer-1") {
 		t.Fatalf("the social worker sees contributions %q", contributions)
+	}
+
+	// The social worker records the police report with the page's form.
+	err = chromedp.Do(ctx,
+		chromedp.WaitReady(chromedp.CSS(`#step option[value="police-report"]`)),
+		chromedp.SetValue(chromedp.CSS(`#step`), "police-report"),
+		js(`document.querySelector("#step").dispatchEvent(new Event("change"))`),
+		chromedp.WaitVisible(chromedp.CSS(`#f-reference`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-channel`), "101"),
+		chromedp.SendKeys(chromedp.CSS(`#f-reference`), "CAD-7781"),
+		js(`document.querySelector("#f-reported_at").value = new Date(Date.now() - 60000 - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 16)`),
+		chromedp.Click(chromedp.CSS(`#step-form button`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := `document.querySelector("#timeline").textContent.includes("CAD-7781")`
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](recorded, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+		msg, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#status`)))
+		t.Fatalf("the police report recorded through the form is not in the timeline (status %q): %v", msg, err)
 	}
 	screenshot(t, ctx, "social-worker-case")
 }
