@@ -76,7 +76,7 @@ func signIn(env *testenv.Env, role safeguarding.Role, user, team string) chromed
 // js runs a statement in the page, as a step.
 func js(statement string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Evaluate[bool]("(" + statement + ", true)")(ctx, t)
+		_, err := chromedp.Evaluate[bool]("("+statement+", true)")(ctx, t)
 		return err
 	})
 }
