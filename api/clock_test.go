@@ -15,7 +15,7 @@ import (
 // seconds long: the action turns overdue on time, the chase shows in the case timeline and on the
 // managers' overdue list, and the escalations to the manager and the Safeguarding Lead follow.
 func TestShortClockThroughAPI(t *testing.T) {
-	pol, err := policy.LoadFile("testdata/short-clocks.yaml")
+	pol, err := policy.LoadFile("../policy/testdata/short-clocks.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,8 @@ func TestShortClockThroughAPI(t *testing.T) {
 		}
 		return seen
 	}
-	title := "Report to the police (101, or 999 in immediate danger): "
+	rule, _ := pol.Rule(policy.PoliceReport)
+	title := rule.Title + ": "
 	testenv.Eventually(t, 30*time.Second, "the police report escalated to the Safeguarding Lead", func() bool {
 		_, ok := levels()[title+safeguarding.LevelLead.String()]
 		return ok

@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3gen"
 	"github.com/gin-gonic/gin"
 
+	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -176,6 +177,11 @@ func rolesText(roles []safeguarding.Role) string {
 // strictObjects documents what the decoder enforces: request objects accept no unknown fields.
 // Free-form maps keep their additional properties.
 func strictObjects(_ string, t reflect.Type, _ reflect.StructTag, schema *openapi3.Schema) error {
+	if t == reflect.TypeFor[policy.Duration]() {
+		// A policy duration travels as its text form, e.g. "15WD".
+		*schema = *openapi3.NewStringSchema().WithPattern(`^[0-9]+(s|m|h|CD|WD|w|mo)$`)
+		return nil
+	}
 	if t.Kind() == reflect.Struct && t != reflect.TypeFor[safeguarding.Date]() && schema.Type.Is(openapi3.TypeObject) {
 		no := false
 		schema.AdditionalProperties = openapi3.AdditionalProperties{Has: &no}

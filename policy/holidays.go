@@ -46,7 +46,7 @@ func bankHolidays(nation Nation, year int) map[civilDate]string {
 		if change.from != (civilDate{}) {
 			delete(h, change.from)
 		}
-		if change.to != (civilDate{}) && (change.nations == nil || change.nations[nation]) {
+		if change.to != (civilDate{}) {
 			h[change.to] = change.name
 		}
 	}
@@ -57,10 +57,10 @@ func bankHolidays(nation Nation, year int) map[civilDate]string {
 type oneOff struct {
 	from, to civilDate
 	name     string
-	nations  map[Nation]bool // nil: every nation
 }
 
-// oneOffs are the proclaimed changes to the regular pattern.
+// oneOffs are the proclaimed changes to the regular pattern since 2012. Each applied to every UK
+// nation. A change proclaimed after a release goes in a policy file's extra_bank_holidays.
 var oneOffs = map[int][]oneOff{
 	2012: {
 		{from: civilDate{2012, time.May, 28}, to: civilDate{2012, time.June, 4}, name: "Spring bank holiday"},

@@ -2,12 +2,16 @@
 // suspected of being a victim of modern slavery or exploitation, as rules with effective dates
 // and per-local-authority overrides, and the working-day calendars they count in.
 //
-// It is pure Go with no Temporal import: given a rule, the instant its starting event happened
-// and a local authority, Deadline always returns the same answer. The workflow records each
-// answer in history, so a new policy file changes clocks started after it, never old ones.
+// It is pure Go with no Temporal import. Given a rule, the instant its starting event happened,
+// a local authority and an occurrence, [Policy.Deadline] always returns the same answer and never
+// reads the clock. The workflow records each answer in its history, so a new policy file changes
+// clocks started after it is deployed, never clocks already running.
+//
+// The rules come from a YAML policy file. The built-in one, default.yaml, is loaded through the
+// same strict parser as an operator's file and documents the format.
 package policy
 
-import "time"
+import "slices"
 
 // RuleID names a timescale rule, as in the timescales table.
 type RuleID string
@@ -39,7 +43,8 @@ const (
 	Age18Consent           RuleID = "age-18-consent"
 )
 
-// RuleIDs lists every rule in the order of the timescales table; a policy file must define each.
+// RuleIDs lists every rule in the order of the timescales table (strategy-meeting follows the
+// strategy discussion it completes). A policy file must define each.
 var RuleIDs = []RuleID{
 	PoliceReport, NotifySocialWorker, NotifySafeguardingLead, CSCDecision, StrategyDiscussion,
 	StrategyMeeting, ICPC, RCPCFirst, RCPCNext, Assessment, NRMRequest, NRMRGDecision, NRMRecovery,
@@ -47,81 +52,52 @@ var RuleIDs = []RuleID{
 	ReturnInterview, LADO, Age18Consent,
 }
 
-// Kind says whether a rule sets a deadline, chased when missed, or a minimum, an earliest date
-// that is never chased (the NRM recovery period).
+// Kind says whether a rule sets a deadline, chased when missed, or a minimum: an earliest date
+// that is never chased (the NRM recovery period, during which a child may not be removed from
+// support).
 type Kind string
 
+// The kinds, as written in policy files.
 const (
 	KindDeadline Kind = "deadline"
 	KindMinimum  Kind = "minimum"
 )
 
-// Ladder is how an action is chased: a reminder before its due time, escalation to the manager
-// after it, then to the Safeguarding Lead, and optionally repeated chases after that.
+// Ladder is how an action is chased: a reminder to its owner before the due time, escalation to
+// the manager after it, then to the Safeguarding Lead, and optionally a repeated chase while it
+// stays open. A zero step is not taken.
 type Ladder struct {
-	RemindBefore       Duration `yaml:"remind_before" json:"remind_before,omitzero"`
-	EscalateAfter      Duration `yaml:"escalate_after" json:"escalate_after,omitzero"`
-	EscalateAgainAfter Duration `yaml:"escalate_again_after" json:"escalate_again_after,omitzero"`
-	RechaseEvery       Duration `yaml:"rechase_every" json:"rechase_every,omitzero"`
+	RemindBefore       Duration `json:"remind_before,omitzero"`
+	EscalateAfter      Duration `json:"escalate_after,omitzero"`
+	EscalateAgainAfter Duration `json:"escalate_again_after,omitzero"`
+	RechaseEvery       Duration `json:"rechase_every,omitzero"`
 }
 
 // Rule is one rule as in force at some instant for some local authority.
 type Rule struct {
-	ID     RuleID
-	Title  string
-	Kind   Kind
+	ID    RuleID
+	Title string // plain English, for the social worker who owns the action
+	Kind  Kind
+	// Source names the guidance or agency decision the limit comes from.
 	Source string
-	// Limits holds the limit of each occurrence of a repeating clock (the last repeats); most
-	// rules have one.
+	// Limits holds the limit of each occurrence of a repeating clock, the last one repeating:
+	// [20WD 3mo 6mo] for looked-after child reviews. Most rules have one.
 	Limits []Duration
 	Ladder Ladder
 }
 
-// Limit is the limit of the nth occurrence (0 is the first).
+// Limit is the limit of the nth occurrence, counting from 0; occurrences past the end of Limits
+// use the last one.
 func (r Rule) Limit(occurrence int) Duration {
-	if occurrence >= len(r.Limits) {
-		occurrence = len(r.Limits) - 1
+	if len(r.Limits) == 0 {
+		return Duration{}
 	}
-	if occurrence < 0 {
-		occurrence = 0
-	}
-	return r.Limits[occurrence]
+	return r.Limits[min(max(occurrence, 0), len(r.Limits)-1)]
 }
 
-// Deadline is a rule applied to one starting instant: when the action is due and when each chase
-// of its ladder falls. Zero times mean "no such chase".
-type Deadline struct {
-	Rule            RuleID    `json:"rule"`
-	Title           string    `json:"title"`
-	Kind            Kind      `json:"kind"`
-	Start           time.Time `json:"start"`
-	Limit           Duration  `json:"limit"`
-	Due             time.Time `json:"due"`
-	RemindAt        time.Time `json:"remind_at,omitzero"`
-	EscalateAt      time.Time `json:"escalate_at,omitzero"`
-	EscalateAgainAt time.Time `json:"escalate_again_at,omitzero"`
-	RechaseEvery    Duration  `json:"rechase_every,omitzero"`
-	PolicyVersion   string    `json:"policy_version"`
-	LA              string    `json:"la,omitempty"`
-	Nation          Nation    `json:"nation"`
-}
+// IsAnchored reports whether the rule's start is a date the action must be done by rather than
+// the event that started it: a limit of zero, as for consent by the 18th birthday. Its reminder
+// falls before the start.
+func (r Rule) IsAnchored(occurrence int) bool { return r.Limit(occurrence).N == 0 }
 
-// place puts a ladder around a due time. A reminder at or before the start is dropped: the
-// owner was just told, by the event itself. A rule anchored on a date (a limit of zero: the 18th
-// birthday) keeps its reminder, since its start is the anchor, not an event.
-func place(l Ladder, start, due time.Time, cal *Calendar) (remind, escalate, again time.Time) {
-	anchored := start.Equal(due)
-	if !l.RemindBefore.IsZero() {
-		remind = l.RemindBefore.SubtractFrom(due, cal)
-		if (!anchored && !remind.After(start)) || !remind.Before(due) {
-			remind = time.Time{}
-		}
-	}
-	if !l.EscalateAfter.IsZero() {
-		escalate = l.EscalateAfter.AddTo(due, cal)
-		if !l.EscalateAgainAfter.IsZero() {
-			again = l.EscalateAgainAfter.AddTo(escalate, cal)
-		}
-	}
-	return remind, escalate, again
-}
+func (id RuleID) valid() bool { return slices.Contains(RuleIDs, id) }

@@ -317,8 +317,11 @@ func TestRestrictedContactsAreNeverNotified(t *testing.T) {
 func TestChaseLadder(t *testing.T) {
 	f := newCase(t, "E1")
 	police := f.open(policy.PoliceReport)[0]
-	if got := f.c.TakeDueChases(police.Due.Add(-time.Second)); len(got) != 0 {
-		t.Fatalf("chases before the due time: %+v", got)
+	if got := f.c.TakeDueChases(police.RemindAt.Add(-time.Second)); len(got) != 0 {
+		t.Fatalf("chases before the reminder: %+v", got)
+	}
+	if got := f.c.TakeDueChases(police.Due.Add(-time.Second)); len(got) != 1 || got[0].Level != LevelReminded {
+		t.Fatalf("chases before the due time: %+v, want the reminder", got)
 	}
 	got := f.c.TakeDueChases(police.EscalateAgainAt)
 	var levels []Level

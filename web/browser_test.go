@@ -173,7 +173,7 @@ func TestCarerContributionReachesSocialWorker(t *testing.T) {
 // TestBoardShowsActionTurningOverdue: a manager watches the overdue board while a three-second
 // police-report clock runs out; the action appears without reloading the page.
 func TestBoardShowsActionTurningOverdue(t *testing.T) {
-	pol, err := policy.LoadFile("../api/testdata/short-clocks.yaml")
+	pol, err := policy.LoadFile("../policy/testdata/short-clocks.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

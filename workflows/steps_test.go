@@ -137,7 +137,11 @@ func TestContinueAsNewKeepsActionsAndTimers(t *testing.T) {
 	police, _ := openAction(before, "police-report")
 	second.run(4 * time.Hour)
 	chases := second.sent.forAction(police.ID)
-	if len(chases) < 3 || !chases[0].SentAt.Equal(police.Due) {
+	overdueOnTime := false
+	for _, c := range chases {
+		overdueOnTime = overdueOnTime || (c.Level == int(safeguarding.LevelOverdue) && c.SentAt.Equal(police.Due))
+	}
+	if len(chases) < 3 || !overdueOnTime {
 		t.Fatalf("after continue-as-new the police report was chased %v, want overdue at %v and escalations", describe(chases), police.Due)
 	}
 }

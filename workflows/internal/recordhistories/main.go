@@ -33,7 +33,7 @@ import (
 func main() {
 	out := flag.String("out", "workflows/testdata/histories", "directory for the history files")
 	name := flag.String("name", "v1", "prefix of the file names")
-	pol := flag.String("policy", "api/testdata/short-clocks.yaml", "policy with a short clock, so chases fire while recording")
+	pol := flag.String("policy", "policy/testdata/short-clocks.yaml", "policy with a short clock, so chases fire while recording")
 	flag.Parse()
 	if err := record(*out, *name, *pol); err != nil {
 		log.Fatal(err)

@@ -1,0 +1,85 @@
+package policy
+
+import (
+	"fmt"
+	"time"
+)
+
+// Deadline is a rule applied to one starting instant: when the action is due and when each chase
+// of its ladder falls, all in UTC. A zero time means the chase is not made.
+type Deadline struct {
+	Rule  RuleID `json:"rule"`
+	Title string `json:"title"`
+	Kind  Kind   `json:"kind"`
+	// Start is when the starting event happened; for an anchored rule, the anchor date.
+	Start time.Time `json:"start"`
+	Limit Duration  `json:"limit"`
+	// Due is the deadline, or for a minimum the earliest time the next step may happen.
+	Due             time.Time `json:"due"`
+	RemindAt        time.Time `json:"remind_at,omitzero"`         // to the owner
+	EscalateAt      time.Time `json:"escalate_at,omitzero"`       // to the manager
+	EscalateAgainAt time.Time `json:"escalate_again_at,omitzero"` // to the Safeguarding Lead
+	// RechaseEvery repeats the chase while the action stays open after its due time.
+	RechaseEvery  Duration `json:"rechase_every,omitzero"`
+	PolicyVersion string   `json:"policy_version"`
+	LA            string   `json:"la,omitempty"`
+	Nation        Nation   `json:"nation"`
+}
+
+// Deadline applies a rule to the instant its starting event happened, for an LA ("" for the
+// national rules; an LA the policy does not list also gets them), and for the nth occurrence of
+// a repeating clock, counting from 0. The rule in force at start applies. A minimum has no
+// chases. Deadline never reads the clock: the same arguments always give the same answer.
+func (p *Policy) Deadline(id RuleID, start time.Time, la string, occurrence int) (Deadline, error) {
+	r, ok := p.RuleAt(id, start, la)
+	if !ok {
+		return Deadline{}, fmt.Errorf("policy %s has no rule %q", p.version, id)
+	}
+	if occurrence < 0 {
+		return Deadline{}, fmt.Errorf("rule %s: occurrence %d is negative", id, occurrence)
+	}
+	cal := p.Calendar(la)
+	limit := r.Limit(occurrence)
+	d := Deadline{
+		Rule: id, Title: r.Title, Kind: r.Kind, Start: start.UTC(), Limit: limit,
+		Due: limit.AddTo(start, cal), PolicyVersion: p.version, LA: la, Nation: cal.Nation(),
+	}
+	if r.Kind == KindDeadline {
+		d.RemindAt, d.EscalateAt, d.EscalateAgainAt = place(r.Ladder, start, d.Due, r.IsAnchored(occurrence), cal)
+		d.RechaseEvery = r.Ladder.RechaseEvery
+	}
+	return d, nil
+}
+
+// Ladder places the policy's default chase ladder around a due time people agreed themselves
+// (an action agreed at a strategy meeting). The caller drops a reminder that falls before the
+// action was agreed.
+func (p *Policy) Ladder(due time.Time, la string) Deadline {
+	cal := p.Calendar(la)
+	d := Deadline{
+		Title: "Agreed action", Kind: KindDeadline, Start: due.UTC(), Due: due.UTC(),
+		PolicyVersion: p.version, LA: la, Nation: cal.Nation(),
+	}
+	d.RemindAt, d.EscalateAt, d.EscalateAgainAt = place(p.defaultLadder, due, due, true, cal)
+	d.RechaseEvery = p.defaultLadder.RechaseEvery
+	return d
+}
+
+// place puts a ladder around a due time. A reminder at or before the start is dropped: the
+// owner has just been told, by the event itself. An anchored rule keeps it, since its start is
+// the date the action is due by, not an event.
+func place(l Ladder, start, due time.Time, anchored bool, cal *Calendar) (remind, escalate, again time.Time) {
+	if !l.RemindBefore.IsZero() {
+		remind = l.RemindBefore.SubtractFrom(due, cal)
+		if !remind.Before(due) || (!anchored && !remind.After(start)) {
+			remind = time.Time{}
+		}
+	}
+	if !l.EscalateAfter.IsZero() {
+		escalate = l.EscalateAfter.AddTo(due, cal)
+		if !l.EscalateAgainAfter.IsZero() {
+			again = l.EscalateAgainAfter.AddTo(escalate, cal)
+		}
+	}
+	return remind, escalate, again
+}

@@ -1,0 +1,348 @@
+package policy
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+const (
+	// dateLayout is how a policy file writes dates: effective dates and extra bank holidays.
+	dateLayout = "2006-01-02"
+	// noStep in a ladder field removes a step a rule would otherwise inherit.
+	noStep = "none"
+	// minRepeatMissing: a single missing episode is handled by its return interview; only a
+	// pattern of two or more calls for a strategy discussion.
+	minRepeatMissing = 2
+)
+
+// build turns a decoded file into a Policy, recording every mistake in probs. The Policy is
+// only used when probs stays empty.
+func build(f *fileFormat, probs *problems) *Policy {
+	p := &Policy{
+		nation:      EnglandAndWales,
+		ictgDefault: f.ICTGSitesDefault,
+		rules:       map[RuleID]versionedRule{},
+		las:         map[string]localAuthority{},
+		calendars:   map[Nation]*Calendar{},
+	}
+	if strings.TrimSpace(f.Version) == "" {
+		probs.addMissing(path{"version"}, "is required: name this version of the policy, e.g. \"agency-2026.12\"")
+	}
+	if f.Nation != "" {
+		p.nation = readNation(probs, path{"nation"}, f.Nation)
+	}
+	p.defaultLadder = readPatch(probs, path{"default_ladder"}, f.DefaultLadder).applyTo(Ladder{})
+	if p.defaultLadder.EscalateAfter.IsZero() {
+		probs.addMissing(path{"default_ladder", "escalate_after"}, "is required: agreed actions must escalate when missed")
+	}
+	p.missingCount, p.missingWindow = readRepeatMissing(probs, f.RepeatMissing)
+	extra := readExtraHolidays(probs, f.ExtraBankHolidays)
+	for _, n := range Nations {
+		p.calendars[n] = NewCalendar(n, extra[n])
+	}
+	for _, id := range sortedKeys(f.Rules) {
+		at := path{"rules", id}
+		if !RuleID(id).valid() {
+			probs.add(at, "unknown rule id; the rules are: %s", ruleList())
+			continue
+		}
+		p.rules[RuleID(id)] = readRule(probs, at, RuleID(id), f.Rules[id])
+	}
+	var missing []string
+	for _, id := range RuleIDs {
+		if _, ok := f.Rules[string(id)]; !ok {
+			missing = append(missing, string(id))
+		}
+	}
+	if len(missing) > 0 {
+		probs.addMissing(path{"rules"}, "every rule must be defined; missing: %s (copy them from default.yaml)", strings.Join(missing, ", "))
+	}
+	for _, code := range sortedKeys(f.LocalAuthorities) {
+		if la, ok := readLA(probs, code, f.LocalAuthorities[code], f.ICTGSitesDefault); ok {
+			p.las[code] = la
+		}
+	}
+	checkResolved(probs, p)
+	return p
+}
+
+func readNation(probs *problems, at path, s string) Nation {
+	n := Nation(s)
+	if !n.valid() {
+		probs.add(at, "unknown nation %q; use england-and-wales, scotland or northern-ireland", s)
+	}
+	return n
+}
+
+func readRepeatMissing(probs *problems, rf repeatFile) (int, Duration) {
+	at := path{"repeat_missing"}
+	if rf.Count < minRepeatMissing {
+		probs.addMissing(at.with("count"), "must be at least %d episodes", minRepeatMissing)
+	}
+	if rf.Window == "" {
+		probs.addMissing(at.with("window"), "is required, e.g. 90CD")
+		return rf.Count, Duration{}
+	}
+	window, ok := readDuration(probs, at.with("window"), rf.Window)
+	if ok && window.N == 0 {
+		probs.add(at.with("window"), "must be longer than zero")
+	}
+	return rf.Count, window
+}
+
+func readExtraHolidays(probs *problems, in map[string][]string) map[Nation][]time.Time {
+	out := map[Nation][]time.Time{}
+	for _, nation := range sortedKeys(in) {
+		at := path{"extra_bank_holidays", nation}
+		n := readNation(probs, at, nation)
+		for i, s := range in[nation] {
+			t, ok := readDate(probs, at.at(i), s)
+			switch {
+			case !ok:
+			case t.Weekday() == time.Saturday || t.Weekday() == time.Sunday:
+				probs.add(at.at(i), "%s is a %s: a bank holiday is a weekday", s, t.Weekday())
+			case slices.ContainsFunc(out[n], t.Equal):
+				probs.add(at.at(i), "%s is listed twice", s)
+			default:
+				out[n] = append(out[n], t)
+			}
+		}
+	}
+	return out
+}
+
+func readRule(probs *problems, at path, id RuleID, rf ruleFile) versionedRule {
+	r := Rule{ID: id, Title: strings.TrimSpace(rf.Title), Kind: Kind(rf.Kind), Source: strings.TrimSpace(rf.Source)}
+	if r.Title == "" {
+		probs.addMissing(at.with("title"), "is required: say in plain words what must be done")
+	}
+	switch r.Kind {
+	case "":
+		r.Kind = KindDeadline
+	case KindDeadline, KindMinimum:
+	default:
+		probs.add(at.with("kind"), "must be %s or %s, not %q", KindDeadline, KindMinimum, rf.Kind)
+	}
+	r.Limits = readLimits(probs, at, rf.Limit, rf.Limits)
+	if len(r.Limits) == 0 {
+		probs.addMissing(at, "needs a limit (limit: 15WD), or limits for a repeating clock (limits: [20WD, 3mo, 6mo])")
+	}
+	r.Ladder = readPatch(probs, at, rf.ladderFile).applyTo(Ladder{})
+	return versionedRule{base: r, changes: readChanges(probs, at.with("changes"), rf.Changes, time.Time{})}
+}
+
+// readChanges reads dated changes, which must be in date order, each after notBefore.
+func readChanges(probs *problems, at path, files []changeFile, notBefore time.Time) []change {
+	var out []change
+	last := notBefore
+	for i, cf := range files {
+		here := at.at(i)
+		if cf.From == "" {
+			probs.addMissing(here.with("from"), "is required: the date the change takes effect, e.g. \"2022-12-13\"")
+			continue
+		}
+		c, ok := readChange(probs, here, cf, false)
+		if !ok {
+			continue
+		}
+		if !c.from.After(last) && !last.IsZero() {
+			probs.add(here.with("from"), "%s must be after %s: effective dates go in order and each applies once",
+				cf.From, last.Format(dateLayout))
+			continue
+		}
+		last = c.from
+		out = append(out, c)
+	}
+	return out
+}
+
+// readChange reads limits and ladder steps in force from an optional date. Unless mayBeEmpty,
+// a change must change something.
+func readChange(probs *problems, at path, cf changeFile, mayBeEmpty bool) (change, bool) {
+	var c change
+	if cf.From != "" {
+		from, ok := readDate(probs, at.with("from"), cf.From)
+		if !ok {
+			return c, false
+		}
+		c.from = from
+	}
+	c.limits = readLimits(probs, at, cf.Limit, cf.Limits)
+	c.ladder = readPatch(probs, at, cf.ladderFile)
+	if !mayBeEmpty && len(c.limits) == 0 && c.ladder == (ladderPatch{}) {
+		probs.addMissing(at, "changes nothing: give a limit, limits or a ladder step")
+	}
+	return c, true
+}
+
+func readLimits(probs *problems, at path, limit *string, limits []string) []Duration {
+	if limit != nil && limits != nil {
+		probs.add(at.with("limits"), "give limit or limits, not both")
+		return nil
+	}
+	if limit != nil {
+		if d, ok := readDuration(probs, at.with("limit"), *limit); ok {
+			return []Duration{d}
+		}
+		return nil
+	}
+	var out []Duration
+	for i, s := range limits {
+		if d, ok := readDuration(probs, at.with("limits").at(i), s); ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// readPatch reads ladder steps. A reminder or re-chase of nothing is refused: it is always a
+// slip for "none".
+func readPatch(probs *problems, at path, lf ladderFile) ladderPatch {
+	step := func(field string, s *string, mustBePositive bool) *Duration {
+		if s == nil {
+			return nil
+		}
+		if *s == noStep {
+			return &Duration{}
+		}
+		d, ok := readDuration(probs, at.with(field), *s)
+		if !ok {
+			return nil
+		}
+		if mustBePositive && d.N == 0 {
+			probs.add(at.with(field), "must be longer than zero; write %s for no such step", noStep)
+			return nil
+		}
+		return &d
+	}
+	return ladderPatch{
+		remindBefore:       step("remind_before", lf.RemindBefore, true),
+		escalateAfter:      step("escalate_after", lf.EscalateAfter, false),
+		escalateAgainAfter: step("escalate_again_after", lf.EscalateAgainAfter, false),
+		rechaseEvery:       step("rechase_every", lf.RechaseEvery, true),
+	}
+}
+
+func readLA(probs *problems, code string, lf laFile, ictgDefault bool) (localAuthority, bool) {
+	at := path{"local_authorities", code}
+	if code == "" || strings.ContainsFunc(code, func(r rune) bool { return r <= ' ' }) {
+		probs.add(at, "an LA code is one word without spaces, e.g. E08000025")
+		return localAuthority{}, false
+	}
+	la := localAuthority{name: strings.TrimSpace(lf.Name), overrides: map[RuleID][]change{}}
+	if lf.Nation != "" {
+		la.nation = readNation(probs, at.with("nation"), lf.Nation)
+	}
+	la.ictgSite = ictgDefault
+	if lf.ICTGSite != nil {
+		la.ictgSite = *lf.ICTGSite
+	}
+	for _, id := range sortedKeys(lf.Rules) {
+		rat := at.with("rules", id)
+		if !RuleID(id).valid() {
+			probs.add(rat, "unknown rule id; the rules are: %s", ruleList())
+			continue
+		}
+		of := lf.Rules[id]
+		// The override's own fields may be left out when it only lists dated changes.
+		first, ok := readChange(probs, rat, of.changeFile, len(of.Changes) > 0)
+		if !ok {
+			continue
+		}
+		later := readChanges(probs, rat.with("changes"), of.Changes, first.from)
+		la.overrides[RuleID(id)] = append([]change{first}, later...)
+	}
+	return la, true
+}
+
+func readDuration(probs *problems, at path, s string) (Duration, bool) {
+	d, err := ParseDuration(s)
+	if err != nil {
+		probs.add(at, "%v", err)
+		return Duration{}, false
+	}
+	return d, true
+}
+
+// readDate reads a UK date; it starts at midnight, London time.
+func readDate(probs *problems, at path, s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(dateLayout, s, London)
+	if err != nil {
+		probs.add(at, "%q is not a date written like 2022-12-13", s)
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// checkResolved checks each rule as it stands at every effective date, nationally and in each
+// LA that changes it, since a dated change or an override can break what was valid alone.
+func checkResolved(probs *problems, p *Policy) {
+	for _, id := range RuleIDs {
+		vr, ok := p.rules[id]
+		if !ok {
+			continue
+		}
+		national := []time.Time{{}}
+		for _, c := range vr.changes {
+			national = append(national, c.from)
+		}
+		checkAt(probs, p, id, "", path{"rules", string(id)}, national)
+		for _, code := range p.LAs() {
+			overrides := p.las[code].overrides[id]
+			if len(overrides) == 0 {
+				continue
+			}
+			instants := slices.Clone(national)
+			for _, c := range overrides {
+				instants = append(instants, c.from)
+			}
+			slices.SortFunc(instants, time.Time.Compare)
+			checkAt(probs, p, id, code, path{"local_authorities", code, "rules", string(id)}, instants)
+		}
+	}
+}
+
+func checkAt(probs *problems, p *Policy, id RuleID, la string, at path, instants []time.Time) {
+	seen := map[string]bool{}
+	for _, t := range instants {
+		r, _ := p.RuleAt(id, t, la)
+		if len(r.Limits) == 0 {
+			continue // reported where the limit is missing
+		}
+		var msgs []string
+		if r.Kind == KindMinimum && r.Ladder != (Ladder{}) {
+			msgs = append(msgs, "a minimum is never chased: give it no remind_before, escalate_after, escalate_again_after or rechase_every")
+		}
+		if !r.Ladder.EscalateAgainAfter.IsZero() && r.Ladder.EscalateAfter.IsZero() {
+			msgs = append(msgs, "escalate_again_after needs escalate_after: the Safeguarding Lead is told after the manager")
+		}
+		for _, m := range msgs {
+			if seen[m] {
+				continue // reported where it first arises
+			}
+			seen[m] = true
+			if !t.IsZero() {
+				m += " (as in force from " + t.Format(dateLayout) + ")"
+			}
+			probs.add(at, "%s", m)
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func ruleList() string {
+	names := make([]string, len(RuleIDs))
+	for i, id := range RuleIDs {
+		names[i] = string(id)
+	}
+	return strings.Join(names, ", ")
+}
