@@ -30,6 +30,11 @@ type Options struct {
 	// RedisDB is the database used on a real Redis (REDIS_URL): each test package uses its own,
 	// so packages running in parallel never see each other's read models.
 	RedisDB int
+	// RedisURL, when set, is used as it is (not flushed): a test restarting caseflow keeps its
+	// Redis across the restart this way.
+	RedisURL string
+	// Parts selects what runs; zero means everything (embedded servers, worker, API).
+	Parts app.Parts
 	// Policy replaces the default policy.
 	Policy *policy.Policy
 	// DataDir reuses a data directory (to restart on it); empty makes a new one.
@@ -57,15 +62,22 @@ func Start(t testing.TB, opts Options) *Env {
 		HTTPAddr:          "127.0.0.1:0",
 		TemporalAddress:   opts.TemporalAddress,
 		TemporalNamespace: "default",
-		RedisURL:          RedisURL(t, opts.RedisDB),
+		RedisURL:          opts.RedisURL,
 		Auth:              "dev",
 		TeamAccess:        opts.TeamAccess,
 		RateLimit:         opts.RateLimit,
 		Policy:            opts.Policy,
 		ReadModelCheck:    500 * time.Millisecond,
 	}
+	if cfg.RedisURL == "" {
+		cfg.RedisURL = RedisURL(t, opts.RedisDB)
+	}
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
+	}
+	parts := opts.Parts
+	if parts == (app.Parts{}) {
+		parts = app.Parts{Embedded: true, Worker: true, API: true}
 	}
 	if cfg.TemporalAddress == "" {
 		cfg.TemporalAddress = "127.0.0.1:0"
@@ -77,7 +89,7 @@ func Start(t testing.TB, opts Options) *Env {
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	a, err := app.Start(ctx, cfg, app.Parts{Embedded: true, Worker: true, API: true}, logger)
+	a, err := app.Start(ctx, cfg, parts, logger)
 	if err != nil {
 		t.Fatalf("start caseflow: %v", err)
 	}
@@ -88,7 +100,9 @@ func Start(t testing.TB, opts Options) *Env {
 			t.Logf("caseflow logs:\n%s", logs.String())
 		}
 	})
-	e.WaitReady()
+	if parts.Worker {
+		e.WaitReady()
+	}
 	return e
 }
 

@@ -1,0 +1,13 @@
+# make bench: the benchmark report (docs/benchmarks.md and .json), against the embedded
+# Temporal server and the Redis of REDIS_URL (a local redis-server is started when none is set
+# and one is installed; otherwise the in-process Redis is used).
+.PHONY: bench bench-quick test
+
+bench:
+	./scripts/with-redis go run ./cmd/caseflow bench --out docs/benchmarks
+
+bench-quick:
+	./scripts/with-redis go run ./cmd/caseflow bench --quick --out /tmp/caseflow-bench-quick
+
+test:
+	go test ./...

@@ -1,0 +1,228 @@
+// Package bench measures what caseflow adds on top of Temporal and Redis. Every figure is a
+// ratio against a baseline measured in the same run, interleaved with caseflow's arm, because
+// absolute numbers on a small shared machine say little. `make bench` runs it and writes a
+// Markdown and a JSON report.
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/caseflow/caseflow/app"
+	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// Options size the run.
+type Options struct {
+	StartsPerArm   int   // case starts per arm and concurrency level
+	StepsPerArm    int   // step round trips per arm and concurrency level
+	OverdueSizes   []int // open cases in the read model for the dashboard measurement
+	OverdueQueries int   // dashboard queries per arm and size
+	TimerActions   int   // actions falling due within one minute
+	MemoryCases    []int // idle cases held by the worker
+	ReplayEvents   int   // events in the replayed history
+	RedisURL       string
+	Progress       io.Writer
+}
+
+// DefaultOptions is the full run of `make bench`.
+func DefaultOptions() Options {
+	return Options{
+		StartsPerArm: 200, StepsPerArm: 300, OverdueSizes: []int{10000, 100000}, OverdueQueries: 300,
+		TimerActions: 10000, MemoryCases: []int{1000, 10000}, ReplayEvents: 1000,
+		RedisURL: os.Getenv("REDIS_URL"), Progress: os.Stderr,
+	}
+}
+
+// Report is one run.
+type Report struct {
+	Started  time.Time     `json:"started"`
+	Seconds  float64       `json:"seconds"`
+	Machine  string        `json:"machine"`
+	Redis    string        `json:"redis"`
+	Results  []Result      `json:"results"`
+	TimerLag *Result       `json:"timer_lag,omitempty"`
+	Memory   []MemoryPoint `json:"memory"`
+	Replay   *Result       `json:"replay,omitempty"`
+}
+
+// run holds the stack under measurement.
+type run struct {
+	opts   Options
+	app    *app.App
+	http   *http.Client
+	tokens map[safeguarding.Role]string
+	report *Report
+}
+
+// Run starts the embedded stack and measures everything.
+func Run(ctx context.Context, opts Options) (*Report, error) {
+	dir, err := os.MkdirTemp("", "caseflow-bench")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	cfg := &config.Config{
+		DataDir: dir, HTTPAddr: "127.0.0.1:0", TemporalAddress: "127.0.0.1:0", TemporalNamespace: "default",
+		RedisURL: opts.RedisURL, Auth: "dev", RateLimit: 10_000_000, ReadModelCheck: time.Hour,
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.Start(ctx, cfg, app.Parts{Embedded: true, Worker: true, API: true}, logger)
+	if err != nil {
+		return nil, err
+	}
+	defer a.Stop(context.Background())
+	r := &run{
+		opts: opts, app: a,
+		http:   &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: time.Minute},
+		tokens: map[safeguarding.Role]string{},
+		report: &Report{Started: time.Now(), Machine: machine(), Redis: redisKind(opts.RedisURL)},
+	}
+	for _, role := range safeguarding.Roles {
+		user := map[safeguarding.Role]string{safeguarding.RoleCarer: "carer-1", safeguarding.RoleSocialWorker: "sw-1"}[role]
+		if user == "" {
+			user = string(role) + "-1"
+		}
+		tok, err := a.Tokens.Mint(safeguarding.Actor{UserID: user, Role: role, Team: "north"}, 2*time.Hour)
+		if err != nil {
+			return nil, err
+		}
+		r.tokens[role] = tok
+	}
+	stages := []struct {
+		name string
+		f    func(context.Context) error
+	}{
+		{"case starts", r.caseStarts},
+		{"step round trips", r.stepRoundTrips},
+		{"replay", r.replay},
+		{"timer lag", r.timerLag},
+		{"worker memory", r.memory},
+		{"overdue dashboard", r.overdue},
+	}
+	for _, s := range stages {
+		r.progress("== %s", s.name)
+		if err := s.f(ctx); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+	}
+	r.report.Seconds = time.Since(r.report.Started).Seconds()
+	return r.report, nil
+}
+
+func (r *run) progress(format string, args ...any) {
+	if r.opts.Progress != nil {
+		fmt.Fprintf(r.opts.Progress, format+"\n", args...)
+	}
+}
+
+func (r *run) temporal() client.Client { return r.app.Temporal }
+
+// post sends a JSON request through the API and returns the status and body.
+func (r *run) post(ctx context.Context, path string, role safeguarding.Role, body any, key string) (int, []byte, error) {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return 0, nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.app.URL()+path, bytes.NewReader(raw))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+r.tokens[role])
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	return r.do(req)
+}
+
+func (r *run) get(ctx context.Context, path string, role safeguarding.Role) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.app.URL()+path, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+r.tokens[role])
+	return r.do(req)
+}
+
+func (r *run) do(req *http.Request) (int, []byte, error) {
+	resp, err := r.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
+// interleaved runs ours and base alternately from clients goroutines, n times each (which arm
+// goes first alternates too), and returns each arm's latencies and the wall time.
+func interleaved(clients, n int, ours, base func(i int) error) (Sample, Sample, time.Duration, error) {
+	var mu sync.Mutex
+	var oursLat, baseLat Sample
+	var firstErr error
+	timed := func(f func(int) error, i int, into *Sample) {
+		t0 := time.Now()
+		err := f(i)
+		d := time.Since(t0)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		*into = append(*into, d)
+	}
+	var wg sync.WaitGroup
+	start := time.Now()
+	per := max(1, n/clients)
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range per {
+				i := c*per + j
+				if i%2 == 0 {
+					timed(ours, i, &oursLat)
+					timed(base, i, &baseLat)
+				} else {
+					timed(base, i, &baseLat)
+					timed(ours, i, &oursLat)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return oursLat, baseLat, time.Since(start), firstErr
+}
+
+func machine() string {
+	host, _ := os.Hostname()
+	cpu := "unknown CPU"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			if bytes.HasPrefix(line, []byte("model name")) {
+				cpu = string(bytes.TrimSpace(bytes.SplitN(line, []byte(":"), 2)[1]))
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%s, %s", host, cpu)
+}
+
+func redisKind(url string) string {
+	if url == "" {
+		return "in-process miniredis"
+	}
+	return "redis-server (REDIS_URL)"
+}

@@ -1,0 +1,5 @@
+package bench
+
+import "runtime"
+
+func goVersion() string { return runtime.Version() }

@@ -1,0 +1,68 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"go.temporal.io/api/workflowservice/v1"
+
+	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
+)
+
+// overdue compares the managers' overdue list through the API (authentication, read model,
+// JSON) with the same two Redis commands issued with bare go-redis, and reports a Temporal
+// visibility query on the search attributes beside them.
+func (r *run) overdue(ctx context.Context) error {
+	store := r.app.Store
+	rdb := r.app.Redis
+	now := time.Now()
+	seeded := 0
+	for _, size := range r.opts.OverdueSizes {
+		if err := readmodel.Seed(ctx, store, size, now); err != nil {
+			return err
+		}
+		seeded = size
+		ours := func(int) error {
+			status, body, err := r.get(ctx, "/v1/overdue?limit=50", safeguarding.RoleManager)
+			if err == nil && status != http.StatusOK {
+				err = fmt.Errorf("overdue: %d %s", status, body)
+			}
+			return err
+		}
+		max := strconv.FormatInt(time.Now().UnixMilli(), 10)
+		base := func(int) error {
+			members, err := rdb.ZRangeByScore(ctx, "cf:rm:due:all", &redis.ZRangeBy{Min: "-inf", Max: max, Count: 50}).Result()
+			if err != nil {
+				return err
+			}
+			return rdb.HMGet(ctx, "cf:rm:rows", members...).Err()
+		}
+		a, b, wall, err := interleaved(1, r.opts.OverdueQueries, ours, base)
+		if err != nil {
+			return err
+		}
+		var vis Sample
+		query := fmt.Sprintf("WorkflowType = '%s' AND %s > 0", workflows.WorkflowName, workflows.AttrOverdueCount.GetName())
+		for range 50 {
+			t0 := time.Now()
+			if _, err := r.temporal().ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: "default", Query: query, PageSize: 50}); err != nil {
+				return err
+			}
+			vis = append(vis, time.Since(t0))
+		}
+		res := compare(fmt.Sprintf("Overdue dashboard, %d open cases", seeded),
+			"GET /v1/overdue?limit=50 vs the same Redis commands with bare go-redis (ZRANGEBYSCORE LIMIT + HMGET)",
+			summarise("caseflow", a, wall/2, 1), summarise("bare go-redis", b, wall/2, 1))
+		res.Extra = []Arm{summarise("Temporal visibility query", vis, 0, 1)}
+		res.Note = "The visibility query runs over the real workflows of this run only (a few thousand, not the synthetic summaries); SQLite visibility has no ORDER BY, so it cannot give the latest first at all."
+		r.report.Results = append(r.report.Results, res)
+		r.progress("%s: caseflow p50 %.2fms p99 %.2fms, go-redis p50 %.2fms, visibility p50 %.1fms", res.Name, res.Ours.P50MS, res.Ours.P99MS, res.Baseline.P50MS, res.Extra[0].P50MS)
+	}
+	return nil
+}

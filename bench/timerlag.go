@@ -1,0 +1,144 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// actionsPerCase: actions agreed at one strategy meeting, each with its own due time.
+const actionsPerCase = 20
+
+// timerLag makes TimerActions actions fall due within one minute and measures, for each, how
+// long after its due time the read model shows it overdue. The baseline is in-process
+// time.Timers with the same due times. The embedded server may fire a timer up to
+// history.timerProcessorMaxTimeShift (1s) late; the read model is polled every 100ms.
+func (r *run) timerLag(ctx context.Context) error {
+	cases := max(1, r.opts.TimerActions/actionsPerCase)
+	ids := make([]string, cases)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(16)
+	stamp := time.Now().UnixNano()
+	for i := range ids {
+		g.Go(func() error {
+			status, body, err := r.post(gctx, "/v1/cases", safeguarding.RoleCarer, concern(time.Now()), fmt.Sprintf("lag-%d-%d", stamp, i))
+			if err != nil || status != http.StatusCreated {
+				return fmt.Errorf("create case: %d %s %v", status, body, err)
+			}
+			var res struct {
+				CaseID string `json:"case_id"`
+			}
+			_ = json.Unmarshal(body, &res)
+			ids[i] = res.CaseID
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	// The window opens after every meeting is recorded, so every action's timer is armed in time.
+	setup := time.Duration(cases)*40*time.Millisecond + 20*time.Second
+	windowStart := time.Now().Add(setup).Truncate(time.Second)
+	dueOf := func(c, a int) time.Time {
+		n := c*actionsPerCase + a
+		return windowStart.Add(time.Duration(n) * time.Minute / time.Duration(cases*actionsPerCase))
+	}
+	g, gctx = errgroup.WithContext(ctx)
+	g.SetLimit(16)
+	for c, id := range ids {
+		g.Go(func() error {
+			var agreed []map[string]any
+			for a := range actionsPerCase {
+				agreed = append(agreed, map[string]any{"title": "Benchmark action", "owner_role": "social_worker", "owner_user": "sw-1", "due": dueOf(c, a).Format(time.RFC3339Nano)})
+			}
+			body := map[string]any{"held_at": time.Now().Add(-time.Second).UTC().Format(time.RFC3339), "format": "meeting", "outcome": "Benchmark.", "actions": agreed}
+			status, resp, err := r.post(gctx, "/v1/cases/"+id+"/strategy-meeting-held", safeguarding.RoleSocialWorker, body, "")
+			if err != nil || status != http.StatusOK {
+				return fmt.Errorf("record meeting: %d %s %v", status, resp, err)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if time.Now().After(windowStart) {
+		return fmt.Errorf("setup overran the window by %s; lower TimerActions", time.Since(windowStart))
+	}
+	r.progress("timer lag: %d actions in %d cases due from %s for one minute", cases*actionsPerCase, cases, windowStart.Format(time.TimeOnly))
+
+	// Baseline: the same due times as in-process timers.
+	var mu sync.Mutex
+	var base Sample
+	for c := range ids {
+		for a := range actionsPerCase {
+			due := dueOf(c, a)
+			time.AfterFunc(time.Until(due), func() {
+				lag := time.Since(due)
+				mu.Lock()
+				base = append(base, lag)
+				mu.Unlock()
+			})
+		}
+	}
+
+	seen := map[string]time.Duration{}
+	deadline := windowStart.Add(3 * time.Minute)
+	for len(seen) < cases*actionsPerCase && time.Now().Before(deadline) {
+		polled := time.Now()
+		sums, err := r.summaries(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, s := range sums {
+			for _, a := range s.Actions {
+				key := s.CaseID + "/" + a.ID
+				if _, done := seen[key]; !done && a.Kind == string(safeguarding.MeetingAction) && a.Escalation >= int(safeguarding.LevelOverdue) {
+					seen[key] = polled.Sub(a.Due)
+				}
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	ours := make(Sample, 0, len(seen))
+	for _, lag := range seen {
+		ours = append(ours, lag)
+	}
+	if len(ours) < cases*actionsPerCase {
+		return fmt.Errorf("only %d of %d actions turned overdue within 3 minutes", len(ours), cases*actionsPerCase)
+	}
+	mu.Lock()
+	base = slices.Clone(base)
+	mu.Unlock()
+	res := compare(fmt.Sprintf("Timer lag, %d actions due within one minute", len(ours)),
+		"due time to overdue visible in the read model vs in-process time.Timer with the same due times",
+		summarise("caseflow", ours, 0, 1), summarise("time.Timer", base, 0, 1))
+	res.Note = "The embedded server runs with history.timerProcessorMaxTimeShift = 1s (its default): a timer may fire up to a second late. The read model was polled every 100ms, which adds up to 100ms."
+	r.report.TimerLag = &res
+	r.progress("%s: caseflow p50 %.0fms p99 %.0fms, time.Timer p50 %.2fms p99 %.2fms", res.Name, res.Ours.P50MS, res.Ours.P99MS, res.Baseline.P50MS, res.Baseline.P99MS)
+	return nil
+}
+
+// summaries reads case summaries from the read model in one pipeline.
+func (r *run) summaries(ctx context.Context, ids []string) ([]readmodel.CaseSummary, error) {
+	out := make([]readmodel.CaseSummary, 0, len(ids))
+	for _, id := range ids {
+		s, ok, err := r.app.Store.Case(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,239 @@
+package faults_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+
+	"github.com/caseflow/caseflow/api"
+	"github.com/caseflow/caseflow/app"
+	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/internal/testenv"
+	"github.com/caseflow/caseflow/notify"
+	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+const redisDB = 7
+
+// workerEnv makes this test binary act as a caseflow worker process when set: the kill test
+// starts it as a child and kills it with SIGKILL.
+const workerEnv = "CASEFLOW_FAULTS_WORKER"
+
+func TestMain(m *testing.M) {
+	if spec := os.Getenv(workerEnv); spec != "" {
+		runWorker(spec)
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// runWorker runs only the worker against the Temporal and Redis named in spec, until killed.
+func runWorker(spec string) {
+	temporal, redisURL, _ := strings.Cut(spec, " ")
+	cfg := &config.Config{TemporalAddress: temporal, TemporalNamespace: "default", RedisURL: redisURL, ReadModelCheck: time.Hour}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if _, err := app.Start(context.Background(), cfg, app.Parts{Worker: true}, logger); err != nil {
+		fmt.Fprintln(os.Stderr, "worker:", err)
+		os.Exit(1)
+	}
+	select {}
+}
+
+func startWorker(t *testing.T, env *testenv.Env, redisURL string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), workerEnv+"="+env.App.TemporalAddress()+" "+redisURL)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
+	return cmd
+}
+
+// TestWorkerKilledMidUpdate kills the worker process with SIGKILL while care-plan contributions
+// are being sent, then starts a new one. Every request either succeeded, and is in the case
+// exactly once, or failed with an error the caller can retry; no contribution is applied twice.
+func TestWorkerKilledMidUpdate(t *testing.T) {
+	mr := miniredis.RunT(t)
+	redisURL := "redis://" + mr.Addr()
+	if os.Getenv("REDIS_URL") != "" {
+		redisURL = testenv.RedisURL(t, redisDB)
+	}
+	env := testenv.Start(t, testenv.Options{RedisURL: redisURL, Parts: app.Parts{Embedded: true, API: true}})
+	worker := startWorker(t, env, redisURL)
+	env.WaitReady()
+	carer := env.Token(safeguarding.RoleCarer, "carer-1", "")
+	resp := env.Do(http.MethodPost, "/v1/cases", carer, testenv.Concern(time.Now(), "sw-1", "north", "carer-1"))
+	if resp.Status != http.StatusCreated {
+		t.Fatalf("raise: %d %s", resp.Status, resp.Body)
+	}
+	var created api.StepResponse
+	resp.JSON(t, &created)
+	path := "/v1/cases/" + created.CaseID + "/care-plan-contribution"
+
+	const requests = 40
+	statuses := make([]int, requests)
+	var wg sync.WaitGroup
+	for i := range requests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(time.Duration(i) * 25 * time.Millisecond)
+			body := map[string]any{"text": fmt.Sprintf("contribution %02d", i)}
+			statuses[i] = env.Do(http.MethodPost, path, carer, body, "Idempotency-Key", fmt.Sprintf("c-%d", i)).Status
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	if err := worker.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = worker.Process.Wait()
+	time.Sleep(500 * time.Millisecond)
+	startWorker(t, env, redisURL)
+	wg.Wait()
+
+	// Retry every request that did not succeed, with its key: a retry is always safe.
+	for i, s := range statuses {
+		if s != http.StatusOK {
+			if s != http.StatusServiceUnavailable && s != http.StatusConflict && s != http.StatusInternalServerError {
+				t.Errorf("request %d failed with %d, not a retryable status", i, s)
+			}
+			body := map[string]any{"text": fmt.Sprintf("contribution %02d", i)}
+			testenv.Eventually(t, 30*time.Second, "the retry to succeed", func() bool {
+				return env.Do(http.MethodPost, path, carer, body, "Idempotency-Key", fmt.Sprintf("c-%d", i)).Status == http.StatusOK
+			})
+		}
+	}
+	var v safeguarding.View
+	env.Do(http.MethodGet, "/v1/cases/"+created.CaseID, carer, nil).JSON(t, &v)
+	seen := map[string]int{}
+	for _, k := range v.CarePlan.Contributions {
+		seen[k.Text]++
+	}
+	for i := range requests {
+		text := fmt.Sprintf("contribution %02d", i)
+		if seen[text] != 1 {
+			t.Errorf("%q is in the case %d times, want once", text, seen[text])
+		}
+	}
+	if len(v.CarePlan.Contributions) != requests {
+		t.Errorf("%d contributions, want %d", len(v.CarePlan.Contributions), requests)
+	}
+}
+
+// TestTemporalRestartKeepsTimers stops the whole stack while clocks are pending and starts it
+// again on the same data directory after they were due: every chase is sent, and sent once.
+func TestTemporalRestartKeepsTimers(t *testing.T) {
+	pol, err := policy.LoadFile("../policy/testdata/short-clocks.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr := miniredis.RunT(t)
+	redisURL := "redis://" + mr.Addr()
+	if os.Getenv("REDIS_URL") != "" {
+		redisURL = testenv.RedisURL(t, redisDB+1)
+	}
+	env := testenv.Start(t, testenv.Options{RedisURL: redisURL, Policy: pol})
+	carer := env.Token(safeguarding.RoleCarer, "carer-1", "")
+	const cases = 5
+	for range cases {
+		if resp := env.Do(http.MethodPost, "/v1/cases", carer, testenv.Concern(time.Now(), "sw-1", "north", "carer-1")); resp.Status != http.StatusCreated {
+			t.Fatalf("raise: %d %s", resp.Status, resp.Body)
+		}
+	}
+	address := env.App.TemporalAddress()
+	env.App.Stop(context.Background())
+	time.Sleep(8 * time.Second) // every police report clock runs out and escalates while stopped
+	again := testenv.Start(t, testenv.Options{RedisURL: redisURL, Policy: pol, DataDir: env.DataDir, TemporalAddress: address})
+
+	inbox := notify.NewInbox(again.Redis(), slog.Default())
+	var notices []notify.Notice
+	testenv.Eventually(t, 30*time.Second, "every police report escalated to the Safeguarding Lead", func() bool {
+		notices, err = inbox.Read(context.Background(), safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		leads := 0
+		for _, n := range notices {
+			if n.Kind == string(policy.PoliceReport) && n.Level == int(safeguarding.LevelLead) {
+				leads++
+			}
+		}
+		return leads == cases
+	})
+	count := map[string]int{}
+	for _, n := range notices {
+		if n.Kind == string(policy.PoliceReport) {
+			count[fmt.Sprintf("%s/%s/%d", n.CaseID, n.ActionID, n.Level)]++
+		}
+	}
+	if len(count) != cases*3 {
+		t.Errorf("%d distinct police-report chases, want %d (overdue, manager, lead for each case)", len(count), cases*3)
+	}
+	for k, n := range count {
+		if n != 1 {
+			t.Errorf("chase %s sent %d times", k, n)
+		}
+	}
+}
+
+// TestConcurrentStepsOnOneCase sends 50 steps to one case at once: every accepted step is in the
+// case once, the timeline records them in one order, and the revision counts them all.
+func TestConcurrentStepsOnOneCase(t *testing.T) {
+	env := testenv.Start(t, testenv.Options{RedisDB: redisDB + 2})
+	carer := env.Token(safeguarding.RoleCarer, "carer-1", "")
+	resp := env.Do(http.MethodPost, "/v1/cases", carer, testenv.Concern(time.Now(), "sw-1", "north", "carer-1"))
+	var created api.StepResponse
+	resp.JSON(t, &created)
+	const n = 50
+	revisions := make([]int64, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := env.Do(http.MethodPost, "/v1/cases/"+created.CaseID+"/care-plan-contribution", carer, map[string]any{"text": fmt.Sprintf("note %02d", i)})
+			if r.Status != http.StatusOK {
+				t.Errorf("step %d: %d %s", i, r.Status, r.Body)
+				return
+			}
+			var res api.StepResponse
+			r.JSON(t, &res)
+			revisions[i] = res.Revision
+		}()
+	}
+	wg.Wait()
+	var v safeguarding.View
+	env.Do(http.MethodGet, "/v1/cases/"+created.CaseID, carer, nil).JSON(t, &v)
+	if len(v.CarePlan.Contributions) != n {
+		t.Fatalf("%d contributions, want %d", len(v.CarePlan.Contributions), n)
+	}
+	sorted := append([]int64{}, revisions...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
+	for i := 1; i < n; i++ {
+		if sorted[i] != sorted[i-1]+1 {
+			t.Fatalf("revisions are not one per step: %v", sorted)
+		}
+	}
+	// The order of the contributions is the order of their revisions.
+	for i, k := range v.CarePlan.Contributions {
+		var at int
+		fmt.Sscanf(k.Text, "note %d", &at)
+		if revisions[at] != sorted[i] {
+			t.Fatalf("contribution %d (%q) has revision %d, but is at position %d of %v", at, k.Text, revisions[at], i, sorted)
+		}
+	}
+}
