@@ -48,7 +48,7 @@ func (r *run) replay(ctx context.Context) error {
 	cases := caseclient.New(r.temporal())
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	raw, _ := json.Marshal(concern(time.Now()))
-	if _, err := cases.Raise(ctx, carer, "bench-replay-"+caseID, raw); err != nil {
+	if _, err := cases.Step(ctx, caseID, safeguarding.StepRaiseConcern, carer, "", raw); err != nil {
 		return err
 	}
 	contribution, _ := json.Marshal(map[string]any{"text": "Benchmark contribution."})

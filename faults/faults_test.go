@@ -105,6 +105,11 @@ func TestWorkerKilledMidUpdate(t *testing.T) {
 	startWorker(t, env, redisURL)
 	wg.Wait()
 
+	outcomes := map[int]int{}
+	for _, s := range statuses {
+		outcomes[s]++
+	}
+	t.Logf("statuses while the worker was killed and restarted: %v", outcomes)
 	// Retry every request that did not succeed, with its key: a retry is always safe.
 	for i, s := range statuses {
 		if s != http.StatusOK {
