@@ -35,6 +35,22 @@ func (a *Activities) ProjectCase(ctx context.Context, s CaseSummary) error {
 	return nil
 }
 
+// NotifyAll delivers the chases of one wake-up of a case, each once.
+func (a *Activities) NotifyAll(ctx context.Context, notices []notify.Notice) error {
+	for _, n := range notices {
+		if err := a.Notify(ctx, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Activity names, for workflows that call them by name (local activities).
+const (
+	ProjectCaseName = "ProjectCase"
+	NotifyAllName   = "NotifyAll"
+)
+
 // Notify delivers one chase.
 func (a *Activities) Notify(ctx context.Context, n notify.Notice) error {
 	if err := a.Notifier.Send(ctx, n); err != nil {

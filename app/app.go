@@ -304,6 +304,9 @@ func (a *App) URL() string {
 // TemporalAddress is the Temporal frontend in use.
 func (a *App) TemporalAddress() string { return a.cfg.TemporalAddress }
 
+// EmbeddedTemporal is the in-process Temporal server of dev, nil against a cluster.
+func (a *App) EmbeddedTemporal() *devstack.Temporal { return a.temporalServer }
+
 // EmbeddedRedis is the in-process Redis, nil when a real one is used.
 func (a *App) EmbeddedRedis() *devstack.Redis { return a.redisServer }
 

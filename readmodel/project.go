@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -171,7 +170,6 @@ func index(ctx context.Context, p redis.Pipeliner, sum CaseSummary) error {
 		return fmt.Errorf("encode case %s: %w", sum.CaseID, err)
 	}
 	p.Set(ctx, caseKey(sum.CaseID), body, 0)
-	p.Set(ctx, builtKey(), strconv.FormatInt(updated, 10), 0)
 	return nil
 }
 
@@ -201,8 +199,10 @@ func (s *Store) Remove(ctx context.Context, id string) error {
 	}, key)
 }
 
-// IsEmpty reports whether the read model holds nothing at all: after a flush, or on a new Redis.
-// The worker then rebuilds it from the workflows.
+// IsEmpty reports whether the read model lacks a complete build: after a flush, or on a new
+// Redis. Only a finished rebuild marks the model built, never a single projection: a case
+// projected just after a flush must not hide that every other case is missing. The worker
+// rebuilds when it finds the model empty.
 func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 	n, err := s.rdb.Exists(ctx, builtKey()).Result()
 	if err != nil {

@@ -44,5 +44,5 @@ func Seed(ctx context.Context, s *Store, n int, now time.Time) error {
 			batch = batch[:0]
 		}
 	}
-	return nil
+	return s.MarkBuilt(ctx)
 }

@@ -238,8 +238,14 @@ func TestCountsSeriesAndReset(t *testing.T) {
 	if _, outcome, _ := idem.Begin(ctx, "u", "k", "f", time.Hour); outcome != Started {
 		t.Fatal("key not started")
 	}
+	if empty, _ := s.IsEmpty(ctx); !empty {
+		t.Fatal("projections alone marked the model built: a flush followed by one projection would hide every other case")
+	}
+	if err := s.MarkBuilt(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if empty, _ := s.IsEmpty(ctx); empty {
-		t.Fatal("a projected model reports empty")
+		t.Fatal("a rebuilt model reports empty")
 	}
 	if err := s.Reset(ctx); err != nil {
 		t.Fatal(err)

@@ -63,11 +63,38 @@ func TestFlushedReadModelIsRebuilt(t *testing.T) {
 		return strings.Count(before, "police-report/4") == 6
 	})
 
+	// Requests keep coming while Redis is flushed: care-plan contributions to two of the cases,
+	// which project those two again but change nothing overdue. The other four come back only
+	// through the rebuild.
 	rdb := env.Redis()
 	ctx := context.Background()
+	var cases api.CasesPage
+	env.Do(http.MethodGet, "/v1/cases", manager, nil).JSON(t, &cases)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			c := cases.Cases[i%2]
+			resp := env.Do(http.MethodPost, "/v1/cases/"+c.CaseID+"/care-plan-contribution", carer, map[string]any{"text": "during the flush"})
+			if resp.Status != http.StatusOK {
+				t.Errorf("contribution during the flush: %d %s", resp.Status, resp.Body)
+				return
+			}
+		}
+	}()
+	time.Sleep(300 * time.Millisecond)
 	if err := rdb.FlushDB(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
+	time.Sleep(300 * time.Millisecond)
+	close(stop)
+	<-done
 	testenv.Eventually(t, 30*time.Second, "the worker to rebuild the read model", func() bool {
 		return overdueAnswer(t, env, manager) == before
 	})

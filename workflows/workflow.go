@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"errors"
 	"time"
 
 	"go.temporal.io/sdk/log"
@@ -9,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/activities"
+	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 )
@@ -68,7 +68,19 @@ type run struct {
 	projecting   bool
 	projectedRev int64
 	attrs        attrValues
+	// effects is the version of how side effects run: see sideEffectsChange.
+	effects workflow.Version
 }
+
+// sideEffectsChange versions how the workflow runs its side effects. Version 1 sends the chases
+// of one wake-up in a single notification, and runs notifications and projections as local
+// activities: each saves a round trip through the task queue, which is what limits how many
+// chases a worker sends per second. Histories recorded before it replay the old way.
+const (
+	sideEffectsChange         = "local-side-effects"
+	sideEffectsLocal          = 1
+	sideEffectsCurrentVersion = sideEffectsLocal
+)
 
 func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
 	state := in.State
@@ -85,14 +97,13 @@ func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
 // the next chase or the next change, whichever comes first.
 func (r *run) loop(ctx workflow.Context) error {
 	started := workflow.Now(ctx)
+	r.effects = workflow.GetVersion(ctx, sideEffectsChange, workflow.DefaultVersion, sideEffectsCurrentVersion)
 	for {
 		now := workflow.Now(ctx)
 		if !r.state.Opened() && now.Sub(started) >= unopenedLifetime && workflow.AllHandlersFinished(ctx) {
 			return nil
 		}
-		for _, chase := range r.state.TakeDueChases(now) {
-			r.notify(ctx, chase)
-		}
+		r.sendChases(ctx, r.state.TakeDueChases(now))
 		if r.state.Opened() {
 			r.project(ctx)
 			r.upsertSearchAttributes(ctx, now)
@@ -177,17 +188,50 @@ func activityOptions(ctx workflow.Context) workflow.Context {
 	})
 }
 
-// notify sends one chase through the notification activity, in the background: a slow mail
-// server must not hold up the next chase or a social worker's update.
-func (r *run) notify(ctx workflow.Context, chase safeguarding.DueChase) {
-	notice := activities.NoticeFor(r.state, chase)
+// localActivityOptions: side effects that take milliseconds run in the worker, recorded as
+// markers, and are retried without limit like the others.
+func localActivityOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    5 * time.Minute,
+		},
+	})
+}
+
+// sendChases sends the chases of one wake-up in the background: a slow mail server must not
+// hold up the next chase or a social worker's update.
+func (r *run) sendChases(ctx workflow.Context, chases []safeguarding.DueChase) {
+	if len(chases) == 0 {
+		return
+	}
+	if r.effects == workflow.DefaultVersion {
+		for _, chase := range chases {
+			r.background(ctx, "chase notification", func(ctx workflow.Context) error {
+				var a *activities.Activities
+				return workflow.ExecuteActivity(activityOptions(ctx), a.Notify, activities.NoticeFor(r.state, chase)).Get(ctx, nil)
+			})
+		}
+		return
+	}
+	notices := make([]notify.Notice, len(chases))
+	for i, chase := range chases {
+		notices[i] = activities.NoticeFor(r.state, chase)
+	}
+	r.background(ctx, "chase notification", func(ctx workflow.Context) error {
+		return workflow.ExecuteLocalActivity(localActivityOptions(ctx), activities.NotifyAllName, notices).Get(ctx, nil)
+	})
+}
+
+// background runs a side effect in its own coroutine, counted so continue-as-new waits for it.
+func (r *run) background(ctx workflow.Context, what string, f func(workflow.Context) error) {
 	r.inflight++
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		defer func() { r.inflight--; r.wake.signal() }()
-		var a *activities.Activities
-		err := workflow.ExecuteActivity(activityOptions(ctx), a.Notify, notice).Get(ctx, nil)
-		if err != nil && !temporal.IsCanceledError(err) {
-			r.logger.Error("chase notification failed", "case", r.state.ID, "action", chase.ActionID, "error", err)
+		if err := f(ctx); err != nil && !temporal.IsCanceledError(err) {
+			r.logger.Error(what+" failed", "case", r.state.ID, "error", err)
 		}
 	})
 }
@@ -200,16 +244,18 @@ func (r *run) project(ctx workflow.Context) {
 	}
 	summary := activities.SummaryOf(r.state)
 	r.projecting = true
-	r.inflight++
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		defer func() { r.projecting = false; r.inflight--; r.wake.signal() }()
-		var a *activities.Activities
-		err := workflow.ExecuteActivity(activityOptions(ctx), a.ProjectCase, summary).Get(ctx, nil)
-		switch {
-		case err == nil:
-			r.projectedRev = summary.Version
-		case !errors.Is(err, workflow.ErrCanceled):
-			r.logger.Error("read model projection failed", "case", r.state.ID, "error", err)
+	r.background(ctx, "read model projection", func(ctx workflow.Context) error {
+		defer func() { r.projecting = false }()
+		var err error
+		if r.effects == workflow.DefaultVersion {
+			var a *activities.Activities
+			err = workflow.ExecuteActivity(activityOptions(ctx), a.ProjectCase, summary).Get(ctx, nil)
+		} else {
+			err = workflow.ExecuteLocalActivity(localActivityOptions(ctx), activities.ProjectCaseName, summary).Get(ctx, nil)
 		}
+		if err == nil {
+			r.projectedRev = summary.Version
+		}
+		return err
 	})
 }
