@@ -230,7 +230,7 @@ func (a *App) access() safeguarding.Access {
 
 func (a *App) verifier(ctx context.Context) (auth.Verifier, error) {
 	if a.cfg.Auth == "oidc" {
-		return auth.NewOIDC(ctx, auth.OIDCConfig{
+		return auth.NewOIDCVerifier(ctx, auth.OIDCConfig{
 			IssuerURL: a.cfg.OIDCIssuer, Audience: a.cfg.OIDCAudience,
 			RoleClaim: a.cfg.RoleClaim, TeamClaim: a.cfg.TeamClaim,
 		})

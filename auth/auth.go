@@ -1,6 +1,13 @@
 // Package auth turns a bearer token into the caller: a safeguarding.Actor with a user id, a
-// role and a team. Production verifies tokens from the agency's OpenID Connect provider;
-// development signs its own with an Ed25519 key kept in the data directory.
+// role and a team.
+//
+// Production verifies the agency identity provider's tokens with NewOIDCVerifier, which finds
+// the provider's keys through OpenID Connect discovery and follows their rotation. Development
+// signs its own tokens with an Ed25519 key kept in the data directory (LoadOrCreateDevKey,
+// NewDevIssuer, NewDevVerifier), so anyone can try every role without an identity provider.
+//
+// Every refusal wraps ErrUnauthenticated with a short reason that is safe to show the caller,
+// such as "token expired" or "unknown role". The token itself never appears in an error.
 package auth
 
 import (
@@ -11,30 +18,19 @@ import (
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
-// ErrUnauthenticated is wrapped by every verification failure, with a short reason that is safe
-// to show the caller ("token expired", "unknown role"). The token itself is never echoed.
+// ErrUnauthenticated is wrapped by every refusal of a token. The error's text is
+// "unauthenticated: " followed by the reason, which names what to fix and nothing more.
 var ErrUnauthenticated = errors.New("unauthenticated")
 
-// Verifier checks a raw token and returns who it identifies.
+// Verifier checks a raw bearer token and returns who it identifies.
+//
+// A refused token gives an error wrapping ErrUnauthenticated. Any other error is not the
+// caller's fault: the context ended while the identity provider's keys were being fetched.
 type Verifier interface {
 	Verify(ctx context.Context, rawToken string) (safeguarding.Actor, error)
 }
 
+// unauthenticated refuses a token for reason, which must never include the token.
 func unauthenticated(reason string) error {
 	return fmt.Errorf("%w: %s", ErrUnauthenticated, reason)
-}
-
-// actorFrom builds the actor from verified claims, refusing what caseflow cannot use.
-func actorFrom(subject, role, team string) (safeguarding.Actor, error) {
-	if subject == "" {
-		return safeguarding.Actor{}, unauthenticated("token has no subject")
-	}
-	if role == "" {
-		return safeguarding.Actor{}, unauthenticated("token has no caseflow role")
-	}
-	r, err := safeguarding.ParseRole(role)
-	if err != nil {
-		return safeguarding.Actor{}, unauthenticated("unknown role")
-	}
-	return safeguarding.Actor{UserID: subject, Role: r, Team: team}, nil
 }

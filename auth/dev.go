@@ -3,13 +3,9 @@ package auth
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -17,141 +13,125 @@ import (
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
-// Development tokens name this issuer and audience, so one can never pass for the other's.
+// Development tokens name their own issuer, so that one can never pass for a token of the
+// agency's identity provider, and caseflow as their audience.
 const (
-	DevIssuer   = "caseflow-dev"
-	DevAudience = "caseflow"
-	// leeway tolerates small clock differences between machines.
-	leeway = 30 * time.Second
+	DevTokenIssuer   = "caseflow-dev"
+	DevTokenAudience = "caseflow"
 )
 
-// claims are the token claims caseflow reads.
-type claims struct {
+// devSigningMethod is the only algorithm a development token may use. Naming it is what
+// refuses "none" and HMAC tokens, which anyone could forge with the public key as the secret.
+var devSigningMethod = jwt.SigningMethodEdDSA
+
+// devClaims are the claims of a development token.
+type devClaims struct {
 	Role string `json:"role"`
 	Team string `json:"team,omitempty"`
 	jwt.RegisteredClaims
 }
 
-// LoadOrCreateDevKey reads the development signing key at path, creating it (mode 0600) on
-// first use, so `caseflow dev` and a later `caseflow token` agree.
-func LoadOrCreateDevKey(path string) (ed25519.PrivateKey, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return createDevKey(path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read development key: %w", err)
-	}
-	block, _ := pem.Decode(data)
-	if block == nil {
-		return nil, fmt.Errorf("development key %s is not a PEM file; delete it to create a new one", path)
-	}
-	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("development key %s: %w", path, err)
-	}
-	key, ok := parsed.(ed25519.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("development key %s is not an Ed25519 key", path)
-	}
-	return key, nil
+// DevIssuer mints development tokens. Anyone holding its key can act in any role, so it
+// belongs to development and demonstrations only.
+type DevIssuer struct {
+	key ed25519.PrivateKey
 }
 
-func createDevKey(path string) (ed25519.PrivateKey, error) {
-	_, key, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("generate development key: %w", err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, fmt.Errorf("encode development key: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create key directory: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		return LoadOrCreateDevKey(path) // another process created it first
-	}
-	if err != nil {
-		return nil, fmt.Errorf("create development key: %w", err)
-	}
-	defer f.Close()
-	if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
-		return nil, fmt.Errorf("write development key: %w", err)
-	}
-	return key, nil
+// NewDevIssuer returns an issuer that signs with key.
+func NewDevIssuer(key ed25519.PrivateKey) *DevIssuer {
+	return &DevIssuer{key: key}
 }
 
-// DevTokens mints and verifies development tokens.
-type DevTokens struct{ key ed25519.PrivateKey }
+// PublicKey returns the key that verifies this issuer's tokens, for NewDevVerifier.
+func (i *DevIssuer) PublicKey() ed25519.PublicKey {
+	return i.key.Public().(ed25519.PublicKey)
+}
 
-// NewDevTokens returns a minter and verifier of development tokens signed with key.
-func NewDevTokens(key ed25519.PrivateKey) *DevTokens { return &DevTokens{key: key} }
-
-// Mint signs a token for actor, valid for ttl.
-func (d *DevTokens) Mint(actor safeguarding.Actor, ttl time.Duration) (string, error) {
+// Mint signs a token naming actor, valid from now for ttl. It refuses an actor without a user
+// id or with an unknown role, as the verifier would refuse the token.
+func (i *DevIssuer) Mint(actor safeguarding.Actor, ttl time.Duration) (string, error) {
 	if actor.UserID == "" {
-		return "", errors.New("a token needs a user id")
+		return "", errors.New("mint development token: the actor has no user id")
 	}
 	if _, err := safeguarding.ParseRole(string(actor.Role)); err != nil {
-		return "", err
+		return "", fmt.Errorf("mint development token: %w", err)
+	}
+	if ttl <= 0 {
+		return "", fmt.Errorf("mint development token: lifetime %v is not positive", ttl)
 	}
 	now := time.Now()
-	token := jwt.NewWithClaims(jwt.SigningMethodEdDSA, claims{
+	token := jwt.NewWithClaims(devSigningMethod, devClaims{
 		Role: string(actor.Role),
 		Team: actor.Team,
 		RegisteredClaims: jwt.RegisteredClaims{
-			Issuer:    DevIssuer,
+			Issuer:    DevTokenIssuer,
 			Subject:   actor.UserID,
-			Audience:  jwt.ClaimStrings{DevAudience},
+			Audience:  jwt.ClaimStrings{DevTokenAudience},
 			IssuedAt:  jwt.NewNumericDate(now),
 			NotBefore: jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
 		},
 	})
-	signed, err := token.SignedString(d.key)
+	signed, err := token.SignedString(i.key)
 	if err != nil {
-		return "", fmt.Errorf("sign token: %w", err)
+		return "", fmt.Errorf("mint development token: %w", err)
 	}
 	return signed, nil
 }
 
-// Verify checks a development token: EdDSA only (never "none" or HMAC), our issuer and
-// audience, an expiry, and a known role.
-func (d *DevTokens) Verify(_ context.Context, raw string) (safeguarding.Actor, error) {
-	var c claims
-	_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return d.key.Public(), nil },
-		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
-		jwt.WithIssuer(DevIssuer),
-		jwt.WithAudience(DevAudience),
-		jwt.WithExpirationRequired(),
-		jwt.WithLeeway(leeway),
-	)
+// devVerifier checks development tokens against one public key.
+type devVerifier struct {
+	key    ed25519.PublicKey
+	parser *jwt.Parser
+}
+
+// NewDevVerifier returns a Verifier of development tokens signed by the private half of pub.
+// It accepts EdDSA signatures only, DevTokenIssuer and DevTokenAudience, and a token that
+// expires; clocks may differ by a few seconds.
+func NewDevVerifier(pub ed25519.PublicKey) Verifier {
+	opts := append(claimChecks(DevTokenIssuer, DevTokenAudience),
+		jwt.WithValidMethods([]string{devSigningMethod.Alg()}))
+	return &devVerifier{key: pub, parser: jwt.NewParser(opts...)}
+}
+
+// Verify returns the actor a development token names, or an error wrapping
+// ErrUnauthenticated.
+func (v *devVerifier) Verify(_ context.Context, raw string) (safeguarding.Actor, error) {
+	if strings.TrimSpace(raw) == "" {
+		return safeguarding.Actor{}, unauthenticated(reasonNoToken)
+	}
+	var c devClaims
+	token, err := v.parser.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return v.key, nil })
 	if err != nil {
+		// The allow-list reports another algorithm as a bad signature; say what is wrong.
+		if errors.Is(err, jwt.ErrTokenSignatureInvalid) && token != nil && token.Method != nil &&
+			token.Method.Alg() != devSigningMethod.Alg() {
+			return safeguarding.Actor{}, unauthenticated(reasonAlgorithm)
+		}
 		return safeguarding.Actor{}, unauthenticated(reasonOf(err))
 	}
 	return actorFrom(c.Subject, c.Role, c.Team)
 }
 
-// reasonOf names what was wrong with a token in words a user can act on.
-func reasonOf(err error) string {
-	switch {
-	case errors.Is(err, jwt.ErrTokenExpired):
-		return "token expired"
-	case errors.Is(err, jwt.ErrTokenNotValidYet):
-		return "token not valid yet"
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
-		return "bad signature"
-	case errors.Is(err, jwt.ErrTokenMalformed):
-		return "malformed token"
-	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
-		return "token from another issuer"
-	case errors.Is(err, jwt.ErrTokenInvalidAudience):
-		return "token for another service"
-	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-		return "token has no expiry"
-	default:
-		return "token not accepted"
-	}
+// DevTokens mints and verifies development tokens with one key: what `caseflow dev` needs,
+// where the sign-in page mints the tokens that the API then verifies.
+type DevTokens struct {
+	issuer   *DevIssuer
+	verifier Verifier
+}
+
+// NewDevTokens returns a minter and Verifier of development tokens signed with key.
+func NewDevTokens(key ed25519.PrivateKey) *DevTokens {
+	issuer := NewDevIssuer(key)
+	return &DevTokens{issuer: issuer, verifier: NewDevVerifier(issuer.PublicKey())}
+}
+
+// Mint signs a token naming actor, valid for ttl; see DevIssuer.Mint.
+func (d *DevTokens) Mint(actor safeguarding.Actor, ttl time.Duration) (string, error) {
+	return d.issuer.Mint(actor, ttl)
+}
+
+// Verify returns the actor a development token names; see NewDevVerifier.
+func (d *DevTokens) Verify(ctx context.Context, raw string) (safeguarding.Actor, error) {
+	return d.verifier.Verify(ctx, raw)
 }

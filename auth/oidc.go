@@ -4,90 +4,181 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
+// The claims that carry the caseflow role and the team when OIDCConfig names none.
+const (
+	DefaultRoleClaim = "role"
+	DefaultTeamClaim = "team"
+)
+
+// providerTimeout bounds each request to the identity provider, for discovery and for its
+// keys, so that a provider that hangs cannot stall key refreshes forever.
+const providerTimeout = 10 * time.Second
+
 // OIDCConfig configures verification of the agency identity provider's tokens.
 type OIDCConfig struct {
-	// IssuerURL is the provider's issuer; its discovery document names the JWKS.
+	// IssuerURL is the provider's issuer, exactly as its tokens name it. Its discovery
+	// document, at IssuerURL + "/.well-known/openid-configuration", names the keys.
 	IssuerURL string
-	// Audience is the client id tokens must be issued for.
+	// Audience is the client id that tokens must be issued for.
 	Audience string
-	// RoleClaim holds the caseflow role: a string, or an array holding exactly one caseflow role.
+	// RoleClaim is the top-level claim holding the caseflow role (DefaultRoleClaim when
+	// empty): a string, or an array of strings among which exactly one is a caseflow role,
+	// since providers often list several applications' roles in one claim.
 	RoleClaim string
-	// TeamClaim holds the team id.
+	// TeamClaim is the top-level string claim holding the team id (DefaultTeamClaim when
+	// empty). A token without it is accepted, with no team.
 	TeamClaim string
 }
 
-// OIDC verifies tokens with the provider's published keys, which go-oidc fetches and refreshes
-// when the provider rotates them.
-type OIDC struct {
-	verifier *oidc.IDTokenVerifier
-	cfg      OIDCConfig
+// oidcVerifier checks tokens of an OpenID Connect provider. go-oidc verifies the signature
+// with the provider's published keys, fetching them again when a token names a key it has not
+// seen, which is how it follows rotation; it also checks issuer, audience and expiry. The same
+// claim checks as for development tokens then run on top, so the leeway and the reasons for a
+// refusal are the same whoever issued the token.
+type oidcVerifier struct {
+	idTokens  *oidc.IDTokenVerifier
+	claims    *jwt.Validator
+	roleClaim string
+	teamClaim string
 }
 
-// NewOIDC discovers the provider and returns a verifier.
-func NewOIDC(ctx context.Context, cfg OIDCConfig) (*OIDC, error) {
+// NewOIDCVerifier discovers the identity provider at cfg.IssuerURL and returns a Verifier of
+// its tokens. It fails if the provider cannot be reached or names another issuer; ctx bounds
+// discovery only.
+func NewOIDCVerifier(ctx context.Context, cfg OIDCConfig) (Verifier, error) {
+	if cfg.IssuerURL == "" {
+		return nil, errors.New("OIDC verifier: no issuer URL")
+	}
+	if cfg.Audience == "" {
+		return nil, errors.New("OIDC verifier: no audience")
+	}
 	if cfg.RoleClaim == "" {
-		cfg.RoleClaim = "role"
+		cfg.RoleClaim = DefaultRoleClaim
 	}
 	if cfg.TeamClaim == "" {
-		cfg.TeamClaim = "team"
+		cfg.TeamClaim = DefaultTeamClaim
 	}
+	// The provider keeps this client for fetching its keys later, long after ctx is done.
+	ctx = oidc.ClientContext(ctx, &http.Client{Timeout: providerTimeout})
 	provider, err := oidc.NewProvider(ctx, cfg.IssuerURL)
 	if err != nil {
 		return nil, fmt.Errorf("discover identity provider %s: %w", cfg.IssuerURL, err)
 	}
-	return &OIDC{verifier: provider.Verifier(&oidc.Config{ClientID: cfg.Audience}), cfg: cfg}, nil
+	return &oidcVerifier{
+		idTokens: provider.Verifier(&oidc.Config{
+			ClientID: cfg.Audience,
+			// go-oidc allows no leeway on expiry; running its clock behind by the leeway
+			// gives the same tolerance as the claim checks.
+			Now: func() time.Time { return time.Now().Add(-clockLeeway) },
+		}),
+		claims:    jwt.NewValidator(claimChecks(cfg.IssuerURL, cfg.Audience)...),
+		roleClaim: cfg.RoleClaim,
+		teamClaim: cfg.TeamClaim,
+	}, nil
 }
 
-// Verify checks signature, issuer, audience and expiry, then reads the role and team claims.
-func (o *OIDC) Verify(ctx context.Context, raw string) (safeguarding.Actor, error) {
-	tok, err := o.verifier.Verify(ctx, raw)
+
+// Verify returns the actor a token of the provider names, or an error wrapping
+// ErrUnauthenticated. If ctx ends while the provider's keys are being fetched, the error
+// wraps ctx's error instead: the token was not judged.
+func (v *oidcVerifier) Verify(ctx context.Context, raw string) (safeguarding.Actor, error) {
+	if strings.TrimSpace(raw) == "" {
+		return safeguarding.Actor{}, unauthenticated(reasonNoToken)
+	}
+	token, err := v.idTokens.Verify(ctx, raw)
 	if err != nil {
-		var expired *oidc.TokenExpiredError
-		if errors.As(err, &expired) {
-			return safeguarding.Actor{}, unauthenticated("token expired")
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return safeguarding.Actor{}, fmt.Errorf("verify token: %w", ctxErr)
 		}
-		return safeguarding.Actor{}, unauthenticated("token not accepted")
+		// go-oidc's errors are prose, and may quote claims; find the reason afresh.
+		return safeguarding.Actor{}, unauthenticated(v.refusalReason(raw))
 	}
-	var all map[string]any
-	if err := tok.Claims(&all); err != nil {
-		return safeguarding.Actor{}, unauthenticated("unreadable claims")
+	var claims jwt.MapClaims
+	if err := token.Claims(&claims); err != nil {
+		return safeguarding.Actor{}, unauthenticated(reasonMalformed)
 	}
-	role, err := roleOf(all[o.cfg.RoleClaim])
+	if err := v.claims.Validate(claims); err != nil {
+		return safeguarding.Actor{}, unauthenticated(reasonOf(err))
+	}
+	role, err := roleFrom(claims[v.roleClaim])
 	if err != nil {
 		return safeguarding.Actor{}, err
 	}
-	team, _ := all[o.cfg.TeamClaim].(string)
-	return actorFrom(tok.Subject, role, team)
+	team, err := teamFrom(claims[v.teamClaim])
+	if err != nil {
+		return safeguarding.Actor{}, err
+	}
+	return actorFrom(token.Subject, role, team)
 }
 
-// roleOf accepts a role claim as a string or as an array from which exactly one caseflow role
-// is taken; providers often put several application roles in one array.
-func roleOf(v any) (string, error) {
-	switch r := v.(type) {
+// refusalReason explains why go-oidc refused a token. It reads the token without trusting it,
+// which is safe because the token is refused whatever it says: if its claims pass the claim
+// checks, what failed was the signature or its key.
+func (v *oidcVerifier) refusalReason(raw string) string {
+	claims := jwt.MapClaims{}
+	token, _, err := jwt.NewParser().ParseUnverified(raw, claims)
+	if err != nil {
+		return reasonOf(err)
+	}
+	// A provider publishes public keys only: an unsigned or HMAC token cannot be its own.
+	if _, hmac := token.Method.(*jwt.SigningMethodHMAC); hmac || token.Method == jwt.SigningMethodNone {
+		return reasonAlgorithm
+	}
+	if err := v.claims.Validate(claims); err != nil {
+		return reasonOf(err)
+	}
+	return reasonSignature
+}
+
+// roleFrom reads the role claim: a string, or an array of which exactly one element is a
+// caseflow role (repeats of it are harmless). A string that is not a caseflow role is left for
+// actorFrom to refuse; an array without one means the user has no caseflow role.
+func roleFrom(claim any) (string, error) {
+	switch c := claim.(type) {
+	case nil:
+		return "", nil
 	case string:
-		return r, nil
+		return c, nil
 	case []any:
 		found := ""
-		for _, item := range r {
-			s, _ := item.(string)
+		for _, item := range c {
+			s, ok := item.(string)
+			if !ok {
+				continue
+			}
 			if _, err := safeguarding.ParseRole(s); err != nil {
 				continue
 			}
 			if found != "" && found != s {
-				return "", unauthenticated("token carries more than one caseflow role")
+				return "", unauthenticated(reasonTwoRoles)
 			}
 			found = s
 		}
 		return found, nil
+	default:
+		return "", unauthenticated(reasonRoleType)
+	}
+}
+
+// teamFrom reads the optional team claim. A team of another type is refused rather than
+// dropped, so that a misconfigured claim shows at the first sign-in.
+func teamFrom(claim any) (string, error) {
+	switch c := claim.(type) {
 	case nil:
 		return "", nil
+	case string:
+		return c, nil
+	default:
+		return "", unauthenticated(reasonTeamType)
 	}
-	return "", unauthenticated("role claim is neither a string nor a list: " + strings.TrimSpace(fmt.Sprintf("%T", v)))
 }

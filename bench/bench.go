@@ -156,14 +156,29 @@ func (r *run) get(ctx context.Context, path string, role safeguarding.Role) (int
 	return r.do(req)
 }
 
+// do sends a request, retrying a 503 as a well-behaved client does: a loaded server may time
+// out a call into Temporal, and every write here carries an Idempotency-Key or is a read, so a
+// retry is safe. Latencies include the retries.
 func (r *run) do(req *http.Request) (int, []byte, error) {
-	resp, err := r.http.Do(req)
-	if err != nil {
-		return 0, nil, err
+	var body []byte
+	if req.Body != nil {
+		body, _ = io.ReadAll(req.Body)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, b, err
+	for attempt := 0; ; attempt++ {
+		if body != nil {
+			req.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		resp, err := r.http.Do(req)
+		if err != nil {
+			return 0, nil, err
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || attempt == 4 {
+			return resp.StatusCode, b, err
+		}
+		time.Sleep(time.Second)
+	}
 }
 
 // interleaved runs ours and base alternately from clients goroutines, n times each (which arm

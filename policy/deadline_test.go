@@ -248,3 +248,18 @@ func TestDefaultLadderForAgreedActions(t *testing.T) {
 		t.Errorf("Ladder(%s) = %+v", due, d)
 	}
 }
+
+// A Policy is immutable: a caller changing a rule it was given changes nothing else.
+func TestRulesAreCopies(t *testing.T) {
+	p := Default()
+	r, _ := p.Rule(LACReview)
+	r.Limits[0] = MustParseDuration("1h")
+	rules := p.Rules()
+	rules[len(rules)-1].Limits[0] = MustParseDuration("1h")
+	if again, _ := p.Rule(LACReview); again.Limit(0) != MustParseDuration("20WD") {
+		t.Errorf("changing a returned rule changed the policy: lac-review limit %s", again.Limit(0))
+	}
+	if d, _ := p.Deadline(Age18Consent, utc(christmasEve), "", 0); !d.Due.Equal(utc(christmasEve)) {
+		t.Errorf("changing a returned rule changed a deadline: age-18-consent due %s", d.Due)
+	}
+}

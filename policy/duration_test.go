@@ -14,6 +14,8 @@ func TestParseDuration(t *testing.T) {
 		"0h":     {0, Hours},
 		"30CD":   {30, CalendarDays},
 		"1WD":    {1, WorkingDays},
+		"15WD":   {15, WorkingDays},
+		"3s":     {3, Seconds},
 		"6w":     {6, Weeks},
 		"3mo":    {3, Months},
 		"9999WD": {maxDurationN, WorkingDays},
@@ -27,7 +29,7 @@ func TestParseDuration(t *testing.T) {
 			t.Errorf("ParseDuration(%q).String() = %q; want the text back", text, got.String())
 		}
 	}
-	for _, text := range []string{"", "-1h", "1", "h", "1 h", " 1h", "1h ", "1H", "15wd", "1d", "1.5h", "+1h", "1hh", "10000WD", "99999999999WD", "1WDx"} {
+	for _, text := range []string{"", "WD", "15 WD", "15WD ", "0x1h", "1e3h", "-1h", "-0h", "1", "h", "1 h", " 1h", "1h ", "1H", "15wd", "1d", "1.5h", "+1h", "1hh", "10000WD", "99999999999WD", "1WDx"} {
 		if d, err := ParseDuration(text); err == nil {
 			t.Errorf("ParseDuration(%q) = %v; want an error", text, d)
 		}
@@ -51,6 +53,29 @@ func TestDurationJSON(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"d":"3 days"}`), &back); err == nil || !strings.Contains(err.Error(), "3 days") {
 		t.Errorf("Unmarshal of a bad duration: %v; want an error naming it", err)
+	}
+}
+
+// Deadlines recorded by the first release wrote durations as objects; replaying those case
+// histories must read them back.
+func TestDurationLegacyJSON(t *testing.T) {
+	tests := map[string]Duration{
+		`{"n":30,"unit":"CD"}`: {30, CalendarDays},
+		`{"n":1,"unit":"WD"}`:  {1, WorkingDays},
+		`"15WD"`:               {15, WorkingDays},
+		`""`:                   {},
+	}
+	for text, want := range tests {
+		var got Duration
+		if err := json.Unmarshal([]byte(text), &got); err != nil || got != want {
+			t.Errorf("Unmarshal(%s) = %v, %v; want %v", text, got, err, want)
+		}
+	}
+	for _, text := range []string{`{"n":"30"}`, `30`, `"30"`, `["1h"]`} {
+		var d Duration
+		if err := json.Unmarshal([]byte(text), &d); err == nil {
+			t.Errorf("Unmarshal(%s) = %v; want an error", text, d)
+		}
 	}
 }
 
@@ -82,6 +107,14 @@ func TestDurationArithmetic(t *testing.T) {
 		{"months clamp in a leap year", "1mo", "2028-01-31T10:00:00Z", "2028-02-29T10:00:00Z", "2027-12-31T10:00:00Z"},
 		{"months clamp going back", "6mo", "2026-08-31T09:00:00Z", "2027-02-28T10:00:00Z", "2026-02-28T10:00:00Z"},
 		{"working days skip weekends", "1WD", "2026-11-27T16:30:00Z", "2026-11-30T16:30:00Z", "2026-11-26T16:30:00Z"},
+		{"seconds are elapsed time", "3s", "2026-11-27T16:30:00Z", "2026-11-27T16:30:03Z", "2026-11-27T16:29:57Z"},
+		// 15 working days from the Friday before Christmas skip 25 and 28 December and 1 January.
+		{"working days over Christmas", "15WD", "2026-12-18T10:00:00Z", "2027-01-13T10:00:00Z", "2026-11-27T10:00:00Z"},
+		{"a Saturday plus a working day is Monday", "1WD", "2026-11-28T10:00:00Z", "2026-11-30T10:00:00Z", "2026-11-27T10:00:00Z"},
+		// 10:00 GMT on Friday 23 October 2026 is 11:00 BST; the next working day, Monday 26,
+		// is back on GMT, so 11:00 UK time is 11:00 UTC.
+		{"working days across fall back", "1WD", "2026-10-23T10:00:00Z", "2026-10-26T11:00:00Z", "2026-10-22T10:00:00Z"},
+		{"hours across fall back", "4h", "2026-10-24T23:00:00Z", "2026-10-25T03:00:00Z", "2026-10-24T19:00:00Z"},
 		{"zero is no time", "0h", "2026-11-27T16:30:00Z", "2026-11-27T16:30:00Z", "2026-11-27T16:30:00Z"},
 	}
 	for _, tt := range tests {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -141,6 +142,36 @@ func TestLoadReportsMistakes(t *testing.T) {
 			"nrm-recovery: {remind_before", []string{"local_authorities.la-1.rules.nrm-recovery", "a minimum is never chased"}},
 		{"LA changes out of order", "", laBlock, "local_authorities:\n  la-1:\n    rules:\n      icpc:\n        from: \"2027-01-01\"\n        limit: 10WD\n        changes:\n          - {from: \"2026-06-01\", limit: 12WD}\n",
 			`{from: "2026-06-01"`, []string{"local_authorities.la-1.rules.icpc.changes[0].from", "must be after 2027-01-01"}},
+		{"re-chase in working days", "  nrm-cg-decision:\n", "rechase_every: 1mo", "rechase_every: 2WD",
+			"rechase_every: 2WD", []string{"rules.nrm-cg-decision.rechase_every", `"2WD" is in working days`}},
+		{"default ladder re-chase in working days", "default_ladder:\n", "  escalate_again_after: 1WD\n", "  escalate_again_after: 1WD\n  rechase_every: 1WD\n",
+			"  rechase_every: 1WD", []string{"default_ladder.rechase_every", "working days"}},
+		{"LA re-chase in working days", "", laBlock, "local_authorities:\n  la-1:\n    rules:\n      nrm-cg-decision:\n        from: \"2027-01-01\"\n        rechase_every: 5WD\n",
+			"rechase_every: 5WD", []string{"local_authorities.la-1.rules.nrm-cg-decision.rechase_every", "working days"}},
+		{"re-chase in working days in a change", "  nrm-cg-decision:\n", "        limit: 30CD\n", "        limit: 30CD\n        rechase_every: 1WD\n",
+			"rechase_every: 1WD", []string{"rules.nrm-cg-decision.changes[0].rechase_every", "working days"}},
+		{"LA nation", "", laBlock, "local_authorities:\n  la-1: {nation: wales}\n",
+			"la-1: {nation: wales}", []string{"local_authorities.la-1.nation", `unknown nation "wales"`}},
+		{"extra holidays for an unknown nation", "", "extra_bank_holidays: {}", "extra_bank_holidays:\n  wales: [\"2027-06-08\"]",
+			`wales: ["2027-06-08"]`, []string{"extra_bank_holidays.wales", `unknown nation "wales"`}},
+		{"extra holiday listed twice", "", "extra_bank_holidays: {}", "extra_bank_holidays:\n  scotland: [\"2027-06-07\", \"2027-06-07\"]",
+			"scotland: [", []string{"extra_bank_holidays.scotland[1]", "listed twice"}},
+		{"bad unit in a change", "  nrm-recovery:\n", "        limit: 30CD\n", "        limit: 30 CD\n",
+			"limit: 30 CD", []string{"rules.nrm-recovery.changes[0].limit", `"30 CD" is not a duration`}},
+		{"bad unit in a list of limits", "  lac-review:\n", "limits: [20WD, 3mo, 6mo]", "limits: [20WD, 3 months, 6mo]",
+			"limits: [20WD, 3 months", []string{"rules.lac-review.limits[1]", `"3 months" is not a duration`}},
+		{"days are not a unit", "  lado:\n", "limit: 1WD", "limit: 1d",
+			"limit: 1d", []string{"rules.lado.limit", `"1d" is not a duration`}},
+		{"bad unit in the default ladder", "default_ladder:\n", "escalate_after: 1WD", "escalate_after: 1 day",
+			"escalate_after: 1 day", []string{"default_ladder.escalate_after", `"1 day" is not a duration`}},
+		{"no repeat window", "repeat_missing:\n", "  window: 90CD\n", "",
+			"repeat_missing:", []string{"repeat_missing.window", "is required"}},
+		{"unknown top-level field", "", "ictg_sites_default: true", "ictg_sites_default: true\nictg_default: true",
+			"ictg_default: true", []string{`unknown field "ictg_default"`, "ictg_sites_default", "local_authorities"}},
+		{"unknown field in a change", "  nrm-recovery:\n", "        limit: 30CD\n", "        limit: 30CD\n        until: \"2030-01-01\"\n",
+			"until:", []string{"rules.nrm-recovery.changes[0]", `unknown field "until"`}},
+		{"duplicate change dates in an LA", "", laBlock, "local_authorities:\n  la-1:\n    rules:\n      icpc:\n        from: \"2027-01-01\"\n        limit: 10WD\n        changes:\n          - {from: \"2027-01-01\", limit: 12WD}\n",
+			`{from: "2027-01-01", limit: 12WD}`, []string{"local_authorities.la-1.rules.icpc.changes[0].from", "must be after 2027-01-01"}},
 		{"LA code with a space", "", laBlock, "local_authorities:\n  \"la 1\": {name: One}\n",
 			`"la 1"`, []string{"local_authorities.la 1", "without spaces"}},
 	}
@@ -182,6 +213,93 @@ func TestLoadCollectsEveryMistake(t *testing.T) {
 		if !strings.Contains(msgs[i].Error(), want) {
 			t.Errorf("error %d is %q; want it about %s (errors in file order)", i, msgs[i], want)
 		}
+	}
+}
+
+// TestLoadReportsEachMistakeOnce edits several mistakes into one file: each is reported, with its
+// line and field, in file order, and nothing is reported twice or about a value the decoder
+// could not read.
+func TestLoadReportsEachMistakeOnce(t *testing.T) {
+	type edit struct{ marker, old, new string }
+	type report struct{ at, field, says string } // at: text on the line the error names
+	rules := "rules:\n"
+	tests := []struct {
+		name  string
+		edits []edit
+		want  []report
+	}{
+		{"a bad limit does not hide a missing rule",
+			[]edit{{"  icpc:\n", "limit: 15WD", "limit: 15 WD"}, {rules, "  lado:\n", "  ladoo:\n"}},
+			[]report{{rules, "rules", "missing: lado ("}, {"limit: 15 WD", "rules.icpc.limit", "not a duration"}, {"ladoo:", "rules.ladoo", "unknown rule id"}}},
+		{"a missing title does not hide a missing limit",
+			[]edit{{"  care-plan:\n", "    title: Agree the care plan with the team around the child\n", ""}, {"  care-plan:\n", "    limit: 10WD\n", ""}},
+			[]report{{"  care-plan:", "rules.care-plan.title", "is required"}, {"  care-plan:", "rules.care-plan", "needs a limit"}}},
+		{"an unknown field does not hide a missing limit",
+			[]edit{{"  care-plan:\n", "    limit: 10WD\n", "    limt: 10WD\n"}},
+			[]report{{"limt: 10WD", "rules.care-plan", `unknown field "limt"`}, {"  care-plan:", "rules.care-plan", "needs a limit"}}},
+		{"a rule that is not a mapping is not also missing",
+			[]edit{{rules, "  icpc:\n", "  icpc: [15WD]\n  icpc-old:\n"}},
+			[]report{{"icpc: [15WD]", "rules.icpc", "expected a mapping of fields, found a list"}, {"icpc-old:", "rules.icpc-old", "unknown rule id"}}},
+		{"a repeated rule does not make every rule missing",
+			[]edit{{"", "nation: england-and-wales", "nation: wales"}, {rules, "  lado:\n", "  icpc:\n    title: again\n    limit: 1WD\n  lado:\n"}},
+			[]report{{"nation: wales", "nation", "unknown nation"}, {"  icpc:\n    title: again", "rules", `"icpc" is given twice`}}},
+		{"a long unreadable value is found by its first characters",
+			[]edit{{"", laBlock, "local_authorities:\n  la-1: {ictg_site: not-yet-known, nation: scotland}\n"}},
+			[]report{{"la-1: {ictg_site", "local_authorities.la-1.ictg_site", "expected true or false"}}},
+		{"an unreadable value in a flow mapping is found by its kind",
+			[]edit{{"", laBlock, "local_authorities:\n  la-1: {name: [One], nation: scotland}\n"}},
+			[]report{{"la-1: {name: [One]", "local_authorities.la-1.name", "expected a single value, found a list"}}},
+		{"an unreadable limit is reported once",
+			[]edit{{"  police-report:\n", "limit: 1h", "limit: {n: 1}"}},
+			[]report{{"limit: {n: 1}", "rules.police-report.limit", "expected a single value, found a mapping of fields"}}},
+		{"mistakes in every section",
+			[]edit{
+				{"", "version: caseflow-default-2026.11\n", ""},
+				{"", "nation: england-and-wales", "nation: england"},
+				{"repeat_missing:\n", "count: 3", "count: three"},
+				{"  nrm-cg-decision:\n", "rechase_every: 1mo", "rechase_every: 1WD"},
+				{"", laBlock, "local_authorities:\n  la-1:\n    nation: wales\n    rules:\n      icpc-review: {limit: 3mo}\n"},
+			},
+			[]report{
+				{"nation: england", "version", "is required"},
+				{"nation: england", "nation", `unknown nation "england"`},
+				{"count: three", "repeat_missing.count", "expected a whole number"},
+				{"rechase_every: 1WD", "rules.nrm-cg-decision.rechase_every", "working days"},
+				{"nation: wales", "local_authorities.la-1.nation", `unknown nation "wales"`},
+				{"icpc-review:", "local_authorities.la-1.rules.icpc-review", "unknown rule id"},
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := string(defaultFile)
+			for _, e := range tt.edits {
+				text = replaceIn(t, text, e.marker, e.old, e.new)
+			}
+			_, err := Load("custom.yaml", []byte(text))
+			var joined interface{ Unwrap() []error }
+			if !errors.As(err, &joined) {
+				t.Fatalf("Load = %v; want joined errors", err)
+			}
+			got := joined.Unwrap()
+			if len(got) != len(tt.want) {
+				t.Errorf("%d errors; want %d:\n%v", len(got), len(tt.want), err)
+			}
+			for _, w := range tt.want {
+				prefix := fmt.Sprintf("policy file custom.yaml, line %d: %s: ", lineOfText(t, text, w.at), w.field)
+				if !slices.ContainsFunc(got, func(e error) bool {
+					return strings.HasPrefix(e.Error(), prefix) && strings.Contains(e.Error(), w.says)
+				}) {
+					t.Errorf("no error %q...%q in:\n%v", prefix, w.says, err)
+				}
+			}
+			lines := make([]int, len(got))
+			for i, e := range got {
+				fmt.Sscanf(strings.TrimPrefix(e.Error(), "policy file custom.yaml, line "), "%d", &lines[i])
+			}
+			if !slices.IsSorted(lines) {
+				t.Errorf("errors not in file order: lines %v", lines)
+			}
+		})
 	}
 }
 

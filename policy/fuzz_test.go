@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -9,7 +10,14 @@ import (
 // FuzzLoad checks that no file makes Load panic, and that every policy Load accepts gives a
 // sensible deadline for every rule, occurrence and LA.
 func FuzzLoad(f *testing.F) {
-	f.Add(defaultFile)
+	f.Add(DefaultFile())
+	for _, name := range []string{"testdata/pilot.yaml", "testdata/short-clocks.yaml"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
 	text := string(defaultFile)
 	for _, broken := range []string{
 		strings.Replace(text, "limit: 15WD", "limit: 15XD", 1),
@@ -18,6 +26,10 @@ func FuzzLoad(f *testing.F) {
 		strings.Replace(text, laBlock, "local_authorities:\n  a: {rules: {nrm-recovery: {changes: [{from: \"2030-01-01\", limit: 1CD}]}}}\n", 1),
 		strings.Replace(text, "limits: [20WD, 3mo, 6mo]", "limits: []", 1),
 		strings.Replace(text, "extra_bank_holidays: {}", "extra_bank_holidays: {scotland: [\"2027-06-07\"]}", 1),
+		strings.Replace(text, "rechase_every: 1mo", "rechase_every: 1WD", 1),
+		strings.Replace(text, "limit: 1h", "limit: {n: 1, unit: h}", 1),
+		strings.Replace(text, laBlock, "local_authorities:\n  a: {ictg_site: perhaps, nation: [scotland]}\n  a: {}\n", 1),
+		strings.Replace(text, laBlock, "local_authorities:\n  a: {rules: {strategy-discussion: {from: \"2026-01-01\", limit: 0h, remind_before: 9999WD}}}\n", 1),
 		"version: x\nrules: {icpc: [1, 2]}\n",
 		"&a [*a]",
 		"version: !!binary AAAA\n",

@@ -138,6 +138,8 @@ func (p *Policy) RuleAt(id RuleID, at time.Time, la string) (Rule, bool) {
 			r = c.apply(r)
 		}
 	}
+	// The caller gets its own limits: changing them must not change the policy.
+	r.Limits = slices.Clone(r.Limits)
 	return r, true
 }
 

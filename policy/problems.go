@@ -23,10 +23,12 @@ type problems struct {
 }
 
 type problem struct {
-	line    int
-	path    path
-	msg     string
-	decoder bool // found while decoding: the value read for path is not to be trusted
+	line int
+	path path
+	msg  string
+	// dropped: the decoder could not read the value at path (a value of the wrong kind, or a
+	// mapping with a repeated key), so it and everything under it read as absent or empty.
+	dropped bool
 }
 
 // path is where a value sits in the file: mapping keys, and list indexes as decimal text.
@@ -54,9 +56,11 @@ func (p path) String() string {
 
 func (p path) hasPrefix(q path) bool { return len(q) <= len(p) && slices.Equal(p[:len(q)], q) }
 
+// keyAt is a mapping key: its line, its path, and the value it names.
 type keyAt struct {
-	line int
-	path path
+	line  int
+	path  path
+	value *yaml.Node
 }
 
 func newProblems(name string, root *yaml.Node) *problems {
@@ -71,7 +75,7 @@ func newProblems(name string, root *yaml.Node) *problems {
 		case yaml.MappingNode:
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				key := at.with(n.Content[i].Value)
-				p.keys = append(p.keys, keyAt{n.Content[i].Line, key})
+				p.keys = append(p.keys, keyAt{n.Content[i].Line, key, n.Content[i+1]})
 				walk(n.Content[i+1], key)
 			}
 		case yaml.SequenceNode:
@@ -85,26 +89,35 @@ func newProblems(name string, root *yaml.Node) *problems {
 }
 
 // add records a mistake at a path; its line is where the path's last key present in the file
-// is. A field the decoder already found unreadable is not reported again.
+// is. A value the decoder could not read is not reported again: what was read for it is empty.
 func (p *problems) add(at path, format string, args ...any) {
 	for _, q := range p.list {
-		if q.decoder && slices.Equal(q.path, at) {
+		if q.dropped && at.hasPrefix(q.path) {
 			return
 		}
 	}
 	p.list = append(p.list, problem{line: p.lineOf(at), path: at, msg: fmt.Sprintf(format, args...)})
 }
 
-// addMissing records that something required is absent, unless a mistake was already found at
-// or under at: a field the decoder could not read, or a list it dropped for a repeated key,
-// would otherwise be reported twice.
+// addMissing records that something required is absent from at, unless found(at): a value
+// given wrongly, or one the decoder dropped, would otherwise be reported twice.
 func (p *problems) addMissing(at path, format string, args ...any) {
-	for _, q := range p.list {
-		if q.path.hasPrefix(at) {
-			return
-		}
+	if p.found(at) {
+		return
 	}
 	p.add(at, format, args...)
+}
+
+// found reports whether a mistake was already found at or under at, or the decoder dropped a
+// value that holds at. Mistakes beside at, such as another field of the same rule, do not
+// count: each is reported in its own right.
+func (p *problems) found(at path) bool {
+	for _, q := range p.list {
+		if q.path.hasPrefix(at) || (q.dropped && at.hasPrefix(q.path)) {
+			return true
+		}
+	}
+	return false
 }
 
 // lineOf follows a path through the YAML tree as far as it exists there.
@@ -154,12 +167,14 @@ var (
 func (p *problems) addDecodeError(msg string) {
 	m := decodeLine.FindStringSubmatch(msg)
 	if m == nil {
-		p.list = append(p.list, problem{msg: msg, decoder: true})
+		p.list = append(p.list, problem{msg: msg})
 		return
 	}
 	line, _ := strconv.Atoi(m[1])
 	text := m[2]
 	var key string
+	var at path
+	dropped := false
 	switch {
 	case unknownField.MatchString(text):
 		sm := unknownField.FindStringSubmatch(text)
@@ -169,17 +184,40 @@ func (p *problems) addDecodeError(msg string) {
 		sm := repeatedKey.FindStringSubmatch(text)
 		key = sm[1]
 		text = fmt.Sprintf("%q is given twice (first at line %s); give each once", sm[1], sm[2])
+		dropped = true
 	case cannotDecode.MatchString(text):
 		sm := cannotDecode.FindStringSubmatch(text)
 		want := cmp.Or(goTypeToPlain[sm[3]], "a mapping of fields")
 		got := cmp.Or(yamlTagToPlain[sm[1]], strconv.Quote(sm[2]))
 		text = fmt.Sprintf("expected %s, found %s", want, got)
+		dropped = true
+		at = p.keyOfValue(line, sm[1], sm[2])
 	}
-	at := p.keyOnLine(line, key)
-	if key != "" && len(at) > 0 {
-		at = at[:len(at)-1] // the mistake is in the mapping that holds the key
+	if at == nil {
+		at = p.keyOnLine(line, key)
+		if key != "" && len(at) > 0 {
+			at = at[:len(at)-1] // the mistake is in the mapping that holds the key
+		}
 	}
-	p.list = append(p.list, problem{line: line, path: at, msg: text, decoder: true})
+	p.list = append(p.list, problem{line: line, path: at, msg: text, dropped: dropped})
+}
+
+// keyOfValue finds the key whose value the decoder could not read: the last one whose value
+// starts on line with the YAML tag (and text, for a scalar) the decoder named. Matching the value
+// rather than the line tells "limit: {n: 1}", which is about limit, from "la: {nation: [x]}",
+// which is about nation. It returns nil when no key's value matches, as for a list item.
+func (p *problems) keyOfValue(line int, tag, text string) path {
+	// The decoder shortens a long scalar to its first characters and "...".
+	prefix, shortened := strings.CutSuffix(text, "...")
+	var found path
+	for _, k := range p.keys {
+		v := k.value
+		sameText := text == "" || v.Value == text || (shortened && strings.HasPrefix(v.Value, prefix))
+		if v.Line == line && v.ShortTag() == tag && sameText {
+			found = k.path
+		}
+	}
+	return found
 }
 
 // keyOnLine finds the path of the key a decoder message on a line is about: the key named key

@@ -14,6 +14,9 @@ const (
 	// minRepeatMissing: a single missing episode is handled by its return interview; only a
 	// pattern of two or more calls for a strategy discussion.
 	minRepeatMissing = 2
+	// rechaseField is the ladder step that repeats. The case schedules each re-chase from the
+	// last one without the child's calendar, so the step may not count working days.
+	rechaseField = "rechase_every"
 )
 
 // build turns a decoded file into a Policy, recording every mistake in probs. The Policy is
@@ -49,14 +52,16 @@ func build(f *fileFormat, probs *problems) *Policy {
 		}
 		p.rules[RuleID(id)] = readRule(probs, at, RuleID(id), f.Rules[id])
 	}
+	// A rule the decoder dropped is already reported; a mistake in another rule does not hide
+	// this one's absence.
 	var missing []string
 	for _, id := range RuleIDs {
-		if _, ok := f.Rules[string(id)]; !ok {
+		if _, ok := f.Rules[string(id)]; !ok && !probs.found(path{"rules", string(id)}) {
 			missing = append(missing, string(id))
 		}
 	}
 	if len(missing) > 0 {
-		probs.addMissing(path{"rules"}, "every rule must be defined; missing: %s (copy them from default.yaml)", strings.Join(missing, ", "))
+		probs.add(path{"rules"}, "every rule must be defined; missing: %s (copy them from default.yaml)", strings.Join(missing, ", "))
 	}
 	for _, code := range sortedKeys(f.LocalAuthorities) {
 		if la, ok := readLA(probs, code, f.LocalAuthorities[code], f.ICTGSitesDefault); ok {
@@ -125,8 +130,10 @@ func readRule(probs *problems, at path, id RuleID, rf ruleFile) versionedRule {
 		probs.add(at.with("kind"), "must be %s or %s, not %q", KindDeadline, KindMinimum, rf.Kind)
 	}
 	r.Limits = readLimits(probs, at, rf.Limit, rf.Limits)
-	if len(r.Limits) == 0 {
-		probs.addMissing(at, "needs a limit (limit: 15WD), or limits for a repeating clock (limits: [20WD, 3mo, 6mo])")
+	// A limit given wrongly is reported at that limit; a mistake elsewhere in the rule does not
+	// hide a missing one.
+	if len(r.Limits) == 0 && !probs.found(at.with("limit")) && !probs.found(at.with("limits")) {
+		probs.add(at, "needs a limit (limit: 15WD), or limits for a repeating clock (limits: [20WD, 3mo, 6mo])")
 	}
 	r.Ladder = readPatch(probs, at, rf.ladderFile).applyTo(Ladder{})
 	return versionedRule{base: r, changes: readChanges(probs, at.with("changes"), rf.Changes, time.Time{})}
@@ -214,13 +221,18 @@ func readPatch(probs *problems, at path, lf ladderFile) ladderPatch {
 			probs.add(at.with(field), "must be longer than zero; write %s for no such step", noStep)
 			return nil
 		}
+		if field == rechaseField && d.Unit == WorkingDays {
+			probs.add(at.with(field), "%q is in working days; write it in hours, calendar days, weeks or months: "+
+				"a case re-chases on a fixed interval without the child's calendar", *s)
+			return nil
+		}
 		return &d
 	}
 	return ladderPatch{
 		remindBefore:       step("remind_before", lf.RemindBefore, true),
 		escalateAfter:      step("escalate_after", lf.EscalateAfter, false),
 		escalateAgainAfter: step("escalate_again_after", lf.EscalateAgainAfter, false),
-		rechaseEvery:       step("rechase_every", lf.RechaseEvery, true),
+		rechaseEvery:       step(rechaseField, lf.RechaseEvery, true),
 	}
 }
 

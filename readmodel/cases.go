@@ -2,9 +2,10 @@ package readmodel
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -12,17 +13,26 @@ import (
 )
 
 // Visibility is who is asking for cases, and whether social workers see their whole team's.
+//
+// Carers see the cases they care for; social workers the cases assigned to them, and with
+// TeamAccess their team's too; fostering social workers the cases they support; managers and the
+// Safeguarding Lead every case. An unknown role sees nothing.
 type Visibility struct {
 	Actor      safeguarding.Actor
 	TeamAccess bool
 }
 
-// visibleKeys are the case sets whose union the actor may see; nil means every case.
-func (v Visibility) visibleKeys() []string {
+// caseSets returns the case sets whose union the actor may see: all cases for the roles that
+// oversee the agency, none for an actor without a user id or with an unknown role.
+func (v Visibility) caseSets() []string {
 	a := v.Actor
-	switch a.Role {
-	case safeguarding.RoleManager, safeguarding.RoleSafeguardingLead:
+	if a.Role.Oversees() {
+		return []string{casesAllKey()}
+	}
+	if a.UserID == "" {
 		return nil
+	}
+	switch a.Role {
 	case safeguarding.RoleSocialWorker:
 		keys := []string{casesSWKey(a.UserID)}
 		if v.TeamAccess && a.Team != "" {
@@ -34,42 +44,28 @@ func (v Visibility) visibleKeys() []string {
 	case safeguarding.RoleCarer:
 		return []string{casesCarerKey(a.UserID)}
 	}
-	return []string{}
+	return nil
 }
 
-// unionTTL keeps a merged visibility set long enough to page through it.
-const unionTTL = time.Minute
-
-// CasesFor lists the cases the actor may see, most recently updated first.
+// CasesFor lists the cases the actor may see, the most recently updated first. The actor's
+// case sets are merged as they are read, with no temporary keys.
 func (s *Store) CasesFor(ctx context.Context, v Visibility, limit int, cur string) (Page[CaseSummary], error) {
 	after, err := decodeCursor(cur)
 	if err != nil {
 		return Page[CaseSummary]{}, err
 	}
-	key, err := s.visibleSet(ctx, v)
-	if err != nil || key == "" {
-		return Page[CaseSummary]{}, err
+	page := Page[CaseSummary]{Items: []CaseSummary{}}
+	keys := v.caseSets()
+	if len(keys) == 0 {
+		return page, nil
 	}
-	all := func(zs []redis.Z) ([]bool, error) {
-		ok := make([]bool, len(zs))
-		for i := range ok {
-			ok[i] = true
-		}
-		return ok, nil
-	}
-	zs, next, err := scan(ctx, s.rdb, key, math.Inf(-1), math.Inf(1), true, after, clampLimit(limit), all)
+	w := window{keys: keys, lo: math.Inf(-1), hi: math.Inf(1), desc: true}
+	zs, next, err := s.scan(ctx, w, after, clampLimit(limit), keepAll)
 	if err != nil {
 		return Page[CaseSummary]{}, err
 	}
-	page := Page[CaseSummary]{Items: []CaseSummary{}}
-	for _, z := range zs {
-		sum, found, err := s.Case(ctx, z.Member.(string))
-		if err != nil {
-			return Page[CaseSummary]{}, err
-		}
-		if found {
-			page.Items = append(page.Items, sum)
-		}
+	if page.Items, err = s.summaries(ctx, zs); err != nil {
+		return Page[CaseSummary]{}, err
 	}
 	if next != nil {
 		page.NextCursor = next.encode()
@@ -77,44 +73,63 @@ func (s *Store) CasesFor(ctx context.Context, v Visibility, limit int, cur strin
 	return page, nil
 }
 
-// visibleSet returns the key of the sorted set of the actor's visible cases: an index itself, or
-// a short-lived union of several.
-func (s *Store) visibleSet(ctx context.Context, v Visibility) (string, error) {
-	keys := v.visibleKeys()
-	switch len(keys) {
-	case 0:
-		if keys == nil {
-			return casesAllKey(), nil
-		}
-		return "", nil
-	case 1:
-		return keys[0], nil
+func keepAll(zs []redis.Z) ([]bool, error) {
+	ok := make([]bool, len(zs))
+	for i := range ok {
+		ok[i] = true
 	}
-	tmp := rmPrefix + "tmp:visible:" + string(v.Actor.Role) + ":" + v.Actor.UserID
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.ZUnionStore(ctx, tmp, &redis.ZStore{Keys: keys, Aggregate: "MAX"})
-		p.Expire(ctx, tmp, unionTTL)
-		return nil
-	})
-	if err != nil {
-		return "", fmt.Errorf("merge visible cases: %w", err)
-	}
-	return tmp, nil
+	return ok, nil
 }
 
-// CanSee reports whether the actor may see a case, by the read model's indexes.
-func (s *Store) CanSee(ctx context.Context, v Visibility, caseID string) (bool, error) {
-	keys := v.visibleKeys()
-	if keys == nil {
-		keys = []string{casesAllKey()}
+// summaries loads the cases of a page in one MGET, leaving out any removed since the page was
+// read.
+func (s *Store) summaries(ctx context.Context, zs []redis.Z) ([]CaseSummary, error) {
+	out := make([]CaseSummary, 0, len(zs))
+	if len(zs) == 0 {
+		return out, nil
 	}
-	for _, key := range keys {
-		_, err := s.rdb.ZScore(ctx, key, caseID).Result()
-		if err == nil {
-			return true, nil
+	keys := make([]string, len(zs))
+	for i, z := range zs {
+		keys[i] = caseKey(z.Member.(string))
+	}
+	vals, err := s.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read case summaries: %w", err)
+	}
+	for i, v := range vals {
+		raw, ok := v.(string)
+		if !ok {
+			continue
 		}
-		if err != redis.Nil {
-			return false, fmt.Errorf("check visibility: %w", err)
+		var sc storedCase
+		if err := json.Unmarshal([]byte(raw), &sc); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", keys[i], err)
+		}
+		out = append(out, sc.Summary)
+	}
+	return out, nil
+}
+
+// CanSee reports whether the actor may see a case, by the same rules as CasesFor. A case the
+// read model does not hold is visible to no one.
+func (s *Store) CanSee(ctx context.Context, v Visibility, caseID string) (bool, error) {
+	keys := v.caseSets()
+	if len(keys) == 0 {
+		return false, nil
+	}
+	p := s.rdb.Pipeline()
+	scores := make([]*redis.FloatCmd, len(keys))
+	for i, k := range keys {
+		scores[i] = p.ZScore(ctx, k, caseID)
+	}
+	// Exec reports redis.Nil for a set without the case; each command says which.
+	_, _ = p.Exec(ctx)
+	for _, sc := range scores {
+		switch err := sc.Err(); {
+		case err == nil:
+			return true, nil
+		case !errors.Is(err, redis.Nil):
+			return false, fmt.Errorf("check visibility of case %s: %w", caseID, err)
 		}
 	}
 	return false, nil

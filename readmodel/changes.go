@@ -4,71 +4,101 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 )
 
-// Change announces that a case's summary changed, for live updates. It carries who may see the
-// case, so a subscriber can filter without reading anything else, and no personal data.
+// Change announces that a case's summary changed, for live updates. It says who may see the case
+// (its team, and the user ids assigned to it), so a subscriber can filter without another read,
+// and carries no personal data.
 type Change struct {
-	CaseID    string    `json:"case_id"`
-	Reference string    `json:"reference"`
-	Version   int64     `json:"version"`
-	Team      string    `json:"team"`
-	Users     []string  `json:"users"`
-	Overdue   int       `json:"overdue"`
-	At        time.Time `json:"at"`
+	CaseID    string   `json:"case_id"`
+	Reference string   `json:"reference"`
+	Version   int64    `json:"version"`
+	Team      string   `json:"team"`
+	Users     []string `json:"users"`
+	// Overdue is whether any open action of the case was past due when the change was made.
+	Overdue bool      `json:"overdue"`
+	At      time.Time `json:"at"`
 }
 
-// ChangeOf describes a projected summary.
-func ChangeOf(s CaseSummary) Change {
-	now := time.Now()
-	c := Change{CaseID: s.CaseID, Reference: s.Reference, Version: s.Version, Team: s.Team, At: now}
+// ChangeOf describes a newly projected summary, as of now.
+func ChangeOf(s CaseSummary) Change { return changeAt(s, time.Now()) }
+
+func changeAt(s CaseSummary, now time.Time) Change {
+	c := Change{CaseID: s.CaseID, Reference: s.Reference, Version: s.Version, Team: s.Team, Users: []string{}, At: now}
 	for _, u := range append([]string{s.SocialWorker, s.FosteringSocialWorker}, s.Carers...) {
 		if u != "" {
 			c.Users = append(c.Users, u)
 		}
 	}
 	for _, a := range s.Actions {
-		if !a.Due.After(now) {
-			c.Overdue++
+		if !s.Closed && !a.Due.After(now) {
+			c.Overdue = true
 		}
 	}
 	return c
 }
 
-// Publish announces a change to every subscriber.
+// Publish announces a change to every subscriber, on any API replica. Call it after Project
+// reports the summary applied.
 func (s *Store) Publish(ctx context.Context, c Change) error {
 	body, err := json.Marshal(c)
 	if err != nil {
-		return fmt.Errorf("encode change: %w", err)
+		return fmt.Errorf("encode change of case %s: %w", c.CaseID, err)
 	}
 	if err := s.rdb.Publish(ctx, changesChannel(), body).Err(); err != nil {
-		return fmt.Errorf("publish change: %w", err)
+		return fmt.Errorf("publish change of case %s: %w", c.CaseID, err)
 	}
 	return nil
 }
 
-// Subscribe delivers changes until ctx ends or close is called. Slow readers lose changes
-// rather than block Redis: a live view catches up on its next refresh.
-func (s *Store) Subscribe(ctx context.Context) (<-chan Change, func(), error) {
+// subscriberBuffer is how many changes wait for a slow reader before newer ones are dropped.
+const subscriberBuffer = 64
+
+// Subscribe delivers changes until ctx ends or stop is called; the channel is closed then.
+// A slow reader loses changes rather than hold up Redis: a live view catches up on its next
+// refresh, and nothing here is the record of anything.
+func (s *Store) Subscribe(ctx context.Context) (changes <-chan Change, stop func(), err error) {
 	sub := s.rdb.Subscribe(ctx, changesChannel())
+	// Wait for the confirmation, so no change published after Subscribe returns is missed.
 	if _, err := sub.Receive(ctx); err != nil {
 		_ = sub.Close()
 		return nil, nil, fmt.Errorf("subscribe to changes: %w", err)
 	}
-	out := make(chan Change, 64)
+	out := make(chan Change, subscriberBuffer)
+	done := make(chan struct{})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			close(done)
+			_ = sub.Close()
+		})
+	}
 	go func() {
 		defer close(out)
-		for msg := range sub.Channel() {
-			var c Change
-			if json.Unmarshal([]byte(msg.Payload), &c) != nil {
-				continue
-			}
+		defer stop()
+		msgs := sub.Channel()
+		for {
 			select {
-			case out <- c:
-			default:
+			case <-ctx.Done():
+				return
+			case <-done:
+				return
+			case msg, ok := <-msgs:
+				if !ok {
+					return
+				}
+				var c Change
+				if json.Unmarshal([]byte(msg.Payload), &c) != nil {
+					continue // not a change: nothing a live view could use
+				}
+				select {
+				case out <- c:
+				default:
+				}
 			}
 		}
 	}()
-	return out, func() { _ = sub.Close() }, nil
+	return out, stop, nil
 }

@@ -4,27 +4,48 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 )
 
-// Outcome says what Begin found for an Idempotency-Key.
+// Outcome says what Begin found for an idempotency key.
 type Outcome int
 
 const (
-	// Started: the key was free and now belongs to this request.
+	// Started: the key was free and now belongs to this request, until Complete or Abandon.
 	Started Outcome = iota
 	// Replay: a request with the key completed; return its stored response.
 	Replay
-	// InProgress: a request with the key is running now.
+	// InProgress: another request with the key is running now.
 	InProgress
-	// Mismatch: the key was used for a different request.
+	// Mismatch: the key was used for a different request (another fingerprint).
 	Mismatch
 )
+
+func (o Outcome) String() string {
+	switch o {
+	case Started:
+		return "started"
+	case Replay:
+		return "replay"
+	case InProgress:
+		return "in progress"
+	case Mismatch:
+		return "mismatch"
+	}
+	return "outcome(" + strconv.Itoa(int(o)) + ")"
+}
+
+// DefaultIdempotencyTTL is how long a key is remembered when Begin is given no ttl.
+const DefaultIdempotencyTTL = 24 * time.Hour
+
+// ErrIdempotencyKeyLost is returned by Complete when the key expired or was released while its
+// request ran: the response is not stored, and a retry runs the request again.
+var ErrIdempotencyKeyLost = errors.New("the idempotency key is no longer held")
 
 // Record is a stored response.
 type Record struct {
@@ -33,78 +54,94 @@ type Record struct {
 	Body        []byte `json:"body"`
 }
 
-type idemEntry struct {
-	Fingerprint string `json:"fingerprint"`
-	Done        bool   `json:"done"`
-	Record      Record `json:"record"`
-}
-
-// Idempotency remembers requests by Idempotency-Key, per caller.
+// Idempotency remembers POST requests by Idempotency-Key, per scope (the caller's user id), so
+// a retried request gets the first one's response instead of acting twice. Each key is a hash:
+// the request's fingerprint while it runs, and the response once complete.
 type Idempotency struct{ rdb redis.UniversalClient }
 
 // NewIdempotency returns an Idempotency on rdb.
 func NewIdempotency(rdb redis.UniversalClient) *Idempotency { return &Idempotency{rdb: rdb} }
 
+// idemKey hashes the caller's key, which is client-chosen text, into a fixed-size Redis key.
 func idemKey(scope, key string) string {
 	sum := sha256.Sum256([]byte(scope + "\x00" + key))
 	return idemPrefix + hex.EncodeToString(sum[:])
 }
 
+// beginScript claims a key or reports its state, atomically, so exactly one of many concurrent
+// requests with one key starts. ARGV: fingerprint, ttl in milliseconds.
+var beginScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], 'fp', ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {'started'}
+end
+local e = redis.call('HMGET', KEYS[1], 'fp', 'status', 'type', 'body')
+if e[1] ~= ARGV[1] then return {'mismatch'} end
+if not e[2] then return {'progress'} end
+return {'replay', e[2], e[3], e[4]}
+`)
+
 // Begin claims a key for a request with the given fingerprint, or reports who has it. Exactly
-// one of many concurrent callers with one key gets Started.
+// one of many concurrent callers with one key gets Started; a ttl of zero or less means
+// DefaultIdempotencyTTL.
 func (i *Idempotency) Begin(ctx context.Context, scope, key, fingerprint string, ttl time.Duration) (Record, Outcome, error) {
-	k := idemKey(scope, key)
-	pending, _ := json.Marshal(idemEntry{Fingerprint: fingerprint})
-	ok, err := i.rdb.SetNX(ctx, k, pending, ttl).Result()
+	if ttl <= 0 {
+		ttl = DefaultIdempotencyTTL
+	}
+	reply, err := beginScript.Run(ctx, i.rdb, []string{idemKey(scope, key)}, fingerprint, ttl.Milliseconds()).StringSlice()
 	if err != nil {
 		return Record{}, 0, fmt.Errorf("claim idempotency key: %w", err)
 	}
-	if ok {
+	switch reply[0] {
+	case "started":
 		return Record{}, Started, nil
-	}
-	raw, err := i.rdb.Get(ctx, k).Bytes()
-	if errors.Is(err, redis.Nil) {
-		// Released between the two calls: try once more.
-		return i.Begin(ctx, scope, key, fingerprint, ttl)
-	}
-	if err != nil {
-		return Record{}, 0, fmt.Errorf("read idempotency key: %w", err)
-	}
-	var e idemEntry
-	if err := json.Unmarshal(raw, &e); err != nil {
-		return Record{}, 0, fmt.Errorf("decode idempotency key: %w", err)
-	}
-	switch {
-	case e.Fingerprint != fingerprint:
+	case "mismatch":
 		return Record{}, Mismatch, nil
-	case !e.Done:
+	case "progress":
 		return Record{}, InProgress, nil
 	}
-	return e.Record, Replay, nil
+	if len(reply) != 4 {
+		return Record{}, 0, fmt.Errorf("claim idempotency key: unexpected reply of %d values", len(reply))
+	}
+	status, err := strconv.Atoi(reply[1])
+	if err != nil {
+		return Record{}, 0, fmt.Errorf("decode stored response status: %w", err)
+	}
+	return Record{Status: status, ContentType: reply[2], Body: []byte(reply[3])}, Replay, nil
 }
 
-// Complete stores the response of the request that holds the key.
+// completeScript stores a response under a key still held, keeping its expiry.
+// ARGV: status, content type, body.
+var completeScript = redis.NewScript(`
+if redis.call('HEXISTS', KEYS[1], 'fp') == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'type', ARGV[2], 'body', ARGV[3])
+return 1
+`)
+
+// Complete stores the response of the request that holds the key, for Begin to replay.
 func (i *Idempotency) Complete(ctx context.Context, scope, key string, rec Record) error {
-	k := idemKey(scope, key)
-	raw, err := i.rdb.Get(ctx, k).Bytes()
+	held, err := completeScript.Run(ctx, i.rdb, []string{idemKey(scope, key)}, rec.Status, rec.ContentType, rec.Body).Int()
 	if err != nil {
-		return fmt.Errorf("read idempotency key: %w", err)
-	}
-	var e idemEntry
-	if err := json.Unmarshal(raw, &e); err != nil {
-		return fmt.Errorf("decode idempotency key: %w", err)
-	}
-	e.Done, e.Record = true, rec
-	body, _ := json.Marshal(e)
-	if err := i.rdb.Set(ctx, k, body, redis.KeepTTL).Err(); err != nil {
 		return fmt.Errorf("store idempotent response: %w", err)
+	}
+	if held == 0 {
+		return ErrIdempotencyKeyLost
 	}
 	return nil
 }
 
-// Abandon releases a key whose request failed, so it can be retried.
+// abandonScript releases a key unless it holds a completed response, which must outlive a late
+// or mistaken Abandon.
+var abandonScript = redis.NewScript(`
+if redis.call('HEXISTS', KEYS[1], 'status') == 1 then return 0 end
+return redis.call('DEL', KEYS[1])
+`)
+
+// Abandon releases a key whose request failed before it had any effect, so that a retry with the
+// key runs the request again. A completed key is kept.
 func (i *Idempotency) Abandon(ctx context.Context, scope, key string) error {
-	if err := i.rdb.Del(ctx, idemKey(scope, key)).Err(); err != nil {
+	if err := abandonScript.Run(ctx, i.rdb, []string{idemKey(scope, key)}).Err(); err != nil {
 		return fmt.Errorf("release idempotency key: %w", err)
 	}
 	return nil

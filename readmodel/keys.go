@@ -1,33 +1,47 @@
 package readmodel
 
-import "strconv"
-
-// Every read-model key starts with rmPrefix, so Reset can find them all and leave idempotency
-// and rate-limit keys alone.
+// Key layout. Every read-model key starts with rmPrefix, so Reset can find them all with SCAN
+// and leave idempotency and rate-limit keys alone. Keys and members hold only opaque ids: case
+// ids, user ids, team ids and rule ids.
+//
+// The indexes of one model share no hash tag, so the package needs a single Redis (or a
+// replicated one), not Redis Cluster: projections and merged reads touch several keys at once.
 const (
 	rmPrefix   = "cf:rm:"
 	idemPrefix = "cf:idem:"
-	ratePrefix = "cf:rate:"
+	// ratePrefix follows the "rate:" that github.com/go-redis/redis_rate puts before every key,
+	// so limiter keys read "rate:cf:<user id>".
+	ratePrefix = "cf:"
 )
 
-func caseKey(id string) string        { return rmPrefix + "case:" + id }
-func dueAllKey() string               { return rmPrefix + "due:all" }
-func dueTeamKey(team string) string   { return rmPrefix + "due:team:" + team }
-func dueUserKey(user string) string   { return rmPrefix + "due:user:" + user }
-func dueRoleKey(role string) string   { return rmPrefix + "due:role:" + role }
-func dueKindKey(kind string) string   { return rmPrefix + "due:kind:" + kind }
-func rowsKey() string                 { return rmPrefix + "rows" }
-func casesAllKey() string             { return rmPrefix + "cases:all" }
-func casesTeamKey(team string) string { return rmPrefix + "cases:team:" + team }
-func casesSWKey(user string) string   { return rmPrefix + "cases:sw:" + user }
-func casesFSWKey(user string) string  { return rmPrefix + "cases:fsw:" + user }
-func casesCarerKey(u string) string   { return rmPrefix + "cases:carer:" + u }
-func teamsKey() string                { return rmPrefix + "teams" }
-func kindsKey() string                { return rmPrefix + "kinds" }
-func seriesKey() string               { return rmPrefix + "series" }
-func builtKey() string                { return rmPrefix + "built" }
-func changesChannel() string          { return rmPrefix + "changes" }
+// The case summary, with the list of index entries it was written to.
+func caseKey(id string) string { return rmPrefix + "case:" + id }
 
+// Sorted sets of open actions by due time (unix milliseconds); members are rowMember values.
+func dueAllKey() string             { return rmPrefix + "due:all" }
+func dueTeamKey(team string) string { return rmPrefix + "due:team:" + team }
+func dueUserKey(user string) string { return rmPrefix + "due:user:" + user }
+func dueRoleKey(role string) string { return rmPrefix + "due:role:" + role }
+func dueKindKey(kind string) string { return rmPrefix + "due:kind:" + kind }
+
+// The hash of action rows, by rowMember, so a page of an index is one HMGET away.
+func rowsKey() string { return rmPrefix + "rows" }
+
+// Sorted sets of case ids by last update (unix milliseconds), for visibility and lists.
+func casesAllKey() string              { return rmPrefix + "cases:all" }
+func casesTeamKey(team string) string  { return rmPrefix + "cases:team:" + team }
+func casesSWKey(user string) string    { return rmPrefix + "cases:sw:" + user }
+func casesFSWKey(user string) string   { return rmPrefix + "cases:fsw:" + user }
+func casesCarerKey(user string) string { return rmPrefix + "cases:carer:" + user }
+
+// Sets of every team and action kind seen, so the board knows which indexes to count.
+func teamsKey() string { return rmPrefix + "teams" }
+func kindsKey() string { return rmPrefix + "kinds" }
+
+// The overdue-over-time series, the rebuilt marker and the live-update channel.
+func seriesKey() string      { return rmPrefix + "series" }
+func builtKey() string       { return rmPrefix + "built" }
+func changesChannel() string { return rmPrefix + "changes" }
+
+// rowMember names one action in the indexes: action ids are unique only within their case.
 func rowMember(caseID, actionID string) string { return caseID + "/" + actionID }
-
-func millis(n int64) string { return strconv.FormatInt(n, 10) }

@@ -2,13 +2,8 @@ package readmodel
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -16,264 +11,13 @@ import (
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
-// ErrBadCursor is returned for a cursor this package did not issue.
-var ErrBadCursor = errors.New("the page cursor is not valid")
-
-// Page sizes.
-const (
-	DefaultLimit = 50
-	MaxLimit     = 500
-)
-
-// cursor marks the last item of a page: its score and member. Equal scores are ordered by member
-// (as Redis orders them), so a cursor is a strict position even among ties.
-type cursor struct {
-	Score  float64
-	Member string
-}
-
-func (c cursor) encode() string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatFloat(c.Score, 'f', -1, 64) + "|" + c.Member))
-}
-
-func decodeCursor(s string) (*cursor, error) {
-	if s == "" {
-		return nil, nil
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, ErrBadCursor
-	}
-	score, member, ok := strings.Cut(string(raw), "|")
-	if !ok {
-		return nil, ErrBadCursor
-	}
-	f, err := strconv.ParseFloat(score, 64)
-	if err != nil || member == "" {
-		return nil, ErrBadCursor
-	}
-	return &cursor{Score: f, Member: member}, nil
-}
-
-// scan walks a sorted set in score order (descending when desc) within [min, max] from after the
-// cursor, keeping members that pass keep, until it has limit of them. It pages by rank when the
-// cursor's member is still in the set (O(log n)), else by score, skipping ties already seen.
-func scan(ctx context.Context, rdb redis.UniversalClient, key string, lo, hi float64, desc bool, after *cursor, limit int, keep func([]redis.Z) ([]bool, error)) ([]redis.Z, *cursor, error) {
-	batch := int64(max(limit*2, 64))
-	var out []redis.Z
-	pos := after
-	for {
-		zs, err := fetch(ctx, rdb, key, lo, hi, desc, pos, batch)
-		if err != nil {
-			return nil, nil, err
-		}
-		if len(zs) == 0 {
-			return out, nil, nil
-		}
-		ok, err := keep(zs)
-		if err != nil {
-			return nil, nil, err
-		}
-		for i, z := range zs {
-			pos = &cursor{Score: z.Score, Member: z.Member.(string)}
-			if !ok[i] {
-				continue
-			}
-			out = append(out, z)
-			if len(out) == limit {
-				return out, pos, nil
-			}
-		}
-		if int64(len(zs)) < batch {
-			return out, nil, nil
-		}
-	}
-}
-
-func fetch(ctx context.Context, rdb redis.UniversalClient, key string, lo, hi float64, desc bool, after *cursor, n int64) ([]redis.Z, error) {
-	if after != nil {
-		var rank *redis.IntCmd
-		if desc {
-			rank = rdb.ZRevRank(ctx, key, after.Member)
-		} else {
-			rank = rdb.ZRank(ctx, key, after.Member)
-		}
-		if r, err := rank.Result(); err == nil {
-			if score, err := rdb.ZScore(ctx, key, after.Member).Result(); err == nil && score == after.Score {
-				return byRank(ctx, rdb, key, lo, hi, desc, r+1, n)
-			}
-		}
-	}
-	by := &redis.ZRangeBy{Min: fmtScore(lo), Max: fmtScore(hi), Count: n}
-	var zs []redis.Z
-	var err error
-	if after != nil {
-		if desc {
-			by.Max = fmtScore(after.Score)
-		} else {
-			by.Min = fmtScore(after.Score)
-		}
-		// Ties at the cursor's score that sort at or before its member were already returned.
-		by.Count = n + 1024
-	}
-	if desc {
-		zs, err = rdb.ZRevRangeByScoreWithScores(ctx, key, by).Result()
-	} else {
-		zs, err = rdb.ZRangeByScoreWithScores(ctx, key, by).Result()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", key, err)
-	}
-	if after == nil {
-		return zs, nil
-	}
-	kept := zs[:0]
-	for _, z := range zs {
-		m := z.Member.(string)
-		seen := z.Score == after.Score && ((!desc && m <= after.Member) || (desc && m >= after.Member))
-		if !seen {
-			kept = append(kept, z)
-		}
-	}
-	if int64(len(kept)) > n {
-		kept = kept[:n]
-	}
-	return kept, nil
-}
-
-func byRank(ctx context.Context, rdb redis.UniversalClient, key string, lo, hi float64, desc bool, from, n int64) ([]redis.Z, error) {
-	var zs []redis.Z
-	var err error
-	if desc {
-		zs, err = rdb.ZRevRangeWithScores(ctx, key, from, from+n-1).Result()
-	} else {
-		zs, err = rdb.ZRangeWithScores(ctx, key, from, from+n-1).Result()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", key, err)
-	}
-	for i, z := range zs {
-		if z.Score < lo || z.Score > hi {
-			return zs[:i], nil
-		}
-	}
-	return zs, nil
-}
-
-func fmtScore(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "+inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	}
-	return strconv.FormatFloat(f, 'f', -1, 64)
-}
-
-func clampLimit(n int) int {
-	switch {
-	case n <= 0:
-		return DefaultLimit
-	case n > MaxLimit:
-		return MaxLimit
-	}
-	return n
-}
-
-// ActionFilter narrows a list of actions.
+// ActionFilter narrows a list of actions. Empty fields match everything; filters combine.
 type ActionFilter struct {
 	Team          string
 	OwnerUser     string
 	OwnerRole     string
 	Kind          string
 	MinEscalation int
-}
-
-// OverdueQuery asks for actions due at or before Now, latest first.
-type OverdueQuery struct {
-	Now time.Time
-	ActionFilter
-	Limit  int
-	Cursor string
-}
-
-// Overdue lists overdue actions, the most late first. It reads the smallest index the filters
-// allow and checks the other filters on the rows.
-func (s *Store) Overdue(ctx context.Context, q OverdueQuery) (Page[ActionRow], error) {
-	return s.actions(ctx, q.ActionFilter, math.Inf(-1), float64(q.Now.UnixMilli()), q.Now, q.Limit, q.Cursor)
-}
-
-// DueQuery asks for actions due in [From, To].
-type DueQuery struct {
-	From, To time.Time
-	ActionFilter
-	Limit  int
-	Cursor string
-}
-
-// Due lists actions due in a window (for "due this week"), soonest first.
-func (s *Store) Due(ctx context.Context, q DueQuery) (Page[ActionRow], error) {
-	return s.actions(ctx, q.ActionFilter, float64(q.From.UnixMilli()), float64(q.To.UnixMilli()), q.From, q.Limit, q.Cursor)
-}
-
-func (s *Store) actions(ctx context.Context, f ActionFilter, lo, hi float64, now time.Time, limit int, cur string) (Page[ActionRow], error) {
-	after, err := decodeCursor(cur)
-	if err != nil {
-		return Page[ActionRow]{}, err
-	}
-	key := dueAllKey()
-	switch {
-	case f.OwnerUser != "":
-		key = dueUserKey(f.OwnerUser)
-	case f.Team != "":
-		key = dueTeamKey(f.Team)
-	case f.Kind != "":
-		key = dueKindKey(f.Kind)
-	case f.OwnerRole != "":
-		key = dueRoleKey(f.OwnerRole)
-	}
-	var rows []ActionRow
-	rowOf := map[string]ActionRow{}
-	keep := func(zs []redis.Z) ([]bool, error) {
-		members := make([]string, len(zs))
-		for i, z := range zs {
-			members[i] = z.Member.(string)
-		}
-		vals, err := s.rdb.HMGet(ctx, rowsKey(), members...).Result()
-		if err != nil {
-			return nil, fmt.Errorf("read action rows: %w", err)
-		}
-		ok := make([]bool, len(zs))
-		for i, v := range vals {
-			str, isStr := v.(string)
-			if !isStr {
-				continue
-			}
-			var r ActionRow
-			if err := json.Unmarshal([]byte(str), &r); err != nil {
-				return nil, fmt.Errorf("decode action row: %w", err)
-			}
-			if f.matches(r) {
-				ok[i] = true
-				rowOf[members[i]] = r
-			}
-		}
-		return ok, nil
-	}
-	zs, next, err := scan(ctx, s.rdb, key, lo, hi, false, after, clampLimit(limit), keep)
-	if err != nil {
-		return Page[ActionRow]{}, err
-	}
-	for _, z := range zs {
-		r := rowOf[z.Member.(string)]
-		r.LateSeconds = int64(now.Sub(r.Due) / time.Second)
-		rows = append(rows, r)
-	}
-	page := Page[ActionRow]{Items: rows}
-	if next != nil {
-		page.NextCursor = next.encode()
-	}
-	return page, nil
 }
 
 func (f ActionFilter) matches(r ActionRow) bool {
@@ -284,24 +28,187 @@ func (f ActionFilter) matches(r ActionRow) bool {
 		r.Escalation >= f.MinEscalation
 }
 
-// ActionsFor lists the caller's own open actions due up to until, soonest first: those owned by
-// them, and for the Safeguarding Lead and managers those owned by their role with no one named.
-func (s *Store) ActionsFor(ctx context.Context, actor safeguarding.Actor, until time.Time, limit int, cur string) (Page[ActionRow], error) {
-	f := ActionFilter{OwnerUser: actor.UserID}
-	if actor.Role == safeguarding.RoleSafeguardingLead || actor.Role == safeguarding.RoleManager {
-		// Role-owned actions are few (the LADO clock); merge them before the person's own.
-		roleRows, err := s.actions(ctx, ActionFilter{OwnerRole: string(actor.Role)}, math.Inf(-1), float64(until.UnixMilli()), time.Now(), MaxLimit, "")
-		if err != nil {
-			return Page[ActionRow]{}, err
-		}
-		own, err := s.actions(ctx, f, math.Inf(-1), float64(until.UnixMilli()), time.Now(), limit, cur)
-		if err != nil {
-			return Page[ActionRow]{}, err
-		}
-		if cur == "" {
-			own.Items = append(roleRows.Items, own.Items...)
-		}
-		return own, nil
+// indexes lists the indexes that hold every action the filter can match: one per filter set,
+// or the index of all actions when none is.
+func (f ActionFilter) indexes() []string {
+	var keys []string
+	if f.OwnerUser != "" {
+		keys = append(keys, dueUserKey(f.OwnerUser))
 	}
-	return s.actions(ctx, f, math.Inf(-1), float64(until.UnixMilli()), time.Now(), limit, cur)
+	if f.Team != "" {
+		keys = append(keys, dueTeamKey(f.Team))
+	}
+	if f.Kind != "" {
+		keys = append(keys, dueKindKey(f.Kind))
+	}
+	if f.OwnerRole != "" {
+		keys = append(keys, dueRoleKey(f.OwnerRole))
+	}
+	if len(keys) == 0 {
+		keys = append(keys, dueAllKey())
+	}
+	return keys
+}
+
+// filtered is the window to walk for a filter over [lo, hi]: the index with the fewest actions
+// in that range, found with one ZCOUNT each in one round trip. Rows from it are checked against
+// the other filters. Every due index orders the same members by the same scores, so a cursor
+// from a page read off one index is a valid position in any other.
+func (s *Store) filtered(ctx context.Context, f ActionFilter, lo, hi float64) (window, error) {
+	w := window{lo: lo, hi: hi}
+	keys := f.indexes()
+	if len(keys) == 1 {
+		w.keys = keys
+		return w, nil
+	}
+	p := s.rdb.Pipeline()
+	counts := make([]*redis.IntCmd, len(keys))
+	for i, k := range keys {
+		counts[i] = p.ZCount(ctx, k, fmtScore(lo), fmtScore(hi))
+	}
+	if _, err := p.Exec(ctx); err != nil {
+		return w, fmt.Errorf("size action indexes: %w", err)
+	}
+	best := 0
+	for i, c := range counts {
+		if c.Val() < counts[best].Val() {
+			best = i
+		}
+	}
+	w.keys = []string{keys[best]}
+	return w, nil
+}
+
+// OverdueQuery asks for the actions due at or before Now. Limit is the page size (DefaultLimit
+// when zero, at most MaxLimit); Cursor is the previous page's NextCursor, empty for the first.
+type OverdueQuery struct {
+	Now time.Time
+	ActionFilter
+	Limit  int
+	Cursor string
+}
+
+// Overdue lists overdue actions, the most late first; ties in due time come in a fixed order,
+// so pages never skip or repeat a row.
+func (s *Store) Overdue(ctx context.Context, q OverdueQuery) (Page[ActionRow], error) {
+	w, err := s.filtered(ctx, q.ActionFilter, math.Inf(-1), float64(q.Now.UnixMilli()))
+	if err != nil {
+		return Page[ActionRow]{}, err
+	}
+	return s.actions(ctx, w, q.ActionFilter.matches, q.Now, q.Limit, q.Cursor)
+}
+
+// DueQuery asks for the actions due in [From, To], such as this week's; Limit and Cursor are as
+// in OverdueQuery.
+type DueQuery struct {
+	From, To time.Time
+	ActionFilter
+	Limit  int
+	Cursor string
+	// Now, when set, is the time LateSeconds is measured from; otherwise From.
+	Now time.Time
+}
+
+// Due lists the actions due in a window, the soonest first.
+func (s *Store) Due(ctx context.Context, q DueQuery) (Page[ActionRow], error) {
+	now := q.Now
+	if now.IsZero() {
+		now = q.From
+	}
+	w, err := s.filtered(ctx, q.ActionFilter, float64(q.From.UnixMilli()), float64(q.To.UnixMilli()))
+	if err != nil {
+		return Page[ActionRow]{}, err
+	}
+	return s.actions(ctx, w, q.ActionFilter.matches, now, q.Limit, q.Cursor)
+}
+
+// ActionsFor lists the actor's own open actions due up to until, the soonest first: those owned
+// by them by user id and, for the Safeguarding Lead, those owned by that role with no one named;
+// for a manager, those owned by the manager role on their own team's cases. LateSeconds is
+// measured from the time of the call.
+func (s *Store) ActionsFor(ctx context.Context, actor safeguarding.Actor, until time.Time, limit int, cur string) (Page[ActionRow], error) {
+	if actor.UserID == "" {
+		return Page[ActionRow]{Items: []ActionRow{}}, nil
+	}
+	w := window{keys: []string{dueUserKey(actor.UserID)}, lo: math.Inf(-1), hi: float64(until.UnixMilli())}
+	byRole := actor.Role == safeguarding.RoleSafeguardingLead || (actor.Role == safeguarding.RoleManager && actor.Team != "")
+	if byRole {
+		w.keys = append(w.keys, dueRoleKey(string(actor.Role)))
+	}
+	mine := func(r ActionRow) bool {
+		if r.OwnerUser != "" {
+			return r.OwnerUser == actor.UserID
+		}
+		return byRole && r.OwnerRole == string(actor.Role) &&
+			(actor.Role == safeguarding.RoleSafeguardingLead || r.Team == actor.Team)
+	}
+	return s.actions(ctx, w, mine, time.Now(), limit, cur)
+}
+
+// actions pages through a window of action indexes, keeping the rows keep accepts, and says how
+// late each is at now.
+func (s *Store) actions(ctx context.Context, w window, keep func(ActionRow) bool, now time.Time, limit int, cur string) (Page[ActionRow], error) {
+	after, err := decodeCursor(cur)
+	if err != nil {
+		return Page[ActionRow]{}, err
+	}
+	rows := map[string]ActionRow{}
+	filter := func(zs []redis.Z) ([]bool, error) {
+		batch, err := s.rows(ctx, zs)
+		if err != nil {
+			return nil, err
+		}
+		ok := make([]bool, len(zs))
+		for i, z := range zs {
+			member := z.Member.(string)
+			if r, found := batch[member]; found && keep(r) {
+				ok[i] = true
+				rows[member] = r
+			}
+		}
+		return ok, nil
+	}
+	zs, next, err := s.scan(ctx, w, after, clampLimit(limit), filter)
+	if err != nil {
+		return Page[ActionRow]{}, err
+	}
+	page := Page[ActionRow]{Items: make([]ActionRow, 0, len(zs))}
+	for _, z := range zs {
+		r := rows[z.Member.(string)]
+		r.LateSeconds = int64(now.Sub(r.Due) / time.Second)
+		page.Items = append(page.Items, r)
+	}
+	if next != nil {
+		page.NextCursor = next.encode()
+	}
+	return page, nil
+}
+
+// rows fetches the rows of a batch of index members in one HMGET. A member whose row is gone
+// (its case was re-projected between the two reads) is left out.
+func (s *Store) rows(ctx context.Context, zs []redis.Z) (map[string]ActionRow, error) {
+	out := make(map[string]ActionRow, len(zs))
+	if len(zs) == 0 {
+		return out, nil
+	}
+	members := make([]string, len(zs))
+	for i, z := range zs {
+		members[i] = z.Member.(string)
+	}
+	vals, err := s.rdb.HMGet(ctx, rowsKey(), members...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read action rows: %w", err)
+	}
+	for i, v := range vals {
+		raw, ok := v.(string)
+		if !ok {
+			continue
+		}
+		r, err := decodeRow(raw)
+		if err != nil {
+			return nil, fmt.Errorf("decode %s: %w", members[i], err)
+		}
+		out[members[i]] = r
+	}
+	return out, nil
 }

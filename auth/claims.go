@@ -1,0 +1,91 @@
+package auth
+
+import (
+	"errors"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// clockLeeway tolerates small clock differences between whoever issued a token and this
+// server, without keeping an expired token alive for long.
+const clockLeeway = 30 * time.Second
+
+// Reasons given for a refusal, in words the holder of the token can act on.
+const (
+	reasonNoToken      = "no token"
+	reasonMalformed    = "malformed token"
+	reasonAlgorithm    = "signing algorithm not accepted"
+	reasonSignature    = "bad signature"
+	reasonExpired      = "token expired"
+	reasonNotYetValid  = "token not valid yet"
+	reasonFromFuture   = "token issued in the future"
+	reasonIssuer       = "token from another issuer"
+	reasonAudience     = "token for another service"
+	reasonMissingClaim = "token lacks a required claim"
+	reasonNoSubject    = "token has no subject"
+	reasonNoRole       = "token has no caseflow role"
+	reasonUnknownRole  = "unknown role"
+	reasonTwoRoles     = "token carries more than one caseflow role"
+	reasonRoleType     = "role claim is neither a string nor a list"
+	reasonTeamType     = "team claim is not a string"
+	reasonNotAccepted  = "token not accepted"
+)
+
+// claimChecks are the checks on registered claims that every token passes, whoever issued it:
+// the expected issuer and audience, an expiry, and no time in the future beyond the leeway.
+func claimChecks(issuer, audience string) []jwt.ParserOption {
+	return []jwt.ParserOption{
+		jwt.WithIssuer(issuer),
+		jwt.WithAudience(audience),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(clockLeeway),
+	}
+}
+
+// reasonOf names the first thing wrong with a token, from an error of the jwt package. A
+// token can fail several checks at once; the order puts what the holder can fix first.
+func reasonOf(err error) string {
+	switch {
+	case errors.Is(err, jwt.ErrTokenMalformed), errors.Is(err, jwt.ErrInvalidType):
+		return reasonMalformed
+	case errors.Is(err, jwt.ErrTokenUnverifiable):
+		// The jwt package reports an algorithm it does not know as unverifiable.
+		return reasonAlgorithm
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
+		return reasonSignature
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return reasonExpired
+	case errors.Is(err, jwt.ErrTokenNotValidYet):
+		return reasonNotYetValid
+	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return reasonFromFuture
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
+		return reasonIssuer
+	case errors.Is(err, jwt.ErrTokenInvalidAudience):
+		return reasonAudience
+	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+		return reasonMissingClaim
+	default:
+		return reasonNotAccepted
+	}
+}
+
+// actorFrom builds the caller from claims whose signature and registered claims have been
+// checked, refusing what caseflow cannot use. An unknown role is refused, never guessed.
+func actorFrom(subject, role, team string) (safeguarding.Actor, error) {
+	if subject == "" {
+		return safeguarding.Actor{}, unauthenticated(reasonNoSubject)
+	}
+	if role == "" {
+		return safeguarding.Actor{}, unauthenticated(reasonNoRole)
+	}
+	r, err := safeguarding.ParseRole(role)
+	if err != nil {
+		return safeguarding.Actor{}, unauthenticated(reasonUnknownRole)
+	}
+	return safeguarding.Actor{UserID: subject, Role: r, Team: team}, nil
+}

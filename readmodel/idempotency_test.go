@@ -1,0 +1,119 @@
+package readmodel
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestIdempotencyConcurrentBegin(t *testing.T) {
+	ctx := context.Background()
+	idem := NewIdempotency(testRedis(t))
+	const callers = 10
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		outcomes = map[Outcome]int{}
+	)
+	for range callers {
+		wg.Go(func() {
+			_, o, err := idem.Begin(ctx, "user-1", "key-1", "fp", time.Hour)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			outcomes[o]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if outcomes[Started] != 1 || outcomes[InProgress] != callers-1 {
+		t.Fatalf("%d concurrent Begins: %v, want exactly one started", callers, outcomes)
+	}
+}
+
+func TestIdempotencyOutcomes(t *testing.T) {
+	ctx := context.Background()
+	rdb := testRedis(t)
+	idem := NewIdempotency(rdb)
+	begin := func(scope, key, fp string) (Record, Outcome) {
+		t.Helper()
+		rec, o, err := idem.Begin(ctx, scope, key, fp, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec, o
+	}
+
+	if _, o := begin("u1", "k", "fp"); o != Started {
+		t.Fatalf("a new key: %v", o)
+	}
+	if _, o := begin("u1", "k", "fp"); o != InProgress {
+		t.Errorf("while running: %v", o)
+	}
+	if _, o := begin("u1", "k", "other"); o != Mismatch {
+		t.Errorf("another request with the key: %v", o)
+	}
+	if _, o := begin("u2", "k", "other"); o != Started {
+		t.Errorf("another user's key of the same name: %v", o)
+	}
+
+	stored := Record{Status: 201, ContentType: "application/json", Body: []byte("{\"id\":\"c1\"}\x00\xff")}
+	if err := idem.Complete(ctx, "u1", "k", stored); err != nil {
+		t.Fatal(err)
+	}
+	rec, o := begin("u1", "k", "fp")
+	if o != Replay || rec.Status != stored.Status || rec.ContentType != stored.ContentType || string(rec.Body) != string(stored.Body) {
+		t.Errorf("after Complete: %v %+v, want a replay of %+v", o, rec, stored)
+	}
+	if _, o := begin("u1", "k", "other"); o != Mismatch {
+		t.Errorf("another request after completion: %v", o)
+	}
+	// A completed key outlives a mistaken Abandon.
+	if err := idem.Abandon(ctx, "u1", "k"); err != nil {
+		t.Fatal(err)
+	}
+	if _, o := begin("u1", "k", "fp"); o != Replay {
+		t.Errorf("Abandon released a completed key: %v", o)
+	}
+
+	// A failed request releases its key, and a retry runs again.
+	if err := idem.Abandon(ctx, "u2", "k"); err != nil {
+		t.Fatal(err)
+	}
+	if _, o := begin("u2", "k", "fp"); o != Started {
+		t.Errorf("after Abandon: %v", o)
+	}
+	if err := idem.Abandon(ctx, "u2", "k"); err != nil {
+		t.Fatal(err)
+	}
+	if err := idem.Complete(ctx, "u2", "k", stored); !errors.Is(err, ErrIdempotencyKeyLost) {
+		t.Errorf("Complete of a released key: %v, want ErrIdempotencyKeyLost", err)
+	}
+	if _, o := begin("u2", "k", "fp"); o != Started {
+		t.Errorf("Complete of a released key stored it: %v", o)
+	}
+}
+
+func TestIdempotencyKeysExpire(t *testing.T) {
+	ctx := context.Background()
+	rdb := testRedis(t)
+	idem := NewIdempotency(rdb)
+	for _, tt := range []struct {
+		ttl, want time.Duration
+	}{{time.Hour, time.Hour}, {0, DefaultIdempotencyTTL}} {
+		if _, _, err := idem.Begin(ctx, "u1", tt.ttl.String(), "fp", tt.ttl); err != nil {
+			t.Fatal(err)
+		}
+		if err := idem.Complete(ctx, "u1", tt.ttl.String(), Record{Status: 200}); err != nil {
+			t.Fatal(err)
+		}
+		left, err := rdb.PTTL(ctx, idemKey("u1", tt.ttl.String())).Result()
+		if err != nil || left <= tt.want-time.Minute || left > tt.want {
+			t.Errorf("ttl %v: key expires in %v, %v; want %v, kept by Complete", tt.ttl, left, err, tt.want)
+		}
+	}
+}
