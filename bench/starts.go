@@ -90,10 +90,11 @@ func (r *run) stepRoundTrips(ctx context.Context) error {
 	}
 	contribution := map[string]any{"text": "Benchmark contribution."}
 	raw, _ := json.Marshal(contribution)
+	stamp := time.Now().UnixNano()
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	for _, clients := range []int{1, 16} {
 		ours := func(i int) error {
-			status, body, err := r.post(ctx, "/v1/cases/"+ids[i%cases]+"/care-plan-contribution", safeguarding.RoleCarer, contribution, "")
+			status, body, err := r.post(ctx, "/v1/cases/"+ids[i%cases]+"/care-plan-contribution", safeguarding.RoleCarer, contribution, fmt.Sprintf("step-%d-%d-%d", stamp, clients, i))
 			if err == nil && status != http.StatusOK {
 				err = fmt.Errorf("step: %d %s", status, body)
 			}

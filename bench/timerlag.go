@@ -61,7 +61,7 @@ func (r *run) timerLag(ctx context.Context) error {
 				agreed = append(agreed, map[string]any{"title": "Benchmark action", "owner_role": "social_worker", "owner_user": "sw-1", "due": dueOf(c, a).Format(time.RFC3339Nano)})
 			}
 			body := map[string]any{"held_at": time.Now().Add(-time.Second).UTC().Format(time.RFC3339), "format": "meeting", "outcome": "Benchmark.", "actions": agreed}
-			status, resp, err := r.post(gctx, "/v1/cases/"+id+"/strategy-meeting-held", safeguarding.RoleSocialWorker, body, "")
+			status, resp, err := r.post(gctx, "/v1/cases/"+id+"/strategy-meeting-held", safeguarding.RoleSocialWorker, body, "meeting-"+id)
 			if err != nil || status != http.StatusOK {
 				return fmt.Errorf("record meeting: %d %s %v", status, resp, err)
 			}
