@@ -96,7 +96,7 @@ func (r *run) replay(ctx context.Context) error {
 	}
 	res := compare(fmt.Sprintf("Replay, %d-event case history", len(caseHistory.Events)),
 		fmt.Sprintf("replay time per event: CaseWorkflow vs a workflow that echoes updates (%d events)", len(echoHistory.Events)),
-		summarise("caseflow", ours, 0, 1), summarise("echo workflow", base, 0, 1))
+		summarise("caseflow", ours, 1, false), summarise("echo workflow", base, 1, false))
 	res.Note = "Figures are per event, in milliseconds."
 	r.report.Replay = &res
 	r.progress("%s: caseflow p50 %.3fms/event, echo %.3fms/event", res.Name, res.Ours.P50MS, res.Baseline.P50MS)

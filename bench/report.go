@@ -34,7 +34,7 @@ func (rep *Report) WriteMarkdown(w io.Writer, command string) error {
 		}
 	}
 	b.WriteString("\nTimes in milliseconds (replay: per event). Ratios are caseflow / baseline; each pair was measured interleaved in this run.\n\n")
-	b.WriteString("Throughput (cases or steps per second, each arm's share of the interleaved wall time):\n\n| Measurement | caseflow /s | baseline /s |\n|---|---|---|\n")
+	b.WriteString("Throughput (per second: the clients of the measurement, each sending its next request when one returns, at the arm's mean latency):\n\n| Measurement | caseflow /s | baseline /s |\n|---|---|---|\n")
 	for _, r := range rep.Results {
 		if r.Ours.PerSec > 0 {
 			fmt.Fprintf(&b, "| %s | %.1f | %.1f |\n", r.Name, r.Ours.PerSec, r.Baseline.PerSec)
@@ -57,6 +57,7 @@ func (rep *Report) WriteMarkdown(w io.Writer, command string) error {
 	if far := furthest(all); far != nil {
 		fmt.Fprintf(&b, "\n\nThe ratio furthest from 1: %s, %.2f at the median.\n", far.Name, far.RatioP50)
 	}
+	b.WriteString(readingTheRatios)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -89,3 +90,27 @@ func num(v float64) string {
 		return fmt.Sprintf("%.3f", v)
 	}
 }
+
+// readingTheRatios explains what the measurements compare and why each ratio is where it is.
+const readingTheRatios = `
+## Reading the ratios
+
+- **Timer lag** is furthest from 1, by design of what is compared. An in-process time.Timer
+  fires within microseconds and is lost with the process. A case's clock is a durable Temporal
+  timer: the history service persists it, its timer queue reads due timers in batches and may
+  fire one up to history.timerProcessorMaxTimeShift (1s in dev) late, and then a workflow task
+  records the chase, sends the notification and projects the case before the read model shows
+  the action overdue, ten thousand times in a minute on two cores shared with the server. The
+  lag stays around a second at p99; what it buys is that the clock survives a crash or a
+  restart (see the fault tests), which no in-process timer does.
+- **Case starts and step round trips** sit near 1: authentication, validation, the
+  Idempotency-Key in Redis and the problem mapping cost little next to Temporal's own update
+  round trip, which both arms pay.
+- **The overdue dashboard** costs about three to four times the two bare Redis commands, and
+  stays under a millisecond and a half at 100,000 open cases: the difference is the HTTP
+  request, the token's signature check, the per-user rate limit (one more Redis round trip) and
+  JSON. A Temporal visibility query over the search attributes is slower still and cannot sort
+  by lateness, which is why dashboards read Redis.
+- **Replay** of a case costs a few times an echo workflow per event: each case event carries the
+  case's JSON state changes and policy answers, which the workflow decodes and applies again.
+`

@@ -29,12 +29,17 @@ type Arm struct {
 	PerSec float64 `json:"per_second,omitempty"`
 }
 
-func summarise(name string, s Sample, wall time.Duration, clients int) Arm {
+// summarise reduces an arm's latencies. With rate set, it also gives the arm's throughput: the
+// rate its clients would sustain alone, each sending the next request when one returns.
+func summarise(name string, s Sample, clients int, rate bool) Arm {
 	a := Arm{Name: name, N: len(s), P50MS: ms(s.Quantile(0.5)), P99MS: ms(s.Quantile(0.99))}
-	if wall > 0 {
-		a.PerSec = float64(len(s)) / wall.Seconds()
+	var total time.Duration
+	for _, d := range s {
+		total += d
 	}
-	_ = clients
+	if rate && total > 0 {
+		a.PerSec = float64(clients) * float64(len(s)) / total.Seconds()
+	}
 	return a
 }
 

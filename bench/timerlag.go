@@ -121,7 +121,7 @@ func (r *run) timerLag(ctx context.Context) error {
 	mu.Unlock()
 	res := compare(fmt.Sprintf("Timer lag, %d actions due within one minute", len(ours)),
 		"due time to overdue visible in the read model vs in-process time.Timer with the same due times",
-		summarise("caseflow", ours, 0, 1), summarise("time.Timer", base, 0, 1))
+		summarise("caseflow", ours, 1, false), summarise("time.Timer", base, 1, false))
 	res.Note = "The embedded server runs with history.timerProcessorMaxTimeShift = 1s (its default): a timer may fire up to a second late. The read model was polled every 100ms, which adds up to 100ms."
 	r.report.TimerLag = &res
 	r.progress("%s: caseflow p50 %.0fms p99 %.0fms, time.Timer p50 %.2fms p99 %.2fms", res.Name, res.Ours.P50MS, res.Ours.P99MS, res.Baseline.P50MS, res.Baseline.P99MS)
