@@ -87,7 +87,6 @@ func NewOIDCVerifier(ctx context.Context, cfg OIDCConfig) (Verifier, error) {
 	}, nil
 }
 
-
 // Verify returns the actor a token of the provider names, or an error wrapping
 // ErrUnauthenticated. If ctx ends while the provider's keys are being fetched, the error
 // wraps ctx's error instead: the token was not judged.

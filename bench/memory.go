@@ -3,14 +3,12 @@ package bench
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"runtime"
 	"runtime/debug"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/caseflow/caseflow/safeguarding"
 )
 
 // MemoryPoint is the heap the process holds per idle open case.
@@ -44,11 +42,8 @@ func (r *run) memory(ctx context.Context) error {
 		g.SetLimit(16)
 		for i := created; i < target; i++ {
 			g.Go(func() error {
-				status, body, err := r.post(gctx, "/v1/cases", safeguarding.RoleCarer, concern(time.Now()), fmt.Sprintf("mem-%d-%d", stamp, i))
-				if err != nil || status != http.StatusCreated {
-					return fmt.Errorf("create case: %d %s %v", status, body, err)
-				}
-				return nil
+				_, err := r.createCase(gctx, fmt.Sprintf("mem-%d-%d", stamp, i))
+				return err
 			})
 		}
 		if err := g.Wait(); err != nil {

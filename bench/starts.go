@@ -78,15 +78,11 @@ func (r *run) stepRoundTrips(ctx context.Context) error {
 	const cases = 64
 	ids := make([]string, cases)
 	for i := range ids {
-		status, body, err := r.post(ctx, "/v1/cases", safeguarding.RoleCarer, concern(time.Now()), fmt.Sprintf("steps-%d-%d", time.Now().UnixNano(), i))
-		if err != nil || status != http.StatusCreated {
-			return fmt.Errorf("create case: %d %s %v", status, body, err)
+		id, err := r.createCase(ctx, fmt.Sprintf("steps-%d-%d", time.Now().UnixNano(), i))
+		if err != nil {
+			return err
 		}
-		var res struct {
-			CaseID string `json:"case_id"`
-		}
-		_ = json.Unmarshal(body, &res)
-		ids[i] = res.CaseID
+		ids[i] = id
 	}
 	contribution := map[string]any{"text": "Benchmark contribution."}
 	raw, _ := json.Marshal(contribution)
@@ -122,4 +118,19 @@ func (r *run) stepRoundTrips(ctx context.Context) error {
 		r.progress("%s: caseflow p50 %.1fms p99 %.1fms, raw p50 %.1fms p99 %.1fms", res.Name, res.Ours.P50MS, res.Ours.P99MS, res.Baseline.P50MS, res.Baseline.P99MS)
 	}
 	return nil
+}
+
+// createCase raises a concern through the API and returns the new case's id.
+func (r *run) createCase(ctx context.Context, key string) (string, error) {
+	status, body, err := r.post(ctx, "/v1/cases", safeguarding.RoleCarer, concern(time.Now()), key)
+	if err != nil || status != http.StatusCreated {
+		return "", fmt.Errorf("create case: %d %s %v", status, body, err)
+	}
+	var res struct {
+		CaseID string `json:"case_id"`
+	}
+	if err := json.Unmarshal(body, &res); err != nil {
+		return "", fmt.Errorf("create case: %w", err)
+	}
+	return res.CaseID, nil
 }

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -30,16 +29,9 @@ func (r *run) timerLag(ctx context.Context) error {
 	stamp := time.Now().UnixNano()
 	for i := range ids {
 		g.Go(func() error {
-			status, body, err := r.post(gctx, "/v1/cases", safeguarding.RoleCarer, concern(time.Now()), fmt.Sprintf("lag-%d-%d", stamp, i))
-			if err != nil || status != http.StatusCreated {
-				return fmt.Errorf("create case: %d %s %v", status, body, err)
-			}
-			var res struct {
-				CaseID string `json:"case_id"`
-			}
-			_ = json.Unmarshal(body, &res)
-			ids[i] = res.CaseID
-			return nil
+			id, err := r.createCase(gctx, fmt.Sprintf("lag-%d-%d", stamp, i))
+			ids[i] = id
+			return err
 		})
 	}
 	if err := g.Wait(); err != nil {

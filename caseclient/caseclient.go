@@ -55,7 +55,7 @@ func (c *Client) Raise(ctx context.Context, actor safeguarding.Actor, requestID 
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 	}, workflows.WorkflowName, workflows.Input{CaseID: caseID, Reference: ReferenceFor(caseID)})
-	handle, err := c.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+	return result(ctx)(c.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{
 			UpdateID:     requestID,
@@ -63,15 +63,21 @@ func (c *Client) Raise(ctx context.Context, actor safeguarding.Actor, requestID 
 			Args:         []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body}},
 			WaitForStage: client.WorkflowUpdateStageCompleted,
 		},
-	})
-	if err != nil {
-		return safeguarding.Result{}, translate(err)
+	}))
+}
+
+// result waits for an update's outcome, in domain terms.
+func result(ctx context.Context) func(client.WorkflowUpdateHandle, error) (safeguarding.Result, error) {
+	return func(handle client.WorkflowUpdateHandle, err error) (safeguarding.Result, error) {
+		if err != nil {
+			return safeguarding.Result{}, translate(err)
+		}
+		var res safeguarding.Result
+		if err := handle.Get(ctx, &res); err != nil {
+			return safeguarding.Result{}, translate(err)
+		}
+		return res, nil
 	}
-	var res safeguarding.Result
-	if err := handle.Get(ctx, &res); err != nil {
-		return safeguarding.Result{}, translate(err)
-	}
-	return res, nil
 }
 
 // Step applies one step to a case. requestID makes it idempotent: a retry with the same id
@@ -82,21 +88,13 @@ func (c *Client) Step(ctx context.Context, caseID, step string, actor safeguardi
 	if requestID == "" {
 		requestID = randomID()
 	}
-	handle, err := c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+	return result(ctx)(c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.WorkflowID(caseID),
 		UpdateID:     requestID,
 		UpdateName:   step,
 		Args:         []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body}},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err != nil {
-		return safeguarding.Result{}, translate(err)
-	}
-	var res safeguarding.Result
-	if err := handle.Get(ctx, &res); err != nil {
-		return safeguarding.Result{}, translate(err)
-	}
-	return res, nil
+	}))
 }
 
 // Get returns the case as actor may see it.

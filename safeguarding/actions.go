@@ -284,6 +284,18 @@ func (c *Case) action(id string) *Action {
 	return nil
 }
 
+// openActionByID finds an action a step refers to by id: unknown is invalid, a closed one a conflict.
+func (c *Case) openActionByID(id string) (*Action, error) {
+	a := c.action(id)
+	switch {
+	case a == nil:
+		return nil, invalid("action_id", "There is no action with this id on the case.", "unknown action")
+	case !a.Open():
+		return nil, Errorf(EConflict, "This action is already %s.", a.Status)
+	}
+	return a, nil
+}
+
 // hasOpen reports whether an action of kind (and ref, when given) is open.
 func (c *Case) hasOpen(kind policy.RuleID, ref string) bool {
 	for i := range c.Actions {

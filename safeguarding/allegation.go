@@ -90,7 +90,7 @@ func (r *RecordLADOInformed) check(c *Case, _ Actor) error {
 	al := c.allegation(r.AllegationID)
 	switch {
 	case al == nil:
-		return &Error{Code: EInvalid, Message: "There is no allegation with this id.", Fields: map[string]string{"allegation_id": "unknown allegation"}}
+		return invalid("allegation_id", "There is no allegation with this id.", "unknown allegation")
 	case !al.LADOAt.IsZero():
 		return Errorf(EConflict, "The LADO is already recorded as informed of this allegation.")
 	}

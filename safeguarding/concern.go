@@ -43,15 +43,9 @@ type Indicator struct {
 
 // Concern is what a carer or staff member saw or heard, recorded in their words.
 type Concern struct {
-	ID                   string      `json:"id"`
-	ObservedAt           time.Time   `json:"observed_at"`
-	RaisedBy             Actor       `json:"raised_by"`
-	ExploitationTypes    []string    `json:"exploitation_types"`
-	TraffickingPurposes  []string    `json:"trafficking_purposes,omitempty"`
-	Indicators           []Indicator `json:"indicators"`
-	VulnerabilityFactors []string    `json:"vulnerability_factors,omitempty"`
-	ImmediateDanger      bool        `json:"immediate_danger"`
-	Account              string      `json:"account"`
+	ID       string `json:"id"`
+	RaisedBy Actor  `json:"raised_by"`
+	ConcernDetails
 }
 
 // ConcernDetails is the part of a concern common to the first one and any later one.
@@ -94,12 +88,7 @@ func (d *ConcernDetails) validate(f fieldErrors, now time.Time) {
 }
 
 func (d *ConcernDetails) record(id string, by Actor) Concern {
-	return Concern{
-		ID: id, ObservedAt: d.ObservedAt, RaisedBy: by,
-		ExploitationTypes: d.ExploitationTypes, TraffickingPurposes: d.TraffickingPurposes,
-		Indicators: d.Indicators, VulnerabilityFactors: d.VulnerabilityFactors,
-		ImmediateDanger: d.ImmediateDanger, Account: d.Account,
-	}
+	return Concern{ID: id, RaisedBy: by, ConcernDetails: *d}
 }
 
 // RaiseConcern opens a case: the concern, the child, and who works with them.

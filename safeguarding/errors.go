@@ -68,6 +68,11 @@ func notFound() *Error {
 	return Errorf(ENotFound, "No case with this reference is available to you.")
 }
 
+// invalid is the refusal of one field, with a message for the person and a reason for the field.
+func invalid(field, message, reason string) *Error {
+	return &Error{Code: EInvalid, Message: message, Fields: map[string]string{field: reason}}
+}
+
 // fieldErrors collects what is wrong with a request so that every problem is reported at once.
 type fieldErrors map[string]string
 

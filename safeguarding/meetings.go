@@ -129,7 +129,7 @@ func (r *RecordMeeting) check(c *Case, _ Actor) error {
 	}
 	m := c.meeting(r.MeetingID)
 	if m == nil {
-		return &Error{Code: EInvalid, Message: "There is no scheduled meeting with this id.", Fields: map[string]string{"meeting_id": "unknown meeting"}}
+		return invalid("meeting_id", "There is no scheduled meeting with this id.", "unknown meeting")
 	}
 	if !m.HeldAt.IsZero() {
 		return Errorf(EConflict, "This meeting is already recorded as held.")
@@ -250,13 +250,11 @@ func (r *CompleteAction) Validate(now time.Time) error {
 }
 
 func (r *CompleteAction) check(c *Case, by Actor) error {
-	a := c.action(r.ActionID)
-	switch {
-	case a == nil:
-		return &Error{Code: EInvalid, Message: "There is no action with this id on the case.", Fields: map[string]string{"action_id": "unknown action"}}
-	case !a.Open():
-		return Errorf(EConflict, "This action is already %s.", a.Status)
-	case a.Kind != MeetingAction:
+	a, err := c.openActionByID(r.ActionID)
+	if err != nil {
+		return err
+	}
+	if a.Kind != MeetingAction {
 		return Errorf(EConflict, "This action completes when its event is recorded (%s), not by hand.", a.Title)
 	}
 	return nil

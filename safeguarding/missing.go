@@ -102,11 +102,11 @@ func (r *RecordReturn) check(c *Case, _ Actor) error {
 	e := c.episode(r.EpisodeID)
 	switch {
 	case e == nil:
-		return &Error{Code: EInvalid, Message: "There is no missing episode with this id.", Fields: map[string]string{"episode_id": "unknown episode"}}
+		return invalid("episode_id", "There is no missing episode with this id.", "unknown episode")
 	case !e.ReturnedAt.IsZero():
 		return Errorf(EConflict, "The return from this episode is already recorded.")
 	case r.ReturnedAt.Before(e.WentMissingAt):
-		return &Error{Code: EInvalid, Message: "The return cannot come before the child went missing.", Fields: map[string]string{"returned_at": "is before the episode began"}}
+		return invalid("returned_at", "The return cannot come before the child went missing.", "is before the episode began")
 	}
 	return nil
 }
@@ -132,7 +132,7 @@ func (r *RecordReturnInterview) check(c *Case, _ Actor) error {
 	e := c.episode(r.EpisodeID)
 	switch {
 	case e == nil:
-		return &Error{Code: EInvalid, Message: "There is no missing episode with this id.", Fields: map[string]string{"episode_id": "unknown episode"}}
+		return invalid("episode_id", "There is no missing episode with this id.", "unknown episode")
 	case e.ReturnedAt.IsZero():
 		return Errorf(EConflict, "Record the child's return before the return home interview.")
 	case !e.InterviewAt.IsZero():

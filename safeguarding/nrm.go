@@ -159,7 +159,7 @@ func (r *RecordDecision) check(c *Case, _ Actor) error {
 		case n.RG != nil && !n.pending(decisionRG):
 			return Errorf(EConflict, "The Reasonable Grounds decision is already recorded; request a reconsideration to record a new one.")
 		case r.DecidedAt.Before(n.Referral.SubmittedAt):
-			return &Error{Code: EInvalid, Message: "The decision cannot come before the referral.", Fields: map[string]string{"decided_at": "is before the NRM referral"}}
+			return invalid("decided_at", "The decision cannot come before the referral.", "is before the NRM referral")
 		}
 		return nil
 	}
@@ -171,7 +171,7 @@ func (r *RecordDecision) check(c *Case, _ Actor) error {
 	case n.CG != nil && !n.pending(decisionCG):
 		return Errorf(EConflict, "The Conclusive Grounds decision is already recorded; request a reconsideration to record a new one.")
 	case r.DecidedAt.Before(n.RG.DecidedAt):
-		return &Error{Code: EInvalid, Message: "The decision cannot come before the Reasonable Grounds decision.", Fields: map[string]string{"decided_at": "is before the Reasonable Grounds decision"}}
+		return invalid("decided_at", "The decision cannot come before the Reasonable Grounds decision.", "is before the Reasonable Grounds decision")
 	}
 	return nil
 }

@@ -95,14 +95,12 @@ func (r *ChangeDue) Validate(time.Time) error {
 }
 
 func (r *ChangeDue) check(c *Case, _ Actor) error {
-	a := c.action(r.ActionID)
-	switch {
-	case a == nil:
-		return &Error{Code: EInvalid, Message: "There is no action with this id on the case.", Fields: map[string]string{"action_id": "unknown action"}}
-	case !a.Open():
-		return Errorf(EConflict, "This action is already %s.", a.Status)
-	case !r.Due.After(a.StartedAt):
-		return &Error{Code: EInvalid, Message: "The new due date must be after the action started.", Fields: map[string]string{"due": "is not after the start"}}
+	a, err := c.openActionByID(r.ActionID)
+	if err != nil {
+		return err
+	}
+	if !r.Due.After(a.StartedAt) {
+		return invalid("due", "The new due date must be after the action started.", "is not after the start")
 	}
 	return nil
 }

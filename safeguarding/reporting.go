@@ -166,7 +166,7 @@ func (r *RecordCSCDecision) check(c *Case, _ Actor) error {
 	case c.Reporting.CSCDecision != nil:
 		return Errorf(EConflict, "The local authority's decision is already recorded.")
 	case r.DecidedAt.Before(c.Reporting.CSCReferral.ReferredAt):
-		return &Error{Code: EInvalid, Message: "The decision cannot come before the referral.", Fields: map[string]string{"decided_at": "is before the referral"}}
+		return invalid("decided_at", "The decision cannot come before the referral.", "is before the referral")
 	}
 	return nil
 }

@@ -175,30 +175,20 @@ func (r *run) continueAsNew(ctx workflow.Context) error {
 	return workflow.NewContinueAsNewError(ctx, WorkflowName, next)
 }
 
-// activityOptions retry side effects without limit: a notification or projection that cannot be
-// delivered now must be delivered later, and both are idempotent.
+// retryForever: a notification or projection that cannot be delivered now must be delivered
+// later, and both are idempotent, so side effects are retried without limit.
+var retryForever = &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute}
+
+// activityOptions are those of the first release's side effects, kept for histories recorded
+// then (see sideEffectsChange).
 func activityOptions(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    time.Second,
-			BackoffCoefficient: 2,
-			MaximumInterval:    5 * time.Minute,
-		},
-	})
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryForever})
 }
 
 // localActivityOptions: side effects that take milliseconds run in the worker, recorded as
 // markers, and are retried without limit like the others.
 func localActivityOptions(ctx workflow.Context) workflow.Context {
-	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    time.Second,
-			BackoffCoefficient: 2,
-			MaximumInterval:    5 * time.Minute,
-		},
-	})
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryForever})
 }
 
 // sendChases sends the chases of one wake-up in the background: a slow mail server must not
