@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
-
 )
 
 // MemoryPoint is the heap the process holds per idle open case.
