@@ -10,11 +10,12 @@ import (
 )
 
 // serverLogger sends the embedded server's logs to slog. The server is chatty at info level about
-// its own life cycle, so info becomes debug; warnings and errors pass through until the server
-// is stopping, when its services report each other gone: that is expected, and only noise.
+// its own life cycle, so info becomes debug; warnings and errors pass through once the server is
+// up and until it stops. While its services start, and while they stop, they report each other
+// missing: that is expected, and only noise (a start that fails returns its error instead).
 type serverLogger struct {
-	l        *slog.Logger
-	stopping *atomic.Bool
+	l     *slog.Logger
+	quiet *atomic.Bool
 }
 
 var _ log.Logger = serverLogger{}
@@ -37,12 +38,12 @@ func (s serverLogger) Fatal(msg string, tags ...tag.Tag) {
 
 // With keeps tags attached, as the server expects of a log.WithLogger.
 func (s serverLogger) With(tags ...tag.Tag) log.Logger {
-	return serverLogger{l: s.l.With(attrs(tags)...), stopping: s.stopping}
+	return serverLogger{l: s.l.With(attrs(tags)...), quiet: s.quiet}
 }
 
 func (s serverLogger) log(level slog.Level, msg string, tags []tag.Tag) {
 	ctx := context.Background()
-	if s.stopping.Load() || !s.l.Enabled(ctx, level) {
+	if s.quiet.Load() || !s.l.Enabled(ctx, level) {
 		return
 	}
 	s.l.Log(ctx, level, msg, attrs(tags)...)

@@ -65,7 +65,7 @@ type Temporal struct {
 	server    temporal.Server
 	address   string
 	namespace string
-	stopping  *atomic.Bool
+	quiet     *atomic.Bool
 }
 
 // StartTemporal starts the server and returns once its frontend answers and the namespace and
@@ -87,7 +87,9 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 		return nil, err
 	}
 
-	logger := serverLogger{l: opts.Logger.With("component", "temporal-server"), stopping: &atomic.Bool{}}
+	quiet := &atomic.Bool{}
+	quiet.Store(true)
+	logger := serverLogger{l: opts.Logger.With("component", "temporal-server"), quiet: quiet}
 	authorizer, err := authorization.GetAuthorizerFromConfig(&conf.Global.Authorization)
 	if err != nil {
 		return nil, fmt.Errorf("temporal authorizer: %w", err)
@@ -110,11 +112,12 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 	if err := server.Start(); err != nil {
 		return nil, fmt.Errorf("start temporal server: %w", err)
 	}
-	t := &Temporal{server: server, address: address, namespace: opts.Namespace, stopping: logger.stopping}
+	t := &Temporal{server: server, address: address, namespace: opts.Namespace, quiet: quiet}
 	if err := t.registerSearchAttributes(ctx, opts.SearchAttributes); err != nil {
 		_ = t.Stop()
 		return nil, err
 	}
+	quiet.Store(false)
 	return t, nil
 }
 
@@ -126,7 +129,7 @@ func (t *Temporal) Namespace() string { return t.namespace }
 
 // Stop shuts the server down; the SQLite file keeps every case for the next start.
 func (t *Temporal) Stop() error {
-	t.stopping.Store(true)
+	t.quiet.Store(true)
 	if err := t.server.Stop(); err != nil {
 		return fmt.Errorf("stop temporal server: %w", err)
 	}
