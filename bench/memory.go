@@ -56,7 +56,7 @@ func (r *run) memory(ctx context.Context) error {
 		p := MemoryPoint{
 			Cases: target, HeapMB: float64(heap) / (1 << 20), PerCaseKB: float64(heap-min(heap, before)) / float64(target) / 1024,
 			CreateSecs: took.Seconds(), CasesPerSec: float64(n) / took.Seconds(),
-			Measurement: "heap in use after GC, whole process (worker cache, embedded server, API), minus the heap before the first case",
+			Measurement: "Heap in use after GC, whole process (worker cache, embedded server, API), minus the heap before the first case",
 		}
 		r.report.Memory = append(r.report.Memory, p)
 		r.progress("memory: %d idle cases, heap %.0f MB, %.1f KB per case (created at %.0f cases/s)", p.Cases, p.HeapMB, p.PerCaseKB, p.CasesPerSec)
