@@ -195,8 +195,9 @@ func TestTemporalRestartKeepsTimers(t *testing.T) {
 	}
 }
 
-// TestConcurrentStepsOnOneCase sends 50 steps to one case at once: every accepted step is in the
-// case once, the timeline records them in one order, and the revision counts them all.
+// TestConcurrentStepsOnOneCase sends 50 steps to one case at once, each retried with its
+// Idempotency-Key if it times out: every step is in the case once, the timeline records them in
+// one order, and the revision counts them all.
 func TestConcurrentStepsOnOneCase(t *testing.T) {
 	env := testenv.Start(t, testenv.Options{RedisDB: redisDB + 2})
 	carer := env.Token(safeguarding.RoleCarer, "carer-1", "")
@@ -210,7 +211,16 @@ func TestConcurrentStepsOnOneCase(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := env.Do(http.MethodPost, "/v1/cases/"+created.CaseID+"/care-plan-contribution", carer, map[string]any{"text": fmt.Sprintf("note %02d", i)})
+			// A client retries a timed-out request (503) with its key, as the API asks.
+			var r testenv.Response
+			for attempt := 0; attempt < 10; attempt++ {
+				r = env.Do(http.MethodPost, "/v1/cases/"+created.CaseID+"/care-plan-contribution", carer,
+					map[string]any{"text": fmt.Sprintf("note %02d", i)}, "Idempotency-Key", fmt.Sprintf("note-%d", i))
+				if r.Status != http.StatusServiceUnavailable && r.Status != http.StatusConflict {
+					break
+				}
+				time.Sleep(time.Second)
+			}
 			if r.Status != http.StatusOK {
 				t.Errorf("step %d: %d %s", i, r.Status, r.Body)
 				return
