@@ -49,6 +49,10 @@ func runToken(_ context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 func runPolicy(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprintln(stdout, "Usage:\n  caseflow policy deadlines --from TIME [--la CODE] [--policy FILE]   when each clock started at TIME falls due\n  caseflow policy default                                                print the built-in policy file")
+		return nil
+	}
 	if len(args) == 0 || (args[0] != "deadlines" && args[0] != "default") {
 		return usageError{"use: caseflow policy deadlines --from 2026-12-18T10:00:00Z [--la CODE] [--policy FILE], or caseflow policy default"}
 	}
