@@ -146,7 +146,7 @@ func buildDocument() (*openapi3.T, error) {
 			op.AddResponse(status, openapi3.NewResponse().WithDescription(titles[status]).
 				WithContent(openapi3.Content{ProblemContentType: &openapi3.MediaType{Schema: problem}}))
 		}
-		doc.AddOperation(openAPIPath("/v1"+rt.path), rt.method, op)
+		doc.AddOperation(DocumentPath("/v1"+rt.path), rt.method, op)
 	}
 	return doc, nil
 }
@@ -155,8 +155,8 @@ func jsonResponse(description string, schema *openapi3.SchemaRef) *openapi3.Resp
 	return &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription(description).WithJSONSchemaRef(schema)}
 }
 
-// openAPIPath turns gin's /cases/:id into OpenAPI's /cases/{id}.
-func openAPIPath(p string) string {
+// DocumentPath turns a gin route path, /cases/:id, into the document's, /cases/{id}.
+func DocumentPath(p string) string {
 	parts := strings.Split(p, "/")
 	for i, s := range parts {
 		if strings.HasPrefix(s, ":") {

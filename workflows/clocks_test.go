@@ -109,6 +109,14 @@ func withNow(h *harness, body any) any {
 	return out
 }
 
+// openClock raises the concern and takes the steps that start the case's clock.
+func (h *harness) openClock(c clockCase) {
+	h.step(0, safeguarding.StepRaiseConcern, carer, raise(c.dob))
+	for _, s := range c.setup {
+		h.apply(s)
+	}
+}
+
 func (h *harness) apply(s timedStep) {
 	h.step(s.at, s.name, s.by, func() any { return withNow(h, s.body(h)) })
 }
@@ -159,10 +167,7 @@ func TestClocks(t *testing.T) {
 		t.Run(string(c.rule), func(t *testing.T) {
 			h := newHarness(t, nil)
 			want := c.expected(h.pol)
-			h.step(0, safeguarding.StepRaiseConcern, carer, raise(c.dob))
-			for _, s := range c.setup {
-				h.apply(s)
-			}
+			h.openClock(c)
 			var actionID string
 			h.view(c.start+5*m, manager, func(v safeguarding.View) {
 				a, ok := openAction(v, c.rule)
@@ -211,10 +216,7 @@ func TestNothingFiresAfterCompletion(t *testing.T) {
 		t.Run(string(c.rule), func(t *testing.T) {
 			h := newHarness(t, nil)
 			want := c.expected(h.pol)
-			h.step(0, safeguarding.StepRaiseConcern, carer, raise(c.dob))
-			for _, s := range c.setup {
-				h.apply(s)
-			}
+			h.openClock(c)
 			var actionID string
 			h.view(c.start+5*m, manager, func(v safeguarding.View) {
 				if a, ok := openAction(v, c.rule); ok {

@@ -14,7 +14,7 @@ import (
 )
 
 // TestReplayRecordedHistories replays every history recorded from earlier versions of the
-// workflow (workflows/testdata/histories, written by ./workflows/internal/recordhistories) with
+// workflow (workflows/testdata/histories, written by ./internal/recordhistories) with
 // today's code. A change that alters the order of commands fails here unless it is guarded with
 // workflow.GetVersion, and cases already running would otherwise break.
 func TestReplayRecordedHistories(t *testing.T) {

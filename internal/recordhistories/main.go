@@ -3,7 +3,7 @@
 // workflow that is meant to be compatible, and keep the old files: every recorded history must
 // go on replaying with the new code.
 //
-//	go run ./workflows/internal/recordhistories -out workflows/testdata/histories -name v1
+//	go run ./internal/recordhistories -out workflows/testdata/histories -name v1
 package main
 
 import (
