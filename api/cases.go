@@ -1,11 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -111,17 +106,4 @@ func (h *handlers) timeline(c *gin.Context) {
 		t = []safeguarding.Entry{}
 	}
 	c.JSON(http.StatusOK, TimelineResponse{Entries: t})
-}
-
-// strictJSON decodes a body that must be exactly v: no unknown fields, nothing after it.
-func strictJSON(body []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return &httpError{status: http.StatusBadRequest, detail: fmt.Sprintf("The request is not valid JSON for this endpoint: %v.", err)}
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return &httpError{status: http.StatusBadRequest, detail: "The request has data after its end."}
-	}
-	return nil
 }

@@ -43,7 +43,7 @@ func (r *run) overdue(ctx context.Context) error {
 			}
 			return rdb.HMGet(ctx, "cf:rm:rows", members...).Err()
 		}
-		a, b, _, err := interleaved(1, r.opts.OverdueQueries, ours, base)
+		a, b, err := interleaved(1, r.opts.OverdueQueries, ours, base)
 		if err != nil {
 			return err
 		}

@@ -59,7 +59,7 @@ func (r *run) caseStarts(ctx context.Context) error {
 			}
 			return h.Get(ctx, nil)
 		}
-		a, b, _, err := interleaved(clients, r.opts.StartsPerArm, ours, base)
+		a, b, err := interleaved(clients, r.opts.StartsPerArm, ours, base)
 		if err != nil {
 			return err
 		}
@@ -107,7 +107,7 @@ func (r *run) stepRoundTrips(ctx context.Context) error {
 			}
 			return h.Get(ctx, nil)
 		}
-		a, b, _, err := interleaved(clients, r.opts.StepsPerArm, ours, base)
+		a, b, err := interleaved(clients, r.opts.StepsPerArm, ours, base)
 		if err != nil {
 			return err
 		}

@@ -30,11 +30,10 @@ var testStart = time.Date(2026, 12, 18, 10, 0, 0, 0, time.UTC)
 const testLA = "E08000025"
 
 var (
-	manager   = safeguarding.Actor{UserID: "mgr-1", Role: safeguarding.RoleManager, Team: "north"}
-	sw        = safeguarding.Actor{UserID: "sw-1", Role: safeguarding.RoleSocialWorker, Team: "north"}
-	carer     = safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
-	lead      = safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}
-	fostering = safeguarding.Actor{UserID: "fsw-1", Role: safeguarding.RoleFosteringSocialWorker}
+	manager = safeguarding.Actor{UserID: "mgr-1", Role: safeguarding.RoleManager, Team: "north"}
+	sw      = safeguarding.Actor{UserID: "sw-1", Role: safeguarding.RoleSocialWorker, Team: "north"}
+	carer   = safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
+	lead    = safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}
 )
 
 // recorder is the notification sender of the tests: it keeps every notice delivered.
