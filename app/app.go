@@ -206,6 +206,10 @@ func (a *App) keepReadModel(ctx context.Context) {
 	defer tick.Stop()
 	for {
 		if empty, err := a.Store.IsEmpty(ctx); err == nil && empty {
+			// Not built in this release's layout: clear what an older one left, then rebuild.
+			if err := a.Store.Reset(ctx); err != nil {
+				a.logger.Error("read model reset failed", "error", err)
+			}
 			n, err := reindex.Run(ctx, a.Temporal, a.cfg.TemporalNamespace, a.Store, a.logger)
 			if err != nil {
 				a.logger.Error("read model rebuild failed", "error", err)

@@ -82,10 +82,19 @@ const (
 	sideEffectsCurrentVersion = sideEffectsLocal
 )
 
+// rulesChange records, when a new case starts, which safeguarding rules it follows: a case
+// started before the fail-safe rules replays on the first release's (see
+// safeguarding.RulesVersion); a continued case carries its rules in its state.
+const rulesChange = "case-rules"
+
 func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
 	state := in.State
 	if state == nil {
-		state = &safeguarding.Case{ID: in.CaseID, Reference: in.Reference}
+		rules := safeguarding.RulesFirst
+		if v := workflow.GetVersion(ctx, rulesChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)); v > 0 {
+			rules = safeguarding.RulesVersion(v)
+		}
+		state = safeguarding.NewCase(in.CaseID, in.Reference, rules)
 	}
 	if in.MaxHistory == 0 {
 		in.MaxHistory = DefaultMaxHistory
