@@ -40,6 +40,7 @@ func kindsKey() string { return rmPrefix + "kinds" }
 
 // The overdue-over-time series, the rebuilt marker and the live-update channel.
 func seriesKey() string      { return rmPrefix + "series" }
+func failuresKey() string    { return rmPrefix + "projection-failures" }
 func builtKey() string       { return rmPrefix + "built:" + layoutVersion }
 func changesChannel() string { return rmPrefix + "changes" }
 

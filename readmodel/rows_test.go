@@ -3,6 +3,7 @@ package readmodel
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -45,8 +46,12 @@ func TestProjectRefusesBadIDs(t *testing.T) {
 		t.Error("projected a case without an id")
 	}
 	bad := summary("c1", 1, "north", action("A\x1f1", "care-plan", time.Hour, EscalationNone))
-	if _, err := s.Project(ctx, bad); !errors.Is(err, errSeparator) {
+	if _, err := s.Project(ctx, bad); !errors.Is(err, ErrUnprojectable) {
 		t.Errorf("action id with the row separator: %v", err)
+	}
+	team := summary("c1", 1, "north\nsouth")
+	if _, err := s.Project(ctx, team); !errors.Is(err, ErrUnprojectable) || strings.Contains(err.Error(), "south") {
+		t.Errorf("team with a control character: %v", err)
 	}
 	if _, found, _ := s.Case(ctx, "c1"); found {
 		t.Error("a refused projection was stored")

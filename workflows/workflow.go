@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"time"
 
 	"go.temporal.io/sdk/log"
@@ -252,9 +253,17 @@ func (r *run) project(ctx workflow.Context) {
 		} else {
 			err = workflow.ExecuteLocalActivity(localActivityOptions(ctx), activities.ProjectCaseName, summary).Get(ctx, nil)
 		}
-		if err == nil {
+		// A summary the read model can never hold is not tried again until the case changes:
+		// the activity recorded the failure, and retrying the same revision would loop.
+		if err == nil || permanent(err) {
 			r.projectedRev = summary.Version
 		}
 		return err
 	})
+}
+
+// permanent reports whether a side effect failed in a way no retry can mend.
+func permanent(err error) bool {
+	var app *temporal.ApplicationError
+	return errors.As(err, &app) && app.NonRetryable()
 }
