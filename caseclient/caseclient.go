@@ -89,10 +89,10 @@ func (c *Client) Step(ctx context.Context, caseID, step string, actor safeguardi
 		requestID = randomID()
 	}
 	return result(ctx)(c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   workflows.WorkflowID(caseID),
-		UpdateID:     requestID,
-		UpdateName:   step,
-		Args:         []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body, KeepWording: keepsWording(ctx)}},
+		WorkflowID: workflows.WorkflowID(caseID),
+		UpdateID:   requestID,
+		UpdateName: step,
+		Args:       []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body, KeepWording: keepsWording(ctx)}},
 
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	}))

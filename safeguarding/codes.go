@@ -28,7 +28,6 @@ var ExploitationTypes = []Code{
 	{Code: "sexual-harassment", Label: "Sexual harassment"},
 }
 
-
 // TraffickingPurposes are the policy's list of what children are trafficked for.
 var TraffickingPurposes = []Code{
 	{Code: "sexual-exploitation", Label: "Child sexual exploitation"},

@@ -5,7 +5,6 @@ import (
 	"time"
 )
 
-
 // View is a case as one person may see it: the records their relation to the case allows (see
 // the visibility policy), the stage, and the open actions with whether each is overdue.
 type View struct {

@@ -21,9 +21,9 @@ type timedStep struct {
 // clockCase says how a rule's clock starts and stops in a case: the steps that open its action,
 // when its starting event happened, and the step that completes it.
 type clockCase struct {
-	rule       policy.RuleID
-	dob        string
-	danger     bool // the concern says the child is in immediate danger
+	rule   policy.RuleID
+	dob    string
+	danger bool // the concern says the child is in immediate danger
 	// completeAt is when TestNothingFiresAfterCompletion completes the action, when it cannot
 	// be a few minutes after it opened (consent is given only within a month of the birthday).
 	completeAt time.Duration

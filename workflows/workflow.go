@@ -53,7 +53,6 @@ func (cw *CaseWorkflow) access() safeguarding.Access {
 	return a
 }
 
-
 // Run is the workflow function, registered as WorkflowName.
 func (cw *CaseWorkflow) Run(ctx workflow.Context, in Input) error {
 	r := newRun(ctx, cw, in)
