@@ -264,7 +264,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // js runs a statement in the page, as a step.
 func js(statement string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Evaluate[bool]("(" + statement + ", true)")(ctx, t)
+		_, err := chromedp.Evaluate[bool]("("+statement+", true)")(ctx, t)
 		return err
 	})
 }

@@ -73,7 +73,9 @@ func pageNamed(name string) page {
 	panic("web: no page " + name)
 }
 
-func (p page) allows(r safeguarding.Role) bool { return len(p.roles) == 0 || slices.Contains(p.roles, r) }
+func (p page) allows(r safeguarding.Role) bool {
+	return len(p.roles) == 0 || slices.Contains(p.roles, r)
+}
 
 // homeFor is where a person lands after signing in.
 func homeFor(role safeguarding.Role) string {
