@@ -403,7 +403,44 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 	b.until(t, "the report in the timeline", `document.querySelector("#timeline").textContent.includes("CAD-7781")`)
 	b.until(t, "the police-report action to close", `!document.querySelector('#actions button[data-kind="police-report"]')`)
 
-	if bad := b.urlsWith(testenv.ChildName, "Okonkwo", "stranger", account[:20]); len(bad) > 0 {
+	// Staff raise a concern about a child new to caseflow, with the child's details. Sent
+	// incomplete, every field the API's answer names is marked beside the field.
+	b.do(t, "raise a concern about a new child, incomplete",
+		chromedp.Navigate(s.env.URL+"/raise"),
+		chromedp.WaitVisible(chromedp.CSS("#case-new")),
+		chromedp.Click(chromedp.CSS("#danger-no")),
+		chromedp.Click(chromedp.CSS("#case-new")),
+		chromedp.WaitVisible(chromedp.CSS("#child-name")),
+		chromedp.Click(chromedp.CSS("#raise-submit")),
+		chromedp.WaitVisible(chromedp.CSS(".error-summary li")),
+	)
+	beside, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll(".error-summary li")].every(li => li.querySelector("a")) &&
+		document.querySelectorAll(".field-error").length === document.querySelectorAll(".error-summary li").length`))
+	if err != nil || !beside {
+		t.Fatalf("some of the API's field errors are not shown beside their fields: %q (%v)", b.text(t, ".error-summary"), err)
+	}
+	b.checkPage(t, "social-worker-raise-errors")
+	newChild := "Danyal Testchild-Second"
+	b.do(t, "complete the concern",
+		chromedp.SendKeys(chromedp.CSS("#child-name"), newChild),
+		chromedp.SendKeys(chromedp.CSS("#child-dob"), "23/04/2011"),
+		chromedp.Click(chromedp.CSS(`input[name="child.preferred_term"][value="survivor"]`)),
+		chromedp.SendKeys(chromedp.CSS("#la"), "E08000025"),
+		chromedp.SendKeys(chromedp.CSS("#team"), "north"),
+		chromedp.SendKeys(chromedp.CSS("#social-worker"), "sw-1"),
+		chromedp.SendKeys(chromedp.CSS("#carers"), "carer-1"),
+		chromedp.SendKeys(chromedp.CSS("#account"), "Collected from school by an adult nobody knows."),
+		chromedp.Click(chromedp.CSS(`fieldset[data-field="observed_at"] button`)),
+		chromedp.Click(chromedp.CSS("#indicators-picked-up-by-strangers")),
+		chromedp.Click(chromedp.CSS("#exploitation_types-sexual-exploitation")),
+		chromedp.Click(chromedp.CSS("#raise-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#raise-done")),
+	)
+	if next := b.text(t, "#next-actions"); !strings.Contains(next, "Report to the police") {
+		t.Fatalf("what happens next after a new child's concern: %q", next)
+	}
+
+	if bad := b.urlsWith(testenv.ChildName, "Okonkwo", newChild, "Danyal", "stranger", account[:20]); len(bad) > 0 {
 		t.Fatalf("personal data in URLs: %v", bad)
 	}
 	checkNoStore(t, b, s.env, "/my", "/cases/"+caseID, "/v1/cases/"+caseID, "/v1/cases/"+caseID+"/timeline")

@@ -170,6 +170,11 @@ const humanField = (name) => {
   return s.charAt(0).toUpperCase() + s.slice(1);
 };
 
+// labelText is what a label or legend says, without its hints.
+const labelText = (node) => [...node.childNodes]
+  .filter((n) => n.nodeType === Node.TEXT_NODE || !n.classList.contains("hint"))
+  .map((n) => n.textContent).join("").trim();
+
 function clearProblems(form) {
   $$(".field-error", form).forEach((e) => e.remove());
   $$("[aria-invalid]", form).forEach((e) => e.removeAttribute("aria-invalid"));
@@ -182,16 +187,17 @@ function clearProblems(form) {
 function showProblems(form, err) {
   clearProblems(form);
   const items = [];
-  for (const [field, message] of Object.entries(err.fields || {})) {
+  for (let [field, message] of Object.entries(err.fields || {})) {
     const box = fieldBox(form, field);
-    const text = `${humanField(field)}: ${message}`;
+    if (box?.dataset.datetime) message = message.replace(/\s*\([^)]*\d{4}-\d\d-\d\dT[^)]*\)/, "");
+    const named = box && (box.matches("fieldset") ? $("legend", box) : $("label", box));
+    const text = `${named ? labelText(named) : humanField(field)}: ${message}`;
     if (box) {
       for (let p = box.parentElement; p && p !== form; p = p.parentElement) if (p.hidden) p.hidden = false;
       const id = `err-${field.replace(/\W/g, "-")}-${++uniqueSeq}`;
       const msg = el("p", { class: "field-error", id }, el("span", { class: "visually-hidden", text: "Error: " }), message);
       box.classList.add("has-error");
-      const label = box.matches("fieldset") ? $("legend", box) : $("label", box);
-      (label || box).after(msg);
+      (named || box).after(msg);
       const inputs = box.matches("input, select, textarea") ? [box] : $$("input, select, textarea", box);
       inputs.forEach((i) => {
         i.setAttribute("aria-invalid", "true");
