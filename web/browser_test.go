@@ -38,7 +38,7 @@ import (
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
-const redisDB = 5
+const redisDB = 20
 
 //go:embed testdata/axe-core/axe.min.js
 var axeSource string
