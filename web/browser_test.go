@@ -356,6 +356,30 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 	b.until(t, "the record to be confirmed", `document.querySelector("#status").textContent.includes("Recorded")`)
 	b.until(t, "the action to leave the carer's list", `!document.querySelector('form[data-step="social-worker-informed"]')`)
 
+	// The child goes missing and comes back: one episode, then its return.
+	missing := `[...document.querySelectorAll(".missing button[aria-controls]")].find(b => b.textContent.includes("is missing"))`
+	b.do(t, "record that the child is missing",
+		js(missing+`.click()`),
+		chromedp.WaitVisible(chromedp.CSS(`form[data-step="missing-episode"] fieldset[data-field="went_missing_at"] button`)),
+		chromedp.Click(chromedp.CSS(`form[data-step="missing-episode"] fieldset[data-field="went_missing_at"] button`)),
+		chromedp.Click(chromedp.CSS(`form[data-step="missing-episode"] button[type=submit]`)),
+	)
+	b.until(t, "the return to be offered", `!!document.querySelector('form[data-step="missing-return"]')`)
+	b.do(t, "record the return",
+		js(`[...document.querySelectorAll(".missing button[aria-controls]")].find(b => b.textContent.includes("return")).click()`),
+		chromedp.WaitVisible(chromedp.CSS(`form[data-step="missing-return"] fieldset button`)),
+		chromedp.Click(chromedp.CSS(`form[data-step="missing-return"] fieldset button`)),
+	)
+	b.checkPage(t, "carer-record-return")
+	b.do(t, "send it", chromedp.Click(chromedp.CSS(`form[data-step="missing-return"] button[type=submit]`)))
+	b.until(t, "the return to be recorded", `!document.querySelector('form[data-step="missing-return"]') && document.querySelector("#status").textContent.includes("return")`)
+	note := "He has started going to football on Saturdays."
+	b.do(t, "add to the care plan",
+		chromedp.SendKeys(chromedp.CSS(`form[data-step="care-plan-contribution"] textarea[name="text"]`), note),
+		chromedp.Click(chromedp.CSS(`form[data-step="care-plan-contribution"] button[type=submit]`)),
+	)
+	b.until(t, "the contribution to be confirmed", `document.querySelector("#status").textContent.includes("added to the care plan")`)
+
 	b.do(t, "sign out", chromedp.Click(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("#oidc-signin")))
 	if n := s.idp.EndedSessions(); n != 1 {
 		t.Fatalf("signing out ended %d sessions at the identity provider, want 1", n)
@@ -380,10 +404,20 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 	)
 	b.until(t, "the timeline", `document.querySelector("#timeline li") !== null`)
 	timeline := b.text(t, "#timeline")
-	for _, want := range []string{"Further concern", "Informed the child's social worker"} {
+	for _, want := range []string{"Further concern", "Informed the child's social worker", "Missing episode", "Returned from a missing episode"} {
 		if !strings.Contains(timeline, want) {
 			t.Fatalf("the social worker's timeline lacks %q: %q", want, timeline)
 		}
+	}
+	if strings.Count(timeline, "Missing episode") != 1 {
+		t.Fatalf("the return made a second missing episode: %q", timeline)
+	}
+	if got := b.text(t, "#contributions"); !strings.Contains(got, note) {
+		t.Fatalf("the carer's contribution is not on the case: %q", got)
+	}
+	noDefault, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.querySelector("#step").value === "" && !document.querySelector('#step option[value="action-done"]')`))
+	if err != nil || !noDefault {
+		t.Fatalf("the step form must start with no step chosen, and offer no meeting action when none is open (%v)", err)
 	}
 	b.checkPage(t, "social-worker-case")
 	b.do(t, "open the police-report action from its button",
