@@ -20,11 +20,15 @@ const (
 // something.
 const CSRFHeader = "X-CSRF-Token"
 
+// BackgroundHeader marks a request a page makes by itself (a refresh on a timer or a live
+// update): it does not count as activity, so an unattended page still reaches the idle timeout.
+const BackgroundHeader = "X-Caseflow-Background"
+
 // Cookies sets and reads the session cookie and checks requests made with it.
 type Cookies struct {
 	store *Store
-	// Secure marks the cookie Secure even on a request that reached caseflow without TLS: set
-	// when a proxy in front terminates TLS (the pages' public URL is https).
+	// secure marks the cookie Secure even on a request that reached caseflow without TLS, as
+	// when a proxy in front ends TLS.
 	secure bool
 	origin *http.CrossOriginProtection
 }
@@ -74,12 +78,16 @@ func (c *Cookies) ID(r *http.Request) string {
 	return ck.Value
 }
 
-// Lookup returns the request's session, renewing its idle timeout: ErrNone when the request
-// carries no session, ErrExpired when it has ended.
+// Lookup returns the request's session, renewing its idle timeout unless the request says it
+// was made in the background: ErrNone when the request carries no session, ErrExpired when it
+// has ended.
 func (c *Cookies) Lookup(ctx context.Context, r *http.Request) (Session, error) {
 	id := c.ID(r)
 	if id == "" {
 		return Session{}, ErrNone
+	}
+	if r.Header.Get(BackgroundHeader) != "" {
+		return c.store.Peek(ctx, id)
 	}
 	return c.store.Touch(ctx, id)
 }

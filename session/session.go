@@ -83,9 +83,6 @@ func NewStore(rdb redis.UniversalClient, opts Options) *Store {
 	return &Store{rdb: rdb, opts: opts}
 }
 
-// Options returns the timeouts in force.
-func (s *Store) Options() Options { return s.opts }
-
 const keyPrefix = "cf:session:"
 
 // key is the Redis key of a session id: a hash, so Redis never holds a usable cookie.
@@ -111,13 +108,27 @@ func (s *Store) Create(ctx context.Context, actor safeguarding.Actor, via string
 // Touch returns the session named by id and restarts its idle timeout. A session past its
 // idle timeout or its absolute limit gives ErrExpired, an unknown id too.
 func (s *Store) Touch(ctx context.Context, id string) (Session, error) {
+	return s.read(ctx, id, true)
+}
+
+// Peek returns the session named by id like Touch, without restarting its idle timeout: for
+// requests a page makes by itself, such as a board refreshing, which are not someone at work.
+func (s *Store) Peek(ctx context.Context, id string) (Session, error) {
+	return s.read(ctx, id, false)
+}
+
+func (s *Store) read(ctx context.Context, id string, renew bool) (Session, error) {
 	if id == "" {
 		return Session{}, ErrNone
 	}
 	k := key(id)
-	// One round trip: read and push back the idle expiry together. The absolute limit is
-	// checked below, so the extension past it is never honoured.
-	raw, err := s.rdb.GetEx(ctx, k, s.opts.Idle).Bytes()
+	// Renewing reads and pushes back the idle expiry in one round trip. The absolute limit is
+	// checked below, so an extension past it is never honoured.
+	get := s.rdb.Get(ctx, k)
+	if renew {
+		get = s.rdb.GetEx(ctx, k, s.opts.Idle)
+	}
+	raw, err := get.Bytes()
 	if errors.Is(err, redis.Nil) {
 		return Session{}, ErrExpired
 	}

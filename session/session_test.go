@@ -84,6 +84,28 @@ func TestIdleTimeoutRenewsWithUseAndEndsWithout(t *testing.T) {
 	}
 }
 
+func TestBackgroundRequestsDoNotKeepASessionAlive(t *testing.T) {
+	store, mr, _ := newStore(t, 10*time.Minute, time.Hour)
+	cookies := session.NewCookies(store, false)
+	id, _, err := store.Create(context.Background(), carer, "oidc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refresh := httptest.NewRequest(http.MethodGet, "/v1/overdue", nil)
+	refresh.AddCookie(&http.Cookie{Name: "caseflow-session", Value: id})
+	refresh.Header.Set(session.BackgroundHeader, "1")
+	for range 3 { // a board refreshing every 3 minutes, nobody looking
+		mr.FastForward(3 * time.Minute)
+		if _, err := cookies.Actor(refresh); err != nil {
+			t.Fatalf("a refresh within the idle timeout: %v", err)
+		}
+	}
+	mr.FastForward(time.Minute + time.Second)
+	if _, err := cookies.Actor(refresh); !errors.Is(err, session.ErrExpired) {
+		t.Fatalf("10 minutes of refreshes alone kept the session: %v", err)
+	}
+}
+
 func TestAbsoluteTimeoutEndsABusySession(t *testing.T) {
 	store, mr, clk := newStore(t, 10*time.Minute, time.Hour)
 	ctx := context.Background()

@@ -40,8 +40,11 @@ class ApiError extends Error {
 let uniqueSeq = 0;
 const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${++uniqueSeq}-${Math.random()}`);
 
-async function api(method, path, body) {
+// api calls the API as the signed-in person. A background call (a refresh the page makes by
+// itself) does not count as activity, so an unattended page still signs out when idle.
+async function api(method, path, body, { background = false } = {}) {
   const headers = { Accept: "application/json" };
+  if (background) headers["X-Caseflow-Background"] = "1";
   if (method !== "GET") {
     headers["X-CSRF-Token"] = CSRF;
     headers["Idempotency-Key"] = newKey();
@@ -240,8 +243,8 @@ const stageText = (s) => ({
   "closure-requested": "Closure requested", closed: "Closed",
 }[s] || s);
 
-function notificationsInto(list) {
-  return api("GET", "/v1/me/notifications?limit=20").then((r) => {
+function notificationsInto(list, background = false) {
+  return api("GET", "/v1/me/notifications?limit=20", undefined, { background }).then((r) => {
     list.replaceChildren(...r.notifications.map((n) => el("li", {},
       el("a", { href: "/cases/" + n.case_id, text: `${n.reference}: ${n.title || actionTitle(n.kind)}` }),
       ` (${n.level_name}, due ${when(n.due)}, sent ${when(n.sent_at)})`)));

@@ -32,11 +32,11 @@ const pages = {
       el("td", { text: a.owner_user || ROLE_NAMES[a.owner_role] || a.owner_role }),
       el("td", { class: "late", text: lateBy(a.late_seconds) }),
       el("td", { class: "level-" + a.escalation, text: LEVELS[a.escalation] }));
-    const loadList = async (more) => {
+    const loadList = async (more, background = false) => {
       const q = filters();
       q.set("limit", "50");
       if (more) q.set("cursor", cursor);
-      const page = await api("GET", "/v1/overdue?" + q);
+      const page = await api("GET", "/v1/overdue?" + q, undefined, { background });
       const body = $("#overdue tbody");
       if (!more) body.replaceChildren();
       page.actions.forEach((a) => body.append(row(a)));
@@ -44,8 +44,8 @@ const pages = {
       cursor = page.next_cursor || "";
       $("#more").hidden = !cursor;
     };
-    const loadSummary = async () => {
-      const s = await api("GET", "/v1/overdue/summary");
+    const loadSummary = async (background) => {
+      const s = await api("GET", "/v1/overdue/summary", undefined, { background });
       $("#total").textContent = s.counts.total;
       for (const [id, map, label] of [["#by-team", s.counts.by_team, (k) => k], ["#by-kind", s.counts.by_kind, actionTitle]]) {
         $(id + " tbody").replaceChildren(...Object.entries(map || {}).sort((a, b) => b[1] - a[1])
@@ -53,12 +53,12 @@ const pages = {
       }
       chart(s.series || []);
     };
-    const refresh = async () => {
-      try { await Promise.all([loadSummary(), loadList(false)]); } catch (e) { say(e.message, true); }
+    const refresh = async (background = true) => {
+      try { await Promise.all([loadSummary(background), loadList(false, background)]); } catch (e) { say(e.message, true); }
     };
     $("#filters").addEventListener("submit", (ev) => { ev.preventDefault(); loadList(false).catch((e) => say(e.message, true)); });
     $("#more").addEventListener("click", () => loadList(true).catch((e) => say(e.message, true)));
-    await refresh();
+    await refresh(false);
     live(debounce(refresh, 300));
     setInterval(refresh, 30000);
   },
@@ -66,8 +66,8 @@ const pages = {
   // The social worker's work: their actions soon due or overdue, their notifications, their cases.
   async cases() {
     const now = Date.now();
-    const loadActions = async () => {
-      const r = await api("GET", "/v1/me/actions?within=168h&limit=100");
+    const loadActions = async (background) => {
+      const r = await api("GET", "/v1/me/actions?within=168h&limit=100", undefined, { background });
       $("#my-actions tbody").replaceChildren(...r.actions.map((a) => {
         const late = Date.parse(a.due) <= now;
         return el("tr", {},
@@ -90,11 +90,11 @@ const pages = {
       const cases = (n) => `${n} case${n === 1 ? "" : "s"}`;
       $("#case-count").textContent = q ? `${cases(shown.length)} of ${all.length} match ${q}.` : `${cases(all.length)}.`;
     };
-    const loadCases = async () => {
+    const loadCases = async (background) => {
       all = [];
       let cursor = "";
       do {
-        const page = await api("GET", "/v1/cases?limit=200" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+        const page = await api("GET", "/v1/cases?limit=200" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""), undefined, { background });
         all.push(...page.cases);
         cursor = page.next_cursor || "";
       } while (cursor && all.length < 2000);
@@ -102,8 +102,9 @@ const pages = {
     };
     $("#q").addEventListener("input", show);
     $("#case-search").addEventListener("submit", (ev) => ev.preventDefault());
-    const refresh = () => Promise.all([loadActions(), loadCases(), notificationsInto($("#notifications"))]).catch((e) => say(e.message, true));
-    await refresh();
+    const refresh = (background = true) => Promise.all([loadActions(background), loadCases(background), notificationsInto($("#notifications"), background)])
+      .catch((e) => say(e.message, true));
+    await refresh(false);
     live(debounce(refresh, 500));
   },
 
@@ -132,8 +133,8 @@ const pages = {
       $("#record").scrollIntoView();
       $("#step-form input:not([type=hidden]), #step-form select, #step-form textarea")?.focus();
     };
-    const render = async () => {
-      view = await api("GET", "/v1/cases/" + id);
+    const render = async (background = false) => {
+      view = await api("GET", "/v1/cases/" + id, undefined, { background });
       document.title = view.reference + " · caseflow";
       $("h1").textContent = "Case " + view.reference;
       const facts = [["Child", view.child.name], ["Preferred term", view.child.preferred_term], ["Stage", stageText(view.stage)],
@@ -159,7 +160,7 @@ const pages = {
       $("#contributions").replaceChildren(...(view.care_plan.contributions || []).map((k) =>
         el("li", {}, el("strong", { text: `${ownerText(k.by)}, ${when(k.at)}: ` }), k.text)));
       if (!(view.care_plan.contributions || []).length) $("#contributions").append(el("li", { text: "None yet." }));
-      const tl = await api("GET", `/v1/cases/${id}/timeline`);
+      const tl = await api("GET", `/v1/cases/${id}/timeline`, undefined, { background });
       $("#timeline").replaceChildren(...tl.entries.slice().reverse().map((e) => el("li", {},
         el("strong", { text: when(e.at) + " " }), e.summary,
         el("span", { class: "hint", text: ` (${ownerText(e.by)}; recorded ${when(e.recorded_at)})` }))));
@@ -171,7 +172,7 @@ const pages = {
       const action = target && view.open_actions.find((a) => a.id === target[1]);
       if (action && steps.some((s) => s.name === CLOSES[action.kind])) open(CLOSES[action.kind], prefillFor(action));
     } catch (e) { say(e.message, true); }
-    live(debounce(() => render().catch(() => {}), 300));
+    live(debounce(() => render(true).catch(() => {}), 300));
   },
 
   // The carer's page: per child, what they must do with a button for each, the child's missing
