@@ -50,6 +50,7 @@ type Parts struct {
 // App is a running caseflow process.
 type App struct {
 	cfg    *config.Config
+	parts  Parts
 	logger *slog.Logger
 
 	temporalServer *devstack.Temporal
@@ -70,7 +71,7 @@ type App struct {
 
 // Start starts the parts of caseflow cfg asks for and returns once they are ready to serve.
 func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Logger) (a *App, err error) {
-	a = &App{cfg: cfg, logger: logger}
+	a = &App{cfg: cfg, parts: parts, logger: logger}
 	defer func() {
 		if err != nil {
 			a.Stop(context.Background())
@@ -287,12 +288,12 @@ func (a *App) startAPI(ctx context.Context) error {
 }
 
 // pages configures the web pages: sessions in Redis, and sign-in through the identity
-// provider with oidc auth, or by picking a role with dev auth.
+// provider with oidc auth, or by picking a role with dev auth in caseflow dev only.
 func (a *App) pages(ctx context.Context, v auth.Verifier) (web.Options, *session.Cookies, error) {
 	store := session.NewStore(a.Redis, session.Options{Idle: a.cfg.SessionIdle, Max: a.cfg.SessionMax})
 	sessions := session.NewCookies(store, strings.HasPrefix(a.cfg.OIDCRedirectURL, "https://"))
 	opts := web.Options{
-		Sessions: sessions, DevSignIn: a.cfg.Auth == "dev",
+		Sessions: sessions, DevSignIn: a.cfg.Auth == "dev" && a.parts.Embedded,
 		ActionTitles: actionTitles(a.cfg.Policy), Logger: a.logger.With("component", "web"),
 	}
 	if a.cfg.Auth == "oidc" {
