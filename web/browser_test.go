@@ -303,6 +303,10 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 	b.signIn(t, s, "carer.one")
 	b.until(t, "the carer's page to list the child", `document.querySelector("#children .child-title")?.textContent.includes("`+testenv.ChildName+`")`)
 	b.checkPage(t, "carer-my-children")
+	noToken, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`sessionStorage.length === 0 && localStorage.length === 0 && !document.cookie.includes("caseflow-session")`))
+	if err != nil || !noToken {
+		t.Fatalf("the page can read a credential: storage or a cookie visible to scripts (%v)", err)
+	}
 
 	account := "He came home at 2am with a stranger's phone and said he owes someone money."
 	b.do(t, "open the concern form",
