@@ -389,6 +389,7 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 		t.Fatalf("signing out ended %d sessions at the identity provider, want 1", n)
 	}
 	b.do(t, "the carer's pages are closed after sign-out", chromedp.Navigate(s.env.URL+"/my"), chromedp.WaitVisible(chromedp.CSS("#oidc-signin")))
+	b.checkPage(t, "sign-in")
 
 	b.signIn(t, s, "sw.one") // the provider asks again: its session ended too
 	if n := s.idp.SignIns(); n != 2 {
