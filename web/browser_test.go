@@ -405,7 +405,7 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 
 	b.do(t, "open the case",
 		chromedp.Navigate(s.env.URL+"/cases/"+caseID),
-		chromedp.WaitVisible(chromedp.CSS(`#actions button[data-kind="police-report"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#actions button[data-kind="immediate-danger"]`)),
 	)
 	b.until(t, "the timeline", `document.querySelector("#timeline li") !== null`)
 	timeline := b.text(t, "#timeline")
@@ -426,7 +426,7 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 	}
 	b.checkPage(t, "social-worker-case")
 	b.do(t, "open the police-report action from its button",
-		chromedp.Click(chromedp.CSS(`#actions button[data-kind="police-report"]`)),
+		chromedp.Click(chromedp.CSS(`#actions button[data-kind="immediate-danger"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`form[data-step="police-report"] input[name="reference"]`)),
 	)
 	channel, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(`form[data-step="police-report"] select[name="channel"]`)))
@@ -440,7 +440,7 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 	b.checkPage(t, "social-worker-record-police-report")
 	b.do(t, "send it", chromedp.Click(chromedp.CSS(`form[data-step="police-report"] button[type=submit]`)))
 	b.until(t, "the report in the timeline", `document.querySelector("#timeline").textContent.includes("CAD-7781")`)
-	b.until(t, "the police-report action to close", `!document.querySelector('#actions button[data-kind="police-report"]')`)
+	b.until(t, "the police-report action to close", `!document.querySelector('#actions button[data-kind="immediate-danger"]')`)
 
 	// Staff raise a concern about a child new to caseflow, with the child's details. Sent
 	// incomplete, every field the API's answer names is marked beside the field.

@@ -113,12 +113,12 @@ const pages = {
     const steps = await stepsFor(ME.role);
     const select = $("#step");
     let view;
-    const build = (prefill = {}) => {
+    const build = ({ prefill = {}, hidden = [] } = {}) => {
       const step = steps.find((s) => s.name === select.value);
       const holder = $("#step-form");
       if (!step) return holder.replaceChildren();
       holder.replaceChildren(stepForm(step, {
-        view, prefill,
+        view, prefill, hidden,
         onDone: async () => {
           say(`Recorded: ${step.title}.`);
           select.value = "";
@@ -127,9 +127,9 @@ const pages = {
         },
       }));
     };
-    const open = (stepName, prefill) => {
+    const open = (stepName, filled) => {
       select.value = stepName;
-      build(prefill);
+      build(filled);
       $("#record").scrollIntoView();
       $("#step-form input:not([type=hidden]), #step-form select, #step-form textarea")?.focus();
     };
@@ -199,8 +199,10 @@ const pages = {
       $(".open-actions", card).replaceChildren(...mine.map((a) => {
         const step = steps[CLOSES[a.kind]];
         const li = el("li", { class: a.overdue ? "late-item" : "" }, el("strong", { text: a.title }), `: due ${when(a.due)}${a.overdue ? " (overdue)" : ""} `);
-        if (step) {
-          const panel = el("div", { class: "inline-form" }, stepForm(step, { view: v, prefill: prefillFor(a), submitText: step.title, onDone: done(`Recorded: ${step.title}.`) }));
+        if (step?.name === "missing-return") {
+          li.append("Record the return under “Missing from home”.");
+        } else if (step) {
+          const panel = el("div", { class: "inline-form" }, stepForm(step, { view: v, ...prefillFor(a), submitText: step.title, onDone: done(`Recorded: ${step.title}.`) }));
           li.append(disclosure(step.title, panel), panel);
         }
         return li;

@@ -13,6 +13,8 @@ const FIELD_TEXT = {
     completed_at: ["When was it done?"], referred_at: ["When was the referral made?"], requested_at: ["When did you ask?"],
     submitted_at: ["When was it submitted?"], recorded_at: ["When was it recorded?"], assigned_at: ["When was the guardian assigned?"],
     next_review_by: ["Next review by", "Only if the team agreed an earlier date than the policy's."],
+    concern_ids: ["Which concerns does it answer?", "Leave all unticked for every concern seen before it."],
+    episode_id: ["Which missing episode"],
     attendees: ["Who attended", "Roles and organisations, separated by commas."],
     format: ["Meeting or phone discussion"], team: ["Team"], social_worker: ["The child's social worker (user id)"],
     fostering_social_worker: ["Fostering social worker (user id)"],
@@ -38,6 +40,9 @@ const FIELD_TEXT = {
   conference: { kind: ["Initial or review conference"], child_protection_plan: ["The child has a child protection plan"] },
   "ictg-assignment": { guardian_type: ["Kind of guardian"], reference: ["ICTG reference"] },
   "lado-informed": { reference: ["LADO reference"] },
+  "allegation-police-report": { reference: ["Police reference"], informed_at: ["When were the police told?"] },
+  "dbs-referral": { reference: ["DBS reference"], informed_at: ["When was the referral made?"] },
+  "action-resolve": { reason: ["Why it ends without its event"] },
   "care-plan-agreed": { agreed_at: ["When was the plan agreed?"], summary: ["What the plan says"] },
   "parental-responsibility": { holder: ["Who holds parental responsibility?"] },
   "adult-consent": { consent: ["Consent to remain in the NRM"] },
@@ -68,26 +73,44 @@ const CHOICES = {
 
 // The step that closes each kind of action, and what to fill in from the action.
 const CLOSES = {
-  "police-report": "police-report", "notify-social-worker": "social-worker-informed",
-  "notify-safeguarding-lead": "safeguarding-lead-informed", "csc-decision": "csc-decision",
+  "police-report": "police-report", "immediate-danger": "police-report", "notify-social-worker": "social-worker-informed",
+  "notify-safeguarding-lead": "safeguarding-lead-informed", "missing-child": "missing-return",
+  "missing-police-report": "police-report", "missing-notify-social-worker": "social-worker-informed",
+  "missing-notify-safeguarding-lead": "safeguarding-lead-informed", "csc-decision": "csc-decision",
   "strategy-discussion": "strategy-meeting-held", "strategy-meeting": "strategy-meeting-held",
   icpc: "conference", "rcpc-first": "conference", "rcpc-next": "conference", assessment: "assessment",
   "nrm-request": "nrm-referral", "nrm-rg-decision": "nrm-rg-decision", "nrm-cg-decision": "nrm-cg-decision",
   "ictg-referral": "ictg-referral", "ictg-assignment": "ictg-assignment", "care-plan": "care-plan-agreed",
   "care-plan-review": "care-plan-review", "lac-review": "lac-review", "sw-visit": "sw-visit",
-  "return-interview": "return-interview", lado: "lado-informed", "age-18-consent": "adult-consent",
-  "meeting-action": "action-done",
+  "return-interview": "return-interview", lado: "lado-informed", "lado-urgent": "lado-informed",
+  "allegation-police-report": "allegation-police-report", "dbs-referral": "dbs-referral",
+  "age-18-consent": "adult-consent", "meeting-action": "action-done",
 };
 
+// What an action is about, by the record its ref names: the step that closes it answers the
+// same record, so the form asks no more about it.
+const ABOUT = {
+  concern_ids: ["police-report", "immediate-danger", "notify-social-worker", "notify-safeguarding-lead"],
+  episode_id: ["missing-child", "missing-police-report", "missing-notify-social-worker", "missing-notify-safeguarding-lead", "return-interview"],
+  allegation_id: ["lado", "lado-urgent", "allegation-police-report", "dbs-referral"],
+};
+
+// prefillFor is what the step closing an action is given: the record the action is about
+// (hidden) and the answers the action implies.
 function prefillFor(action) {
   const fill = {};
+  let hidden = [];
+  for (const [field, kinds] of Object.entries(ABOUT)) {
+    if (kinds.includes(action.kind) && action.ref) {
+      fill[field] = action.ref;
+      hidden = Object.keys(ABOUT); // the record is named: the form asks for no other
+    }
+  }
   if (action.kind === "meeting-action") fill.action_id = action.id;
-  if (action.kind === "return-interview") fill.episode_id = action.ref;
-  if (action.kind === "lado") fill.allegation_id = action.ref;
-  if (action.kind === "police-report" && action.title.startsWith("Call 999")) fill.channel = "999";
-  if (["icpc"].includes(action.kind)) fill.kind = "initial";
+  if (action.kind === "immediate-danger" || (action.kind === "police-report" && action.title.startsWith("Call 999"))) fill.channel = "999";
+  if (action.kind === "icpc") fill.kind = "initial";
   if (["rcpc-first", "rcpc-next"].includes(action.kind)) fill.kind = "review";
-  return fill;
+  return { prefill: fill, hidden };
 }
 
 let stepsCache;
@@ -119,12 +142,14 @@ function stepForm(step, { view, prefill = {}, hidden = [], submitText, onDone } 
   const form = el("form", { class: "step", novalidate: true, "data-step": step.name });
   const props = step.schema.properties || {};
   const required = step.schema.required;
-  for (const [name, raw] of Object.entries(props)) {
-    const prop = step.resolve(raw) || {};
+  // When it happened comes first, as people tell it.
+  const fields = Object.entries(props).map(([name, raw]) => [name, step.resolve(raw) || {}])
+    .sort(([, a], [, b]) => (b.format === "date-time") - (a.format === "date-time"));
+  for (const [name, prop] of fields) {
     const [label, hint] = textFor(step.name, name);
     const optional = required && !required.includes(name) ? " (optional)" : "";
     if (hidden.includes(name)) {
-      form.append(el("input", { type: "hidden", name, value: prefill[name] ?? "" }));
+      form.append(el("input", { type: "hidden", name, value: prefill[name] ?? "", "data-list": prop.type === "array" ? "strings" : undefined }));
       continue;
     }
     const id = `f-${name}-${++uniqueSeq}`;
@@ -136,6 +161,16 @@ function stepForm(step, { view, prefill = {}, hidden = [], submitText, onDone } 
       continue;
     }
     let input;
+    const many = prop.type === "array" && listChoices(name, view);
+    if (many) {
+      form.append(el("fieldset", { "data-field": name, "data-many": name }, el("legend", { text: label + optional }),
+        ...(hint ? [el("p", { class: "hint", text: hint })] : []),
+        ...many.map(([v, t]) => {
+          const cid = `${id}-${v}`;
+          return el("div", { class: "check" }, el("input", { type: "checkbox", id: cid, name, value: v }), el("label", { for: cid, text: t }));
+        })));
+      continue;
+    }
     if (prop.type === "boolean") {
       input = el("input", { id, name, type: "checkbox", "aria-describedby": hintId });
       input.checked = !!prefill[name];
@@ -186,6 +221,9 @@ function stepForm(step, { view, prefill = {}, hidden = [], submitText, onDone } 
 // listChoices offers the case's own records for the fields that name one.
 function listChoices(name, view) {
   if (!view) return null;
+  if (name === "concern_ids") {
+    return (view.concerns || []).map((k) => [k.id, `Concern seen ${when(k.observed_at)}${k.immediate_danger ? " (immediate danger)" : ""}`]);
+  }
   if (name === "action_id") {
     return (view.open_actions || []).map((a) => [a.id, `${a.title} (due ${when(a.due)})`]);
   }
@@ -206,8 +244,12 @@ function readStepBody(form) {
       if (v) body[fs.dataset.datetime] = v;
     } catch (e) { Object.assign(errors, e.fields); }
   }
+  for (const fs of $$("[data-many]", form)) {
+    const ticked = $$("input:checked", fs).map((i) => i.value);
+    if (ticked.length) body[fs.dataset.many] = ticked;
+  }
   for (const input of $$("input[name], select[name], textarea[name]", form)) {
-    if (input.closest("[data-datetime]")) continue;
+    if (input.closest("[data-datetime], [data-many]")) continue;
     const name = input.name;
     if (input.type === "checkbox") { if (input.checked) body[name] = true; continue; }
     const value = input.value.trim();
