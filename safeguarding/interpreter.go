@@ -1,7 +1,5 @@
 package safeguarding
 
-
-
 // Interpreter is the interpreter booked for a meeting or an interview with a child who needs one.
 // The agency policy asks for one professionally trained and DBS-checked, in the child's first
 // language and dialect, and not from the same area of origin as the child.
