@@ -337,7 +337,9 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#raise-done")),
 	)
 	next := b.text(t, "#next-actions")
-	for _, want := range []string{"Call 999", "Tell the child's social worker", "Tell the agency Safeguarding Lead", "You"} {
+	// The child's preferred term ("survivor" in the test data) is how caseflow's texts name them.
+	for _, want := range []string{"Call 999", "Tell the survivor's social worker", "Tell the agency Safeguarding Lead", "You"} {
+
 		if !strings.Contains(next, want) {
 			t.Errorf("'what happens next' does not mention %q: %q", want, next)
 		}
@@ -409,7 +411,7 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 	)
 	b.until(t, "the timeline", `document.querySelector("#timeline li") !== null`)
 	timeline := b.text(t, "#timeline")
-	for _, want := range []string{"Further concern", "Informed the child's social worker", "Missing episode", "Returned from a missing episode"} {
+	for _, want := range []string{"Further concern", "Informed the survivor's social worker", "Missing episode", "Returned from a missing episode"} {
 		if !strings.Contains(timeline, want) {
 			t.Fatalf("the social worker's timeline lacks %q: %q", want, timeline)
 		}
