@@ -189,7 +189,6 @@ func openAction(v safeguarding.View, kind policy.RuleID) (safeguarding.ActionVie
 	return safeguarding.ActionView{}, false
 }
 
-
 // continuedAsNew runs the workflow until it continues as new, made to at offset d, and returns
 // the input it carried to the next run.
 func (h *harness) continuedAsNew(d time.Duration) Input {
