@@ -431,6 +431,34 @@ func stepRows() []stepRow {
 			},
 		},
 		{
+			step: StepLinkCase, by: aSW,
+			body: func(*fixture) body { return body{"case_id": "c2", "reason": "The same child, raised twice."} },
+			want: func(t *testing.T, f *fixture, res Result) {
+				l := f.c.Links
+				if len(l) != 1 || l[0].CaseID != "c2" || res.Ref != "c2" || l[0].Reason != "The same child, raised twice." || l[0].By != aSW || !l[0].At.Equal(f.env.now) {
+					t.Fatalf("links %+v, result ref %q", l, res.Ref)
+				}
+				staff, _ := f.c.ViewFor(aFSW, Access{}, f.env.now)
+				carer, _ := f.c.ViewFor(aCarer, Access{}, f.env.now)
+				if len(staff.Links) != 1 || len(carer.Links) != 0 {
+					t.Errorf("links shown to the fostering social worker %v, to the carer %v; want staff only", staff.Links, carer.Links)
+				}
+				if !f.hasEntry("linked-case", "", "The same child, raised twice.") {
+					t.Error("no timeline entry")
+				}
+			},
+			required: []string{"case_id", "reason"},
+			malformed: []malformed{
+				{"case_id", func(b body) body { return with(b, "case_id", "c 2") }},
+			},
+			refusals: []refusal{
+				{name: "the case itself", edit: func(f *fixture, b body) body { return with(b, "case_id", f.c.ID) }, code: EInvalid, field: "case_id"},
+				{name: "a case already linked", before: func(f *fixture) {
+					f.must(StepLinkCase, aSW, body{"case_id": "c2", "reason": "Same child."})
+				}, code: EConflict},
+			},
+		},
+		{
 			step: "police-report", by: aCarer,
 			body: func(*fixture) body {
 				return body{"reported_at": ts(2 * time.Hour), "channel": "101", "reference": "P-1"}
