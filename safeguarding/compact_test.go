@@ -231,6 +231,7 @@ func TestCompactDropsOnlyFinishedMissingEpisodesBeyondItsBound(t *testing.T) {
 		return e
 	}
 	f.c.Missing = []Episode{episode("E-missing", false, false), episode("E-awaiting-interview", true, false)}
+	f.c.Actions = append(f.c.Actions, Action{ID: "A-interview", Kind: policy.ReturnInterview, Ref: "E-awaiting-interview", Status: ActionOpen, Owner: Owner{Role: RoleSocialWorker, UserID: "sw-1"}})
 	want := []string{"E-missing", "E-awaiting-interview"}
 	for i := range keptEpisodes + 5 {
 		id := "E-done-" + strconv.Itoa(i)
@@ -337,4 +338,23 @@ func seqs(entries []Entry) []int {
 		out = append(out, e.Seq)
 	}
 	return out
+}
+
+// An episode whose return-interview clock a manager resolved (the child moved away, say) has
+// finished; Compact keeps it as if it were running, so such episodes are never bounded.
+func TestCompactBoundsEpisodesWhoseInterviewWasResolved(t *testing.T) {
+	f := newCase(t, "E1")
+	for i := range keptEpisodes + 5 {
+		at := t0.Add(time.Duration(i) * time.Minute)
+		res := f.must("missing-episode", aCarer, body{"went_missing_at": at, "returned_at": at.Add(30 * time.Second), "reported_to_police": true, "police_reference": "M"})
+		for _, id := range res.Opened {
+			if a := f.c.action(id); a.Open() {
+				f.must("action-resolve", aLead, body{"action_id": id, "reason": "Moved out of area."})
+			}
+		}
+	}
+	f.c.Compact()
+	if len(f.c.Missing) > keptEpisodes {
+		t.Errorf("%d finished episodes carried, bound %d", len(f.c.Missing), keptEpisodes)
+	}
 }

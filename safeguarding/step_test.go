@@ -87,3 +87,16 @@ func TestStepsIsACopyOfTheTable(t *testing.T) {
 		t.Fatal("an unknown step was found")
 	}
 }
+
+// The looked-after step's body has "since" and "placement_start" at its top level.
+func TestLookedAfterRefusalNamesItsOwnFields(t *testing.T) {
+	now := t0.Add(24 * time.Hour)
+	for _, field := range []string{"since", "placement_start"} {
+		b := without(body{"since": ts(2 * time.Hour), "placement_start": ts(2 * time.Hour)}, field)
+		err := validate(t, "looked-after", b, now)
+		var e *Error
+		if !asError(err, &e) || e.Fields[field] == "" {
+			t.Errorf("dropping %s: %v; want the field %q named", field, err, field)
+		}
+	}
+}

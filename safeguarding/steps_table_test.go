@@ -1789,3 +1789,24 @@ func fieldAt(b body, path string) (body, string) {
 	}
 	return m, parts[len(parts)-1]
 }
+
+// Result.Closed is documented as "the actions the step completed or ended".
+func TestResultListsEveryActionTheStepEnded(t *testing.T) {
+	for _, r := range stepRows() {
+		t.Run(r.name(), func(t *testing.T) {
+			f := r.start(t)
+			before := openIDs(f.c)
+			res := f.must(r.step, r.by, r.body(f))
+			after := openIDs(f.c)
+			var ended []string
+			for id := range before {
+				if !after[id] {
+					ended = append(ended, id)
+				}
+			}
+			if !sameSet(res.Closed, ended) {
+				t.Errorf("the result lists %v as closed; the step ended %v (%v)", res.Closed, ended, kindsOf(f.c, ended))
+			}
+		})
+	}
+}
