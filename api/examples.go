@@ -32,6 +32,7 @@ var examples = map[string]map[string]any{
 		"add_indicators": []map[string]any{{"code": "found-out-of-area", "note": "Found in Birmingham."}},
 		"reason":         "Age assessment started; details confirmed with the young person and an interpreter.",
 	},
+	"linked-case":                {"case_id": "k2m4n6p8q1r3s5t7v9w2x4y6", "reason": "Raised twice on the night of the missing episode, by the carer and by the school."},
 	"police-report":              {"reported_at": "2026-11-26T22:10:00Z", "channel": "101", "reference": "CAD-1001", "concern_ids": []string{"C1"}},
 	"social-worker-informed":     {"informed_at": "2026-11-26T22:30:00Z", "method": "phone", "concern_ids": []string{"C1"}},
 	"safeguarding-lead-informed": {"informed_at": "2026-11-27T08:45:00Z", "method": "email", "episode_id": "E4"},

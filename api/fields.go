@@ -222,6 +222,10 @@ var typeFields = map[reflect.Type]map[string]field{
 		"long_term_placement":    opt("The placement is agreed as long-term", "Or no longer is; the child must be recorded as looked after."),
 		"reason":                 reasonField,
 	},
+	reflect.TypeFor[safeguarding.LinkCase](): {
+		"case_id": req("The other case", "The id of the other case of the same child; you must be able to see it. The link is recorded on both cases."),
+		"reason":  req("How do you know it is the same child?", "For example \"raised twice on the night of the missing episode\"."),
+	},
 	reflect.TypeFor[safeguarding.About](): {"concern_ids": concernIDs, "episode_id": episodeID},
 	reflect.TypeFor[safeguarding.RecordPoliceReport](): {
 		"reported_at": req("When did you report it?", "When the police were told; not in the future."),

@@ -187,7 +187,6 @@ function field(step, name, prop, { required, view, value }) {
 function listField(step, name, prop, items, { required, view, hintEl }) {
   const list = el("div", { class: "items" });
   const box = el("fieldset", { class: "group", "data-field": name }, labelled("legend", {}, prop, name, required), hintEl(), list);
-  const noun = (prop.title || humanName(name)).toLowerCase();
   const add = () => {
     const i = list.children.length;
     const item = el("fieldset", { class: "item", "data-field": `${name}[${i}]` }, el("legend", { text: `${prop.title || humanName(name)}: ${i + 1}` }));
@@ -197,7 +196,7 @@ function listField(step, name, prop, items, { required, view, hintEl }) {
     list.append(item);
     return item;
   };
-  const button = el("button", { type: "button", class: "secondary", text: `Add to “${noun}”` });
+  const button = el("button", { type: "button", class: "secondary", text: `Add: ${prop.title || humanName(name)}` });
   button.addEventListener("click", () => $("input, select, textarea", add())?.focus());
   box.append(button);
   return box;
