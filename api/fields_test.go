@@ -41,9 +41,9 @@ func allSteps() []safeguarding.Step { return safeguarding.Steps() }
 
 func bodySchema(t *testing.T, doc *openapi3.T, step string) *openapi3.Schema {
 	t.Helper()
-	ref := doc.Components.Schemas[BodySchemaName(step)]
+	ref := doc.Components.Schemas[bodySchemaName(step)]
 	if ref == nil || ref.Value == nil {
-		t.Fatalf("step %s has no body schema %s", step, BodySchemaName(step))
+		t.Fatalf("step %s has no body schema %s", step, bodySchemaName(step))
 	}
 	return ref.Value
 }

@@ -20,9 +20,9 @@ import (
 )
 
 // The OpenAPI 3 document is generated, not written: from the route table for paths, roles and
-// statuses, and from the Go request and response types for schemas (kin-openapi's openapi3gen).
-// A handler cannot exist without its operation, and a schema cannot disagree with the type the
-// handler decodes.
+// statuses, and from the Go request and response types for schemas (kin-openapi's openapi3gen),
+// worded, required and coded by the field table (fields.go). A handler cannot exist without its
+// operation, and a schema cannot disagree with the type the handler decodes.
 
 var (
 	docOnce sync.Once
@@ -190,8 +190,8 @@ func buildDocument() (*openapi3.T, error) {
 	return doc, nil
 }
 
-// BodySchemaName is the component name of a step's body: police-report is PoliceReportBody.
-func BodySchemaName(step string) string {
+// bodySchemaName is the component name of a step's body: police-report is PoliceReportBody.
+func bodySchemaName(step string) string {
 	var b strings.Builder
 	for _, word := range strings.Split(step, "-") {
 		if word != "" {
@@ -220,7 +220,7 @@ func stepBody(step string, schema *openapi3.Schema, schemas openapi3.Schemas) *o
 		}
 	}
 	sort.Strings(schema.Required)
-	name := BodySchemaName(step)
+	name := bodySchemaName(step)
 	schemas[name] = &openapi3.SchemaRef{Value: schema}
 	return openapi3.NewSchemaRef("#/components/schemas/"+name, nil)
 }

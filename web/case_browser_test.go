@@ -4,6 +4,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -85,6 +86,17 @@ func TestSocialWorkerSeesTheWholeCase(t *testing.T) {
 	s := startOIDC(t, redisDB+3, nil)
 	caseID := openCase(t, s.env, s.idp.Token("sw.one"))
 	episode, allegation := plantRecords(t, s, caseID)
+	// More entries than one page of the timeline holds, so the page offers the earlier ones.
+	for week := range 30 {
+		record(t, s.env, s.idp.Token("carer.one"), caseID, "care-plan-contribution", map[string]any{"text": fmt.Sprintf("Week %d: settled, at school every day.", week+1)})
+	}
+	var all struct {
+		Entries []json.RawMessage `json:"entries"`
+	}
+	s.env.Do(http.MethodGet, "/v1/cases/"+caseID+"/timeline?limit=500", s.idp.Token("sw.one"), nil).JSON(t, &all)
+	if len(all.Entries) <= 50 {
+		t.Fatalf("the case has %d timeline entries, want more than a page of 50", len(all.Entries))
+	}
 	b := startBrowser(t)
 	b.signIn(t, s, "sw.one")
 	b.do(t, "open the case", chromedp.Navigate(s.env.URL+"/cases/"+caseID), chromedp.WaitVisible(chromedp.CSS("#allegations-panel")))
@@ -114,11 +126,13 @@ func TestSocialWorkerSeesTheWholeCase(t *testing.T) {
 	if err != nil || !bothTimes {
 		t.Fatalf("every timeline entry must show when it happened and when it was recorded (%v)", err)
 	}
-	paged, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.querySelector("#timeline-more").hidden`))
-	if err != nil || !paged {
-		t.Fatalf("the timeline offers earlier entries although the API gave no cursor (%v)", err)
-	}
 	b.checkPage(t, "social-worker-case-panels")
+	b.do(t, "show the earlier timeline entries", chromedp.Click(chromedp.CSS("#timeline-more")))
+	b.until(t, "every entry of the timeline, once", fmt.Sprintf(`document.querySelectorAll("#timeline li").length === %d && document.querySelector("#timeline-more").hidden`, len(all.Entries)))
+	ordered, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll("#timeline li")].every((li, i, all) => i === 0 || +all[i-1].dataset.seq > +li.dataset.seq)`))
+	if err != nil || !ordered {
+		t.Fatalf("the timeline is not latest first after paging (%v)", err)
+	}
 
 	// The LADO referral, from the allegation's action: the allegation is filled in, not asked.
 	lado := `form[data-step="lado-informed"]`
@@ -254,6 +268,11 @@ func TestManagerClosesTheCase(t *testing.T) {
 	b.do(t, "give each action its reason", js(`document.querySelectorAll('`+form+` textarea[data-resolution]').forEach(t => t.value = "Handed over to Leeds on 3 January.")`))
 	b.do(t, "approve closure", chromedp.Click(chromedp.CSS(form+` button[type=submit]`)))
 	b.until(t, "the case to close", `document.querySelector("#case-facts").textContent.startsWith("Closed") && !document.querySelector("#actions button[data-action]")`)
+	// A timeline shorter than a page has no earlier entries to offer.
+	onePage, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.querySelector("#timeline-more").hidden && document.querySelectorAll("#timeline li").length > 3`))
+	if err != nil || !onePage {
+		t.Fatalf("a one-page timeline offers earlier entries, or shows none (%v)", err)
+	}
 	b.checkPage(t, "manager-case-closed")
 
 	var v struct {
