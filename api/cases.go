@@ -1,16 +1,23 @@
 package api
 
 import (
+	"math"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/caseflow/caseflow/caseclient"
+	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
-type handlers struct{ cfg Config }
+type handlers struct {
+	cfg     Config
+	streams *streamSlots
+	changes *readmodel.Fanout
+}
 
 // StepResponse is the answer to raising a concern or taking a step.
 type StepResponse struct {
@@ -54,10 +61,15 @@ func (h *handlers) raiseConcern(c *gin.Context) {
 		return
 	}
 	h.idempotent(c, body, func(requestID string) (int, any, error) {
+		if allowed, retry := h.cfg.NewCases.Allow(c.Request.Context(), mustActor(c).UserID); !allowed {
+			c.Header("Retry-After", strconv.Itoa(max(int(math.Ceil(retry.Seconds())), 1)))
+			return 0, nil, &httpError{status: http.StatusTooManyRequests, detail: "You have opened the most cases allowed in an hour. If this is an emergency, call the Safeguarding Lead; otherwise try again later."}
+		}
 		res, err := h.cfg.Cases.Raise(c.Request.Context(), mustActor(c), requestID, body)
 		if err != nil {
 			return 0, nil, err
 		}
+		nameCases(c, res.CaseID)
 		c.Header("Location", "/v1/cases/"+res.CaseID)
 		return http.StatusCreated, responseOf(res), nil
 	})

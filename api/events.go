@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -17,17 +16,23 @@ import (
 const heartbeat = 15 * time.Second
 
 // events streams Server-Sent Events: "case" when a case the caller may see changed (the board
-// refreshes), with ids only. It is fed by Redis pub/sub, so every API replica sees every change.
+// refreshes), with ids only. It is fed by Redis pub/sub, so every API replica sees every change,
+// through one subscription per process however many streams are open; each user may hold a few
+// streams open at once.
 func (h *handlers) events(c *gin.Context) {
 	actor := mustActor(c)
-	changes, stop, err := h.cfg.Store.Subscribe(c.Request.Context())
+	if !h.streams.take(actor.UserID) {
+		tooMany(c, 30*time.Second, "You have too many live pages open. Close some tabs and try again.")
+		return
+	}
+	defer h.streams.release(actor.UserID)
+	changes, stop, err := h.changes.Subscribe(c.Request.Context())
 	if err != nil {
 		abort(c, err)
 		return
 	}
 	defer stop()
 	c.Header("Content-Type", "text/event-stream")
-	c.Header("Cache-Control", "no-cache")
 	c.Header("X-Accel-Buffering", "no")
 	c.Status(http.StatusOK)
 	c.SSEvent("ready", gin.H{"role": actor.Role})
@@ -45,7 +50,7 @@ func (h *handlers) events(c *gin.Context) {
 			if !ok {
 				return false
 			}
-			if visible(ch, actor, h.cfg.Access) {
+			if h.visible(ch, actor) {
 				body, _ := json.Marshal(ch)
 				c.SSEvent("case", json.RawMessage(body))
 			}
@@ -55,14 +60,14 @@ func (h *handlers) events(c *gin.Context) {
 }
 
 // visible applies the case visibility rules to a change announcement.
-func visible(ch readmodel.Change, a safeguarding.Actor, access safeguarding.Access) bool {
+func (h *handlers) visible(ch readmodel.Change, a safeguarding.Actor) bool {
 	switch a.Role {
 	case safeguarding.RoleManager, safeguarding.RoleSafeguardingLead:
 		return true
 	case safeguarding.RoleSocialWorker:
-		if access.TeamAccess && a.Team != "" && ch.Team == a.Team {
+		if h.cfg.Access.TeamAccess && a.Team != "" && ch.Team == a.Team {
 			return true
 		}
 	}
-	return slices.Contains(ch.Users, a.UserID)
+	return h.cfg.Store.Mentions(ch, a.UserID)
 }

@@ -1,6 +1,8 @@
 // Package caseclient is how the API (and the web pages) act on case workflows: update-with-start
-// to raise a concern, an Update per step, Queries to read one case. It turns Temporal's errors
-// into the domain's, so callers see "not found" or "conflict", never a gRPC status.
+// to raise a concern, an Update per step, Queries to read one case. Each update and query
+// carries the API's signed proof of who is calling (package identity), which the worker checks.
+// It turns Temporal's errors into the domain's, so callers see "not found" or "conflict", never
+// a gRPC status.
 package caseclient
 
 import (
@@ -18,6 +20,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
 )
@@ -32,11 +35,36 @@ const DefaultTimeout = 15 * time.Second
 // Client acts on case workflows.
 type Client struct {
 	temporal client.Client
+	signer   *identity.Signer
 	timeout  time.Duration
 }
 
-// New returns a Client using c.
-func New(c client.Client) *Client { return &Client{temporal: c, timeout: DefaultTimeout} }
+// New returns a Client using c that vouches for callers with signer. A Client without a signer
+// can read summaries only (to rebuild the read model): the worker refuses its other calls.
+func New(c client.Client, signer *identity.Signer) *Client {
+	return &Client{temporal: c, signer: signer, timeout: DefaultTimeout}
+}
+
+// stepArgs are the arguments of a step's update: the request, with its body in the form the
+// workflow will see it (encoding/json compacts a raw message), and the proof over exactly that.
+func (c *Client) stepArgs(ctx context.Context, caseID, step string, actor safeguarding.Actor, requestID string, body json.RawMessage) ([]any, error) {
+	canonical := body
+	if len(body) > 0 {
+		var err error
+		if canonical, err = json.Marshal(body); err != nil {
+			return nil, safeguarding.Errorf(safeguarding.EInvalid, "The request could not be read.")
+		}
+	}
+	req := safeguarding.Request{RequestID: requestID, Actor: actor, Body: canonical}
+	return []any{req, c.proof(ctx, identity.Call{Operation: step, Subject: caseID, Actor: actor, StepID: requestID, Body: canonical})}, nil
+}
+
+func (c *Client) proof(ctx context.Context, call identity.Call) identity.Proof {
+	if c.signer == nil {
+		return identity.Proof{}
+	}
+	return c.signer.Sign(ctx, call)
+}
 
 // Temporal exposes the underlying client for health checks.
 func (c *Client) Temporal() client.Client { return c.temporal }
@@ -50,6 +78,10 @@ func (c *Client) Raise(ctx context.Context, actor safeguarding.Actor, requestID 
 		requestID = randomID()
 	}
 	caseID := CaseIDFor(actor.UserID, requestID)
+	args, err := c.stepArgs(ctx, caseID, safeguarding.StepRaiseConcern, actor, requestID, body)
+	if err != nil {
+		return safeguarding.Result{}, err
+	}
 	start := c.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       workflows.WorkflowID(caseID),
 		TaskQueue:                workflows.TaskQueue,
@@ -60,7 +92,7 @@ func (c *Client) Raise(ctx context.Context, actor safeguarding.Actor, requestID 
 		UpdateOptions: client.UpdateWorkflowOptions{
 			UpdateID:     requestID,
 			UpdateName:   safeguarding.StepRaiseConcern,
-			Args:         []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body}},
+			Args:         args,
 			WaitForStage: client.WorkflowUpdateStageCompleted,
 		},
 	}))
@@ -88,11 +120,18 @@ func (c *Client) Step(ctx context.Context, caseID, step string, actor safeguardi
 	if requestID == "" {
 		requestID = randomID()
 	}
+	if !ValidCaseID(caseID) {
+		return safeguarding.Result{}, safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
+	}
+	args, err := c.stepArgs(ctx, caseID, step, actor, requestID, body)
+	if err != nil {
+		return safeguarding.Result{}, err
+	}
 	return result(ctx)(c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.WorkflowID(caseID),
 		UpdateID:     requestID,
 		UpdateName:   step,
-		Args:         []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body}},
+		Args:         args,
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	}))
 }
@@ -100,7 +139,7 @@ func (c *Client) Step(ctx context.Context, caseID, step string, actor safeguardi
 // Get returns the case as actor may see it.
 func (c *Client) Get(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.View, error) {
 	var a workflows.CaseAnswer
-	if err := c.query(ctx, caseID, workflows.QueryCase, &a, actor); err != nil {
+	if err := c.query(ctx, caseID, workflows.QueryCase, &a, actor, c.proof(ctx, identity.Call{Operation: workflows.QueryCase, Subject: caseID, Actor: actor})); err != nil {
 		return safeguarding.View{}, err
 	}
 	if a.Refused != nil || a.View == nil {
@@ -112,7 +151,7 @@ func (c *Client) Get(ctx context.Context, caseID string, actor safeguarding.Acto
 // Timeline returns the case's timeline as actor may see it.
 func (c *Client) Timeline(ctx context.Context, caseID string, actor safeguarding.Actor) ([]safeguarding.Entry, error) {
 	var a workflows.TimelineAnswer
-	if err := c.query(ctx, caseID, workflows.QueryTimeline, &a, actor); err != nil {
+	if err := c.query(ctx, caseID, workflows.QueryTimeline, &a, actor, c.proof(ctx, identity.Call{Operation: workflows.QueryTimeline, Subject: caseID, Actor: actor})); err != nil {
 		return nil, err
 	}
 	if a.Refused != nil {
@@ -126,6 +165,24 @@ func refusal(e *safeguarding.Error) error {
 		return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
 	}
 	return e
+}
+
+// Exists reports whether a case's workflow exists, open or closed.
+func (c *Client) Exists(ctx context.Context, caseID string) (bool, error) {
+	if !ValidCaseID(caseID) {
+		return false, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	_, err := c.temporal.DescribeWorkflowExecution(ctx, workflows.WorkflowID(caseID), "")
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, translate(err)
+	}
+	return true, nil
 }
 
 // Summary returns the read-model summary of a case, for rebuilding the read model.

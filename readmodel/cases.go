@@ -50,6 +50,8 @@ func (v Visibility) caseSets() []string {
 // CasesFor lists the cases the actor may see, the most recently updated first. The actor's
 // case sets are merged as they are read, with no temporary keys.
 func (s *Store) CasesFor(ctx context.Context, v Visibility, limit int, cur string) (Page[CaseSummary], error) {
+	reveal := s.revealing(v.Actor.UserID)
+	v.Actor = s.maskedActor(v.Actor)
 	after, err := decodeCursor(cur)
 	if err != nil {
 		return Page[CaseSummary]{}, err
@@ -66,6 +68,9 @@ func (s *Store) CasesFor(ctx context.Context, v Visibility, limit int, cur strin
 	}
 	if page.Items, err = s.summaries(ctx, zs); err != nil {
 		return Page[CaseSummary]{}, err
+	}
+	for i := range page.Items {
+		page.Items[i] = reveal.summary(page.Items[i])
 	}
 	if next != nil {
 		page.NextCursor = next.encode()
@@ -113,6 +118,7 @@ func (s *Store) summaries(ctx context.Context, zs []redis.Z) ([]CaseSummary, err
 // CanSee reports whether the actor may see a case, by the same rules as CasesFor. A case the
 // read model does not hold is visible to no one.
 func (s *Store) CanSee(ctx context.Context, v Visibility, caseID string) (bool, error) {
+	v.Actor = s.maskedActor(v.Actor)
 	keys := v.caseSets()
 	if len(keys) == 0 {
 		return false, nil

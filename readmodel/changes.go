@@ -9,8 +9,8 @@ import (
 )
 
 // Change announces that a case's summary changed, for live updates. It says who may see the case
-// (its team, and the user ids assigned to it), so a subscriber can filter without another read,
-// and carries no personal data.
+// (its team, and the users assigned to it, by pseudonym once published: see Mentions), so a
+// subscriber can filter without another read, and carries no personal data.
 type Change struct {
 	CaseID    string   `json:"case_id"`
 	Reference string   `json:"reference"`
@@ -40,9 +40,14 @@ func changeAt(s CaseSummary, now time.Time) Change {
 	return c
 }
 
-// Publish announces a change to every subscriber, on any API replica. Call it after Project
-// reports the summary applied.
+// Publish announces a change to every subscriber, on any API replica, its users named by
+// pseudonym (see Mentions). Call it after Project reports the summary applied.
 func (s *Store) Publish(ctx context.Context, c Change) error {
+	users := make([]string, len(c.Users))
+	for i, u := range c.Users {
+		users[i] = s.ids.Of(u)
+	}
+	c.Users = users
 	body, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("encode change of case %s: %w", c.CaseID, err)

@@ -33,7 +33,7 @@ func TestChangeOf(t *testing.T) {
 
 func TestPublishSubscribe(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	changes, stop, err := s.Subscribe(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +42,9 @@ func TestPublishSubscribe(t *testing.T) {
 	want := changeAt(summary("c1", 3, "north", action("A1", "police-report", -time.Hour, EscalationOverdue)), now)
 	if err := s.Publish(ctx, want); err != nil {
 		t.Fatal(err)
+	}
+	for i, u := range want.Users {
+		want.Users[i] = testIDs.Of(u) // announced by pseudonym
 	}
 	select {
 	case got := <-changes:
@@ -60,7 +63,7 @@ func TestPublishSubscribe(t *testing.T) {
 
 func TestSubscribeEndsWithContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	changes, stop, err := New(testRedis(t)).Subscribe(ctx)
+	changes, stop, err := New(testRedis(t), testIDs).Subscribe(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

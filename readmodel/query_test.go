@@ -13,7 +13,7 @@ import (
 
 // boardFixture: two teams' cases with actions overdue by 3h, 2h and 1h and one not yet due.
 func boardFixture(t *testing.T) *Store {
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	south := summary("c2", 1, "south",
 		action("A1", "police-report", -2*time.Hour, EscalationManager),
 		action("A2", "nrm-request", time.Hour, EscalationNone))
@@ -71,6 +71,7 @@ func TestOverdueRow(t *testing.T) {
 		ActionSummary: action("A1", "police-report", -3*time.Hour, EscalationLead),
 		CaseID:        "c1", Reference: "CF-C1", Team: "north", Stage: "concern-raised", LateSeconds: 3 * 3600,
 	}
+	want.OwnerUser = testIDs.Of(want.OwnerUser) // the board names owners by pseudonym
 	got := page.Items[0]
 	if !got.Due.Equal(want.Due) {
 		t.Errorf("due %v, want %v", got.Due, want.Due)
@@ -104,7 +105,7 @@ func TestDue(t *testing.T) {
 // list every action of the first snapshot exactly once, in order, and nothing else.
 func TestCursorPaginationWithTies(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	const cases = 57
 	var sums []CaseSummary
 	for i := range cases {
@@ -153,7 +154,7 @@ func TestCursorPaginationWithTies(t *testing.T) {
 // so that pages need several reads of the index.
 func TestCursorPaginationWithSparseFilter(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	var sums []CaseSummary
 	var want []string
 	for i := range 300 {
@@ -190,7 +191,7 @@ func TestCursorPaginationWithSparseFilter(t *testing.T) {
 
 func TestPageLimits(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	var sums []CaseSummary
 	for i := range MaxLimit + 1 {
 		sums = append(sums, summary(fmt.Sprintf("c%03d", i), 1, "north", action("A1", "care-plan", -time.Minute, EscalationOverdue)))
@@ -212,7 +213,7 @@ func TestPageLimits(t *testing.T) {
 }
 
 func TestBadCursor(t *testing.T) {
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	for _, c := range []string{"%%%", "bm8tc2VwYXJhdG9y", cursor{Score: 1}.encode()} {
 		if _, err := s.Overdue(context.Background(), OverdueQuery{Now: now, Cursor: c}); !errors.Is(err, ErrBadCursor) {
 			t.Errorf("cursor %q: %v, want ErrBadCursor", c, err)
@@ -222,7 +223,7 @@ func TestBadCursor(t *testing.T) {
 
 func TestActionsFor(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	lead := func(id string, due time.Duration) ActionSummary {
 		return ActionSummary{ID: id, Kind: "lado", OwnerRole: "safeguarding_lead", Due: now.Add(due)}
 	}

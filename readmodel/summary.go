@@ -6,8 +6,10 @@
 // never wins, and the whole model can be flushed and rebuilt from the workflows at any time.
 //
 // The read model holds no personal data: only opaque ids (case ids, pseudonymous references,
-// user, team and local authority codes), policy rule ids, times and counts. A child's name, an
-// account of a concern or anything else a person wrote stays in the workflow's encrypted payloads.
+// team and local authority codes), pseudonyms of user ids (keyed hashes: the ids themselves never
+// reach Redis, see pseudonyms.go), policy rule ids, times and counts. A child's name, an account
+// of a concern or anything else a person wrote stays in the workflow's payloads, which are
+// encrypted before they reach Temporal (package encryption).
 package readmodel
 
 import (

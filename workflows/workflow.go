@@ -38,6 +38,9 @@ type CaseWorkflow struct {
 	Policy func() *policy.Policy
 	// Access says what each role may see; read by validators and queries only.
 	Access safeguarding.Access
+	// Callers checks the API's proof of who calls each update and query; read by validators
+	// and queries only. Without it every update and query is refused.
+	Callers CallerVerifier
 }
 
 // Run is the workflow function, registered as WorkflowName.
