@@ -5,7 +5,11 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/readmodel"
@@ -22,8 +26,18 @@ type CaseSummary = readmodel.CaseSummary
 
 // ProjectCase writes a case summary to the read model. An older summary arriving after a newer
 // one (a retry overtaken by the next change) is ignored by version.
+//
+// A summary the read model can never hold fails for good, at once: it is recorded as a
+// projection failure (the managers' board counts them) and returned as a non-retryable error,
+// which the workflow logs with the case id, instead of being retried forever.
 func (a *Activities) ProjectCase(ctx context.Context, s CaseSummary) error {
 	applied, err := a.Store.Project(ctx, s)
+	if errors.Is(err, readmodel.ErrUnprojectable) {
+		if recErr := a.Store.RecordProjectionFailure(ctx, s.CaseID, time.Now()); recErr != nil {
+			return fmt.Errorf("project case %s: %w", s.CaseID, recErr)
+		}
+		return temporal.NewNonRetryableApplicationError(err.Error(), UnprojectableError, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("project case %s version %d: %w", s.CaseID, s.Version, err)
 	}
@@ -44,6 +58,9 @@ func (a *Activities) NotifyAll(ctx context.Context, notices []notify.Notice) err
 	}
 	return nil
 }
+
+// UnprojectableError is the application error type of a summary the read model cannot hold.
+const UnprojectableError = "unprojectable"
 
 // Activity names, for workflows that call them by name (local activities).
 const (

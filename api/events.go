@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/caseflow/caseflow/readmodel"
-	"github.com/caseflow/caseflow/safeguarding"
 )
 
 // heartbeat keeps proxies from closing an idle event stream.
@@ -50,24 +49,11 @@ func (h *handlers) events(c *gin.Context) {
 			if !ok {
 				return false
 			}
-			if h.visible(ch, actor) {
-				body, _ := json.Marshal(ch)
+			if h.cfg.Store.Tells(ch, readmodel.Visibility{Actor: actor, TeamAccess: h.cfg.Access.TeamAccess}) {
+				body, _ := json.Marshal(ch.Event)
 				c.SSEvent("case", json.RawMessage(body))
 			}
 			return true
 		}
 	})
-}
-
-// visible applies the case visibility rules to a change announcement.
-func (h *handlers) visible(ch readmodel.Change, a safeguarding.Actor) bool {
-	switch a.Role {
-	case safeguarding.RoleManager, safeguarding.RoleSafeguardingLead:
-		return true
-	case safeguarding.RoleSocialWorker:
-		if h.cfg.Access.TeamAccess && a.Team != "" && ch.Team == a.Team {
-			return true
-		}
-	}
-	return h.cfg.Store.Mentions(ch, a.UserID)
 }

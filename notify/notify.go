@@ -25,10 +25,15 @@ type Notice struct {
 	CaseID    string `json:"case_id"`
 	Reference string `json:"reference"`
 	ActionID  string `json:"action_id"`
-	Kind      string `json:"kind"`
-	Title     string `json:"title"`
-	Level     int    `json:"level"`
-	LevelName string `json:"level_name"`
+	// Kind is the action's rule, or "restricted" for an action that follows an allegation.
+	Kind string `json:"kind"`
+	// Class and Owner say who may see the action (the visibility policy): an inbox of a role
+	// shows a notice only to those of the role who may.
+	Class     string             `json:"class"`
+	Owner     safeguarding.Owner `json:"owner"`
+	Title     string             `json:"title"`
+	Level     int                `json:"level"`
+	LevelName string             `json:"level_name"`
 	// Repeat counts repeated chases at one level (0 for the first).
 	Repeat int                      `json:"repeat,omitempty"`
 	Due    time.Time                `json:"due"`
@@ -100,6 +105,7 @@ func (in *Inbox) Send(ctx context.Context, n Notice) error {
 	for i := range n.To {
 		n.To[i].UserID = in.ids.Of(n.To[i].UserID)
 	}
+	n.Owner.UserID = in.ids.Of(n.Owner.UserID)
 	body, err := json.Marshal(n)
 	if err != nil {
 		return fmt.Errorf("encode notice %s: %w", n.ID, err)
@@ -114,8 +120,8 @@ func (in *Inbox) Send(ctx context.Context, n Notice) error {
 	return nil
 }
 
-// Read returns the newest notices in the inboxes of one person. Recipients are named by
-// pseudonym, except the reader, named by their id.
+// Read returns the newest notices in the inboxes of one person. Recipients and owners are named
+// by pseudonym, except the reader, named by their id.
 func (in *Inbox) Read(ctx context.Context, actor safeguarding.Actor, limit int) ([]Notice, error) {
 	keys := []string{in.inboxKey(safeguarding.Recipient{UserID: actor.UserID})}
 	if actor.Role == safeguarding.RoleManager || actor.Role == safeguarding.RoleSafeguardingLead {
@@ -137,6 +143,9 @@ func (in *Inbox) Read(ctx context.Context, actor safeguarding.Actor, limit int) 
 				if n.To[i].UserID == own {
 					n.To[i].UserID = actor.UserID
 				}
+			}
+			if n.Owner.UserID == own {
+				n.Owner.UserID = actor.UserID
 			}
 			out = append(out, n)
 		}

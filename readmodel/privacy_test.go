@@ -21,7 +21,7 @@ func TestOnlyExpectedIDsAreStored(t *testing.T) {
 	s := New(rdb, testIDs)
 	c1 := summary("c1", 1, "north",
 		action("A1", "police-report", -time.Hour, EscalationOverdue),
-		ActionSummary{ID: "A2", Kind: "lado", OwnerRole: "safeguarding_lead", Due: now.Add(time.Hour)})
+		ActionSummary{ID: "A2", Kind: "restricted", Class: "restricted", OwnerRole: "safeguarding_lead", Due: now.Add(time.Hour)})
 	c2 := summary("c2", 2, "south", action("A1", "nrm-request", time.Hour, EscalationNone))
 	c2.Carers = append(c2.Carers, "carer-extra")
 	closed := summary("c3", 4, "south")
@@ -42,11 +42,12 @@ func TestOnlyExpectedIDsAreStored(t *testing.T) {
 		{"c1", "c2", "c3", "CF-C1", "CF-C2", "CF-C3", "A1", "A2", "north", "south", "E06000001",
 			testIDs.Of("sw-north"), testIDs.Of("sw-south"), testIDs.Of("fsw-1"), testIDs.Of("carer-c1"),
 			testIDs.Of("carer-c2"), testIDs.Of("carer-c3"), testIDs.Of("carer-extra"),
-			"police-report", "lado", "nrm-request", "social_worker", "safeguarding_lead", "concern-raised", "closed"},
+			"police-report", "restricted", "nrm-request", "social_worker", "safeguarding_lead", "concern-raised", "closed",
+			"casework"},
 		// Field names of the stored records.
 		{"summary", "index", "rows", "k", "m", "case_id", "reference", "version", "stage", "la", "team",
 			"social_worker", "fostering_social_worker", "carers", "opened_at", "updated_at", "actions",
-			"id", "kind", "owner_role", "owner_user", "due", "escalation"},
+			"id", "kind", "class", "owner_role", "owner_user", "due", "escalation"},
 		// Words of the key layout.
 		{"cf", "rm", "case", "due", "all", "user", "role", "cases", "sw", "fsw", "carer", "teams", "kinds", "series", "built"},
 	} {
@@ -59,7 +60,7 @@ func TestOnlyExpectedIDsAreStored(t *testing.T) {
 		if allowed[word] || isNumber(word) || isTime(word) {
 			return
 		}
-		if parts := strings.FieldsFunc(word, func(r rune) bool { return r == ':' || r == '/' || r == 0x1f }); len(parts) > 1 {
+		if parts := strings.FieldsFunc(word, func(r rune) bool { return r == ':' || r == '/' || r == ',' || r == 0x1f }); len(parts) > 1 {
 			for _, p := range parts {
 				if !allowed[p] && !isNumber(p) {
 					t.Errorf("%s holds %q (in %q)", where, p, word)

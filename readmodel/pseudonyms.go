@@ -11,15 +11,30 @@ import (
 // ids; what they read back names users by pseudonym, except the ids they asked with, which are
 // given back as they were (the caller's own id in "my" lists, the owner in a filtered list).
 
+// maskedIDs returns the pseudonyms of ids, nil for none.
+func (s *Store) maskedIDs(ids []string) []string {
+	if ids == nil {
+		return nil
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = s.ids.Of(id)
+	}
+	return out
+}
+
+// maskedParties returns a case's people by pseudonym.
+func (s *Store) maskedParties(p safeguarding.Parties) safeguarding.Parties {
+	p.SocialWorker, p.FosteringSocialWorker = s.ids.Of(p.SocialWorker), s.ids.Of(p.FosteringSocialWorker)
+	p.Carers, p.Excluded = s.maskedIDs(p.Carers), s.maskedIDs(p.Excluded)
+	return p
+}
+
 // masked returns the summary with every user id replaced by its pseudonym.
 func (s *Store) masked(sum CaseSummary) CaseSummary {
 	sum.SocialWorker = s.ids.Of(sum.SocialWorker)
 	sum.FosteringSocialWorker = s.ids.Of(sum.FosteringSocialWorker)
-	carers := make([]string, len(sum.Carers))
-	for i, c := range sum.Carers {
-		carers[i] = s.ids.Of(c)
-	}
-	sum.Carers = carers
+	sum.Carers, sum.Excluded = s.maskedIDs(sum.Carers), s.maskedIDs(sum.Excluded)
 	actions := slices.Clone(sum.Actions)
 	for i := range actions {
 		actions[i].OwnerUser = s.ids.Of(actions[i].OwnerUser)
@@ -54,6 +69,9 @@ func (r revealer) summary(sum CaseSummary) CaseSummary {
 	for i, c := range sum.Carers {
 		sum.Carers[i] = r.id(c)
 	}
+	for i, e := range sum.Excluded {
+		sum.Excluded[i] = r.id(e)
+	}
 	for i := range sum.Actions {
 		sum.Actions[i].OwnerUser = r.id(sum.Actions[i].OwnerUser)
 	}
@@ -71,8 +89,9 @@ func (s *Store) maskedActor(a safeguarding.Actor) safeguarding.Actor {
 	return a
 }
 
-// Mentions reports whether a change announced by Subscribe concerns the user: its user list
-// holds pseudonyms.
-func (s *Store) Mentions(c Change, userID string) bool {
-	return userID != "" && slices.Contains(c.Users, s.ids.Of(userID))
+// Tells reports whether the person may be told of a change announced by Subscribe, whose
+// people are pseudonyms: Change.Visible, with the person as the read model knows them.
+func (s *Store) Tells(c Change, v Visibility) bool {
+	v.Actor = s.maskedActor(v.Actor)
+	return c.Visible(v)
 }

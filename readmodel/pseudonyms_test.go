@@ -41,17 +41,17 @@ func TestCallersUseRealIDs(t *testing.T) {
 		t.Errorf("other users are named %q %v, want their pseudonyms", got.FosteringSocialWorker, got.Carers)
 	}
 
-	mine, err := s.ActionsFor(ctx, sw, now.Add(time.Hour), 10, "")
+	mine, err := s.ActionsFor(ctx, Visibility{Actor: sw}, now.Add(time.Hour), 10, "")
 	if err != nil || len(mine.Items) != 1 || mine.Items[0].OwnerUser != "sw-north" {
 		t.Fatalf("my actions: %+v %v", mine.Items, err)
 	}
 
-	lead := safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}
-	all, err := s.Overdue(ctx, OverdueQuery{Now: now, Limit: 10})
+	lead := Visibility{Actor: safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}}
+	all, err := s.Overdue(ctx, OverdueQuery{Now: now, Limit: 10, Visibility: lead})
 	if err != nil || len(all.Items) != 1 || all.Items[0].OwnerUser != testIDs.Of("sw-north") {
-		t.Fatalf("overdue for the lead (%s): %+v %v", lead.UserID, all.Items, err)
+		t.Fatalf("overdue for the lead: %+v %v", all.Items, err)
 	}
-	byOwner, err := s.Overdue(ctx, OverdueQuery{Now: now, Limit: 10, ActionFilter: ActionFilter{OwnerUser: "sw-north"}})
+	byOwner, err := s.Overdue(ctx, OverdueQuery{Now: now, Limit: 10, Visibility: lead, ActionFilter: ActionFilter{OwnerUser: "sw-north"}})
 	if err != nil || len(byOwner.Items) != 1 || byOwner.Items[0].OwnerUser != "sw-north" {
 		t.Fatalf("overdue filtered by owner: %+v %v", byOwner.Items, err)
 	}
@@ -111,13 +111,15 @@ func TestChangesNameUsersByPseudonym(t *testing.T) {
 	}
 	select {
 	case c := <-changes:
-		for _, u := range c.Users {
+		for _, u := range append([]string{c.People.SocialWorker, c.People.FosteringSocialWorker}, c.People.Carers...) {
 			if !pseudonym.IsPseudonym(u) {
 				t.Errorf("the change names %q", u)
 			}
 		}
-		if !s.Mentions(c, "sw-north") || s.Mentions(c, "sw-south") {
-			t.Error("Mentions does not match the case's users")
+		sw := Visibility{Actor: safeguarding.Actor{UserID: "sw-north", Role: safeguarding.RoleSocialWorker}}
+		other := Visibility{Actor: safeguarding.Actor{UserID: "sw-south", Role: safeguarding.RoleSocialWorker}}
+		if !s.Tells(c, sw) || s.Tells(c, other) {
+			t.Error("Tells does not follow the case's people")
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("no change delivered")

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"time"
 
 	"go.temporal.io/sdk/log"
@@ -85,10 +86,19 @@ const (
 	sideEffectsCurrentVersion = sideEffectsLocal
 )
 
+// rulesChange records, when a new case starts, which safeguarding rules it follows: a case
+// started before the fail-safe rules replays on the first release's (see
+// safeguarding.RulesVersion); a continued case carries its rules in its state.
+const rulesChange = "case-rules"
+
 func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
 	state := in.State
 	if state == nil {
-		state = &safeguarding.Case{ID: in.CaseID, Reference: in.Reference}
+		rules := safeguarding.RulesFirst
+		if v := workflow.GetVersion(ctx, rulesChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)); v > 0 {
+			rules = safeguarding.RulesVersion(v)
+		}
+		state = safeguarding.NewCase(in.CaseID, in.Reference, rules)
 	}
 	if in.MaxHistory == 0 {
 		in.MaxHistory = DefaultMaxHistory
@@ -246,9 +256,17 @@ func (r *run) project(ctx workflow.Context) {
 		} else {
 			err = workflow.ExecuteLocalActivity(localActivityOptions(ctx), activities.ProjectCaseName, summary).Get(ctx, nil)
 		}
-		if err == nil {
+		// A summary the read model can never hold is not tried again until the case changes:
+		// the activity recorded the failure, and retrying the same revision would loop.
+		if err == nil || permanent(err) {
 			r.projectedRev = summary.Version
 		}
 		return err
 	})
+}
+
+// permanent reports whether a side effect failed in a way no retry can mend.
+func permanent(err error) bool {
+	var app *temporal.ApplicationError
+	return errors.As(err, &app) && app.NonRetryable()
 }
