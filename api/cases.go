@@ -1,9 +1,7 @@
 package api
 
 import (
-	"math"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -62,7 +60,7 @@ func (h *handlers) raiseConcern(c *gin.Context) {
 	}
 	h.idempotent(c, body, func(requestID string) (int, any, error) {
 		if allowed, retry := h.cfg.NewCases.Allow(c.Request.Context(), mustActor(c).UserID); !allowed {
-			c.Header("Retry-After", strconv.Itoa(max(int(math.Ceil(retry.Seconds())), 1)))
+			c.Header("Retry-After", retryAfter(retry))
 			return 0, nil, &httpError{status: http.StatusTooManyRequests, detail: "You have opened the most cases allowed in an hour. If this is an emergency, call the Safeguarding Lead; otherwise try again later."}
 		}
 		res, err := h.cfg.Cases.Raise(c.Request.Context(), mustActor(c), requestID, body)

@@ -62,8 +62,13 @@ func limitAddresses(l *ratelimit.Local) gin.HandlerFunc {
 }
 
 func tooMany(c *gin.Context, retry time.Duration, detail string) {
-	c.Header("Retry-After", strconv.Itoa(max(int(math.Ceil(retry.Seconds())), 1)))
+	c.Header("Retry-After", retryAfter(retry))
 	fail(c, http.StatusTooManyRequests, detail)
+}
+
+// retryAfter is a Retry-After value: whole seconds, at least one.
+func retryAfter(d time.Duration) string {
+	return strconv.Itoa(max(int(math.Ceil(d.Seconds())), 1))
 }
 
 // streamSlots counts each user's open live-update streams in this process.

@@ -103,3 +103,21 @@ func TestOldKeysStillVerifyAfterRotation(t *testing.T) {
 		t.Errorf("a proof in flight during rotation was refused: %v", err)
 	}
 }
+
+func BenchmarkVerify(b *testing.B) {
+	k, err := keyring.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := NewSigner(k)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := NewVerifier(k)
+	p := s.Sign(context.Background(), call)
+	for b.Loop() {
+		if err := v.Verify(call, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -18,10 +18,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 )
 
@@ -206,9 +204,6 @@ func Parse(data []byte, needSigning bool) (*Keys, error) {
 	}
 	return k, nil
 }
-
-// PayloadKeyIDs lists the payload key ids, oldest first.
-func (k *Keys) PayloadKeyIDs() []string { return slices.Sorted(maps.Keys(k.Payload)) }
 
 // ErrTooOpen is returned for a key file that its group or others may read or write.
 var ErrTooOpen = errors.New("is readable or writable by others than its owner; chmod 600 it")
