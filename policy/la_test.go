@@ -44,7 +44,8 @@ func TestLocalAuthorityOverrides(t *testing.T) {
 		// date the pilot began there.
 		{"pilot LA", NRMRGDecision, "example-pilot", fridayBeforeChristmas, "45CD", "2027-02-01T10:00:00Z"},
 		// Good Friday 2024: Easter Monday is skipped, and BST has begun.
-		{"pilot LA before its pilot began", NRMRGDecision, "example-pilot", "2024-03-29T10:00:00Z", "5WD", "2024-04-08T09:00:00Z"},
+		// Good Friday 2024: the clock starts at the opening after Easter Monday.
+		{"pilot LA before its pilot began", NRMRGDecision, "example-pilot", "2024-03-29T10:00:00Z", "5WD", "2024-04-09T08:00:00Z"},
 		{"national rule elsewhere", NRMRGDecision, "", fridayBeforeChristmas, "5WD", "2026-12-29T10:00:00Z"},
 		{"an LA the policy does not list", NRMRGDecision, "E06000099", fridayBeforeChristmas, "5WD", "2026-12-29T10:00:00Z"},
 		{"pilot LA keeps other rules", ICPC, "example-pilot", fridayBeforeChristmas, "15WD", "2027-01-13T10:00:00Z"},

@@ -15,6 +15,8 @@ type Policy struct {
 	defaultLadder Ladder
 	ictgDefault   bool
 	missing       repeatMissing
+	hours         WorkingHours
+	nationHours   map[Nation]WorkingHours
 	rules         map[RuleID]versionedRule
 	las           map[string]localAuthority
 	calendars     map[Nation]*Calendar
@@ -67,7 +69,9 @@ type localAuthority struct {
 	nation   Nation
 	ictgSite bool
 	// missing is the LA's own repeat-missing threshold, nil for the national one.
-	missing   *repeatMissing
+	missing *repeatMissing
+	// hours are the LA's own working hours, nil for its nation's.
+	hours     *WorkingHours
 	overrides map[RuleID][]change
 }
 

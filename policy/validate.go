@@ -39,7 +39,19 @@ func build(f *fileFormat, probs *problems) *Policy {
 	if p.defaultLadder.EscalateAfter.IsZero() {
 		probs.addMissing(path{"default_ladder", "escalate_after"}, "is required: agreed actions must escalate when missed")
 	}
+	if p.defaultLadder.RechaseEvery.IsZero() && !probs.found(path{"default_ladder", rechaseField}) {
+		probs.addMissing(path{"default_ladder", rechaseField}, "is required: no ladder ends in silence, so an agreed action still open is chased again this often")
+	}
 	p.missing.count, p.missing.window = readRepeatMissing(probs, path{"repeat_missing"}, f.RepeatMissing)
+	p.hours = DefaultWorkingHours
+	if f.WorkingHours != nil {
+		p.hours = readHours(probs, path{"working_hours"}, *f.WorkingHours)
+	}
+	p.nationHours = map[Nation]WorkingHours{}
+	for _, nation := range sortedKeys(f.NationHours) {
+		at := path{"working_hours_by_nation", nation}
+		p.nationHours[readNation(probs, at, nation)] = readHours(probs, at, f.NationHours[nation])
+	}
 	extra := readExtraHolidays(probs, f.ExtraBankHolidays)
 	for _, n := range Nations {
 		p.calendars[n] = NewCalendar(n, extra[n])
@@ -93,6 +105,31 @@ func readRepeatMissing(probs *problems, at path, rf repeatFile) (int, Duration) 
 		probs.add(at.with("window"), "must be longer than zero")
 	}
 	return rf.Count, window
+}
+
+// readHours reads office hours: both times required, the start before the end.
+func readHours(probs *problems, at path, hf hoursFile) WorkingHours {
+	h := DefaultWorkingHours
+	for _, f := range []struct {
+		field string
+		text  string
+		into  *int
+	}{{"start", hf.Start, &h.Start}, {"end", hf.End, &h.End}} {
+		if f.text == "" {
+			probs.addMissing(at.with(f.field), "is required, a UK time of day like 09:00")
+			continue
+		}
+		m, err := parseClock(f.text)
+		if err != nil {
+			probs.add(at.with(f.field), "%v", err)
+			continue
+		}
+		*f.into = m
+	}
+	if h.Start >= h.End {
+		probs.add(at, "the office must open before it closes (%s)", h)
+	}
+	return h
 }
 
 func readExtraHolidays(probs *problems, in map[string][]string) map[Nation][]time.Time {
@@ -248,6 +285,10 @@ func readLA(probs *problems, code string, lf laFile, ictgDefault bool) (localAut
 	la.ictgSite = ictgDefault
 	if lf.ICTGSite != nil {
 		la.ictgSite = *lf.ICTGSite
+	}
+	if lf.WorkingHours != nil {
+		h := readHours(probs, at.with("working_hours"), *lf.WorkingHours)
+		la.hours = &h
 	}
 	if lf.RepeatMissing != nil {
 		count, window := readRepeatMissing(probs, at.with("repeat_missing"), *lf.RepeatMissing)

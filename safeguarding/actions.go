@@ -89,7 +89,9 @@ type Action struct {
 	EscalateAt      time.Time       `json:"escalate_at,omitzero"`
 	EscalateAgainAt time.Time       `json:"escalate_again_at,omitzero"`
 	RechaseEvery    policy.Duration `json:"rechase_every,omitzero"`
-	Occurrence      int             `json:"occurrence,omitempty"`
+	// Quiet holds the action's chases to office hours, unless it is an hour clock.
+	Quiet      policy.Quiet `json:"quiet,omitzero"`
+	Occurrence int          `json:"occurrence,omitempty"`
 	// Ref ties the action to the record it is about (a meeting, a missing episode).
 	Ref           string       `json:"ref,omitempty"`
 	PolicyVersion string       `json:"policy_version,omitempty"`
@@ -111,8 +113,14 @@ func (a *Action) Overdue(now time.Time) bool { return a.Open() && !now.Before(a.
 
 // nextChase is the time and level of the chase the action is waiting for, or ok=false when the
 // ladder is finished and no repeat is configured. A repeating chase (rechase_every) goes to the
-// same people again between the steps of the ladder, once the action is overdue.
-func (a *Action) nextChase() (at time.Time, level Level, ok bool) {
+// same people again between the steps of the ladder, once the action is overdue. The chase of an
+// action that keeps office hours waits for the office to open.
+func (a *Action) nextChase() (time.Time, Level, bool) {
+	at, level, ok := a.ladderChase()
+	return a.Quiet.Deliver(at), level, ok
+}
+
+func (a *Action) ladderChase() (at time.Time, level Level, ok bool) {
 	if !a.Open() {
 		return time.Time{}, 0, false
 	}
@@ -242,6 +250,7 @@ func (c *Case) openAction(env Env, rule policy.RuleID, owner Owner, start time.T
 		EscalateAt:      d.EscalateAt,
 		EscalateAgainAt: d.EscalateAgainAt,
 		RechaseEvery:    d.RechaseEvery,
+		Quiet:           d.Quiet,
 		Occurrence:      occurrence,
 		Ref:             ref,
 		PolicyVersion:   d.PolicyVersion,
@@ -265,6 +274,8 @@ func (c *Case) openAgreedAction(env Env, title string, owner Owner, start, due t
 		RemindAt:        afterStart(ladder.RemindAt, start),
 		EscalateAt:      ladder.EscalateAt,
 		EscalateAgainAt: ladder.EscalateAgainAt,
+		RechaseEvery:    ladder.RechaseEvery,
+		Quiet:           ladder.Quiet,
 		Ref:             ref,
 		PolicyVersion:   ladder.PolicyVersion,
 		Status:          ActionOpen,

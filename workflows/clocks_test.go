@@ -210,7 +210,8 @@ func ladderOf(d policy.Deadline) []struct {
 		}
 	}
 	add(safeguarding.LevelReminded, d.RemindAt)
-	add(safeguarding.LevelOverdue, d.Due)
+	// The overdue notice of a clock that keeps office hours waits for the office to open.
+	add(safeguarding.LevelOverdue, d.Quiet.Deliver(d.Due))
 	add(safeguarding.LevelManager, d.EscalateAt)
 	add(safeguarding.LevelLead, d.EscalateAgainAt)
 	return out
@@ -331,8 +332,9 @@ func TestDueDateChangeRearms(t *testing.T) {
 			overdue = append(overdue, n)
 		}
 	}
-	if len(overdue) != 1 || !overdue[0].SentAt.Equal(earlier) {
-		t.Fatalf("overdue notices %v, want exactly one at %v", describe(overdue), earlier)
+	// Saturday 2 January: the notice waits for Monday's opening.
+	if want := carePlan.Quiet.Deliver(earlier); len(overdue) != 1 || !overdue[0].SentAt.Equal(want) || want.Equal(earlier) {
+		t.Fatalf("overdue notices %v, want exactly one at %v", describe(overdue), want)
 	}
 }
 
