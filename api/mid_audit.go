@@ -46,6 +46,8 @@ func (h *handlers) auditAccess(action string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		held := &heldResponse{ResponseWriter: c.Writer, status: http.StatusOK}
 		c.Writer = held
+		// A panicking handler's 500 must reach the client: give the writer back first.
+		defer func() { c.Writer = held.ResponseWriter }()
 		c.Next()
 		c.Writer = held.ResponseWriter
 

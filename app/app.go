@@ -101,8 +101,9 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 			return a, err
 		}
 		if parts.Embedded && a.cfg.Security.WebUIAddr != "" {
+			// The Web UI is a convenience: without it, dev still does everything else.
 			if err := a.startWebUI(); err != nil {
-				return a, err
+				a.logger.Warn("the Temporal Web UI is not served", "error", err)
 			}
 		}
 	}
