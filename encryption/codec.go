@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/converter"
@@ -155,13 +156,12 @@ func additionalData(keyID string) []byte {
 
 // deflate compresses before encryption, since ciphertext does not compress: payloads are JSON
 // and shrink several times over. The length of a payload still shows, as it does without
-// compression.
+// compression. Compressors are pooled: each holds about a megabyte of tables.
 func deflate(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	w, err := flate.NewWriter(&buf, flate.DefaultCompression)
-	if err != nil {
-		return nil, err
-	}
+	w := compressors.Get().(*flate.Writer)
+	defer compressors.Put(w)
+	w.Reset(&buf)
 	if _, err := w.Write(b); err != nil {
 		return nil, fmt.Errorf("compress payload: %w", err)
 	}
@@ -171,11 +171,21 @@ func deflate(b []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+var compressors = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, flate.BestSpeed) // a valid level cannot fail
+	return w
+}}
+
+var decompressors = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
+
 // inflate decompresses, refusing output beyond maxDecodedLength: a payload is authenticated
 // before this runs, but a bound costs nothing.
 func inflate(b []byte) ([]byte, error) {
-	r := flate.NewReader(bytes.NewReader(b))
-	defer r.Close()
+	r := decompressors.Get().(io.ReadCloser)
+	defer decompressors.Put(r)
+	if err := r.(flate.Resetter).Reset(bytes.NewReader(b), nil); err != nil {
+		return nil, fmt.Errorf("decompress payload: %w", err)
+	}
 	out, err := io.ReadAll(io.LimitReader(r, maxDecodedLength+1))
 	if err != nil {
 		return nil, fmt.Errorf("decompress payload: %w", err)
