@@ -32,12 +32,20 @@ type Cases interface {
 	Timeline(ctx context.Context, caseID string, actor safeguarding.Actor) ([]safeguarding.Entry, error)
 }
 
+// Sessions authenticates a request of the pages by its session cookie. It returns
+// session.ErrNone when the request carries no session, and refuses an ended session
+// (session.ErrExpired) or a request that changes something without the session's CSRF token
+// (session.ErrForged).
+type Sessions interface {
+	Actor(r *http.Request) (safeguarding.Actor, error)
+}
+
 // Config is what the API needs to run.
 type Config struct {
 	Cases       Cases
 	Store       *readmodel.Store
 	Idempotency *readmodel.Idempotency
-	// Limiter limits requests per user; NewCases limits new cases per user.
+	// Limiter limits requests per user; NewCases limits new cases per user (nil: no limit).
 	Limiter  Limiter
 	NewCases Limiter
 	// AddressLimit limits requests per client address, before authentication (nil: no limit).
@@ -50,7 +58,8 @@ type Config struct {
 	Inbox             *notify.Inbox
 	Verifier          auth.Verifier
 	Access            safeguarding.Access
-	// Audit records every access to a case, and serves the access log.
+	// Audit records every access to a case, and serves the access log. Nil records nothing:
+	// only for tests of the pages, which run without Temporal.
 	Audit Auditor
 	// Codec serves the codec endpoints; CodecOrigins are the Temporal Web UI origins allowed
 	// to call them from a browser.
@@ -58,6 +67,9 @@ type Config struct {
 	CodecOrigins []string
 	Health       *Health
 	Logger       *slog.Logger
+	// Sessions recognises the people signed in to the pages (session.Cookies): a request
+	// without a bearer token may carry a session cookie instead. Nil accepts tokens only.
+	Sessions Sessions
 	// Pages mounts the web pages on the same router, when set.
 	Pages func(r *gin.Engine)
 }
@@ -100,10 +112,10 @@ func New(cfg Config) http.Handler {
 	r.GET("/v1/openapi.json", serveOpenAPI)
 
 	h.mountCodec(r)
-	v1 := r.Group("/v1", authenticate(cfg.Verifier))
+	v1 := r.Group("/v1", authenticate(cfg.Verifier, cfg.Sessions))
 	for _, rt := range routes(h) {
 		chain := []gin.HandlerFunc{rateLimit(cfg.Limiter), limitBody(MaxBodyBytes), authorize(rt.roles...), rt.handler}
-		if !rt.doc.stream {
+		if !rt.doc.stream && cfg.Audit != nil {
 			chain = append([]gin.HandlerFunc{h.auditAccess(rt.doc.id)}, chain...)
 		}
 		v1.Handle(rt.method, rt.path, chain...)

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"net/http"
+
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -59,11 +61,11 @@ func (h *handlers) raiseConcern(c *gin.Context) {
 		return
 	}
 	h.idempotent(c, body, func(requestID string) (int, any, error) {
-		if allowed, retry := h.cfg.NewCases.Allow(c.Request.Context(), mustActor(c).UserID); !allowed {
+		if allowed, retry := h.newCaseAllowed(c); !allowed {
 			c.Header("Retry-After", retryAfter(retry))
 			return 0, nil, &httpError{status: http.StatusTooManyRequests, detail: "You have opened the most cases allowed in an hour. If this is an emergency, call the Safeguarding Lead; otherwise try again later."}
 		}
-		res, err := h.cfg.Cases.Raise(c.Request.Context(), mustActor(c), requestID, body)
+		res, err := h.cfg.Cases.Raise(stepContext(c), mustActor(c), requestID, body)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -83,13 +85,34 @@ func (h *handlers) step(step safeguarding.Step) gin.HandlerFunc {
 			return
 		}
 		h.idempotent(c, body, func(requestID string) (int, any, error) {
-			res, err := h.cfg.Cases.Step(c.Request.Context(), caseID, step.Name, mustActor(c), requestID, body)
+			res, err := h.cfg.Cases.Step(stepContext(c), caseID, step.Name, mustActor(c), requestID, body)
 			if err != nil {
 				return 0, nil, err
 			}
 			return http.StatusOK, responseOf(res), nil
 		})
 	}
+}
+
+// KeepWordingHeader, set to "true", keeps wording the language check flagged: the person
+// recording confirms they are quoting someone.
+const KeepWordingHeader = "Caseflow-Keep-Wording"
+
+// stepContext is the request's context, carrying the person's confirmation that flagged wording
+// stays as written.
+func stepContext(c *gin.Context) context.Context {
+	if c.GetHeader(KeepWordingHeader) == "true" {
+		return caseclient.KeepWording(c.Request.Context())
+	}
+	return c.Request.Context()
+}
+
+// newCaseAllowed takes one new case from the caller's hourly allowance.
+func (h *handlers) newCaseAllowed(c *gin.Context) (bool, time.Duration) {
+	if h.cfg.NewCases == nil {
+		return true, 0
+	}
+	return h.cfg.NewCases.Allow(c.Request.Context(), mustActor(c).UserID)
 }
 
 func (h *handlers) getCase(c *gin.Context) {

@@ -91,7 +91,7 @@ func (h *handlers) codecCall(action string, f func(converter.PayloadCodec, []*co
 // authenticateCodec accepts the bearer token of the Authorization header, or of the codec
 // cookie.
 func authenticateCodec(v auth.Verifier) gin.HandlerFunc {
-	header := authenticate(v)
+	header := authenticate(v, nil) // tokens only: the pages' session cookie does not open the codec
 	return func(c *gin.Context) {
 		if _, ok := bearerToken(c.Request); !ok {
 			if cookie, err := c.Request.Cookie(CodecCookie); err == nil && cookie.Value != "" {

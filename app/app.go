@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,6 +35,7 @@ import (
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/reindex"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/session"
 	"github.com/caseflow/caseflow/web"
 	"github.com/caseflow/caseflow/workflows"
 )
@@ -49,6 +51,7 @@ type Parts struct {
 // App is a running caseflow process.
 type App struct {
 	cfg    *config.Config
+	parts  Parts
 	logger *slog.Logger
 
 	temporalServer *devstack.Temporal
@@ -72,7 +75,7 @@ type App struct {
 
 // Start starts the parts of caseflow cfg asks for and returns once they are ready to serve.
 func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Logger) (a *App, err error) {
-	a = &App{cfg: cfg, logger: logger}
+	a = &App{cfg: cfg, parts: parts, logger: logger}
 	defer func() {
 		if err != nil {
 			a.Stop(context.Background())
@@ -97,7 +100,7 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 		}
 	}
 	if parts.API {
-		if err := a.startAPI(ctx, parts.Embedded); err != nil {
+		if err := a.startAPI(ctx); err != nil {
 			return a, err
 		}
 		if parts.Embedded && a.cfg.Security.WebUIAddr != "" {
@@ -266,7 +269,7 @@ func (a *App) verifier(ctx context.Context) (auth.Verifier, error) {
 		return auth.NewOIDCVerifier(ctx, auth.OIDCConfig{
 			IssuerURL: a.cfg.OIDCIssuer, Audience: a.cfg.OIDCAudience,
 			RoleClaim: a.cfg.RoleClaim, TeamClaim: a.cfg.TeamClaim,
-			MaxLifetime: a.cfg.Security.MaxTokenLifetime,
+			MaxLifetime: a.cfg.Security.MaxTokenLifetime, InsecureLoopbackIssuer: a.cfg.Security.InsecureLoopbackIssuer,
 		})
 	}
 	key, err := auth.LoadOrCreateDevKey(a.cfg.DevKeyFile())
@@ -277,8 +280,12 @@ func (a *App) verifier(ctx context.Context) (auth.Verifier, error) {
 	return a.Tokens, nil
 }
 
-func (a *App) startAPI(ctx context.Context, dev bool) error {
+func (a *App) startAPI(ctx context.Context) error {
 	v, err := a.verifier(ctx)
+	if err != nil {
+		return err
+	}
+	pages, sessions, err := a.pages(ctx, v)
 	if err != nil {
 		return err
 	}
@@ -300,13 +307,12 @@ func (a *App) startAPI(ctx context.Context, dev bool) error {
 		CodecOrigins:   a.codecOrigins(),
 		Health:         &api.Health{Temporal: a.Temporal, Namespace: a.cfg.TemporalNamespace, Redis: a.Redis, Logger: a.logger.With("component", "health")},
 		Logger:         a.logger.With("component", "api"),
+		Sessions:       sessions,
 		Pages: func(r *gin.Engine) {
-			opts := web.Options{}
-			if a.cfg.Auth == "dev" && dev {
-				opts.DevTokens = a.Tokens
+			if pages.DevSignIn {
 				r.GET("/dev/codec-sign-in", a.devCodecSignIn)
 			}
-			web.Register(r, opts)
+			web.Register(r, pages)
 		},
 	})
 	l, err := net.Listen("tcp", a.cfg.HTTPAddr)
@@ -326,6 +332,42 @@ func (a *App) startAPI(ctx context.Context, dev bool) error {
 		}
 	})
 	return nil
+}
+
+// pages configures the web pages: sessions in Redis, and sign-in through the identity
+// provider with oidc auth, or by picking a role with dev auth in caseflow dev only.
+func (a *App) pages(ctx context.Context, v auth.Verifier) (web.Options, *session.Cookies, error) {
+	store := session.NewStore(a.Redis, session.Options{Idle: a.cfg.SessionIdle, Max: a.cfg.SessionMax})
+	sessions := session.NewCookies(store, strings.HasPrefix(a.cfg.OIDCRedirectURL, "https://"))
+	opts := web.Options{
+		Sessions: sessions, DevSignIn: a.cfg.Auth == "dev" && a.parts.Embedded,
+		ActionTitles: actionTitles(a.cfg.Policy), Logger: a.logger.With("component", "web"),
+	}
+	if a.cfg.Auth == "oidc" {
+		signIn, err := web.NewOIDC(ctx, web.OIDCOptions{
+			Issuer: a.cfg.OIDCIssuer, ClientID: a.cfg.OIDCAudience, ClientSecret: a.cfg.OIDCClientSecret,
+			RedirectURL: a.cfg.OIDCRedirectURL, Verifier: v,
+		})
+		if err != nil {
+			return web.Options{}, nil, err
+		}
+		opts.OIDC = signIn
+	}
+	return opts, sessions, nil
+}
+
+// actionTitles names each kind of action in the policy's words, for the pages.
+func actionTitles(pol *policy.Policy) map[string]string {
+	if pol == nil {
+		pol = policy.Default()
+	}
+	titles := map[string]string{string(safeguarding.MeetingAction): "Action agreed at a meeting"}
+	for _, id := range policy.RuleIDs {
+		if r, ok := pol.Rule(id); ok {
+			titles[string(id)] = r.Title
+		}
+	}
+	return titles
 }
 
 func (a *App) goBackground(f func()) {

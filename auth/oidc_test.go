@@ -342,3 +342,25 @@ func TestOIDCLifetimeCap(t *testing.T) {
 		}
 	}
 }
+
+func TestIssuerMustUseHTTPS(t *testing.T) {
+	for _, c := range []struct {
+		url      string
+		loopback bool
+		ok       bool
+	}{
+		{"https://login.example.org", false, true},
+		{"http://login.example.org", false, false},
+		{"http://login.example.org", true, false},
+		{"http://127.0.0.1:5556", false, false},
+		{"http://127.0.0.1:5556", true, true},
+		{"http://localhost:5556", true, true},
+		{"http://[::1]:5556", true, true},
+		{"ftp://127.0.0.1", true, false},
+		{"login.example.org", false, false},
+	} {
+		if err := requireHTTPS(c.url, c.loopback); (err == nil) != c.ok {
+			t.Errorf("%s (loopback allowed %v): %v", c.url, c.loopback, err)
+		}
+	}
+}

@@ -55,8 +55,8 @@ func (c *Client) stepArgs(ctx context.Context, caseID, step string, actor safegu
 			return nil, safeguarding.Errorf(safeguarding.EInvalid, "The request could not be read.")
 		}
 	}
-	req := safeguarding.Request{RequestID: requestID, Actor: actor, Body: canonical}
-	return []any{req, c.proof(ctx, identity.Call{Operation: step, Subject: caseID, Actor: actor, StepID: requestID, Body: canonical})}, nil
+	req := safeguarding.Request{RequestID: requestID, Actor: actor, Body: canonical, KeepWording: keepsWording(ctx)}
+	return []any{req, c.proof(ctx, identity.Call{Operation: step, Subject: caseID, Actor: actor, StepID: requestID, Body: canonical, Flags: workflows.RequestFlags(req)})}, nil
 }
 
 func (c *Client) proof(ctx context.Context, call identity.Call) identity.Proof {
@@ -253,4 +253,17 @@ func randomID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return caseIDEncoding.EncodeToString(b[:])
+}
+
+type keepWordingKey struct{}
+
+// KeepWording marks a request whose flagged wording the person confirmed (they are quoting
+// someone): the workflow's language check lets it through.
+func KeepWording(ctx context.Context) context.Context {
+	return context.WithValue(ctx, keepWordingKey{}, true)
+}
+
+func keepsWording(ctx context.Context) bool {
+	keep, _ := ctx.Value(keepWordingKey{}).(bool)
+	return keep
 }

@@ -41,6 +41,9 @@ type Security struct {
 	// WebUIAddr is where dev serves the Temporal Web UI, wired to the codec endpoint; empty
 	// serves none.
 	WebUIAddr string
+	// InsecureLoopbackIssuer accepts an http OIDC issuer on loopback: for the in-process
+	// identity providers of tests, which set it directly. No flag or variable sets it.
+	InsecureLoopbackIssuer bool
 }
 
 // Defaults of the limits.

@@ -38,6 +38,8 @@ type Call struct {
 	StepID string
 	// Body is the update's body, nil for queries.
 	Body []byte
+	// Flags are what else the update asks, such as keeping wording the domain queried.
+	Flags []string
 }
 
 // Proof is the API's signature over a Call. It travels beside the call's arguments.
@@ -71,10 +73,10 @@ const domain = "caseflow-identity-v1"
 // message is the signed form of a call: every field length-prefixed, so no two calls share one.
 func message(c Call, p Proof) []byte {
 	digest := sha256.Sum256(c.Body)
-	fields := []string{
+	fields := append([]string{
 		domain, c.Operation, c.Subject, c.Actor.UserID, string(c.Actor.Role), c.Actor.Team,
 		c.StepID, string(digest[:]), strconv.FormatInt(p.IssuedAt.UnixNano(), 10), p.RequestID, p.KeyID,
-	}
+	}, c.Flags...)
 	var out []byte
 	for _, f := range fields {
 		out = binary.AppendUvarint(out, uint64(len(f)))

@@ -19,7 +19,15 @@ func notVouchedFor() error {
 // verifyStep checks the proof of an update before its validator looks at the case. Validators
 // never run on replay, so histories recorded before proofs existed replay as they were.
 func (r *run) verifyStep(step safeguarding.Step, req safeguarding.Request, proof identity.Proof) error {
-	return r.verify(identity.Call{Operation: step.Name, Subject: r.in.CaseID, Actor: req.Actor, StepID: req.RequestID, Body: req.Body}, proof)
+	return r.verify(identity.Call{Operation: step.Name, Subject: r.in.CaseID, Actor: req.Actor, StepID: req.RequestID, Body: req.Body, Flags: RequestFlags(req)}, proof)
+}
+
+// RequestFlags are the options of a step request that its proof covers beside its body.
+func RequestFlags(req safeguarding.Request) []string {
+	if req.KeepWording {
+		return []string{"keep-wording"}
+	}
+	return nil
 }
 
 // verifyQuery checks the proof of a query that shows the case to an actor.

@@ -26,7 +26,7 @@ func (r *run) registerHandlers(ctx workflow.Context) error {
 					if err := r.verifyStep(step, req, proof); err != nil {
 						return toApplicationError(err)
 					}
-					return toApplicationError(r.state.Check(step, req, workflow.Now(ctx), r.cw.Access))
+					return toApplicationError(r.state.Check(step, req, workflow.Now(ctx), r.cw.access()))
 				},
 			})
 		if err != nil {

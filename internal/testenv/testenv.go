@@ -47,6 +47,14 @@ type Options struct {
 	NewCasesPerHour int
 	// Security replaces the other security settings (keys, address limit, proxies, origins).
 	Security config.Security
+	// OIDC, when set, runs caseflow with oidc auth against this identity provider, whose
+	// client is caseflow (the audience); the pages sign in through it.
+	OIDC *OIDC
+}
+
+// OIDC names an identity provider and caseflow's client secret at it.
+type OIDC struct {
+	Issuer, ClientID, ClientSecret string
 }
 
 // Env is a running stack.
@@ -80,6 +88,10 @@ func Start(t testing.TB, opts Options) *Env {
 	cfg.Security.NewCasesPerHour = opts.NewCasesPerHour
 	if cfg.Security.AddressRateLimit == 0 {
 		cfg.Security.AddressRateLimit = 1000000
+	}
+	if opts.OIDC != nil {
+		cfg.Auth, cfg.OIDCIssuer, cfg.OIDCAudience, cfg.OIDCClientSecret = "oidc", opts.OIDC.Issuer, opts.OIDC.ClientID, opts.OIDC.ClientSecret
+		cfg.Security.InsecureLoopbackIssuer = true // the test provider serves http on loopback
 	}
 	if cfg.RedisURL == "" {
 		cfg.RedisURL = RedisURL(t, opts.RedisDB)
