@@ -53,6 +53,9 @@ type Config struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For and X-Forwarded-Proto are believed;
 	// without them the client address is the connection's.
 	TrustedProxies []netip.Prefix
+	// FormOrigins are the origins beside caseflow's that the pages' forms may lead to: the
+	// identity provider, which signing in and out redirects to.
+	FormOrigins []string
 	// MaxStreamsPerUser caps each user's open live-update streams in this process.
 	MaxStreamsPerUser int
 	Inbox             *notify.Inbox
@@ -98,7 +101,7 @@ func New(cfg Config) http.Handler {
 		panic(fmt.Sprintf("trusted proxies: %v", err)) // parsed prefixes always print valid
 	}
 	h := &handlers{cfg: cfg, streams: newStreamSlots(cfg.MaxStreamsPerUser), changes: readmodel.NewFanout(cfg.Store)}
-	r.Use(recoverPanics(cfg.Logger), securityHeaders(cfg.TrustedProxies), logRequests(cfg.Logger))
+	r.Use(recoverPanics(cfg.Logger), securityHeaders(cfg.TrustedProxies, cfg.FormOrigins), logRequests(cfg.Logger))
 	if cfg.AddressLimit != nil {
 		r.Use(limitAddresses(cfg.AddressLimit))
 	}

@@ -18,17 +18,25 @@ const (
 	hstsPolicy = "max-age=31536000; includeSubDomains"
 )
 
-// requiredDirectives are added to any page's own policy that lacks them.
-var requiredDirectives = []struct{ name, value string }{
-	{"frame-ancestors", "'none'"},
-	{"base-uri", "'none'"},
-	{"form-action", "'self'"},
-	{"object-src", "'none'"},
+// directive is one Content-Security-Policy directive.
+type directive struct{ name, value string }
+
+// requiredDirectives are added to any page's own policy that lacks them. Forms may post to
+// caseflow and lead on to formOrigins (the identity provider, for signing in and out): browsers
+// apply form-action to the redirects that follow a form too.
+func requiredDirectives(formOrigins []string) []directive {
+	return []directive{
+		{"frame-ancestors", "'none'"},
+		{"base-uri", "'none'"},
+		{"form-action", strings.Join(append([]string{"'self'"}, formOrigins...), " ")},
+		{"object-src", "'none'"},
+	}
 }
 
 // securityHeaders sets the headers above. Pages set their own Content-Security-Policy; the
 // directives every policy needs are added to it as the response goes out.
-func securityHeaders(trusted []netip.Prefix) gin.HandlerFunc {
+func securityHeaders(trusted []netip.Prefix, formOrigins []string) gin.HandlerFunc {
+	required := requiredDirectives(formOrigins)
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
 		if !strings.HasPrefix(c.Request.URL.Path, "/assets/") {
@@ -41,7 +49,7 @@ func securityHeaders(trusted []netip.Prefix) gin.HandlerFunc {
 		if servedOverTLS(c.Request, trusted) {
 			h.Set("Strict-Transport-Security", hstsPolicy)
 		}
-		w := &finalHeaders{ResponseWriter: c.Writer}
+		w := &finalHeaders{ResponseWriter: c.Writer, required: required}
 		c.Writer = w
 		c.Next()
 		w.apply()
@@ -75,14 +83,14 @@ func fromTrustedProxy(r *http.Request, trusted []netip.Prefix) bool {
 }
 
 // completePolicy adds the required directives a policy lacks.
-func completePolicy(policy string) string {
+func completePolicy(policy string, required []directive) string {
 	have := map[string]bool{}
 	for _, d := range strings.Split(policy, ";") {
 		if fields := strings.Fields(d); len(fields) > 0 {
 			have[strings.ToLower(fields[0])] = true
 		}
 	}
-	for _, d := range requiredDirectives {
+	for _, d := range required {
 		if !have[d.name] {
 			policy = strings.TrimRight(strings.TrimSpace(policy), ";") + "; " + d.name + " " + d.value
 		}
@@ -94,7 +102,8 @@ func completePolicy(policy string) string {
 // whoever set it.
 type finalHeaders struct {
 	gin.ResponseWriter
-	done bool
+	required []directive
+	done     bool
 }
 
 func (w *finalHeaders) apply() {
@@ -103,7 +112,7 @@ func (w *finalHeaders) apply() {
 	}
 	w.done = true
 	if p := w.Header().Get("Content-Security-Policy"); p != "" {
-		w.Header().Set("Content-Security-Policy", completePolicy(p))
+		w.Header().Set("Content-Security-Policy", completePolicy(p, w.required))
 	}
 }
 

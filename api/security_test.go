@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/internal/testenv"
@@ -250,5 +252,48 @@ func TestCodecEndpointsCORS(t *testing.T) {
 		if got := env.Do(http.MethodPost, "/codec/decode", c.token, body).Status; got != c.want {
 			t.Errorf("decode with token %v: %d, want %d", c.token != "", got, c.want)
 		}
+	}
+}
+
+// TestDevCodecSignIn: in dev, one visit signs the browser in to the codec endpoints as a
+// development Safeguarding Lead, with a cookie scoped to them that scripts cannot read; another
+// site cannot make the visit.
+func TestDevCodecSignIn(t *testing.T) {
+	env := start(t, testenv.Options{})
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest(http.MethodGet, env.URL+"/dev/codec-sign-in", nil)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || len(resp.Cookies()) != 0 {
+		t.Fatalf("a cross-site visit: %d, cookies %v", resp.StatusCode, resp.Cookies())
+	}
+	resp, err = client.Get(env.URL + "/dev/codec-sign-in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == api.CodecCookie {
+			cookie = c
+		}
+	}
+	if resp.StatusCode != http.StatusFound || cookie == nil || cookie.Path != "/codec" || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("sign-in: %d, cookie %+v", resp.StatusCode, cookie)
+	}
+	body, _ := json.Marshal(map[string]any{"payloads": []any{}})
+	decode, _ := http.NewRequest(http.MethodPost, env.URL+"/codec/decode", bytes.NewReader(body))
+	decode.AddCookie(cookie)
+	got, err := http.DefaultClient.Do(decode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.Body.Close()
+	if got.StatusCode != http.StatusOK {
+		t.Errorf("decode with the codec cookie: %d", got.StatusCode)
 	}
 }

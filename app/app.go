@@ -299,6 +299,7 @@ func (a *App) startAPI(ctx context.Context) error {
 		NewCases:       readmodel.NewCaseLimiter(a.Redis, a.protection.ids, orDefault(sec.NewCasesPerHour, config.DefaultNewCasesPerHour)),
 		AddressLimit:   addressLimit(orDefault(sec.AddressRateLimit, config.DefaultAddressRateLimit)),
 		TrustedProxies: sec.TrustedProxies,
+		FormOrigins:    originOf(a.cfg.OIDCIssuer),
 		Inbox:          notify.NewInbox(a.Redis, a.protection.ids, a.logger),
 		Verifier:       v,
 		Access:         a.access(),

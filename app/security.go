@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
@@ -136,6 +137,10 @@ func (a *App) WebUIURL() string {
 // and opens the Temporal Web UI, which then shows payloads decrypted. Like the development
 // sign-in it belongs to dev only: it hands the codec to whoever can reach it on loopback.
 func (a *App) devCodecSignIn(c *gin.Context) {
+	if c.GetHeader("Sec-Fetch-Site") == "cross-site" {
+		c.Status(http.StatusForbidden) // another site may not sign this browser in
+		return
+	}
 	token, err := a.Tokens.Mint(safeguarding.Actor{UserID: "dev-lead", Role: safeguarding.RoleSafeguardingLead}, 8*time.Hour)
 	if err != nil {
 		_ = c.Error(err)
@@ -151,4 +156,13 @@ func (a *App) devCodecSignIn(c *gin.Context) {
 		target = "/"
 	}
 	c.Redirect(http.StatusFound, target)
+}
+
+// originOf is the origin of a URL, as a Content-Security-Policy source; none for "".
+func originOf(raw string) []string {
+	u, err := url.Parse(raw)
+	if raw == "" || err != nil || u.Host == "" {
+		return nil
+	}
+	return []string{u.Scheme + "://" + u.Host}
 }
