@@ -292,7 +292,7 @@ func (a *App) startAPI(ctx context.Context) error {
 	sec := a.cfg.Security
 	a.audit = a.newAuditLog()
 	handler := api.New(api.Config{
-		Cases:          caseclient.New(a.Temporal, a.protection.signer),
+		Cases:          caseclient.New(a.Temporal, caseclient.Options{Signer: a.protection.signer, DataConverter: a.protection.converters.Data}),
 		Store:          a.Store,
 		Idempotency:    readmodel.NewIdempotency(a.Redis, a.protection.ids),
 		Limiter:        readmodel.NewLimiter(a.Redis, a.protection.ids, a.cfg.RateLimit, max(a.cfg.RateLimit/6, 10)),

@@ -45,7 +45,7 @@ func (r *run) replay(ctx context.Context) error {
 		workflows.WorkflowName, workflows.Input{CaseID: caseID, Reference: caseclient.ReferenceFor(caseID), MaxHistory: 100000}); err != nil {
 		return err
 	}
-	cases := caseclient.New(r.temporal(), r.app.Signer())
+	cases := caseclient.New(r.temporal(), caseclient.Options{Signer: r.app.Signer(), DataConverter: r.app.Converters().Data})
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	raw, _ := json.Marshal(concern(time.Now()))
 	if _, err := cases.Step(ctx, caseID, safeguarding.StepRaiseConcern, carer, "", raw); err != nil {

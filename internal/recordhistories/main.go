@@ -86,7 +86,7 @@ func record(out, name, policyFile, keysFile string) error {
 		return err
 	}
 	defer a.Stop(ctx)
-	cases := caseclient.New(a.Temporal, a.Signer())
+	cases := caseclient.New(a.Temporal, caseclient.Options{Signer: a.Signer(), DataConverter: a.Converters().Data})
 
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	sw := safeguarding.Actor{UserID: "sw-1", Role: safeguarding.RoleSocialWorker, Team: "north"}
