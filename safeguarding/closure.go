@@ -6,10 +6,11 @@ import (
 	"time"
 )
 
-// Closure: the social worker asks, with a reason; a manager decides. A withdrawn disclosure is
-// never a reason on its own: the child is still supported. Closing never ends an obligation
-// silently: the manager resolves each open action with a reason the timeline keeps, and
-// reopening the case (by a manager, or by a new concern or missing episode) re-arms them.
+// Closure is the closing of a case: the social worker asks, with a reason; a manager decides. A
+// withdrawn disclosure is never a reason on its own: the child is still supported. Closing never
+// ends an obligation silently: the manager resolves each open action with a reason the timeline
+// keeps, and reopening the case (by a manager, or by a new concern or missing episode) re-arms
+// them.
 type Closure struct {
 	// Request is the request awaiting a manager's decision, if any.
 	Request   *ClosureRequest   `json:"request,omitempty"`
