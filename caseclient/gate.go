@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync"
+
+	"github.com/caseflow/caseflow/workflows"
 )
 
 // UpdatesPerCase is how many updates one API process sends to one case at a time; the rest
@@ -48,7 +50,7 @@ func (g *caseGate) enter(ctx context.Context, caseID string) (leave func(), err 
 		return func() { <-s.free; g.release(caseID, s) }, nil
 	case <-ctx.Done():
 		g.release(caseID, s)
-		return nil, fmt.Errorf("%w: waiting for earlier changes to this case: %w", ErrUnavailable, ctx.Err())
+		return nil, fmt.Errorf("%w: waiting for earlier changes to this case: %w", workflows.ErrUnavailable, ctx.Err())
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/caseflow/caseflow/workflows"
 )
 
 // A burst of updates on one case is sent at most UpdatesPerCase at a time, other cases are not
@@ -52,7 +54,7 @@ func TestCaseGateQueuesABurstOnOneCase(t *testing.T) {
 	}
 }
 
-// A request whose time runs out while it waits gives up with ErrUnavailable, so the API answers
+// A request whose time runs out while it waits gives up with workflows.ErrUnavailable, so the API answers
 // "try again", and its place is not kept.
 func TestCaseGateGivesUpWhenTheRequestEnds(t *testing.T) {
 	g := newCaseGate(1)
@@ -62,7 +64,7 @@ func TestCaseGateGivesUpWhenTheRequestEnds(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if _, err := g.enter(ctx, "case-a"); !errors.Is(err, ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := g.enter(ctx, "case-a"); !errors.Is(err, workflows.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("waiting past the deadline: %v", err)
 	}
 	leave()
