@@ -47,7 +47,11 @@ func startSite(t *testing.T, devSignIn bool) site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sessions := session.NewCookies(session.NewStore(rdb, session.Options{}), false)
+	store, err := session.NewStore(rdb, testKeys, session.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := session.NewCookies(store, false)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewServer(api.New(api.Config{
 		Store: readmodel.New(rdb, testPseudonyms), Limiter: readmodel.NewLimiter(rdb, testPseudonyms, 1000, 100), Verifier: verifier,
