@@ -40,6 +40,7 @@ type Client struct {
 	timeout  time.Duration
 	// dataConverter decodes payloads read from history; nil means the SDK's default.
 	dataConverter converter.DataConverter
+	updates       *caseGate
 }
 
 // Options are what a Client needs beside its Temporal client.
@@ -54,7 +55,7 @@ type Options struct {
 
 // New returns a Client using c.
 func New(c client.Client, opts Options) *Client {
-	return &Client{temporal: c, signer: opts.Signer, dataConverter: opts.DataConverter, timeout: DefaultTimeout}
+	return &Client{temporal: c, signer: opts.Signer, dataConverter: opts.DataConverter, timeout: DefaultTimeout, updates: newCaseGate(UpdatesPerCase)}
 }
 
 // stepArgs are the arguments of a step's update: the request, with its body in the form the
@@ -139,6 +140,11 @@ func (c *Client) Step(ctx context.Context, caseID, step string, actor safeguardi
 	if err != nil {
 		return safeguarding.Result{}, err
 	}
+	leave, err := c.updates.enter(ctx, caseID)
+	if err != nil {
+		return safeguarding.Result{}, err
+	}
+	defer leave()
 	return result(ctx)(c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.WorkflowID(caseID),
 		UpdateID:     requestID,
