@@ -70,6 +70,8 @@ func NoticeFor(c *safeguarding.Case, chase safeguarding.DueChase) notify.Notice 
 		Due:       chase.Due,
 		SentAt:    a.Chases[len(a.Chases)-1].At,
 		To:        chase.To,
+		HourClock: !a.Quiet.Keeps(),
+		Excluded:  slices.Clone(c.Excluded),
 	}
 }
 
