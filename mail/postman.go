@@ -49,23 +49,26 @@ const (
 // ErrInProgress: another attempt holds the message's claim; retry later.
 var ErrInProgress = errors.New("another attempt is sending this message")
 
-// SendError is a failed send, without the server's words (which may quote an address).
+// SendError is a failed send, without the server's words (which may quote an address). A
+// Sender returns one; any other error from a Sender counts as a failure a retry may mend.
 type SendError struct {
 	MessageID string
-	// Code is the server's reply code, 0 when the connection failed.
+	// Code is the server's reply code, 0 when there was none (the connection failed).
 	Code int
-	// Refused: the server refused the message for good; retrying will not help.
+	// Step is what failed: an SMTP command, or why the connection failed.
+	Step string
+	// Refused: the server refused the message for good (a 5xx reply); retrying will not help.
 	Refused bool
 }
 
 func (e *SendError) Error() string {
 	switch {
 	case e.Refused:
-		return fmt.Sprintf("mail server refused message %s (code %d)", e.MessageID, e.Code)
+		return fmt.Sprintf("mail server refused message %s (code %d, %s)", e.MessageID, e.Code, e.Step)
 	case e.Code != 0:
-		return fmt.Sprintf("mail server did not take message %s (code %d); it will be tried again", e.MessageID, e.Code)
+		return fmt.Sprintf("mail server did not take message %s (code %d, %s); it will be tried again", e.MessageID, e.Code, e.Step)
 	}
-	return fmt.Sprintf("could not reach the mail server for message %s; it will be tried again", e.MessageID)
+	return fmt.Sprintf("could not hand message %s to the mail server (%s); it will be tried again", e.MessageID, e.Step)
 }
 
 // IsRefused reports whether err is a message the server refused for good, now or before.
@@ -112,7 +115,10 @@ func (p *Postman) Deliver(ctx context.Context, m Message) (Outcome, error) {
 		p.count(m.Kind, Sent)
 		return Sent, nil
 	}
-	failure := &SendError{MessageID: m.ID, Code: Code(sendErr), Refused: Permanent(sendErr)}
+	var failure *SendError
+	if !errors.As(sendErr, &failure) {
+		failure = &SendError{MessageID: m.ID, Step: "the sender failed"}
+	}
 	if failure.Refused {
 		p.count(m.Kind, Rejected)
 		err = p.Redis.Set(context.WithoutCancel(ctx), key, recordRefused, RecordFor).Err()
@@ -121,7 +127,7 @@ func (p *Postman) Deliver(ctx context.Context, m Message) (Outcome, error) {
 		err = release.Run(context.WithoutCancel(ctx), p.Redis, []string{key}, token).Err()
 	}
 	if p.Logger != nil {
-		p.Logger.Warn("email not sent", "message", m.ID, "kind", m.Kind, "code", failure.Code, "refused", failure.Refused)
+		p.Logger.Warn("email not sent", "message", m.ID, "kind", m.Kind, "code", failure.Code, "step", failure.Step, "refused", failure.Refused)
 	}
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return "", errors.Join(failure, fmt.Errorf("update record of message %s: %w", m.ID, err))

@@ -122,7 +122,7 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("mail client: %w", err)
 	}
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("send message %s: %w", m.ID, err)
+		return failure(m.ID, err)
 	}
 	return nil
 }
@@ -146,19 +146,14 @@ func (s *SMTP) compose(m Message) (*gomail.Msg, error) {
 	return msg, nil
 }
 
-// Permanent reports whether a send failed for good: the server answered with a 5xx code, such as
-// an unknown mailbox. Connection failures and 4xx answers may pass on a retry.
-func Permanent(err error) bool {
-	var se *gomail.SendError
-	return errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500
-}
-
-// Code is the server's reply code of a failed send, 0 when it gave none (the connection failed):
-// safe to log, unlike the reply's text, which may quote the address.
-func Code(err error) int {
+// failure describes a failed send without the server's words, which may quote the address:
+// the step that failed and the reply code, or, when the connection failed (no reply to quote),
+// why.
+func failure(id string, err error) *SendError {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
-		return se.ErrorCode()
+		return &SendError{MessageID: id, Code: se.ErrorCode(), Step: se.Reason.String(),
+			Refused: !se.IsTemp() && se.ErrorCode() >= 500}
 	}
-	return 0
+	return &SendError{MessageID: id, Step: err.Error()}
 }
