@@ -89,7 +89,7 @@ func (a *Activities) EmailChases(ctx context.Context, notices []notify.Notice) e
 	if a.Emailer == nil {
 		return nil
 	}
-	stop := heartbeat(ctx, emailHeartbeatEvery)
+	stop := Heartbeat(ctx, emailHeartbeatEvery)
 	defer stop()
 	beat := func() { activity.RecordHeartbeat(ctx) }
 	if err := a.Emailer.Email(ctx, notices, int(activity.GetInfo(ctx).Attempt), beat); err != nil {
@@ -101,9 +101,9 @@ func (a *Activities) EmailChases(ctx context.Context, notices []notify.Notice) e
 // emailHeartbeatEvery is well within the email activity's heartbeat timeout (workflows).
 const emailHeartbeatEvery = 5 * time.Second
 
-// heartbeat records a heartbeat every interval until stopped: a send can take as long as the
-// mail server's timeout, longer than the heartbeat timeout.
-func heartbeat(ctx context.Context, every time.Duration) (stop func()) {
+// Heartbeat records an activity heartbeat every interval until stopped: one send can take as
+// long as the mail server's timeout, longer than a heartbeat timeout allows between two.
+func Heartbeat(ctx context.Context, every time.Duration) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		tick := time.NewTicker(every)

@@ -15,6 +15,14 @@ import (
 // restricted), when it is due in UK time, how far the chase has gone, and where to open the case.
 // It never names anyone: the person reading it signs in to see more.
 
+// The titles of actions whose own title a message may not carry: one that follows an allegation
+// (an inbox, an email or a phone's lock screen is no place to say one was made), and one people
+// wrote at a meeting (free text may name someone).
+const (
+	RestrictedTitle    = "A restricted action: open the case to see it"
+	MeetingActionTitle = "Action agreed at a strategy meeting"
+)
+
 // ukTime shows a time as people in the UK read it.
 const ukTime = "Monday 2 January 2006 at 15:04"
 
