@@ -61,6 +61,8 @@ type App struct {
 	// Tokens mints development tokens when auth is dev.
 	Tokens *auth.DevTokens
 
+	mail mailState
+
 	stopBackground context.CancelFunc
 	background     sync.WaitGroup
 	stopOnce       sync.Once
@@ -85,8 +87,11 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 	bg, cancel := context.WithCancel(context.Background())
 	a.stopBackground = cancel
 	if parts.Worker {
-		if err := a.startWorker(bg); err != nil {
+		if err := a.startWorker(bg, parts.Embedded); err != nil {
 			return a, err
+		}
+		if parts.Embedded {
+			a.ensureDigestSchedule(ctx)
 		}
 	}
 	if parts.API {
@@ -176,7 +181,7 @@ func tlsConfig(t config.TLS) (*tls.Config, error) {
 
 // startWorker runs case workflows and their activities, rebuilds the read model when it finds
 // Redis empty, and samples the overdue count for the managers' chart.
-func (a *App) startWorker(bg context.Context) error {
+func (a *App) startWorker(bg context.Context, embedded bool) error {
 	pol := a.cfg.Policy
 	if pol == nil {
 		pol = policy.Default()
@@ -184,7 +189,11 @@ func (a *App) startWorker(bg context.Context) error {
 	cw := &workflows.CaseWorkflow{Policy: func() *policy.Policy { return pol }, Access: a.access()}
 	w := worker.New(a.Temporal, workflows.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: workflows.WorkflowName})
-	w.RegisterActivity(&activities.Activities{Store: a.Store, Notifier: notify.NewInbox(a.Redis, a.logger.With("component", "notify"))})
+	emailer, err := a.registerMail(w, embedded, pol)
+	if err != nil {
+		return err
+	}
+	w.RegisterActivity(&activities.Activities{Store: a.Store, Notifier: notify.NewInbox(a.Redis, a.logger.With("component", "notify")), Emailer: emailer})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -281,6 +290,7 @@ func (a *App) startAPI(ctx context.Context) error {
 				opts.DevTokens = a.Tokens
 			}
 			web.Register(r, opts)
+			a.mountDevMail(r)
 		},
 	})
 	l, err := net.Listen("tcp", a.cfg.HTTPAddr)

@@ -52,9 +52,12 @@ func Spec(hour, minute int) client.ScheduleSpec {
 }
 
 // EnsureSchedule creates the digest's schedule, or brings an existing one to the time at (such
-// as "08:30") and the policies above, and says which it did. It is idempotent: `caseflow dev`
+// as "08:30"; empty is DefaultAt) and the policies above, and says which it did. It is idempotent: `caseflow dev`
 // calls it at every start, and a deployment's setup before every release.
 func EnsureSchedule(ctx context.Context, c client.Client, taskQueue, at string) (string, error) {
+	if at == "" {
+		at = DefaultAt
+	}
 	hour, minute, err := ParseAt(at)
 	if err != nil {
 		return "", err

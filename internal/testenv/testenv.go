@@ -43,6 +43,8 @@ type Options struct {
 	TemporalAddress string
 	TeamAccess      bool
 	RateLimit       int
+	// Mail configures email (a directory, a mail server); zero sends none.
+	Mail config.Mail
 }
 
 // Env is a running stack.
@@ -68,6 +70,7 @@ func Start(t testing.TB, opts Options) *Env {
 		RateLimit:         opts.RateLimit,
 		Policy:            opts.Policy,
 		ReadModelCheck:    500 * time.Millisecond,
+		Mail:              opts.Mail,
 	}
 	if cfg.RedisURL == "" {
 		cfg.RedisURL = RedisURL(t, opts.RedisDB)
