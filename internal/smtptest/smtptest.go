@@ -12,10 +12,16 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/pem"
+	"fmt"
 	"io"
 	"math/big"
+	"mime"
+	"mime/quotedprintable"
 	"net"
 	"net/mail"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -44,9 +50,11 @@ type Options struct {
 
 // Message is an accepted message.
 type Message struct {
-	From    string
-	To      []string
-	Header  mail.Header
+	From   string
+	To     []string
+	Header mail.Header
+	// Subject and Body are decoded (MIME words, quoted-printable or base64); Raw is as sent.
+	Subject string
 	Body    string
 	Raw     string
 	Authed  bool
@@ -57,6 +65,8 @@ type Message struct {
 type Server struct {
 	// ClientTLS trusts the server's certificate.
 	ClientTLS *tls.Config
+	// certificate is the server's certificate, DER-encoded.
+	certificate []byte
 
 	opts     Options
 	srv      *smtp.Server
@@ -81,6 +91,7 @@ func Start(t testing.TB, opts Options) *Server {
 	if opts.TLS == StartTLS || opts.TLS == ImplicitTLS {
 		serverTLS, clientTLS := certificate(t)
 		srv.TLSConfig, s.ClientTLS = serverTLS, clientTLS
+		s.certificate = serverTLS.Certificates[0].Certificate[0]
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -93,6 +104,25 @@ func Start(t testing.TB, opts Options) *Server {
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return s
+}
+
+// CertificatePEM is the server's certificate, for a client in another process to trust.
+func (s *Server) CertificatePEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.certificate})
+}
+
+// TrustFile is a client TLS configuration trusting the certificate in a PEM file written from
+// CertificatePEM.
+func TrustFile(path string) (*tls.Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("%s holds no certificate", path)
+	}
+	return &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}, nil
 }
 
 // Addr is the server's host:port.
@@ -182,14 +212,25 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return &smtp.SMTPError{Code: 554, Message: "unreadable message"}
 	}
-	body, err := io.ReadAll(m.Body)
+	var decoded io.Reader = m.Body
+	switch strings.ToLower(m.Header.Get("Content-Transfer-Encoding")) {
+	case "quoted-printable":
+		decoded = quotedprintable.NewReader(m.Body)
+	case "base64":
+		decoded = base64.NewDecoder(base64.StdEncoding, m.Body)
+	}
+	body, err := io.ReadAll(decoded)
 	if err != nil {
-		return err
+		return &smtp.SMTPError{Code: 554, Message: "undecodable body"}
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	if err != nil {
+		return &smtp.SMTPError{Code: 554, Message: "undecodable subject"}
 	}
 	_, secured := s.conn.TLSConnectionState()
 	s.server.mu.Lock()
 	s.server.accepted = append(s.server.accepted, Message{
-		From: s.from, To: append([]string(nil), s.to...), Header: m.Header, Body: string(body), Raw: string(raw),
+		From: s.from, To: append([]string(nil), s.to...), Header: m.Header, Subject: subject, Body: string(body), Raw: string(raw),
 		Authed: s.authed, Secured: secured,
 	})
 	s.server.mu.Unlock()
