@@ -108,6 +108,18 @@ func matches(s client.Schedule, spec client.ScheduleSpec, taskQueue string) bool
 	}
 	got, want := s.Spec.Calendars[0], spec.Calendars[0]
 	action, ok := s.Action.(*client.ScheduleWorkflowAction)
-	return ok && action.TaskQueue == taskQueue && slices.Equal(got.Hour, want.Hour) && slices.Equal(got.Minute, want.Minute) &&
-		slices.Equal(got.DayOfWeek, want.DayOfWeek) && s.Policy.Overlap == Overlap && s.Policy.CatchupWindow == CatchupWindow
+	return ok && action.TaskQueue == taskQueue && sameRanges(got.Hour, want.Hour) && sameRanges(got.Minute, want.Minute) &&
+		sameRanges(got.DayOfWeek, want.DayOfWeek) && s.Policy.Overlap == Overlap && s.Policy.CatchupWindow == CatchupWindow
+}
+
+// sameRanges compares ranges as the server keeps them: an end of 0 is the start, a step of 0 is 1.
+func sameRanges(a, b []client.ScheduleRange) bool {
+	norm := func(rs []client.ScheduleRange) []client.ScheduleRange {
+		out := make([]client.ScheduleRange, len(rs))
+		for i, r := range rs {
+			out[i] = client.ScheduleRange{Start: r.Start, End: max(r.End, r.Start), Step: max(r.Step, 1)}
+		}
+		return out
+	}
+	return slices.Equal(norm(a), norm(b))
 }
