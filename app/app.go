@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +34,7 @@ import (
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/reindex"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/session"
 	"github.com/caseflow/caseflow/web"
 	"github.com/caseflow/caseflow/workflows"
 )
@@ -48,6 +50,7 @@ type Parts struct {
 // App is a running caseflow process.
 type App struct {
 	cfg    *config.Config
+	parts  Parts
 	logger *slog.Logger
 
 	temporalServer *devstack.Temporal
@@ -70,7 +73,7 @@ type App struct {
 
 // Start starts the parts of caseflow cfg asks for and returns once they are ready to serve.
 func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Logger) (a *App, err error) {
-	a = &App{cfg: cfg, logger: logger}
+	a = &App{cfg: cfg, parts: parts, logger: logger}
 	defer func() {
 		if err != nil {
 			a.Stop(context.Background())
@@ -87,7 +90,7 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 	bg, cancel := context.WithCancel(context.Background())
 	a.stopBackground = cancel
 	if parts.Worker {
-		if err := a.startWorker(bg, parts.Embedded); err != nil {
+		if err := a.startWorker(bg); err != nil {
 			return a, err
 		}
 		if parts.Embedded {
@@ -181,7 +184,7 @@ func tlsConfig(t config.TLS) (*tls.Config, error) {
 
 // startWorker runs case workflows and their activities, rebuilds the read model when it finds
 // Redis empty, and samples the overdue count for the managers' chart.
-func (a *App) startWorker(bg context.Context, embedded bool) error {
+func (a *App) startWorker(bg context.Context) error {
 	pol := a.cfg.Policy
 	if pol == nil {
 		pol = policy.Default()
@@ -189,7 +192,7 @@ func (a *App) startWorker(bg context.Context, embedded bool) error {
 	cw := &workflows.CaseWorkflow{Policy: func() *policy.Policy { return pol }, Access: a.access()}
 	w := worker.New(a.Temporal, workflows.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: workflows.WorkflowName})
-	emailer, err := a.registerMail(w, embedded, pol)
+	emailer, err := a.registerMail(w, pol)
 	if err != nil {
 		return err
 	}
@@ -274,6 +277,10 @@ func (a *App) startAPI(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	pages, sessions, err := a.pages(ctx, v)
+	if err != nil {
+		return err
+	}
 	handler := api.New(api.Config{
 		Cases:       caseclient.New(a.Temporal),
 		Store:       a.Store,
@@ -284,12 +291,9 @@ func (a *App) startAPI(ctx context.Context) error {
 		Access:      a.access(),
 		Health:      &api.Health{Temporal: a.Temporal, Namespace: a.cfg.TemporalNamespace, Redis: a.Redis},
 		Logger:      a.logger.With("component", "api"),
+		Sessions:    sessions,
 		Pages: func(r *gin.Engine) {
-			opts := web.Options{}
-			if a.cfg.Auth == "dev" {
-				opts.DevTokens = a.Tokens
-			}
-			web.Register(r, opts)
+			web.Register(r, pages)
 			a.mountDevMail(r)
 		},
 	})
@@ -310,6 +314,42 @@ func (a *App) startAPI(ctx context.Context) error {
 		}
 	})
 	return nil
+}
+
+// pages configures the web pages: sessions in Redis, and sign-in through the identity
+// provider with oidc auth, or by picking a role with dev auth in caseflow dev only.
+func (a *App) pages(ctx context.Context, v auth.Verifier) (web.Options, *session.Cookies, error) {
+	store := session.NewStore(a.Redis, session.Options{Idle: a.cfg.SessionIdle, Max: a.cfg.SessionMax})
+	sessions := session.NewCookies(store, strings.HasPrefix(a.cfg.OIDCRedirectURL, "https://"))
+	opts := web.Options{
+		Sessions: sessions, DevSignIn: a.cfg.Auth == "dev" && a.parts.Embedded,
+		ActionTitles: actionTitles(a.cfg.Policy), Logger: a.logger.With("component", "web"),
+	}
+	if a.cfg.Auth == "oidc" {
+		signIn, err := web.NewOIDC(ctx, web.OIDCOptions{
+			Issuer: a.cfg.OIDCIssuer, ClientID: a.cfg.OIDCAudience, ClientSecret: a.cfg.OIDCClientSecret,
+			RedirectURL: a.cfg.OIDCRedirectURL, Verifier: v,
+		})
+		if err != nil {
+			return web.Options{}, nil, err
+		}
+		opts.OIDC = signIn
+	}
+	return opts, sessions, nil
+}
+
+// actionTitles names each kind of action in the policy's words, for the pages.
+func actionTitles(pol *policy.Policy) map[string]string {
+	if pol == nil {
+		pol = policy.Default()
+	}
+	titles := map[string]string{string(safeguarding.MeetingAction): "Action agreed at a meeting"}
+	for _, id := range policy.RuleIDs {
+		if r, ok := pol.Rule(id); ok {
+			titles[string(id)] = r.Title
+		}
+	}
+	return titles
 }
 
 func (a *App) goBackground(f func()) {

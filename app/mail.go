@@ -35,12 +35,12 @@ func (a *App) Mailbox() *mail.Capture { return a.mail.mailbox }
 func (a *App) MailOutcomes() *mail.Tally { return &a.mail.outcomes }
 
 // mailSender is where messages go: the mail server, dev's mailbox, or nowhere (nil).
-func (a *App) mailSender(embedded bool) (mail.Sender, error) {
+func (a *App) mailSender() (mail.Sender, error) {
 	m := &a.cfg.Mail
 	switch {
 	case m.Enabled():
 		return mail.NewSMTP(m.SMTP)
-	case embedded:
+	case a.parts.Embedded:
 		a.mail.mailbox = &mail.Capture{}
 		return a.mail.mailbox, nil
 	}
@@ -49,9 +49,9 @@ func (a *App) mailSender(embedded bool) (mail.Sender, error) {
 
 // registerMail registers the morning digest on the worker and returns the chases' emailer (nil
 // when caseflow sends no email: chases stay in its notifications).
-func (a *App) registerMail(w worker.Worker, embedded bool, pol *policy.Policy) (*notify.Emailer, error) {
+func (a *App) registerMail(w worker.Worker, pol *policy.Policy) (*notify.Emailer, error) {
 	m := &a.cfg.Mail
-	sender, err := a.mailSender(embedded)
+	sender, err := a.mailSender()
 	if err != nil {
 		return nil, err
 	}

@@ -92,9 +92,15 @@ func (p *Policy) Ladder(due time.Time, la string) Deadline {
 func place(l Ladder, start, due time.Time, anchored bool, cal *Calendar, quiet Quiet) (remind, escalate, again time.Time) {
 	if !l.RemindBefore.IsZero() {
 		remind = l.RemindBefore.SubtractFrom(due, cal)
-		if quiet.Keeps() {
+		// Out of hours, a reminder of an event comes at the close of the working day before; a
+		// reminder that a window opens (an anchored rule's) at the next opening, inside it.
+		switch {
+		case quiet.Keeps() && anchored:
+			remind = quiet.Hours.NextWorkingTime(remind, cal)
+		case quiet.Keeps():
 			remind = quiet.Hours.LastWorkingTime(remind, cal)
 		}
+
 		if !remind.Before(due) || (!anchored && !remind.After(start)) {
 			remind = time.Time{}
 		}

@@ -21,6 +21,10 @@ func TestEveryRuleDue(t *testing.T) {
 		ImmediateDanger:        {"2026-12-18T10:15:00Z", "2026-03-28T15:15:00Z", "2026-05-25T09:15:00Z"},
 		NotifySocialWorker:     {"2026-12-18T14:00:00Z", "2026-03-28T19:00:00Z", "2026-05-25T13:00:00Z"},
 		NotifySafeguardingLead: {"2026-12-18T14:00:00Z", "2026-03-28T19:00:00Z", "2026-05-25T13:00:00Z"},
+		CompleteRecord:         {"2026-12-21T10:00:00Z", "2026-03-31T08:00:00Z", "2026-05-27T08:00:00Z"},
+		CSCReferral:            {"2026-12-21T10:00:00Z", "2026-03-31T08:00:00Z", "2026-05-27T08:00:00Z"},
+		NFAReview:              {"2026-12-22T10:00:00Z", "2026-04-01T08:00:00Z", "2026-05-28T08:00:00Z"},
+		Transition:             {"2027-01-06T10:00:00Z", "2026-04-15T08:00:00Z", "2026-06-09T08:00:00Z"},
 		// From the Saturday, the clock starts when the office opens on Monday 30 March (09:00 BST),
 		// so 1WD is Tuesday at 09:00 BST; from the spring bank holiday, at Tuesday's opening.
 		CSCDecision:        {"2026-12-21T10:00:00Z", "2026-03-31T08:00:00Z", "2026-05-27T08:00:00Z"},
@@ -94,7 +98,7 @@ func TestLadder(t *testing.T) {
 		{"a reminder in working days before a due time", ICPC, fridayBeforeChristmas, 0,
 			"2027-01-08T10:00:00Z", "2027-01-14T10:00:00Z", "2027-01-15T10:00:00Z", "7CD"},
 		{"anchored on the 18th birthday: reminded 30 days before", Age18Consent, "2027-03-06T00:00:00Z", 0,
-			"2027-02-03T17:00:00Z", "2027-03-08T09:00:00Z", "2027-03-09T09:00:00Z", "7CD"},
+			"2027-02-04T09:00:00Z", "2027-03-08T09:00:00Z", "2027-03-09T09:00:00Z", "7CD"},
 		{"a minimum is never chased", NRMRecovery, fridayBeforeChristmas, 0, "", "", "", ""},
 		{"no target: chased monthly, never escalated", NRMCGDecision, fridayBeforeChristmas, 0, "", "", "", "1mo"},
 	}
@@ -214,7 +218,7 @@ func TestSequenceOccurrences(t *testing.T) {
 		want       string
 	}{
 		{LACReview, 0, "20WD"}, {LACReview, 1, "3mo"}, {LACReview, 2, "6mo"}, {LACReview, 7, "6mo"},
-		{SWVisit, 0, "7CD"}, {SWVisit, 1, "6w"}, {SWVisit, 5, "6w"},
+		{SWVisit, 0, "7CD"}, {SWVisit, 1, "6w"}, {SWVisit, 2, "3mo"}, {SWVisit, 3, "6mo"}, {SWVisit, 5, "6mo"},
 		{CarePlanReview, 0, "6w"}, {CarePlanReview, 4, "6w"},
 		{RCPCFirst, 0, "3mo"}, {RCPCNext, 3, "6mo"},
 	}

@@ -22,6 +22,8 @@ type fileFormat struct {
 	RepeatMissing     repeatFile           `yaml:"repeat_missing"`
 	WorkingHours      *hoursFile           `yaml:"working_hours"`
 	NationHours       map[string]hoursFile `yaml:"working_hours_by_nation"`
+	NRMPilotRGLimit   string               `yaml:"nrm_pilot_rg_limit"`
+	Wording           []wordingFile        `yaml:"wording"`
 	ExtraBankHolidays map[string][]string  `yaml:"extra_bank_holidays"`
 	Rules             map[string]ruleFile  `yaml:"rules"`
 	LocalAuthorities  map[string]laFile    `yaml:"local_authorities"`
@@ -35,7 +37,14 @@ type ladderFile struct {
 	RechaseEvery       *string `yaml:"rechase_every"`
 }
 
+// wordingFile is one phrase to avoid and the wording to use instead.
+type wordingFile struct {
+	Avoid string `yaml:"avoid"`
+	Say   string `yaml:"say"`
+}
+
 // hoursFile is a span of office hours, as UK clock times written 09:00.
+
 type hoursFile struct {
 	Start string `yaml:"start"`
 	End   string `yaml:"end"`
@@ -71,7 +80,10 @@ type laFile struct {
 	// RepeatMissing, when given, replaces the national threshold for this LA's children.
 	RepeatMissing *repeatFile `yaml:"repeat_missing"`
 	// WorkingHours, when given, replaces the national (or nation's) office hours for this LA.
-	WorkingHours *hoursFile              `yaml:"working_hours"`
+	WorkingHours *hoursFile `yaml:"working_hours"`
+	// NRMPilotFrom is the date the LA joined the devolved child decision pilot: from then on its
+	// Reasonable Grounds decisions have the policy's nrm_pilot_rg_limit.
+	NRMPilotFrom string                  `yaml:"nrm_pilot_from"`
 	Rules        map[string]overrideFile `yaml:"rules"`
 }
 

@@ -103,9 +103,11 @@ func TestChasesKeepOfficeHours(t *testing.T) {
 func TestWorkingHoursOfANationAndAnLA(t *testing.T) {
 	text := strings.Replace(string(DefaultFile()), "# working_hours_by_nation:\n#   scotland: {start: \"08:30\", end: \"16:30\"}",
 		"working_hours_by_nation:\n  scotland: {start: \"08:30\", end: \"16:30\"}", 1)
-	text = strings.Replace(text, "local_authorities: {}", `local_authorities:
+	text = strings.Replace(text, "\nlocal_authorities:\n", `
+local_authorities:
   glasgow: {nation: scotland}
-  late: {working_hours: {start: "10:00", end: "19:00"}}`, 1)
+  late: {working_hours: {start: "10:00", end: "19:00"}}
+`, 1)
 	p, err := Load("hours.yaml", []byte(text))
 	if err != nil {
 		t.Fatal(err)

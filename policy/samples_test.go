@@ -81,10 +81,12 @@ func TestWorkedDeadlines(t *testing.T) {
 		{SWVisit, 0, "2026-11-28T10:00:00Z", "2026-12-05T10:00:00Z", "2026-12-03T10:00:00Z", "2026-12-07T10:00:00Z", "2026-12-08T10:00:00Z"},
 
 		// The 18th birthday is the start and the due time; the reminder 30 days before it is
-		// kept, at the close of the working day before that midnight. Midnight on 15 April 2027
-		// is 23:00 UTC the day before (BST); the escalations come at the next openings.
-		{Age18Consent, 0, "2027-04-14T23:00:00Z", "2027-04-14T23:00:00Z", "2027-03-15T17:00:00Z", "2027-04-16T08:00:00Z", "2027-04-19T08:00:00Z"},
-		{Age18Consent, 0, "2027-07-09T23:00:00Z", "2027-07-09T23:00:00Z", "2027-06-09T16:00:00Z", "2027-07-12T08:00:00Z", "2027-07-13T08:00:00Z"},
+		// kept, when the office opens that day: it says the window for consent is open. Midnight
+		// on 15 April 2027 is 23:00 UTC the day before (BST); the escalations come at the next
+		// openings.
+
+		{Age18Consent, 0, "2027-04-14T23:00:00Z", "2027-04-14T23:00:00Z", "2027-03-16T09:00:00Z", "2027-04-16T08:00:00Z", "2027-04-19T08:00:00Z"},
+		{Age18Consent, 0, "2027-07-09T23:00:00Z", "2027-07-09T23:00:00Z", "2027-06-10T08:00:00Z", "2027-07-12T08:00:00Z", "2027-07-13T08:00:00Z"},
 
 		// The NRM: the recovery period is a minimum and never chased; the Conclusive Grounds
 		// decision is re-chased monthly and never escalated.
@@ -113,7 +115,7 @@ func TestWorkedDeadlines(t *testing.T) {
 // error, and the order every deadline keeps (due no earlier than the start, reminded before it
 // is due and after the start unless anchored, escalated after it is due).
 func TestEveryRuleFromEveryStart(t *testing.T) {
-	text := replaceIn(t, string(defaultFile), "", laBlock, "local_authorities:\n  scot: {nation: scotland}\n  ni: {nation: northern-ireland}\n")
+	text := replaceIn(t, string(defaultFile), "", laBlock, "\nlocal_authorities:\n  scot: {nation: scotland}\n  ni: {nation: northern-ireland}\n")
 	p, err := Load("nations.yaml", []byte(text))
 	if err != nil {
 		t.Fatal(err)

@@ -101,8 +101,10 @@ type Action struct {
 	ClosedAt      time.Time    `json:"closed_at,omitzero"`
 	ClosedBy      *Actor       `json:"closed_by,omitempty"`
 	Note          string       `json:"note,omitempty"`
-	// EndedByClosure marks an action resolved when the case closed: reopening re-arms it.
-	EndedByClosure bool `json:"ended_by_closure,omitempty"`
+	// EndedBy says what ended an action without its event, when it was not a person's
+	// decision about that action alone: the case's closure (reopening re-arms it) or the 18th
+	// birthday (a corrected date of birth re-arms it).
+	EndedBy string `json:"ended_by,omitempty"`
 }
 
 // Open reports whether the action still runs its chase ladder.
@@ -238,6 +240,11 @@ func (c *Case) recipients(a *Action, level Level) []Recipient {
 // starting event happened.
 func (c *Case) openAction(env Env, rule policy.RuleID, owner Owner, start time.Time, occurrence int, ref string) *Action {
 	d := env.Deadline(rule, start, c.LA, occurrence)
+	var handedFrom *Owner
+	if owner == vacantPost {
+		// The social worker's post is vacant: the manager holds the action until it is filled.
+		handedFrom = &Owner{Role: RoleSocialWorker}
+	}
 	c.NextID++
 	c.Actions = append(c.Actions, Action{
 		ID:              actionID(c.NextID),
@@ -255,6 +262,7 @@ func (c *Case) openAction(env Env, rule policy.RuleID, owner Owner, start time.T
 		Ref:             ref,
 		PolicyVersion:   d.PolicyVersion,
 		Status:          ActionOpen,
+		HandedFrom:      handedFrom,
 	})
 	return &c.Actions[len(c.Actions)-1]
 }
@@ -313,7 +321,7 @@ func (a *Action) end(status ActionStatus, at time.Time, by Actor, note string) {
 // rearm opens an ended action again, its chase starting afresh from its due time: a reopened
 // obligation that is overdue is chased at once.
 func (a *Action) rearm() {
-	a.Status, a.ClosedAt, a.ClosedBy, a.Note, a.EndedByClosure = ActionOpen, time.Time{}, nil, "", false
+	a.Status, a.ClosedAt, a.ClosedBy, a.Note, a.EndedBy = ActionOpen, time.Time{}, nil, "", ""
 	a.Level, a.Chases = LevelNone, nil
 }
 

@@ -40,7 +40,7 @@ func TestClosureRefusedWhileObligationsAreOpen(t *testing.T) {
 		t.Fatalf("closed %v; want every obligation resolved", res.Closed)
 	}
 	for _, a := range f.c.Actions {
-		if a.Status != ActionResolved || a.Note != "Handed over to Leeds on 3 January." || a.ClosedBy.UserID != "mgr-1" || !a.EndedByClosure {
+		if a.Status != ActionResolved || a.Note != "Handed over to Leeds on 3 January." || a.ClosedBy.UserID != "mgr-1" || a.EndedBy != endedByClosure {
 			t.Errorf("action %s after closure: %+v", a.ID, a)
 		}
 		if !f.hasEntry("action-resolved", a.ID, "Handed over to Leeds") {

@@ -45,6 +45,14 @@ type Options struct {
 	RateLimit       int
 	// Mail configures email (a directory, a mail server); zero sends none.
 	Mail config.Mail
+	// OIDC, when set, runs caseflow with oidc auth against this identity provider, whose
+	// client is caseflow (the audience); the pages sign in through it.
+	OIDC *OIDC
+}
+
+// OIDC names an identity provider and caseflow's client secret at it.
+type OIDC struct {
+	Issuer, ClientID, ClientSecret string
 }
 
 // Env is a running stack.
@@ -71,6 +79,9 @@ func Start(t testing.TB, opts Options) *Env {
 		Policy:            opts.Policy,
 		ReadModelCheck:    500 * time.Millisecond,
 		Mail:              opts.Mail,
+	}
+	if opts.OIDC != nil {
+		cfg.Auth, cfg.OIDCIssuer, cfg.OIDCAudience, cfg.OIDCClientSecret = "oidc", opts.OIDC.Issuer, opts.OIDC.ClientID, opts.OIDC.ClientSecret
 	}
 	if cfg.RedisURL == "" {
 		cfg.RedisURL = RedisURL(t, opts.RedisDB)
