@@ -186,6 +186,9 @@ func TestPoliceReportClockEmailsEachLevelOnce(t *testing.T) {
 	if len(inbox.Notifications) < 3 {
 		t.Errorf("carer-1 has %d notices in caseflow, want the 3 chases", len(inbox.Notifications))
 	}
+	if resp := env.Do(http.MethodGet, "/dev/mail", "", nil); resp.Status != http.StatusNotFound {
+		t.Errorf("/dev/mail answers %d with a mail server configured, want 404", resp.Status)
+	}
 	if got := env.App.MailOutcomes().Get("chase", mail.Sent); got != len(wantChases) {
 		t.Errorf("counted %d chase emails sent, want %d", got, len(wantChases))
 	}
