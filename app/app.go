@@ -192,7 +192,7 @@ func (a *App) startWorker(bg context.Context) error {
 	cw := &workflows.CaseWorkflow{Policy: func() *policy.Policy { return pol }, Access: a.access()}
 	w := worker.New(a.Temporal, workflows.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: workflows.WorkflowName})
-	emailer, err := a.registerMail(w, pol)
+	emailer, err := a.registerMail(bg, w, pol)
 	if err != nil {
 		return err
 	}
@@ -328,7 +328,7 @@ func (a *App) pages(ctx context.Context, v auth.Verifier) (web.Options, *session
 	if a.cfg.Auth == "oidc" {
 		signIn, err := web.NewOIDC(ctx, web.OIDCOptions{
 			Issuer: a.cfg.OIDCIssuer, ClientID: a.cfg.OIDCAudience, ClientSecret: a.cfg.OIDCClientSecret,
-			RedirectURL: a.cfg.OIDCRedirectURL, Verifier: v,
+			RedirectURL: a.cfg.OIDCRedirectURL, Verifier: v, SignedIn: a.contactTeller(),
 		})
 		if err != nil {
 			return web.Options{}, nil, err

@@ -1,8 +1,10 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/activity"
@@ -10,9 +12,11 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/digest"
+	"github.com/caseflow/caseflow/directory"
 	"github.com/caseflow/caseflow/mail"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
 )
 
@@ -49,7 +53,7 @@ func (a *App) mailSender() (mail.Sender, error) {
 
 // registerMail registers the morning digest on the worker and returns the chases' emailer (nil
 // when caseflow sends no email: chases stay in its notifications).
-func (a *App) registerMail(w worker.Worker, pol *policy.Policy) (*notify.Emailer, error) {
+func (a *App) registerMail(bg context.Context, w worker.Worker, pol *policy.Policy) (*notify.Emailer, error) {
 	m := &a.cfg.Mail
 	sender, err := a.mailSender()
 	if err != nil {
@@ -60,10 +64,12 @@ func (a *App) registerMail(w worker.Worker, pol *policy.Policy) (*notify.Emailer
 	digests := &digest.Activities{Directory: m.Directory, Store: a.Store, Links: links, Policy: func() *policy.Policy { return pol }, Logger: logger}
 	w.RegisterWorkflowWithOptions(digest.Workflow, workflow.RegisterOptions{Name: digest.WorkflowName})
 	w.RegisterActivityWithOptions(digests.SendDigests, activity.RegisterOptions{Name: digest.SendName})
+	w.RegisterWorkflowWithOptions(directory.ContactsWorkflow, workflow.RegisterOptions{Name: directory.ContactsWorkflowName})
 	if sender == nil || m.Directory == nil {
 		logger.Warn("caseflow sends no email: set --smtp-addr and --directory to email chases and the morning digest")
 		return nil, nil
 	}
+	a.goBackground(func() { directory.Follow(bg, a.Temporal, m.Directory, cmp.Or(m.FollowEvery, time.Minute), logger) })
 	postman := &mail.Postman{Sender: sender, Redis: a.Redis, Counter: &a.mail.outcomes, Logger: logger, Lease: m.SendLease}
 	digests.Postman = postman
 	logger.Info(m.String(), "people", m.Directory.Size(), "digest_at", m.DigestAt)
@@ -71,6 +77,17 @@ func (a *App) registerMail(w worker.Worker, pol *policy.Policy) (*notify.Emailer
 		Directory: m.Directory, Postman: postman, Inbox: notify.NewInbox(a.Redis, logger), Links: links,
 		Calendar: pol.Calendar(""), Counter: &a.mail.outcomes, Logger: logger,
 	}, nil
+}
+
+// contactTeller passes on what the identity provider says of people at sign-in, their email and
+// name, to the workers' directory (see directory.Teller). It never overrides the directory file.
+func (a *App) contactTeller() func(context.Context, safeguarding.Actor, string, string) {
+	teller := &directory.Teller{Client: a.Temporal, TaskQueue: workflows.TaskQueue}
+	return func(ctx context.Context, actor safeguarding.Actor, email, name string) {
+		if err := teller.Tell(ctx, actor, email, name); err != nil {
+			a.logger.Warn("sign-in contact not passed on to the directory", "user", actor.UserID, "error", err)
+		}
+	}
 }
 
 // ensureDigestSchedule creates or updates the morning digest's schedule. dev runs it at every

@@ -30,6 +30,9 @@ type Mail struct {
 	// SendLease is how long one attempt to send a message holds it (mail.Postman.Lease); 0 is the
 	// default. Tests shorten it.
 	SendLease time.Duration
+	// FollowEvery is how often the worker reads the contacts learned at sign-in; 0 is every
+	// minute. Tests shorten it.
+	FollowEvery time.Duration
 }
 
 // Enabled reports whether email goes through a mail server.
