@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"time"
 
@@ -106,19 +107,34 @@ func (h *handlers) getCase(c *gin.Context) {
 	c.JSON(http.StatusOK, v)
 }
 
-// TimelineResponse is the case timeline.
+// TimelineResponse is a page of the case timeline, oldest entry first; next_before asks for the
+// page before it.
 type TimelineResponse struct {
-	Entries []safeguarding.Entry `json:"entries"`
+	Entries    []safeguarding.Entry `json:"entries"`
+	NextBefore int                  `json:"next_before,omitempty"`
 }
 
 func (h *handlers) timeline(c *gin.Context) {
-	t, err := h.cfg.Cases.Timeline(c.Request.Context(), c.Param("id"), mustActor(c))
+	limit, _, err := pageParams(c)
 	if err != nil {
 		abort(c, err)
 		return
 	}
-	if t == nil {
-		t = []safeguarding.Entry{}
+	before := 0
+	if s := c.Query("before"); s != "" {
+		if before, err = strconv.Atoi(s); err != nil || before < 1 {
+			abort(c, &httpError{status: http.StatusBadRequest, detail: "before must be the number of a timeline entry.", fields: map[string]string{"before": "must be a whole number from 1"}})
+			return
+		}
 	}
-	c.JSON(http.StatusOK, TimelineResponse{Entries: t})
+	page, err := h.cfg.Cases.Timeline(c.Request.Context(), c.Param("id"), mustActor(c), before, limit)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	out := TimelineResponse{Entries: page.Entries, NextBefore: page.NextBefore}
+	if out.Entries == nil {
+		out.Entries = []safeguarding.Entry{}
+	}
+	c.JSON(http.StatusOK, out)
 }
