@@ -137,13 +137,13 @@ func (d *Directory) Resolve(r safeguarding.Recipient, excluded []string) (people
 		}
 	}
 	if len(people) == 0 && len(unresolved) == 0 {
-		unresolved = append(unresolved, Describe(r)+" (nobody in the directory)")
+		unresolved = append(unresolved, describe(r)+" (nobody in the directory)")
 	}
 	return people, unresolved
 }
 
-// Describe names a recipient without naming anyone: a user id, or a role and team.
-func Describe(r safeguarding.Recipient) string {
+// describe names a recipient without naming anyone: a user id, or a role and team.
+func describe(r safeguarding.Recipient) string {
 	switch {
 	case r.UserID != "":
 		return r.UserID
@@ -176,18 +176,6 @@ func (d *Directory) Learn(a safeguarding.Actor, email, name string) bool {
 	}
 	d.learned[a.UserID] = p
 	return true
-}
-
-// Learned lists the people learned at sign-in, by id.
-func (d *Directory) Learned() []Person {
-	d.mu.RLock()
-	defer d.mu.RUnlock()
-	out := make([]Person, 0, len(d.learned))
-	for _, p := range d.learned {
-		out = append(out, p)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
 }
 
 // Size counts the people of the file.

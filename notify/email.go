@@ -37,8 +37,8 @@ type Emailer struct {
 	ReportAfter int
 }
 
-// DefaultReportAfter: with the delivery activity's backoff, the fourth attempt comes about a
-// minute after the first; a mail server down that long is worth telling the Lead about.
+// DefaultReportAfter: with the delivery activity's backoff (5 s, doubling), the fourth attempt
+// comes within a minute of the first; a mail server down that long is worth telling the Lead of.
 const DefaultReportAfter = 4
 
 // Links makes the addresses of caseflow's pages in messages, and their Message-IDs.

@@ -24,14 +24,14 @@ const (
 )
 
 // ukTime shows a time as people in the UK read it.
-const ukTime = "Monday 2 January 2006 at 15:04"
+const ukTimeLayout = "Monday 2 January 2006 at 15:04"
 
-// UKTime writes t in UK time, saying so.
-func UKTime(t time.Time) string { return t.In(policy.London).Format(ukTime) + " (UK time)" }
+// ukTime writes t in UK time, saying so.
+func ukTime(t time.Time) string { return t.In(policy.London).Format(ukTimeLayout) + " (UK time)" }
 
-// Subject says in its first word whether a chase is a reminder, an overdue notice or an
+// subject says in its first word whether a chase is a reminder, an overdue notice or an
 // escalation, then the action and the case.
-func Subject(n Notice) string {
+func subject(n Notice) string {
 	word := "Overdue"
 	switch safeguarding.Level(n.Level) {
 	case safeguarding.LevelReminded:
@@ -47,10 +47,10 @@ func Subject(n Notice) string {
 
 func chaseMessage(n Notice, to addressee, links Links) mail.Message {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\n", Subject(n))
+	fmt.Fprintf(&b, "%s\n\n", subject(n))
 	fmt.Fprintf(&b, "Case:    %s\n", n.Reference)
 	fmt.Fprintf(&b, "Action:  %s\n", n.Title)
-	fmt.Fprintf(&b, "Due:     %s\n", UKTime(n.Due))
+	fmt.Fprintf(&b, "Due:     %s\n", ukTime(n.Due))
 	fmt.Fprintf(&b, "Chase:   %s", n.LevelName)
 	if n.Repeat > 0 {
 		fmt.Fprintf(&b, " (chased again, %d)", n.Repeat)
@@ -58,22 +58,22 @@ func chaseMessage(n Notice, to addressee, links Links) mail.Message {
 	fmt.Fprintf(&b, "\n\nOpen the case: %s\n\n", links.Case(n.CaseID))
 	fmt.Fprintf(&b, "You are told because %s.\n", to.why)
 	b.WriteString(footer)
-	return mail.Message{ID: links.MessageID("chase", n.ID), To: to.Email, Subject: Subject(n), Text: b.String(), Kind: "chase"}
+	return mail.Message{ID: links.MessageID("chase", n.ID), To: to.Email, Subject: subject(n), Text: b.String(), Kind: "chase"}
 }
 
 // reportMessage tells a Safeguarding Lead of a chase caseflow could not email to everyone.
 func reportMessage(n Notice, to string, links Links) mail.Message {
-	subject := fmt.Sprintf("Not emailed: %s (case %s)", n.Title, n.Reference)
+	title := fmt.Sprintf("Not emailed: %s (case %s)", n.Title, n.Reference)
 	var b strings.Builder
 	fmt.Fprintf(&b, "A chase could not be emailed to everyone it was for.\n\n")
 	fmt.Fprintf(&b, "Case:    %s\n", n.Reference)
 	fmt.Fprintf(&b, "Action:  %s\n", n.Title)
-	fmt.Fprintf(&b, "Due:     %s\n", UKTime(n.Due))
+	fmt.Fprintf(&b, "Due:     %s\n", ukTime(n.Due))
 	fmt.Fprintf(&b, "Chase:   %s\n\n", n.LevelName)
 	fmt.Fprintf(&b, "%s\n\nOpen the case: %s\n\n", n.Note, links.Case(n.CaseID))
 	b.WriteString("You are told because you are the agency's Safeguarding Lead (or their deputy).\n")
 	b.WriteString(footer)
-	return mail.Message{ID: links.MessageID("report", n.ID), To: to, Subject: subject, Text: b.String(), Kind: "report"}
+	return mail.Message{ID: links.MessageID("report", n.ID), To: to, Subject: title, Text: b.String(), Kind: "report"}
 }
 
 const footer = "\nThis message names no one: the details are in caseflow, for those who may see them.\n-- caseflow\n"
