@@ -72,7 +72,11 @@ func (a *App) registerMail(bg context.Context, w worker.Worker, pol *policy.Poli
 	a.goBackground(func() { directory.Follow(bg, a.Temporal, m.Directory, cmp.Or(m.FollowEvery, time.Minute), logger) })
 	postman := &mail.Postman{Sender: sender, Redis: a.Redis, Counter: &a.mail.outcomes, Logger: logger, Lease: m.SendLease}
 	digests.Postman = postman
-	logger.Info(m.String(), "people", m.Directory.Size(), "digest_at", m.DigestAt)
+	where := m.String()
+	if a.mail.mailbox != nil {
+		where = "mail kept in-process, shown at /dev/mail"
+	}
+	logger.Info(where, "people", m.Directory.Size(), "digest_at", m.DigestAt)
 	return &notify.Emailer{
 		Directory: m.Directory, Postman: postman, Inbox: notify.NewInbox(a.Redis, logger), Links: links,
 		Calendar: pol.Calendar(""), Counter: &a.mail.outcomes, Logger: logger,
