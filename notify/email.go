@@ -88,10 +88,9 @@ func (e *Emailer) email(ctx context.Context, n Notice, attempt int, beat func())
 		}
 		to = append(to, cover...)
 	}
-	var problems []string
-	for _, u := range unresolved {
+	problems := slices.Clone(unresolved)
+	for range unresolved {
 		e.count("chase", mail.Unaddressed)
-		problems = append(problems, u)
 	}
 	var failing []error
 	for _, a := range to {
