@@ -44,9 +44,12 @@ type Case struct {
 	Allegations []Allegation `json:"allegations,omitempty"`
 	Offences    []Offence    `json:"offences,omitempty"`
 	Withdrawals []Withdrawal `json:"withdrawals,omitempty"`
-	Closure     Closure      `json:"closure"`
-	Actions     []Action     `json:"actions"`
-	Timeline    []Entry      `json:"timeline"`
+	// Links are the other cases of the same child.
+	Links []Link `json:"links,omitempty"`
+
+	Closure  Closure  `json:"closure"`
+	Actions  []Action `json:"actions"`
+	Timeline []Entry  `json:"timeline"`
 	// ArchivedThrough is the number of the last timeline entry no longer carried: earlier runs'
 	// histories keep those (see Compact).
 	ArchivedThrough int           `json:"archived_through,omitempty"`

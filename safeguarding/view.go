@@ -48,6 +48,8 @@ type View struct {
 	Offences    []Offence    `json:"offences,omitempty"`
 	Withdrawals []Withdrawal `json:"withdrawals,omitempty"`
 	Closure     Closure      `json:"closure"`
+	// Links are the other cases of the same child (staff only).
+	Links []Link `json:"links,omitempty"`
 
 	// OpenActions are the open actions the person may see, soonest due first; Actions all of
 	// them, open and ended.
@@ -100,6 +102,8 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 		Meetings: seen.Meetings, Conferences: seen.Conferences, NRM: seen.NRM, ICTG: seen.ICTG,
 		CarePlan: seen.CarePlan, LookedAfter: seen.LookedAfter, Missing: seen.Missing,
 		Allegations: seen.Allegations, Offences: seen.Offences, Withdrawals: seen.Withdrawals, Closure: seen.Closure,
+		Links: seen.Links,
+
 		OpenActions: []ActionView{}, Actions: []ActionView{}, Timeline: seen.Timeline,
 	}
 	if v.Carers == nil {

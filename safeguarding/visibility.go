@@ -237,7 +237,8 @@ func (c *Case) copyFor(s Sight) Case {
 			v.Reporting.PoliceReports = append(v.Reporting.PoliceReports, p)
 		}
 	}
-	v.Meetings, v.Conferences, v.Offences = nil, nil, nil
+	v.Meetings, v.Conferences, v.Offences, v.Links = nil, nil, nil, nil
+
 	v.NRM = NRM{}
 	v.Child.ParentalResponsibility = ""
 	// Staff notes on a withdrawn disclosure are professional judgement about the child's account.
