@@ -11,11 +11,16 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/caseflow/caseflow/caseclient"
+	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
 )
 
-type handlers struct{ cfg Config }
+type handlers struct {
+	cfg     Config
+	streams *streamSlots
+	changes *readmodel.Fanout
+}
 
 // StepResponse is the answer to raising a concern or taking a step.
 type StepResponse struct {
@@ -29,7 +34,7 @@ type StepResponse struct {
 
 func responseOf(r safeguarding.Result) StepResponse {
 	return StepResponse{
-		CaseID: r.CaseID, Reference: caseclient.ReferenceFor(r.CaseID), Revision: r.Revision,
+		CaseID: r.CaseID, Reference: workflows.ReferenceFor(r.CaseID), Revision: r.Revision,
 		Ref: r.Ref, Opened: r.Opened, Replayed: r.Replayed,
 	}
 }
@@ -59,10 +64,15 @@ func (h *handlers) raiseConcern(c *gin.Context) {
 		return
 	}
 	h.idempotent(c, body, func(requestID string) (int, any, error) {
+		if allowed, retry := h.newCaseAllowed(c); !allowed {
+			c.Header("Retry-After", retryAfter(retry))
+			return 0, nil, &httpError{status: http.StatusTooManyRequests, detail: "You have opened the most cases allowed in an hour. If this is an emergency, call the Safeguarding Lead; otherwise try again later."}
+		}
 		res, err := h.cfg.Cases.Raise(stepContext(c), mustActor(c), requestID, body)
 		if err != nil {
 			return 0, nil, err
 		}
+		nameCases(c, res.CaseID)
 		c.Header("Location", "/v1/cases/"+res.CaseID)
 		return http.StatusCreated, responseOf(res), nil
 	})
@@ -124,17 +134,26 @@ func (h *handlers) linkCases(c *gin.Context, caseID, requestID string, body []by
 	return http.StatusOK, responseOf(res), nil
 }
 
-// KeepWordingHeader, set to "true", keeps wording the language check flagged: the person
-// recording confirms they are quoting someone.
+// KeepWordingHeader is the request header that, set to "true", keeps wording the language check
+// flagged: the person recording confirms they are quoting someone.
+
 const KeepWordingHeader = "Caseflow-Keep-Wording"
 
 // stepContext is the request's context, carrying the person's confirmation that flagged wording
 // stays as written.
 func stepContext(c *gin.Context) context.Context {
 	if c.GetHeader(KeepWordingHeader) == "true" {
-		return caseclient.KeepWording(c.Request.Context())
+		return workflows.KeepWording(c.Request.Context())
 	}
 	return c.Request.Context()
+}
+
+// newCaseAllowed takes one new case from the caller's hourly allowance.
+func (h *handlers) newCaseAllowed(c *gin.Context) (bool, time.Duration) {
+	if h.cfg.NewCases == nil {
+		return true, 0
+	}
+	return h.cfg.NewCases.Allow(c.Request.Context(), mustActor(c).UserID)
 }
 
 func (h *handlers) getCase(c *gin.Context) {

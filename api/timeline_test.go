@@ -25,14 +25,14 @@ func TestTheWholeTimelineOfALongCase(t *testing.T) {
 	env := start(t, testenv.Options{})
 	p := tokens(env)
 	ctx := context.Background()
-	caseID := caseclient.CaseIDFor("carer-1", "long")
+	caseID := workflows.CaseIDFor("carer-1", "long")
 	_, err := env.App.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.WorkflowID(caseID), TaskQueue: workflows.TaskQueue},
-		workflows.WorkflowName, workflows.Input{CaseID: caseID, Reference: caseclient.ReferenceFor(caseID), MaxHistory: 60})
+		workflows.WorkflowName, workflows.Input{CaseID: caseID, Reference: workflows.ReferenceFor(caseID), MaxHistory: 60})
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := json.Marshal(testenv.Concern(time.Now().Add(-time.Hour), "sw-1", "north", "carer-1"))
-	if _, err := caseclient.New(env.App.Temporal).Raise(ctx, safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}, "long", body); err != nil {
+	if _, err := caseclient.New(env.App.Temporal, caseclient.Options{Signer: env.App.Signer(), DataConverter: env.App.Converters().Data}).Raise(ctx, safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}, "long", body); err != nil {
 		t.Fatal(err)
 	}
 	path := "/v1/cases/" + caseID

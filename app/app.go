@@ -25,6 +25,7 @@ import (
 
 	"github.com/caseflow/caseflow/activities"
 	"github.com/caseflow/caseflow/api"
+	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/config"
@@ -55,6 +56,9 @@ type App struct {
 
 	temporalServer *devstack.Temporal
 	redisServer    *devstack.Redis
+	webUI          *devstack.WebUI
+	protection     *protection
+	audit          *audit.Log
 	Temporal       client.Client
 	Redis          *redis.Client
 	Store          *readmodel.Store
@@ -79,6 +83,9 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 			a.Stop(context.Background())
 		}
 	}()
+	if a.protection, err = loadProtection(cfg, parts); err != nil {
+		return a, err
+	}
 	if parts.Embedded {
 		if err := a.startEmbedded(ctx); err != nil {
 			return a, err
@@ -100,6 +107,12 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 	if parts.API {
 		if err := a.startAPI(ctx); err != nil {
 			return a, err
+		}
+		if parts.Embedded && a.cfg.Security.WebUIAddr != "" {
+			// The Web UI is a convenience: without it, dev still does everything else.
+			if err := a.startWebUI(); err != nil {
+				a.logger.Warn("the Temporal Web UI is not served", "error", err)
+			}
 		}
 	}
 	return a, nil
@@ -131,11 +144,11 @@ func (a *App) startEmbedded(ctx context.Context) error {
 
 // connect dials Temporal and Redis.
 func (a *App) connect(ctx context.Context) error {
-	opts := client.Options{
+	opts := a.protection.clientOptions(client.Options{
 		HostPort:  a.cfg.TemporalAddress,
 		Namespace: a.cfg.TemporalNamespace,
 		Logger:    sdkLogger{a.logger.With("component", "temporal-client")},
-	}
+	})
 	if a.cfg.TemporalTLS.Enabled() {
 		tlsConf, err := tlsConfig(a.cfg.TemporalTLS)
 		if err != nil {
@@ -155,7 +168,7 @@ func (a *App) connect(ctx context.Context) error {
 		return fmt.Errorf("REDIS_URL: %w", err)
 	}
 	a.Redis = redis.NewClient(ropts)
-	a.Store = readmodel.New(a.Redis)
+	a.Store = readmodel.New(a.Redis, a.protection.ids)
 	return nil
 }
 
@@ -189,14 +202,17 @@ func (a *App) startWorker(bg context.Context) error {
 	if pol == nil {
 		pol = policy.Default()
 	}
-	cw := &workflows.CaseWorkflow{Policy: func() *policy.Policy { return pol }, Access: a.access()}
+	cw := &workflows.CaseWorkflow{Policy: func() *policy.Policy { return pol }, Access: a.access(), Callers: a.protection.verifier}
 	w := worker.New(a.Temporal, workflows.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: workflows.WorkflowName})
+	auditWorkflows := a.protection.auditWorkflows()
+	w.RegisterWorkflowWithOptions(auditWorkflows.Stream, workflow.RegisterOptions{Name: audit.WorkflowName})
+	w.RegisterWorkflowWithOptions(auditWorkflows.Chunk, workflow.RegisterOptions{Name: audit.ChunkWorkflowName})
 	emailer, err := a.registerMail(bg, w, pol)
 	if err != nil {
 		return err
 	}
-	w.RegisterActivity(&activities.Activities{Store: a.Store, Notifier: notify.NewInbox(a.Redis, a.logger.With("component", "notify")), Emailer: emailer})
+	w.RegisterActivity(&activities.Activities{Store: a.Store, Notifier: notify.NewInbox(a.Redis, a.protection.ids, a.logger.With("component", "notify")), Emailer: emailer})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -262,13 +278,14 @@ func (a *App) verifier(ctx context.Context) (auth.Verifier, error) {
 		return auth.NewOIDCVerifier(ctx, auth.OIDCConfig{
 			IssuerURL: a.cfg.OIDCIssuer, Audience: a.cfg.OIDCAudience,
 			RoleClaim: a.cfg.RoleClaim, TeamClaim: a.cfg.TeamClaim,
+			MaxLifetime: a.cfg.Security.MaxTokenLifetime, InsecureLoopbackIssuer: a.cfg.Security.InsecureLoopbackIssuer,
 		})
 	}
 	key, err := auth.LoadOrCreateDevKey(a.cfg.DevKeyFile())
 	if err != nil {
 		return nil, err
 	}
-	a.Tokens = auth.NewDevTokens(key)
+	a.Tokens = auth.NewDevTokens(key, a.cfg.Security.MaxTokenLifetime)
 	return a.Tokens, nil
 }
 
@@ -281,18 +298,30 @@ func (a *App) startAPI(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	sec := a.cfg.Security
+	a.audit = a.newAuditLog()
 	handler := api.New(api.Config{
-		Cases:       caseclient.New(a.Temporal),
-		Store:       a.Store,
-		Idempotency: readmodel.NewIdempotency(a.Redis),
-		Limiter:     readmodel.NewLimiter(a.Redis, a.cfg.RateLimit, max(a.cfg.RateLimit/6, 10)),
-		Inbox:       notify.NewInbox(a.Redis, a.logger),
-		Verifier:    v,
-		Access:      a.access(),
-		Health:      &api.Health{Temporal: a.Temporal, Namespace: a.cfg.TemporalNamespace, Redis: a.Redis},
-		Logger:      a.logger.With("component", "api"),
-		Sessions:    sessions,
+		Cases:          caseclient.New(a.Temporal, caseclient.Options{Signer: a.protection.signer, DataConverter: a.protection.converters.Data}),
+		Store:          a.Store,
+		Idempotency:    readmodel.NewIdempotency(a.Redis, a.protection.ids),
+		Limiter:        readmodel.NewLimiter(a.Redis, a.protection.ids, a.cfg.RateLimit, max(a.cfg.RateLimit/6, 10)),
+		NewCases:       readmodel.NewCaseLimiter(a.Redis, a.protection.ids, orDefault(sec.NewCasesPerHour, config.DefaultNewCasesPerHour)),
+		AddressLimit:   addressLimit(orDefault(sec.AddressRateLimit, config.DefaultAddressRateLimit)),
+		TrustedProxies: sec.TrustedProxies,
+		FormOrigins:    originOf(a.cfg.OIDCIssuer),
+		Inbox:          notify.NewInbox(a.Redis, a.protection.ids, a.logger),
+		Verifier:       v,
+		Access:         a.access(),
+		Audit:          a.audit,
+		Codec:          a.protection.converters.Codec,
+		CodecOrigins:   a.codecOrigins(),
+		Health:         &api.Health{Temporal: a.Temporal, Namespace: a.cfg.TemporalNamespace, Redis: a.Redis, Logger: a.logger.With("component", "health")},
+		Logger:         a.logger.With("component", "api"),
+		Sessions:       sessions,
 		Pages: func(r *gin.Engine) {
+			if pages.DevSignIn {
+				r.GET("/dev/codec-sign-in", a.devCodecSignIn)
+			}
 			web.Register(r, pages)
 			a.mountDevMail(r)
 		},
@@ -319,7 +348,10 @@ func (a *App) startAPI(ctx context.Context) error {
 // pages configures the web pages: sessions in Redis, and sign-in through the identity
 // provider with oidc auth, or by picking a role with dev auth in caseflow dev only.
 func (a *App) pages(ctx context.Context, v auth.Verifier) (web.Options, *session.Cookies, error) {
-	store := session.NewStore(a.Redis, session.Options{Idle: a.cfg.SessionIdle, Max: a.cfg.SessionMax})
+	store, err := session.NewStore(a.Redis, a.protection.keys, session.Options{Idle: a.cfg.SessionIdle, Max: a.cfg.SessionMax})
+	if err != nil {
+		return web.Options{}, nil, err
+	}
 	sessions := session.NewCookies(store, strings.HasPrefix(a.cfg.OIDCRedirectURL, "https://"))
 	opts := web.Options{
 		Sessions: sessions, DevSignIn: a.cfg.Auth == "dev" && a.parts.Embedded,
@@ -384,6 +416,9 @@ func (a *App) Stop(ctx context.Context) {
 }
 
 func (a *App) stop(ctx context.Context) {
+	if a.webUI != nil {
+		a.webUI.Stop()
+	}
 	if a.httpServer != nil {
 		shutdownCtx, cancel := context.WithTimeout(ctx, config.ShutdownGrace)
 		if err := a.httpServer.Shutdown(shutdownCtx); err != nil {
@@ -393,6 +428,9 @@ func (a *App) stop(ctx context.Context) {
 	}
 	if a.stopBackground != nil {
 		a.stopBackground()
+	}
+	if a.audit != nil {
+		a.audit.Close()
 	}
 	if a.worker != nil {
 		a.worker.Stop()

@@ -70,7 +70,7 @@ func (a *App) registerMail(bg context.Context, w worker.Worker, pol *policy.Poli
 		return nil, nil
 	}
 	a.goBackground(func() { directory.Follow(bg, a.Temporal, m.Directory, cmp.Or(m.FollowEvery, time.Minute), logger) })
-	postman := &mail.Postman{Sender: sender, Redis: a.Redis, Counter: &a.mail.outcomes, Logger: logger, Lease: m.SendLease}
+	postman := &mail.Postman{Sender: sender, Redis: a.Redis, Keys: a.protection.ids, Counter: &a.mail.outcomes, Logger: logger, Lease: m.SendLease}
 	digests.Postman = postman
 	where := m.String()
 	if a.mail.mailbox != nil {
@@ -78,7 +78,7 @@ func (a *App) registerMail(bg context.Context, w worker.Worker, pol *policy.Poli
 	}
 	logger.Info(where, "people", m.Directory.Size(), "digest_at", m.DigestAt)
 	return &notify.Emailer{
-		Directory: m.Directory, Postman: postman, Inbox: notify.NewInbox(a.Redis, logger), Links: links,
+		Directory: m.Directory, Postman: postman, Inbox: notify.NewInbox(a.Redis, a.protection.ids, logger), Links: links,
 		Calendar: pol.Calendar(""), Counter: &a.mail.outcomes, Logger: logger,
 	}, nil
 }

@@ -10,7 +10,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
 )
@@ -42,16 +41,16 @@ func (r *run) caseStarts(ctx context.Context) error {
 			return err
 		}
 		base := func(i int) error {
-			id := caseclient.CaseIDFor("baseline", prefix+fmt.Sprint(i))
+			id := workflows.CaseIDFor("baseline", prefix+fmt.Sprint(i))
 			start := r.temporal().NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 				ID: workflows.WorkflowID(id), TaskQueue: workflows.TaskQueue,
 				WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-			}, workflows.WorkflowName, workflows.Input{CaseID: id, Reference: caseclient.ReferenceFor(id)})
+			}, workflows.WorkflowName, workflows.Input{CaseID: id, Reference: workflows.ReferenceFor(id)})
 			h, err := r.temporal().UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 				StartWorkflowOperation: start,
 				UpdateOptions: client.UpdateWorkflowOptions{
 					UpdateName: safeguarding.StepRaiseConcern, WaitForStage: client.WorkflowUpdateStageCompleted,
-					Args: []any{safeguarding.Request{RequestID: prefix + fmt.Sprint(i), Actor: carer, Body: raw}},
+					Args: r.stepArgs(ctx, id, safeguarding.StepRaiseConcern, carer, prefix+fmt.Sprint(i), raw),
 				},
 			})
 			if err != nil {
@@ -97,10 +96,11 @@ func (r *run) stepRoundTrips(ctx context.Context) error {
 			return err
 		}
 		base := func(i int) error {
+			id := ids[(i+cases/2)%cases]
 			h, err := r.temporal().UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-				WorkflowID: workflows.WorkflowID(ids[(i+cases/2)%cases]), UpdateName: "care-plan-contribution",
+				WorkflowID: workflows.WorkflowID(id), UpdateName: "care-plan-contribution",
 				WaitForStage: client.WorkflowUpdateStageCompleted,
-				Args:         []any{safeguarding.Request{RequestID: fmt.Sprintf("raw-%d-%d", clients, i), Actor: carer, Body: raw}},
+				Args:         r.stepArgs(ctx, id, "care-plan-contribution", carer, fmt.Sprintf("raw-%d-%d", clients, i), raw),
 			})
 			if err != nil {
 				return err

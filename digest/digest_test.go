@@ -1,6 +1,7 @@
 package digest_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -20,6 +21,7 @@ import (
 	"github.com/caseflow/caseflow/mail"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/readmodel"
 )
 
@@ -39,10 +41,14 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(func() { _ = rdb.Close() })
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	capture := &mail.Capture{}
-	store := readmodel.New(rdb)
+	keys, err := pseudonym.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := readmodel.New(rdb, keys)
 	acts := &digest.Activities{
 		Directory: directory.Example(), Store: store,
-		Postman: &mail.Postman{Sender: capture, Redis: rdb, Logger: logger},
+		Postman: &mail.Postman{Sender: capture, Redis: rdb, Keys: keys, Logger: logger},
 		Links:   notify.Links{BaseURL: "https://caseflow.agency.example", Domain: "agency.example"},
 		Policy:  policy.Default, Logger: logger,
 	}

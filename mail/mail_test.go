@@ -1,6 +1,7 @@
 package mail_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/caseflow/caseflow/internal/smtptest"
 	"github.com/caseflow/caseflow/mail"
+	"github.com/caseflow/caseflow/pseudonym"
 )
 
 func message(id, to string) mail.Message {
@@ -94,12 +96,22 @@ func TestSTARTTLSIsRequired(t *testing.T) {
 	}
 }
 
+// testKeys is a server secret for the tests' record keys.
+func testKeys(t *testing.T) pseudonym.Key {
+	t.Helper()
+	k, err := pseudonym.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 func newPostman(t *testing.T, sender mail.Sender) (*mail.Postman, *mail.Tally) {
 	mr := miniredis.RunT(t)
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	t.Cleanup(func() { _ = rdb.Close() })
 	tally := &mail.Tally{}
-	return &mail.Postman{Sender: sender, Redis: rdb, Counter: tally, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Lease: time.Second}, tally
+	return &mail.Postman{Sender: sender, Redis: rdb, Keys: testKeys(t), Counter: tally, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Lease: time.Second}, tally
 }
 
 // TestPostmanSendsOnce: asked again, after success, the postman sends nothing; a refusal is

@@ -3,7 +3,6 @@ package mail
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -12,12 +11,14 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/caseflow/caseflow/pseudonym"
 )
 
 // Postman sends each message once, however often it is asked to.
 //
-// Before sending, it claims the message in Redis (a key derived from the Message-ID and the
-// recipient, holding no address), for Lease; once the server has accepted the message it
+// Before sending, it claims the message in Redis (a key hashed with the server's secret from the
+// Message-ID and the recipient, holding no address), for Lease; once the server has accepted the message it
 // records it as sent, for RecordFor. An attempt that finds the record sends nothing; one that
 // finds another attempt's live claim fails, to be retried once that attempt has finished or its
 // claim has lapsed. So a retry after a crash, a timeout or a lost reply never sends twice, with
@@ -27,6 +28,9 @@ import (
 type Postman struct {
 	Sender Sender
 	Redis  redis.UniversalClient
+	// Keys hash each record's key with the server's secret: an address is never in Redis, not
+	// even as a plain hash one could match by hashing a guess.
+	Keys pseudonym.Key
 	// Counter counts every outcome; nil counts nothing.
 	Counter Counter
 	Logger  *slog.Logger
@@ -80,7 +84,7 @@ func IsRefused(err error) bool {
 // Deliver sends m unless it was sent before. It returns Sent or AlreadySent, or an error: a
 // *SendError, ErrInProgress, or a failure to reach Redis.
 func (p *Postman) Deliver(ctx context.Context, m Message) (Outcome, error) {
-	key := recordKey(m)
+	key := recordPrefix + p.Keys.Keyed("mail", m.ID, strings.ToLower(m.To))
 	token := claimPrefix + randomToken()
 	lease := p.Lease
 	if lease <= 0 {
@@ -146,12 +150,6 @@ func (p *Postman) count(kind string, o Outcome) {
 	if p.Counter != nil {
 		p.Counter.Count(kind, o)
 	}
-}
-
-// recordKey names a message to one recipient without holding the address.
-func recordKey(m Message) string {
-	sum := sha256.Sum256([]byte(m.ID + "\n" + strings.ToLower(m.To)))
-	return recordPrefix + hex.EncodeToString(sum[:16])
 }
 
 func randomToken() string {

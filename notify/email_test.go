@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/caseflow/caseflow/mail"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -70,10 +72,14 @@ func newFixture(t *testing.T) *fixture {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	out := &outbox{refuse: map[string]bool{}}
 	tally := &mail.Tally{}
-	inbox := notify.NewInbox(rdb, logger)
+	keys, err := pseudonym.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inbox := notify.NewInbox(rdb, keys, logger)
 	return &fixture{out: out, inbox: inbox, tally: tally, emailer: &notify.Emailer{
 		Directory: directory.Example(),
-		Postman:   &mail.Postman{Sender: out, Redis: rdb, Counter: tally, Logger: logger, Lease: time.Second},
+		Postman:   &mail.Postman{Sender: out, Redis: rdb, Keys: keys, Counter: tally, Logger: logger, Lease: time.Second},
 		Inbox:     inbox,
 		Links:     notify.Links{BaseURL: "https://caseflow.agency.example/", Domain: "agency.example"},
 		Calendar:  policy.DefaultCalendar(),

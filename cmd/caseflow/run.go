@@ -41,8 +41,12 @@ func runParts(ctx context.Context, name string, mode config.Mode, parts app.Part
 		fmt.Fprintf(stdout, "caseflow API and web pages: %s\n", a.URL())
 	}
 	if parts.Embedded {
+		warnIfExposed(stderr, cfg)
 		fmt.Fprintf(stdout, "Temporal frontend: %s (namespace %s; try: temporal workflow list --address %s --namespace %s)\n",
 			a.TemporalAddress(), cfg.TemporalNamespace, a.TemporalAddress(), cfg.TemporalNamespace)
+		if ui := a.WebUIURL(); ui != "" {
+			fmt.Fprintf(stdout, "Temporal Web UI: %s (payloads encrypted; to see them decrypted as the Safeguarding Lead, open %s/dev/codec-sign-in)\n", ui, a.URL())
+		}
 		fmt.Fprintf(stdout, "Data directory: %s; a token: go run ./cmd/caseflow token --data-dir %s --role social_worker --user sw-1\n", cfg.DataDir, cfg.DataDir)
 	}
 	if a.Mailbox() != nil && parts.API {

@@ -24,7 +24,7 @@ func runToken(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	role := fs.String("role", "", "carer, social_worker, fostering_social_worker, safeguarding_lead or manager")
 	user := fs.String("user", "", "user id")
 	team := fs.String("team", "", "team id")
-	ttl := fs.Duration("ttl", 12*time.Hour, "how long the token is valid")
+	ttl := fs.Duration("ttl", 12*time.Hour, "how long the token is valid, at most CASEFLOW_MAX_TOKEN_LIFETIME (12h)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -35,12 +35,19 @@ func runToken(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	if *user == "" {
 		return usageError{"--user is required"}
 	}
+	maxLifetime, err := maxTokenLifetime()
+	if err != nil {
+		return err
+	}
+	if *ttl > maxLifetime {
+		return usageError{fmt.Sprintf("--ttl %v is longer than the %v a token may live (CASEFLOW_MAX_TOKEN_LIFETIME)", *ttl, maxLifetime)}
+	}
 	cfg := &config.Config{DataDir: *dataDir}
 	key, err := auth.LoadOrCreateDevKey(cfg.DevKeyFile())
 	if err != nil {
 		return err
 	}
-	tok, err := auth.NewDevTokens(key).Mint(safeguarding.Actor{UserID: *user, Role: r, Team: *team}, *ttl)
+	tok, err := auth.NewDevTokens(key, maxLifetime).Mint(safeguarding.Actor{UserID: *user, Role: r, Team: *team}, *ttl)
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,10 @@ type Options struct {
 	RateLimit       int
 	// Mail configures email (a directory, a mail server); zero sends none.
 	Mail config.Mail
+	// NewCasesPerHour caps new cases per user; zero means no practical cap.
+	NewCasesPerHour int
+	// Security replaces the other security settings (keys, address limit, proxies, origins).
+	Security config.Security
 	// OIDC, when set, runs caseflow with oidc auth against this identity provider, whose
 	// client is caseflow (the audience); the pages sign in through it.
 	OIDC *OIDC
@@ -79,9 +83,18 @@ func Start(t testing.TB, opts Options) *Env {
 		Policy:            opts.Policy,
 		ReadModelCheck:    500 * time.Millisecond,
 		Mail:              opts.Mail,
+		Security:          opts.Security,
+	}
+	if opts.NewCasesPerHour == 0 {
+		opts.NewCasesPerHour = 100000
+	}
+	cfg.Security.NewCasesPerHour = opts.NewCasesPerHour
+	if cfg.Security.AddressRateLimit == 0 {
+		cfg.Security.AddressRateLimit = 1000000
 	}
 	if opts.OIDC != nil {
 		cfg.Auth, cfg.OIDCIssuer, cfg.OIDCAudience, cfg.OIDCClientSecret = "oidc", opts.OIDC.Issuer, opts.OIDC.ClientID, opts.OIDC.ClientSecret
+		cfg.Security.InsecureLoopbackIssuer = true // the test provider serves http on loopback
 	}
 	if cfg.RedisURL == "" {
 		cfg.RedisURL = RedisURL(t, opts.RedisDB)
