@@ -100,7 +100,7 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 		if err := a.startWorker(bg); err != nil {
 			return a, err
 		}
-		if parts.Embedded {
+		if parts.Embedded || a.cfg.Mail.Enabled() {
 			a.ensureDigestSchedule(ctx)
 		}
 	}

@@ -95,7 +95,9 @@ func (a *App) contactTeller() func(context.Context, safeguarding.Actor, string, 
 }
 
 // ensureDigestSchedule creates or updates the morning digest's schedule. dev runs it at every
-// start; production runs the same function from its setup.
+// start, and so does every worker that emails, so the schedule exists wherever a worker can run
+// the digest, at the time --digest-at says. It is idempotent: workers starting together leave one
+// schedule.
 func (a *App) ensureDigestSchedule(ctx context.Context) {
 	outcome, err := digest.EnsureSchedule(ctx, a.Temporal, workflows.TaskQueue, a.cfg.Mail.DigestAt)
 	if err != nil {

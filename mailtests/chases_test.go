@@ -21,6 +21,7 @@ import (
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/directory"
 	"github.com/caseflow/caseflow/internal/smtptest"
 	"github.com/caseflow/caseflow/internal/testenv"
@@ -206,7 +207,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// runWorker runs only the worker, emailing through the server named in spec, until killed.
+// runWorker runs only the worker, emailing through the server named in spec, with the test
+// server's keys (CASEFLOW_KEYS), until killed.
 func runWorker(spec string) {
 	var temporal, redisURL, smtpAddr, caFile string
 	if _, err := fmt.Sscan(spec, &temporal, &redisURL, &smtpAddr, &caFile); err != nil {
@@ -219,7 +221,7 @@ func runWorker(spec string) {
 		os.Exit(2)
 	}
 	cfg := &config.Config{TemporalAddress: temporal, TemporalNamespace: "default", RedisURL: redisURL, ReadModelCheck: time.Hour,
-		Policy: shortClocks(), Mail: mailConfig(smtpAddr, trust)}
+		Policy: shortClocks(), Mail: mailConfig(smtpAddr, trust), Security: config.Security{Keys: os.Getenv("CASEFLOW_KEYS")}}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if _, err := app.Start(context.Background(), cfg, app.Parts{Worker: true}, logger); err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
@@ -231,7 +233,12 @@ func runWorker(spec string) {
 func startWorker(t *testing.T, env *testenv.Env, redisURL string, srv *smtptest.Server, caFile string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), workerEnv+"="+strings.Join([]string{env.App.TemporalAddress(), redisURL, srv.Addr(), caFile}, " "))
+	keys, err := os.ReadFile(filepath.Join(env.DataDir, "keys.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Env = append(os.Environ(), workerEnv+"="+strings.Join([]string{env.App.TemporalAddress(), redisURL, srv.Addr(), caFile}, " "),
+		"CASEFLOW_KEYS="+string(keys))
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -240,9 +247,10 @@ func startWorker(t *testing.T, env *testenv.Env, redisURL string, srv *smtptest.
 	return cmd
 }
 
-// TestWorkerKilledDuringDeliveryDoesNotDuplicate kills the worker process with SIGKILL while it
-// is in the middle of emailing the escalation to the manager: the owner's copy is sent, the
-// manager's is held at RCPT by the server. A new worker takes the delivery over: the owner gets
+// TestWorkerKilledDuringDeliveryDoesNotDuplicate runs the worker as a process of its own (which
+// creates the digest's schedule, as a production worker that emails does) and kills it with
+// SIGKILL while it is in the middle of emailing the escalation to the manager: the owner's copy
+// is sent, the manager's is held at RCPT by the server. A new worker takes the delivery over: the owner gets
 // no second copy, the manager gets theirs once, and the rest of the ladder follows, each once.
 func TestWorkerKilledDuringDeliveryDoesNotDuplicate(t *testing.T) {
 	srv := startSMTP(t)
@@ -258,6 +266,12 @@ func TestWorkerKilledDuringDeliveryDoesNotDuplicate(t *testing.T) {
 	env := testenv.Start(t, testenv.Options{RedisURL: redisURL, Policy: shortClocks(), Parts: app.Parts{Embedded: true, API: true}})
 	worker := startWorker(t, env, redisURL, srv, caFile)
 	env.WaitReady()
+	// The embedded servers here run no worker; the worker process, which emails, creates the
+	// morning digest's schedule, as a production worker does.
+	testenv.Eventually(t, 30*time.Second, "the worker to create the digest's schedule", func() bool {
+		_, err := env.App.Temporal.ScheduleClient().GetHandle(context.Background(), digest.ScheduleID).Describe(context.Background())
+		return err == nil
+	})
 	release := srv.Hold("mgr-1@agency.example")
 	defer release()
 	caseID := raise(t, env)
