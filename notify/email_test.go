@@ -3,6 +3,7 @@ package notify_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -278,5 +279,44 @@ func TestRestrictedActionsStayUnnamed(t *testing.T) {
 				t.Errorf("a restricted chase says %q: %s\n%s", word, m.Subject, m.Text)
 			}
 		}
+	}
+}
+
+// TestSubjectSaysHowFarTheChaseHasGone: the subject's first word is Reminder, Overdue or
+// Escalated; each level and each repeat of a chase is a message of its own (its own Message-ID),
+// sent once however often it is retried.
+func TestSubjectSaysHowFarTheChaseHasGone(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		level  safeguarding.Level
+		repeat int
+		want   string
+	}{
+		{safeguarding.LevelReminded, 0, "Reminder: Report to the police (case CF-TEST01)"},
+		{safeguarding.LevelOverdue, 0, "Overdue: Report to the police (case CF-TEST01)"},
+		{safeguarding.LevelManager, 0, "Escalated: Report to the police (case CF-TEST01)"},
+		{safeguarding.LevelLead, 0, "Escalated: Report to the police (case CF-TEST01)"},
+		{safeguarding.LevelLead, 1, "Escalated, chased again: Report to the police (case CF-TEST01)"},
+	} {
+		n := escalation(friday10, false)
+		n.Level, n.LevelName, n.Repeat = int(tc.level), tc.level.String(), tc.repeat
+		n.ID = fmt.Sprintf("c1/a1/%d/%d/1766052000", tc.level, tc.repeat)
+		n.To = []safeguarding.Recipient{n.To[0]}
+		for range 2 {
+			if err := f.emailer.Email(context.Background(), []notify.Notice{n}, 1, noBeat); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := f.out.to("sw-1@agency.example")
+		if m := got[len(got)-1]; m.Subject != tc.want || !strings.Contains(m.Text, "Chase:   "+tc.level.String()) {
+			t.Errorf("level %s, repeat %d: subject %q, want %q\n%s", tc.level, tc.repeat, m.Subject, tc.want, m.Text)
+		}
+	}
+	ids := map[string]bool{}
+	for _, m := range f.out.to("sw-1@agency.example") {
+		ids[m.ID] = true
+	}
+	if len(f.out.sent) != 5 || len(ids) != 5 {
+		t.Errorf("%d messages with %d Message-IDs, want 5 of each: one per level and repeat", len(f.out.sent), len(ids))
 	}
 }
