@@ -13,7 +13,6 @@ package digest
 import (
 	"time"
 
-	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
@@ -39,17 +38,14 @@ type Result struct {
 
 // scheduledStart is the search attribute a Schedule sets on the workflows it starts: the time
 // the run was scheduled for, also when it runs late (caught up after an outage, or backfilled).
-const scheduledStart = "TemporalScheduledStartTime"
+var scheduledStart = temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime")
 
 // Workflow sends the digest of the day it was scheduled for. Started by hand (no schedule), it
 // sends today's.
 func Workflow(ctx workflow.Context) (Result, error) {
 	day := workflow.Now(ctx)
-	if p, ok := workflow.GetInfo(ctx).SearchAttributes.GetIndexedFields()[scheduledStart]; ok {
-		var nominal time.Time
-		if err := converter.GetDefaultDataConverter().FromPayload(p, &nominal); err == nil && !nominal.IsZero() {
-			day = nominal
-		}
+	if nominal, ok := workflow.GetTypedSearchAttributes(ctx).GetTime(scheduledStart); ok && !nominal.IsZero() {
+		day = nominal
 	}
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 10 * time.Minute,

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -199,7 +200,8 @@ func TestTheWorkflowSendsTheScheduledDay(t *testing.T) {
 	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(tuesday0830.Add(26 * time.Hour)) // Wednesday 10:30
-	if err := env.SetSearchAttributesOnStart(map[string]any{"TemporalScheduledStartTime": tuesday0830}); err != nil {
+	if err := env.SetTypedSearchAttributesOnStart(temporal.NewSearchAttributes(
+		temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime").ValueSet(tuesday0830))); err != nil {
 		t.Fatal(err)
 	}
 	var asked time.Time

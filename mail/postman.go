@@ -50,7 +50,7 @@ const (
 	claimPrefix   = "sending:"
 )
 
-// ErrInProgress: another attempt holds the message's claim; retry later.
+// ErrInProgress means another attempt holds the message's claim; retry later.
 var ErrInProgress = errors.New("another attempt is sending this message")
 
 // SendError is a failed send, without the server's words (which may quote an address). A

@@ -37,7 +37,7 @@ type Emailer struct {
 	ReportAfter int
 }
 
-// DefaultReportAfter: with the delivery activity's backoff (5 s, doubling), the fourth attempt
+// DefaultReportAfter is four failed attempts: with the delivery activity's backoff (5 s, doubling), the fourth attempt
 // comes within a minute of the first; a mail server down that long is worth telling the Lead of.
 const DefaultReportAfter = 4
 

@@ -212,7 +212,7 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return &smtp.SMTPError{Code: 554, Message: "unreadable message"}
 	}
-	var decoded io.Reader = m.Body
+	decoded := m.Body
 	switch strings.ToLower(m.Header.Get("Content-Transfer-Encoding")) {
 	case "quoted-printable":
 		decoded = quotedprintable.NewReader(m.Body)
