@@ -68,6 +68,8 @@ type App struct {
 	// Tokens mints development tokens when auth is dev.
 	Tokens *auth.DevTokens
 
+	mail mailState
+
 	stopBackground context.CancelFunc
 	background     sync.WaitGroup
 	stopOnce       sync.Once
@@ -97,6 +99,9 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 	if parts.Worker {
 		if err := a.startWorker(bg); err != nil {
 			return a, err
+		}
+		if parts.Embedded || a.cfg.Mail.Enabled() {
+			a.ensureDigestSchedule(ctx)
 		}
 	}
 	if parts.API {
@@ -203,7 +208,11 @@ func (a *App) startWorker(bg context.Context) error {
 	auditWorkflows := a.protection.auditWorkflows()
 	w.RegisterWorkflowWithOptions(auditWorkflows.Stream, workflow.RegisterOptions{Name: audit.WorkflowName})
 	w.RegisterWorkflowWithOptions(auditWorkflows.Chunk, workflow.RegisterOptions{Name: audit.ChunkWorkflowName})
-	w.RegisterActivity(&activities.Activities{Store: a.Store, Notifier: notify.NewInbox(a.Redis, a.protection.ids, a.logger.With("component", "notify"))})
+	emailer, err := a.registerMail(bg, w, pol)
+	if err != nil {
+		return err
+	}
+	w.RegisterActivity(&activities.Activities{Store: a.Store, Notifier: notify.NewInbox(a.Redis, a.protection.ids, a.logger.With("component", "notify")), Emailer: emailer})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -314,6 +323,7 @@ func (a *App) startAPI(ctx context.Context) error {
 				r.GET("/dev/codec-sign-in", a.devCodecSignIn)
 			}
 			web.Register(r, pages)
+			a.mountDevMail(r)
 		},
 	})
 	l, err := net.Listen("tcp", a.cfg.HTTPAddr)
@@ -350,7 +360,7 @@ func (a *App) pages(ctx context.Context, v auth.Verifier) (web.Options, *session
 	if a.cfg.Auth == "oidc" {
 		signIn, err := web.NewOIDC(ctx, web.OIDCOptions{
 			Issuer: a.cfg.OIDCIssuer, ClientID: a.cfg.OIDCAudience, ClientSecret: a.cfg.OIDCClientSecret,
-			RedirectURL: a.cfg.OIDCRedirectURL, Verifier: v,
+			RedirectURL: a.cfg.OIDCRedirectURL, Verifier: v, SignedIn: a.contactTeller(),
 		})
 		if err != nil {
 			return web.Options{}, nil, err

@@ -32,6 +32,7 @@ func commands() []command {
 		{"token", "mint a development token: caseflow token --role social_worker --user sw-1 [--team north]", runToken},
 		{"keys", "make and rotate key files: caseflow keys new --out FILE; caseflow keys help", runKeys},
 		{"policy", "policy tools: caseflow policy deadlines --from TIME [--la CODE] [--policy FILE]; caseflow policy default", runPolicy},
+		{"directory", "directory tools: caseflow directory check FILE; caseflow directory example", runDirectory},
 		{"seed", "project synthetic cases into the read model, for measuring the dashboards", runSeed},
 		{"bench", "measure caseflow against raw Temporal and Redis; writes docs/benchmarks.md and .json", runBench},
 	}

@@ -49,6 +49,9 @@ func runParts(ctx context.Context, name string, mode config.Mode, parts app.Part
 		}
 		fmt.Fprintf(stdout, "Data directory: %s; a token: go run ./cmd/caseflow token --data-dir %s --role social_worker --user sw-1\n", cfg.DataDir, cfg.DataDir)
 	}
+	if a.Mailbox() != nil && parts.API {
+		fmt.Fprintf(stdout, "Mail caseflow would send (chases, morning digests): %s/dev/mail\n", a.URL())
+	}
 	fmt.Fprintln(stdout, "ready; Ctrl-C stops")
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "stopping")
