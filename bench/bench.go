@@ -13,6 +13,8 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,7 +37,12 @@ type Options struct {
 	ReplayEvents   int   // events in the replayed history
 	RedisURL       string
 	Progress       io.Writer
+	// Stages, when set, runs only the stages of these names (see Stages).
+	Stages []string
 }
+
+// Stages are the names of the benchmark's stages, in the order they run.
+var Stages = []string{"starts", "steps", "replay", "timer-lag", "five-year", "overdue", "memory"}
 
 // DefaultOptions is the full run of `make bench`.
 func DefaultOptions() Options {
@@ -56,6 +63,11 @@ type Report struct {
 	TimerLag *Result       `json:"timer_lag,omitempty"`
 	Memory   []MemoryPoint `json:"memory"`
 	Replay   *Result       `json:"replay,omitempty"`
+
+	LoadStart    string        `json:"load_average_start"`
+	LoadEnd      string        `json:"load_average_end"`
+	CarriedState *CarriedState `json:"carried_state,omitempty"`
+	RedisMemory  *RedisMemory  `json:"redis_memory,omitempty"`
 }
 
 // run holds the stack under measurement.
@@ -65,6 +77,9 @@ type run struct {
 	http   *http.Client
 	tokens map[safeguarding.Role]string
 	report *Report
+	// redisURL and keysFile are what the worker process connects with.
+	redisURL, keysFile string
+	worker             *child
 }
 
 // Run starts the embedded stack and measures everything.
@@ -80,16 +95,17 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		Security: config.Security{NewCasesPerHour: 10_000_000, AddressRateLimit: 10_000_000},
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.Start(ctx, cfg, app.Parts{Embedded: true, Worker: true, API: true}, logger)
+	// The worker runs in its own process, as in production, so its heap can be read alone.
+	a, err := app.Start(ctx, cfg, app.Parts{Embedded: true, API: true}, logger)
 	if err != nil {
 		return nil, err
 	}
 	defer a.Stop(context.Background())
 	r := &run{
-		opts: opts, app: a,
+		opts: opts, app: a, redisURL: cfg.RedisURL, keysFile: cfg.DevKeysFile(),
 		http:   &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: time.Minute},
 		tokens: map[safeguarding.Role]string{},
-		report: &Report{Started: time.Now(), Machine: machine(), Redis: redisKind(opts.RedisURL)},
+		report: &Report{Started: time.Now(), Machine: machine(), Redis: redisKind(opts.RedisURL), LoadStart: loadAverage()},
 	}
 	for _, role := range safeguarding.Roles {
 		user := map[safeguarding.Role]string{safeguarding.RoleCarer: "carer-1", safeguarding.RoleSocialWorker: "sw-1"}[role]
@@ -102,24 +118,25 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		}
 		r.tokens[role] = tok
 	}
-	stages := []struct {
-		name string
-		f    func(context.Context) error
-	}{
-		{"case starts", r.caseStarts},
-		{"step round trips", r.stepRoundTrips},
-		{"replay", r.replay},
-		{"timer lag", r.timerLag},
-		{"worker memory", r.memory},
-		{"overdue dashboard", r.overdue},
+	if r.worker, err = r.startChild(ctx, ChildCases); err != nil {
+		return nil, err
 	}
-	for _, s := range stages {
-		r.progress("== %s", s.name)
-		if err := s.f(ctx); err != nil {
-			return nil, fmt.Errorf("%s: %w", s.name, err)
+	defer func() { r.worker.stop() }()
+	stages := map[string]func(context.Context) error{
+		"starts": r.caseStarts, "steps": r.stepRoundTrips, "replay": r.replay, "timer-lag": r.timerLag,
+		"five-year": r.fiveYear, "overdue": r.overdue, "memory": r.memory,
+	}
+	for _, name := range Stages {
+		if len(opts.Stages) > 0 && !slices.Contains(opts.Stages, name) {
+			continue
+		}
+		r.progress("== %s", name)
+		if err := stages[name](ctx); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	r.report.Seconds = time.Since(r.report.Started).Seconds()
+	r.report.LoadEnd = loadAverage()
 	return r.report, nil
 }
 
@@ -193,19 +210,26 @@ func (r *run) do(req *http.Request) (int, []byte, error) {
 // interleaved runs ours and base alternately from clients goroutines, n times each (which arm
 // goes first alternates too), and returns each arm's latencies.
 func interleaved(clients, n int, ours, base func(i int) error) (Sample, Sample, error) {
+	s, err := interleavedArms(clients, n, ours, base)
+	return s[0], s[1], err
+}
+
+// interleavedArms runs every arm in turn from clients goroutines, n times each, rotating which
+// arm goes first, and returns each arm's latencies.
+func interleavedArms(clients, n int, arms ...func(i int) error) ([]Sample, error) {
 	var mu sync.Mutex
-	var oursLat, baseLat Sample
+	lat := make([]Sample, len(arms))
 	var firstErr error
-	timed := func(f func(int) error, i int, into *Sample) {
+	timed := func(arm, i int) {
 		t0 := time.Now()
-		err := f(i)
+		err := arms[arm](i)
 		d := time.Since(t0)
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
-		*into = append(*into, d)
+		lat[arm] = append(lat[arm], d)
 	}
 	var wg sync.WaitGroup
 	per := max(1, n/clients)
@@ -215,18 +239,14 @@ func interleaved(clients, n int, ours, base func(i int) error) (Sample, Sample, 
 			defer wg.Done()
 			for j := range per {
 				i := c*per + j
-				if i%2 == 0 {
-					timed(ours, i, &oursLat)
-					timed(base, i, &baseLat)
-				} else {
-					timed(base, i, &baseLat)
-					timed(ours, i, &oursLat)
+				for k := range arms {
+					timed((i+k)%len(arms), i)
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	return oursLat, baseLat, firstErr
+	return lat, firstErr
 }
 
 func machine() string {
@@ -241,6 +261,20 @@ func machine() string {
 		}
 	}
 	return fmt.Sprintf("%s, %s", host, cpu)
+}
+
+// loadAverage is the machine's 1, 5 and 15 minute load averages: others' work on a shared
+// machine moves every figure.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func redisKind(url string) string {

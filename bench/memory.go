@@ -3,63 +3,136 @@ package bench
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"runtime/debug"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"golang.org/x/sync/errgroup"
 )
 
-// MemoryPoint is the heap the process holds per idle open case.
+// MemoryPoint is the heap a worker process holds per cached idle workflow, for caseflow's cases
+// and for a trivial workflow that waits for ever.
 type MemoryPoint struct {
-	Cases       int     `json:"cases"`
-	HeapMB      float64 `json:"heap_mb"`
-	PerCaseKB   float64 `json:"per_case_kb"`
-	CreateSecs  float64 `json:"create_seconds"`
-	CasesPerSec float64 `json:"cases_per_second"`
-	Measurement string  `json:"measurement"`
+	Cases            int     `json:"cases"`
+	HeapMB           float64 `json:"heap_mb"`
+	PerCaseKiB       float64 `json:"per_case_kib"`
+	LivePerCaseKiB   float64 `json:"live_per_case_kib"`
+	StackPerCaseKiB  float64 `json:"stack_per_case_kib"`
+	IdleHeapMB       float64 `json:"idle_heap_mb"`
+	IdlePerCaseKiB   float64 `json:"idle_per_workflow_kib"`
+	CasesPerSec      float64 `json:"cases_per_second"`
+	EmptyWorkerMB    float64 `json:"empty_worker_mb"`
+	EmptyIdleWorker  float64 `json:"empty_idle_worker_mb"`
+	Measurement      string  `json:"measurement"`
+	StickyCacheLimit int     `json:"sticky_cache_limit"`
 }
 
-func heapInUse() uint64 {
-	runtime.GC()
-	debug.FreeOSMemory()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapInuse
-}
+// stickyCacheDefault is the SDK's default sticky workflow cache size, which caseflow's worker
+// keeps: beyond it, the least recently used workflows are evicted and replayed when next needed.
+const stickyCacheDefault = 10000
 
-// memory opens idle cases, which the worker keeps in its sticky cache, and reports the growth
-// of the heap per case. The process also holds the embedded Temporal server and the API, so the
-// figure is an upper bound for a worker on its own.
+// memory opens idle cases through the API against a fresh worker process of their own, and reads
+// that process's heap growth per case. The baseline is a second fresh worker process holding the
+// same number of trivial workflows that wait for ever. The worker process of the other stages is
+// stopped first, so that only this stage's cases reach the measured one; memory runs last.
 func (r *run) memory(ctx context.Context) error {
+	r.worker.stop()
+	r.worker = nil
+	points, err := r.memoryOf(ctx, ChildCases, func(ctx context.Context, key string) error {
+		_, err := r.createCase(ctx, key)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	idle, err := r.memoryOf(ctx, ChildIdle, func(ctx context.Context, key string) error {
+		_, err := r.temporal().ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: key, TaskQueue: idleTaskQueue}, idleWorkflowName)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i, p := range points {
+		p.IdleHeapMB, p.IdlePerCaseKiB, p.EmptyIdleWorker = idle[i].HeapMB, idle[i].PerCaseKiB, idle[i].EmptyWorkerMB
+		p.StickyCacheLimit = stickyCacheDefault
+		p.Measurement = "Heap in use after a collection in the worker process alone (the Temporal server and the API run in another), minus the same process's heap before its first case; baseline: a fresh worker process of a trivial workflow that waits for ever, started as many times"
+		r.report.Memory = append(r.report.Memory, p)
+		r.progress("memory: %d idle cases, worker heap %.0f MB, %.1f KiB per case (live %.1f); trivial workflow %.1f KiB each", p.Cases, p.HeapMB, p.PerCaseKiB, p.LivePerCaseKiB, p.IdlePerCaseKiB)
+	}
+	// The other stages' worker again, for whatever runs after.
+	r.worker, err = r.startChild(ctx, ChildCases)
+	return err
+}
+
+// memoryOf starts a worker process of kind, opens MemoryCases workflows with open, and reads the
+// process's heap before the first and after each size.
+func (r *run) memoryOf(ctx context.Context, kind string, open func(context.Context, string) error) ([]MemoryPoint, error) {
+	w, err := r.startChild(ctx, kind)
+	if err != nil {
+		return nil, err
+	}
+	defer w.stop()
+	before, err := w.heap()
+	if err != nil {
+		return nil, err
+	}
+	var points []MemoryPoint
 	created := 0
-	before := heapInUse()
 	stamp := time.Now().UnixNano()
 	for _, target := range r.opts.MemoryCases {
 		start := time.Now()
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(16)
 		for i := created; i < target; i++ {
-			g.Go(func() error {
-				_, err := r.createCase(gctx, fmt.Sprintf("mem-%d-%d", stamp, i))
-				return err
-			})
+			g.Go(func() error { return open(gctx, fmt.Sprintf("mem-%s-%d-%d", kind, stamp, i)) })
 		}
 		if err := g.Wait(); err != nil {
-			return err
+			return nil, err
 		}
 		took := time.Since(start)
 		n := target - created
 		created = target
-		time.Sleep(2 * time.Second) // projections and first timers settle
-		heap := heapInUse()
-		p := MemoryPoint{
-			Cases: target, HeapMB: float64(heap) / (1 << 20), PerCaseKB: float64(heap-min(heap, before)) / float64(target) / 1024,
-			CreateSecs: took.Seconds(), CasesPerSec: float64(n) / took.Seconds(),
-			Measurement: "Heap in use after GC, whole process (worker cache, embedded server, API), minus the heap before the first case",
+		if err := r.settle(ctx, w); err != nil {
+			return nil, err
 		}
-		r.report.Memory = append(r.report.Memory, p)
-		r.progress("memory: %d idle cases, heap %.0f MB, %.1f KB per case (created at %.0f cases/s)", p.Cases, p.HeapMB, p.PerCaseKB, p.CasesPerSec)
+		h, err := w.heap()
+		if err != nil {
+			return nil, err
+		}
+		points = append(points, MemoryPoint{
+			Cases: target, HeapMB: mib(h.InUse), EmptyWorkerMB: mib(before.InUse),
+			PerCaseKiB:      float64(h.InUse-min(h.InUse, before.InUse)) / float64(target) / 1024,
+			LivePerCaseKiB:  float64(h.Live-min(h.Live, before.Live)) / float64(target) / 1024,
+			StackPerCaseKiB: float64(h.Stack-min(h.Stack, before.Stack)) / float64(target) / 1024,
+			CasesPerSec:     float64(n) / took.Seconds(),
+		})
+		r.progress("memory (%s): %d workflows, worker heap %.0f MB", kind, target, mib(h.InUse))
+	}
+	return points, nil
+}
+
+// settle waits until the worker's heap stops growing: projections, audit appends and first
+// timers of the last cases opened have been handled.
+func (r *run) settle(ctx context.Context, w *child) error {
+	last, err := w.heap()
+	if err != nil {
+		return err
+	}
+	for range 10 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+		h, err := w.heap()
+		if err != nil {
+			return err
+		}
+		if h.InUse <= last.InUse+last.InUse/100 {
+			return nil
+		}
+		last = h
 	}
 	return nil
 }
+
+func mib(b uint64) float64 { return float64(b) / (1 << 20) }

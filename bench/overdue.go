@@ -23,11 +23,16 @@ func (r *run) overdue(ctx context.Context) error {
 	rdb := r.app.Redis
 	now := time.Now()
 	seeded := 0
+	usedBefore, measured := r.usedMemory(ctx)
 	for _, size := range r.opts.OverdueSizes {
 		if err := readmodel.Seed(ctx, store, size, now); err != nil {
 			return err
 		}
 		seeded = size
+		if usedAfter, ok := r.usedMemory(ctx); ok && measured {
+			r.report.RedisMemory = &RedisMemory{Cases: size, BeforeBytes: usedBefore, AfterBytes: usedAfter, PerCase: float64(usedAfter-usedBefore) / float64(size)}
+			r.progress("redis: %d projected cases, %.0f bytes per case", size, r.report.RedisMemory.PerCase)
+		}
 		ours := func(int) error {
 			status, body, err := r.get(ctx, "/v1/overdue?limit=50", safeguarding.RoleManager)
 			if err == nil && status != http.StatusOK {

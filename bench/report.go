@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"strings"
 )
 
@@ -41,11 +42,18 @@ func (rep *Report) WriteMarkdown(w io.Writer, command string) error {
 		}
 	}
 	if len(rep.Memory) > 0 {
-		b.WriteString("\nMemory with idle open cases:\n\n| Idle cases | Heap in use | Per case | Created at |\n|---|---|---|---|\n")
+		b.WriteString("\nWorker memory with idle cached cases (the worker in its own process):\n\n| Idle cases | Worker heap | Per case | Per case, live objects | Per case, goroutine stacks | Trivial workflow: heap | Trivial: per workflow | Cases opened at |\n|---|---|---|---|---|---|---|---|\n")
 		for _, m := range rep.Memory {
-			fmt.Fprintf(&b, "| %d | %.0f MB | %.1f KB | %.0f cases/s |\n", m.Cases, m.HeapMB, m.PerCaseKB, m.CasesPerSec)
+			fmt.Fprintf(&b, "| %d | %.0f MB | %.1f KiB | %.1f KiB | %.1f KiB | %.0f MB | %.1f KiB | %.0f /s |\n", m.Cases, m.HeapMB, m.PerCaseKiB, m.LivePerCaseKiB, m.StackPerCaseKiB, m.IdleHeapMB, m.IdlePerCaseKiB, m.CasesPerSec)
 		}
-		fmt.Fprintf(&b, "\n%s.\n", rep.Memory[0].Measurement)
+		fmt.Fprintf(&b, "\n%s. The empty worker process held %.0f MB (trivial worker %.0f MB); the SDK's sticky cache holds at most %d workflows.\n",
+			rep.Memory[0].Measurement, rep.Memory[0].EmptyWorkerMB, rep.Memory[0].EmptyIdleWorker, rep.Memory[0].StickyCacheLimit)
+	}
+	if c := rep.CarriedState; c != nil {
+		fmt.Fprintf(&b, "\nCarried state of the five-year case: at most %d bytes handed from one run to the next (the test's bound is %d; %d timeline entries archived over five years), from `%s`.\n", c.LargestBytes, c.BoundBytes, c.Archived, c.Source)
+	}
+	if m := rep.RedisMemory; m != nil {
+		fmt.Fprintf(&b, "\nRedis memory per projected case: %.0f bytes at %d cases (INFO memory used_memory %d before seeding, %d after; synthetic summaries of three open actions each, through the projection's own indexing).\n", m.PerCase, m.Cases, m.BeforeBytes, m.AfterBytes)
 	}
 	notes := map[string]bool{}
 	for _, r := range all {
@@ -57,9 +65,50 @@ func (rep *Report) WriteMarkdown(w io.Writer, command string) error {
 	if far := furthest(all); far != nil {
 		fmt.Fprintf(&b, "\n\nThe ratio furthest from 1: %s, %.2f at the median.\n", far.Name, far.RatioP50)
 	}
+	rep.writeGoals(&b)
 	b.WriteString(readingTheRatios)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Goals of the performance bar, each judged on this run's figures.
+const (
+	goalTimerLagP99MS    = 500
+	goalWorkerKiBPerCase = 30
+	goalStepRatioP99     = 1.1
+)
+
+// writeGoals says, for each goal, the figure of this run and whether it is met.
+func (rep *Report) writeGoals(b *strings.Builder) {
+	b.WriteString("\n## Against the goals\n\n| Goal | This run | Met |\n|---|---|---|\n")
+	met := func(ok bool) string {
+		if ok {
+			return "yes"
+		}
+		return "**no**"
+	}
+	if t := rep.TimerLag; t != nil {
+		fmt.Fprintf(b, "| Timer lag p99 ≤ %d ms, %d actions due within a minute | p99 %s ms (p50 %s ms) | %s |\n", goalTimerLagP99MS, t.Ours.N, num(t.Ours.P99MS), num(t.Ours.P50MS), met(t.Ours.P99MS <= goalTimerLagP99MS))
+	}
+	for _, m := range rep.Memory {
+		fmt.Fprintf(b, "| Worker heap per cached idle case ≤ %d KiB, %d cases | %.1f KiB (trivial workflow %.1f KiB) | %s |\n", goalWorkerKiBPerCase, m.Cases, m.PerCaseKiB, m.IdlePerCaseKiB, met(m.PerCaseKiB <= goalWorkerKiBPerCase))
+	}
+	for _, r := range rep.Results {
+		if r.Name == "Step round trip, 1 client(s)" {
+			fmt.Fprintf(b, "| Step round trip p99 ≤ %.1f× the raw SDK update, one client | %.2f× (p50 %.2f×) | %s |\n", goalStepRatioP99, r.RatioP99, r.RatioP50, met(r.RatioP99 <= goalStepRatioP99))
+		}
+	}
+	if c := rep.CarriedState; c != nil {
+		fmt.Fprintf(b, "| Carried state of the five-year case (bound of its test) | %d bytes (bound %d) | %s |\n", c.LargestBytes, c.BoundBytes, met(c.LargestBytes <= c.BoundBytes))
+	}
+	if m := rep.RedisMemory; m != nil {
+		fmt.Fprintf(b, "| Redis memory per projected case, %d cases (reported) | %.0f bytes | — |\n", m.Cases, m.PerCase)
+	}
+	fmt.Fprintf(b, "\nThe machine has %s; load average %s at the start of the run and %s at its end, other builds and tests running beside it.\n", cores(), rep.LoadStart, rep.LoadEnd)
+}
+
+func cores() string {
+	return fmt.Sprintf("%d CPU cores", runtime.NumCPU())
 }
 
 func furthest(rs []Result) *Result {

@@ -10,6 +10,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
 )
@@ -87,6 +88,10 @@ func (r *run) stepRoundTrips(ctx context.Context) error {
 	raw, _ := json.Marshal(contribution)
 	stamp := time.Now().UnixNano()
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
+	// The third arm is the raw update followed by the access record the API stores for a step:
+	// how much of the API's extra time the audit takes.
+	auditLog := audit.NewLog(r.temporal(), r.app.Signer(), workflows.TaskQueue)
+	defer auditLog.Close()
 	for _, clients := range []int{1, 16} {
 		ours := func(i int) error {
 			status, body, err := r.post(ctx, "/v1/cases/"+ids[i%cases]+"/care-plan-contribution", safeguarding.RoleCarer, contribution, fmt.Sprintf("step-%d-%d-%d", stamp, clients, i))
@@ -95,25 +100,39 @@ func (r *run) stepRoundTrips(ctx context.Context) error {
 			}
 			return err
 		}
-		base := func(i int) error {
-			id := ids[(i+cases/2)%cases]
+		update := func(id, requestID string) error {
 			h, err := r.temporal().UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 				WorkflowID: workflows.WorkflowID(id), UpdateName: "care-plan-contribution",
 				WaitForStage: client.WorkflowUpdateStageCompleted,
-				Args:         r.stepArgs(ctx, id, "care-plan-contribution", carer, fmt.Sprintf("raw-%d-%d", clients, i), raw),
+				Args:         r.stepArgs(ctx, id, "care-plan-contribution", carer, requestID, raw),
 			})
 			if err != nil {
 				return err
 			}
 			return h.Get(ctx, nil)
 		}
-		a, b, err := interleaved(clients, r.opts.StepsPerArm, ours, base)
+		base := func(i int) error {
+			return update(ids[(i+cases/2)%cases], fmt.Sprintf("raw-%d-%d-%d", stamp, clients, i))
+		}
+		audited := func(i int) error {
+			id := ids[(i+cases/4)%cases]
+			requestID := fmt.Sprintf("audited-%d-%d-%d", stamp, clients, i)
+			if err := update(id, requestID); err != nil {
+				return err
+			}
+			return auditLog.Append(ctx, audit.CaseStream(id), audit.Record{
+				At: time.Now().UTC(), UserID: carer.UserID, Role: carer.Role, Action: "care-plan-contribution",
+				Outcome: audit.Allowed, Status: http.StatusOK, RequestID: requestID,
+			})
+		}
+		arms, err := interleavedArms(clients, r.opts.StepsPerArm, ours, base, audited)
 		if err != nil {
 			return err
 		}
 		res := compare(fmt.Sprintf("Step round trip, %d client(s)", clients),
 			"POST /v1/cases/{id}/care-plan-contribution vs raw SDK UpdateWorkflow, over 64 cases",
-			summarise("caseflow", a, clients, true), summarise("raw SDK", b, clients, true))
+			summarise("caseflow", arms[0], clients, true), summarise("raw SDK", arms[1], clients, true))
+		res.Extra = []Arm{summarise("raw SDK + access record", arms[2], clients, true)}
 		r.report.Results = append(r.report.Results, res)
 		r.progress("%s: caseflow p50 %.1fms p99 %.1fms, raw p50 %.1fms p99 %.1fms", res.Name, res.Ours.P50MS, res.Ours.P99MS, res.Baseline.P50MS, res.Baseline.P99MS)
 	}

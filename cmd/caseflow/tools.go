@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/caseflow/caseflow/app"
@@ -153,14 +154,22 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("bench", stderr)
 	out := fs.String("out", "docs/benchmarks", "report path without extension (.md and .json are written)")
 	quick := fs.Bool("quick", false, "a small run, to check the harness")
+	only := fs.String("only", "", "comma-separated stages to run, of: "+strings.Join(bench.Stages, ", "))
+	child := fs.String(bench.ChildFlag, "", "run as the benchmark's worker process (started by the benchmark itself)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *child != "" {
+		return bench.RunChild(ctx, *child, os.Stdin, stdout)
 	}
 	opts := bench.DefaultOptions()
 	opts.Progress = stderr
 	if *quick {
 		opts.StartsPerArm, opts.StepsPerArm, opts.OverdueSizes, opts.OverdueQueries = 20, 20, []int{1000}, 20
-		opts.TimerActions, opts.MemoryCases, opts.ReplayEvents = 200, []int{100}, 200
+		opts.TimerActions, opts.MemoryCases, opts.ReplayEvents = 200, []int{100, 1000}, 200
+	}
+	if *only != "" {
+		opts.Stages = strings.Split(*only, ",")
 	}
 	rep, err := bench.Run(ctx, opts)
 	if err != nil {
