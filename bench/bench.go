@@ -39,6 +39,9 @@ type Options struct {
 	Progress       io.Writer
 	// Stages, when set, runs only the stages of these names (see Stages).
 	Stages []string
+	// HeapProfile, when set, is where the memory stage's worker processes write their heap
+	// profiles at the largest size (the path with .cases and .idle added).
+	HeapProfile string
 }
 
 // Stages are the names of the benchmark's stages, in the order they run.
@@ -47,7 +50,7 @@ var Stages = []string{"starts", "steps", "replay", "timer-lag", "five-year", "ov
 // DefaultOptions is the full run of `make bench`.
 func DefaultOptions() Options {
 	return Options{
-		StartsPerArm: 200, StepsPerArm: 300, OverdueSizes: []int{10000, 100000}, OverdueQueries: 300,
+		StartsPerArm: 200, StepsPerArm: 300, OverdueSizes: []int{10000, 100000}, OverdueQueries: 100,
 		TimerActions: 10000, MemoryCases: []int{1000, 10000}, ReplayEvents: 1000,
 		RedisURL: os.Getenv("REDIS_URL"), Progress: os.Stderr,
 	}

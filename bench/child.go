@@ -3,6 +3,7 @@ package bench
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -95,9 +97,13 @@ func RunChild(ctx context.Context, kind string, in io.Reader, out io.Writer) err
 	fmt.Fprintln(out, "ready")
 	lines := bufio.NewScanner(in)
 	for lines.Scan() {
-		if lines.Text() == "heap" {
+		line := lines.Text()
+		switch {
+		case line == "heap":
 			h := heapNow()
 			fmt.Fprintf(out, "%d %d %d\n", h.InUse, h.Live, h.Stack)
+		case strings.HasPrefix(line, "profile "):
+			fmt.Fprintln(out, writeHeapProfile(strings.TrimPrefix(line, "profile ")))
 		}
 	}
 	return lines.Err()
@@ -106,6 +112,20 @@ func RunChild(ctx context.Context, kind string, in io.Reader, out io.Writer) err
 // idleWorkflow waits for ever, holding nothing of its own.
 func idleWorkflow(ctx workflow.Context) error {
 	return workflow.Await(ctx, func() bool { return false })
+}
+
+// writeHeapProfile writes the heap profile to path and says "ok" or what went wrong.
+func writeHeapProfile(path string) string {
+	runtime.GC()
+	f, err := os.Create(path)
+	if err != nil {
+		return err.Error()
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		return err.Error()
+	}
+	return "ok"
 }
 
 func heapNow() Heap {
@@ -185,6 +205,21 @@ func (c *child) heap() (Heap, error) {
 		n[i] = v
 	}
 	return Heap{InUse: n[0], Live: n[1], Stack: n[2]}, nil
+}
+
+// profile has the child write its heap profile to path.
+func (c *child) profile(path string) error {
+	if _, err := io.WriteString(c.in, "profile "+path+"\n"); err != nil {
+		return err
+	}
+	line, err := c.line()
+	if err == nil && line != "ok" {
+		err = errors.New(line)
+	}
+	if err != nil {
+		return fmt.Errorf("worker heap profile: %w", err)
+	}
+	return nil
 }
 
 // stop closes the child's input, which ends it, and waits for it.

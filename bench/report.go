@@ -5,9 +5,23 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"runtime"
 	"strings"
 )
+
+// ReadReport reads a report WriteJSON wrote.
+func ReadReport(path string) (*Report, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var rep Report
+	if err := json.Unmarshal(data, &rep); err != nil {
+		return nil, fmt.Errorf("read report %s: %w", path, err)
+	}
+	return &rep, nil
+}
 
 // WriteJSON writes the report as JSON.
 func (rep *Report) WriteJSON(w io.Writer) error {

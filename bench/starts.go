@@ -31,7 +31,6 @@ func concern(observed time.Time) map[string]any {
 // start, projection) with a raw SDK update-with-start of the same workflow and update.
 func (r *run) caseStarts(ctx context.Context) error {
 	raw, _ := json.Marshal(concern(time.Now()))
-	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	for _, clients := range []int{1, 16} {
 		prefix := fmt.Sprintf("start-%d-%d-", clients, time.Now().UnixNano())
 		ours := func(i int) error {
@@ -41,24 +40,7 @@ func (r *run) caseStarts(ctx context.Context) error {
 			}
 			return err
 		}
-		base := func(i int) error {
-			id := workflows.CaseIDFor("baseline", prefix+fmt.Sprint(i))
-			start := r.temporal().NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-				ID: workflows.WorkflowID(id), TaskQueue: workflows.TaskQueue,
-				WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-			}, workflows.WorkflowName, workflows.Input{CaseID: id, Reference: workflows.ReferenceFor(id)})
-			h, err := r.temporal().UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-				StartWorkflowOperation: start,
-				UpdateOptions: client.UpdateWorkflowOptions{
-					UpdateName: safeguarding.StepRaiseConcern, WaitForStage: client.WorkflowUpdateStageCompleted,
-					Args: r.stepArgs(ctx, id, safeguarding.StepRaiseConcern, carer, prefix+fmt.Sprint(i), raw),
-				},
-			})
-			if err != nil {
-				return err
-			}
-			return h.Get(ctx, nil)
-		}
+		base := func(i int) error { return r.rawStart(ctx, "baseline", prefix+fmt.Sprint(i), raw) }
 		a, b, err := interleaved(clients, r.opts.StartsPerArm, ours, base)
 		if err != nil {
 			return err
@@ -70,6 +52,28 @@ func (r *run) caseStarts(ctx context.Context) error {
 		r.progress("%s: caseflow p50 %.1fms p99 %.1fms, raw p50 %.1fms p99 %.1fms", res.Name, res.Ours.P50MS, res.Ours.P99MS, res.Baseline.P50MS, res.Baseline.P99MS)
 	}
 	return nil
+}
+
+// rawStart opens a case with the SDK's update-with-start of the concern body, as the API does
+// but without it: no access record, no idempotency key, no projection wait.
+func (r *run) rawStart(ctx context.Context, idSpace, key string, concernBody []byte) error {
+	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
+	id := workflows.CaseIDFor(idSpace, key)
+	start := r.temporal().NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID: workflows.WorkflowID(id), TaskQueue: workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.WorkflowName, workflows.Input{CaseID: id, Reference: workflows.ReferenceFor(id)})
+	h, err := r.temporal().UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName: safeguarding.StepRaiseConcern, WaitForStage: client.WorkflowUpdateStageCompleted,
+			Args: r.stepArgs(ctx, id, safeguarding.StepRaiseConcern, carer, key, concernBody),
+		},
+	})
+	if err != nil {
+		return err
+	}
+	return h.Get(ctx, nil)
 }
 
 // stepRoundTrips compares a step through the API with a raw SDK Update of the same workflow,

@@ -156,11 +156,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	quick := fs.Bool("quick", false, "a small run, to check the harness")
 	only := fs.String("only", "", "comma-separated stages to run, of: "+strings.Join(bench.Stages, ", "))
 	child := fs.String(bench.ChildFlag, "", "run as the benchmark's worker process (started by the benchmark itself)")
+	profile := fs.String("heap-profile", "", "write the measured worker processes' heap profiles to this path (.cases and .idle added)")
+	from := fs.String("report", "", "write the Markdown report again from this JSON report of an earlier run, measuring nothing")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *child != "" {
 		return bench.RunChild(ctx, *child, os.Stdin, stdout)
+	}
+	if *from != "" {
+		rep, err := bench.ReadReport(*from)
+		if err != nil {
+			return err
+		}
+		return writeBenchReport(rep, *out, stdout)
 	}
 	opts := bench.DefaultOptions()
 	opts.Progress = stderr
@@ -171,14 +180,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *only != "" {
 		opts.Stages = strings.Split(*only, ",")
 	}
+	opts.HeapProfile = *profile
 	rep, err := bench.Run(ctx, opts)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+	return writeBenchReport(rep, *out, stdout)
+}
+
+// writeBenchReport writes a run's report as out.md and out.json.
+func writeBenchReport(rep *bench.Report, out string, stdout io.Writer) error {
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
 	}
-	md, err := os.Create(*out + ".md")
+	md, err := os.Create(out + ".md")
 	if err != nil {
 		return err
 	}
@@ -186,10 +201,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := io.WriteString(md, "# caseflow benchmarks\n\n"); err != nil {
 		return err
 	}
-	if err := rep.WriteMarkdown(md, "make bench  (go run ./cmd/caseflow bench --out "+*out+")"); err != nil {
+	if err := rep.WriteMarkdown(md, "make bench  (go run ./cmd/caseflow bench --out "+out+")"); err != nil {
 		return err
 	}
-	js, err := os.Create(*out + ".json")
+	js, err := os.Create(out + ".json")
 	if err != nil {
 		return err
 	}
@@ -197,6 +212,6 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := rep.WriteJSON(js); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s.md and %s.json\n", *out, *out)
+	fmt.Fprintf(stdout, "wrote %s.md and %s.json\n", out, out)
 	return nil
 }
