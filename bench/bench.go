@@ -67,6 +67,7 @@ type Report struct {
 	Memory   []MemoryPoint `json:"memory"`
 	Replay   *Result       `json:"replay,omitempty"`
 
+	Failed       string        `json:"failed,omitempty"`
 	LoadStart    string        `json:"load_average_start"`
 	LoadEnd      string        `json:"load_average_end"`
 	CarriedState *CarriedState `json:"carried_state,omitempty"`
@@ -135,7 +136,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		}
 		r.progress("== %s", name)
 		if err := stages[name](ctx); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			// What was measured before the failure is still reported, with the failure.
+			r.report.Failed = fmt.Sprintf("%s: %v", name, err)
+			r.report.Seconds = time.Since(r.report.Started).Seconds()
+			r.report.LoadEnd = loadAverage()
+			return r.report, fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	r.report.Seconds = time.Since(r.report.Started).Seconds()

@@ -3,11 +3,14 @@ package bench
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/caseflow/caseflow/audit"
@@ -63,17 +66,34 @@ func (r *run) rawStart(ctx context.Context, idSpace, key string, concernBody []b
 		ID: workflows.WorkflowID(id), TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 	}, workflows.WorkflowName, workflows.Input{CaseID: id, Reference: workflows.ReferenceFor(id)})
-	h, err := r.temporal().UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName: safeguarding.StepRaiseConcern, WaitForStage: client.WorkflowUpdateStageCompleted,
-			Args: r.stepArgs(ctx, id, safeguarding.StepRaiseConcern, carer, key, concernBody),
-		},
-	})
-	if err != nil {
-		return err
+	args := r.stepArgs(ctx, id, safeguarding.StepRaiseConcern, carer, key, concernBody)
+	// The update id makes a retry after a timeout join the first attempt, as the API's
+	// Idempotency-Key does; a loaded server may let one wait past the SDK's deadline.
+	for attempt := 1; ; attempt++ {
+		h, err := r.temporal().UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+			StartWorkflowOperation: start,
+			UpdateOptions: client.UpdateWorkflowOptions{
+				UpdateID: "start-" + key, UpdateName: safeguarding.StepRaiseConcern,
+				WaitForStage: client.WorkflowUpdateStageCompleted, Args: args,
+			},
+		})
+		if err == nil {
+			err = h.Get(ctx, nil)
+		}
+		if err == nil || ctx.Err() != nil || attempt == 5 || !timedOut(err) {
+			return err
+		}
+		start = r.temporal().NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+			ID: workflows.WorkflowID(id), TaskQueue: workflows.TaskQueue,
+			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		}, workflows.WorkflowName, workflows.Input{CaseID: id, Reference: workflows.ReferenceFor(id)})
 	}
-	return h.Get(ctx, nil)
+}
+
+// timedOut reports whether a call into Temporal gave up waiting.
+func timedOut(err error) bool {
+	var timeout *serviceerror.DeadlineExceeded
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &timeout) || strings.Contains(err.Error(), "Timeout or cancellation waiting for update")
 }
 
 // stepRoundTrips compares a step through the API with a raw SDK Update of the same workflow,

@@ -182,10 +182,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	opts.HeapProfile = *profile
 	rep, err := bench.Run(ctx, opts)
-	if err != nil {
-		return err
+	if rep != nil {
+		if werr := writeBenchReport(rep, *out, stdout); werr != nil && err == nil {
+			err = werr
+		}
 	}
-	return writeBenchReport(rep, *out, stdout)
+	return err
 }
 
 // writeBenchReport writes a run's report as out.md and out.json.
