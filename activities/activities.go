@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 
+	"go.temporal.io/sdk/temporal"
+
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/readmodel"
 )
@@ -23,6 +25,9 @@ type CaseSummary = readmodel.CaseSummary
 // ProjectCase writes a case summary to the read model. An older summary arriving after a newer
 // one (a retry overtaken by the next change) is ignored by version.
 func (a *Activities) ProjectCase(ctx context.Context, s CaseSummary) error {
+	if s.CaseID == "" || s.Version < 0 {
+		return permanent("project case %q version %d: not a summary the read model can hold", s.CaseID, s.Version)
+	}
 	applied, err := a.Store.Project(ctx, s)
 	if err != nil {
 		return fmt.Errorf("project case %s version %d: %w", s.CaseID, s.Version, err)
@@ -45,6 +50,14 @@ func (a *Activities) NotifyAll(ctx context.Context, notices []notify.Notice) err
 	return nil
 }
 
+// InvalidInput is the error type of a side effect that can never succeed, however often it is
+// tried: its error is non-retryable, so Temporal stops at once and the failure is counted.
+const InvalidInput = "InvalidInput"
+
+func permanent(format string, args ...any) error {
+	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), InvalidInput, nil)
+}
+
 // Activity names, for workflows that call them by name (local activities).
 const (
 	ProjectCaseName = "ProjectCase"
@@ -53,6 +66,9 @@ const (
 
 // Notify delivers one chase.
 func (a *Activities) Notify(ctx context.Context, n notify.Notice) error {
+	if n.ID == "" || len(n.To) == 0 {
+		return permanent("notify %q: a chase needs an id and someone to tell", n.ID)
+	}
 	if err := a.Notifier.Send(ctx, n); err != nil {
 		return fmt.Errorf("notify %s: %w", n.ID, err)
 	}

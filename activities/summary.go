@@ -55,6 +55,7 @@ func NoticeFor(c *safeguarding.Case, chase safeguarding.DueChase) notify.Notice 
 		LevelName: chase.Level.String(),
 		Repeat:    chase.Repeat,
 		Due:       chase.Due,
+		FellDue:   chase.At,
 		SentAt:    a.Chases[len(a.Chases)-1].At,
 		To:        chase.To,
 	}

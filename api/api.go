@@ -40,6 +40,10 @@ type Config struct {
 	Logger      *slog.Logger
 	// Pages mounts the web pages on the same router, when set.
 	Pages func(r *gin.Engine)
+	// Observe runs first on every request, for metrics and tracing by route template.
+	Observe []gin.HandlerFunc
+	// Metrics, when set, is served at /metrics.
+	Metrics http.Handler
 }
 
 // New builds the HTTP handler.
@@ -52,6 +56,7 @@ func New(cfg Config) http.Handler {
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	h := &handlers{cfg: cfg}
+	r.Use(cfg.Observe...)
 	r.Use(recoverPanics(cfg.Logger), logRequests(cfg.Logger))
 	r.NoRoute(func(c *gin.Context) { fail(c, http.StatusNotFound, "There is nothing at this address.") })
 	r.NoMethod(func(c *gin.Context) {
@@ -61,6 +66,9 @@ func New(cfg Config) http.Handler {
 	r.GET("/healthz", cfg.Health.alive)
 	r.GET("/readyz", cfg.Health.ready)
 	r.GET("/v1/openapi.json", serveOpenAPI)
+	if cfg.Metrics != nil {
+		r.GET("/metrics", gin.WrapH(cfg.Metrics))
+	}
 
 	v1 := r.Group("/v1", authenticate(cfg.Verifier), rateLimit(cfg.Limiter), limitBody(MaxBodyBytes))
 	for _, rt := range routes(h) {

@@ -19,6 +19,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/redis/go-redis/v9"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
@@ -27,19 +28,22 @@ import (
 	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/config"
-	"github.com/caseflow/caseflow/devstack"
+	"github.com/caseflow/caseflow/metrics"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/reindex"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/setup"
+	"github.com/caseflow/caseflow/tracing"
 	"github.com/caseflow/caseflow/web"
 	"github.com/caseflow/caseflow/workflows"
 )
 
 // Parts says which parts a process runs.
 type Parts struct {
-	// Embedded starts the in-process Temporal server (and Redis when no URL is set).
+	// Embedded starts the in-process Temporal server (and Redis when no URL is set) and runs
+	// the setup tasks against it. Builds tagged nodev have no embedded servers.
 	Embedded bool
 	Worker   bool
 	API      bool
@@ -50,16 +54,21 @@ type App struct {
 	cfg    *config.Config
 	logger *slog.Logger
 
-	temporalServer *devstack.Temporal
-	redisServer    *devstack.Redis
-	Temporal       client.Client
-	Redis          *redis.Client
-	Store          *readmodel.Store
-	worker         worker.Worker
-	httpServer     *http.Server
-	listener       net.Listener
+	embedded   embedded
+	Temporal   client.Client
+	Redis      *redis.Client
+	Store      *readmodel.Store
+	worker     worker.Worker
+	httpServer *http.Server
+	listener   net.Listener
+	// opsServer is the worker's own HTTP port: health and metrics.
+	opsServer   *http.Server
+	opsListener net.Listener
 	// Tokens mints development tokens when auth is dev.
 	Tokens *auth.DevTokens
+	// Metrics are this process's Prometheus collectors, served at /metrics.
+	Metrics *metrics.Metrics
+	tracing *tracing.Tracing
 
 	stopBackground context.CancelFunc
 	background     sync.WaitGroup
@@ -74,18 +83,32 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 			a.Stop(context.Background())
 		}
 	}()
+	if a.Metrics, err = metrics.New(); err != nil {
+		return a, err
+	}
+	if a.tracing, err = tracing.New(ctx, cfg.OTLPEndpoint, serviceName(parts)); err != nil {
+		return a, err
+	}
 	if parts.Embedded {
-		if err := a.startEmbedded(ctx); err != nil {
+		if err := a.embedded.start(ctx, cfg, logger); err != nil {
 			return a, err
 		}
 	}
 	if err := a.connect(ctx); err != nil {
 		return a, err
 	}
+	if err := a.checkSetup(ctx, parts); err != nil {
+		return a, err
+	}
 	bg, cancel := context.WithCancel(context.Background())
 	a.stopBackground = cancel
 	if parts.Worker {
 		if err := a.startWorker(bg); err != nil {
+			return a, err
+		}
+	}
+	if parts.Worker && !parts.API && cfg.WorkerHTTPAddr != "" {
+		if err := a.startOps(); err != nil {
 			return a, err
 		}
 	}
@@ -97,49 +120,43 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 	return a, nil
 }
 
-func (a *App) startEmbedded(ctx context.Context) error {
-	t, err := devstack.StartTemporal(ctx, devstack.TemporalOptions{
-		DatabaseFile:     a.cfg.TemporalDBFile(),
-		FrontendAddress:  a.cfg.TemporalAddress,
-		Namespace:        a.cfg.TemporalNamespace,
-		SearchAttributes: workflows.SearchAttributes(),
-		Logger:           a.logger,
-	})
-	if err != nil {
-		return fmt.Errorf("embedded temporal: %w", err)
+// serviceName names the process in traces.
+func serviceName(parts Parts) string {
+	switch {
+	case parts.API && parts.Worker:
+		return "caseflow"
+	case parts.Worker:
+		return "caseflow-worker"
+	default:
+		return "caseflow-api"
 	}
-	a.temporalServer = t
-	a.cfg.TemporalAddress = t.Address()
-	if a.cfg.RedisURL == "" {
-		r, err := devstack.StartRedis()
-		if err != nil {
-			return err
-		}
-		a.redisServer = r
-		a.cfg.RedisURL = r.URL()
+}
+
+// checkSetup prepares the embedded server with the setup tasks, as `caseflow setup` prepares a
+// cluster; against a cluster, it refuses to start a worker or an API whose namespace lacks the
+// search attributes, since the first case would fail.
+func (a *App) checkSetup(ctx context.Context, parts Parts) error {
+	if parts.Embedded {
+		target := setup.Target{Client: a.Temporal, Namespace: a.cfg.TemporalNamespace}
+		return setup.Run(ctx, target, setup.Tasks(setup.Options{}), func(r setup.Result) {
+			a.logger.Debug("temporal setup", "task", r.Task, "outcome", r.Outcome)
+		})
 	}
-	return nil
+	if !parts.Worker && !parts.API {
+		return nil
+	}
+	return setup.Check(ctx, a.Temporal, a.cfg.TemporalNamespace)
 }
 
 // connect dials Temporal and Redis.
 func (a *App) connect(ctx context.Context) error {
-	opts := client.Options{
-		HostPort:  a.cfg.TemporalAddress,
-		Namespace: a.cfg.TemporalNamespace,
-		Logger:    sdkLogger{a.logger.With("component", "temporal-client")},
-	}
-	if a.cfg.TemporalTLS.Enabled() {
-		tlsConf, err := tlsConfig(a.cfg.TemporalTLS)
-		if err != nil {
-			return err
-		}
-		opts.ConnectionOptions.TLS = tlsConf
-	}
-	dialCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	c, err := client.DialContext(dialCtx, opts)
+	interceptors, err := a.tracing.Temporal()
 	if err != nil {
-		return fmt.Errorf("connect to Temporal at %s: %w", a.cfg.TemporalAddress, err)
+		return err
+	}
+	c, err := DialTemporal(ctx, a.cfg, a.logger, client.Options{MetricsHandler: a.Metrics.Temporal(), Interceptors: interceptors})
+	if err != nil {
+		return err
 	}
 	a.Temporal = c
 	ropts, err := redis.ParseURL(a.cfg.RedisURL)
@@ -149,6 +166,28 @@ func (a *App) connect(ctx context.Context) error {
 	a.Redis = redis.NewClient(ropts)
 	a.Store = readmodel.New(a.Redis)
 	return nil
+}
+
+// DialTemporal connects to the Temporal frontend and namespace of cfg, with its TLS settings;
+// opts adds metrics and interceptors.
+func DialTemporal(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts client.Options) (client.Client, error) {
+	opts.HostPort = cfg.TemporalAddress
+	opts.Namespace = cfg.TemporalNamespace
+	opts.Logger = sdkLogger{logger.With("component", "temporal-client")}
+	if cfg.TemporalTLS.Enabled() {
+		tlsConf, err := tlsConfig(cfg.TemporalTLS)
+		if err != nil {
+			return nil, err
+		}
+		opts.ConnectionOptions.TLS = tlsConf
+	}
+	dialCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	c, err := client.DialContext(dialCtx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+	}
+	return c, nil
 }
 
 func tlsConfig(t config.TLS) (*tls.Config, error) {
@@ -182,9 +221,14 @@ func (a *App) startWorker(bg context.Context) error {
 		pol = policy.Default()
 	}
 	cw := &workflows.CaseWorkflow{Policy: func() *policy.Policy { return pol }, Access: a.access()}
-	w := worker.New(a.Temporal, workflows.TaskQueue, worker.Options{})
+	w := worker.New(a.Temporal, workflows.TaskQueue, worker.Options{
+		Interceptors: []interceptor.WorkerInterceptor{a.Metrics.SideEffects()},
+	})
 	w.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: workflows.WorkflowName})
-	w.RegisterActivity(&activities.Activities{Store: a.Store, Notifier: notify.NewInbox(a.Redis, a.logger.With("component", "notify"))})
+	inbox := notify.NewInbox(a.Redis, a.logger.With("component", "notify")).OnDelivered(func(n notify.Notice) {
+		a.Metrics.ChaseSent(n.LevelName, n.Kind, time.Since(n.FellDue))
+	})
+	w.RegisterActivity(&activities.Activities{Store: a.Store, Notifier: inbox})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -215,6 +259,9 @@ func (a *App) keepReadModel(ctx context.Context) {
 		}
 		if err := a.Store.SampleOverdue(ctx, time.Now()); err != nil && ctx.Err() == nil {
 			a.logger.Warn("overdue sample not recorded", "error", err)
+		}
+		if err := a.sampleCaseload(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			a.logger.Warn("caseload metrics not sampled", "error", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -256,8 +303,10 @@ func (a *App) startAPI(ctx context.Context) error {
 		Inbox:       notify.NewInbox(a.Redis, a.logger),
 		Verifier:    v,
 		Access:      a.access(),
-		Health:      &api.Health{Temporal: a.Temporal, Namespace: a.cfg.TemporalNamespace, Redis: a.Redis},
+		Health:      a.health(),
 		Logger:      a.logger.With("component", "api"),
+		Observe:     []gin.HandlerFunc{a.tracing.Route(), a.Metrics.HTTP()},
+		Metrics:     a.Metrics.Handler(),
 		Pages: func(r *gin.Engine) {
 			opts := web.Options{}
 			if a.cfg.Auth == "dev" {
@@ -272,7 +321,7 @@ func (a *App) startAPI(ctx context.Context) error {
 	}
 	a.listener = l
 	a.httpServer = &http.Server{
-		Handler:           handler,
+		Handler:           a.tracing.HTTP(handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
@@ -304,12 +353,6 @@ func (a *App) URL() string {
 // TemporalAddress is the Temporal frontend in use.
 func (a *App) TemporalAddress() string { return a.cfg.TemporalAddress }
 
-// EmbeddedTemporal is the in-process Temporal server of dev, nil against a cluster.
-func (a *App) EmbeddedTemporal() *devstack.Temporal { return a.temporalServer }
-
-// EmbeddedRedis is the in-process Redis, nil when a real one is used.
-func (a *App) EmbeddedRedis() *devstack.Redis { return a.redisServer }
-
 // Stop drains in-flight HTTP requests, then stops the worker and the servers, in that order, so
 // nothing accepted is cut off midway. Calling it again does nothing.
 func (a *App) Stop(ctx context.Context) {
@@ -317,9 +360,12 @@ func (a *App) Stop(ctx context.Context) {
 }
 
 func (a *App) stop(ctx context.Context) {
-	if a.httpServer != nil {
+	for _, srv := range []*http.Server{a.httpServer, a.opsServer} {
+		if srv == nil {
+			continue
+		}
 		shutdownCtx, cancel := context.WithTimeout(ctx, config.ShutdownGrace)
-		if err := a.httpServer.Shutdown(shutdownCtx); err != nil {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
 			a.logger.Warn("http shutdown", "error", err)
 		}
 		cancel()
@@ -337,12 +383,13 @@ func (a *App) stop(ctx context.Context) {
 	if a.Redis != nil {
 		_ = a.Redis.Close()
 	}
-	if a.temporalServer != nil {
-		if err := a.temporalServer.Stop(); err != nil {
-			a.logger.Warn("temporal server stop", "error", err)
+	a.embedded.stop(a.logger)
+	if a.Metrics != nil {
+		if err := a.Metrics.Close(ctx); err != nil {
+			a.logger.Warn("metrics shutdown", "error", err)
 		}
 	}
-	if a.redisServer != nil {
-		a.redisServer.Stop()
+	if err := a.tracing.Close(ctx); err != nil {
+		a.logger.Warn("tracing shutdown", "error", err)
 	}
 }

@@ -27,10 +27,13 @@ type Notice struct {
 	Level     int    `json:"level"`
 	LevelName string `json:"level_name"`
 	// Repeat counts repeated chases at one level (0 for the first).
-	Repeat int                      `json:"repeat,omitempty"`
-	Due    time.Time                `json:"due"`
-	SentAt time.Time                `json:"sent_at"`
-	To     []safeguarding.Recipient `json:"to"`
+	Repeat int       `json:"repeat,omitempty"`
+	Due    time.Time `json:"due"`
+	// FellDue is when this chase fell due (a reminder before Due, an escalation after it);
+	// zero in notices of earlier releases.
+	FellDue time.Time                `json:"fell_due,omitzero"`
+	SentAt  time.Time                `json:"sent_at"`
+	To      []safeguarding.Recipient `json:"to"`
 }
 
 // Sender delivers notices.
@@ -43,6 +46,8 @@ type Sender interface {
 type Inbox struct {
 	rdb    redis.UniversalClient
 	logger *slog.Logger
+	// delivered, when set, is told of each notice the first time it is delivered.
+	delivered func(Notice)
 }
 
 // NewInbox returns an Inbox on rdb.
@@ -60,6 +65,12 @@ const (
 	// seenFor remembers delivered notice ids for longer than any retry of the activity.
 	seenFor = 30 * 24 * time.Hour
 )
+
+// OnDelivered sets f to be told of each notice once, when it is first delivered (for metrics).
+func (in *Inbox) OnDelivered(f func(Notice)) *Inbox {
+	in.delivered = f
+	return in
+}
 
 // InboxKey is the inbox of one recipient: a person, or everyone in a role (of a team).
 func InboxKey(r safeguarding.Recipient) string {
@@ -101,6 +112,9 @@ func (in *Inbox) Send(ctx context.Context, n Notice) error {
 	}
 	if fresh == 1 {
 		in.logger.Info("chase sent", "notice", n.ID, "case", n.CaseID, "action", n.ActionID, "kind", n.Kind, "level", n.LevelName, "recipients", len(n.To))
+		if in.delivered != nil {
+			in.delivered(n)
+		}
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 // Command caseflow runs caseflow. `caseflow dev` runs everything in one process with nothing
-// installed; `serve` and `worker` run the API and the worker against an existing Temporal
-// cluster and Redis. `caseflow help` lists every command.
+// installed; `setup` prepares an existing Temporal cluster, and `serve` and `worker` run the API
+// and the worker against it and Redis. `caseflow help` lists every command.
+//
+// Built with -tags nodev, it is the lean production binary: without dev, seed and bench, and so
+// without the embedded Temporal server, miniredis and the bench harness.
 package main
 
 import (
@@ -14,6 +17,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/caseflow/caseflow/setup"
 )
 
 // command is one subcommand.
@@ -24,16 +29,14 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{
-		{"dev", "run everything in one process: embedded Temporal (SQLite under --data-dir), Redis, worker, API and web pages", runDev},
+	return append([]command{
 		{"serve", "run the HTTP API and web pages against an existing Temporal and Redis", runServe},
 		{"worker", "run the case workflow worker against an existing Temporal and Redis", runWorker},
+		{"setup", "prepare a Temporal cluster for caseflow: the namespace and its search attributes (idempotent)", runSetup},
 		{"reindex", "rebuild the Redis read model from the running case workflows", runReindex},
 		{"token", "mint a development token: caseflow token --role social_worker --user sw-1 [--team north]", runToken},
 		{"policy", "policy tools: caseflow policy deadlines --from TIME [--la CODE] [--policy FILE]; caseflow policy default", runPolicy},
-		{"seed", "project synthetic cases into the read model, for measuring the dashboards", runSeed},
-		{"bench", "measure caseflow against raw Temporal and Redis; writes docs/benchmarks.md and .json", runBench},
-	}
+	}, devCommands()...)
 }
 
 // usageError is a mistake in how caseflow was invoked; it exits with status 2.
@@ -59,11 +62,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		err := c.run(ctx, args[1:], stdout, stderr)
 		var usage usageError
+		var notSetUp *setup.NotSetUpError
 		switch {
 		case err == nil, errors.Is(err, flag.ErrHelp):
 			return 0
 		case errors.As(err, &usage):
 			fmt.Fprintf(stderr, "caseflow %s: %s\n", c.name, oneLine(usage.msg))
+			return 2
+		case errors.As(err, &notSetUp):
+			fmt.Fprintf(stderr, "caseflow %s: %s\n", c.name, notSetUp.Error())
 			return 2
 		default:
 			fmt.Fprintf(stderr, "caseflow %s: %s\n", c.name, oneLine(err.Error()))

@@ -9,10 +9,6 @@ import (
 	"github.com/caseflow/caseflow/config"
 )
 
-func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return runParts(ctx, "dev", config.ModeDev, app.Parts{Embedded: true, Worker: true, API: true}, args, stdout, stderr)
-}
-
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return runParts(ctx, "serve", config.ModeServe, app.Parts{API: true}, args, stdout, stderr)
 }
@@ -39,6 +35,9 @@ func runParts(ctx context.Context, name string, mode config.Mode, parts app.Part
 	}
 	if parts.API {
 		fmt.Fprintf(stdout, "caseflow API and web pages: %s\n", a.URL())
+	}
+	if ops := a.OpsURL(); ops != "" {
+		fmt.Fprintf(stdout, "worker health and metrics: %s/readyz, %s/metrics\n", ops, ops)
 	}
 	if parts.Embedded {
 		fmt.Fprintf(stdout, "Temporal frontend: %s (namespace %s; try: temporal workflow list --address %s --namespace %s)\n",
