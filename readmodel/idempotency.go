@@ -68,12 +68,19 @@ func idemKey(scope, key string) string {
 	return idemPrefix + hex.EncodeToString(sum[:])
 }
 
+// InProgressLease is how long a key stays claimed by a request that has not completed. A request
+// ends within seconds; a process killed in the middle of one leaves its claim behind, and the
+// client's retry must be able to run once the lease is over (the Temporal update id keeps that
+// retry from acting twice).
+const InProgressLease = time.Minute
+
 // beginScript claims a key or reports its state, atomically, so exactly one of many concurrent
-// requests with one key starts. ARGV: fingerprint, ttl in milliseconds.
+// requests with one key starts. The claim lasts the lease; Complete keeps the response for the
+// ttl. ARGV: fingerprint, ttl and lease in milliseconds.
 var beginScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('HSET', KEYS[1], 'fp', ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  redis.call('HSET', KEYS[1], 'fp', ARGV[1], 'ttl', ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
   return {'started'}
 end
 local e = redis.call('HMGET', KEYS[1], 'fp', 'status', 'type', 'body')
@@ -89,7 +96,8 @@ func (i *Idempotency) Begin(ctx context.Context, scope, key, fingerprint string,
 	if ttl <= 0 {
 		ttl = DefaultIdempotencyTTL
 	}
-	reply, err := beginScript.Run(ctx, i.rdb, []string{idemKey(scope, key)}, fingerprint, ttl.Milliseconds()).StringSlice()
+	lease := min(InProgressLease, ttl)
+	reply, err := beginScript.Run(ctx, i.rdb, []string{idemKey(scope, key)}, fingerprint, ttl.Milliseconds(), lease.Milliseconds()).StringSlice()
 	if err != nil {
 		return Record{}, 0, fmt.Errorf("claim idempotency key: %w", err)
 	}
@@ -111,11 +119,12 @@ func (i *Idempotency) Begin(ctx context.Context, scope, key, fingerprint string,
 	return Record{Status: status, ContentType: reply[2], Body: []byte(reply[3])}, Replay, nil
 }
 
-// completeScript stores a response under a key still held, keeping its expiry.
-// ARGV: status, content type, body.
+// completeScript stores a response under a key still held, and keeps it for the ttl given to
+// Begin. ARGV: status, content type, body.
 var completeScript = redis.NewScript(`
 if redis.call('HEXISTS', KEYS[1], 'fp') == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'type', ARGV[2], 'body', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], redis.call('HGET', KEYS[1], 'ttl'))
 return 1
 `)
 

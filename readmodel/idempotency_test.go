@@ -117,3 +117,32 @@ func TestIdempotencyKeysExpire(t *testing.T) {
 		}
 	}
 }
+
+// TestIdempotencyClaimIsALease: a request's claim on a key lasts a short lease, so a process
+// killed mid-request does not block the client's retries for the whole ttl; a completed response
+// is kept for the ttl.
+func TestIdempotencyClaimIsALease(t *testing.T) {
+	ctx := context.Background()
+	rdb := testRedis(t)
+	idem := NewIdempotency(rdb)
+	if _, o, err := idem.Begin(ctx, "user-1", "key-1", "fp", 24*time.Hour); err != nil || o != Started {
+		t.Fatalf("begin: %v %v", o, err)
+	}
+	claimed, err := rdb.PTTL(ctx, idemKey("user-1", "key-1")).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if claimed <= 0 || claimed > InProgressLease {
+		t.Fatalf("claim expires in %s, want within the lease of %s", claimed, InProgressLease)
+	}
+	if err := idem.Complete(ctx, "user-1", "key-1", Record{Status: 201, ContentType: "application/json", Body: []byte("{}")}); err != nil {
+		t.Fatal(err)
+	}
+	kept, err := rdb.PTTL(ctx, idemKey("user-1", "key-1")).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept < 23*time.Hour {
+		t.Fatalf("completed response kept for %s, want the 24h ttl", kept)
+	}
+}
