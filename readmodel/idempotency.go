@@ -69,10 +69,10 @@ func idemKey(scope, key string) string {
 }
 
 // InProgressLease is how long a key stays claimed by a request that has not completed. A request
-// ends within seconds; a process killed in the middle of one leaves its claim behind, and the
+// ends within seconds (the case client gives Temporal 15); a process killed in the middle of one leaves its claim behind, and the
 // client's retry must be able to run once the lease is over (the Temporal update id keeps that
 // retry from acting twice).
-const InProgressLease = time.Minute
+const InProgressLease = 30 * time.Second
 
 // beginScript claims a key or reports its state, atomically, so exactly one of many concurrent
 // requests with one key starts. The claim lasts the lease; Complete keeps the response for the
