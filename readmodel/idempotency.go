@@ -69,9 +69,9 @@ func idemKey(scope, key string) string {
 }
 
 // InProgressLease is how long a key stays claimed by a request that has not completed. A request
-// ends within seconds (the case client gives Temporal 15); a process killed in the middle of one leaves its claim behind, and the
-// client's retry must be able to run once the lease is over (the Temporal update id keeps that
-// retry from acting twice).
+// ends within seconds (the case client gives Temporal fifteen); a process killed in the middle of
+// one leaves its claim behind, and the client's retry must be able to run once the lease is over
+// (the Temporal update id keeps that retry from acting twice).
 const InProgressLease = 30 * time.Second
 
 // beginScript claims a key or reports its state, atomically, so exactly one of many concurrent
