@@ -166,20 +166,32 @@ func Missing(ctx context.Context, c client.Client, namespace string, wanted map[
 	return missing, nil
 }
 
-// NotSetUpError says the namespace lacks search attributes that the case workflows write:
-// without them the first case fails. Its message names them and the command that fixes it.
+// NotSetUpError says the namespace does not exist, or lacks search attributes that the case
+// workflows write: without them the first case fails. Its message names what is missing and the
+// command that fixes it.
 type NotSetUpError struct {
 	Namespace string
-	Missing   []string
+	// NoNamespace is set when the namespace itself does not exist.
+	NoNamespace bool
+	Missing     []string
 }
 
 func (e *NotSetUpError) Error() string {
-	return fmt.Sprintf("Temporal namespace %q lacks the search attributes %s; run `caseflow setup` with the same Temporal settings",
-		e.Namespace, strings.Join(e.Missing, ", "))
+	const fix = "run `caseflow setup` with the same Temporal settings"
+	if e.NoNamespace {
+		return fmt.Sprintf("Temporal namespace %q does not exist; %s", e.Namespace, fix)
+	}
+	return fmt.Sprintf("Temporal namespace %q lacks the search attributes %s; %s", e.Namespace, strings.Join(e.Missing, ", "), fix)
 }
 
-// Check returns a *NotSetUpError when the namespace lacks any of caseflow's search attributes.
+// Check returns a *NotSetUpError when the namespace does not exist or lacks any of caseflow's
+// search attributes.
 func Check(ctx context.Context, c client.Client, namespace string) error {
+	_, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace})
+	var notFound *serviceerror.NamespaceNotFound
+	if errors.As(err, &notFound) {
+		return &NotSetUpError{Namespace: namespace, NoNamespace: true}
+	}
 	missing, err := Missing(ctx, c, namespace, workflows.SearchAttributes())
 	if err != nil {
 		return err
