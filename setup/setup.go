@@ -120,7 +120,9 @@ func (n Namespace) Run(ctx context.Context, t Target) (string, error) {
 
 // SearchAttributes registers the custom search attributes the namespace lacks, and waits until
 // the cluster accepts them in queries.
-type SearchAttributes struct{ Wanted map[string]enumspb.IndexedValueType }
+type SearchAttributes struct {
+	Wanted map[string]enumspb.IndexedValueType
+}
 
 func (SearchAttributes) Name() string { return "search attributes" }
 
