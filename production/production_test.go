@@ -170,14 +170,17 @@ func (s *stack) startPostgres() {
 		s.t.Fatalf("create the temporal database user: %v\n%s", err, out)
 	}
 
-	// The schema, with the server's own tool, as an operator sets it up.
-	schema := strings.TrimSpace(s.output("go", "list", "-m", "-f", "{{.Dir}}", "go.temporal.io/server"))
-	for _, db := range []struct{ name, schema string }{{"temporal", "temporal"}, {"temporal_visibility", "visibility"}} {
-		common := []string{s.sqlTool, "--plugin", "postgres12", "--ep", "127.0.0.1", "-p", strconv.Itoa(s.pgPort),
-			"-u", "temporal", "--pw", s.dbPassword, "--db", db.name}
-		s.mustRun(append(common, "create-database")...)
-		s.mustRun(append(common, "setup-schema", "-v", "0.0")...)
-		s.mustRun(append(common, "update-schema", "-d", filepath.Join(schema, "schema/postgresql/v12", db.schema, "versioned"))...)
+	// The schema, with the server's own tool, by the script of compose's schema job; twice, as
+	// every start of the stack runs it.
+	module := strings.TrimSpace(s.output("go", "list", "-m", "-f", "{{.Dir}}", "go.temporal.io/server"))
+	for range 2 {
+		schemaJob := exec.Command("../deploy/temporal/setup-schema.sh")
+		schemaJob.Env = append(os.Environ(), "TEMPORAL_DB_HOST=127.0.0.1", "TEMPORAL_DB_PORT="+strconv.Itoa(s.pgPort),
+			"TEMPORAL_DB_USER=temporal", "TEMPORAL_DB_PASSWORD="+s.dbPassword,
+			"TEMPORAL_SQL_TOOL="+s.sqlTool, "TEMPORAL_SCHEMA_DIR="+filepath.Join(module, "schema/postgresql"))
+		if out, err := schemaJob.CombinedOutput(); err != nil {
+			s.t.Fatalf("schema job: %v\n%s", err, out)
+		}
 	}
 }
 
