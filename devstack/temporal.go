@@ -3,7 +3,7 @@
 // integration tests use it so that a fresh machine needs nothing installed.
 //
 // Production never uses this package: there caseflow talks to an existing Temporal cluster and
-// Redis.
+// Redis, and the lean production build (-tags nodev) does not link it.
 package devstack
 
 import (

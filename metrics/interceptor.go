@@ -33,13 +33,13 @@ type countFailures struct {
 func (c *countFailures) ExecuteActivity(ctx context.Context, in *interceptor.ExecuteActivityInput) (any, error) {
 	out, err := c.Next.ExecuteActivity(ctx, in)
 	if err != nil {
-		c.m.SideEffectFailed(activity.GetInfo(ctx).ActivityType.Name, IsPermanent(err))
+		c.m.SideEffectFailed(activity.GetInfo(ctx).ActivityType.Name, permanent(err))
 	}
 	return out, err
 }
 
-// IsPermanent reports whether err is an application error marked non-retryable.
-func IsPermanent(err error) bool {
+// permanent reports whether err is an application error marked non-retryable.
+func permanent(err error) bool {
 	var app *temporal.ApplicationError
 	return errors.As(err, &app) && app.NonRetryable()
 }
