@@ -5,7 +5,9 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -24,11 +26,18 @@ type CaseSummary = readmodel.CaseSummary
 
 // ProjectCase writes a case summary to the read model. An older summary arriving after a newer
 // one (a retry overtaken by the next change) is ignored by version.
+//
+// A summary the read model can never hold fails for good, at once: it is recorded as a
+// projection failure (the managers' board counts them) and returned as a non-retryable error,
+// which the workflow logs with the case id, instead of being retried forever.
 func (a *Activities) ProjectCase(ctx context.Context, s CaseSummary) error {
-	if s.CaseID == "" || s.Version < 0 {
-		return permanent("project case %q version %d: not a summary the read model can hold", s.CaseID, s.Version)
-	}
 	applied, err := a.Store.Project(ctx, s)
+	if errors.Is(err, readmodel.ErrUnprojectable) {
+		if recErr := a.Store.RecordProjectionFailure(ctx, s.CaseID, time.Now()); recErr != nil {
+			return fmt.Errorf("project case %s: %w", s.CaseID, recErr)
+		}
+		return temporal.NewNonRetryableApplicationError(err.Error(), UnprojectableError, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("project case %s version %d: %w", s.CaseID, s.Version, err)
 	}
@@ -50,13 +59,12 @@ func (a *Activities) NotifyAll(ctx context.Context, notices []notify.Notice) err
 	return nil
 }
 
-// InvalidInput is the error type of a side effect that can never succeed, however often it is
-// tried: its error is non-retryable, so Temporal stops at once and the failure is counted.
-const InvalidInput = "InvalidInput"
+// UnprojectableError is the application error type of a summary the read model cannot hold.
+const UnprojectableError = "unprojectable"
 
-func permanent(format string, args ...any) error {
-	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), InvalidInput, nil)
-}
+// UndeliverableError is the application error type of a chase that can never be delivered: no
+// id to deliver it once by, or no one to tell.
+const UndeliverableError = "undeliverable"
 
 // Activity names, for workflows that call them by name (local activities).
 const (
@@ -67,7 +75,7 @@ const (
 // Notify delivers one chase.
 func (a *Activities) Notify(ctx context.Context, n notify.Notice) error {
 	if n.ID == "" || len(n.To) == 0 {
-		return permanent("notify %q: a chase needs an id and someone to tell", n.ID)
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("notify %q: a chase needs an id and someone to tell", n.ID), UndeliverableError, nil)
 	}
 	if err := a.Notifier.Send(ctx, n); err != nil {
 		return fmt.Errorf("notify %s: %w", n.ID, err)

@@ -2,6 +2,7 @@ package activities
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/readmodel"
@@ -22,6 +23,7 @@ func SummaryOf(c *safeguarding.Case) CaseSummary {
 		SocialWorker:          c.SocialWorker,
 		FosteringSocialWorker: c.FosteringSocialWorker,
 		Carers:                append([]string{}, c.Carers...),
+		Excluded:              slices.Clone(c.Excluded),
 		OpenedAt:              c.OpenedAt,
 		UpdatedAt:             c.UpdatedAt,
 		Actions:               []readmodel.ActionSummary{},
@@ -29,7 +31,8 @@ func SummaryOf(c *safeguarding.Case) CaseSummary {
 	for _, a := range c.OpenActions() {
 		s.Actions = append(s.Actions, readmodel.ActionSummary{
 			ID:         a.ID,
-			Kind:       string(a.Kind),
+			Kind:       listedKind(&a),
+			Class:      string(a.Class()),
 			OwnerRole:  string(a.Owner.Role),
 			OwnerUser:  a.Owner.UserID,
 			Due:        a.Due,
@@ -37,6 +40,14 @@ func SummaryOf(c *safeguarding.Case) CaseSummary {
 		})
 	}
 	return s
+}
+
+// listedKind is the action's kind as lists may name it: a restricted action is only "restricted".
+func listedKind(a *safeguarding.Action) string {
+	if a.Class() == safeguarding.ClassRestricted {
+		return string(safeguarding.ClassRestricted)
+	}
+	return string(a.Kind)
 }
 
 // NoticeFor builds the notice of a chase. Its id is stable for the chase (case, action, level,
@@ -49,7 +60,9 @@ func NoticeFor(c *safeguarding.Case, chase safeguarding.DueChase) notify.Notice 
 		CaseID:    c.ID,
 		Reference: c.Reference,
 		ActionID:  chase.ActionID,
-		Kind:      string(chase.Kind),
+		Kind:      listedKind(&a),
+		Class:     string(a.Class()),
+		Owner:     a.Owner,
 		Title:     noticeTitle(a),
 		Level:     int(chase.Level),
 		LevelName: chase.Level.String(),
@@ -71,9 +84,13 @@ func findAction(c *safeguarding.Case, id string) safeguarding.Action {
 }
 
 // noticeTitle is the action's title unless people wrote it (at a meeting): free text may name
-// someone, and a notice must not.
+// someone, and a notice must not. An action that follows an allegation is not named either: an
+// inbox, an email or a phone's lock screen is no place to say one was made.
 func noticeTitle(a safeguarding.Action) string {
-	if a.Kind == safeguarding.MeetingAction {
+	switch {
+	case a.Class() == safeguarding.ClassRestricted:
+		return "A restricted action: open the case to see it"
+	case a.Kind == safeguarding.MeetingAction:
 		return "Action agreed at a strategy meeting"
 	}
 	return a.Title

@@ -46,7 +46,19 @@ func TestEndToEnd(t *testing.T) {
 	if resp := env.Do(http.MethodPost, path+"/closure-approval", p.carer, map[string]any{}); resp.Status != http.StatusForbidden {
 		t.Fatalf("a carer approving closure: %d, want 403", resp.Status)
 	}
-	if resp := env.Do(http.MethodPost, path+"/closure-approval", p.manager, map[string]any{"note": "Agreed."}); resp.Status != http.StatusOK {
+	// The clocks still running (reviews, the ICTG, the NRM decisions) stop only when the manager
+	// resolves each with a reason.
+	refused := env.Do(http.MethodPost, path+"/closure-approval", p.manager, map[string]any{"note": "Agreed."})
+	if refused.Status != http.StatusConflict {
+		t.Fatalf("closure approval with obligations open: %d %s", refused.Status, refused.Body)
+	}
+	var open safeguarding.View
+	env.Do(http.MethodGet, path, p.manager, nil).JSON(t, &open)
+	var resolutions []map[string]string
+	for _, a := range open.OpenActions {
+		resolutions = append(resolutions, map[string]string{"action_id": a.ID, "reason": "Transferred to the LA with a handover meeting."})
+	}
+	if resp := env.Do(http.MethodPost, path+"/closure-approval", p.manager, map[string]any{"note": "Agreed.", "resolutions": resolutions}); resp.Status != http.StatusOK {
 		t.Fatalf("closure approval: %d %s", resp.Status, resp.Body)
 	}
 

@@ -4,13 +4,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/caseflow/caseflow/readmodel"
-	"github.com/caseflow/caseflow/safeguarding"
 )
 
 // heartbeat keeps proxies from closing an idle event stream.
@@ -45,24 +43,11 @@ func (h *handlers) events(c *gin.Context) {
 			if !ok {
 				return false
 			}
-			if visible(ch, actor, h.cfg.Access) {
-				body, _ := json.Marshal(ch)
+			if ch.Visible(readmodel.Visibility{Actor: actor, TeamAccess: h.cfg.Access.TeamAccess}) {
+				body, _ := json.Marshal(ch.Event)
 				c.SSEvent("case", json.RawMessage(body))
 			}
 			return true
 		}
 	})
-}
-
-// visible applies the case visibility rules to a change announcement.
-func visible(ch readmodel.Change, a safeguarding.Actor, access safeguarding.Access) bool {
-	switch a.Role {
-	case safeguarding.RoleManager, safeguarding.RoleSafeguardingLead:
-		return true
-	case safeguarding.RoleSocialWorker:
-		if access.TeamAccess && a.Team != "" && ch.Team == a.Team {
-			return true
-		}
-	}
-	return slices.Contains(ch.Users, a.UserID)
 }

@@ -45,7 +45,7 @@ func (h *handlers) listCases(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	page, err := h.cfg.Store.CasesFor(c.Request.Context(), readmodel.Visibility{Actor: mustActor(c), TeamAccess: h.cfg.Access.TeamAccess}, limit, cursor)
+	page, err := h.cfg.Store.CasesFor(c.Request.Context(), h.visibility(c), limit, cursor)
 	if err != nil {
 		abort(c, err)
 		return
@@ -90,7 +90,7 @@ func (h *handlers) myActions(c *gin.Context) {
 		}
 		until = now.Add(d)
 	}
-	page, err := h.cfg.Store.ActionsFor(c.Request.Context(), mustActor(c), until, limit, cursor)
+	page, err := h.cfg.Store.ActionsFor(c.Request.Context(), h.visibility(c), until, limit, cursor)
 	if err != nil {
 		abort(c, err)
 		return
@@ -108,6 +108,7 @@ func (h *handlers) overdue(c *gin.Context) {
 	}
 	q := readmodel.OverdueQuery{
 		Now:          time.Now(),
+		Visibility:   h.visibility(c),
 		ActionFilter: readmodel.ActionFilter{Team: c.Query("team"), OwnerUser: c.Query("owner"), Kind: c.Query("kind")},
 		Limit:        limit, Cursor: cursor,
 	}
@@ -132,6 +133,10 @@ type OverdueSummary struct {
 	AsOf   time.Time          `json:"as_of"`
 	Counts readmodel.Counts   `json:"counts"`
 	Series []readmodel.Sample `json:"series"`
+	// Missing counts the cases the board cannot show: their summary could not be stored (an
+	// identifier recorded before identifiers were checked, say). Correcting the case brings it
+	// back; until then the board says it is incomplete.
+	Missing int `json:"missing_cases"`
 }
 
 func (h *handlers) overdueSummary(c *gin.Context) {
@@ -146,7 +151,12 @@ func (h *handlers) overdueSummary(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, OverdueSummary{AsOf: now, Counts: counts, Series: series})
+	missing, err := h.cfg.Store.ProjectionFailures(c.Request.Context())
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, OverdueSummary{AsOf: now, Counts: counts, Series: series, Missing: missing})
 }
 
 func (h *handlers) myNotifications(c *gin.Context) {
@@ -160,10 +170,39 @@ func (h *handlers) myNotifications(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	if list == nil {
-		list = []notify.Notice{}
+	shown, err := h.visibleNotices(c, list)
+	if err != nil {
+		abort(c, err)
+		return
 	}
-	c.JSON(http.StatusOK, NotificationsResponse{Notifications: list})
+	c.JSON(http.StatusOK, NotificationsResponse{Notifications: shown})
+}
+
+// visibleNotices keeps the notices whose action the caller may see now: an inbox of a role is
+// shared, and an allegation may have excluded the caller from a case since a chase was sent.
+func (h *handlers) visibleNotices(c *gin.Context, list []notify.Notice) ([]notify.Notice, error) {
+	v := h.visibility(c)
+	sights := map[string]safeguarding.Sight{}
+	shown := []notify.Notice{}
+	for _, n := range list {
+		sight, known := sights[n.CaseID]
+		if !known {
+			var err error
+			if sight, _, err = h.cfg.Store.SightOf(c.Request.Context(), v, n.CaseID); err != nil {
+				return nil, err
+			}
+			sights[n.CaseID] = sight
+		}
+		if sight.SeesAction(safeguarding.Class(n.Class), n.Owner) {
+			shown = append(shown, n)
+		}
+	}
+	return shown, nil
+}
+
+// visibility is the caller, as the read model's lists apply the visibility policy to them.
+func (h *handlers) visibility(c *gin.Context) readmodel.Visibility {
+	return readmodel.Visibility{Actor: mustActor(c), TeamAccess: h.cfg.Access.TeamAccess}
 }
 
 // NotificationsResponse lists the caller's newest chases.

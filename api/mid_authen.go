@@ -33,6 +33,13 @@ func authenticate(v auth.Verifier) gin.HandlerFunc {
 			fail(c, http.StatusUnauthorized, reason)
 			return
 		}
+		// Identifiers have one allow-list; an identity outside it is refused at the door, so it
+		// can never reach a case, a key of the read model or a log line.
+		if !safeguarding.ValidID(actor.UserID) || (actor.Team != "" && !safeguarding.ValidID(actor.Team)) {
+			c.Header("WWW-Authenticate", `Bearer realm="caseflow", error="invalid_token"`)
+			fail(c, http.StatusUnauthorized, "Your sign-in carries a user or team id caseflow cannot accept. Ask your administrator to check your account.")
+			return
+		}
 		c.Set(actorKey, actor)
 		c.Next()
 	}

@@ -234,7 +234,20 @@ func (a *App) startWorker(bg context.Context) error {
 	}
 	a.worker = w
 	a.goBackground(func() { a.keepReadModel(bg) })
+	a.goBackground(func() { a.upgradeCases(bg) })
 	return nil
+}
+
+// upgradeCases moves the cases still on an older release's safeguarding rules to the current
+// ones, once, when the worker starts.
+func (a *App) upgradeCases(ctx context.Context) {
+	n, err := caseclient.UpgradeRunning(ctx, a.Temporal, a.cfg.TemporalNamespace, a.logger)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		a.logger.Error("cases not all upgraded to the current rules", "upgraded", n, "error", err)
+	case n > 0:
+		a.logger.Info("cases upgraded to the current rules", "upgraded", n)
+	}
 }
 
 // defaultReadModelCheck is how often the worker looks for an empty read model and samples the
@@ -250,6 +263,10 @@ func (a *App) keepReadModel(ctx context.Context) {
 	defer tick.Stop()
 	for {
 		if empty, err := a.Store.IsEmpty(ctx); err == nil && empty {
+			// Not built in this release's layout: clear what an older one left, then rebuild.
+			if err := a.Store.Reset(ctx); err != nil {
+				a.logger.Error("read model reset failed", "error", err)
+			}
 			n, err := reindex.Run(ctx, a.Temporal, a.cfg.TemporalNamespace, a.Store, a.logger)
 			if err != nil {
 				a.logger.Error("read model rebuild failed", "error", err)

@@ -22,10 +22,15 @@ type Notice struct {
 	CaseID    string `json:"case_id"`
 	Reference string `json:"reference"`
 	ActionID  string `json:"action_id"`
-	Kind      string `json:"kind"`
-	Title     string `json:"title"`
-	Level     int    `json:"level"`
-	LevelName string `json:"level_name"`
+	// Kind is the action's rule, or "restricted" for an action that follows an allegation.
+	Kind string `json:"kind"`
+	// Class and Owner say who may see the action (the visibility policy): an inbox of a role
+	// shows a notice only to those of the role who may.
+	Class     string             `json:"class"`
+	Owner     safeguarding.Owner `json:"owner"`
+	Title     string             `json:"title"`
+	Level     int                `json:"level"`
+	LevelName string             `json:"level_name"`
 	// Repeat counts repeated chases at one level (0 for the first).
 	Repeat int       `json:"repeat,omitempty"`
 	Due    time.Time `json:"due"`

@@ -57,10 +57,12 @@ type changeFile struct {
 }
 
 type laFile struct {
-	Name     string                  `yaml:"name"`
-	Nation   string                  `yaml:"nation"`
-	ICTGSite *bool                   `yaml:"ictg_site"`
-	Rules    map[string]overrideFile `yaml:"rules"`
+	Name     string `yaml:"name"`
+	Nation   string `yaml:"nation"`
+	ICTGSite *bool  `yaml:"ictg_site"`
+	// RepeatMissing, when given, replaces the national threshold for this LA's children.
+	RepeatMissing *repeatFile             `yaml:"repeat_missing"`
+	Rules         map[string]overrideFile `yaml:"rules"`
 }
 
 // overrideFile is an LA's change to a rule, in force from its optional date, with later changes.

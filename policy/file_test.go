@@ -34,7 +34,7 @@ func TestDefault(t *testing.T) {
 	if _, ok := p.Rule("meeting-action"); ok {
 		t.Error("Rule found a rule that does not exist")
 	}
-	if n, window := p.RepeatMissing(); n != 3 || window != MustParseDuration("90CD") {
+	if n, window := p.RepeatMissing(""); n != 3 || window != MustParseDuration("90CD") {
 		t.Errorf("RepeatMissing() = %d, %s; want 3 within 90CD", n, window)
 	}
 	if !p.IsICTGSite("any-la") || p.Nation("any-la") != EnglandAndWales || p.KnowsLA("any-la") {
@@ -114,6 +114,12 @@ func TestLoadReportsMistakes(t *testing.T) {
 			"  nrm-recovery:", []string{"rules.nrm-recovery", "a minimum is never chased"}},
 		{"second escalation without a first", "  nrm-cg-decision:\n", "    rechase_every: 1mo\n", "    rechase_every: 1mo\n    escalate_again_after: 1mo\n",
 			"  nrm-cg-decision:", []string{"rules.nrm-cg-decision", "escalate_again_after needs escalate_after"}},
+		{"a ladder that ends in silence", "  police-report:\n", "    rechase_every: 1h\n", "",
+			"  police-report:", []string{"rules.police-report", "needs rechase_every", "no ladder ends in silence"}},
+		{"an LA that silences a ladder", "", laBlock, "local_authorities:\n  la-1:\n    rules:\n      icpc:\n        from: \"2027-01-01\"\n        rechase_every: none\n",
+			"      icpc:", []string{"local_authorities.la-1.rules.icpc", "needs rechase_every", "as in force from 2027-01-01"}},
+		{"repeat missing of an LA", "", laBlock, "local_authorities:\n  la-1:\n    repeat_missing: {count: 1, window: 30CD}\n",
+			"repeat_missing: {count: 1", []string{"local_authorities.la-1.repeat_missing.count", "at least 2"}},
 		{"zero reminder", "  icpc:\n", "remind_before: 3WD", "remind_before: 0WD",
 			"remind_before: 0WD", []string{"rules.icpc.remind_before", "must be longer than zero"}},
 		{"unknown kind", "  icpc:\n", "    limit: 15WD\n", "    limit: 15WD\n    kind: target\n",
@@ -325,7 +331,7 @@ func TestLoadRefusesWholeFile(t *testing.T) {
 		"two documents":  {string(defaultFile) + "---\nversion: two\n", "more than one YAML document"},
 		"syntax":         {"version: [x\n", "custom.yaml"},
 		"not a mapping":  {"- version\n", "line 1: expected a mapping of fields, found a list"},
-		"only a version": {"version: x\n", "missing: police-report, notify-social-worker,"},
+		"only a version": {"version: x\n", "missing: police-report, immediate-danger, notify-social-worker,"},
 	}
 	for name, tt := range tests {
 		_, err := Load("custom.yaml", []byte(tt.data))

@@ -153,8 +153,14 @@ func TestPilotKeepsTheDefaultRules(t *testing.T) {
 			}
 		}
 	}
-	if n, w := p.RepeatMissing(); n != 3 || w != MustParseDuration("90CD") {
-		t.Errorf("RepeatMissing() = %d, %s", n, w)
+	// The national threshold holds wherever an LA sets none of its own; Birmingham's is its own.
+	for la, want := range map[string]struct {
+		n int
+		w string
+	}{"": {3, "90CD"}, glasgow: {3, "90CD"}, "unlisted": {3, "90CD"}, birmingham: {2, "60CD"}} {
+		if n, w := p.RepeatMissing(la); n != want.n || w != MustParseDuration(want.w) {
+			t.Errorf("RepeatMissing(%q) = %d, %s; want %d within %s", la, n, w, want.n, want.w)
+		}
 	}
 }
 

@@ -14,8 +14,7 @@ type Policy struct {
 	nation        Nation
 	defaultLadder Ladder
 	ictgDefault   bool
-	missingCount  int
-	missingWindow Duration
+	missing       repeatMissing
 	rules         map[RuleID]versionedRule
 	las           map[string]localAuthority
 	calendars     map[Nation]*Calendar
@@ -64,10 +63,18 @@ func (p ladderPatch) applyTo(l Ladder) Ladder {
 // localAuthority is an LA's own settings: its nation, whether it is an ICTG site, and its local
 // timescales.
 type localAuthority struct {
-	name      string
-	nation    Nation
-	ictgSite  bool
+	name     string
+	nation   Nation
+	ictgSite bool
+	// missing is the LA's own repeat-missing threshold, nil for the national one.
+	missing   *repeatMissing
 	overrides map[RuleID][]change
+}
+
+// repeatMissing is how many missing episodes within how long call for a strategy discussion.
+type repeatMissing struct {
+	count  int
+	window Duration
 }
 
 //go:embed default.yaml
@@ -183,8 +190,12 @@ func (p *Policy) IsICTGSite(la string) bool {
 	return p.ictgDefault
 }
 
-// RepeatMissing is the threshold of missing episodes that calls for a strategy discussion: count
-// episodes within window.
-func (p *Policy) RepeatMissing() (count int, window Duration) {
-	return p.missingCount, p.missingWindow
+// RepeatMissing is the threshold of missing episodes that calls for a strategy discussion for a
+// child of an LA: count episodes within window. An LA without its own threshold, or not listed,
+// uses the national one.
+func (p *Policy) RepeatMissing(la string) (count int, window Duration) {
+	if m := p.las[la].missing; m != nil {
+		return m.count, m.window
+	}
+	return p.missing.count, p.missing.window
 }

@@ -19,6 +19,7 @@ type RuleID string
 // The rules. Ids never change once released: case histories hold them.
 const (
 	PoliceReport           RuleID = "police-report"
+	ImmediateDanger        RuleID = "immediate-danger"
 	NotifySocialWorker     RuleID = "notify-social-worker"
 	NotifySafeguardingLead RuleID = "notify-safeguarding-lead"
 	CSCDecision            RuleID = "csc-decision"
@@ -38,18 +39,27 @@ const (
 	CarePlanReview         RuleID = "care-plan-review"
 	LACReview              RuleID = "lac-review"
 	SWVisit                RuleID = "sw-visit"
+	MissingChild           RuleID = "missing-child"
+	MissingPoliceReport    RuleID = "missing-police-report"
+	MissingNotifySW        RuleID = "missing-notify-social-worker"
+	MissingNotifyLead      RuleID = "missing-notify-safeguarding-lead"
 	ReturnInterview        RuleID = "return-interview"
 	LADO                   RuleID = "lado"
+	LADOUrgent             RuleID = "lado-urgent"
+	AllegationPolice       RuleID = "allegation-police-report"
+	DBSReferral            RuleID = "dbs-referral"
 	Age18Consent           RuleID = "age-18-consent"
 )
 
 // RuleIDs lists every rule in the order of the timescales table (strategy-meeting follows the
-// strategy discussion it completes). A policy file must define each.
+// strategy discussion it completes; the immediate-danger, missing-child and allegation clocks
+// follow the rule they sharpen). A policy file must define each.
 var RuleIDs = []RuleID{
-	PoliceReport, NotifySocialWorker, NotifySafeguardingLead, CSCDecision, StrategyDiscussion,
+	PoliceReport, ImmediateDanger, NotifySocialWorker, NotifySafeguardingLead, CSCDecision, StrategyDiscussion,
 	StrategyMeeting, ICPC, RCPCFirst, RCPCNext, Assessment, NRMRequest, NRMRGDecision, NRMRecovery,
 	NRMCGDecision, ICTGReferral, ICTGAssignment, CarePlan, CarePlanReview, LACReview, SWVisit,
-	ReturnInterview, LADO, Age18Consent,
+	MissingChild, MissingPoliceReport, MissingNotifySW, MissingNotifyLead, ReturnInterview,
+	LADO, LADOUrgent, AllegationPolice, DBSReferral, Age18Consent,
 }
 
 // Kind says whether a rule sets a deadline, chased when missed, or a minimum: an earliest date

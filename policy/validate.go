@@ -39,7 +39,7 @@ func build(f *fileFormat, probs *problems) *Policy {
 	if p.defaultLadder.EscalateAfter.IsZero() {
 		probs.addMissing(path{"default_ladder", "escalate_after"}, "is required: agreed actions must escalate when missed")
 	}
-	p.missingCount, p.missingWindow = readRepeatMissing(probs, f.RepeatMissing)
+	p.missing.count, p.missing.window = readRepeatMissing(probs, path{"repeat_missing"}, f.RepeatMissing)
 	extra := readExtraHolidays(probs, f.ExtraBankHolidays)
 	for _, n := range Nations {
 		p.calendars[n] = NewCalendar(n, extra[n])
@@ -80,8 +80,7 @@ func readNation(probs *problems, at path, s string) Nation {
 	return n
 }
 
-func readRepeatMissing(probs *problems, rf repeatFile) (int, Duration) {
-	at := path{"repeat_missing"}
+func readRepeatMissing(probs *problems, at path, rf repeatFile) (int, Duration) {
 	if rf.Count < minRepeatMissing {
 		probs.addMissing(at.with("count"), "must be at least %d episodes", minRepeatMissing)
 	}
@@ -250,6 +249,10 @@ func readLA(probs *problems, code string, lf laFile, ictgDefault bool) (localAut
 	if lf.ICTGSite != nil {
 		la.ictgSite = *lf.ICTGSite
 	}
+	if lf.RepeatMissing != nil {
+		count, window := readRepeatMissing(probs, at.with("repeat_missing"), *lf.RepeatMissing)
+		la.missing = &repeatMissing{count: count, window: window}
+	}
 	for _, id := range sortedKeys(lf.Rules) {
 		rat := at.with("rules", id)
 		if !RuleID(id).valid() {
@@ -328,6 +331,10 @@ func checkAt(probs *problems, p *Policy, id RuleID, la string, at path, instants
 		}
 		if !r.Ladder.EscalateAgainAfter.IsZero() && r.Ladder.EscalateAfter.IsZero() {
 			msgs = append(msgs, "escalate_again_after needs escalate_after: the Safeguarding Lead is told after the manager")
+		}
+		if r.Kind == KindDeadline && r.Ladder.RechaseEvery.IsZero() && !probs.found(at.with(rechaseField)) {
+			msgs = append(msgs, "needs rechase_every: no ladder ends in silence, so an overdue action is chased again "+
+				"this often until it is done (e.g. 1h for a clock of hours, 1CD or 7CD for working-day clocks)")
 		}
 		for _, m := range msgs {
 			if seen[m] {

@@ -31,7 +31,7 @@ func BenchmarkOverdue(b *testing.B) {
 
 		b.Run(prefix+"/readmodel", func(b *testing.B) {
 			for b.Loop() {
-				page, err := s.Overdue(ctx, OverdueQuery{Now: now, Limit: limit})
+				page, err := s.Overdue(ctx, OverdueQuery{Visibility: overseer, Now: now, Limit: limit})
 				if err != nil || len(page.Items) != limit {
 					b.Fatalf("%d rows, %v", len(page.Items), err)
 				}

@@ -3,7 +3,6 @@ package readmodel
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 
@@ -12,14 +11,21 @@ import (
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
-// Visibility is who is asking for cases, and whether social workers see their whole team's.
+// Visibility is who is asking, and whether social workers see their whole team's cases. What
+// they may see is the domain's visibility policy: the indexes below only narrow the search to
+// the cases that policy can show them, and every case and row found is checked against it.
 //
 // Carers see the cases they care for; social workers the cases assigned to them, and with
 // TeamAccess their team's too; fostering social workers the cases they support; managers and the
-// Safeguarding Lead every case. An unknown role sees nothing.
+// Safeguarding Lead every case; nobody a case an allegation excluded them from. An unknown role
+// sees nothing.
 type Visibility struct {
 	Actor      safeguarding.Actor
 	TeamAccess bool
+}
+
+func (v Visibility) sightOf(p *safeguarding.Parties) safeguarding.Sight {
+	return p.SightOf(v.Actor, safeguarding.Access{TeamAccess: v.TeamAccess})
 }
 
 // caseSets returns the case sets whose union the actor may see: all cases for the roles that
@@ -60,12 +66,32 @@ func (s *Store) CasesFor(ctx context.Context, v Visibility, limit int, cur strin
 		return page, nil
 	}
 	w := window{keys: keys, lo: math.Inf(-1), hi: math.Inf(1), desc: true}
-	zs, next, err := s.scan(ctx, w, after, clampLimit(limit), keepAll)
+	visible := map[string]CaseSummary{}
+	keep := func(zs []redis.Z) ([]bool, error) {
+		batch, err := s.summaries(ctx, zs)
+		if err != nil {
+			return nil, err
+		}
+		ok := make([]bool, len(zs))
+		for i, z := range zs {
+			sum, found := batch[z.Member.(string)]
+			if !found {
+				continue
+			}
+			p := sum.Parties()
+			if sight := v.sightOf(&p); sight.Sees() {
+				ok[i] = true
+				visible[sum.CaseID] = sum.visibleTo(sight)
+			}
+		}
+		return ok, nil
+	}
+	zs, next, err := s.scan(ctx, w, after, clampLimit(limit), keep)
 	if err != nil {
 		return Page[CaseSummary]{}, err
 	}
-	if page.Items, err = s.summaries(ctx, zs); err != nil {
-		return Page[CaseSummary]{}, err
+	for _, z := range zs {
+		page.Items = append(page.Items, visible[z.Member.(string)])
 	}
 	if next != nil {
 		page.NextCursor = next.encode()
@@ -73,18 +99,10 @@ func (s *Store) CasesFor(ctx context.Context, v Visibility, limit int, cur strin
 	return page, nil
 }
 
-func keepAll(zs []redis.Z) ([]bool, error) {
-	ok := make([]bool, len(zs))
-	for i := range ok {
-		ok[i] = true
-	}
-	return ok, nil
-}
-
-// summaries loads the cases of a page in one MGET, leaving out any removed since the page was
-// read.
-func (s *Store) summaries(ctx context.Context, zs []redis.Z) ([]CaseSummary, error) {
-	out := make([]CaseSummary, 0, len(zs))
+// summaries loads the cases of a batch in one MGET, by case id, leaving out any removed since the
+// batch was read.
+func (s *Store) summaries(ctx context.Context, zs []redis.Z) (map[string]CaseSummary, error) {
+	out := make(map[string]CaseSummary, len(zs))
 	if len(zs) == 0 {
 		return out, nil
 	}
@@ -105,32 +123,25 @@ func (s *Store) summaries(ctx context.Context, zs []redis.Z) ([]CaseSummary, err
 		if err := json.Unmarshal([]byte(raw), &sc); err != nil {
 			return nil, fmt.Errorf("decode %s: %w", keys[i], err)
 		}
-		out = append(out, sc.Summary)
+		out[sc.Summary.CaseID] = sc.Summary
 	}
 	return out, nil
+}
+
+// SightOf is the person's sight of a case, by the domain's visibility policy applied to the
+// case's summary, and false when the read model does not hold the case.
+func (s *Store) SightOf(ctx context.Context, v Visibility, caseID string) (safeguarding.Sight, bool, error) {
+	sum, found, err := s.Case(ctx, caseID)
+	if err != nil || !found {
+		return safeguarding.Sight{}, false, err
+	}
+	p := sum.Parties()
+	return v.sightOf(&p), true, nil
 }
 
 // CanSee reports whether the actor may see a case, by the same rules as CasesFor. A case the
 // read model does not hold is visible to no one.
 func (s *Store) CanSee(ctx context.Context, v Visibility, caseID string) (bool, error) {
-	keys := v.caseSets()
-	if len(keys) == 0 {
-		return false, nil
-	}
-	p := s.rdb.Pipeline()
-	scores := make([]*redis.FloatCmd, len(keys))
-	for i, k := range keys {
-		scores[i] = p.ZScore(ctx, k, caseID)
-	}
-	// Exec reports redis.Nil for a set without the case; each command says which.
-	_, _ = p.Exec(ctx)
-	for _, sc := range scores {
-		switch err := sc.Err(); {
-		case err == nil:
-			return true, nil
-		case !errors.Is(err, redis.Nil):
-			return false, fmt.Errorf("check visibility of case %s: %w", caseID, err)
-		}
-	}
-	return false, nil
+	sight, _, err := s.SightOf(ctx, v, caseID)
+	return sight.Sees(), err
 }

@@ -103,3 +103,79 @@ func TestCasesForPages(t *testing.T) {
 		t.Errorf("pages listed\n%v\nwant\n%v", got, want)
 	}
 }
+
+// TestListsApplyTheVisibilityPolicy: every list shows each person what the domain's visibility
+// policy gives them. A manager an allegation excluded sees nothing of the case; a fostering
+// social worker and a carer never see a restricted action; a carer sees the child's care and
+// their own actions only; the people excluded are shown only to those who see allegations.
+func TestListsApplyTheVisibilityPolicy(t *testing.T) {
+	ctx := context.Background()
+	s := New(testRedis(t))
+	c1 := summary("c1", 1, "north",
+		action("A1", "care-plan", -time.Hour, EscalationOverdue),
+		action("A2", "nrm-request", -time.Hour, EscalationOverdue),
+		ActionSummary{ID: "A3", Kind: "restricted", Class: "restricted", OwnerRole: "safeguarding_lead", Due: now.Add(-time.Hour)},
+		ActionSummary{ID: "A4", Kind: "police-report", Class: "casework", OwnerRole: "carer", OwnerUser: "carer-c1", Due: now.Add(-time.Hour)})
+	c1.Excluded = []string{"mgr-accused", "carer-accused"}
+	mustProject(t, s, c1, summary("c2", 1, "north", action("A1", "icpc", -time.Hour, EscalationOverdue)))
+
+	who := func(role safeguarding.Role, user string) Visibility {
+		return Visibility{Actor: safeguarding.Actor{UserID: user, Role: role, Team: "north"}}
+	}
+	tests := []struct {
+		name     string
+		v        Visibility
+		cases    []string
+		actions  []string // of c1, in CasesFor
+		overdue  []string
+		excluded bool
+	}{
+		{"manager", who(safeguarding.RoleManager, "mgr-1"), []string{"c2", "c1"}, []string{"A1", "A2", "A3", "A4"},
+			[]string{"c1/A1", "c1/A2", "c1/A3", "c1/A4", "c2/A1"}, true},
+		{"accused manager", who(safeguarding.RoleManager, "mgr-accused"), []string{"c2"}, nil, []string{"c2/A1"}, false},
+		{"fostering social worker", who(safeguarding.RoleFosteringSocialWorker, "fsw-1"), []string{"c2", "c1"}, []string{"A1", "A2", "A4"}, nil, false},
+		{"carer", who(safeguarding.RoleCarer, "carer-c1"), []string{"c1"}, []string{"A1", "A4"}, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page, err := s.CasesFor(ctx, tt.v, 0, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := caseIDs(page.Items); !slices.Equal(got, tt.cases) {
+				t.Fatalf("cases %v, want %v", got, tt.cases)
+			}
+			for _, sum := range page.Items {
+				if sum.CaseID != "c1" {
+					continue
+				}
+				var ids []string
+				for _, a := range sum.Actions {
+					ids = append(ids, a.ID)
+				}
+				if !slices.Equal(ids, tt.actions) {
+					t.Errorf("actions of c1 %v, want %v", ids, tt.actions)
+				}
+				if (len(sum.Excluded) > 0) != tt.excluded {
+					t.Errorf("excluded people shown: %v", sum.Excluded)
+				}
+			}
+			if tt.overdue == nil {
+				return
+			}
+			overdue, err := s.Overdue(ctx, OverdueQuery{Visibility: tt.v, Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := rowIDs(overdue.Items)
+			slices.Sort(got)
+			if !slices.Equal(got, tt.overdue) {
+				t.Errorf("overdue %v, want %v", got, tt.overdue)
+			}
+		})
+	}
+	mine, err := s.ActionsFor(ctx, who(safeguarding.RoleSafeguardingLead, "mgr-accused"), now, 0, "")
+	if err != nil || len(mine.Items) != 0 {
+		t.Errorf("an excluded person's role-owned actions: %v, %v", rowIDs(mine.Items), err)
+	}
+}

@@ -6,32 +6,36 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/caseflow/caseflow/safeguarding"
 )
 
-// Change announces that a case's summary changed, for live updates. It says who may see the case
-// (its team, and the user ids assigned to it), so a subscriber can filter without another read,
-// and carries no personal data.
+// Change announces that a case's summary changed, for live updates. It carries the case's people,
+// so a subscriber can apply the visibility policy without another read (Visible), and no personal
+// data. Subscribers pass on only the Event, never the people.
 type Change struct {
-	CaseID    string   `json:"case_id"`
-	Reference string   `json:"reference"`
-	Version   int64    `json:"version"`
-	Team      string   `json:"team"`
-	Users     []string `json:"users"`
+	Event
+	People safeguarding.Parties `json:"people"`
+}
+
+// Event is what a live view is told of a change: which case, and whether it has overdue work.
+type Event struct {
+	CaseID    string `json:"case_id"`
+	Reference string `json:"reference"`
+	Version   int64  `json:"version"`
 	// Overdue is whether any open action of the case was past due when the change was made.
 	Overdue bool      `json:"overdue"`
 	At      time.Time `json:"at"`
 }
 
+// Visible reports whether the person may be told of the change: whether they may see the case.
+func (c Change) Visible(v Visibility) bool { return v.sightOf(&c.People).Sees() }
+
 // ChangeOf describes a newly projected summary, as of now.
 func ChangeOf(s CaseSummary) Change { return changeAt(s, time.Now()) }
 
 func changeAt(s CaseSummary, now time.Time) Change {
-	c := Change{CaseID: s.CaseID, Reference: s.Reference, Version: s.Version, Team: s.Team, Users: []string{}, At: now}
-	for _, u := range append([]string{s.SocialWorker, s.FosteringSocialWorker}, s.Carers...) {
-		if u != "" {
-			c.Users = append(c.Users, u)
-		}
-	}
+	c := Change{Event: Event{CaseID: s.CaseID, Reference: s.Reference, Version: s.Version, At: now}, People: s.Parties()}
 	for _, a := range s.Actions {
 		if !s.Closed && !a.Due.After(now) {
 			c.Overdue = true

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/caseflow/caseflow/safeguarding"
 )
 
 func TestChangeOf(t *testing.T) {
@@ -24,9 +26,34 @@ func TestChangeOf(t *testing.T) {
 		s := sum
 		s.Closed = tt.closed
 		c := changeAt(s, tt.at)
-		if c.CaseID != "c1" || c.Version != 7 || c.Team != "north" || c.Overdue != tt.overdue ||
-			!slices.Equal(c.Users, []string{"sw-north", "fsw-1", "carer-1", "carer-2"}) {
+		if c.CaseID != "c1" || c.Version != 7 || c.People.Team != "north" || c.Overdue != tt.overdue ||
+			c.People.SocialWorker != "sw-north" || !slices.Equal(c.People.Carers, []string{"carer-1", "carer-2"}) {
 			t.Errorf("%s: %+v", tt.name, c)
+		}
+	}
+}
+
+// TestChangeVisibility: a change is announced to whoever may see the case, by the domain's
+// visibility policy, and never to someone an allegation excluded.
+func TestChangeVisibility(t *testing.T) {
+	sum := summary("c1", 1, "north")
+	sum.Excluded = []string{"mgr-accused"}
+	c := changeAt(sum, now)
+	for _, tt := range []struct {
+		who  safeguarding.Actor
+		team bool
+		want bool
+	}{
+		{safeguarding.Actor{UserID: "mgr-1", Role: safeguarding.RoleManager}, false, true},
+		{safeguarding.Actor{UserID: "mgr-accused", Role: safeguarding.RoleManager}, false, false},
+		{safeguarding.Actor{UserID: "sw-north", Role: safeguarding.RoleSocialWorker}, false, true},
+		{safeguarding.Actor{UserID: "sw-2", Role: safeguarding.RoleSocialWorker, Team: "north"}, false, false},
+		{safeguarding.Actor{UserID: "sw-2", Role: safeguarding.RoleSocialWorker, Team: "north"}, true, true},
+		{safeguarding.Actor{UserID: "carer-c1", Role: safeguarding.RoleCarer}, false, true},
+		{safeguarding.Actor{UserID: "carer-x", Role: safeguarding.RoleCarer}, false, false},
+	} {
+		if got := c.Visible(Visibility{Actor: tt.who, TeamAccess: tt.team}); got != tt.want {
+			t.Errorf("%s %s (team access %v): visible %v, want %v", tt.who.Role, tt.who.UserID, tt.team, got, tt.want)
 		}
 	}
 }
@@ -45,7 +72,7 @@ func TestPublishSubscribe(t *testing.T) {
 	}
 	select {
 	case got := <-changes:
-		if got.CaseID != want.CaseID || got.Version != want.Version || !got.Overdue || !slices.Equal(got.Users, want.Users) || !got.At.Equal(want.At) {
+		if got.CaseID != want.CaseID || got.Version != want.Version || !got.Overdue || !slices.Equal(got.People.Carers, want.People.Carers) || !got.At.Equal(want.At) {
 			t.Errorf("received %+v, want %+v", got, want)
 		}
 	case <-time.After(5 * time.Second):

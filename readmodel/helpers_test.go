@@ -11,6 +11,9 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/safeguarding"
 )
 
 // redisDB is the database these tests flush on the real Redis of REDIS_URL, so that other
@@ -54,10 +57,14 @@ func summary(id string, version int64, team string, actions ...ActionSummary) Ca
 	}
 }
 
-// action is an action owned by the user "sw-north", due d after now.
+// action is an action owned by the user "sw-north", due d after now, of the class its kind has.
 func action(id, kind string, d time.Duration, level int) ActionSummary {
-	return ActionSummary{ID: id, Kind: kind, OwnerRole: "social_worker", OwnerUser: "sw-north", Due: now.Add(d), Escalation: level}
+	return ActionSummary{ID: id, Kind: kind, Class: string(safeguarding.ClassOf(policy.RuleID(kind))),
+		OwnerRole: "social_worker", OwnerUser: "sw-north", Due: now.Add(d), Escalation: level}
 }
+
+// overseer is the Safeguarding Lead, who sees every case no allegation excludes them from.
+var overseer = Visibility{Actor: safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}}
 
 func mustProject(t testing.TB, s *Store, sums ...CaseSummary) {
 	t.Helper()

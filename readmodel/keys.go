@@ -40,8 +40,13 @@ func kindsKey() string { return rmPrefix + "kinds" }
 
 // The overdue-over-time series, the rebuilt marker and the live-update channel.
 func seriesKey() string      { return rmPrefix + "series" }
-func builtKey() string       { return rmPrefix + "built" }
+func failuresKey() string    { return rmPrefix + "projection-failures" }
+func builtKey() string       { return rmPrefix + "built:" + layoutVersion }
 func changesChannel() string { return rmPrefix + "changes" }
+
+// layoutVersion names the layout of summaries and rows. A release that changes it finds the
+// model not built (IsEmpty), so the worker rebuilds it from the workflows in the new layout.
+const layoutVersion = "2"
 
 // rowMember names one action in the indexes: action ids are unique only within their case.
 func rowMember(caseID, actionID string) string { return caseID + "/" + actionID }

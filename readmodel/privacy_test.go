@@ -21,7 +21,7 @@ func TestOnlyExpectedIDsAreStored(t *testing.T) {
 	s := New(rdb)
 	c1 := summary("c1", 1, "north",
 		action("A1", "police-report", -time.Hour, EscalationOverdue),
-		ActionSummary{ID: "A2", Kind: "lado", OwnerRole: "safeguarding_lead", Due: now.Add(time.Hour)})
+		ActionSummary{ID: "A2", Kind: "restricted", Class: "restricted", OwnerRole: "safeguarding_lead", Due: now.Add(time.Hour)})
 	c2 := summary("c2", 2, "south", action("A1", "nrm-request", time.Hour, EscalationNone))
 	c2.Carers = append(c2.Carers, "carer-extra")
 	closed := summary("c3", 4, "south")
@@ -41,11 +41,12 @@ func TestOnlyExpectedIDsAreStored(t *testing.T) {
 		// Ids the summaries carried.
 		{"c1", "c2", "c3", "CF-C1", "CF-C2", "CF-C3", "A1", "A2", "north", "south", "E06000001",
 			"sw-north", "sw-south", "fsw-1", "carer-c1", "carer-c2", "carer-c3", "carer-extra",
-			"police-report", "lado", "nrm-request", "social_worker", "safeguarding_lead", "concern-raised", "closed"},
+			"police-report", "restricted", "nrm-request", "social_worker", "safeguarding_lead", "concern-raised", "closed",
+			"casework"},
 		// Field names of the stored records.
 		{"summary", "index", "rows", "k", "m", "case_id", "reference", "version", "stage", "la", "team",
 			"social_worker", "fostering_social_worker", "carers", "opened_at", "updated_at", "actions",
-			"id", "kind", "owner_role", "owner_user", "due", "escalation"},
+			"id", "kind", "class", "owner_role", "owner_user", "due", "escalation"},
 		// Words of the key layout.
 		{"cf", "rm", "case", "due", "all", "user", "role", "cases", "sw", "fsw", "carer", "teams", "kinds", "series", "built"},
 	} {
@@ -58,7 +59,7 @@ func TestOnlyExpectedIDsAreStored(t *testing.T) {
 		if allowed[word] || isNumber(word) || isTime(word) {
 			return
 		}
-		if parts := strings.FieldsFunc(word, func(r rune) bool { return r == ':' || r == '/' || r == 0x1f }); len(parts) > 1 {
+		if parts := strings.FieldsFunc(word, func(r rune) bool { return r == ':' || r == '/' || r == ',' || r == 0x1f }); len(parts) > 1 {
 			for _, p := range parts {
 				if !allowed[p] && !isNumber(p) {
 					t.Errorf("%s holds %q (in %q)", where, p, word)

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/caseflow/caseflow/safeguarding"
 )
 
 // Store reads and writes the read model.
@@ -42,8 +45,8 @@ const maxTxRetries = 10
 // than or equal to the stored one changes nothing and reports false, so retried and overtaken
 // projections are harmless.
 func (s *Store) Project(ctx context.Context, sum CaseSummary) (bool, error) {
-	if sum.CaseID == "" {
-		return false, errors.New("project case: no case id")
+	if err := sum.check(); err != nil {
+		return false, err
 	}
 	applied := false
 	err := s.update(ctx, sum.CaseID, func(tx *redis.Tx, old *storedCase) error {
@@ -55,6 +58,7 @@ func (s *Store) Project(ctx context.Context, sum CaseSummary) (bool, error) {
 			if old != nil {
 				unindex(ctx, p, old)
 			}
+			p.HDel(ctx, failuresKey(), sum.CaseID)
 			return index(ctx, p, sum)
 		})
 		applied = err == nil
@@ -64,6 +68,53 @@ func (s *Store) Project(ctx context.Context, sum CaseSummary) (bool, error) {
 		return false, fmt.Errorf("project case %s version %d: %w", sum.CaseID, sum.Version, err)
 	}
 	return applied, nil
+}
+
+// ErrUnprojectable is a summary the read model can never hold: an id outside the allow-list of
+// identifiers. Retrying cannot help; the case must be corrected (its team, say), and until then
+// it is missing from every list, which RecordProjectionFailure makes visible.
+var ErrUnprojectable = errors.New("the case summary cannot be stored in the read model")
+
+// check refuses a summary with an identifier the keys and rows of the model cannot hold.
+func (sum *CaseSummary) check() error {
+	if sum.CaseID == "" || !safeguarding.ValidID(sum.CaseID) {
+		return fmt.Errorf("%w: no valid case id", ErrUnprojectable)
+	}
+	ids := map[string][]string{
+		"reference": {sum.Reference}, "la": {sum.LA}, "team": {sum.Team}, "social_worker": {sum.SocialWorker},
+		"fostering_social_worker": {sum.FosteringSocialWorker}, "carers": sum.Carers, "excluded": sum.Excluded,
+	}
+	for _, a := range sum.Actions {
+		ids["actions.id"] = append(ids["actions.id"], a.ID)
+		ids["actions.owner_user"] = append(ids["actions.owner_user"], a.OwnerUser)
+	}
+	for field, list := range ids {
+		for _, id := range list {
+			// The id itself is not quoted: it may hold what a log line must not.
+			if id != "" && !safeguarding.ValidID(id) {
+				return fmt.Errorf("%w: field %s of case %s is not an identifier", ErrUnprojectable, field, sum.CaseID)
+			}
+		}
+	}
+	return nil
+}
+
+// RecordProjectionFailure remembers that a case could not be projected, so the managers' board
+// says some cases are missing from it instead of silently showing less.
+func (s *Store) RecordProjectionFailure(ctx context.Context, caseID string, at time.Time) error {
+	if err := s.rdb.HSet(ctx, failuresKey(), caseID, at.UnixMilli()).Err(); err != nil {
+		return fmt.Errorf("record projection failure of case %s: %w", caseID, err)
+	}
+	return nil
+}
+
+// ProjectionFailures counts the cases whose latest projection failed for good.
+func (s *Store) ProjectionFailures(ctx context.Context) (int, error) {
+	n, err := s.rdb.HLen(ctx, failuresKey()).Result()
+	if err != nil {
+		return 0, fmt.Errorf("count projection failures: %w", err)
+	}
+	return int(n), nil
 }
 
 // Remove deletes a case's summary and every index entry it had.

@@ -84,10 +84,10 @@ func TestReprojectionUpdatesLists(t *testing.T) {
 	v2.Carers = []string{"carer-new"}
 	mustProject(t, s, v2)
 
-	if page, err := s.Overdue(ctx, OverdueQuery{Now: now}); err != nil || len(page.Items) != 0 {
+	if page, err := s.Overdue(ctx, OverdueQuery{Visibility: overseer, Now: now}); err != nil || len(page.Items) != 0 {
 		t.Errorf("overdue after completion: %v, %v", rowIDs(page.Items), err)
 	}
-	week := DueQuery{From: now, To: now.Add(7 * 24 * time.Hour)}
+	week := DueQuery{Visibility: overseer, From: now, To: now.Add(7 * 24 * time.Hour)}
 	for team, want := range map[string]int{"north": 0, "south": 1} {
 		q := week
 		q.Team = team
@@ -118,7 +118,7 @@ func TestClosedCaseKeepsSummaryWithoutActions(t *testing.T) {
 	if err != nil || !found || !got.Closed || len(got.Actions) != 0 {
 		t.Fatalf("closed case = %+v, %v, %v", got, found, err)
 	}
-	if page, _ := s.Overdue(ctx, OverdueQuery{Now: now}); len(page.Items) != 0 {
+	if page, _ := s.Overdue(ctx, OverdueQuery{Visibility: overseer, Now: now}); len(page.Items) != 0 {
 		t.Errorf("closed case has overdue actions: %v", rowIDs(page.Items))
 	}
 	if counts, _ := s.OverdueCounts(ctx, now); counts.Total != 0 {

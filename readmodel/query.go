@@ -79,10 +79,12 @@ func (s *Store) filtered(ctx context.Context, f ActionFilter, lo, hi float64) (w
 	return w, nil
 }
 
-// OverdueQuery asks for the actions due at or before Now. Limit is the page size (DefaultLimit
-// when zero, at most MaxLimit); Cursor is the previous page's NextCursor, empty for the first.
+// OverdueQuery asks for the actions due at or before Now that the person asking may see. Limit
+// is the page size (DefaultLimit when zero, at most MaxLimit); Cursor is the previous page's
+// NextCursor, empty for the first.
 type OverdueQuery struct {
 	Now time.Time
+	Visibility
 	ActionFilter
 	Limit  int
 	Cursor string
@@ -95,13 +97,14 @@ func (s *Store) Overdue(ctx context.Context, q OverdueQuery) (Page[ActionRow], e
 	if err != nil {
 		return Page[ActionRow]{}, err
 	}
-	return s.actions(ctx, w, q.ActionFilter.matches, q.Now, q.Limit, q.Cursor)
+	return s.actions(ctx, w, q.keeps(q.ActionFilter.matches), q.Now, q.Limit, q.Cursor)
 }
 
-// DueQuery asks for the actions due in [From, To], such as this week's; Limit and Cursor are as
-// in OverdueQuery.
+// DueQuery asks for the actions due in [From, To], such as this week's, that the person asking
+// may see; Limit and Cursor are as in OverdueQuery.
 type DueQuery struct {
 	From, To time.Time
+	Visibility
 	ActionFilter
 	Limit  int
 	Cursor string
@@ -119,14 +122,20 @@ func (s *Store) Due(ctx context.Context, q DueQuery) (Page[ActionRow], error) {
 	if err != nil {
 		return Page[ActionRow]{}, err
 	}
-	return s.actions(ctx, w, q.ActionFilter.matches, now, q.Limit, q.Cursor)
+	return s.actions(ctx, w, q.keeps(q.ActionFilter.matches), now, q.Limit, q.Cursor)
 }
 
-// ActionsFor lists the actor's own open actions due up to until, the soonest first: those owned
+// keeps narrows a filter to the rows the person may see.
+func (v Visibility) keeps(match func(ActionRow) bool) func(ActionRow) bool {
+	return func(r ActionRow) bool { return match(r) && r.visibleTo(v) }
+}
+
+// ActionsFor lists the person's own open actions due up to until, the soonest first: those owned
 // by them by user id and, for the Safeguarding Lead, those owned by that role with no one named;
-// for a manager, those owned by the manager role on their own team's cases. LateSeconds is
-// measured from the time of the call.
-func (s *Store) ActionsFor(ctx context.Context, actor safeguarding.Actor, until time.Time, limit int, cur string) (Page[ActionRow], error) {
+// for a manager, those owned by the manager role on their own team's cases; never those of a
+// case they may not see. LateSeconds is measured from the time of the call.
+func (s *Store) ActionsFor(ctx context.Context, v Visibility, until time.Time, limit int, cur string) (Page[ActionRow], error) {
+	actor := v.Actor
 	if actor.UserID == "" {
 		return Page[ActionRow]{Items: []ActionRow{}}, nil
 	}
@@ -142,7 +151,7 @@ func (s *Store) ActionsFor(ctx context.Context, actor safeguarding.Actor, until 
 		return byRole && r.OwnerRole == string(actor.Role) &&
 			(actor.Role == safeguarding.RoleSafeguardingLead || r.Team == actor.Team)
 	}
-	return s.actions(ctx, w, mine, time.Now(), limit, cur)
+	return s.actions(ctx, w, v.keeps(mine), time.Now(), limit, cur)
 }
 
 // actions pages through a window of action indexes, keeping the rows keep accepts, and says how

@@ -50,7 +50,7 @@ func TestOverdueFiltersAndOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			page, err := s.Overdue(ctx, OverdueQuery{Now: now, ActionFilter: tt.f})
+			page, err := s.Overdue(ctx, OverdueQuery{Visibility: overseer, Now: now, ActionFilter: tt.f})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,13 +63,14 @@ func TestOverdueFiltersAndOrder(t *testing.T) {
 
 func TestOverdueRow(t *testing.T) {
 	s := boardFixture(t)
-	page, err := s.Overdue(context.Background(), OverdueQuery{Now: now, Limit: 1})
+	page, err := s.Overdue(context.Background(), OverdueQuery{Visibility: overseer, Now: now, Limit: 1})
 	if err != nil || len(page.Items) != 1 {
 		t.Fatalf("%v, %v", page, err)
 	}
 	want := ActionRow{
 		ActionSummary: action("A1", "police-report", -3*time.Hour, EscalationLead),
 		CaseID:        "c1", Reference: "CF-C1", Team: "north", Stage: "concern-raised", LateSeconds: 3 * 3600,
+		people: rowPeople{socialWorker: "sw-north", fosteringSocialWorker: "fsw-1", carers: "carer-c1"},
 	}
 	got := page.Items[0]
 	if !got.Due.Equal(want.Due) {
@@ -87,7 +88,7 @@ func TestOverdueRow(t *testing.T) {
 func TestDue(t *testing.T) {
 	ctx := context.Background()
 	s := boardFixture(t)
-	page, err := s.Due(ctx, DueQuery{From: now.Add(-150 * time.Minute), To: now.Add(time.Hour), Now: now})
+	page, err := s.Due(ctx, DueQuery{Visibility: overseer, From: now.Add(-150 * time.Minute), To: now.Add(time.Hour), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func TestCursorPaginationWithTies(t *testing.T) {
 	}
 	mustProject(t, s, sums...)
 
-	first, err := s.Overdue(ctx, OverdueQuery{Now: now, Limit: MaxLimit})
+	first, err := s.Overdue(ctx, OverdueQuery{Visibility: overseer, Now: now, Limit: MaxLimit})
 	if err != nil || len(first.Items) != cases {
 		t.Fatalf("one page of all: %d rows, %v", len(first.Items), err)
 	}
@@ -125,7 +126,7 @@ func TestCursorPaginationWithTies(t *testing.T) {
 	var got []string
 	cursor := ""
 	for page := 0; ; page++ {
-		p, err := s.Overdue(ctx, OverdueQuery{Now: now, Limit: 10, Cursor: cursor})
+		p, err := s.Overdue(ctx, OverdueQuery{Visibility: overseer, Now: now, Limit: 10, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +171,7 @@ func TestCursorPaginationWithSparseFilter(t *testing.T) {
 	var got []string
 	cursor := ""
 	for pages := 1; ; pages++ {
-		p, err := s.Overdue(ctx, OverdueQuery{Now: now, ActionFilter: ActionFilter{MinEscalation: EscalationLead}, Limit: 4, Cursor: cursor})
+		p, err := s.Overdue(ctx, OverdueQuery{Visibility: overseer, Now: now, ActionFilter: ActionFilter{MinEscalation: EscalationLead}, Limit: 4, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -199,13 +200,13 @@ func TestPageLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct{ limit, want int }{{0, DefaultLimit}, {-1, DefaultLimit}, {7, 7}, {MaxLimit + 100, MaxLimit}} {
-		page, err := s.Overdue(ctx, OverdueQuery{Now: now, Limit: tt.limit})
+		page, err := s.Overdue(ctx, OverdueQuery{Visibility: overseer, Now: now, Limit: tt.limit})
 		if err != nil || len(page.Items) != tt.want || page.NextCursor == "" {
 			t.Errorf("limit %d: %d rows (next %q), %v; want %d", tt.limit, len(page.Items), page.NextCursor, err, tt.want)
 		}
 	}
 	// A page that ends exactly at the last row says so.
-	page, err := s.Overdue(ctx, OverdueQuery{Now: now, Limit: 1, Cursor: cursor{Score: float64(now.Add(-time.Minute).UnixMilli()), Member: "c499/A1"}.encode()})
+	page, err := s.Overdue(ctx, OverdueQuery{Visibility: overseer, Now: now, Limit: 1, Cursor: cursor{Score: float64(now.Add(-time.Minute).UnixMilli()), Member: "c499/A1"}.encode()})
 	if err != nil || len(page.Items) != 1 || page.NextCursor != "" {
 		t.Errorf("last page: %v (next %q), %v", rowIDs(page.Items), page.NextCursor, err)
 	}
@@ -214,7 +215,7 @@ func TestPageLimits(t *testing.T) {
 func TestBadCursor(t *testing.T) {
 	s := New(testRedis(t))
 	for _, c := range []string{"%%%", "bm8tc2VwYXJhdG9y", cursor{Score: 1}.encode()} {
-		if _, err := s.Overdue(context.Background(), OverdueQuery{Now: now, Cursor: c}); !errors.Is(err, ErrBadCursor) {
+		if _, err := s.Overdue(context.Background(), OverdueQuery{Visibility: overseer, Now: now, Cursor: c}); !errors.Is(err, ErrBadCursor) {
 			t.Errorf("cursor %q: %v, want ErrBadCursor", c, err)
 		}
 	}
@@ -250,7 +251,7 @@ func TestActionsFor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.actor.Role)+"/"+tt.actor.UserID, func(t *testing.T) {
-			page, err := s.ActionsFor(ctx, tt.actor, until, 0, "")
+			page, err := s.ActionsFor(ctx, Visibility{Actor: tt.actor}, until, 0, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -261,7 +262,7 @@ func TestActionsFor(t *testing.T) {
 			var paged []string
 			cursor := ""
 			for range len(tt.want) + 1 {
-				p, err := s.ActionsFor(ctx, tt.actor, until, 1, cursor)
+				p, err := s.ActionsFor(ctx, Visibility{Actor: tt.actor}, until, 1, cursor)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -275,7 +276,7 @@ func TestActionsFor(t *testing.T) {
 			}
 		})
 	}
-	soon, err := s.ActionsFor(ctx, safeguarding.Actor{UserID: "lead-2", Role: safeguarding.RoleSafeguardingLead}, now, 0, "")
+	soon, err := s.ActionsFor(ctx, Visibility{Actor: safeguarding.Actor{UserID: "lead-2", Role: safeguarding.RoleSafeguardingLead}}, now, 0, "")
 	if got := rowIDs(soon.Items); err != nil || !slices.Equal(got, []string{"c2/L1", "c2/L2"}) {
 		t.Errorf("due until now: %v, %v", got, err)
 	}

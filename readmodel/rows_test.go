@@ -3,6 +3,7 @@ package readmodel
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -21,7 +22,8 @@ func TestRowRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := ActionRow{ActionSummary: a, CaseID: "c1", Reference: "CF-C1", Team: "north", Stage: "concern-raised"}
+		want := ActionRow{ActionSummary: a, CaseID: "c1", Reference: "CF-C1", Team: "north", Stage: "concern-raised",
+			people: rowPeople{socialWorker: "sw-north", fosteringSocialWorker: "fsw-1", carers: "carer-c1"}}
 		if !got.Due.Equal(want.Due) {
 			t.Errorf("due %v, want %v", got.Due, want.Due)
 		}
@@ -30,7 +32,7 @@ func TestRowRoundTrip(t *testing.T) {
 			t.Errorf("decoded\n%+v\nwant\n%+v", got, want)
 		}
 	}
-	for _, bad := range []string{"", "a\x1fb", "c1\x1fCF\x1fn\x1fs\x1fA1\x1fk\x1fr\x1fu\x1fsoon\x1f1"} {
+	for _, bad := range []string{"", "a\x1fb", "c1\x1fCF\x1fn\x1fs\x1fsw\x1ffsw\x1fc\x1f\x1fA1\x1fk\x1fcasework\x1fr\x1fu\x1fsoon\x1f1"} {
 		if _, err := decodeRow(bad); err == nil {
 			t.Errorf("decoded %q", bad)
 		}
@@ -44,8 +46,12 @@ func TestProjectRefusesBadIDs(t *testing.T) {
 		t.Error("projected a case without an id")
 	}
 	bad := summary("c1", 1, "north", action("A\x1f1", "care-plan", time.Hour, EscalationNone))
-	if _, err := s.Project(ctx, bad); !errors.Is(err, errSeparator) {
+	if _, err := s.Project(ctx, bad); !errors.Is(err, ErrUnprojectable) {
 		t.Errorf("action id with the row separator: %v", err)
+	}
+	team := summary("c1", 1, "north\nsouth")
+	if _, err := s.Project(ctx, team); !errors.Is(err, ErrUnprojectable) || strings.Contains(err.Error(), "south") {
+		t.Errorf("team with a control character: %v", err)
 	}
 	if _, found, _ := s.Case(ctx, "c1"); found {
 		t.Error("a refused projection was stored")

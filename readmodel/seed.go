@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -65,9 +66,11 @@ func seedCase(i int, now time.Time) CaseSummary {
 		if !due.After(now) {
 			level = EscalationOverdue + rng.IntN(EscalationLead-EscalationOverdue+1)
 		}
+		kind := seedKinds[rng.IntN(len(seedKinds))]
 		sum.Actions = append(sum.Actions, ActionSummary{
 			ID:         fmt.Sprintf("A%d", a+1),
-			Kind:       seedKinds[rng.IntN(len(seedKinds))],
+			Kind:       kind,
+			Class:      string(safeguarding.ClassOf(policy.RuleID(kind))),
 			OwnerRole:  string(safeguarding.RoleSocialWorker),
 			OwnerUser:  sum.SocialWorker,
 			Due:        due,

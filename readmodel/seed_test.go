@@ -38,7 +38,7 @@ func TestSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, err := s.Overdue(ctx, OverdueQuery{Now: now, Limit: MaxLimit})
+	page, err := s.Overdue(ctx, OverdueQuery{Visibility: overseer, Now: now, Limit: MaxLimit})
 	if err != nil || len(page.Items) != counts.Total || counts.Total == 0 || counts.Total == 3*120 {
 		t.Fatalf("%d overdue listed, %d counted, %v; want some of the %d actions", len(page.Items), counts.Total, err, 3*120)
 	}

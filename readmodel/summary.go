@@ -7,7 +7,9 @@
 //
 // The read model holds no personal data: only opaque ids (case ids, pseudonymous references,
 // user, team and local authority codes), policy rule ids, times and counts. A child's name, an
-// account of a concern or anything else a person wrote stays in the workflow's encrypted payloads.
+// account of a concern or anything else a person wrote stays in the workflow's payloads. What
+// each person may see of it is decided by the domain's visibility policy (safeguarding.Sight),
+// applied to every list here.
 package readmodel
 
 import (
@@ -22,25 +24,54 @@ type CaseSummary struct {
 	// Reference is pseudonymous, such as "CF-7K3M9Q": safe to show in lists and logs.
 	Reference string `json:"reference"`
 	// Version grows with every change of the case; a projection only replaces a lower one.
-	Version               int64     `json:"version"`
-	Stage                 string    `json:"stage"`
-	Closed                bool      `json:"closed"`
-	LA                    string    `json:"la"`
-	Team                  string    `json:"team"`
-	SocialWorker          string    `json:"social_worker"`
-	FosteringSocialWorker string    `json:"fostering_social_worker"`
-	Carers                []string  `json:"carers"`
-	OpenedAt              time.Time `json:"opened_at"`
-	UpdatedAt             time.Time `json:"updated_at"`
+	Version               int64    `json:"version"`
+	Stage                 string   `json:"stage"`
+	Closed                bool     `json:"closed"`
+	LA                    string   `json:"la"`
+	Team                  string   `json:"team"`
+	SocialWorker          string   `json:"social_worker"`
+	FosteringSocialWorker string   `json:"fostering_social_worker"`
+	Carers                []string `json:"carers"`
+	// Excluded are the people an allegation removed from the case: they may not see it.
+	Excluded  []string  `json:"excluded,omitempty"`
+	OpenedAt  time.Time `json:"opened_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// Actions are the open actions only; a closed case has none.
 	Actions []ActionSummary `json:"actions"`
+}
+
+// Parties are the people of the case, as the visibility policy needs them.
+func (s *CaseSummary) Parties() safeguarding.Parties {
+	return safeguarding.Parties{
+		Team: s.Team, SocialWorker: s.SocialWorker, FosteringSocialWorker: s.FosteringSocialWorker,
+		Carers: s.Carers, Excluded: s.Excluded,
+	}
+}
+
+// visibleTo is the summary as the person may see it: only the actions they may see, and the
+// people an allegation excluded only to those who may see allegations.
+func (s CaseSummary) visibleTo(sight safeguarding.Sight) CaseSummary {
+	if !sight.SeesRestricted() {
+		s.Excluded = nil
+	}
+	actions := make([]ActionSummary, 0, len(s.Actions))
+	for _, a := range s.Actions {
+		if a.visibleTo(sight) {
+			actions = append(actions, a)
+		}
+	}
+	s.Actions = actions
+	return s
 }
 
 // ActionSummary is one open action of a case.
 type ActionSummary struct {
 	ID string `json:"id"`
-	// Kind is the policy rule id, such as "nrm-request".
-	Kind      string `json:"kind"`
+	// Kind is the policy rule id, such as "nrm-request"; for a restricted action, only
+	// "restricted": a list never names what follows an allegation.
+	Kind string `json:"kind"`
+	// Class says who may see the action (safeguarding.Class).
+	Class     string `json:"class"`
 	OwnerRole string `json:"owner_role"`
 	// OwnerUser is empty when a role owns the action, such as the Safeguarding Lead.
 	OwnerUser string    `json:"owner_user,omitempty"`
@@ -59,6 +90,10 @@ const (
 	EscalationLead     = int(safeguarding.LevelLead)     // escalated to the Safeguarding Lead
 )
 
+func (a ActionSummary) visibleTo(sight safeguarding.Sight) bool {
+	return sight.SeesAction(safeguarding.Class(a.Class), safeguarding.Owner{Role: safeguarding.Role(a.OwnerRole), UserID: a.OwnerUser})
+}
+
 // ActionRow is an action in a list: the action, its case, and how late it is.
 type ActionRow struct {
 	ActionSummary
@@ -69,4 +104,12 @@ type ActionRow struct {
 	// LateSeconds is how long past due the action is at the time of the query; negative when
 	// it is not due yet.
 	LateSeconds int64 `json:"late_seconds"`
+	// people are the case's parties as the row stores them, for the visibility policy.
+	people rowPeople
+}
+
+// visibleTo reports whether the person may see the row's action.
+func (r ActionRow) visibleTo(v Visibility) bool {
+	p := r.people.parties(r.Team)
+	return r.ActionSummary.visibleTo(v.sightOf(&p))
 }

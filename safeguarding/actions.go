@@ -1,6 +1,7 @@
 package safeguarding
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -32,8 +33,13 @@ func (l Level) String() string { return levelNames[l] }
 type ActionStatus string
 
 const (
-	ActionOpen      ActionStatus = "open"
-	ActionDone      ActionStatus = "done"
+	ActionOpen ActionStatus = "open"
+	ActionDone ActionStatus = "done"
+	// ActionResolved: ended without its event by a manager or the Safeguarding Lead, for a
+	// reason the action and the timeline keep.
+	ActionResolved ActionStatus = "resolved"
+	// ActionCancelled: ended by the first release when a case closed. No longer set; reopening
+	// such a case re-arms the action.
 	ActionCancelled ActionStatus = "cancelled"
 )
 
@@ -69,12 +75,16 @@ type Chase struct {
 // Action is one open obligation on a case: a policy rule started it, the event that satisfies it
 // completes it, and until then its chase ladder runs.
 type Action struct {
-	ID              string          `json:"id"`
-	Kind            policy.RuleID   `json:"kind"`
-	Title           string          `json:"title"`
-	Owner           Owner           `json:"owner"`
-	StartedAt       time.Time       `json:"started_at"`
-	Due             time.Time       `json:"due"`
+	ID        string        `json:"id"`
+	Kind      policy.RuleID `json:"kind"`
+	Title     string        `json:"title"`
+	Owner     Owner         `json:"owner"`
+	StartedAt time.Time     `json:"started_at"`
+	Due       time.Time     `json:"due"`
+	// OriginalDue is the due time the action was given, kept once the due time is moved.
+	OriginalDue time.Time `json:"original_due,omitzero"`
+	// HandedFrom is who owned the action before an allegation against them handed it on.
+	HandedFrom      *Owner          `json:"handed_from,omitempty"`
 	RemindAt        time.Time       `json:"remind_at,omitzero"`
 	EscalateAt      time.Time       `json:"escalate_at,omitzero"`
 	EscalateAgainAt time.Time       `json:"escalate_again_at,omitzero"`
@@ -89,6 +99,8 @@ type Action struct {
 	ClosedAt      time.Time    `json:"closed_at,omitzero"`
 	ClosedBy      *Actor       `json:"closed_by,omitempty"`
 	Note          string       `json:"note,omitempty"`
+	// EndedByClosure marks an action resolved when the case closed: reopening re-arms it.
+	EndedByClosure bool `json:"ended_by_closure,omitempty"`
 }
 
 // Open reports whether the action still runs its chase ladder.
@@ -177,7 +189,7 @@ func (c *Case) TakeDueChases(now time.Time) []DueChase {
 			to := c.recipients(a, level)
 			a.Chases = append(a.Chases, Chase{Level: level, At: now, Due: a.Due, To: to, Repeat: repeat})
 			out = append(out, DueChase{ActionID: a.ID, Kind: a.Kind, Level: level, Repeat: repeat, Due: a.Due, At: at, To: to})
-			c.note(now, Actor{Role: "system"}, "chase", chaseSummary(a, level, repeat), a.ID)
+			c.note(now, systemActor, "chase", chaseSummary(a, level, repeat), a.ID)
 		}
 	}
 	if len(out) > 0 {
@@ -197,12 +209,21 @@ func chaseSummary(a *Action, level Level, repeat int) string {
 // recipients addresses a chase: the owner first, then the team's manager, then the Safeguarding
 // Lead. Each escalation also tells those below it, so nobody is bypassed silently.
 func (c *Case) recipients(a *Action, level Level) []Recipient {
-	to := []Recipient{{Role: a.Owner.Role, UserID: a.Owner.UserID, Team: c.Team}}
+	owner := Recipient{Role: a.Owner.Role, UserID: a.Owner.UserID, Team: c.Team}
+	if owner.Role == RoleSafeguardingLead && owner.UserID == "" {
+		owner.Team = "" // the Safeguarding Lead is agency-wide
+	}
+	to := []Recipient{owner}
+	add := func(r Recipient) {
+		if !slices.Contains(to, r) {
+			to = append(to, r)
+		}
+	}
 	if level >= LevelManager {
-		to = append(to, Recipient{Role: RoleManager, Team: c.Team})
+		add(Recipient{Role: RoleManager, Team: c.Team})
 	}
 	if level >= LevelLead {
-		to = append(to, Recipient{Role: RoleSafeguardingLead})
+		add(Recipient{Role: RoleSafeguardingLead})
 	}
 	return to
 }
@@ -260,20 +281,31 @@ func afterStart(t, start time.Time) time.Time {
 	return t
 }
 
-// closeActions completes (or cancels) every open action of kind, optionally only those tied to
-// ref, and reports how many it closed.
-func (c *Case) closeActions(kind policy.RuleID, ref string, status ActionStatus, at time.Time, by Actor, note string) int {
-	n := 0
+// closeActions completes every open action of kind, optionally only those tied to ref, and
+// returns their ids.
+func (c *Case) closeActions(kind policy.RuleID, ref string, status ActionStatus, at time.Time, by Actor, note string) []string {
+	var closed []string
 	for i := range c.Actions {
 		a := &c.Actions[i]
 		if a.Open() && a.Kind == kind && (ref == "" || a.Ref == ref) {
-			a.Status, a.ClosedAt, a.Note = status, at, note
-			who := by
-			a.ClosedBy = &who
-			n++
+			a.end(status, at, by, note)
+			closed = append(closed, a.ID)
 		}
 	}
-	return n
+	return closed
+}
+
+// end closes the action, recording when, by whom and why.
+func (a *Action) end(status ActionStatus, at time.Time, by Actor, note string) {
+	who := by
+	a.Status, a.ClosedAt, a.ClosedBy, a.Note = status, at, &who, note
+}
+
+// rearm opens an ended action again, its chase starting afresh from its due time: a reopened
+// obligation that is overdue is chased at once.
+func (a *Action) rearm() {
+	a.Status, a.ClosedAt, a.ClosedBy, a.Note, a.EndedByClosure = ActionOpen, time.Time{}, nil, "", false
+	a.Level, a.Chases = LevelNone, nil
 }
 
 // action finds an action by id.
@@ -286,9 +318,10 @@ func (c *Case) action(id string) *Action {
 	return nil
 }
 
-// openActionByID finds an action a step refers to by id: unknown is invalid, a closed one a conflict.
-func (c *Case) openActionByID(id string) (*Action, error) {
-	a := c.action(id)
+// openActionByID finds an action a step refers to by id: unknown is invalid, a closed one a
+// conflict. An action the person may not see is unknown to them.
+func (c *Case) openActionByID(id string, s Sight) (*Action, error) {
+	a := c.visibleAction(id, s)
 	switch {
 	case a == nil:
 		return nil, invalid("action_id", "There is no action with this id on the case.", "unknown action")
@@ -322,8 +355,11 @@ func (c *Case) OpenActions() []Action {
 }
 
 // moveDue gives an action a new due date, shifting its ladder with it and restarting the chase:
-// a moved deadline is a new deadline.
+// a moved deadline is a new deadline. The first due time is kept.
 func (a *Action) moveDue(due time.Time) {
+	if a.OriginalDue.IsZero() {
+		a.OriginalDue = a.Due
+	}
 	shift := due.Sub(a.Due)
 	move := func(t time.Time) time.Time {
 		if t.IsZero() {

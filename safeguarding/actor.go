@@ -37,3 +37,16 @@ type Actor struct {
 
 // Oversees reports whether the role sees every case of the agency.
 func (r Role) Oversees() bool { return r == RoleManager || r == RoleSafeguardingLead }
+
+var roleNames = map[Role]string{
+	RoleCarer: "carer", RoleSocialWorker: "social worker", RoleFosteringSocialWorker: "fostering social worker",
+	RoleSafeguardingLead: "Safeguarding Lead", RoleManager: "manager",
+}
+
+// roleName is how the timeline and messages name a role.
+func roleName(r Role) string {
+	if n, ok := roleNames[r]; ok {
+		return n
+	}
+	return string(r)
+}

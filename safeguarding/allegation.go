@@ -7,9 +7,14 @@ import (
 	"github.com/caseflow/caseflow/policy"
 )
 
-// Allegation is an allegation that a carer or staff member harmed a child or is involved in
-// exploitation. The LADO must be told within a working day, and an accused carer loses access to
-// the case at once.
+// Allegations protect the child, not the accused. An allegation that a carer or member of staff
+// harmed a child or is involved in exploitation at once removes that person's access to the case
+// (whatever their role), hands every action they own to their manager (or, for a manager, to the
+// Safeguarding Lead), and starts the LADO clock: an hour when urgent, a working day otherwise.
+// An allegation of a possible offence also starts the police and DBS referrals. Everything about
+// an allegation is restricted (see the visibility policy).
+
+// Allegation is an allegation against a carer or member of staff.
 type Allegation struct {
 	ID          string    `json:"id"`
 	ReceivedAt  time.Time `json:"received_at"`
@@ -17,24 +22,31 @@ type Allegation struct {
 	AgainstRole Role      `json:"against_role"`
 	Summary     string    `json:"summary"`
 	Urgent      bool      `json:"urgent"`
-	LADOAt      time.Time `json:"lado_informed_at,omitzero"`
-	LADORef     string    `json:"lado_reference,omitempty"`
-	By          Actor     `json:"by"`
+	// PossibleOffence: the allegation describes a possible criminal offence.
+	PossibleOffence bool      `json:"possible_offence,omitempty"`
+	LADOAt          time.Time `json:"lado_informed_at,omitzero"`
+	LADORef         string    `json:"lado_reference,omitempty"`
+	PoliceAt        time.Time `json:"police_informed_at,omitzero"`
+	PoliceRef       string    `json:"police_reference,omitempty"`
+	DBSAt           time.Time `json:"dbs_referred_at,omitzero"`
+	DBSRef          string    `json:"dbs_reference,omitempty"`
+	By              Actor     `json:"by"`
 }
 
 // RecordAllegation records an allegation against a carer or member of staff.
 type RecordAllegation struct {
-	ReceivedAt  time.Time `json:"received_at"`
-	AgainstUser string    `json:"against_user"`
-	AgainstRole Role      `json:"against_role"`
-	Summary     string    `json:"summary"`
-	Urgent      bool      `json:"urgent"`
+	ReceivedAt      time.Time `json:"received_at"`
+	AgainstUser     string    `json:"against_user"`
+	AgainstRole     Role      `json:"against_role"`
+	Summary         string    `json:"summary"`
+	Urgent          bool      `json:"urgent"`
+	PossibleOffence bool      `json:"possible_offence,omitempty"`
 }
 
 func (r *RecordAllegation) Validate(now time.Time) error {
 	f := fieldErrors{}
 	f.happened("received_at", r.ReceivedAt, now)
-	f.required("against_user", r.AgainstUser)
+	f.requiredID("against_user", r.AgainstUser)
 	if _, err := ParseRole(string(r.AgainstRole)); err != nil {
 		f.add("against_role", "must be a caseflow role")
 	}
@@ -43,67 +55,75 @@ func (r *RecordAllegation) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordAllegation) check(_ *Case, by Actor) error {
-	if by.UserID == r.AgainstUser {
+func (r *RecordAllegation) check(_ *Case, s Sight) error {
+	if s.Actor.UserID == r.AgainstUser {
 		return Errorf(EConflict, "An allegation about yourself must be recorded by someone else.")
 	}
 	return nil
 }
 
 func (r *RecordAllegation) apply(c *Case, by Actor, env Env) Result {
-	al := Allegation{ID: c.newRef("L"), ReceivedAt: r.ReceivedAt, AgainstUser: r.AgainstUser, AgainstRole: r.AgainstRole, Summary: r.Summary, Urgent: r.Urgent, By: by}
-	c.Allegations = append(c.Allegations, al)
-	if i := slices.Index(c.Carers, r.AgainstUser); i >= 0 {
-		c.Carers = slices.Delete(c.Carers, i, i+1)
-		c.Revoked = append(c.Revoked, Revocation{UserID: r.AgainstUser, At: env.Now(), Reason: "allegation " + al.ID})
+	al := Allegation{
+		ID: c.newRef("L"), ReceivedAt: r.ReceivedAt, AgainstUser: r.AgainstUser, AgainstRole: r.AgainstRole,
+		Summary: r.Summary, Urgent: r.Urgent, PossibleOffence: r.PossibleOffence, By: by,
 	}
-	// Actions the accused person owns pass to the social worker: nobody chases them about the case.
-	for i := range c.Actions {
-		if a := &c.Actions[i]; a.Open() && a.Owner.UserID == r.AgainstUser {
-			a.Owner = c.socialWorker()
+	c.Allegations = append(c.Allegations, al)
+	c.exclude(r.AgainstUser, r.AgainstRole, env.Now(), al.ID)
+	res := Result{Ref: al.ID}
+	lead := Owner{Role: RoleSafeguardingLead}
+	if !c.failSafe() {
+		lado := c.openAction(env, policy.LADO, lead, r.ReceivedAt, 0, al.ID)
+		if r.Urgent {
+			lado.Title += " (urgent: inform immediately)"
+		}
+		res.Opened = []string{lado.ID}
+	} else {
+		rule := policy.LADO
+		if r.Urgent {
+			rule = policy.LADOUrgent
+		}
+		res.Opened = append(res.Opened, c.openAction(env, rule, lead, r.ReceivedAt, 0, al.ID).ID)
+		if r.PossibleOffence {
+			res.Opened = append(res.Opened,
+				c.openAction(env, policy.AllegationPolice, lead, r.ReceivedAt, 0, al.ID).ID,
+				c.openAction(env, policy.DBSReferral, lead, r.ReceivedAt, 0, al.ID).ID)
 		}
 	}
-	lado := c.openAction(env, policy.LADO, Owner{Role: RoleSafeguardingLead}, r.ReceivedAt, 0, al.ID)
-	if r.Urgent {
-		lado.Title += " (urgent: inform immediately)"
+	c.note(r.ReceivedAt, by, "allegation", "Allegation recorded against a "+roleName(r.AgainstRole), al.ID).Restricted = true
+	return res
+}
+
+// exclude removes a person's access to the case and hands their actions on. A carer leaves the
+// household's list; a social worker's or fostering social worker's post on the case falls vacant
+// until a manager assigns someone else.
+func (c *Case) exclude(user string, role Role, at time.Time, allegationID string) {
+	if !slices.Contains(c.Excluded, user) {
+		c.Excluded = append(c.Excluded, user)
 	}
-	c.note(r.ReceivedAt, by, "allegation", "Allegation recorded against a "+string(r.AgainstRole), al.ID).Restricted = true
-	return Result{Ref: al.ID, Opened: []string{lado.ID}}
-}
-
-// RecordLADOInformed records that the Local Authority Designated Officer was informed.
-type RecordLADOInformed struct {
-	AllegationID string    `json:"allegation_id"`
-	InformedAt   time.Time `json:"informed_at"`
-	Reference    string    `json:"reference,omitempty"`
-}
-
-func (r *RecordLADOInformed) Validate(now time.Time) error {
-	f := fieldErrors{}
-	f.required("allegation_id", r.AllegationID)
-	f.happened("informed_at", r.InformedAt, now)
-	f.text("reference", r.Reference, maxShortText)
-	return f.err()
-}
-
-func (r *RecordLADOInformed) check(c *Case, _ Actor) error {
-	al := c.allegation(r.AllegationID)
-	switch {
-	case al == nil:
-		return invalid("allegation_id", "There is no allegation with this id.", "unknown allegation")
-	case !al.LADOAt.IsZero():
-		return Errorf(EConflict, "The LADO is already recorded as informed of this allegation.")
+	if i := slices.Index(c.Carers, user); i >= 0 {
+		c.Carers = slices.Delete(c.Carers, i, i+1)
+		c.Revoked = append(c.Revoked, Revocation{UserID: user, At: at, Reason: "allegation " + allegationID})
 	}
-	return nil
+	if c.SocialWorker == user {
+		c.SocialWorker = ""
+	}
+	if c.FosteringSocialWorker == user {
+		c.FosteringSocialWorker = ""
+	}
+	to := Owner{Role: RoleManager}
+	if role == RoleManager {
+		to = Owner{Role: RoleSafeguardingLead}
+	}
+	for i := range c.Actions {
+		if a := &c.Actions[i]; a.Open() && a.Owner.UserID == user {
+			was := a.Owner
+			a.HandedFrom, a.Owner = &was, to
+		}
+	}
 }
 
-func (r *RecordLADOInformed) apply(c *Case, by Actor, env Env) Result {
-	al := c.allegation(r.AllegationID)
-	al.LADOAt, al.LADORef = r.InformedAt, r.Reference
-	c.closeActions(policy.LADO, al.ID, ActionDone, r.InformedAt, by, "")
-	c.note(r.InformedAt, by, "lado", "LADO informed", al.ID).Restricted = true
-	return Result{Ref: al.ID}
-}
+// isExcluded reports whether an allegation removed user from the case.
+func (c *Case) isExcluded(user string) bool { return slices.Contains(c.Excluded, user) }
 
 func (c *Case) allegation(id string) *Allegation {
 	for i := range c.Allegations {
@@ -112,4 +132,65 @@ func (c *Case) allegation(id string) *Allegation {
 		}
 	}
 	return nil
+}
+
+// AllegationReferral records that an allegation was passed to the LADO, the police or the DBS,
+// with the reference they gave.
+type AllegationReferral struct {
+	AllegationID string    `json:"allegation_id"`
+	InformedAt   time.Time `json:"informed_at"`
+	Reference    string    `json:"reference"`
+	to           referralTo
+}
+
+// referralTo is who an allegation is referred to: the action it closes and where the record goes.
+type referralTo struct {
+	name  string
+	rules []policy.RuleID
+	kind  string
+	field func(*Allegation) (*time.Time, *string)
+}
+
+var (
+	toLADO = referralTo{name: "the LADO", rules: []policy.RuleID{policy.LADO, policy.LADOUrgent}, kind: "lado",
+		field: func(a *Allegation) (*time.Time, *string) { return &a.LADOAt, &a.LADORef }}
+	toPolice = referralTo{name: "the police", rules: []policy.RuleID{policy.AllegationPolice}, kind: "allegation-police-report",
+		field: func(a *Allegation) (*time.Time, *string) { return &a.PoliceAt, &a.PoliceRef }}
+	toDBS = referralTo{name: "the DBS", rules: []policy.RuleID{policy.DBSReferral}, kind: "dbs-referral",
+		field: func(a *Allegation) (*time.Time, *string) { return &a.DBSAt, &a.DBSRef }}
+)
+
+func (r *AllegationReferral) Validate(now time.Time) error {
+	f := fieldErrors{}
+	f.requiredID("allegation_id", r.AllegationID)
+	f.happened("informed_at", r.InformedAt, now)
+	f.required("reference", r.Reference)
+	f.text("reference", r.Reference, maxShortText)
+	return f.err()
+}
+
+func (r *AllegationReferral) check(c *Case, s Sight) error {
+	al := c.allegation(r.AllegationID)
+	switch {
+	case al == nil || !s.SeesRestricted():
+		return invalid("allegation_id", "There is no allegation with this id.", "unknown allegation")
+	case r.InformedAt.Before(al.ReceivedAt):
+		return invalid("informed_at", "They cannot have been told before the allegation was received.", "is before the allegation")
+	}
+	if at, _ := r.to.field(al); !at.IsZero() {
+		return Errorf(EConflict, "%s is already recorded as told of this allegation.", upperFirst(r.to.name))
+	}
+	return nil
+}
+
+func (r *AllegationReferral) apply(c *Case, by Actor, env Env) Result {
+	al := c.allegation(r.AllegationID)
+	at, ref := r.to.field(al)
+	*at, *ref = r.InformedAt, r.Reference
+	res := Result{Ref: al.ID}
+	for _, rule := range r.to.rules {
+		res.Closed = append(res.Closed, c.closeActions(rule, al.ID, ActionDone, r.InformedAt, by, "")...)
+	}
+	c.note(r.InformedAt, by, r.to.kind, upperFirst(r.to.name)+" told, reference "+r.Reference, al.ID).Restricted = true
+	return res
 }

@@ -53,7 +53,7 @@ func (r *AddContribution) Validate(time.Time) error {
 	return f.err()
 }
 
-func (r *AddContribution) check(*Case, Actor) error { return nil }
+func (r *AddContribution) check(*Case, Sight) error { return nil }
 
 func (r *AddContribution) apply(c *Case, by Actor, env Env) Result {
 	k := Contribution{ID: c.newRef("K"), By: by, At: env.Now(), Topic: r.Topic, Text: r.Text}
@@ -81,7 +81,7 @@ func (r *AgreeCarePlan) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *AgreeCarePlan) check(c *Case, _ Actor) error {
+func (r *AgreeCarePlan) check(c *Case, _ Sight) error {
 	if c.CarePlan.Agreed != nil {
 		return Errorf(EConflict, "The care plan is already agreed; record a review to change it.")
 	}
@@ -123,7 +123,7 @@ func (r *RecordReview) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordReview) check(c *Case, _ Actor) error {
+func (r *RecordReview) check(c *Case, _ Sight) error {
 	if c.CarePlan.Agreed == nil {
 		return Errorf(EConflict, "A review needs an agreed care plan, which is not recorded yet.")
 	}

@@ -2,6 +2,7 @@ package safeguarding
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/caseflow/caseflow/policy"
@@ -18,35 +19,40 @@ type Case struct {
 	OpenedBy  Actor     `json:"opened_by"`
 	UpdatedAt time.Time `json:"updated_at"`
 
+	// Rules is the version of the safeguarding rules the case follows: see RulesVersion.
+	Rules RulesVersion `json:"rules,omitempty"`
+
 	// Where the case is held and who holds it. Ids come from the identity provider.
-	LA                    string        `json:"la"`
-	ICTGSite              bool          `json:"ictg_site"`
-	PolicyVersion         string        `json:"policy_version"`
-	Team                  string        `json:"team"`
-	SocialWorker          string        `json:"social_worker"`
-	FosteringSocialWorker string        `json:"fostering_social_worker,omitempty"`
-	Carers                []string      `json:"carers"`
-	Revoked               []Revocation  `json:"revoked,omitempty"`
-	Child                 Child         `json:"child"`
-	Concerns              []Concern     `json:"concerns"`
-	Contacts              []Contact     `json:"contacts,omitempty"`
-	Reporting             Reporting     `json:"reporting"`
-	Meetings              []Meeting     `json:"meetings,omitempty"`
-	Conferences           []Conference  `json:"conferences,omitempty"`
-	NRM                   NRM           `json:"nrm"`
-	ICTG                  ICTG          `json:"ictg"`
-	CarePlan              CarePlan      `json:"care_plan"`
-	LookedAfter           *LookedAfter  `json:"looked_after,omitempty"`
-	Missing               []Episode     `json:"missing,omitempty"`
-	Allegations           []Allegation  `json:"allegations,omitempty"`
-	Offences              []Offence     `json:"offences,omitempty"`
-	Withdrawals           []Withdrawal  `json:"withdrawals,omitempty"`
-	Closure               Closure       `json:"closure"`
-	Actions               []Action      `json:"actions"`
-	Timeline              []Entry       `json:"timeline"`
-	Applied               []AppliedStep `json:"applied,omitempty"`
+	LA            string `json:"la"`
+	ICTGSite      bool   `json:"ictg_site"`
+	PolicyVersion string `json:"policy_version"`
+	Parties
+	Revoked     []Revocation  `json:"revoked,omitempty"`
+	Child       Child         `json:"child"`
+	Concerns    []Concern     `json:"concerns"`
+	Contacts    []Contact     `json:"contacts,omitempty"`
+	Reporting   Reporting     `json:"reporting"`
+	Meetings    []Meeting     `json:"meetings,omitempty"`
+	Conferences []Conference  `json:"conferences,omitempty"`
+	NRM         NRM           `json:"nrm"`
+	ICTG        ICTG          `json:"ictg"`
+	CarePlan    CarePlan      `json:"care_plan"`
+	LookedAfter *LookedAfter  `json:"looked_after,omitempty"`
+	Missing     []Episode     `json:"missing,omitempty"`
+	Allegations []Allegation  `json:"allegations,omitempty"`
+	Offences    []Offence     `json:"offences,omitempty"`
+	Withdrawals []Withdrawal  `json:"withdrawals,omitempty"`
+	Closure     Closure       `json:"closure"`
+	Actions     []Action      `json:"actions"`
+	Timeline    []Entry       `json:"timeline"`
+	Applied     []AppliedStep `json:"applied,omitempty"`
 	// NextID numbers actions and records within the case, so ids are deterministic in replay.
 	NextID int `json:"next_id"`
+}
+
+// NewCase is an unopened case, waiting for its first concern, following the given rules.
+func NewCase(id, reference string, rules RulesVersion) *Case {
+	return &Case{ID: id, Reference: reference, Rules: rules}
 }
 
 // Env is what applying a step needs from outside the case: the time, and policy deadlines.
@@ -69,7 +75,8 @@ type Facts struct {
 	ICTGSite      bool   `json:"ictg_site"`
 }
 
-// Entry is one line of the case timeline: who did what, and when it happened and was recorded.
+// Entry is one line of the case timeline: who did what, when it happened (as told) and when it
+// was recorded (the workflow's time of the step), so the audit trail shows late recording.
 type Entry struct {
 	Seq        int       `json:"seq"`
 	At         time.Time `json:"at"`
@@ -136,7 +143,7 @@ func (c *Case) Stage() Stage {
 // Closed reports whether a manager has approved closing the case.
 func (c *Case) Closed() bool { return !c.Closure.ClosedAt.IsZero() }
 
-// note appends a timeline entry.
+// note appends a timeline entry. Apply stamps the time it was recorded.
 func (c *Case) note(at time.Time, by Actor, kind, summary, ref string) *Entry {
 	c.Timeline = append(c.Timeline, Entry{
 		Seq: len(c.Timeline) + 1, At: at, RecordedAt: at, By: by, Kind: kind, Summary: summary, Ref: ref,
@@ -153,33 +160,11 @@ func (c *Case) newRef(prefix string) string {
 func actionID(n int) string { return fmt.Sprintf("A%d", n) }
 
 // IsCarer reports whether user currently cares for the child.
-func (c *Case) IsCarer(user string) bool {
-	for _, u := range c.Carers {
-		if u == user {
-			return true
-		}
-	}
-	return false
-}
+func (c *Case) IsCarer(user string) bool { return slices.Contains(c.Carers, user) }
 
 // Access holds the agency's choices about who sees what. It is configuration, read only by
 // validators and queries (never replayed), so changing it is safe for running cases.
 type Access struct {
 	// TeamAccess lets social workers see and act on every case of their team, not only their own.
 	TeamAccess bool
-}
-
-// CanSee reports whether actor may know the case exists.
-func (c *Case) CanSee(actor Actor, access Access) bool {
-	switch actor.Role {
-	case RoleManager, RoleSafeguardingLead:
-		return true
-	case RoleSocialWorker:
-		return c.SocialWorker == actor.UserID || (access.TeamAccess && actor.Team != "" && c.Team == actor.Team)
-	case RoleFosteringSocialWorker:
-		return c.FosteringSocialWorker == actor.UserID
-	case RoleCarer:
-		return c.IsCarer(actor.UserID)
-	}
-	return false
 }

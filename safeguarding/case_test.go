@@ -27,8 +27,8 @@ func (e *testEnv) Ladder(due time.Time, la string) policy.Deadline {
 func (e *testEnv) Facts(la string) Facts {
 	return Facts{PolicyVersion: policy.Default().Version(), ICTGSite: la != "NOT-ICTG"}
 }
-func (e *testEnv) RepeatMissing(string) (int, time.Duration) {
-	n, w := policy.Default().RepeatMissing()
+func (e *testEnv) RepeatMissing(la string) (int, time.Duration) {
+	n, w := policy.Default().RepeatMissing(la)
 	return n, w.Approx()
 }
 
@@ -54,7 +54,7 @@ type fixture struct {
 }
 
 func newCase(t *testing.T, la string) *fixture {
-	f := &fixture{t: t, c: &Case{ID: "c1", Reference: "CF-TEST"}, env: &testEnv{now: t0.Add(time.Minute)}}
+	f := &fixture{t: t, c: NewCase("c1", "CF-TEST", RulesCurrent), env: &testEnv{now: t0.Add(time.Minute)}}
 	f.must(StepRaiseConcern, aCarer, map[string]any{
 		"observed_at": ts(0), "la": la, "team": "north", "social_worker": "sw-1", "fostering_social_worker": "fsw-1",
 		"child":              map[string]any{"name": "Test Child", "preferred_term": "victim", "parental_responsibility": PRInUK, "date_of_birth": "2009-03-01"},
@@ -206,7 +206,7 @@ func TestVisibilityAndRoles(t *testing.T) {
 }
 
 // TestAllegationAgainstCarer: the accused carer loses the case at once, their actions pass to the
-// social worker, the LADO clock starts, and the allegation is hidden from carers and fostering
+// team's manager, the LADO clock starts, and the allegation is hidden from carers and fostering
 // social workers.
 func TestAllegationAgainstCarer(t *testing.T) {
 	f := newCase(t, "E1")
@@ -215,8 +215,8 @@ func TestAllegationAgainstCarer(t *testing.T) {
 		t.Fatal("the accused carer still has the case")
 	}
 	f.refuse("care-plan-contribution", aCarer, map[string]any{"text": "x"}, ENotFound)
-	if police := f.open(policy.PoliceReport)[0]; police.Owner.UserID != "sw-1" {
-		t.Errorf("the accused carer's action is still theirs: %+v", police.Owner)
+	if police := f.open(policy.PoliceReport)[0]; police.Owner != (Owner{Role: RoleManager}) || police.HandedFrom.UserID != "carer-1" {
+		t.Errorf("the accused carer's action was not handed to the manager: %+v", police)
 	}
 	lado := f.open(policy.LADO)
 	if len(lado) != 1 || lado[0].Owner.Role != RoleSafeguardingLead {
@@ -285,7 +285,7 @@ func TestClosureNeedsAManager(t *testing.T) {
 	f.must("closure-decline", aManager, map[string]any{"note": "Not yet."})
 	f.refuse("closure-approval", aManager, map[string]any{}, EConflict)
 	f.must("closure-request", aSW, map[string]any{"reason": "risk-resolved", "note": "Done now."})
-	f.must("closure-approval", aManager, map[string]any{"note": "Agreed."})
+	f.must("closure-approval", aManager, map[string]any{"note": "Agreed.", "resolutions": f.resolveAll("Handed over to the LA.")})
 	if !f.c.Closed() || len(f.c.OpenActions()) != 0 || f.c.Stage() != StageClosed {
 		t.Fatal("approved closure did not close the case")
 	}
@@ -294,6 +294,15 @@ func TestClosureNeedsAManager(t *testing.T) {
 	if f.c.Closed() {
 		t.Fatal("reopened case is still closed")
 	}
+}
+
+// resolveAll resolves every open action of the case for one reason, as a closure's approval does.
+func (f *fixture) resolveAll(reason string) []map[string]string {
+	var out []map[string]string
+	for _, a := range f.c.OpenActions() {
+		out = append(out, map[string]string{"action_id": a.ID, "reason": reason})
+	}
+	return out
 }
 
 func TestRestrictedContactsAreNeverNotified(t *testing.T) {

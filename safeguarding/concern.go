@@ -62,6 +62,10 @@ type ConcernDetails struct {
 
 func (d *ConcernDetails) validate(f fieldErrors, now time.Time) {
 	f.happened("observed_at", d.ObservedAt, now)
+	f.count("exploitation_types", len(d.ExploitationTypes), maxCodes)
+	f.count("trafficking_purposes", len(d.TraffickingPurposes), maxCodes)
+	f.count("indicators", len(d.Indicators), maxCodes)
+	f.count("vulnerability_factors", len(d.VulnerabilityFactors), maxCodes)
 	if len(d.ExploitationTypes) == 0 {
 		f.add("exploitation_types", "name at least one type of exploitation suspected")
 	}
@@ -109,6 +113,11 @@ type RaiseConcern struct {
 func (r *RaiseConcern) Validate(now time.Time) error {
 	f := fieldErrors{}
 	r.ConcernDetails.validate(f, now)
+	f.id("la", r.LA)
+	f.id("team", r.Team)
+	f.id("social_worker", r.SocialWorker)
+	f.id("fostering_social_worker", r.FosteringSocialWorker)
+	f.ids("carers", r.Carers, maxCarers)
 	f.required("child.name", r.Child.Name)
 	f.text("child.name", r.Child.Name, maxShortText)
 	f.oneOf("child.preferred_term", r.Child.PreferredTerm, "victim", "survivor")
@@ -132,7 +141,7 @@ func (r *RaiseConcern) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RaiseConcern) check(c *Case, by Actor) error {
+func (r *RaiseConcern) check(c *Case, _ Sight) error {
 	if c.Opened() {
 		return Errorf(EConflict, "This case is already open; record a further concern on it instead.")
 	}
@@ -155,19 +164,8 @@ func (r *RaiseConcern) apply(c *Case, by Actor, env Env) Result {
 	c.note(r.ObservedAt, by, "concern-raised", "Concern raised: "+strings.Join(labels(ExploitationTypes, r.ExploitationTypes), ", "), concern.ID)
 
 	res := Result{Ref: concern.ID}
-	raiser := Owner{Role: by.Role, UserID: by.UserID}
 	start := r.ObservedAt
-	police := c.openAction(env, policy.PoliceReport, raiser, start, 0, concern.ID)
-	if r.ImmediateDanger {
-		police.Title = "Call 999: the child is in immediate danger"
-	}
-	res.Opened = append(res.Opened, police.ID)
-	if by.Role != RoleSocialWorker || by.UserID != r.SocialWorker {
-		res.Opened = append(res.Opened, c.openAction(env, policy.NotifySocialWorker, raiser, start, 0, concern.ID).ID)
-	}
-	if by.Role != RoleSafeguardingLead {
-		res.Opened = append(res.Opened, c.openAction(env, policy.NotifySafeguardingLead, raiser, start, 0, concern.ID).ID)
-	}
+	res.Opened = append(res.Opened, c.openReporting(env, concern, by)...)
 	sw := c.socialWorker()
 	// Every child suspected of being trafficked or exploited must be referred to the NRM; the
 	// agency is not a First Responder, so the clock runs until the LA's reference is recorded.
@@ -193,30 +191,80 @@ func (r *RecordConcern) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordConcern) check(*Case, Actor) error { return nil }
+func (r *RecordConcern) check(*Case, Sight) error { return nil }
 
+// apply records the concern. On a closed case it reopens the case first: a child's new concern
+// is never refused, and its clocks start as for the first one.
 func (r *RecordConcern) apply(c *Case, by Actor, env Env) Result {
+	res := Result{}
+	if c.Closed() {
+		res.Opened = c.reopen(env, by, "A new concern was recorded")
+	}
 	concern := r.ConcernDetails.record(c.newRef("C"), by)
 	c.Concerns = append(c.Concerns, concern)
 	c.note(r.ObservedAt, by, "concern-raised", "Further concern: "+strings.Join(labels(ExploitationTypes, r.ExploitationTypes), ", "), concern.ID)
-	res := Result{Ref: concern.ID}
-	raiser := Owner{Role: by.Role, UserID: by.UserID}
-	if r.ImmediateDanger {
-		a := c.openAction(env, policy.PoliceReport, raiser, r.ObservedAt, 0, concern.ID)
-		a.Title = "Call 999: the child is in immediate danger"
-		res.Opened = append(res.Opened, a.ID)
-	}
-	if by.Role != RoleSocialWorker || by.UserID != c.SocialWorker {
-		res.Opened = append(res.Opened, c.openAction(env, policy.NotifySocialWorker, raiser, r.ObservedAt, 0, concern.ID).ID)
-	}
-	if by.Role != RoleSafeguardingLead {
-		res.Opened = append(res.Opened, c.openAction(env, policy.NotifySafeguardingLead, raiser, r.ObservedAt, 0, concern.ID).ID)
+	res.Ref = concern.ID
+	res.Opened = append(res.Opened, c.openReporting(env, concern, by)...)
+	if c.failSafe() && c.NRM.Referral == nil && !c.hasOpen(policy.NRMRequest, "") {
+		res.Opened = append(res.Opened, c.openAction(env, policy.NRMRequest, c.socialWorker(), r.ObservedAt, 0, "").ID)
 	}
 	return res
 }
 
-// socialWorker is the owner of the actions the child's social worker leads.
-func (c *Case) socialWorker() Owner { return Owner{Role: RoleSocialWorker, UserID: c.SocialWorker} }
+// openReporting starts the clocks every concern starts, owned by the person who raised it: the
+// police report (a 999 call when the child is in immediate danger, which is the report), and
+// telling the child's social worker and the Safeguarding Lead unless they raised it themselves.
+// The actions name the concern, so a record about another concern never closes them.
+func (c *Case) openReporting(env Env, k Concern, by Actor) []string {
+	if !c.failSafe() {
+		return c.openFirstReleaseReporting(env, k, by)
+	}
+	raiser := Owner{Role: by.Role, UserID: by.UserID}
+	police := policy.PoliceReport
+	if k.ImmediateDanger {
+		police = policy.ImmediateDanger
+	}
+	opened := []string{c.openAction(env, police, raiser, k.ObservedAt, 0, k.ID).ID}
+	return append(opened, c.openNotifications(env, policy.NotifySocialWorker, policy.NotifySafeguardingLead, raiser, by, k.ObservedAt, k.ID)...)
+}
+
+// openNotifications starts the clocks to tell the child's social worker and the Safeguarding
+// Lead, each unless the person who must be told is the one recording.
+func (c *Case) openNotifications(env Env, toSW, toLead policy.RuleID, owner Owner, by Actor, start time.Time, ref string) []string {
+	var opened []string
+	if by.Role != RoleSocialWorker || by.UserID != c.SocialWorker {
+		opened = append(opened, c.openAction(env, toSW, owner, start, 0, ref).ID)
+	}
+	if by.Role != RoleSafeguardingLead {
+		opened = append(opened, c.openAction(env, toLead, owner, start, 0, ref).ID)
+	}
+	return opened
+}
+
+// openFirstReleaseReporting is how the first release's rules opened the reporting clocks: the
+// first concern a police report (retitled for a 999 call), a further concern one only when the
+// child was in immediate danger. Cases on those rules replay it unchanged.
+func (c *Case) openFirstReleaseReporting(env Env, k Concern, by Actor) []string {
+	raiser := Owner{Role: by.Role, UserID: by.UserID}
+	var opened []string
+	if len(c.Concerns) == 1 || k.ImmediateDanger {
+		police := c.openAction(env, policy.PoliceReport, raiser, k.ObservedAt, 0, k.ID)
+		if k.ImmediateDanger {
+			police.Title = "Call 999: the child is in immediate danger"
+		}
+		opened = append(opened, police.ID)
+	}
+	return append(opened, c.openNotifications(env, policy.NotifySocialWorker, policy.NotifySafeguardingLead, raiser, by, k.ObservedAt, k.ID)...)
+}
+
+// socialWorker is the owner of the actions the child's social worker leads. While the post is
+// vacant (an allegation removed the social worker), the team's manager owns them.
+func (c *Case) socialWorker() Owner {
+	if c.SocialWorker == "" {
+		return Owner{Role: RoleManager}
+	}
+	return Owner{Role: RoleSocialWorker, UserID: c.SocialWorker}
+}
 
 func uniq(list []string) []string {
 	out := []string{}

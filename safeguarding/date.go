@@ -39,3 +39,6 @@ func (d Date) Birthday(age int) (time.Time, bool) {
 	}
 	return t.AddDate(age, 0, 0), true
 }
+
+// ukTime writes an instant as people in the UK read it in a message.
+func ukTime(t time.Time) string { return t.In(london).Format("2 Jan 2006 15:04") }

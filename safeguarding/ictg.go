@@ -39,7 +39,7 @@ func (r *RecordICTGReferral) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordICTGReferral) check(c *Case, _ Actor) error {
+func (r *RecordICTGReferral) check(c *Case, _ Sight) error {
 	switch {
 	case !c.ICTGSite:
 		return Errorf(EConflict, "The child's local authority (%s) is not an ICTG site under the current policy.", c.LA)
@@ -73,7 +73,7 @@ func (r *RecordICTGAssignment) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordICTGAssignment) check(c *Case, _ Actor) error {
+func (r *RecordICTGAssignment) check(c *Case, _ Sight) error {
 	switch {
 	case c.ICTG.Referral == nil:
 		return Errorf(EConflict, "Record the ICTG referral before the guardian's assignment.")
@@ -108,7 +108,7 @@ func (r *RecordParentalResponsibility) Validate(time.Time) error {
 	return f.err()
 }
 
-func (r *RecordParentalResponsibility) check(*Case, Actor) error { return nil }
+func (r *RecordParentalResponsibility) check(*Case, Sight) error { return nil }
 
 func (r *RecordParentalResponsibility) apply(c *Case, by Actor, env Env) Result {
 	c.Child.ParentalResponsibility = r.Holder

@@ -48,7 +48,7 @@ func (r *RecordLookedAfter) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordLookedAfter) check(c *Case, _ Actor) error {
+func (r *RecordLookedAfter) check(c *Case, _ Sight) error {
 	if c.LookedAfter != nil {
 		return Errorf(EConflict, "The child's looked-after status is already recorded.")
 	}
@@ -73,7 +73,7 @@ func (r *RecordLACReview) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordLACReview) check(c *Case, _ Actor) error {
+func (r *RecordLACReview) check(c *Case, _ Sight) error {
 	if c.LookedAfter == nil {
 		return Errorf(EConflict, "Record that the child is looked after before a looked-after review.")
 	}
@@ -100,7 +100,7 @@ func (r *RecordVisit) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordVisit) check(c *Case, _ Actor) error {
+func (r *RecordVisit) check(c *Case, _ Sight) error {
 	if c.LookedAfter == nil {
 		return Errorf(EConflict, "Record that the child is looked after before a placement visit.")
 	}

@@ -41,6 +41,7 @@ type Conference struct {
 }
 
 func validateAttendees(f fieldErrors, list []Attendee) {
+	f.count("attendees", len(list), maxAttendees)
 	for _, a := range list {
 		if a.Role == "" {
 			f.add("attendees", "each attendee needs a role (e.g. police, social worker, health)")
@@ -66,7 +67,7 @@ func (r *ScheduleMeeting) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *ScheduleMeeting) check(*Case, Actor) error { return nil }
+func (r *ScheduleMeeting) check(*Case, Sight) error { return nil }
 
 func (r *ScheduleMeeting) apply(c *Case, by Actor, env Env) Result {
 	m := Meeting{ID: c.newRef("M"), Format: r.Format, ScheduledFor: r.ScheduledFor, Attendees: r.Attendees}
@@ -105,6 +106,7 @@ func (r *RecordMeeting) Validate(now time.Time) error {
 	f.required("outcome", r.Outcome)
 	f.text("outcome", r.Outcome, maxLongText)
 	f.text("minutes_ref", r.MinutesRef, maxShortText)
+	f.count("actions", len(r.Actions), maxAgreed)
 	for i, a := range r.Actions {
 		field := "actions[" + strconv.Itoa(i) + "]"
 		if a.Title == "" {
@@ -114,6 +116,7 @@ func (r *RecordMeeting) Validate(now time.Time) error {
 		if _, err := ParseRole(string(a.OwnerRole)); err != nil {
 			f.add(field+".owner_role", "must be a caseflow role")
 		}
+		f.id(field+".owner_user", a.OwnerUser)
 		if a.Due.IsZero() {
 			f.add(field+".due", "is required")
 		} else if !a.Due.After(r.HeldAt) {
@@ -123,7 +126,7 @@ func (r *RecordMeeting) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordMeeting) check(c *Case, _ Actor) error {
+func (r *RecordMeeting) check(c *Case, _ Sight) error {
 	if r.MeetingID == "" {
 		return nil
 	}
@@ -194,7 +197,7 @@ func (r *RecordConference) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordConference) check(c *Case, _ Actor) error {
+func (r *RecordConference) check(c *Case, _ Sight) error {
 	switch {
 	case r.Kind == "initial" && c.hasConference("initial"):
 		return Errorf(EConflict, "The initial child protection conference is already recorded.")
@@ -249,21 +252,25 @@ func (r *CompleteAction) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *CompleteAction) check(c *Case, by Actor) error {
-	a, err := c.openActionByID(r.ActionID)
+// check allows the action's owner, the child's social worker, a manager or the Safeguarding Lead
+// to mark it done: nobody else can end someone's obligation.
+func (r *CompleteAction) check(c *Case, s Sight) error {
+	a, err := c.openActionByID(r.ActionID, s)
 	if err != nil {
 		return err
 	}
 	if a.Kind != MeetingAction {
 		return Errorf(EConflict, "This action completes when its event is recorded (%s), not by hand.", a.Title)
 	}
+	if !s.Owns(a.Owner) && s.Relation != RelationSocialWorker && s.Relation != RelationOverseer {
+		return Errorf(EForbidden, "Only the person who owns this action, the child's social worker, a manager or the Safeguarding Lead can mark it done.")
+	}
 	return nil
 }
 
 func (r *CompleteAction) apply(c *Case, by Actor, env Env) Result {
 	a := c.action(r.ActionID)
-	who := by
-	a.Status, a.ClosedAt, a.ClosedBy, a.Note = ActionDone, r.CompletedAt, &who, r.Note
+	a.end(ActionDone, r.CompletedAt, by, r.Note)
 	c.note(r.CompletedAt, by, "action-done", "Done: "+a.Title, a.ID)
-	return Result{Ref: a.ID}
+	return Result{Ref: a.ID, Closed: []string{a.ID}}
 }

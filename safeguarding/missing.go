@@ -6,6 +6,15 @@ import (
 	"github.com/caseflow/caseflow/policy"
 )
 
+// A missing child is an emergency. Recording that the child is missing starts hour clocks: the
+// police report (unless it was made, with its reference), telling the child's social worker and
+// the Safeguarding Lead, and the missing episode itself, chased until the return is recorded.
+// The return starts the 72-hour return home interview.
+//
+// Repeated episodes call for a strategy discussion. They are counted per child: a child has one
+// case, which reopens when they go missing again after it closed, so the case's episodes are
+// all of the child's.
+
 // Episode is one time the child went missing.
 type Episode struct {
 	ID               string    `json:"id"`
@@ -14,7 +23,10 @@ type Episode struct {
 	ReportedToPolice bool      `json:"reported_to_police"`
 	PoliceReference  string    `json:"police_reference,omitempty"`
 	InterviewAt      time.Time `json:"return_interview_at,omitzero"`
-	RecordedBy       Actor     `json:"recorded_by"`
+	// Interview is "held", or "declined" when the child declined the interview offered.
+	Interview        string `json:"return_interview,omitempty"`
+	InterviewOffered string `json:"return_interview_offered_by,omitempty"`
+	RecordedBy       Actor  `json:"recorded_by"`
 }
 
 // RecordMissing records a missing episode, with the return when the child is already back.
@@ -38,13 +50,34 @@ func (r *RecordMissing) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordMissing) check(*Case, Actor) error { return nil }
+func (r *RecordMissing) check(c *Case, _ Sight) error {
+	if c.failSafe() && r.ReportedToPolice && r.PoliceReference == "" {
+		return invalid("police_reference", "Give the police reference of the missing report, or say it was not reported yet: caseflow will then chase the report.", "is required when the child was reported missing to the police")
+	}
+	return nil
+}
 
+// apply records the episode. On a closed case it reopens the case first: a missing child is
+// never refused.
 func (r *RecordMissing) apply(c *Case, by Actor, env Env) Result {
+	res := Result{}
+	if c.Closed() {
+		res.Opened = c.reopen(env, by, "The child went missing")
+	}
 	e := Episode{ID: c.newRef("E"), WentMissingAt: r.WentMissingAt, ReportedToPolice: r.ReportedToPolice, PoliceReference: r.PoliceReference, RecordedBy: by}
 	c.Missing = append(c.Missing, e)
 	c.note(r.WentMissingAt, by, "missing", "Missing episode", e.ID)
-	res := Result{Ref: e.ID}
+	res.Ref = e.ID
+	if c.failSafe() {
+		recorder := Owner{Role: by.Role, UserID: by.UserID}
+		if r.ReturnedAt.IsZero() {
+			res.Opened = append(res.Opened, c.openAction(env, policy.MissingChild, recorder, r.WentMissingAt, 0, e.ID).ID)
+		}
+		if !r.ReportedToPolice {
+			res.Opened = append(res.Opened, c.openAction(env, policy.MissingPoliceReport, recorder, r.WentMissingAt, 0, e.ID).ID)
+		}
+		res.Opened = append(res.Opened, c.openNotifications(env, policy.MissingNotifySW, policy.MissingNotifyLead, recorder, by, r.WentMissingAt, e.ID)...)
+	}
 	if !r.ReturnedAt.IsZero() {
 		res.Opened = append(res.Opened, c.recordReturn(env, &c.Missing[len(c.Missing)-1], r.ReturnedAt, by)...)
 	}
@@ -71,6 +104,7 @@ func (c *Case) missingWithin(t time.Time, window time.Duration) int {
 
 func (c *Case) recordReturn(env Env, e *Episode, at time.Time, by Actor) []string {
 	e.ReturnedAt = at
+	c.closeActions(policy.MissingChild, e.ID, ActionDone, at, by, "")
 	c.note(at, by, "returned", "Returned from a missing episode", e.ID)
 	a := c.openAction(env, policy.ReturnInterview, c.socialWorker(), at, 0, e.ID)
 	return []string{a.ID}
@@ -85,6 +119,11 @@ func (c *Case) episode(id string) *Episode {
 	return nil
 }
 
+// unknownEpisode is the refusal of an episode id the case does not have.
+func unknownEpisode() *Error {
+	return invalid("episode_id", "There is no missing episode with this id.", "unknown episode")
+}
+
 // RecordReturn records the child's return from an episode recorded while missing.
 type RecordReturn struct {
 	EpisodeID  string    `json:"episode_id"`
@@ -93,16 +132,16 @@ type RecordReturn struct {
 
 func (r *RecordReturn) Validate(now time.Time) error {
 	f := fieldErrors{}
-	f.required("episode_id", r.EpisodeID)
+	f.requiredID("episode_id", r.EpisodeID)
 	f.happened("returned_at", r.ReturnedAt, now)
 	return f.err()
 }
 
-func (r *RecordReturn) check(c *Case, _ Actor) error {
+func (r *RecordReturn) check(c *Case, _ Sight) error {
 	e := c.episode(r.EpisodeID)
 	switch {
 	case e == nil:
-		return invalid("episode_id", "There is no missing episode with this id.", "unknown episode")
+		return unknownEpisode()
 	case !e.ReturnedAt.IsZero():
 		return Errorf(EConflict, "The return from this episode is already recorded.")
 	case r.ReturnedAt.Before(e.WentMissingAt):
@@ -115,24 +154,42 @@ func (r *RecordReturn) apply(c *Case, by Actor, env Env) Result {
 	return Result{Ref: r.EpisodeID, Opened: c.recordReturn(env, c.episode(r.EpisodeID), r.ReturnedAt, by)}
 }
 
-// RecordReturnInterview records the independent return home interview.
+// Outcomes of a return home interview.
+const (
+	InterviewHeld     = "held"
+	InterviewDeclined = "declined"
+)
+
+// RecordReturnInterview records the independent return home interview: held, or offered and
+// declined by the child. Either ends the chase; a declined offer names who offered it.
 type RecordReturnInterview struct {
-	EpisodeID string    `json:"episode_id"`
-	HeldAt    time.Time `json:"held_at"`
+	EpisodeID string `json:"episode_id"`
+	// Outcome is "held" (the default) or "declined".
+	Outcome string    `json:"outcome,omitempty"`
+	HeldAt  time.Time `json:"held_at"`
+	// OfferedBy says who offered the interview the child declined (a role and organisation).
+	OfferedBy string `json:"offered_by,omitempty"`
 }
 
 func (r *RecordReturnInterview) Validate(now time.Time) error {
 	f := fieldErrors{}
-	f.required("episode_id", r.EpisodeID)
+	f.requiredID("episode_id", r.EpisodeID)
 	f.happened("held_at", r.HeldAt, now)
+	if r.Outcome != "" {
+		f.oneOf("outcome", r.Outcome, InterviewHeld, InterviewDeclined)
+	}
+	if r.Outcome == InterviewDeclined {
+		f.required("offered_by", r.OfferedBy)
+	}
+	f.text("offered_by", r.OfferedBy, maxShortText)
 	return f.err()
 }
 
-func (r *RecordReturnInterview) check(c *Case, _ Actor) error {
+func (r *RecordReturnInterview) check(c *Case, _ Sight) error {
 	e := c.episode(r.EpisodeID)
 	switch {
 	case e == nil:
-		return invalid("episode_id", "There is no missing episode with this id.", "unknown episode")
+		return unknownEpisode()
 	case e.ReturnedAt.IsZero():
 		return Errorf(EConflict, "Record the child's return before the return home interview.")
 	case !e.InterviewAt.IsZero():
@@ -142,8 +199,17 @@ func (r *RecordReturnInterview) check(c *Case, _ Actor) error {
 }
 
 func (r *RecordReturnInterview) apply(c *Case, by Actor, env Env) Result {
-	c.episode(r.EpisodeID).InterviewAt = r.HeldAt
-	c.closeActions(policy.ReturnInterview, r.EpisodeID, ActionDone, r.HeldAt, by, "")
-	c.note(r.HeldAt, by, "return-interview", "Return home interview held", r.EpisodeID)
-	return Result{Ref: r.EpisodeID}
+	e := c.episode(r.EpisodeID)
+	outcome := r.Outcome
+	if outcome == "" {
+		outcome = InterviewHeld
+	}
+	e.InterviewAt, e.Interview, e.InterviewOffered = r.HeldAt, outcome, r.OfferedBy
+	closed := c.closeActions(policy.ReturnInterview, r.EpisodeID, ActionDone, r.HeldAt, by, outcome)
+	summary := "Return home interview held"
+	if outcome == InterviewDeclined {
+		summary = "Return home interview offered by " + r.OfferedBy + " and declined by the child"
+	}
+	c.note(r.HeldAt, by, "return-interview", summary, r.EpisodeID)
+	return Result{Ref: r.EpisodeID, Closed: closed}
 }

@@ -82,7 +82,7 @@ func (r *RequestNRMReferral) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RequestNRMReferral) check(c *Case, _ Actor) error {
+func (r *RequestNRMReferral) check(c *Case, _ Sight) error {
 	if c.NRM.Referral != nil {
 		return Errorf(EConflict, "The NRM referral is already submitted.")
 	}
@@ -111,7 +111,7 @@ func (r *RecordNRMReferral) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordNRMReferral) check(c *Case, _ Actor) error {
+func (r *RecordNRMReferral) check(c *Case, _ Sight) error {
 	if c.NRM.Referral != nil {
 		return Errorf(EConflict, "The NRM referral is already recorded (reference %s).", c.NRM.Referral.Reference)
 	}
@@ -150,7 +150,7 @@ func (r *RecordDecision) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordDecision) check(c *Case, _ Actor) error {
+func (r *RecordDecision) check(c *Case, _ Sight) error {
 	n := &c.NRM
 	if r.kind == decisionRG {
 		switch {
@@ -241,7 +241,7 @@ func (r *RequestReconsideration) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RequestReconsideration) check(c *Case, _ Actor) error {
+func (r *RequestReconsideration) check(c *Case, _ Sight) error {
 	d := c.NRM.RG
 	if r.Decision == decisionCG {
 		d = c.NRM.CG
@@ -282,7 +282,7 @@ func (r *RecordAdultConsent) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordAdultConsent) check(c *Case, _ Actor) error {
+func (r *RecordAdultConsent) check(c *Case, _ Sight) error {
 	if c.NRM.Referral == nil {
 		return Errorf(EConflict, "Adult consent applies to an open NRM case, and no NRM referral is recorded.")
 	}

@@ -36,7 +36,7 @@ func (r *RecordOffence) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordOffence) check(*Case, Actor) error { return nil }
+func (r *RecordOffence) check(*Case, Sight) error { return nil }
 
 func (r *RecordOffence) apply(c *Case, by Actor, env Env) Result {
 	o := Offence{ID: c.newRef("O"), SuspectedAt: r.SuspectedAt, Offence: r.Offence, LinkedToExploitation: r.LinkedToExploitation, NRMStatus: c.NRM.Status(), By: by}

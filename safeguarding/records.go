@@ -34,7 +34,7 @@ func (r *RecordContact) Validate(time.Time) error {
 	return f.err()
 }
 
-func (r *RecordContact) check(*Case, Actor) error { return nil }
+func (r *RecordContact) check(*Case, Sight) error { return nil }
 
 func (r *RecordContact) apply(c *Case, by Actor, env Env) Result {
 	k := Contact{ID: c.newRef("P"), Name: r.Name, Relationship: r.Relationship, Restricted: r.Restricted, Note: r.Note}
@@ -68,7 +68,7 @@ func (r *RecordWithdrawal) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordWithdrawal) check(*Case, Actor) error { return nil }
+func (r *RecordWithdrawal) check(*Case, Sight) error { return nil }
 
 func (r *RecordWithdrawal) apply(c *Case, by Actor, env Env) Result {
 	c.Withdrawals = append(c.Withdrawals, Withdrawal{At: r.WithdrawnAt, Note: r.Note, By: by})
@@ -76,7 +76,10 @@ func (r *RecordWithdrawal) apply(c *Case, by Actor, env Env) Result {
 	return Result{}
 }
 
-// ChangeDue moves an action's due date, re-arming its chase around the new date.
+// ChangeDue moves an action's due date, re-arming its chase around the new date. The reason is
+// required and the original due time is kept. A deadline set by a policy rule can be moved later
+// only by a manager or the Safeguarding Lead, whose decision the timeline records as an approval:
+// a social worker may bring it forward, or move an action people agreed at a meeting.
 type ChangeDue struct {
 	ActionID string    `json:"action_id"`
 	Due      time.Time `json:"due"`
@@ -85,7 +88,7 @@ type ChangeDue struct {
 
 func (r *ChangeDue) Validate(time.Time) error {
 	f := fieldErrors{}
-	f.required("action_id", r.ActionID)
+	f.requiredID("action_id", r.ActionID)
 	if r.Due.IsZero() {
 		f.add("due", "is required")
 	}
@@ -94,26 +97,48 @@ func (r *ChangeDue) Validate(time.Time) error {
 	return f.err()
 }
 
-func (r *ChangeDue) check(c *Case, _ Actor) error {
-	a, err := c.openActionByID(r.ActionID)
+func (r *ChangeDue) check(c *Case, s Sight) error {
+	a, err := c.openActionByID(r.ActionID, s)
 	if err != nil {
 		return err
 	}
 	if !r.Due.After(a.StartedAt) {
 		return invalid("due", "The new due date must be after the action started.", "is not after the start")
 	}
+	if c.failSafe() && extends(a, r.Due) && !s.Actor.Role.Oversees() {
+		return Errorf(EForbidden, "Only a manager or the Safeguarding Lead can move %s later than %s: ask them to approve and record the change.",
+			lowerFirst(a.Title), ukTime(a.policyDue()))
+	}
 	return nil
+}
+
+// extends reports whether moving the action to due takes it past the deadline its rule set.
+func extends(a *Action, due time.Time) bool {
+	return a.Kind != MeetingAction && due.After(a.policyDue())
+}
+
+// policyDue is the due time the action's rule set, before any move.
+func (a *Action) policyDue() time.Time {
+	if !a.OriginalDue.IsZero() {
+		return a.OriginalDue
+	}
+	return a.Due
 }
 
 func (r *ChangeDue) apply(c *Case, by Actor, env Env) Result {
 	a := c.action(r.ActionID)
+	from := a.Due
 	a.moveDue(r.Due)
-	c.note(env.Now(), by, "due-changed", a.Title+": due date moved to "+r.Due.UTC().Format(time.RFC3339)+" ("+r.Reason+")", a.ID)
+	summary := a.Title + ": due date moved from " + from.UTC().Format(time.RFC3339) + " to " + r.Due.UTC().Format(time.RFC3339) + " (" + r.Reason + ")"
+	if extends(a, r.Due) {
+		summary += "; extension approved by the " + roleName(by.Role)
+	}
+	c.note(env.Now(), by, "due-changed", summary, a.ID)
 	return Result{Ref: a.ID}
 }
 
 // Reassign changes who works with the child: the social worker, team, fostering social worker,
-// or the carers the child is placed with.
+// or the carers the child is placed with. Nobody an allegation removed can be brought back here.
 type Reassign struct {
 	SocialWorker          string   `json:"social_worker,omitempty"`
 	Team                  string   `json:"team,omitempty"`
@@ -127,39 +152,59 @@ func (r *Reassign) Validate(time.Time) error {
 	f := fieldErrors{}
 	f.required("reason", r.Reason)
 	f.text("reason", r.Reason, maxLongText)
+	f.id("social_worker", r.SocialWorker)
+	f.id("team", r.Team)
+	f.id("fostering_social_worker", r.FosteringSocialWorker)
+	f.ids("add_carers", r.AddCarers, maxCarers)
+	f.ids("remove_carers", r.RemoveCarers, maxCarers)
 	if r.SocialWorker == "" && r.Team == "" && r.FosteringSocialWorker == "" && len(r.AddCarers) == 0 && len(r.RemoveCarers) == 0 {
 		f.add("social_worker", "name at least one change")
 	}
 	return f.err()
 }
 
-func (r *Reassign) check(c *Case, _ Actor) error {
-	for _, u := range r.AddCarers {
-		for _, rev := range c.Revoked {
-			if rev.UserID == u {
-				return Errorf(EConflict, "This carer lost access to the case after an allegation and cannot be added back here.")
-			}
+func (r *Reassign) check(c *Case, _ Sight) error {
+	for _, u := range append([]string{r.SocialWorker, r.FosteringSocialWorker}, r.AddCarers...) {
+		if u != "" && c.isExcluded(u) {
+			return Errorf(EConflict, "This person lost access to the case after an allegation and cannot be assigned to it.")
 		}
+	}
+	if len(uniq(append(slices.Clone(c.Carers), r.AddCarers...))) > maxCarers {
+		return invalid("add_carers", "A child is placed with at most 20 carers.", "too many carers")
 	}
 	return nil
 }
 
 func (r *Reassign) apply(c *Case, by Actor, env Env) Result {
 	if r.SocialWorker != "" && r.SocialWorker != c.SocialWorker {
-		for i := range c.Actions {
-			if a := &c.Actions[i]; a.Open() && a.Owner.Role == RoleSocialWorker && a.Owner.UserID == c.SocialWorker {
-				a.Owner.UserID = r.SocialWorker
-			}
-		}
+		c.handTo(RoleSocialWorker, c.SocialWorker, r.SocialWorker)
 		c.SocialWorker = r.SocialWorker
 	}
 	if r.Team != "" {
 		c.Team = r.Team
 	}
-	if r.FosteringSocialWorker != "" {
+	if r.FosteringSocialWorker != "" && r.FosteringSocialWorker != c.FosteringSocialWorker {
+		c.handTo(RoleFosteringSocialWorker, c.FosteringSocialWorker, r.FosteringSocialWorker)
 		c.FosteringSocialWorker = r.FosteringSocialWorker
 	}
 	c.Carers = slices.DeleteFunc(uniq(append(c.Carers, r.AddCarers...)), func(u string) bool { return slices.Contains(r.RemoveCarers, u) })
 	c.note(env.Now(), by, "reassigned", "Team around the child changed: "+r.Reason, "")
 	return Result{}
+}
+
+// handTo gives the new holder of a post the open actions of the old one, and those handed on
+// when an allegation left the post vacant.
+func (c *Case) handTo(role Role, from, to string) {
+	for i := range c.Actions {
+		a := &c.Actions[i]
+		if !a.Open() {
+			continue
+		}
+		switch {
+		case from != "" && a.Owner.Role == role && a.Owner.UserID == from:
+			a.Owner.UserID = to
+		case a.HandedFrom != nil && a.HandedFrom.Role == role:
+			a.Owner, a.HandedFrom = Owner{Role: role, UserID: to}, nil
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package safeguarding
 
 import (
+	"strings"
 	"time"
 
 	"github.com/caseflow/caseflow/policy"
@@ -23,6 +24,7 @@ type PoliceReport struct {
 	Channel    string    `json:"channel"`
 	Reference  string    `json:"reference"`
 	By         Actor     `json:"by"`
+	About
 }
 
 // Informed records that someone was told, when and how.
@@ -30,6 +32,87 @@ type Informed struct {
 	At     time.Time `json:"at"`
 	Method string    `json:"method,omitempty"`
 	By     Actor     `json:"by"`
+	About
+}
+
+// About names what a report or a notification answers: concerns, or one missing episode. A
+// record closes only the actions of what it answers, so a report about yesterday's concern never
+// closes today's "call 999".
+type About struct {
+	// ConcernIDs are the concerns answered. Left empty, they are the concerns raised (seen or
+	// heard) at or before the time of the record, among those the person recording can see.
+	ConcernIDs []string `json:"concern_ids,omitempty"`
+	// EpisodeID names a missing episode instead: the report or notification that the child is
+	// missing.
+	EpisodeID string `json:"episode_id,omitempty"`
+}
+
+func (a *About) validate(f fieldErrors) {
+	f.ids("concern_ids", a.ConcernIDs, maxReferences)
+	f.id("episode_id", a.EpisodeID)
+	if a.EpisodeID != "" && len(a.ConcernIDs) > 0 {
+		f.add("episode_id", "name concerns or a missing episode, not both")
+	}
+}
+
+// check refuses what the record cannot answer: an unknown episode, a concern the person cannot
+// see, or a concern raised after the record was made.
+func (a *About) check(c *Case, s Sight, at time.Time, field string) error {
+	if a.EpisodeID != "" {
+		if c.episode(a.EpisodeID) == nil {
+			return unknownEpisode()
+		}
+		return nil
+	}
+	for _, id := range a.ConcernIDs {
+		k := c.concern(id)
+		switch {
+		case k == nil || !seesConcern(s.Actor, *k):
+			return invalid("concern_ids", "There is no concern with this id on the case.", "unknown concern "+quote(id))
+		case k.ObservedAt.After(at):
+			return invalid("concern_ids", "This record was made before concern "+id+" was raised, so it cannot answer it.",
+				"concern "+quote(id)+" was raised after the "+field)
+		}
+	}
+	return nil
+}
+
+// concerns are the concerns the record answers: those named, or by default those raised at or
+// before it among the ones the person can see.
+func (a *About) concerns(c *Case, by Actor, at time.Time) []string {
+	if a.EpisodeID != "" {
+		return nil
+	}
+	if len(a.ConcernIDs) > 0 {
+		return a.ConcernIDs
+	}
+	var ids []string
+	for _, k := range c.Concerns {
+		if !k.ObservedAt.After(at) && seesConcern(by, k) {
+			ids = append(ids, k.ID)
+		}
+	}
+	return ids
+}
+
+// describe names what the record answered, for the timeline.
+func (a *About) describe(concerns []string) string {
+	if a.EpisodeID != "" {
+		return " (missing episode " + a.EpisodeID + ")"
+	}
+	if len(concerns) == 0 {
+		return ""
+	}
+	return " (concerns " + strings.Join(concerns, ", ") + ")"
+}
+
+func (c *Case) concern(id string) *Concern {
+	for i := range c.Concerns {
+		if c.Concerns[i].ID == id {
+			return &c.Concerns[i]
+		}
+	}
+	return nil
 }
 
 // CSCReferral is the referral to the local authority's Children's Social Care.
@@ -54,12 +137,13 @@ type Assessment struct {
 	LateReason  string    `json:"late_reason,omitempty"`
 }
 
-// RecordPoliceReport records a report to the police.
+// RecordPoliceReport records a report to the police about concerns or a missing episode.
 type RecordPoliceReport struct {
 	ReportedAt time.Time `json:"reported_at"`
 	// Channel is "101", or "999" when the child was in immediate danger.
 	Channel   string `json:"channel"`
 	Reference string `json:"reference"`
+	About
 }
 
 func (r *RecordPoliceReport) Validate(now time.Time) error {
@@ -68,46 +152,94 @@ func (r *RecordPoliceReport) Validate(now time.Time) error {
 	f.oneOf("channel", r.Channel, "101", "999")
 	f.required("reference", r.Reference)
 	f.text("reference", r.Reference, maxShortText)
+	r.About.validate(f)
 	return f.err()
 }
 
-func (r *RecordPoliceReport) check(*Case, Actor) error { return nil }
-
-func (r *RecordPoliceReport) apply(c *Case, by Actor, env Env) Result {
-	c.Reporting.PoliceReports = append(c.Reporting.PoliceReports, PoliceReport{ReportedAt: r.ReportedAt, Channel: r.Channel, Reference: r.Reference, By: by})
-	c.closeActions(policy.PoliceReport, "", ActionDone, r.ReportedAt, by, "")
-	c.note(r.ReportedAt, by, "police-report", "Reported to the police on "+r.Channel+", reference "+r.Reference, "")
-	return Result{}
+func (r *RecordPoliceReport) check(c *Case, s Sight) error {
+	return r.About.check(c, s, r.ReportedAt, "police report")
 }
 
-// RecordInformed records that the child's social worker or the Safeguarding Lead was told.
+// apply records the report and closes the police actions of what it answers: the police report,
+// and the 999 call only when the report was a 999 call.
+func (r *RecordPoliceReport) apply(c *Case, by Actor, env Env) Result {
+	rec := PoliceReport{ReportedAt: r.ReportedAt, Channel: r.Channel, Reference: r.Reference, By: by}
+	res := Result{}
+	summary := "Reported to the police on " + r.Channel + ", reference " + r.Reference
+	switch {
+	case !c.failSafe():
+		// The first release's rules: a report closed every police action of the case.
+		res.Closed = c.closeActions(policy.PoliceReport, "", ActionDone, r.ReportedAt, by, "")
+	case r.EpisodeID != "":
+		rec.EpisodeID = r.EpisodeID
+		e := c.episode(r.EpisodeID)
+		e.ReportedToPolice, e.PoliceReference = true, r.Reference
+		res.Closed = c.closeActions(policy.MissingPoliceReport, r.EpisodeID, ActionDone, r.ReportedAt, by, "")
+		summary += r.About.describe(nil)
+	default:
+		rec.ConcernIDs = r.About.concerns(c, by, r.ReportedAt)
+		for _, id := range rec.ConcernIDs {
+			res.Closed = append(res.Closed, c.closeActions(policy.PoliceReport, id, ActionDone, r.ReportedAt, by, "")...)
+			if r.Channel == "999" {
+				res.Closed = append(res.Closed, c.closeActions(policy.ImmediateDanger, id, ActionDone, r.ReportedAt, by, "")...)
+			}
+		}
+		summary += r.About.describe(rec.ConcernIDs)
+	}
+	c.Reporting.PoliceReports = append(c.Reporting.PoliceReports, rec)
+	c.note(r.ReportedAt, by, "police-report", summary, r.EpisodeID)
+	return res
+}
+
+// RecordInformed records that the child's social worker or the Safeguarding Lead was told about
+// concerns or a missing episode.
 type RecordInformed struct {
 	InformedAt time.Time `json:"informed_at"`
 	// Method: phone, email, in person, meeting.
 	Method string `json:"method,omitempty"`
-	rule   policy.RuleID
+	About
+	rule policy.RuleID
 }
 
 func (r *RecordInformed) Validate(now time.Time) error {
 	f := fieldErrors{}
 	f.happened("informed_at", r.InformedAt, now)
 	f.text("method", r.Method, maxShortText)
+	r.About.validate(f)
 	return f.err()
 }
 
-func (r *RecordInformed) check(*Case, Actor) error { return nil }
+func (r *RecordInformed) check(c *Case, s Sight) error {
+	return r.About.check(c, s, r.InformedAt, "time they were told")
+}
 
 func (r *RecordInformed) apply(c *Case, by Actor, env Env) Result {
 	rec := &Informed{At: r.InformedAt, Method: r.Method, By: by}
-	who := "the child's social worker"
+	who, missingRule := "the child's social worker", policy.MissingNotifySW
 	if r.rule == policy.NotifySafeguardingLead {
-		c.Reporting.LeadInformed, who = rec, "the Safeguarding Lead"
+		who, missingRule = "the Safeguarding Lead", policy.MissingNotifyLead
+	}
+	res := Result{}
+	switch {
+	case !c.failSafe():
+		// The first release's rules: telling them closed every such action of the case.
+		res.Closed = c.closeActions(r.rule, "", ActionDone, r.InformedAt, by, "")
+	case r.EpisodeID != "":
+		rec.EpisodeID = r.EpisodeID
+		res.Closed = c.closeActions(missingRule, r.EpisodeID, ActionDone, r.InformedAt, by, "")
+	default:
+		rec.ConcernIDs = r.About.concerns(c, by, r.InformedAt)
+		for _, id := range rec.ConcernIDs {
+			res.Closed = append(res.Closed, c.closeActions(r.rule, id, ActionDone, r.InformedAt, by, "")...)
+		}
+	}
+	if r.rule == policy.NotifySafeguardingLead {
+		c.Reporting.LeadInformed = rec
 	} else {
 		c.Reporting.SocialWorkerInformed = rec
 	}
-	c.closeActions(r.rule, "", ActionDone, r.InformedAt, by, "")
-	c.note(r.InformedAt, by, string(r.rule), "Informed "+who, "")
-	return Result{}
+	c.note(r.InformedAt, by, string(r.rule), "Informed "+who+r.About.describe(rec.ConcernIDs), r.EpisodeID)
+	return res
 }
 
 // ReferToCSC records the referral to Children's Social Care.
@@ -122,7 +254,7 @@ func (r *ReferToCSC) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *ReferToCSC) check(c *Case, _ Actor) error {
+func (r *ReferToCSC) check(c *Case, _ Sight) error {
 	if c.Reporting.CSCReferral != nil {
 		return Errorf(EConflict, "A referral to Children's Social Care is already recorded.")
 	}
@@ -159,7 +291,7 @@ func (r *RecordCSCDecision) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordCSCDecision) check(c *Case, _ Actor) error {
+func (r *RecordCSCDecision) check(c *Case, _ Sight) error {
 	switch {
 	case c.Reporting.CSCReferral == nil:
 		return Errorf(EConflict, "Record the referral to Children's Social Care before its decision.")
@@ -192,7 +324,7 @@ func (r *RecordAssessment) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordAssessment) check(c *Case, _ Actor) error {
+func (r *RecordAssessment) check(c *Case, _ Sight) error {
 	if c.Reporting.CSCReferral == nil {
 		return Errorf(EConflict, "Record the referral to Children's Social Care before the assessment.")
 	}

@@ -29,8 +29,9 @@ type Step struct {
 type Command interface {
 	// Validate checks the content alone: required fields, codes, times not in the future.
 	Validate(now time.Time) error
-	// check decides whether the case is at a point where the step can happen.
-	check(c *Case, by Actor) error
+	// check decides whether the case is at a point where the step can happen, and whether the
+	// person, as they see the case, may take it.
+	check(c *Case, s Sight) error
 	// apply changes the case. It runs only after Validate and check passed.
 	apply(c *Case, by Actor, env Env) Result
 }
@@ -51,6 +52,8 @@ type Result struct {
 	Ref string `json:"ref,omitempty"`
 	// Opened lists the actions the step started.
 	Opened []string `json:"opened_actions,omitempty"`
+	// Closed lists the actions the step completed or ended.
+	Closed []string `json:"closed_actions,omitempty"`
 	// Replayed is true when the request had already been applied and nothing changed now.
 	Replayed bool `json:"replayed,omitempty"`
 }
@@ -125,15 +128,19 @@ func (c *Case) Check(step Step, req Request, now time.Time, access Access) error
 	if !step.Allows(req.Actor.Role) {
 		return Errorf(EForbidden, "Your role cannot %s.", lowerFirst(step.Title))
 	}
+	if err := checkActor(req.Actor); err != nil {
+		return err
+	}
+	sight := c.SightOf(req.Actor, access)
 	if step.Name != StepRaiseConcern {
-		if !c.Opened() || !c.CanSee(req.Actor, access) {
+		if !sight.Sees() {
 			return notFound()
 		}
 		if c.Closed() && !step.OnClosed {
 			return Errorf(EConflict, "This case is closed.")
 		}
 	}
-	return cmd.check(c, req.Actor)
+	return cmd.check(c, sight)
 }
 
 // Apply applies a checked step and returns what it created. It must only be called after Check
@@ -148,7 +155,11 @@ func (c *Case) Apply(step Step, req Request, env Env) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	recorded := len(c.Timeline)
 	res := cmd.apply(c, req.Actor, env)
+	for i := recorded; i < len(c.Timeline); i++ {
+		c.Timeline[i].RecordedAt = env.Now()
+	}
 	c.Revision++
 	c.UpdatedAt = env.Now()
 	res.CaseID, res.Revision = c.ID, c.Revision
@@ -178,4 +189,11 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return string(bytes.ToLower([]byte(s[:1]))) + s[1:]
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(bytes.ToUpper([]byte(s[:1]))) + s[1:]
 }

@@ -26,9 +26,13 @@ func closureDecision(approve bool) func() Command {
 	return func() Command { return &DecideClosure{approve: approve} }
 }
 
+func referral(to referralTo) func() Command {
+	return func() Command { return &AllegationReferral{to: to} }
+}
+
 var steps = []Step{
 	{Name: StepRaiseConcern, Title: "Raise a concern", Roles: everyone, newCommand: func() Command { return &RaiseConcern{} }},
-	{Name: "concern", Title: "Record a further concern", Roles: everyone, newCommand: func() Command { return &RecordConcern{} }},
+	{Name: "concern", Title: "Record a further concern", Roles: everyone, OnClosed: true, newCommand: func() Command { return &RecordConcern{} }},
 	{Name: "police-report", Title: "Record the police report", Roles: everyone, newCommand: func() Command { return &RecordPoliceReport{} }},
 	{Name: "social-worker-informed", Title: "Record that the child's social worker was informed", Roles: everyone, newCommand: informed(policy.NotifySocialWorker)},
 	{Name: "safeguarding-lead-informed", Title: "Record that the Safeguarding Lead was informed", Roles: everyone, newCommand: informed(policy.NotifySafeguardingLead)},
@@ -51,11 +55,13 @@ var steps = []Step{
 	{Name: "care-plan-contribution", Title: "Add a care plan contribution", Roles: contributors, newCommand: func() Command { return &AddContribution{} }},
 	{Name: "care-plan-agreed", Title: "Agree the care plan", Roles: socialWorker, newCommand: func() Command { return &AgreeCarePlan{} }},
 	{Name: "care-plan-review", Title: "Record a care plan review", Roles: socialWorker, newCommand: func() Command { return &RecordReview{} }},
-	{Name: "missing-episode", Title: "Record a missing episode", Roles: households, newCommand: func() Command { return &RecordMissing{} }},
+	{Name: "missing-episode", Title: "Record a missing episode", Roles: households, OnClosed: true, newCommand: func() Command { return &RecordMissing{} }},
 	{Name: "missing-return", Title: "Record the child's return", Roles: households, newCommand: func() Command { return &RecordReturn{} }},
 	{Name: "return-interview", Title: "Record the return home interview", Roles: staff, newCommand: func() Command { return &RecordReturnInterview{} }},
 	{Name: "allegation", Title: "Record an allegation against a carer or staff member", Roles: staff, newCommand: func() Command { return &RecordAllegation{} }},
-	{Name: "lado-informed", Title: "Record that the LADO was informed", Roles: caseLeads, newCommand: func() Command { return &RecordLADOInformed{} }},
+	{Name: "lado-informed", Title: "Record that the LADO was informed", Roles: caseLeads, newCommand: referral(toLADO)},
+	{Name: "allegation-police-report", Title: "Record that the police were told of an allegation", Roles: caseLeads, newCommand: referral(toPolice)},
+	{Name: "dbs-referral", Title: "Record the referral to the Disclosure and Barring Service", Roles: caseLeads, newCommand: referral(toDBS)},
 	{Name: "suspected-offence", Title: "Record an offence the child is suspected of", Roles: staff, newCommand: func() Command { return &RecordOffence{} }},
 	{Name: "looked-after", Title: "Record that the child is newly looked after", Roles: socialWorker, newCommand: func() Command { return &RecordLookedAfter{} }},
 	{Name: "lac-review", Title: "Record a looked-after review", Roles: socialWorker, newCommand: func() Command { return &RecordLACReview{} }},
@@ -63,6 +69,7 @@ var steps = []Step{
 	{Name: "contact", Title: "Record a contact of the child", Roles: staff, newCommand: func() Command { return &RecordContact{} }},
 	{Name: "disclosure-withdrawn", Title: "Record a withdrawn disclosure", Roles: everyone, newCommand: func() Command { return &RecordWithdrawal{} }},
 	{Name: "due-date", Title: "Change an action's due date", Roles: caseLeads, newCommand: func() Command { return &ChangeDue{} }},
+	{Name: "action-resolve", Title: "End an obligation without its event, for a reason", Roles: overseers, newCommand: func() Command { return &ResolveAction{} }},
 	{Name: "team", Title: "Change the team around the child", Roles: overseers, newCommand: func() Command { return &Reassign{} }},
 	{Name: "closure-request", Title: "Request closure", Roles: socialWorker, newCommand: func() Command { return &RequestClosure{} }},
 	{Name: "closure-approval", Title: "Approve closure", Roles: managers, newCommand: closureDecision(true)},

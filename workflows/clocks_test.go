@@ -23,6 +23,7 @@ type timedStep struct {
 type clockCase struct {
 	rule       policy.RuleID
 	dob        string
+	danger     bool // the concern says the child is in immediate danger
 	setup      []timedStep
 	start      time.Duration // when the starting event happened, from the test start
 	anchor     time.Time     // a clock anchored on a date (the 18th birthday) instead
@@ -86,11 +87,51 @@ func clockCases() []clockCase {
 			}}},
 		{rule: policy.LADO, setup: []timedStep{{m, "allegation", lead, fixed(map[string]any{"received_at": at(m), "against_user": "staff-9", "against_role": "fostering_social_worker", "summary": "Allegation."})}}, start: m,
 			complete: timedStep{0, "lado-informed", lead, func(h *harness) any {
-				return map[string]any{"allegation_id": refOf(1)(h), "informed_at": h.env.Now().Format(time.RFC3339)}
+				return map[string]any{"allegation_id": refOf(1)(h), "informed_at": h.env.Now().Format(time.RFC3339), "reference": "LADO-1"}
 			}}},
 		{rule: policy.Age18Consent, dob: "2009-01-27", setup: []timedStep{nrmReferral}, anchor: birthday,
 			complete: done("adult-consent", map[string]any{"recorded_at": "$now", "consent": "given"})},
+		{rule: policy.ImmediateDanger, danger: true,
+			complete: timedStep{0, "police-report", carer, fixed(map[string]any{"reported_at": "$now", "channel": "999", "reference": "P-999"})}},
+		{rule: policy.MissingChild, setup: []timedStep{missing}, start: m, complete: aboutEpisode(carer, "missing-return", "returned_at")},
+		{rule: policy.MissingPoliceReport, setup: []timedStep{missing}, start: m,
+			complete: aboutEpisode(carer, "police-report", "reported_at", "channel", "101", "reference", "MISS-1")},
+		{rule: policy.MissingNotifySW, setup: []timedStep{missing}, start: m, complete: aboutEpisode(carer, "social-worker-informed", "informed_at")},
+		{rule: policy.MissingNotifyLead, setup: []timedStep{missing}, start: m, complete: aboutEpisode(carer, "safeguarding-lead-informed", "informed_at")},
+		{rule: policy.LADOUrgent, setup: []timedStep{allegation("urgent")}, start: m, complete: toAllegation("lado-informed")},
+		{rule: policy.AllegationPolice, setup: []timedStep{allegation("possible_offence")}, start: m, complete: toAllegation("allegation-police-report")},
+		{rule: policy.DBSReferral, setup: []timedStep{allegation("possible_offence")}, start: m, complete: toAllegation("dbs-referral")},
 	}
+}
+
+// missing is a carer recording, a minute in, that the child went missing then and is still out,
+// with no police report made yet.
+var missing = timedStep{m, "missing-episode", carer, fixed(map[string]any{"went_missing_at": at(m), "reported_to_police": false})}
+
+// aboutEpisode is a step naming the episode the setup recorded, its time field set to now and
+// the other fields given in pairs.
+func aboutEpisode(by safeguarding.Actor, name, timeField string, pairs ...string) timedStep {
+	return timedStep{0, name, by, func(h *harness) any {
+		body := map[string]any{"episode_id": refOf(1)(h), timeField: h.env.Now().Format(time.RFC3339)}
+		for i := 0; i+1 < len(pairs); i += 2 {
+			body[pairs[i]] = pairs[i+1]
+		}
+		return body
+	}}
+}
+
+// allegation is the Safeguarding Lead recording, a minute in, an allegation against a fostering
+// social worker with the given flag set.
+func allegation(flag string) timedStep {
+	return timedStep{m, "allegation", lead, fixed(map[string]any{"received_at": at(m), "against_user": "staff-9",
+		"against_role": "fostering_social_worker", "summary": "Allegation.", flag: true})}
+}
+
+// toAllegation records that the allegation of the setup was passed on.
+func toAllegation(name string) timedStep {
+	return timedStep{0, name, lead, func(h *harness) any {
+		return map[string]any{"allegation_id": refOf(1)(h), "informed_at": h.env.Now().Format(time.RFC3339), "reference": "REF-1"}
+	}}
 }
 
 // withNow fills "$now" fields with the environment's time when the step is sent.
@@ -109,11 +150,28 @@ func withNow(h *harness, body any) any {
 	return out
 }
 
-// openClock raises the concern and takes the steps that start the case's clock.
+// openClock raises the concern and takes the steps that start the case's clock. Unless they are
+// the clock under test, the concern's hour clocks are then met, so that their hourly re-chases
+// do not fill a run of months.
 func (h *harness) openClock(c clockCase) {
-	h.step(0, safeguarding.StepRaiseConcern, carer, raise(c.dob))
+	concern := raise(c.dob)
+	concern["immediate_danger"] = c.danger
+	h.step(0, safeguarding.StepRaiseConcern, carer, concern)
 	for _, s := range c.setup {
 		h.apply(s)
+	}
+	quiet := map[policy.RuleID]timedStep{
+		policy.PoliceReport:           {4 * m, "police-report", carer, fixed(map[string]any{"reported_at": at(4 * m), "channel": "101", "reference": "P-0"})},
+		policy.NotifySocialWorker:     {4 * m, "social-worker-informed", carer, fixed(map[string]any{"informed_at": at(4 * m)})},
+		policy.NotifySafeguardingLead: {4 * m, "safeguarding-lead-informed", carer, fixed(map[string]any{"informed_at": at(4 * m)})},
+	}
+	if c.danger {
+		return
+	}
+	for _, rule := range []policy.RuleID{policy.PoliceReport, policy.NotifySocialWorker, policy.NotifySafeguardingLead} {
+		if rule != c.rule {
+			h.apply(quiet[rule])
+		}
 	}
 }
 
@@ -202,7 +260,7 @@ func TestClocks(t *testing.T) {
 				}
 			}
 			last := got[len(got)-1]
-			if last.Level == int(safeguarding.LevelLead) && (len(last.To) < 3 || last.To[len(last.To)-1].Role != safeguarding.RoleSafeguardingLead) {
+			if last.Level == int(safeguarding.LevelLead) && (!sentTo(last, safeguarding.RoleManager) || !sentTo(last, safeguarding.RoleSafeguardingLead)) {
 				t.Errorf("last escalation went to %+v, want the owner, the manager and the Safeguarding Lead", last.To)
 			}
 		})
@@ -256,8 +314,10 @@ func TestDueDateChangeRearms(t *testing.T) {
 	var carePlan safeguarding.Action
 	h.view(m, manager, func(v safeguarding.View) { carePlan, _ = openAction(v, policy.CarePlan) })
 	later := testStart.AddDate(0, 0, 30)
-	earlier := testStart.AddDate(0, 0, 20)
-	h.step(2*m, "due-date", sw, func() any {
+	// Brought forward before the policy's own due date: the social worker may do that.
+	earlier := testStart.AddDate(0, 0, 15)
+	// Moving a policy deadline later is a manager's decision.
+	h.step(2*m, "due-date", manager, func() any {
 		return map[string]any{"action_id": carePlan.ID, "due": later.Format(time.RFC3339), "reason": "family court hearing"}
 	})
 	h.step(3*m, "due-date", sw, func() any {
@@ -302,6 +362,16 @@ func TestCGDecisionRechasedMonthly(t *testing.T) {
 	if repeats != 2 {
 		t.Fatalf("%d monthly repeat chases in 75 days after due, want 2: %v", repeats, describe(got))
 	}
+}
+
+// sentTo reports whether a notice went to someone in a role.
+func sentTo(n notify.Notice, role safeguarding.Role) bool {
+	for _, r := range n.To {
+		if r.Role == role {
+			return true
+		}
+	}
+	return false
 }
 
 func describe(ns []notify.Notice) []string {

@@ -64,7 +64,7 @@ func (e *workflowEnv) RepeatMissing(la string) (int, time.Duration) {
 		Window time.Duration `json:"window"`
 	}
 	a := record(e.ctx, func() answer {
-		n, window := e.policy().RepeatMissing()
+		n, window := e.policy().RepeatMissing(la)
 		return answer{Count: n, Window: window.Approx()}
 	})
 	return a.Count, a.Window

@@ -27,6 +27,18 @@ func (r *run) registerHandlers(ctx workflow.Context) error {
 			return err
 		}
 	}
+	err := workflow.SetUpdateHandlerWithOptions(ctx, safeguarding.UpgradeRulesStep,
+		func(ctx workflow.Context) (safeguarding.Result, error) {
+			res := r.state.UpgradeRules(&workflowEnv{ctx: ctx, cw: r.cw})
+			r.wake.signal()
+			return res, nil
+		},
+		workflow.UpdateHandlerOptions{
+			Validator: func(workflow.Context) error { return toApplicationError(r.state.CheckUpgrade()) },
+		})
+	if err != nil {
+		return err
+	}
 	queries := map[string]any{
 		QueryCase: func(actor safeguarding.Actor) (CaseAnswer, error) {
 			v, err := r.state.ViewFor(actor, r.cw.Access, workflow.Now(ctx))

@@ -86,10 +86,19 @@ const (
 	sideEffectsCurrentVersion = sideEffectsBounded
 )
 
+// rulesChange records, when a new case starts, which safeguarding rules it follows: a case
+// started before the fail-safe rules replays on the first release's (see
+// safeguarding.RulesVersion); a continued case carries its rules in its state.
+const rulesChange = "case-rules"
+
 func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
 	state := in.State
 	if state == nil {
-		state = &safeguarding.Case{ID: in.CaseID, Reference: in.Reference}
+		rules := safeguarding.RulesFirst
+		if v := workflow.GetVersion(ctx, rulesChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)); v > 0 {
+			rules = safeguarding.RulesVersion(v)
+		}
+		state = safeguarding.NewCase(in.CaseID, in.Reference, rules)
 	}
 	if in.MaxHistory == 0 {
 		in.MaxHistory = DefaultMaxHistory
@@ -227,18 +236,11 @@ func (r *run) runLocal(ctx workflow.Context, activity string, arg any) error {
 		return workflow.ExecuteLocalActivity(localActivityOptions(ctx), activity, arg).Get(ctx, nil)
 	}
 	err := workflow.ExecuteLocalActivity(boundedLocalActivityOptions(ctx), activity, arg).Get(ctx, nil)
-	if err == nil || temporal.IsCanceledError(err) || isPermanent(err) {
+	if err == nil || temporal.IsCanceledError(err) || permanent(err) {
 		return err
 	}
 	r.logger.Warn("side effect not done locally; handing it to a regular activity", "case", r.state.ID, "activity", activity, "error", err)
 	return workflow.ExecuteActivity(handOverOptions(ctx), activity, arg).Get(ctx, nil)
-}
-
-// isPermanent reports whether a side effect failed in a way no retry can mend: the activity
-// marked its error non-retryable.
-func isPermanent(err error) bool {
-	var app *temporal.ApplicationError
-	return errors.As(err, &app) && app.NonRetryable()
 }
 
 // sendChases sends the chases of one wake-up in the background: a slow mail server must not
@@ -271,7 +273,7 @@ func (r *run) background(ctx workflow.Context, what string, f func(workflow.Cont
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		defer func() { r.inflight--; r.wake.signal() }()
 		if err := f(ctx); err != nil && !temporal.IsCanceledError(err) {
-			r.logger.Error(what+" failed", "case", r.state.ID, "permanent", isPermanent(err), "error", err)
+			r.logger.Error(what+" failed", "case", r.state.ID, "permanent", permanent(err), "error", err)
 		}
 	})
 }
@@ -293,10 +295,17 @@ func (r *run) project(ctx workflow.Context) {
 		} else {
 			err = r.runLocal(ctx, activities.ProjectCaseName, summary)
 		}
-		// A summary the read model can never take is not sent again: the next change will be.
-		if err == nil || (r.effects >= sideEffectsBounded && isPermanent(err)) {
+		// A summary the read model can never hold is not tried again until the case changes:
+		// the activity recorded the failure, and retrying the same revision would loop.
+		if err == nil || permanent(err) {
 			r.projectedRev = summary.Version
 		}
 		return err
 	})
+}
+
+// permanent reports whether a side effect failed in a way no retry can mend.
+func permanent(err error) bool {
+	var app *temporal.ApplicationError
+	return errors.As(err, &app) && app.NonRetryable()
 }

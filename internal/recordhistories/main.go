@@ -122,15 +122,103 @@ func record(out, name, policyFile string) error {
 	}
 	time.Sleep(2 * time.Second)
 
+	all, err := everyStep(ctx, cases, concern, now)
+	if err != nil {
+		return err
+	}
+	time.Sleep(8 * time.Second) // the reopened obligations are chased
+
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	for label, caseID := range map[string]string{"full": full, "continued": id} {
+	for label, caseID := range map[string]string{"full": full, "continued": id, "allsteps": all} {
 		if err := writeRuns(ctx, a.Temporal, caseID, filepath.Join(out, name+"-"+label)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// everyStep takes a case through every step whose behaviour a release changed or added: further
+// concerns (one in immediate danger), reports and notifications naming what they answer, a
+// missing episode and its clocks, an allegation with its referrals, a manager's extension, an
+// agreed action done by its owner, a resolved obligation, closure with every obligation
+// resolved, and a reopening that re-arms them.
+func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string]any, now time.Time) (string, error) {
+	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
+	carer2 := safeguarding.Actor{UserID: "carer-2", Role: safeguarding.RoleCarer}
+	sw := safeguarding.Actor{UserID: "sw-1", Role: safeguarding.RoleSocialWorker, Team: "north"}
+	lead := safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}
+	manager := safeguarding.Actor{UserID: "mgr-1", Role: safeguarding.RoleManager, Team: "north"}
+	ts := now.Format(time.RFC3339)
+	later := now.Add(30 * 24 * time.Hour).Format(time.RFC3339)
+	household := map[string]any{}
+	for k, v := range concern {
+		household[k] = v
+	}
+	household["carers"] = []string{"carer-2"}
+	id, err := raise(ctx, cases, carer, household, "allsteps")
+	if err != nil {
+		return "", err
+	}
+	take := func(by safeguarding.Actor, name string, body map[string]any) safeguarding.Result {
+		if err != nil {
+			return safeguarding.Result{}
+		}
+		var res safeguarding.Result
+		if res, err = step(ctx, cases, id, by, name, body); err != nil {
+			err = fmt.Errorf("%s: %w", name, err)
+		}
+		return res
+	}
+	further := func(danger bool) map[string]any {
+		return map[string]any{"observed_at": ts, "immediate_danger": danger, "exploitation_types": []string{"sexual-exploitation"},
+			"indicators": []map[string]string{{"code": "older-boyfriend"}}, "account": "Recorded further concern."}
+	}
+	danger := take(carer, "concern", further(true))
+	take(carer2, "concern", further(false))
+	take(sw, "police-report", map[string]any{"reported_at": ts, "channel": "101", "reference": "P-1"})
+	take(carer, "police-report", map[string]any{"reported_at": ts, "channel": "999", "reference": "P-2", "concern_ids": []string{danger.Ref}})
+	take(carer, "social-worker-informed", map[string]any{"informed_at": ts})
+	episode := take(carer, "missing-episode", map[string]any{"went_missing_at": ts, "reported_to_police": false})
+	take(carer, "police-report", map[string]any{"reported_at": ts, "channel": "101", "reference": "M-1", "episode_id": episode.Ref})
+	take(carer, "safeguarding-lead-informed", map[string]any{"informed_at": ts, "episode_id": episode.Ref})
+	take(carer, "missing-return", map[string]any{"episode_id": episode.Ref, "returned_at": ts})
+	take(sw, "return-interview", map[string]any{"episode_id": episode.Ref, "held_at": ts, "outcome": "declined", "offered_by": "Return worker"})
+	allegation := take(sw, "allegation", map[string]any{"received_at": ts, "against_user": "carer-2", "against_role": "carer",
+		"summary": "Recorded allegation.", "urgent": true, "possible_offence": true})
+	for _, referral := range []string{"lado-informed", "allegation-police-report", "dbs-referral"} {
+		take(lead, referral, map[string]any{"allegation_id": allegation.Ref, "informed_at": ts, "reference": "R-1"})
+	}
+	meeting := take(sw, "strategy-meeting-held", map[string]any{"held_at": ts, "format": "meeting", "outcome": "agreed",
+		"actions": []map[string]any{{"title": "Diary", "owner_role": "carer", "owner_user": "carer-1", "due": later}}})
+	if err == nil {
+		take(carer, "action-done", map[string]any{"action_id": meeting.Opened[len(meeting.Opened)-1], "completed_at": ts})
+	}
+	view, viewErr := cases.Get(ctx, id, manager)
+	if err == nil && viewErr != nil {
+		err = viewErr
+	}
+	for _, a := range view.OpenActions {
+		switch a.Kind {
+		case policy.CarePlan:
+			take(manager, "due-date", map[string]any{"action_id": a.ID, "due": later, "reason": "Court."})
+		case policy.NRMRequest:
+			take(manager, "action-resolve", map[string]any{"action_id": a.ID, "reason": "Referred by the police."})
+		}
+	}
+	take(manager, "team", map[string]any{"social_worker": "sw-2", "reason": "New worker."})
+	take(safeguarding.Actor{UserID: "sw-2", Role: safeguarding.RoleSocialWorker, Team: "north"}, "closure-request", map[string]any{"reason": "risk-resolved", "note": "Recorded."})
+	if view, viewErr = cases.Get(ctx, id, manager); err == nil && viewErr != nil {
+		err = viewErr
+	}
+	var resolutions []map[string]string
+	for _, a := range view.OpenActions {
+		resolutions = append(resolutions, map[string]string{"action_id": a.ID, "reason": "Recorded resolution."})
+	}
+	take(manager, "closure-approval", map[string]any{"note": "Closed.", "resolutions": resolutions})
+	take(lead, "reopen", map[string]any{"reason": "New information."})
+	return id, err
 }
 
 func raise(ctx context.Context, cases *caseclient.Client, by safeguarding.Actor, body map[string]any, key string) (string, error) {

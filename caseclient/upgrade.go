@@ -1,0 +1,70 @@
+package caseclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
+)
+
+// UpgradeRules moves one case to the current safeguarding rules. The update is refused, leaving
+// no trace, when the case already follows them; that is reported as done.
+func (c *Client) UpgradeRules(ctx context.Context, caseID string) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	_, err := result(ctx)(c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflows.WorkflowID(caseID),
+		UpdateID:     safeguarding.UpgradeRulesStep + "-" + strconv.Itoa(int(safeguarding.RulesCurrent)),
+		UpdateName:   safeguarding.UpgradeRulesStep,
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	}))
+	switch code := safeguarding.CodeOf(err); {
+	case err == nil:
+		return true, nil
+	case code == safeguarding.EConflict, code == safeguarding.ENotFound:
+		return false, nil
+	}
+	return false, fmt.Errorf("upgrade case %s: %w", caseID, err)
+}
+
+// UpgradeRunning moves every running case that follows older rules to the current ones, and
+// reports how many it moved. The worker runs it when it starts, so a release's safer rules reach
+// the cases already open, each by a recorded update.
+func UpgradeRunning(ctx context.Context, tc client.Client, namespace string, logger *slog.Logger) (int, error) {
+	cases := New(tc)
+	query := fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Running'", workflows.WorkflowName)
+	var token []byte
+	moved := 0
+	for {
+		resp, err := tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Namespace: namespace, Query: query, NextPageToken: token, PageSize: 500,
+		})
+		if err != nil {
+			return moved, fmt.Errorf("list cases to upgrade: %w", err)
+		}
+		for _, exec := range resp.GetExecutions() {
+			caseID := exec.GetExecution().GetWorkflowId()[len("case-"):]
+			ok, err := cases.UpgradeRules(ctx, caseID)
+			if errors.Is(err, context.Canceled) {
+				return moved, err
+			}
+			if err != nil {
+				logger.Warn("case not upgraded", "case", caseID, "error", err)
+				continue
+			}
+			if ok {
+				moved++
+			}
+		}
+		if token = resp.GetNextPageToken(); len(token) == 0 {
+			return moved, nil
+		}
+	}
+}
