@@ -27,6 +27,14 @@ type Cases interface {
 	Timeline(ctx context.Context, caseID string, actor safeguarding.Actor) ([]safeguarding.Entry, error)
 }
 
+// Sessions authenticates a request of the pages by its session cookie. It returns
+// session.ErrNone when the request carries no session, and refuses an ended session
+// (session.ErrExpired) or a request that changes something without the session's CSRF token
+// (session.ErrForged).
+type Sessions interface {
+	Actor(r *http.Request) (safeguarding.Actor, error)
+}
+
 // Config is what the API needs to run.
 type Config struct {
 	Cases       Cases
@@ -38,6 +46,9 @@ type Config struct {
 	Access      safeguarding.Access
 	Health      *Health
 	Logger      *slog.Logger
+	// Sessions recognises the people signed in to the pages (session.Cookies): a request
+	// without a bearer token may carry a session cookie instead. Nil accepts tokens only.
+	Sessions Sessions
 	// Pages mounts the web pages on the same router, when set.
 	Pages func(r *gin.Engine)
 	// Observe runs first on every request, for metrics and tracing by route template.
@@ -70,7 +81,7 @@ func New(cfg Config) http.Handler {
 		r.GET("/metrics", gin.WrapH(cfg.Metrics))
 	}
 
-	v1 := r.Group("/v1", authenticate(cfg.Verifier), rateLimit(cfg.Limiter), limitBody(MaxBodyBytes))
+	v1 := r.Group("/v1", authenticate(cfg.Verifier, cfg.Sessions), rateLimit(cfg.Limiter), limitBody(MaxBodyBytes))
 	for _, rt := range routes(h) {
 		v1.Handle(rt.method, rt.path, append([]gin.HandlerFunc{authorize(rt.roles...)}, rt.handler)...)
 	}

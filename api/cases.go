@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"net/http"
+
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -54,7 +56,7 @@ func (h *handlers) raiseConcern(c *gin.Context) {
 		return
 	}
 	h.idempotent(c, body, func(requestID string) (int, any, error) {
-		res, err := h.cfg.Cases.Raise(c.Request.Context(), mustActor(c), requestID, body)
+		res, err := h.cfg.Cases.Raise(stepContext(c), mustActor(c), requestID, body)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -73,13 +75,26 @@ func (h *handlers) step(step safeguarding.Step) gin.HandlerFunc {
 			return
 		}
 		h.idempotent(c, body, func(requestID string) (int, any, error) {
-			res, err := h.cfg.Cases.Step(c.Request.Context(), caseID, step.Name, mustActor(c), requestID, body)
+			res, err := h.cfg.Cases.Step(stepContext(c), caseID, step.Name, mustActor(c), requestID, body)
 			if err != nil {
 				return 0, nil, err
 			}
 			return http.StatusOK, responseOf(res), nil
 		})
 	}
+}
+
+// KeepWordingHeader, set to "true", keeps wording the language check flagged: the person
+// recording confirms they are quoting someone.
+const KeepWordingHeader = "Caseflow-Keep-Wording"
+
+// stepContext is the request's context, carrying the person's confirmation that flagged wording
+// stays as written.
+func stepContext(c *gin.Context) context.Context {
+	if c.GetHeader(KeepWordingHeader) == "true" {
+		return caseclient.KeepWording(c.Request.Context())
+	}
+	return c.Request.Context()
 }
 
 func (h *handlers) getCase(c *gin.Context) {

@@ -32,6 +32,8 @@ func TestEndToEnd(t *testing.T) {
 		{p.fsw, "nrm-request", map[string]any{"requested_at": ts, "requested_of": "local-authority"}},
 		{p.sw, "nrm-referral", map[string]any{"submitted_at": ts, "reference": "NRM-2026-0091", "first_responder": "local-authority"}},
 		{p.carer, "care-plan-contribution", map[string]any{"text": "Calmer after football; wants to stay at his school.", "topic": "routine"}},
+		{p.fsw, "care-plan-contribution", map[string]any{"text": "The carers need respite every other weekend.", "topic": "support"}},
+
 		{p.sw, "care-plan-agreed", map[string]any{"agreed_at": ts, "summary": "Plan agreed with the team around the child."}},
 		{p.sw, "nrm-rg-decision", map[string]any{"decided_at": ts, "outcome": "positive"}},
 		{p.sw, "ictg-referral", map[string]any{"referred_at": ts}},
@@ -71,7 +73,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("police report %+v", v.Reporting.PoliceReports)
 	case v.NRM.Referral == nil || v.NRM.Referral.Reference != "NRM-2026-0091":
 		t.Errorf("NRM referral %+v", v.NRM.Referral)
-	case len(v.CarePlan.Contributions) != 1 || v.CarePlan.Contributions[0].By.UserID != "carer-1":
+	case len(v.CarePlan.Contributions) != 2 || v.CarePlan.Contributions[0].By.UserID != "carer-1":
 		t.Errorf("care plan contributions %+v", v.CarePlan.Contributions)
 	case len(v.OpenActions) != 0:
 		t.Errorf("open actions after closure: %+v", v.OpenActions)
@@ -80,7 +82,7 @@ func TestEndToEnd(t *testing.T) {
 	// The carer sees their child's case without the professionals' records.
 	var carerView safeguarding.View
 	env.Do(http.MethodGet, path, p.carer, nil).JSON(t, &carerView)
-	if carerView.NRM.Referral != nil || carerView.Child.Name != testenv.ChildName || len(carerView.CarePlan.Contributions) != 1 {
+	if carerView.NRM.Referral != nil || carerView.Child.Name != testenv.ChildName || len(carerView.CarePlan.Contributions) != 2 {
 		t.Errorf("carer's view: NRM %+v, child %q, contributions %d", carerView.NRM.Referral, carerView.Child.Name, len(carerView.CarePlan.Contributions))
 	}
 

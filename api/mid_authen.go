@@ -9,15 +9,31 @@ import (
 
 	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/session"
 )
 
 const actorKey = "caseflow.actor"
 
 // authenticate checks the bearer token on every request it guards and puts the caller in the
-// context. Any failure is a 401 that says what to do, not which check failed in detail.
-func authenticate(v auth.Verifier) gin.HandlerFunc {
+// context. Any failure is a 401 that says what to do, not which check failed in detail. A
+// request of the pages carries no token but a session cookie, checked by sessions.
+func authenticate(v auth.Verifier, sessions Sessions) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		raw, ok := bearerToken(c.Request)
+		if !ok && sessions != nil {
+			actor, err := sessions.Actor(c.Request)
+			if !errors.Is(err, session.ErrNone) {
+				if err != nil {
+					abort(c, err)
+					return
+				}
+				// The pages' data shows children's records: no cache may keep it.
+				c.Header("Cache-Control", "no-store")
+				c.Set(actorKey, actor)
+				c.Next()
+				return
+			}
+		}
 		if !ok {
 			c.Header("WWW-Authenticate", `Bearer realm="caseflow"`)
 			fail(c, http.StatusUnauthorized, "Sign in: send your token in the Authorization header as 'Bearer <token>'.")
@@ -49,8 +65,6 @@ func bearerToken(r *http.Request) (string, bool) {
 	h := r.Header.Get("Authorization")
 	scheme, token, found := strings.Cut(h, " ")
 	if !found || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		// Server-Sent Events from a browser cannot set headers; the event stream accepts the
-		// token as a query parameter instead (see the events route).
 		return "", false
 	}
 	return strings.TrimSpace(token), true

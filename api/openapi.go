@@ -121,7 +121,10 @@ func buildDocument() (*openapi3.T, error) {
 		if rt.method == http.MethodPost {
 			op.AddParameter(openapi3.NewHeaderParameter("Idempotency-Key").WithSchema(openapi3.NewStringSchema().WithMaxLength(maxIdempotencyKey)).
 				WithDescription("Makes the request safe to retry: the same key returns the first response and has one effect."))
+			op.AddParameter(openapi3.NewHeaderParameter(KeepWordingHeader).WithSchema(openapi3.NewStringSchema().WithEnum("true")).
+				WithDescription("true keeps wording the language check flagged (422 naming each phrase), because you are quoting someone."))
 		}
+
 		if rt.doc.body != nil {
 			ref, err := schemaOf(rt.doc.body)
 			if err != nil {

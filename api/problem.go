@@ -10,6 +10,7 @@ import (
 	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/session"
 )
 
 // Problem is an RFC 9457 problem detail. Detail is written for the social worker reading it;
@@ -87,6 +88,12 @@ func problemFor(err error) Problem {
 		return newProblem(h.status, h.detail, h.fields)
 	case errors.As(err, &d):
 		return newProblem(statusOf[d.Code], d.Message, d.Fields)
+	case errors.Is(err, session.ErrExpired):
+		return newProblem(http.StatusUnauthorized, "Your sign-in has ended. Please sign in again.", nil)
+	case errors.Is(err, session.ErrForged):
+		return newProblem(http.StatusForbidden, "This request did not come from caseflow's own pages. Reload the page and try again.", nil)
+	case errors.Is(err, session.ErrUnavailable):
+		return newProblem(http.StatusServiceUnavailable, "Your sign-in cannot be checked just now. Nothing was changed; please try again in a minute.", nil)
 	case errors.Is(err, readmodel.ErrBadCursor):
 		return newProblem(http.StatusBadRequest, "The page cursor is not valid: start again from the first page.", map[string]string{"cursor": "not issued by this service"})
 	case errors.Is(err, caseclient.ErrUnavailable):

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,6 +35,7 @@ import (
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/reindex"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/session"
 	"github.com/caseflow/caseflow/setup"
 	"github.com/caseflow/caseflow/tracing"
 	"github.com/caseflow/caseflow/web"
@@ -52,6 +54,7 @@ type Parts struct {
 // App is a running caseflow process.
 type App struct {
 	cfg    *config.Config
+	parts  Parts
 	logger *slog.Logger
 
 	embedded   embedded
@@ -77,7 +80,7 @@ type App struct {
 
 // Start starts the parts of caseflow cfg asks for and returns once they are ready to serve.
 func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Logger) (a *App, err error) {
-	a = &App{cfg: cfg, logger: logger}
+	a = &App{cfg: cfg, parts: parts, logger: logger}
 	defer func() {
 		if err != nil {
 			a.Stop(context.Background())
@@ -312,6 +315,10 @@ func (a *App) startAPI(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	pages, sessions, err := a.pages(ctx, v)
+	if err != nil {
+		return err
+	}
 	handler := api.New(api.Config{
 		Cases:       caseclient.New(a.Temporal),
 		Store:       a.Store,
@@ -324,13 +331,8 @@ func (a *App) startAPI(ctx context.Context) error {
 		Logger:      a.logger.With("component", "api"),
 		Observe:     []gin.HandlerFunc{a.tracing.Route(), a.Metrics.HTTP()},
 		Metrics:     a.Metrics.Handler(),
-		Pages: func(r *gin.Engine) {
-			opts := web.Options{}
-			if a.cfg.Auth == "dev" {
-				opts.DevTokens = a.Tokens
-			}
-			web.Register(r, opts)
-		},
+		Sessions:    sessions,
+		Pages:       func(r *gin.Engine) { web.Register(r, pages) },
 	})
 	l, err := net.Listen("tcp", a.cfg.HTTPAddr)
 	if err != nil {
@@ -349,6 +351,42 @@ func (a *App) startAPI(ctx context.Context) error {
 		}
 	})
 	return nil
+}
+
+// pages configures the web pages: sessions in Redis, and sign-in through the identity
+// provider with oidc auth, or by picking a role with dev auth in caseflow dev only.
+func (a *App) pages(ctx context.Context, v auth.Verifier) (web.Options, *session.Cookies, error) {
+	store := session.NewStore(a.Redis, session.Options{Idle: a.cfg.SessionIdle, Max: a.cfg.SessionMax})
+	sessions := session.NewCookies(store, strings.HasPrefix(a.cfg.OIDCRedirectURL, "https://"))
+	opts := web.Options{
+		Sessions: sessions, DevSignIn: a.cfg.Auth == "dev" && a.parts.Embedded,
+		ActionTitles: actionTitles(a.cfg.Policy), Logger: a.logger.With("component", "web"),
+	}
+	if a.cfg.Auth == "oidc" {
+		signIn, err := web.NewOIDC(ctx, web.OIDCOptions{
+			Issuer: a.cfg.OIDCIssuer, ClientID: a.cfg.OIDCAudience, ClientSecret: a.cfg.OIDCClientSecret,
+			RedirectURL: a.cfg.OIDCRedirectURL, Verifier: v,
+		})
+		if err != nil {
+			return web.Options{}, nil, err
+		}
+		opts.OIDC = signIn
+	}
+	return opts, sessions, nil
+}
+
+// actionTitles names each kind of action in the policy's words, for the pages.
+func actionTitles(pol *policy.Policy) map[string]string {
+	if pol == nil {
+		pol = policy.Default()
+	}
+	titles := map[string]string{string(safeguarding.MeetingAction): "Action agreed at a meeting"}
+	for _, id := range policy.RuleIDs {
+		if r, ok := pol.Rule(id); ok {
+			titles[string(id)] = r.Title
+		}
+	}
+	return titles
 }
 
 func (a *App) goBackground(f func()) {

@@ -60,7 +60,7 @@ func (c *Client) Raise(ctx context.Context, actor safeguarding.Actor, requestID 
 		UpdateOptions: client.UpdateWorkflowOptions{
 			UpdateID:     requestID,
 			UpdateName:   safeguarding.StepRaiseConcern,
-			Args:         []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body}},
+			Args:         []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body, KeepWording: keepsWording(ctx)}},
 			WaitForStage: client.WorkflowUpdateStageCompleted,
 		},
 	}))
@@ -89,10 +89,11 @@ func (c *Client) Step(ctx context.Context, caseID, step string, actor safeguardi
 		requestID = randomID()
 	}
 	return result(ctx)(c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   workflows.WorkflowID(caseID),
-		UpdateID:     requestID,
-		UpdateName:   step,
-		Args:         []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body}},
+		WorkflowID: workflows.WorkflowID(caseID),
+		UpdateID:   requestID,
+		UpdateName: step,
+		Args:       []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body, KeepWording: keepsWording(ctx)}},
+
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	}))
 }
@@ -196,4 +197,17 @@ func randomID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return caseIDEncoding.EncodeToString(b[:])
+}
+
+type keepWordingKey struct{}
+
+// KeepWording marks a request whose flagged wording the person confirmed (they are quoting
+// someone): the workflow's language check lets it through.
+func KeepWording(ctx context.Context) context.Context {
+	return context.WithValue(ctx, keepWordingKey{}, true)
+}
+
+func keepsWording(ctx context.Context) bool {
+	keep, _ := ctx.Value(keepWordingKey{}).(bool)
+	return keep
 }

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -39,6 +40,15 @@ type Config struct {
 	OIDCAudience string
 	RoleClaim    string
 	TeamClaim    string
+	// OIDCClientSecret and OIDCRedirectURL let the pages sign people in through the identity
+	// provider (the client id is OIDCAudience). Without a redirect URL, sign-in works on
+	// loopback addresses only.
+	OIDCClientSecret string
+	OIDCRedirectURL  string
+	// SessionIdle and SessionMax end the pages' sessions: after so long unused, and so long
+	// after sign-in however busy.
+	SessionIdle time.Duration
+	SessionMax  time.Duration
 	// TeamAccess lets social workers see every case of their team.
 	TeamAccess bool
 	// RateLimit is requests per minute per user.
@@ -109,6 +119,12 @@ func Bind(fs *flag.FlagSet, mode Mode) *Config {
 	fs.StringVar(&c.OIDCAudience, "oidc-audience", env("CASEFLOW_OIDC_AUDIENCE", "caseflow"), "OIDC client id tokens are issued for (env CASEFLOW_OIDC_AUDIENCE)")
 	fs.StringVar(&c.RoleClaim, "oidc-role-claim", env("CASEFLOW_OIDC_ROLE_CLAIM", "role"), "token claim holding the caseflow role (env CASEFLOW_OIDC_ROLE_CLAIM)")
 	fs.StringVar(&c.TeamClaim, "oidc-team-claim", env("CASEFLOW_OIDC_TEAM_CLAIM", "team"), "token claim holding the team (env CASEFLOW_OIDC_TEAM_CLAIM)")
+	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", env("CASEFLOW_OIDC_CLIENT_SECRET", ""), "client secret for sign-in to the pages; prefer the environment variable (env CASEFLOW_OIDC_CLIENT_SECRET)")
+	fs.StringVar(&c.OIDCRedirectURL, "oidc-redirect-url", env("CASEFLOW_OIDC_REDIRECT_URL", ""), "the pages' sign-in callback as registered with the provider, https://<host>/auth/callback (env CASEFLOW_OIDC_REDIRECT_URL)")
+	idle, _ := time.ParseDuration(env("CASEFLOW_SESSION_IDLE", "30m"))
+	fs.DurationVar(&c.SessionIdle, "session-idle", idle, "sign-in to the pages ends after this long unused (env CASEFLOW_SESSION_IDLE)")
+	maxAge, _ := time.ParseDuration(env("CASEFLOW_SESSION_MAX", "12h"))
+	fs.DurationVar(&c.SessionMax, "session-max", maxAge, "sign-in to the pages ends this long after signing in (env CASEFLOW_SESSION_MAX)")
 	teamAccess, _ := strconv.ParseBool(env("CASEFLOW_TEAM_ACCESS", "false"))
 	fs.BoolVar(&c.TeamAccess, "team-access", teamAccess, "social workers see every case of their team (env CASEFLOW_TEAM_ACCESS)")
 	rate, _ := strconv.Atoi(env("CASEFLOW_RATE_LIMIT", "300"))
@@ -202,6 +218,17 @@ func (c *Config) Validate(mode Mode) error {
 	default:
 		bad("--auth (CASEFLOW_AUTH)", "must be dev or oidc, not %q", c.Auth)
 	}
+	if c.OIDCRedirectURL != "" {
+		if err := checkRedirectURL(c.OIDCRedirectURL); err != nil {
+			bad("--oidc-redirect-url (CASEFLOW_OIDC_REDIRECT_URL)", "%v", err)
+		}
+	}
+	if c.SessionIdle <= 0 {
+		bad("--session-idle (CASEFLOW_SESSION_IDLE)", "must be a positive duration such as 30m")
+	}
+	if c.SessionMax < c.SessionIdle {
+		bad("--session-max (CASEFLOW_SESSION_MAX)", "must be at least the idle timeout (%v)", c.SessionIdle)
+	}
 	if c.RateLimit < 1 {
 		bad("--rate-limit (CASEFLOW_RATE_LIMIT)", "must be at least 1 request per minute")
 	}
@@ -256,6 +283,24 @@ func checkHostPort(addr string) error {
 	}
 	if host == "" {
 		return fmt.Errorf("%q has no host; use 127.0.0.1 or 0.0.0.0", addr)
+	}
+	return nil
+}
+
+// checkRedirectURL accepts the pages' callback: https, or http on a loopback address only.
+func checkRedirectURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL", raw)
+	}
+	if !strings.HasSuffix(u.Path, "/auth/callback") {
+		return fmt.Errorf("%q must end with /auth/callback", raw)
+	}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	loopback := host == "localhost" || (ip != nil && ip.IsLoopback())
+	if u.Scheme != "https" && (u.Scheme != "http" || !loopback) {
+		return fmt.Errorf("%q must use https (http only on a loopback address)", raw)
 	}
 	return nil
 }

@@ -13,17 +13,23 @@ type Deadline struct {
 	Kind  Kind   `json:"kind"`
 	// Start is when the starting event happened; for an anchored rule, the anchor date.
 	Start time.Time `json:"start"`
-	Limit Duration  `json:"limit"`
+	// ClockStart is when a working-day clock started counting, when that is not Start: the
+	// office's next opening after an event on a non-working day or out of hours.
+	ClockStart time.Time `json:"clock_start,omitzero"`
+	Limit      Duration  `json:"limit"`
 	// Due is the deadline, or for a minimum the earliest time the next step may happen.
 	Due             time.Time `json:"due"`
 	RemindAt        time.Time `json:"remind_at,omitzero"`         // to the owner
 	EscalateAt      time.Time `json:"escalate_at,omitzero"`       // to the manager
 	EscalateAgainAt time.Time `json:"escalate_again_at,omitzero"` // to the Safeguarding Lead
 	// RechaseEvery repeats the chase while the action stays open after its due time.
-	RechaseEvery  Duration `json:"rechase_every,omitzero"`
-	PolicyVersion string   `json:"policy_version"`
-	LA            string   `json:"la,omitempty"`
-	Nation        Nation   `json:"nation"`
+	RechaseEvery Duration `json:"rechase_every,omitzero"`
+	// Quiet, for every clock but an hour clock, holds its chases to office hours; the chase
+	// times above already keep them.
+	Quiet         Quiet  `json:"quiet,omitzero"`
+	PolicyVersion string `json:"policy_version"`
+	LA            string `json:"la,omitempty"`
+	Nation        Nation `json:"nation"`
 }
 
 // Deadline applies a rule to the instant its starting event happened, for an LA ("" for the
@@ -38,15 +44,28 @@ func (p *Policy) Deadline(id RuleID, start time.Time, la string, occurrence int)
 	if occurrence < 0 {
 		return Deadline{}, fmt.Errorf("rule %s: occurrence %d is negative", id, occurrence)
 	}
-	cal := p.Calendar(la)
+	cal, hours := p.Calendar(la), p.WorkingHours(la)
 	limit := r.Limit(occurrence)
+	clockStart := start
+	if limit.Unit == WorkingDays {
+		// An event out of office hours starts the clock when the office opens: a referral on a
+		// Saturday is due a working day after Monday's opening, not on Monday before it.
+		clockStart = hours.NextWorkingTime(start, cal)
+	}
 	d := Deadline{
 		Rule: id, Title: r.Title, Kind: r.Kind, Start: start.UTC(), Limit: limit,
-		Due: limit.AddTo(start, cal), PolicyVersion: p.version, LA: la, Nation: cal.Nation(),
+		Due: limit.AddTo(clockStart, cal), PolicyVersion: p.version, LA: la, Nation: cal.Nation(),
+	}
+	if !clockStart.Equal(start) {
+		d.ClockStart = clockStart
 	}
 	if r.Kind == KindDeadline {
-		d.RemindAt, d.EscalateAt, d.EscalateAgainAt = place(r.Ladder, start, d.Due, r.IsAnchored(occurrence), cal)
-		d.RechaseEvery = r.Ladder.RechaseEvery
+		var quiet Quiet
+		if !r.IsHourClock(occurrence) {
+			quiet = Quiet{Nation: cal.Nation(), Hours: hours}
+		}
+		d.RemindAt, d.EscalateAt, d.EscalateAgainAt = place(r.Ladder, start, d.Due, r.IsAnchored(occurrence), cal, quiet)
+		d.RechaseEvery, d.Quiet = r.Ladder.RechaseEvery, quiet
 	}
 	return d, nil
 }
@@ -59,26 +78,37 @@ func (p *Policy) Ladder(due time.Time, la string) Deadline {
 	d := Deadline{
 		Title: "Agreed action", Kind: KindDeadline, Start: due.UTC(), Due: due.UTC(),
 		PolicyVersion: p.version, LA: la, Nation: cal.Nation(),
+		Quiet: Quiet{Nation: cal.Nation(), Hours: p.WorkingHours(la)},
 	}
-	d.RemindAt, d.EscalateAt, d.EscalateAgainAt = place(p.defaultLadder, due, due, true, cal)
+	d.RemindAt, d.EscalateAt, d.EscalateAgainAt = place(p.defaultLadder, due, due, true, cal, d.Quiet)
 	d.RechaseEvery = p.defaultLadder.RechaseEvery
 	return d
 }
 
 // place puts a ladder around a due time. A reminder at or before the start is dropped: the
 // owner has just been told, by the event itself. An anchored rule keeps it, since its start is
-// the date the action is due by, not an event.
-func place(l Ladder, start, due time.Time, anchored bool, cal *Calendar) (remind, escalate, again time.Time) {
+// the date the action is due by, not an event. With quiet hours, a reminder out of hours comes at
+// the close of the working day before, an escalation when the office next opens.
+func place(l Ladder, start, due time.Time, anchored bool, cal *Calendar, quiet Quiet) (remind, escalate, again time.Time) {
 	if !l.RemindBefore.IsZero() {
 		remind = l.RemindBefore.SubtractFrom(due, cal)
+		// Out of hours, a reminder of an event comes at the close of the working day before; a
+		// reminder that a window opens (an anchored rule's) at the next opening, inside it.
+		switch {
+		case quiet.Keeps() && anchored:
+			remind = quiet.Hours.NextWorkingTime(remind, cal)
+		case quiet.Keeps():
+			remind = quiet.Hours.LastWorkingTime(remind, cal)
+		}
+
 		if !remind.Before(due) || (!anchored && !remind.After(start)) {
 			remind = time.Time{}
 		}
 	}
 	if !l.EscalateAfter.IsZero() {
-		escalate = l.EscalateAfter.AddTo(due, cal)
+		escalate = quiet.within(l.EscalateAfter.AddTo(due, cal), cal)
 		if !l.EscalateAgainAfter.IsZero() {
-			again = l.EscalateAgainAfter.AddTo(escalate, cal)
+			again = quiet.within(l.EscalateAgainAfter.AddTo(escalate, cal), cal)
 		}
 	}
 	return remind, escalate, again

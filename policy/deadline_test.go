@@ -21,24 +21,29 @@ func TestEveryRuleDue(t *testing.T) {
 		ImmediateDanger:        {"2026-12-18T10:15:00Z", "2026-03-28T15:15:00Z", "2026-05-25T09:15:00Z"},
 		NotifySocialWorker:     {"2026-12-18T14:00:00Z", "2026-03-28T19:00:00Z", "2026-05-25T13:00:00Z"},
 		NotifySafeguardingLead: {"2026-12-18T14:00:00Z", "2026-03-28T19:00:00Z", "2026-05-25T13:00:00Z"},
-		// From the Saturday, 1WD is Monday 30 March at 15:00 UK time, now BST.
-		CSCDecision:        {"2026-12-21T10:00:00Z", "2026-03-30T14:00:00Z", "2026-05-26T09:00:00Z"},
-		StrategyDiscussion: {"2026-12-21T10:00:00Z", "2026-03-30T14:00:00Z", "2026-05-26T09:00:00Z"},
+		CompleteRecord:         {"2026-12-21T10:00:00Z", "2026-03-31T08:00:00Z", "2026-05-27T08:00:00Z"},
+		CSCReferral:            {"2026-12-21T10:00:00Z", "2026-03-31T08:00:00Z", "2026-05-27T08:00:00Z"},
+		NFAReview:              {"2026-12-22T10:00:00Z", "2026-04-01T08:00:00Z", "2026-05-28T08:00:00Z"},
+		Transition:             {"2027-01-06T10:00:00Z", "2026-04-15T08:00:00Z", "2026-06-09T08:00:00Z"},
+		// From the Saturday, the clock starts when the office opens on Monday 30 March (09:00 BST),
+		// so 1WD is Tuesday at 09:00 BST; from the spring bank holiday, at Tuesday's opening.
+		CSCDecision:        {"2026-12-21T10:00:00Z", "2026-03-31T08:00:00Z", "2026-05-27T08:00:00Z"},
+		StrategyDiscussion: {"2026-12-21T10:00:00Z", "2026-03-31T08:00:00Z", "2026-05-27T08:00:00Z"},
 		// Skips Christmas Day and the Boxing Day substitute; Good Friday and Easter Monday.
-		StrategyMeeting:     {"2026-12-29T10:00:00Z", "2026-04-07T14:00:00Z", "2026-06-01T09:00:00Z"},
-		ICPC:                {"2027-01-13T10:00:00Z", "2026-04-21T14:00:00Z", "2026-06-15T09:00:00Z"},
+		StrategyMeeting:     {"2026-12-29T10:00:00Z", "2026-04-08T08:00:00Z", "2026-06-02T08:00:00Z"},
+		ICPC:                {"2027-01-13T10:00:00Z", "2026-04-22T08:00:00Z", "2026-06-16T08:00:00Z"},
 		RCPCFirst:           {"2027-03-18T10:00:00Z", "2026-06-28T14:00:00Z", "2026-08-25T09:00:00Z"},
 		RCPCNext:            {"2027-06-18T09:00:00Z", "2026-09-28T14:00:00Z", "2026-11-25T10:00:00Z"},
-		Assessment:          {"2027-02-24T10:00:00Z", "2026-06-04T14:00:00Z", "2026-07-27T09:00:00Z"},
-		NRMRequest:          {"2026-12-22T10:00:00Z", "2026-03-31T14:00:00Z", "2026-05-27T09:00:00Z"},
-		NRMRGDecision:       {"2026-12-29T10:00:00Z", "2026-04-07T14:00:00Z", "2026-06-01T09:00:00Z"},
+		Assessment:          {"2027-02-24T10:00:00Z", "2026-06-05T08:00:00Z", "2026-07-28T08:00:00Z"},
+		NRMRequest:          {"2026-12-22T10:00:00Z", "2026-04-01T08:00:00Z", "2026-05-28T08:00:00Z"},
+		NRMRGDecision:       {"2026-12-29T10:00:00Z", "2026-04-08T08:00:00Z", "2026-06-02T08:00:00Z"},
 		NRMRecovery:         {"2027-01-17T10:00:00Z", "2026-04-27T14:00:00Z", "2026-06-24T09:00:00Z"},
 		NRMCGDecision:       {"2027-01-17T10:00:00Z", "2026-04-27T14:00:00Z", "2026-06-24T09:00:00Z"},
-		ICTGReferral:        {"2026-12-21T10:00:00Z", "2026-03-30T14:00:00Z", "2026-05-26T09:00:00Z"},
-		ICTGAssignment:      {"2026-12-29T10:00:00Z", "2026-04-07T14:00:00Z", "2026-06-01T09:00:00Z"},
-		CarePlan:            {"2027-01-06T10:00:00Z", "2026-04-14T14:00:00Z", "2026-06-08T09:00:00Z"},
+		ICTGReferral:        {"2026-12-21T10:00:00Z", "2026-03-31T08:00:00Z", "2026-05-27T08:00:00Z"},
+		ICTGAssignment:      {"2026-12-29T10:00:00Z", "2026-04-08T08:00:00Z", "2026-06-02T08:00:00Z"},
+		CarePlan:            {"2027-01-06T10:00:00Z", "2026-04-15T08:00:00Z", "2026-06-09T08:00:00Z"},
 		CarePlanReview:      {"2027-01-29T10:00:00Z", "2026-05-09T14:00:00Z", "2026-07-06T09:00:00Z"},
-		LACReview:           {"2027-01-20T10:00:00Z", "2026-04-28T14:00:00Z", "2026-06-22T09:00:00Z"},
+		LACReview:           {"2027-01-20T10:00:00Z", "2026-04-29T08:00:00Z", "2026-06-23T08:00:00Z"},
 		SWVisit:             {"2026-12-25T10:00:00Z", "2026-04-04T14:00:00Z", "2026-06-01T09:00:00Z"},
 		MissingChild:        {"2026-12-18T14:00:00Z", "2026-03-28T19:00:00Z", "2026-05-25T13:00:00Z"},
 		MissingPoliceReport: {"2026-12-18T11:00:00Z", "2026-03-28T16:00:00Z", "2026-05-25T10:00:00Z"},
@@ -46,10 +51,10 @@ func TestEveryRuleDue(t *testing.T) {
 		MissingNotifyLead:   {"2026-12-18T12:00:00Z", "2026-03-28T17:00:00Z", "2026-05-25T11:00:00Z"},
 		// 72 hours is elapsed time, so the clock change shows in UK time, not in UTC.
 		ReturnInterview:  {"2026-12-21T10:00:00Z", "2026-03-31T15:00:00Z", "2026-05-28T09:00:00Z"},
-		LADO:             {"2026-12-21T10:00:00Z", "2026-03-30T14:00:00Z", "2026-05-26T09:00:00Z"},
+		LADO:             {"2026-12-21T10:00:00Z", "2026-03-31T08:00:00Z", "2026-05-27T08:00:00Z"},
 		LADOUrgent:       {"2026-12-18T11:00:00Z", "2026-03-28T16:00:00Z", "2026-05-25T10:00:00Z"},
-		AllegationPolice: {"2026-12-21T10:00:00Z", "2026-03-30T14:00:00Z", "2026-05-26T09:00:00Z"},
-		DBSReferral:      {"2026-12-29T10:00:00Z", "2026-04-07T14:00:00Z", "2026-06-01T09:00:00Z"},
+		AllegationPolice: {"2026-12-21T10:00:00Z", "2026-03-31T08:00:00Z", "2026-05-27T08:00:00Z"},
+		DBSReferral:      {"2026-12-29T10:00:00Z", "2026-04-08T08:00:00Z", "2026-06-02T08:00:00Z"},
 		Age18Consent:     {fridayBeforeChristmas, saturdayBeforeBST, springBankHoliday},
 	}
 	if len(want) != len(RuleIDs) {
@@ -89,11 +94,11 @@ func TestLadder(t *testing.T) {
 		{"missing child: the police report escalates at its due time", MissingPoliceReport, fridayBeforeChristmas, 0,
 			"", "2026-12-18T11:00:00Z", "2026-12-18T12:00:00Z", "1h"},
 		{"working-day escalations skip the holidays", CSCDecision, "2026-12-24T10:00:00Z", 0,
-			"2026-12-29T06:00:00Z", "2026-12-30T10:00:00Z", "2026-12-31T10:00:00Z", "1CD"},
+			"2026-12-24T17:00:00Z", "2026-12-30T10:00:00Z", "2026-12-31T10:00:00Z", "1CD"},
 		{"a reminder in working days before a due time", ICPC, fridayBeforeChristmas, 0,
 			"2027-01-08T10:00:00Z", "2027-01-14T10:00:00Z", "2027-01-15T10:00:00Z", "7CD"},
 		{"anchored on the 18th birthday: reminded 30 days before", Age18Consent, "2027-03-06T00:00:00Z", 0,
-			"2027-02-04T00:00:00Z", "2027-03-08T00:00:00Z", "2027-03-09T00:00:00Z", "7CD"},
+			"2027-02-04T09:00:00Z", "2027-03-08T09:00:00Z", "2027-03-09T09:00:00Z", "7CD"},
 		{"a minimum is never chased", NRMRecovery, fridayBeforeChristmas, 0, "", "", "", ""},
 		{"no target: chased monthly, never escalated", NRMCGDecision, fridayBeforeChristmas, 0, "", "", "", "1mo"},
 	}
@@ -153,9 +158,9 @@ func TestReminderAtOrBeforeStartIsDropped(t *testing.T) {
 		remind string
 		want   string
 	}{
-		{"remind_before: 4h", "2026-11-27T06:00:00Z"},
-		{"remind_before: 1WD", ""}, // exactly at the start
-		{"remind_before: 2WD", ""}, // before the start
+		{"remind_before: 4h", "2026-11-26T17:00:00Z"}, // 06:00 on the due day: the close of the day before
+		{"remind_before: 1WD", ""},                    // exactly at the start
+		{"remind_before: 2WD", ""},                    // before the start
 		{"remind_before: 23h", "2026-11-26T11:00:00Z"},
 		{"remind_before: 24h", ""},
 	}
@@ -213,7 +218,7 @@ func TestSequenceOccurrences(t *testing.T) {
 		want       string
 	}{
 		{LACReview, 0, "20WD"}, {LACReview, 1, "3mo"}, {LACReview, 2, "6mo"}, {LACReview, 7, "6mo"},
-		{SWVisit, 0, "7CD"}, {SWVisit, 1, "6w"}, {SWVisit, 5, "6w"},
+		{SWVisit, 0, "7CD"}, {SWVisit, 1, "6w"}, {SWVisit, 2, "3mo"}, {SWVisit, 3, "6mo"}, {SWVisit, 5, "6mo"},
 		{CarePlanReview, 0, "6w"}, {CarePlanReview, 4, "6w"},
 		{RCPCFirst, 0, "3mo"}, {RCPCNext, 3, "6mo"},
 	}

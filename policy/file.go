@@ -15,14 +15,18 @@ import (
 // and dates are read as text here and parsed while validating, where the field they came from is
 // known, so that every mistake is reported with its place.
 type fileFormat struct {
-	Version           string              `yaml:"version"`
-	Nation            string              `yaml:"nation"`
-	DefaultLadder     ladderFile          `yaml:"default_ladder"`
-	ICTGSitesDefault  bool                `yaml:"ictg_sites_default"`
-	RepeatMissing     repeatFile          `yaml:"repeat_missing"`
-	ExtraBankHolidays map[string][]string `yaml:"extra_bank_holidays"`
-	Rules             map[string]ruleFile `yaml:"rules"`
-	LocalAuthorities  map[string]laFile   `yaml:"local_authorities"`
+	Version           string               `yaml:"version"`
+	Nation            string               `yaml:"nation"`
+	DefaultLadder     ladderFile           `yaml:"default_ladder"`
+	ICTGSitesDefault  bool                 `yaml:"ictg_sites_default"`
+	RepeatMissing     repeatFile           `yaml:"repeat_missing"`
+	WorkingHours      *hoursFile           `yaml:"working_hours"`
+	NationHours       map[string]hoursFile `yaml:"working_hours_by_nation"`
+	NRMPilotRGLimit   string               `yaml:"nrm_pilot_rg_limit"`
+	Wording           []wordingFile        `yaml:"wording"`
+	ExtraBankHolidays map[string][]string  `yaml:"extra_bank_holidays"`
+	Rules             map[string]ruleFile  `yaml:"rules"`
+	LocalAuthorities  map[string]laFile    `yaml:"local_authorities"`
 }
 
 // ladderFile holds the chase steps; nil means not given, "none" removes an inherited step.
@@ -31,6 +35,19 @@ type ladderFile struct {
 	EscalateAfter      *string `yaml:"escalate_after"`
 	EscalateAgainAfter *string `yaml:"escalate_again_after"`
 	RechaseEvery       *string `yaml:"rechase_every"`
+}
+
+// wordingFile is one phrase to avoid and the wording to use instead.
+type wordingFile struct {
+	Avoid string `yaml:"avoid"`
+	Say   string `yaml:"say"`
+}
+
+// hoursFile is a span of office hours, as UK clock times written 09:00.
+
+type hoursFile struct {
+	Start string `yaml:"start"`
+	End   string `yaml:"end"`
 }
 
 type repeatFile struct {
@@ -61,8 +78,13 @@ type laFile struct {
 	Nation   string `yaml:"nation"`
 	ICTGSite *bool  `yaml:"ictg_site"`
 	// RepeatMissing, when given, replaces the national threshold for this LA's children.
-	RepeatMissing *repeatFile             `yaml:"repeat_missing"`
-	Rules         map[string]overrideFile `yaml:"rules"`
+	RepeatMissing *repeatFile `yaml:"repeat_missing"`
+	// WorkingHours, when given, replaces the national (or nation's) office hours for this LA.
+	WorkingHours *hoursFile `yaml:"working_hours"`
+	// NRMPilotFrom is the date the LA joined the devolved child decision pilot: from then on its
+	// Reasonable Grounds decisions have the policy's nrm_pilot_rg_limit.
+	NRMPilotFrom string                  `yaml:"nrm_pilot_from"`
+	Rules        map[string]overrideFile `yaml:"rules"`
 }
 
 // overrideFile is an LA's change to a rule, in force from its optional date, with later changes.

@@ -44,7 +44,8 @@ func TestLocalAuthorityOverrides(t *testing.T) {
 		// date the pilot began there.
 		{"pilot LA", NRMRGDecision, "example-pilot", fridayBeforeChristmas, "45CD", "2027-02-01T10:00:00Z"},
 		// Good Friday 2024: Easter Monday is skipped, and BST has begun.
-		{"pilot LA before its pilot began", NRMRGDecision, "example-pilot", "2024-03-29T10:00:00Z", "5WD", "2024-04-08T09:00:00Z"},
+		// Good Friday 2024: the clock starts at the opening after Easter Monday.
+		{"pilot LA before its pilot began", NRMRGDecision, "example-pilot", "2024-03-29T10:00:00Z", "5WD", "2024-04-09T08:00:00Z"},
 		{"national rule elsewhere", NRMRGDecision, "", fridayBeforeChristmas, "5WD", "2026-12-29T10:00:00Z"},
 		{"an LA the policy does not list", NRMRGDecision, "E06000099", fridayBeforeChristmas, "5WD", "2026-12-29T10:00:00Z"},
 		{"pilot LA keeps other rules", ICPC, "example-pilot", fridayBeforeChristmas, "15WD", "2027-01-13T10:00:00Z"},
@@ -89,7 +90,8 @@ func TestLocalAuthorityLadderChange(t *testing.T) {
 
 func TestLocalAuthoritySettings(t *testing.T) {
 	text := replaceIn(t, string(defaultFile), "", "ictg_sites_default: true", "ictg_sites_default: false")
-	text = replaceIn(t, text, "", laBlock, `local_authorities:
+	text = replaceIn(t, text, "", laBlock, `
+local_authorities:
   glasgow-example:
     name: Example Scottish council
     nation: scotland
@@ -122,5 +124,52 @@ func TestLocalAuthoritySettings(t *testing.T) {
 	}
 	if !scot.EscalateAgainAt.IsZero() || eng.EscalateAgainAt.IsZero() {
 		t.Error("escalate_again_after: none should remove the step for that LA only")
+	}
+}
+
+// TestTheDefaultPolicyListsTheLAs: a code the default policy does not list is refused with the
+// names it does list; the phase 1 pilot sites make their own Reasonable Grounds decisions within
+// 45 calendar days from June 2021, and within 5 working days before.
+func TestTheDefaultPolicyListsTheLAs(t *testing.T) {
+	p := Default()
+	if err := p.CheckLA("E08000025"); err != nil {
+		t.Errorf("Birmingham refused: %v", err)
+	}
+	err := p.CheckLA("E08000052")
+	if err == nil || !strings.Contains(err.Error(), `"E08000052"`) || !strings.Contains(err.Error(), "Kingston upon Hull (E06000010)") {
+		t.Errorf("an unlisted code: %v", err)
+	}
+	hull := "E06000010"
+	for _, tt := range []struct {
+		start, limit string
+		pilot        bool
+	}{{"2021-05-28T10:00:00Z", "5WD", false}, {"2021-06-01T10:00:00Z", "45CD", true}, {"2026-12-18T10:00:00Z", "45CD", true}} {
+		d, err := p.Deadline(NRMRGDecision, utc(tt.start), hull, 0)
+		if err != nil || d.Limit != MustParseDuration(tt.limit) || p.InNRMPilot(hull, utc(tt.start)) != tt.pilot {
+			t.Errorf("Hull's Reasonable Grounds clock from %s: %s, pilot %v, %v; want %s", tt.start, d.Limit, p.InNRMPilot(hull, utc(tt.start)), err, tt.limit)
+		}
+	}
+	if p.InNRMPilot("E08000025", utc("2026-12-18T10:00:00Z")) {
+		t.Error("Birmingham is not a pilot site in the default policy")
+	}
+	open := Default()
+	open.las = nil
+	if err := open.CheckLA("anything"); err != nil {
+		t.Errorf("a policy listing no LA refused a code: %v", err)
+	}
+}
+
+func TestPilotFlagsAreValidated(t *testing.T) {
+	for _, tt := range []struct{ name, old, new, want string }{
+		{"no pilot limit", "nrm_pilot_rg_limit: 45CD\n", "", "needs nrm_pilot_rg_limit"},
+		{"a pilot and an override", `E06000010: {name: Kingston upon Hull, nrm_pilot_from: "2021-06-01"}`,
+			`E06000010: {name: Kingston upon Hull, nrm_pilot_from: "2021-06-01", rules: {nrm-rg-decision: {limit: 30CD}}}`, "not both"},
+		{"a bad pilot date", `E06000010: {name: Kingston upon Hull, nrm_pilot_from: "2021-06-01"}`,
+			`E06000010: {name: Kingston upon Hull, nrm_pilot_from: "June 2021"}`, "is not a date"},
+	} {
+		text := strings.Replace(string(defaultFile), tt.old, tt.new, 1)
+		if _, err := Load("pilot.yaml", []byte(text)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v; want %q", tt.name, err, tt.want)
+		}
 	}
 }

@@ -39,7 +39,8 @@ func TestPilotOverrides(t *testing.T) {
 		{"pilot Reasonable Grounds in 45 calendar days", NRMRGDecision, birmingham, fridayBeforeChristmas, "45CD", "2027-02-01T10:00:00Z"},
 		// 1 January 2026 begins at midnight UK time, which in winter is midnight UTC.
 		{"pilot on its first day", NRMRGDecision, birmingham, "2026-01-01T00:00:00Z", "45CD", "2026-02-15T00:00:00Z"},
-		{"pilot a second before it began", NRMRGDecision, birmingham, "2025-12-31T23:59:59Z", "5WD", "2026-01-08T23:59:59Z"},
+		// After hours on New Year's Eve: the clock starts at the opening on 2 January.
+		{"pilot a second before it began", NRMRGDecision, birmingham, "2025-12-31T23:59:59Z", "5WD", "2026-01-09T09:00:00Z"},
 		{"pilot before it began skips New Year's Day", NRMRGDecision, birmingham, "2025-12-31T10:00:00Z", "5WD", "2026-01-08T10:00:00Z"},
 		{"national rule", NRMRGDecision, "", fridayBeforeChristmas, "5WD", "2026-12-29T10:00:00Z"},
 		{"an unlisted LA has the national rule", NRMRGDecision, unlisted, fridayBeforeChristmas, "5WD", "2026-12-29T10:00:00Z"},
@@ -170,13 +171,13 @@ func TestWriteDeadlinesForPilot(t *testing.T) {
 	if !strings.Contains(lines[1], "england-and-wales, local authority E08000025 (Birmingham)") {
 		t.Errorf("header %q does not name the nation and LA", lines[1])
 	}
-	if rg := row(t, lines, NRMRGDecision); rg[1] != "45CD" || rg[2] != "2027-02-01T10:00:00Z" || rg[3] != "Mon 1 Feb 2027 10:00 GMT" {
+	if rg := row(t, lines, NRMRGDecision); rg[1] != "45CD" || rg[3] != "2027-02-01T10:00:00Z" || rg[4] != "Mon 1 Feb 2027 10:00 GMT" {
 		t.Errorf("nrm-rg-decision line %q: want the pilot's 45CD", rg)
 	}
-	if sd := row(t, lines, StrategyDiscussion); sd[1] != "24h" || sd[2] != "2026-12-19T10:00:00Z" {
+	if sd := row(t, lines, StrategyDiscussion); sd[1] != "24h" || sd[3] != "2026-12-19T10:00:00Z" {
 		t.Errorf("strategy-discussion line %q: want the pilot's 24h", sd)
 	}
-	if icpc := row(t, lines, ICPC); icpc[2] != "2027-01-13T10:00:00Z" {
+	if icpc := row(t, lines, ICPC); icpc[3] != "2027-01-13T10:00:00Z" {
 		t.Errorf("icpc line %q", icpc)
 	}
 
@@ -184,7 +185,7 @@ func TestWriteDeadlinesForPilot(t *testing.T) {
 	if !strings.Contains(scottish[1], "scotland, local authority S12000049 (Glasgow City)") {
 		t.Errorf("header %q does not name Scotland", scottish[1])
 	}
-	if rg := row(t, scottish, NRMRGDecision); rg[2] != "2026-01-09T10:00:00Z" {
+	if rg := row(t, scottish, NRMRGDecision); rg[3] != "2026-01-09T10:00:00Z" {
 		t.Errorf("Scottish nrm-rg-decision line %q: want 2 January skipped", rg)
 	}
 	if unnamed := writeDeadlines(t, p, fridayBeforeChristmas, belfast); !strings.HasSuffix(unnamed[1], "local authority N09000003") {

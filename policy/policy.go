@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -15,9 +16,13 @@ type Policy struct {
 	defaultLadder Ladder
 	ictgDefault   bool
 	missing       repeatMissing
-	rules         map[RuleID]versionedRule
-	las           map[string]localAuthority
-	calendars     map[Nation]*Calendar
+	hours         WorkingHours
+	wording       []wordingRule
+
+	nationHours map[Nation]WorkingHours
+	rules       map[RuleID]versionedRule
+	las         map[string]localAuthority
+	calendars   map[Nation]*Calendar
 }
 
 // versionedRule is a rule as first written, with the changes that take effect on later dates.
@@ -67,7 +72,11 @@ type localAuthority struct {
 	nation   Nation
 	ictgSite bool
 	// missing is the LA's own repeat-missing threshold, nil for the national one.
-	missing   *repeatMissing
+	missing *repeatMissing
+	// hours are the LA's own working hours, nil for its nation's.
+	hours *WorkingHours
+	// pilot is when the LA joined the devolved child decision pilot, zero if it has not.
+	pilot     time.Time
 	overrides map[RuleID][]change
 }
 
@@ -154,6 +163,31 @@ func (p *Policy) RuleAt(id RuleID, at time.Time, la string) (Rule, bool) {
 func (p *Policy) KnowsLA(la string) bool {
 	_, ok := p.las[la]
 	return ok
+}
+
+// CheckLA refuses an LA code the policy does not list, naming the ones it does, so a typing
+// mistake can never give a child the national timescales where local ones apply. A policy that
+// lists no LA accepts any code.
+func (p *Policy) CheckLA(la string) error {
+	if len(p.las) == 0 || p.KnowsLA(la) {
+		return nil
+	}
+	names := make([]string, 0, len(p.las))
+	for _, code := range p.LAs() {
+		if name := p.las[code].name; name != "" {
+			names = append(names, name+" ("+code+")")
+		} else {
+			names = append(names, code)
+		}
+	}
+	return fmt.Errorf("%q is not a local authority the agency works with; the policy lists %s", la, strings.Join(names, ", "))
+}
+
+// InNRMPilot reports whether an LA makes its own Reasonable Grounds decisions, as a devolved
+// child decision pilot site, at an instant.
+func (p *Policy) InNRMPilot(la string, at time.Time) bool {
+	pilot := p.las[la].pilot
+	return !pilot.IsZero() && !at.Before(pilot)
 }
 
 // LAs lists the codes of the LAs the policy lists, sorted.

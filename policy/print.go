@@ -12,9 +12,10 @@ import (
 const ukDayLayout = "Mon 2 Jan 2006 15:04 MST"
 
 // WriteDeadlines prints, for a start instant and an optional LA ("" for the national rules), one
-// aligned line per rule (the first occurrence of a repeating clock): its id, limit, due time in
-// UTC and in UK time, reminder, escalations to the manager and the Safeguarding Lead, and any
-// re-chase interval. A chase that is not made prints as "-". It is what `caseflow policy
+// aligned line per rule (the first occurrence of a repeating clock): its id, limit, when its
+// clock starts counting (a working-day clock waits for the office to open), due time in UTC and
+// in UK time, reminder, escalations to the manager and the Safeguarding Lead, and the re-chase
+// interval. A chase that is not made prints as "-". It is what `caseflow policy
 // deadlines` shows an operator checking a policy file. An LA the policy does not list is an
 // error, as it is almost always a typing mistake.
 func WriteDeadlines(w io.Writer, p *Policy, from time.Time, la string) error {
@@ -33,7 +34,7 @@ func WriteDeadlines(w io.Writer, p *Policy, from time.Time, la string) error {
 		return fmt.Errorf("write deadlines: %w", err)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RULE\tLIMIT\tDUE (UTC)\tDUE (UK)\tREMIND\tMANAGER\tSAFEGUARDING LEAD\tRECHASE")
+	fmt.Fprintln(tw, "RULE\tLIMIT\tCLOCK STARTS (UK)\tDUE (UTC)\tDUE (UK)\tREMIND\tMANAGER\tSAFEGUARDING LEAD\tRECHASE")
 	for _, id := range RuleIDs {
 		d, err := p.Deadline(id, from, la, 0)
 		if err != nil {
@@ -43,8 +44,12 @@ func WriteDeadlines(w io.Writer, p *Policy, from time.Time, la string) error {
 		if d.Kind == KindMinimum {
 			limit = "at least " + limit
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, limit, stamp(d.Due), d.Due.In(London).Format(ukDayLayout),
-			stamp(d.RemindAt), stamp(d.EscalateAt), stamp(d.EscalateAgainAt), d.RechaseEvery)
+		starts := d.Start
+		if !d.ClockStart.IsZero() {
+			starts = d.ClockStart
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, limit, starts.In(London).Format(ukDayLayout), stamp(d.Due),
+			d.Due.In(London).Format(ukDayLayout), stamp(d.RemindAt), stamp(d.EscalateAt), stamp(d.EscalateAgainAt), d.RechaseEvery)
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write deadlines: %w", err)

@@ -45,12 +45,12 @@ func TestWriteDeadlines(t *testing.T) {
 	}
 	// The check in the brief, as an operator sees it.
 	icpc := row(t, lines, ICPC)
-	want := []string{"icpc", "15WD", "2027-01-13T10:00:00Z", "Wed 13 Jan 2027 10:00 GMT", "2027-01-08T10:00:00Z", "2027-01-14T10:00:00Z", "2027-01-15T10:00:00Z", "7CD"}
+	want := []string{"icpc", "15WD", "Fri 18 Dec 2026 10:00 GMT", "2027-01-13T10:00:00Z", "Wed 13 Jan 2027 10:00 GMT", "2027-01-08T10:00:00Z", "2027-01-14T10:00:00Z", "2027-01-15T10:00:00Z", "7CD"}
 	if strings.Join(icpc, "|") != strings.Join(want, "|") {
 		t.Errorf("icpc line:\n got %q\nwant %q", icpc, want)
 	}
 	recovery := row(t, lines, NRMRecovery)
-	if recovery[1] != "at least 30CD" || recovery[4] != "-" || recovery[5] != "-" || recovery[6] != "-" {
+	if recovery[1] != "at least 30CD" || recovery[5] != "-" || recovery[6] != "-" || recovery[7] != "-" {
 		t.Errorf("nrm-recovery line %q: want a minimum with no chases", recovery)
 	}
 	if cg := row(t, lines, NRMCGDecision); cg[len(cg)-1] != "1mo" {
@@ -79,7 +79,7 @@ func TestWriteDeadlinesForLA(t *testing.T) {
 	if !strings.Contains(lines[1], "local authority example-pilot (Example devolved child decision pilot area)") {
 		t.Errorf("header %q does not name the LA", lines[1])
 	}
-	if rg := row(t, lines, NRMRGDecision); rg[1] != "45CD" || rg[2] != "2027-02-01T10:00:00Z" {
+	if rg := row(t, lines, NRMRGDecision); rg[1] != "45CD" || rg[3] != "2027-02-01T10:00:00Z" {
 		t.Errorf("nrm-rg-decision line %q: want the pilot's 45CD", rg)
 	}
 	var b bytes.Buffer

@@ -22,7 +22,10 @@ const (
 	ImmediateDanger        RuleID = "immediate-danger"
 	NotifySocialWorker     RuleID = "notify-social-worker"
 	NotifySafeguardingLead RuleID = "notify-safeguarding-lead"
+	CompleteRecord         RuleID = "complete-record"
+	CSCReferral            RuleID = "csc-referral"
 	CSCDecision            RuleID = "csc-decision"
+	NFAReview              RuleID = "nfa-review"
 	StrategyDiscussion     RuleID = "strategy-discussion"
 	StrategyMeeting        RuleID = "strategy-meeting"
 	ICPC                   RuleID = "icpc"
@@ -49,17 +52,18 @@ const (
 	AllegationPolice       RuleID = "allegation-police-report"
 	DBSReferral            RuleID = "dbs-referral"
 	Age18Consent           RuleID = "age-18-consent"
+	Transition             RuleID = "transition-at-18"
 )
 
 // RuleIDs lists every rule in the order of the timescales table (strategy-meeting follows the
 // strategy discussion it completes; the immediate-danger, missing-child and allegation clocks
 // follow the rule they sharpen). A policy file must define each.
 var RuleIDs = []RuleID{
-	PoliceReport, ImmediateDanger, NotifySocialWorker, NotifySafeguardingLead, CSCDecision, StrategyDiscussion,
+	PoliceReport, ImmediateDanger, NotifySocialWorker, NotifySafeguardingLead, CompleteRecord, CSCReferral, CSCDecision, NFAReview, StrategyDiscussion,
 	StrategyMeeting, ICPC, RCPCFirst, RCPCNext, Assessment, NRMRequest, NRMRGDecision, NRMRecovery,
 	NRMCGDecision, ICTGReferral, ICTGAssignment, CarePlan, CarePlanReview, LACReview, SWVisit,
 	MissingChild, MissingPoliceReport, MissingNotifySW, MissingNotifyLead, ReturnInterview,
-	LADO, LADOUrgent, AllegationPolice, DBSReferral, Age18Consent,
+	LADO, LADOUrgent, AllegationPolice, DBSReferral, Age18Consent, Transition,
 }
 
 // Kind says whether a rule sets a deadline, chased when missed, or a minimum: an earliest date

@@ -38,31 +38,36 @@ func TestWorkedDeadlines(t *testing.T) {
 		{ReturnInterview, 0, saturdayBeforeGMT, "2026-10-27T14:00:00Z", "2026-10-26T14:00:00Z", "2026-10-27T15:00:00Z", "2026-10-27T17:00:00Z"},
 		{PoliceReport, 0, saturdayBeforeGMT, "2026-10-24T15:00:00Z", "2026-10-24T14:45:00Z", "2026-10-24T16:00:00Z", "2026-10-24T17:00:00Z"},
 
-		// Working-day clocks skip 25 and 28 December and 1 January.
+		// Working-day clocks skip 25 and 28 December and 1 January; an escalation that would fall
+		// at 19:30 waits for the office to open.
 		{CSCDecision, 0, christmasEve, "2026-12-29T15:30:00Z", "2026-12-29T11:30:00Z", "2026-12-30T15:30:00Z", "2026-12-31T15:30:00Z"},
-		{LADO, 0, christmasEve, "2026-12-29T15:30:00Z", "2026-12-29T11:30:00Z", "2026-12-29T19:30:00Z", "2026-12-29T23:30:00Z"},
+		{LADO, 0, christmasEve, "2026-12-29T15:30:00Z", "2026-12-29T11:30:00Z", "2026-12-30T09:00:00Z", "2026-12-30T13:00:00Z"},
 		{NRMRequest, 0, christmasEve, "2026-12-30T15:30:00Z", "2026-12-29T15:30:00Z", "2026-12-31T15:30:00Z", "2027-01-04T15:30:00Z"},
 		{NRMRGDecision, 0, christmasEve, "2027-01-05T15:30:00Z", "2027-01-04T15:30:00Z", "2027-01-06T15:30:00Z", "2027-01-07T15:30:00Z"},
 		{CarePlan, 0, christmasEve, "2027-01-12T15:30:00Z", "2027-01-08T15:30:00Z", "2027-01-13T15:30:00Z", "2027-01-14T15:30:00Z"},
 		{ICPC, 0, christmasEve, "2027-01-19T15:30:00Z", "2027-01-14T15:30:00Z", "2027-01-20T15:30:00Z", "2027-01-21T15:30:00Z"},
 		{Assessment, 0, christmasEve, "2027-03-02T15:30:00Z", "2027-02-23T15:30:00Z", "2027-03-03T15:30:00Z", "2027-03-04T15:30:00Z"},
-		// From Easter Monday, in BST: early May (3 May) and spring (31 May) are skipped.
-		{CSCDecision, 0, easterMonday, "2027-03-30T08:00:00Z", "2027-03-30T04:00:00Z", "2027-03-31T08:00:00Z", "2027-04-01T08:00:00Z"},
-		{LADO, 0, easterMonday, "2027-03-30T08:00:00Z", "2027-03-30T04:00:00Z", "2027-03-30T12:00:00Z", "2027-03-30T16:00:00Z"},
-		{NRMRequest, 0, easterMonday, "2027-03-31T08:00:00Z", "2027-03-30T08:00:00Z", "2027-04-01T08:00:00Z", "2027-04-02T08:00:00Z"},
-		{NRMRGDecision, 0, easterMonday, "2027-04-05T08:00:00Z", "2027-04-02T08:00:00Z", "2027-04-06T08:00:00Z", "2027-04-07T08:00:00Z"},
-		{CarePlan, 0, easterMonday, "2027-04-12T08:00:00Z", "2027-04-08T08:00:00Z", "2027-04-13T08:00:00Z", "2027-04-14T08:00:00Z"},
-		{ICPC, 0, easterMonday, "2027-04-19T08:00:00Z", "2027-04-14T08:00:00Z", "2027-04-20T08:00:00Z", "2027-04-21T08:00:00Z"},
-		{Assessment, 0, easterMonday, "2027-06-02T08:00:00Z", "2027-05-25T08:00:00Z", "2027-06-03T08:00:00Z", "2027-06-04T08:00:00Z"},
-		// From a Saturday in BST to weekdays in GMT: 15:00 UK time is kept.
-		{CSCDecision, 0, saturdayBeforeGMT, "2026-10-26T15:00:00Z", "2026-10-26T11:00:00Z", "2026-10-27T15:00:00Z", "2026-10-28T15:00:00Z"},
-		{NRMRGDecision, 0, saturdayBeforeGMT, "2026-10-30T15:00:00Z", "2026-10-29T15:00:00Z", "2026-11-02T15:00:00Z", "2026-11-03T15:00:00Z"},
-		{ICPC, 0, saturdayBeforeGMT, "2026-11-13T15:00:00Z", "2026-11-10T15:00:00Z", "2026-11-16T15:00:00Z", "2026-11-17T15:00:00Z"},
+		// Easter Monday is a bank holiday: working-day clocks start when the office opens on
+		// Tuesday (09:00 BST); early May (3 May) and spring (31 May) are skipped; a reminder
+		// that would fall at 05:00 comes at the close of the working day before.
+		{CSCDecision, 0, easterMonday, "2027-03-31T08:00:00Z", "2027-03-30T16:00:00Z", "2027-04-01T08:00:00Z", "2027-04-02T08:00:00Z"},
+		{LADO, 0, easterMonday, "2027-03-31T08:00:00Z", "2027-03-30T16:00:00Z", "2027-03-31T12:00:00Z", "2027-03-31T16:00:00Z"},
+		{NRMRequest, 0, easterMonday, "2027-04-01T08:00:00Z", "2027-03-31T08:00:00Z", "2027-04-02T08:00:00Z", "2027-04-05T08:00:00Z"},
+		{NRMRGDecision, 0, easterMonday, "2027-04-06T08:00:00Z", "2027-04-05T08:00:00Z", "2027-04-07T08:00:00Z", "2027-04-08T08:00:00Z"},
+		{CarePlan, 0, easterMonday, "2027-04-13T08:00:00Z", "2027-04-09T08:00:00Z", "2027-04-14T08:00:00Z", "2027-04-15T08:00:00Z"},
+		{ICPC, 0, easterMonday, "2027-04-20T08:00:00Z", "2027-04-15T08:00:00Z", "2027-04-21T08:00:00Z", "2027-04-22T08:00:00Z"},
+		{Assessment, 0, easterMonday, "2027-06-03T08:00:00Z", "2027-05-26T08:00:00Z", "2027-06-04T08:00:00Z", "2027-06-07T08:00:00Z"},
+		// From a Saturday in BST: the clock starts at Monday's opening, 09:00 GMT after the
+		// clocks go back.
+		{CSCDecision, 0, saturdayBeforeGMT, "2026-10-27T09:00:00Z", "2026-10-26T17:00:00Z", "2026-10-28T09:00:00Z", "2026-10-29T09:00:00Z"},
+		{NRMRGDecision, 0, saturdayBeforeGMT, "2026-11-02T09:00:00Z", "2026-10-30T09:00:00Z", "2026-11-03T09:00:00Z", "2026-11-04T09:00:00Z"},
+		{ICPC, 0, saturdayBeforeGMT, "2026-11-16T09:00:00Z", "2026-11-11T09:00:00Z", "2026-11-17T09:00:00Z", "2026-11-18T09:00:00Z"},
 
-		// Weeks and months keep the UK clock time.
+		// Weeks and months keep the UK clock time; their chases keep office hours (a reminder
+		// due on the early May bank holiday comes the working day before, at the close).
 		{CarePlanReview, 0, christmasEve, "2027-02-04T15:30:00Z", "2027-01-28T15:30:00Z", "2027-02-05T15:30:00Z", "2027-02-08T15:30:00Z"},
-		{CarePlanReview, 3, easterMonday, "2027-05-10T08:00:00Z", "2027-05-03T08:00:00Z", "2027-05-11T08:00:00Z", "2027-05-12T08:00:00Z"},
-		{CarePlanReview, 0, saturdayBeforeGMT, "2026-12-05T15:00:00Z", "2026-11-28T15:00:00Z", "2026-12-07T15:00:00Z", "2026-12-08T15:00:00Z"},
+		{CarePlanReview, 3, easterMonday, "2027-05-10T08:00:00Z", "2027-04-30T16:00:00Z", "2027-05-11T08:00:00Z", "2027-05-12T08:00:00Z"},
+		{CarePlanReview, 0, saturdayBeforeGMT, "2026-12-05T15:00:00Z", "2026-11-27T17:00:00Z", "2026-12-07T15:00:00Z", "2026-12-08T15:00:00Z"},
 
 		// Looked-after child reviews: 20WD, then 3 months, then 6 months. The second review's
 		// second escalation crosses Good Friday, Easter Monday and the change to BST.
@@ -76,10 +81,12 @@ func TestWorkedDeadlines(t *testing.T) {
 		{SWVisit, 0, "2026-11-28T10:00:00Z", "2026-12-05T10:00:00Z", "2026-12-03T10:00:00Z", "2026-12-07T10:00:00Z", "2026-12-08T10:00:00Z"},
 
 		// The 18th birthday is the start and the due time; the reminder 30 days before it is
-		// kept. Midnight on 15 April 2027 is 23:00 UTC the day before (BST); thirty days
-		// earlier, on GMT, it is midnight UTC.
-		{Age18Consent, 0, "2027-04-14T23:00:00Z", "2027-04-14T23:00:00Z", "2027-03-16T00:00:00Z", "2027-04-15T23:00:00Z", "2027-04-18T23:00:00Z"},
-		{Age18Consent, 0, "2027-07-09T23:00:00Z", "2027-07-09T23:00:00Z", "2027-06-09T23:00:00Z", "2027-07-11T23:00:00Z", "2027-07-12T23:00:00Z"},
+		// kept, when the office opens that day: it says the window for consent is open. Midnight
+		// on 15 April 2027 is 23:00 UTC the day before (BST); the escalations come at the next
+		// openings.
+
+		{Age18Consent, 0, "2027-04-14T23:00:00Z", "2027-04-14T23:00:00Z", "2027-03-16T09:00:00Z", "2027-04-16T08:00:00Z", "2027-04-19T08:00:00Z"},
+		{Age18Consent, 0, "2027-07-09T23:00:00Z", "2027-07-09T23:00:00Z", "2027-06-10T08:00:00Z", "2027-07-12T08:00:00Z", "2027-07-13T08:00:00Z"},
 
 		// The NRM: the recovery period is a minimum and never chased; the Conclusive Grounds
 		// decision is re-chased monthly and never escalated.
@@ -108,7 +115,7 @@ func TestWorkedDeadlines(t *testing.T) {
 // error, and the order every deadline keeps (due no earlier than the start, reminded before it
 // is due and after the start unless anchored, escalated after it is due).
 func TestEveryRuleFromEveryStart(t *testing.T) {
-	text := replaceIn(t, string(defaultFile), "", laBlock, "local_authorities:\n  scot: {nation: scotland}\n  ni: {nation: northern-ireland}\n")
+	text := replaceIn(t, string(defaultFile), "", laBlock, "\nlocal_authorities:\n  scot: {nation: scotland}\n  ni: {nation: northern-ireland}\n")
 	p, err := Load("nations.yaml", []byte(text))
 	if err != nil {
 		t.Fatal(err)

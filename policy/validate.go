@@ -39,7 +39,20 @@ func build(f *fileFormat, probs *problems) *Policy {
 	if p.defaultLadder.EscalateAfter.IsZero() {
 		probs.addMissing(path{"default_ladder", "escalate_after"}, "is required: agreed actions must escalate when missed")
 	}
+	if p.defaultLadder.RechaseEvery.IsZero() && !probs.found(path{"default_ladder", rechaseField}) {
+		probs.addMissing(path{"default_ladder", rechaseField}, "is required: no ladder ends in silence, so an agreed action still open is chased again this often")
+	}
 	p.missing.count, p.missing.window = readRepeatMissing(probs, path{"repeat_missing"}, f.RepeatMissing)
+	p.hours = DefaultWorkingHours
+	if f.WorkingHours != nil {
+		p.hours = readHours(probs, path{"working_hours"}, *f.WorkingHours)
+	}
+	p.wording = readWording(probs, f.Wording)
+	p.nationHours = map[Nation]WorkingHours{}
+	for _, nation := range sortedKeys(f.NationHours) {
+		at := path{"working_hours_by_nation", nation}
+		p.nationHours[readNation(probs, at, nation)] = readHours(probs, at, f.NationHours[nation])
+	}
 	extra := readExtraHolidays(probs, f.ExtraBankHolidays)
 	for _, n := range Nations {
 		p.calendars[n] = NewCalendar(n, extra[n])
@@ -63,8 +76,12 @@ func build(f *fileFormat, probs *problems) *Policy {
 	if len(missing) > 0 {
 		probs.add(path{"rules"}, "every rule must be defined; missing: %s (copy them from default.yaml)", strings.Join(missing, ", "))
 	}
+	var pilotLimit Duration
+	if f.NRMPilotRGLimit != "" {
+		pilotLimit, _ = readDuration(probs, path{"nrm_pilot_rg_limit"}, f.NRMPilotRGLimit)
+	}
 	for _, code := range sortedKeys(f.LocalAuthorities) {
-		if la, ok := readLA(probs, code, f.LocalAuthorities[code], f.ICTGSitesDefault); ok {
+		if la, ok := readLA(probs, code, f.LocalAuthorities[code], f.ICTGSitesDefault, pilotLimit); ok {
 			p.las[code] = la
 		}
 	}
@@ -93,6 +110,55 @@ func readRepeatMissing(probs *problems, at path, rf repeatFile) (int, Duration) 
 		probs.add(at.with("window"), "must be longer than zero")
 	}
 	return rf.Count, window
+}
+
+// readWording reads the list of phrases to avoid: each needs the wording to say instead, and a
+// phrase is listed once.
+func readWording(probs *problems, list []wordingFile) []wordingRule {
+	var out []wordingRule
+	seen := map[string]bool{}
+	for i, w := range list {
+		at := path{"wording"}.at(i)
+		avoid, say := strings.ToLower(strings.TrimSpace(w.Avoid)), strings.TrimSpace(w.Say)
+		switch {
+		case avoid == "":
+			probs.addMissing(at.with("avoid"), "is required: the phrase to avoid")
+		case say == "":
+			probs.addMissing(at.with("say"), "is required: what to say instead")
+		case seen[avoid]:
+			probs.add(at.with("avoid"), "%q is listed twice", avoid)
+		default:
+			seen[avoid] = true
+			out = append(out, wordingRule{avoid: avoid, say: say})
+		}
+	}
+	return out
+}
+
+// readHours reads office hours: both times required, the start before the end.
+
+func readHours(probs *problems, at path, hf hoursFile) WorkingHours {
+	h := DefaultWorkingHours
+	for _, f := range []struct {
+		field string
+		text  string
+		into  *int
+	}{{"start", hf.Start, &h.Start}, {"end", hf.End, &h.End}} {
+		if f.text == "" {
+			probs.addMissing(at.with(f.field), "is required, a UK time of day like 09:00")
+			continue
+		}
+		m, err := parseClock(f.text)
+		if err != nil {
+			probs.add(at.with(f.field), "%v", err)
+			continue
+		}
+		*f.into = m
+	}
+	if h.Start >= h.End {
+		probs.add(at, "the office must open before it closes (%s)", h)
+	}
+	return h
 }
 
 func readExtraHolidays(probs *problems, in map[string][]string) map[Nation][]time.Time {
@@ -235,9 +301,9 @@ func readPatch(probs *problems, at path, lf ladderFile) ladderPatch {
 	}
 }
 
-func readLA(probs *problems, code string, lf laFile, ictgDefault bool) (localAuthority, bool) {
+func readLA(probs *problems, code string, lf laFile, ictgDefault bool, pilotLimit Duration) (localAuthority, bool) {
 	at := path{"local_authorities", code}
-	if code == "" || strings.ContainsFunc(code, func(r rune) bool { return r <= ' ' }) {
+	if code == "" || strings.ContainsFunc(code, func(r rune) bool { return r <= ' ' || r == ',' }) {
 		probs.add(at, "an LA code is one word without spaces, e.g. E08000025")
 		return localAuthority{}, false
 	}
@@ -248,6 +314,10 @@ func readLA(probs *problems, code string, lf laFile, ictgDefault bool) (localAut
 	la.ictgSite = ictgDefault
 	if lf.ICTGSite != nil {
 		la.ictgSite = *lf.ICTGSite
+	}
+	if lf.WorkingHours != nil {
+		h := readHours(probs, at.with("working_hours"), *lf.WorkingHours)
+		la.hours = &h
 	}
 	if lf.RepeatMissing != nil {
 		count, window := readRepeatMissing(probs, at.with("repeat_missing"), *lf.RepeatMissing)
@@ -268,7 +338,30 @@ func readLA(probs *problems, code string, lf laFile, ictgDefault bool) (localAut
 		later := readChanges(probs, rat.with("changes"), of.Changes, first.from)
 		la.overrides[RuleID(id)] = append([]change{first}, later...)
 	}
+	if lf.NRMPilotFrom != "" {
+		la.pilot = readPilot(probs, at, lf, pilotLimit)
+		if !la.pilot.IsZero() {
+			la.overrides[NRMRGDecision] = []change{{from: la.pilot, limits: []Duration{pilotLimit}}}
+		}
+	}
 	return la, true
+}
+
+// readPilot reads the date an LA joined the devolved child decision pilot. The pilot sets its
+// Reasonable Grounds limit, so the LA may not also override that rule.
+func readPilot(probs *problems, at path, lf laFile, limit Duration) time.Time {
+	from, ok := readDate(probs, at.with("nrm_pilot_from"), lf.NRMPilotFrom)
+	switch {
+	case !ok:
+		return time.Time{}
+	case limit.IsZero():
+		probs.add(at.with("nrm_pilot_from"), "needs nrm_pilot_rg_limit at the top of the file: the pilot's Reasonable Grounds limit")
+		return time.Time{}
+	case lf.Rules[string(NRMRGDecision)].From != "" || lf.Rules[string(NRMRGDecision)].Limit != nil:
+		probs.add(at.with("rules", string(NRMRGDecision)), "give nrm_pilot_from or an override of nrm-rg-decision, not both")
+		return time.Time{}
+	}
+	return from
 }
 
 func readDuration(probs *problems, at path, s string) (Duration, bool) {

@@ -89,7 +89,9 @@ type Action struct {
 	EscalateAt      time.Time       `json:"escalate_at,omitzero"`
 	EscalateAgainAt time.Time       `json:"escalate_again_at,omitzero"`
 	RechaseEvery    policy.Duration `json:"rechase_every,omitzero"`
-	Occurrence      int             `json:"occurrence,omitempty"`
+	// Quiet holds the action's chases to office hours, unless it is an hour clock.
+	Quiet      policy.Quiet `json:"quiet,omitzero"`
+	Occurrence int          `json:"occurrence,omitempty"`
 	// Ref ties the action to the record it is about (a meeting, a missing episode).
 	Ref           string       `json:"ref,omitempty"`
 	PolicyVersion string       `json:"policy_version,omitempty"`
@@ -99,8 +101,10 @@ type Action struct {
 	ClosedAt      time.Time    `json:"closed_at,omitzero"`
 	ClosedBy      *Actor       `json:"closed_by,omitempty"`
 	Note          string       `json:"note,omitempty"`
-	// EndedByClosure marks an action resolved when the case closed: reopening re-arms it.
-	EndedByClosure bool `json:"ended_by_closure,omitempty"`
+	// EndedBy says what ended an action without its event, when it was not a person's
+	// decision about that action alone: the case's closure (reopening re-arms it) or the 18th
+	// birthday (a corrected date of birth re-arms it).
+	EndedBy string `json:"ended_by,omitempty"`
 }
 
 // Open reports whether the action still runs its chase ladder.
@@ -111,8 +115,14 @@ func (a *Action) Overdue(now time.Time) bool { return a.Open() && !now.Before(a.
 
 // nextChase is the time and level of the chase the action is waiting for, or ok=false when the
 // ladder is finished and no repeat is configured. A repeating chase (rechase_every) goes to the
-// same people again between the steps of the ladder, once the action is overdue.
-func (a *Action) nextChase() (at time.Time, level Level, ok bool) {
+// same people again between the steps of the ladder, once the action is overdue. The chase of an
+// action that keeps office hours waits for the office to open.
+func (a *Action) nextChase() (time.Time, Level, bool) {
+	at, level, ok := a.ladderChase()
+	return a.Quiet.Deliver(at), level, ok
+}
+
+func (a *Action) ladderChase() (at time.Time, level Level, ok bool) {
 	if !a.Open() {
 		return time.Time{}, 0, false
 	}
@@ -232,6 +242,11 @@ func (c *Case) recipients(a *Action, level Level) []Recipient {
 // starting event happened.
 func (c *Case) openAction(env Env, rule policy.RuleID, owner Owner, start time.Time, occurrence int, ref string) *Action {
 	d := env.Deadline(rule, start, c.LA, occurrence)
+	var handedFrom *Owner
+	if owner == vacantPost {
+		// The social worker's post is vacant: the manager holds the action until it is filled.
+		handedFrom = &Owner{Role: RoleSocialWorker}
+	}
 	c.NextID++
 	c.Actions = append(c.Actions, Action{
 		ID:              actionID(c.NextID),
@@ -244,10 +259,12 @@ func (c *Case) openAction(env Env, rule policy.RuleID, owner Owner, start time.T
 		EscalateAt:      d.EscalateAt,
 		EscalateAgainAt: d.EscalateAgainAt,
 		RechaseEvery:    d.RechaseEvery,
+		Quiet:           d.Quiet,
 		Occurrence:      occurrence,
 		Ref:             ref,
 		PolicyVersion:   d.PolicyVersion,
 		Status:          ActionOpen,
+		HandedFrom:      handedFrom,
 	})
 	return &c.Actions[len(c.Actions)-1]
 }
@@ -267,6 +284,8 @@ func (c *Case) openAgreedAction(env Env, title string, owner Owner, start, due t
 		RemindAt:        afterStart(ladder.RemindAt, start),
 		EscalateAt:      ladder.EscalateAt,
 		EscalateAgainAt: ladder.EscalateAgainAt,
+		RechaseEvery:    ladder.RechaseEvery,
+		Quiet:           ladder.Quiet,
 		Ref:             ref,
 		PolicyVersion:   ladder.PolicyVersion,
 		Status:          ActionOpen,
@@ -304,7 +323,7 @@ func (a *Action) end(status ActionStatus, at time.Time, by Actor, note string) {
 // rearm opens an ended action again, its chase starting afresh from its due time: a reopened
 // obligation that is overdue is chased at once.
 func (a *Action) rearm() {
-	a.Status, a.ClosedAt, a.ClosedBy, a.Note, a.EndedByClosure = ActionOpen, time.Time{}, nil, "", false
+	a.Status, a.ClosedAt, a.ClosedBy, a.Note, a.EndedBy = ActionOpen, time.Time{}, nil, "", ""
 	a.Level, a.Chases = LevelNone, nil
 }
 

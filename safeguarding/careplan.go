@@ -1,6 +1,8 @@
 package safeguarding
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/caseflow/caseflow/policy"
@@ -11,8 +13,20 @@ import (
 // written: never edited, never overwritten.
 type CarePlan struct {
 	Contributions []Contribution `json:"contributions,omitempty"`
-	Agreed        *Agreement     `json:"agreed,omitempty"`
-	Reviews       []Review       `json:"reviews,omitempty"`
+	// Views are the young person's own views and wishes, as they gave them.
+	Views   []Views    `json:"views,omitempty"`
+	Agreed  *Agreement `json:"agreed,omitempty"`
+	Reviews []Review   `json:"reviews,omitempty"`
+}
+
+// Views records the young person's views and wishes about their care, in their own words, and
+// how they were given (to whom, with an interpreter or an advocate). They are never reworded.
+type Views struct {
+	ID         string    `json:"id"`
+	RecordedAt time.Time `json:"recorded_at"`
+	Views      string    `json:"views"`
+	How        string    `json:"how,omitempty"`
+	By         Actor     `json:"by"`
 }
 
 // Contribution is one person's input to the care plan.
@@ -29,6 +43,9 @@ type Agreement struct {
 	AgreedAt time.Time `json:"agreed_at"`
 	Summary  string    `json:"summary"`
 	By       Actor     `json:"by"`
+	// NoContributionReason says why the plan was agreed without a contribution from the carer
+	// or the fostering social worker.
+	NoContributionReason string `json:"no_contribution_reason,omitempty"`
 }
 
 // Review is one review of the plan.
@@ -66,6 +83,9 @@ func (r *AddContribution) apply(c *Case, by Actor, env Env) Result {
 type AgreeCarePlan struct {
 	AgreedAt time.Time `json:"agreed_at"`
 	Summary  string    `json:"summary"`
+	// NoContributionReason is required when the carer or the fostering social worker has not
+	// contributed: they are key contributors to the plan.
+	NoContributionReason string `json:"no_contribution_reason,omitempty"`
 	// NextReviewBy brings the first review forward; it cannot be later than the policy allows.
 	NextReviewBy time.Time `json:"next_review_by,omitzero"`
 }
@@ -78,6 +98,7 @@ func (r *AgreeCarePlan) Validate(now time.Time) error {
 	if !r.NextReviewBy.IsZero() && !r.NextReviewBy.After(r.AgreedAt) {
 		f.add("next_review_by", "must be after the plan was agreed")
 	}
+	f.text("no_contribution_reason", r.NoContributionReason, maxLongText)
 	return f.err()
 }
 
@@ -85,11 +106,32 @@ func (r *AgreeCarePlan) check(c *Case, _ Sight) error {
 	if c.CarePlan.Agreed != nil {
 		return Errorf(EConflict, "The care plan is already agreed; record a review to change it.")
 	}
+	if missing := c.missingContributors(); c.failSafe() && len(missing) > 0 && strings.TrimSpace(r.NoContributionReason) == "" {
+		return invalid("no_contribution_reason", "The "+strings.Join(missing, " and the ")+" have not contributed to the care plan: "+
+			"add their contributions first, or record why the plan is agreed without them.", "is required without a contribution from the "+strings.Join(missing, " and the "))
+	}
 	return nil
 }
 
+// missingContributors names the key contributors to the plan who have not contributed: the
+// carers (any of them) and the fostering social worker, when the case has them.
+func (c *Case) missingContributors() []string {
+	contributed := func(role Role) bool {
+		return slices.ContainsFunc(c.CarePlan.Contributions, func(k Contribution) bool { return k.By.Role == role })
+	}
+	var missing []string
+	if len(c.Carers) > 0 && !contributed(RoleCarer) {
+		missing = append(missing, "carer")
+	}
+	if c.FosteringSocialWorker != "" && !contributed(RoleFosteringSocialWorker) {
+		missing = append(missing, "fostering social worker")
+	}
+	return missing
+}
+
 func (r *AgreeCarePlan) apply(c *Case, by Actor, env Env) Result {
-	c.CarePlan.Agreed = &Agreement{AgreedAt: r.AgreedAt, Summary: r.Summary, By: by}
+	c.CarePlan.Agreed = &Agreement{AgreedAt: r.AgreedAt, Summary: r.Summary, By: by, NoContributionReason: r.NoContributionReason}
+
 	c.closeActions(policy.CarePlan, "", ActionDone, r.AgreedAt, by, "")
 	a := c.openAction(env, policy.CarePlanReview, c.socialWorker(), r.AgreedAt, 0, "")
 	bringForward(a, r.NextReviewBy)
@@ -137,4 +179,31 @@ func (r *RecordReview) apply(c *Case, by Actor, env Env) Result {
 	bringForward(a, r.NextReviewBy)
 	c.note(r.HeldAt, by, "care-plan-review", "Care plan reviewed: "+r.Outcome, "")
 	return Result{Opened: []string{a.ID}}
+}
+
+// RecordViews records the young person's views and wishes for their care plan, as they gave
+// them. Their words are kept as said: the wording check does not apply to them.
+type RecordViews struct {
+	RecordedAt time.Time `json:"recorded_at"`
+	Views      string    `json:"views"`
+	// How says how the views were given: to whom, in which language, with an advocate.
+	How string `json:"how,omitempty"`
+}
+
+func (r *RecordViews) Validate(now time.Time) error {
+	f := fieldErrors{}
+	f.happened("recorded_at", r.RecordedAt, now)
+	f.required("views", r.Views)
+	f.text("views", r.Views, maxLongText)
+	f.text("how", r.How, maxShortText)
+	return f.err()
+}
+
+func (r *RecordViews) check(*Case, Sight) error { return nil }
+
+func (r *RecordViews) apply(c *Case, by Actor, env Env) Result {
+	v := Views{ID: c.newRef("V"), RecordedAt: r.RecordedAt, Views: r.Views, How: r.How, By: by}
+	c.CarePlan.Views = append(c.CarePlan.Views, v)
+	c.note(r.RecordedAt, by, "young-person-views", "The young person's views and wishes recorded", v.ID)
+	return Result{Ref: v.ID}
 }

@@ -21,6 +21,8 @@ type Case struct {
 
 	// Rules is the version of the safeguarding rules the case follows: see RulesVersion.
 	Rules RulesVersion `json:"rules,omitempty"`
+	// TurnedAdult is the 18th birthday the case acted on (see TurnAdult), zero before.
+	TurnedAdult time.Time `json:"turned_adult,omitzero"`
 
 	// Where the case is held and who holds it. Ids come from the identity provider.
 	LA            string `json:"la"`
@@ -162,9 +164,14 @@ func actionID(n int) string { return fmt.Sprintf("A%d", n) }
 // IsCarer reports whether user currently cares for the child.
 func (c *Case) IsCarer(user string) bool { return slices.Contains(c.Carers, user) }
 
-// Access holds the agency's choices about who sees what. It is configuration, read only by
-// validators and queries (never replayed), so changing it is safe for running cases.
+// Access holds the agency's choices about who sees what, and the lists steps are checked
+// against. It is configuration, read only by validators and queries (never replayed), so
+// changing it is safe for running cases.
 type Access struct {
 	// TeamAccess lets social workers see and act on every case of their team, not only their own.
 	TeamAccess bool
+	// LAs refuses a local authority code the policy does not list; nil accepts any.
+	LAs interface{ CheckLA(code string) error } `json:"-"`
+	// Wording flags language the agency policy asks staff not to use; nil flags nothing.
+	Wording interface{ Flag(text string) []Flag } `json:"-"`
 }

@@ -107,13 +107,20 @@ func (c *Case) checkResolutions(list []Resolution, s Sight) error {
 	return nil
 }
 
-// resolve ends the named actions for their reasons.
-func (c *Case) resolve(list []Resolution, at time.Time, by Actor, atClosure bool) []string {
+// What ended an action, besides a person's decision about it alone.
+const (
+	endedByClosure   = "closure"
+	endedByAdulthood = "18th-birthday"
+)
+
+// resolve ends the named actions for their reasons; endedBy says what ended them, if anything
+// but the decision itself.
+func (c *Case) resolve(list []Resolution, at time.Time, by Actor, endedBy string) []string {
 	var ended []string
 	for _, res := range list {
 		a := c.action(res.ActionID)
 		a.end(ActionResolved, at, by, res.Reason)
-		a.EndedByClosure = atClosure
+		a.EndedBy = endedBy
 		ended = append(ended, a.ID)
 		c.note(at, by, "action-resolved", "Ended without its event: "+a.Title+" (reason: "+res.Reason+")", a.ID)
 	}
@@ -166,8 +173,10 @@ func (c *Case) unresolved(list []Resolution) error {
 	var titles []string
 	for _, a := range c.OpenActions() {
 		if !resolved[a.ID] {
-			fields["resolutions["+a.ID+"]"] = a.Title + ", due " + ukTime(a.Due) + ": still open"
-			titles = append(titles, a.Title+" ("+a.ID+")")
+			title := c.inTheirWords(a.Title)
+			fields["resolutions["+a.ID+"]"] = title + ", due " + ukTime(a.Due) + ": still open"
+			titles = append(titles, title+" ("+a.ID+")")
+
 		}
 	}
 	if len(titles) == 0 {
@@ -187,7 +196,7 @@ func (r *DecideClosure) apply(c *Case, by Actor, env Env) Result {
 	decision := "declined"
 	if r.approve {
 		decision = "approved"
-		res.Closed = c.resolve(r.Resolutions, now, by, true)
+		res.Closed = c.resolve(r.Resolutions, now, by, endedByClosure)
 		c.Closure.ClosedAt = now
 		// Under the first release's rules an approval carried no resolutions and cancelled every
 		// open action; cases on those rules replay it. Under today's rules nothing is left here.
@@ -243,7 +252,7 @@ func (c *Case) reopen(env Env, by Actor, reason string) []string {
 	var rearmed []string
 	for i := range c.Actions {
 		a := &c.Actions[i]
-		if a.EndedByClosure || (a.Status == ActionCancelled && a.Note == cancelledByClosure) {
+		if a.EndedBy == endedByClosure || (a.Status == ActionCancelled && a.Note == cancelledByClosure) {
 			a.rearm()
 			if a.RechaseEvery.IsZero() {
 				a.RechaseEvery = c.rechaseFor(env, a) // closed under rules whose ladders ended
@@ -276,5 +285,5 @@ func (r *ResolveAction) check(c *Case, s Sight) error {
 }
 
 func (r *ResolveAction) apply(c *Case, by Actor, env Env) Result {
-	return Result{Ref: r.ActionID, Closed: c.resolve([]Resolution{r.Resolution}, env.Now(), by, false)}
+	return Result{Ref: r.ActionID, Closed: c.resolve([]Resolution{r.Resolution}, env.Now(), by, "")}
 }

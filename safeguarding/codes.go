@@ -23,6 +23,9 @@ var ExploitationTypes = []Code{
 	{Code: "cannabis-cultivation", Label: "Cannabis cultivation", Parent: "criminal-exploitation"},
 	{Code: "sexual-exploitation", Label: "Sexual exploitation"},
 	{Code: "trafficking", Label: "Child trafficking"},
+	// Reports of sexual harassment may indicate abuse, exploitation or modern slavery: the
+	// agency policy expects carers and staff to report it.
+	{Code: "sexual-harassment", Label: "Sexual harassment"},
 }
 
 // TraffickingPurposes are the policy's list of what children are trafficked for.

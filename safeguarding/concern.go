@@ -12,29 +12,6 @@ import (
 // twice (a retried request) opens one case.
 const StepRaiseConcern = "raise-concern"
 
-// Child holds the child's details. They stay inside the workflow: the read model, search
-// attributes and logs carry only the case's pseudonymous reference.
-type Child struct {
-	Name          string `json:"name"`
-	DateOfBirth   Date   `json:"date_of_birth,omitempty"`
-	PreferredTerm string `json:"preferred_term"`
-	FirstLanguage string `json:"first_language,omitempty"`
-	// InterpreterNeeded: the policy asks for a trained, DBS-checked interpreter in the child's
-	// first language and dialect, not from the same area of origin.
-	InterpreterNeeded bool `json:"interpreter_needed,omitempty"`
-	Unaccompanied     bool `json:"unaccompanied,omitempty"`
-	// ParentalResponsibility decides the ICTG service: a Direct Worker when nobody in the UK
-	// holds it, a Regional Practice Coordinator when someone does.
-	ParentalResponsibility string `json:"parental_responsibility"`
-}
-
-// Who holds parental responsibility for the child.
-const (
-	PRInUK     = "in-uk"
-	PRNoneInUK = "none-in-uk"
-	PRUnknown  = "unknown"
-)
-
 // Indicator is one of the policy's signs, with what was actually seen.
 type Indicator struct {
 	Code string `json:"code"`
@@ -50,11 +27,12 @@ type Concern struct {
 
 // ConcernDetails is the part of a concern common to the first one and any later one.
 type ConcernDetails struct {
-	ObservedAt           time.Time   `json:"observed_at"`
-	ExploitationTypes    []string    `json:"exploitation_types"`
-	TraffickingPurposes  []string    `json:"trafficking_purposes,omitempty"`
-	Indicators           []Indicator `json:"indicators"`
-	VulnerabilityFactors []string    `json:"vulnerability_factors,omitempty"`
+	ObservedAt          time.Time   `json:"observed_at"`
+	ExploitationTypes   []string    `json:"exploitation_types,omitempty"`
+	TraffickingPurposes []string    `json:"trafficking_purposes,omitempty"`
+	Indicators          []Indicator `json:"indicators,omitempty"`
+
+	VulnerabilityFactors []string `json:"vulnerability_factors,omitempty"`
 	// ImmediateDanger makes a 999 call the first action.
 	ImmediateDanger bool   `json:"immediate_danger"`
 	Account         string `json:"account"`
@@ -66,16 +44,10 @@ func (d *ConcernDetails) validate(f fieldErrors, now time.Time) {
 	f.count("trafficking_purposes", len(d.TraffickingPurposes), maxCodes)
 	f.count("indicators", len(d.Indicators), maxCodes)
 	f.count("vulnerability_factors", len(d.VulnerabilityFactors), maxCodes)
-	if len(d.ExploitationTypes) == 0 {
-		f.add("exploitation_types", "name at least one type of exploitation suspected")
-	}
 	f.codes("exploitation_types", d.ExploitationTypes, ExploitationTypes)
 	f.codes("trafficking_purposes", d.TraffickingPurposes, TraffickingPurposes)
 	if len(d.TraffickingPurposes) > 0 && !slices.Contains(d.ExploitationTypes, "trafficking") {
 		f.add("trafficking_purposes", "only apply when trafficking is among the exploitation types")
-	}
-	if len(d.Indicators) == 0 {
-		f.add("indicators", "name at least one sign or indicator seen")
 	}
 	for _, in := range d.Indicators {
 		if !knownCode(Indicators, in.Code) {
@@ -95,14 +67,17 @@ func (d *ConcernDetails) record(id string, by Actor) Concern {
 	return Concern{ID: id, RaisedBy: by, ConcernDetails: *d}
 }
 
-// RaiseConcern opens a case: the concern, the child, and who works with them.
+// RaiseConcern opens a case: the concern, the child, and who works with them. In a crisis it
+// needs only what the person raising it knows: which child, what they saw or heard, when, and
+// whether the child is in immediate danger. What is left out (the local authority, team, social
+// worker, the policy's indicators) staff complete later, chased by the complete-record clock.
 type RaiseConcern struct {
 	ConcernDetails
 	Child Child `json:"child"`
 	// LA is the code of the child's local authority; it selects local timescales.
-	LA                    string `json:"la"`
-	Team                  string `json:"team"`
-	SocialWorker          string `json:"social_worker"`
+	LA                    string `json:"la,omitempty"`
+	Team                  string `json:"team,omitempty"`
+	SocialWorker          string `json:"social_worker,omitempty"`
 	FosteringSocialWorker string `json:"fostering_social_worker,omitempty"`
 	// Carers are the carers the child is placed with. A carer raising the concern is added.
 	Carers []string `json:"carers,omitempty"`
@@ -119,22 +94,11 @@ func (r *RaiseConcern) Validate(now time.Time) error {
 	f.id("fostering_social_worker", r.FosteringSocialWorker)
 	f.ids("carers", r.Carers, maxCarers)
 	f.required("child.name", r.Child.Name)
-	f.text("child.name", r.Child.Name, maxShortText)
-	f.oneOf("child.preferred_term", r.Child.PreferredTerm, "victim", "survivor")
 	if r.Child.ParentalResponsibility == "" {
 		r.Child.ParentalResponsibility = PRUnknown
 	}
-	f.oneOf("child.parental_responsibility", r.Child.ParentalResponsibility, PRInUK, PRNoneInUK, PRUnknown)
-	if r.Child.DateOfBirth != "" {
-		if dob, err := r.Child.DateOfBirth.Time(); err != nil {
-			f.add("child.date_of_birth", "must be a date like 2010-04-23")
-		} else if dob.After(now) {
-			f.add("child.date_of_birth", "cannot be in the future")
-		}
-	}
-	f.required("la", r.LA)
-	f.required("team", r.Team)
-	f.required("social_worker", r.SocialWorker)
+	r.Child.validate(f, "child.", now)
+	r.Child.checkAge(f, "child.", r.ObservedAt)
 	if r.LookedAfter != nil {
 		r.LookedAfter.validate(f, now)
 	}
@@ -147,6 +111,8 @@ func (r *RaiseConcern) check(c *Case, _ Sight) error {
 	}
 	return nil
 }
+
+func (r *RaiseConcern) localAuthority() string { return r.LA }
 
 func (r *RaiseConcern) apply(c *Case, by Actor, env Env) Result {
 	now := env.Now()
@@ -176,6 +142,13 @@ func (r *RaiseConcern) apply(c *Case, by Actor, env Env) Result {
 	}
 	if r.LookedAfter != nil {
 		res.Opened = append(res.Opened, c.startLookedAfter(env, *r.LookedAfter)...)
+	}
+	if c.failSafe() {
+		// Nothing may wait for the referral to Children's Social Care to be remembered.
+		res.Opened = append(res.Opened, c.openAction(env, policy.CSCReferral, sw, start, 0, "").ID)
+		if a := c.openCompleteRecord(env, start); a != nil {
+			res.Opened = append(res.Opened, a.ID)
+		}
 	}
 	return res
 }
@@ -258,13 +231,17 @@ func (c *Case) openFirstReleaseReporting(env Env, k Concern, by Actor) []string 
 }
 
 // socialWorker is the owner of the actions the child's social worker leads. While the post is
-// vacant (an allegation removed the social worker), the team's manager owns them.
+// vacant (not yet known at intake, or an allegation removed the social worker), the team's
+// manager holds them until someone is assigned.
 func (c *Case) socialWorker() Owner {
 	if c.SocialWorker == "" {
-		return Owner{Role: RoleManager}
+		return vacantPost
 	}
 	return Owner{Role: RoleSocialWorker, UserID: c.SocialWorker}
 }
+
+// vacantPost owns the social worker's actions while there is none.
+var vacantPost = Owner{Role: RoleManager}
 
 func uniq(list []string) []string {
 	out := []string{}

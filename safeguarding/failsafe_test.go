@@ -40,7 +40,7 @@ func TestClosureRefusedWhileObligationsAreOpen(t *testing.T) {
 		t.Fatalf("closed %v; want every obligation resolved", res.Closed)
 	}
 	for _, a := range f.c.Actions {
-		if a.Status != ActionResolved || a.Note != "Handed over to Leeds on 3 January." || a.ClosedBy.UserID != "mgr-1" || !a.EndedByClosure {
+		if a.Status != ActionResolved || a.Note != "Handed over to Leeds on 3 January." || a.ClosedBy.UserID != "mgr-1" || a.EndedBy != endedByClosure {
 			t.Errorf("action %s after closure: %+v", a.ID, a)
 		}
 		if !f.hasEntry("action-resolved", a.ID, "Handed over to Leeds") {
@@ -372,4 +372,34 @@ func (f *fixture) hasEntry(kind, ref, text string) bool {
 		}
 	}
 	return false
+}
+
+// TestChasesOfWorkingDayRulesWaitForTheOffice: a repeated chase of a working-day clock that
+// falls on a Saturday reaches its people on Monday at the opening; an hour clock's does not wait.
+func TestChasesOfWorkingDayRulesWaitForTheOffice(t *testing.T) {
+	f := newCase(t, "E1") // raised on Monday 2 November 2026 at 09:00
+	nrm := f.open(policy.NRMRequest)[0]
+	police := f.open(policy.PoliceReport)[0]
+	f.c.TakeDueChases(nrm.EscalateAgainAt) // Friday 6 November, 09:00: the Safeguarding Lead is told
+	saturday := time.Date(2026, 11, 7, 12, 0, 0, 0, time.UTC)
+	count := func(chases []DueChase, id string) int {
+		n := 0
+		for _, c := range chases {
+			if c.ActionID == id {
+				n++
+			}
+		}
+		return n
+	}
+	weekend := f.c.TakeDueChases(saturday)
+	if count(weekend, nrm.ID) != 0 || count(weekend, police.ID) != 1 {
+		t.Fatalf("on Saturday: %d chases of the NRM request, %d of the police report; want none and one", count(weekend, nrm.ID), count(weekend, police.ID))
+	}
+	monday := time.Date(2026, 11, 9, 9, 0, 0, 0, time.UTC)
+	if got := count(f.c.TakeDueChases(monday.Add(-time.Minute)), nrm.ID); got != 0 {
+		t.Fatalf("%d chases before Monday's opening", got)
+	}
+	if got := count(f.c.TakeDueChases(monday), nrm.ID); got != 1 {
+		t.Fatalf("%d chases of the NRM request at Monday's opening; want one", got)
+	}
 }

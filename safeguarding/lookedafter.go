@@ -8,16 +8,20 @@ import (
 
 // LookedAfter holds the clocks of a newly looked-after child: reviews and social worker visits.
 type LookedAfter struct {
-	Since          time.Time   `json:"since"`
-	PlacementStart time.Time   `json:"placement_start"`
-	Reviews        []time.Time `json:"reviews,omitempty"`
-	Visits         []time.Time `json:"visits,omitempty"`
+	Since          time.Time `json:"since"`
+	PlacementStart time.Time `json:"placement_start"`
+	// LongTerm: the placement is agreed as long-term, so visits after its first year are at most
+	// six-monthly rather than three-monthly.
+	LongTerm bool        `json:"long_term_placement,omitempty"`
+	Reviews  []time.Time `json:"reviews,omitempty"`
+	Visits   []time.Time `json:"visits,omitempty"`
 }
 
 // LookedAfterStart says when the child became looked after and when the placement began.
 type LookedAfterStart struct {
 	Since          time.Time `json:"since"`
 	PlacementStart time.Time `json:"placement_start"`
+	LongTerm       bool      `json:"long_term_placement,omitempty"`
 }
 
 func (l *LookedAfterStart) validate(f fieldErrors, now time.Time) {
@@ -28,8 +32,27 @@ func (l *LookedAfterStart) validate(f fieldErrors, now time.Time) {
 // visitsFirstYear: visits every six weeks at most apply in the placement's first year.
 const visitsFirstYear = 365 * 24 * time.Hour
 
+// The stages of the sw-visit rule's limits (regulation 28): the first visit, visits in the
+// placement's first year, visits after it, and visits after it in a long-term placement.
+const (
+	visitInFirstYear = 1
+	visitAfterYear   = 2
+	visitLongTerm    = 3
+)
+
+// visitStage is the sw-visit limit that applies to the visit after one made at t.
+func (l *LookedAfter) visitStage(t time.Time) int {
+	switch {
+	case t.Sub(l.PlacementStart) < visitsFirstYear:
+		return visitInFirstYear
+	case l.LongTerm:
+		return visitLongTerm
+	}
+	return visitAfterYear
+}
+
 func (c *Case) startLookedAfter(env Env, l LookedAfterStart) []string {
-	c.LookedAfter = &LookedAfter{Since: l.Since, PlacementStart: l.PlacementStart}
+	c.LookedAfter = &LookedAfter{Since: l.Since, PlacementStart: l.PlacementStart, LongTerm: l.LongTerm}
 	sw := c.socialWorker()
 	return []string{
 		c.openAction(env, policy.LACReview, sw, l.Since, 0, "").ID,
@@ -110,11 +133,17 @@ func (r *RecordVisit) check(c *Case, _ Sight) error {
 func (r *RecordVisit) apply(c *Case, by Actor, env Env) Result {
 	l := c.LookedAfter
 	l.Visits = append(l.Visits, r.VisitedAt)
-	c.closeActions(policy.SWVisit, "", ActionDone, r.VisitedAt, by, "")
-	res := Result{}
-	if r.VisitedAt.Sub(l.PlacementStart) < visitsFirstYear {
-		res.Opened = append(res.Opened, c.openAction(env, policy.SWVisit, c.socialWorker(), r.VisitedAt, len(l.Visits), "").ID)
+	res := Result{Closed: c.closeActions(policy.SWVisit, "", ActionDone, r.VisitedAt, by, "")}
+	switch {
+	case !c.failSafe():
+		// The first release's rules: visits were chased in the placement's first year only.
+		if r.VisitedAt.Sub(l.PlacementStart) < visitsFirstYear {
+			res.Opened = append(res.Opened, c.openAction(env, policy.SWVisit, c.socialWorker(), r.VisitedAt, len(l.Visits), "").ID)
+		}
+	default:
+		res.Opened = append(res.Opened, c.openAction(env, policy.SWVisit, c.socialWorker(), r.VisitedAt, l.visitStage(r.VisitedAt), "").ID)
 	}
+
 	c.note(r.VisitedAt, by, "sw-visit", "Social worker visit", "")
 	return res
 }

@@ -9,15 +9,16 @@ import (
 
 // Meeting is a strategy discussion or meeting: scheduled, then held.
 type Meeting struct {
-	ID           string     `json:"id"`
-	Format       string     `json:"format"`
-	ScheduledFor time.Time  `json:"scheduled_for,omitzero"`
-	Attendees    []Attendee `json:"attendees,omitempty"`
-	HeldAt       time.Time  `json:"held_at,omitzero"`
-	Outcome      string     `json:"outcome,omitempty"`
-	S47Enquiry   bool       `json:"s47_enquiry,omitempty"`
-	MinutesRef   string     `json:"minutes_ref,omitempty"`
-	Actions      []string   `json:"actions,omitempty"`
+	ID           string       `json:"id"`
+	Format       string       `json:"format"`
+	ScheduledFor time.Time    `json:"scheduled_for,omitzero"`
+	Attendees    []Attendee   `json:"attendees,omitempty"`
+	HeldAt       time.Time    `json:"held_at,omitzero"`
+	Outcome      string       `json:"outcome,omitempty"`
+	S47Enquiry   bool         `json:"s47_enquiry,omitempty"`
+	MinutesRef   string       `json:"minutes_ref,omitempty"`
+	Actions      []string     `json:"actions,omitempty"`
+	Interpreter  *Interpreter `json:"interpreter,omitempty"`
 }
 
 // Attendee is who attends a meeting, by role and organisation; names are not needed to chase.
@@ -55,6 +56,8 @@ type ScheduleMeeting struct {
 	ScheduledFor time.Time  `json:"scheduled_for"`
 	Format       string     `json:"format"`
 	Attendees    []Attendee `json:"attendees,omitempty"`
+	// Interpreter is required when the child needs one.
+	Interpreter *Interpreter `json:"interpreter,omitempty"`
 }
 
 func (r *ScheduleMeeting) Validate(now time.Time) error {
@@ -64,13 +67,14 @@ func (r *ScheduleMeeting) Validate(now time.Time) error {
 	}
 	f.oneOf("format", r.Format, FormatMeeting, FormatPhone)
 	validateAttendees(f, r.Attendees)
+	r.Interpreter.validate(f)
 	return f.err()
 }
 
-func (r *ScheduleMeeting) check(*Case, Sight) error { return nil }
+func (r *ScheduleMeeting) check(c *Case, _ Sight) error { return c.checkInterpreter(r.Interpreter) }
 
 func (r *ScheduleMeeting) apply(c *Case, by Actor, env Env) Result {
-	m := Meeting{ID: c.newRef("M"), Format: r.Format, ScheduledFor: r.ScheduledFor, Attendees: r.Attendees}
+	m := Meeting{ID: c.newRef("M"), Format: r.Format, ScheduledFor: r.ScheduledFor, Attendees: r.Attendees, Interpreter: r.Interpreter}
 	c.Meetings = append(c.Meetings, m)
 	c.note(env.Now(), by, "meeting-scheduled", "Strategy "+r.Format+" scheduled for "+r.ScheduledFor.UTC().Format(time.RFC3339), m.ID)
 	return Result{Ref: m.ID}

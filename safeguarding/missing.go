@@ -169,6 +169,8 @@ type RecordReturnInterview struct {
 	HeldAt  time.Time `json:"held_at"`
 	// OfferedBy says who offered the interview the child declined (a role and organisation).
 	OfferedBy string `json:"offered_by,omitempty"`
+	// Interpreter is required for an interview held with a child who needs one.
+	Interpreter *Interpreter `json:"interpreter,omitempty"`
 }
 
 func (r *RecordReturnInterview) Validate(now time.Time) error {
@@ -182,6 +184,7 @@ func (r *RecordReturnInterview) Validate(now time.Time) error {
 		f.required("offered_by", r.OfferedBy)
 	}
 	f.text("offered_by", r.OfferedBy, maxShortText)
+	r.Interpreter.validate(f)
 	return f.err()
 }
 
@@ -194,6 +197,8 @@ func (r *RecordReturnInterview) check(c *Case, _ Sight) error {
 		return Errorf(EConflict, "Record the child's return before the return home interview.")
 	case !e.InterviewAt.IsZero():
 		return Errorf(EConflict, "The return home interview for this episode is already recorded.")
+	case r.Outcome != InterviewDeclined:
+		return c.checkInterpreter(r.Interpreter)
 	}
 	return nil
 }

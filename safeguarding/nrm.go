@@ -1,6 +1,7 @@
 package safeguarding
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/caseflow/caseflow/policy"
@@ -18,6 +19,7 @@ type NRM struct {
 	Reconsiderations []Reconsideration `json:"reconsiderations,omitempty"`
 	Superseded       []Decision        `json:"superseded_decisions,omitempty"`
 	AdultConsent     *AdultConsent     `json:"adult_consent,omitempty"`
+	NotReferred      []NotReferred     `json:"not_referred,omitempty"`
 }
 
 // NRMRequest is the agency asking a First Responder (the LA or the police) to refer: a fostering
@@ -33,6 +35,18 @@ type NRMReferral struct {
 	SubmittedAt    time.Time `json:"submitted_at"`
 	Reference      string    `json:"reference"`
 	FirstResponder string    `json:"first_responder"`
+	// ReferredBy names who at the First Responder made it, when the agency did not ask them to
+	// (another First Responder referred the child).
+	ReferredBy string `json:"referred_by,omitempty"`
+}
+
+// NotReferred records a decision that the child is not referred to the NRM, with why and by whom.
+type NotReferred struct {
+	DecidedAt time.Time `json:"decided_at"`
+	Reason    string    `json:"reason"`
+	// DecidedBy names who decided (a role and organisation, e.g. "LA team manager").
+	DecidedBy string `json:"decided_by"`
+	By        Actor  `json:"by"`
 }
 
 // Decision is a Reasonable Grounds or Conclusive Grounds decision.
@@ -95,11 +109,13 @@ func (r *RequestNRMReferral) apply(c *Case, by Actor, env Env) Result {
 	return Result{}
 }
 
-// RecordNRMReferral records the referral a First Responder submitted, with its reference.
+// RecordNRMReferral records the referral a First Responder submitted, with its reference; the
+// agency's request, or another First Responder's own referral, named by who made it.
 type RecordNRMReferral struct {
 	SubmittedAt    time.Time `json:"submitted_at"`
 	Reference      string    `json:"reference"`
 	FirstResponder string    `json:"first_responder"`
+	ReferredBy     string    `json:"referred_by,omitempty"`
 }
 
 func (r *RecordNRMReferral) Validate(now time.Time) error {
@@ -108,6 +124,7 @@ func (r *RecordNRMReferral) Validate(now time.Time) error {
 	f.required("reference", r.Reference)
 	f.text("reference", r.Reference, maxShortText)
 	f.oneOf("first_responder", r.FirstResponder, FirstResponders...)
+	f.text("referred_by", r.ReferredBy, maxShortText)
 	return f.err()
 }
 
@@ -119,7 +136,8 @@ func (r *RecordNRMReferral) check(c *Case, _ Sight) error {
 }
 
 func (r *RecordNRMReferral) apply(c *Case, by Actor, env Env) Result {
-	c.NRM.Referral = &NRMReferral{SubmittedAt: r.SubmittedAt, Reference: r.Reference, FirstResponder: r.FirstResponder}
+	c.NRM.Referral = &NRMReferral{SubmittedAt: r.SubmittedAt, Reference: r.Reference, FirstResponder: r.FirstResponder, ReferredBy: r.ReferredBy}
+
 	c.closeActions(policy.NRMRequest, "", ActionDone, r.SubmittedAt, by, "")
 	sw := c.socialWorker()
 	res := Result{}
@@ -127,9 +145,14 @@ func (r *RecordNRMReferral) apply(c *Case, by Actor, env Env) Result {
 	if c.ICTGSite && c.ICTG.Referral == nil && !c.hasOpen(policy.ICTGReferral, "") {
 		res.Opened = append(res.Opened, c.openAction(env, policy.ICTGReferral, sw, r.SubmittedAt, 0, "").ID)
 	}
-	// The consent clock runs only while an NRM case is open at the 18th birthday.
-	if birthday, ok := c.Child.DateOfBirth.Birthday(18); ok && birthday.After(env.Now()) {
-		res.Opened = append(res.Opened, c.openAction(env, policy.Age18Consent, sw, birthday, 0, "").ID)
+	// The consent clock runs only while an NRM case is open at the 18th birthday; a referral
+	// made after it needs the young person's consent at once.
+	if !c.failSafe() {
+		if birthday, ok := c.Child.DateOfBirth.Birthday(18); ok && birthday.After(env.Now()) {
+			res.Opened = append(res.Opened, c.openAction(env, policy.Age18Consent, sw, birthday, 0, "").ID)
+		}
+	} else if a := c.openAdultConsent(env, c.adultAt()); a != nil {
+		res.Opened = append(res.Opened, a.ID)
 	}
 	c.note(r.SubmittedAt, by, "nrm-referral", "NRM referral submitted by "+r.FirstResponder+", reference "+r.Reference, "")
 	return res
@@ -286,12 +309,66 @@ func (r *RecordAdultConsent) check(c *Case, _ Sight) error {
 	if c.NRM.Referral == nil {
 		return Errorf(EConflict, "Adult consent applies to an open NRM case, and no NRM referral is recorded.")
 	}
+	if !c.failSafe() {
+		return nil
+	}
+	adult := c.adultAt()
+	switch {
+	case adult.IsZero():
+		return Errorf(EConflict, "Record the young person's date of birth first: adult consent is given from 30 days before the 18th birthday.")
+	case r.RecordedAt.Before(adult.AddDate(0, 0, -consentWindowDays)):
+		dob, _ := c.Child.DateOfBirth.Time()
+		return invalid("recorded_at", "Adult consent is given from 30 days before the 18th birthday; the young person is "+
+			strconv.Itoa(ageAt(dob, r.RecordedAt))+".", "is more than 30 days before the 18th birthday")
+	}
 	return nil
 }
+
+// consentWindowDays: consent to stay in the NRM as an adult is sought from a month before 18.
+const consentWindowDays = 30
 
 func (r *RecordAdultConsent) apply(c *Case, by Actor, env Env) Result {
 	c.NRM.AdultConsent = &AdultConsent{RecordedAt: r.RecordedAt, Consent: r.Consent}
 	c.closeActions(policy.Age18Consent, "", ActionDone, r.RecordedAt, by, "")
 	c.note(r.RecordedAt, by, "age-18-consent", "Consent to remain in the NRM at 18: "+r.Consent, "")
 	return Result{}
+}
+
+// RecordNotReferred records a decision not to refer the child to the NRM, with why and by whom.
+// Every child suspected of being trafficked must be referred, so it is a manager's or the
+// Safeguarding Lead's record, and it ends the referral clock for that reason.
+type RecordNotReferred struct {
+	DecidedAt time.Time `json:"decided_at"`
+	Reason    string    `json:"reason"`
+	DecidedBy string    `json:"decided_by"`
+}
+
+func (r *RecordNotReferred) Validate(now time.Time) error {
+	f := fieldErrors{}
+	f.happened("decided_at", r.DecidedAt, now)
+	f.required("reason", r.Reason)
+	f.text("reason", r.Reason, maxLongText)
+	f.required("decided_by", r.DecidedBy)
+	f.text("decided_by", r.DecidedBy, maxShortText)
+	return f.err()
+}
+
+func (r *RecordNotReferred) check(c *Case, _ Sight) error {
+	if c.NRM.Referral != nil {
+		return Errorf(EConflict, "The NRM referral is already recorded (reference %s).", c.NRM.Referral.Reference)
+	}
+	return nil
+}
+
+func (r *RecordNotReferred) apply(c *Case, by Actor, env Env) Result {
+	c.NRM.NotReferred = append(c.NRM.NotReferred, NotReferred{DecidedAt: r.DecidedAt, Reason: r.Reason, DecidedBy: r.DecidedBy, By: by})
+	res := Result{}
+	for i := range c.Actions {
+		if a := &c.Actions[i]; a.Open() && a.Kind == policy.NRMRequest {
+			a.end(ActionResolved, r.DecidedAt, by, "Decision not to refer, by "+r.DecidedBy+": "+r.Reason)
+			res.Closed = append(res.Closed, a.ID)
+		}
+	}
+	c.note(r.DecidedAt, by, "nrm-not-referred", "Decision not to refer to the NRM, by "+r.DecidedBy+": "+r.Reason, "")
+	return res
 }

@@ -13,9 +13,12 @@ type Reporting struct {
 	PoliceReports        []PoliceReport `json:"police_reports,omitempty"`
 	SocialWorkerInformed *Informed      `json:"social_worker_informed,omitempty"`
 	LeadInformed         *Informed      `json:"lead_informed,omitempty"`
-	CSCReferral          *CSCReferral   `json:"csc_referral,omitempty"`
-	CSCDecision          *CSCDecision   `json:"csc_decision,omitempty"`
-	Assessment           *Assessment    `json:"assessment,omitempty"`
+	// Referrals lists the referrals to Children's Social Care; CSCReferral and CSCDecision are
+	// the latest referral and decision.
+	Referrals   []CSCReferral `json:"csc_referrals,omitempty"`
+	CSCReferral *CSCReferral  `json:"csc_referral,omitempty"`
+	CSCDecision *CSCDecision  `json:"csc_decision,omitempty"`
+	Assessment  *Assessment   `json:"assessment,omitempty"`
 }
 
 // PoliceReport is a report to the police: 101, or 999 when the child is in immediate danger.
@@ -115,13 +118,17 @@ func (c *Case) concern(id string) *Concern {
 	return nil
 }
 
-// CSCReferral is the referral to the local authority's Children's Social Care.
+// CSCReferral is a referral to the local authority's Children's Social Care, with the local
+// authority's decision on it and the agency's review of a "no further action" decision.
 type CSCReferral struct {
+	ID         string    `json:"id,omitempty"`
 	ReferredAt time.Time `json:"referred_at"`
 	// SignificantHarm: reasonable cause to suspect significant harm, which calls for a strategy
 	// discussion.
-	SignificantHarm bool  `json:"significant_harm"`
-	By              Actor `json:"by"`
+	SignificantHarm bool         `json:"significant_harm"`
+	By              Actor        `json:"by"`
+	Decision        *CSCDecision `json:"decision,omitempty"`
+	Review          *Review      `json:"review,omitempty"`
 }
 
 // CSCDecision is the local authority's decision on its response to a referral.
@@ -242,7 +249,9 @@ func (r *RecordInformed) apply(c *Case, by Actor, env Env) Result {
 	return res
 }
 
-// ReferToCSC records the referral to Children's Social Care.
+// ReferToCSC records a referral to Children's Social Care; a case may need more than one. A
+// concern of trafficking or exploitation is a child protection concern, so every referral starts
+// the strategy discussion clock whatever significant_harm says.
 type ReferToCSC struct {
 	ReferredAt      time.Time `json:"referred_at"`
 	SignificantHarm bool      `json:"significant_harm"`
@@ -255,6 +264,12 @@ func (r *ReferToCSC) Validate(now time.Time) error {
 }
 
 func (r *ReferToCSC) check(c *Case, _ Sight) error {
+	if c.failSafe() {
+		if p := c.pendingReferral(); p != nil {
+			return Errorf(EConflict, "Referral %s to Children's Social Care still awaits the local authority's decision; record it first.", p.ID)
+		}
+		return nil
+	}
 	if c.Reporting.CSCReferral != nil {
 		return Errorf(EConflict, "A referral to Children's Social Care is already recorded.")
 	}
@@ -262,20 +277,67 @@ func (r *ReferToCSC) check(c *Case, _ Sight) error {
 }
 
 func (r *ReferToCSC) apply(c *Case, by Actor, env Env) Result {
-	c.Reporting.CSCReferral = &CSCReferral{ReferredAt: r.ReferredAt, SignificantHarm: r.SignificantHarm, By: by}
+	ref := &CSCReferral{ReferredAt: r.ReferredAt, SignificantHarm: r.SignificantHarm, By: by}
 	sw := c.socialWorker()
 	res := Result{}
-	res.Opened = append(res.Opened,
-		c.openAction(env, policy.CSCDecision, sw, r.ReferredAt, 0, "").ID,
-		c.openAction(env, policy.Assessment, sw, r.ReferredAt, 0, "").ID)
-	if r.SignificantHarm && !c.hasOpen(policy.StrategyDiscussion, "") {
-		res.Opened = append(res.Opened, c.openAction(env, policy.StrategyDiscussion, sw, r.ReferredAt, 0, "").ID)
+	if !c.failSafe() {
+		// The first release's rules: one referral, a strategy discussion only for significant harm.
+		c.Reporting.CSCReferral = ref
+		res.Opened = append(res.Opened,
+			c.openAction(env, policy.CSCDecision, sw, r.ReferredAt, 0, "").ID,
+			c.openAction(env, policy.Assessment, sw, r.ReferredAt, 0, "").ID)
+		if r.SignificantHarm && !c.hasOpen(policy.StrategyDiscussion, "") {
+			res.Opened = append(res.Opened, c.openAction(env, policy.StrategyDiscussion, sw, r.ReferredAt, 0, "").ID)
+		}
+		c.note(r.ReferredAt, by, "csc-referral", "Referred to Children's Social Care", "")
+		return res
 	}
-	c.note(r.ReferredAt, by, "csc-referral", "Referred to Children's Social Care", "")
+	ref.ID = c.newRef("R")
+	c.Reporting.Referrals = append(c.Reporting.Referrals, *ref)
+	c.Reporting.CSCReferral = ref
+	res.Ref = ref.ID
+	res.Closed = c.closeActions(policy.CSCReferral, "", ActionDone, r.ReferredAt, by, "")
+	res.Opened = append(res.Opened,
+		c.openAction(env, policy.CSCDecision, sw, r.ReferredAt, 0, ref.ID).ID,
+		c.openAction(env, policy.Assessment, sw, r.ReferredAt, 0, ref.ID).ID)
+	if !c.hasOpen(policy.StrategyDiscussion, "") {
+		res.Opened = append(res.Opened, c.openAction(env, policy.StrategyDiscussion, sw, r.ReferredAt, 0, ref.ID).ID)
+	}
+	c.note(r.ReferredAt, by, "csc-referral", "Referred to Children's Social Care", ref.ID)
 	return res
 }
 
-// RecordCSCDecision records the local authority's decision on the referral.
+// pendingReferral is the referral still waiting for the local authority's decision, if any.
+func (c *Case) pendingReferral() *CSCReferral {
+	for i := range c.Reporting.Referrals {
+		if r := &c.Reporting.Referrals[i]; r.Decision == nil {
+			return r
+		}
+	}
+	return nil
+}
+
+// referral finds a referral by id.
+func (c *Case) referral(id string) *CSCReferral {
+	for i := range c.Reporting.Referrals {
+		if c.Reporting.Referrals[i].ID == id {
+			return &c.Reporting.Referrals[i]
+		}
+	}
+	return nil
+}
+
+// CSC decisions.
+const (
+	DecisionS47             = "s47-enquiry"
+	DecisionChildInNeed     = "child-in-need"
+	DecisionAssessment      = "assessment"
+	DecisionNoFurtherAction = "no-further-action"
+)
+
+// RecordCSCDecision records the local authority's decision on a referral. "No further action"
+// ends the assessment clock and starts the Safeguarding Lead's review, where the agency may
+// challenge it; a section 47 enquiry starts the initial child protection conference clock.
 type RecordCSCDecision struct {
 	DecidedAt time.Time `json:"decided_at"`
 	// Decision: s47-enquiry, child-in-need, assessment, no-further-action.
@@ -286,28 +348,103 @@ type RecordCSCDecision struct {
 func (r *RecordCSCDecision) Validate(now time.Time) error {
 	f := fieldErrors{}
 	f.happened("decided_at", r.DecidedAt, now)
-	f.oneOf("decision", r.Decision, "s47-enquiry", "child-in-need", "assessment", "no-further-action")
+	f.oneOf("decision", r.Decision, DecisionS47, DecisionChildInNeed, DecisionAssessment, DecisionNoFurtherAction)
 	f.text("note", r.Note, maxLongText)
 	return f.err()
 }
 
 func (r *RecordCSCDecision) check(c *Case, _ Sight) error {
-	switch {
-	case c.Reporting.CSCReferral == nil:
+	referredAt := time.Time{}
+	switch p := c.pendingReferral(); {
+	case !c.failSafe() && c.Reporting.CSCReferral == nil, c.failSafe() && p == nil && c.Reporting.CSCReferral == nil:
 		return Errorf(EConflict, "Record the referral to Children's Social Care before its decision.")
-	case c.Reporting.CSCDecision != nil:
+	case c.failSafe() && p == nil, !c.failSafe() && c.Reporting.CSCDecision != nil:
 		return Errorf(EConflict, "The local authority's decision is already recorded.")
-	case r.DecidedAt.Before(c.Reporting.CSCReferral.ReferredAt):
+	case p != nil:
+		referredAt = p.ReferredAt
+	default:
+		referredAt = c.Reporting.CSCReferral.ReferredAt
+	}
+	if r.DecidedAt.Before(referredAt) {
 		return invalid("decided_at", "The decision cannot come before the referral.", "is before the referral")
 	}
 	return nil
 }
 
 func (r *RecordCSCDecision) apply(c *Case, by Actor, env Env) Result {
-	c.Reporting.CSCDecision = &CSCDecision{DecidedAt: r.DecidedAt, Decision: r.Decision, Note: r.Note}
-	c.closeActions(policy.CSCDecision, "", ActionDone, r.DecidedAt, by, "")
-	c.note(r.DecidedAt, by, "csc-decision", "Local authority decision: "+r.Decision, "")
-	return Result{}
+	d := &CSCDecision{DecidedAt: r.DecidedAt, Decision: r.Decision, Note: r.Note}
+	c.Reporting.CSCDecision = d
+	res := Result{}
+	if !c.failSafe() {
+		c.closeActions(policy.CSCDecision, "", ActionDone, r.DecidedAt, by, "")
+		c.note(r.DecidedAt, by, "csc-decision", "Local authority decision: "+r.Decision, "")
+		return res
+	}
+	ref := c.pendingReferral()
+	ref.Decision = d
+	res.Ref = ref.ID
+	res.Closed = c.closeActions(policy.CSCDecision, ref.ID, ActionDone, r.DecidedAt, by, "")
+	sw := c.socialWorker()
+	switch r.Decision {
+	case DecisionNoFurtherAction:
+		for i := range c.Actions {
+			if a := &c.Actions[i]; a.Open() && a.Kind == policy.Assessment && a.Ref == ref.ID {
+				a.end(ActionResolved, r.DecidedAt, by, "The local authority decided no further action: there is no assessment")
+				res.Closed = append(res.Closed, a.ID)
+			}
+		}
+		res.Opened = append(res.Opened, c.openAction(env, policy.NFAReview, Owner{Role: RoleSafeguardingLead}, r.DecidedAt, 0, ref.ID).ID)
+	case DecisionS47:
+		if !c.hasOpen(policy.ICPC, "") && !c.hasConference("initial") {
+			res.Opened = append(res.Opened, c.openAction(env, policy.ICPC, sw, r.DecidedAt, 0, ref.ID).ID)
+		}
+	}
+	c.note(r.DecidedAt, by, "csc-decision", "Local authority decision: "+r.Decision, ref.ID)
+	return res
+}
+
+// ReviewNFA records the Safeguarding Lead's review of a "no further action" decision: agreed,
+// or challenged with the local authority, as the agency policy asks of views that reject the
+// need for a child protection response.
+type ReviewNFA struct {
+	ReviewedAt time.Time `json:"reviewed_at"`
+	// Outcome is "agreed" or "challenged".
+	Outcome string `json:"outcome"`
+	// Note says why; for a challenge, how and with whom it was raised.
+	Note string `json:"note"`
+}
+
+func (r *ReviewNFA) Validate(now time.Time) error {
+	f := fieldErrors{}
+	f.happened("reviewed_at", r.ReviewedAt, now)
+	f.oneOf("outcome", r.Outcome, "agreed", "challenged")
+	f.required("note", r.Note)
+	f.text("note", r.Note, maxLongText)
+	return f.err()
+}
+
+func (r *ReviewNFA) check(c *Case, _ Sight) error {
+	if !c.hasOpen(policy.NFAReview, "") {
+		return Errorf(EConflict, "No \"no further action\" decision is waiting for review.")
+	}
+	return nil
+}
+
+func (r *ReviewNFA) apply(c *Case, by Actor, env Env) Result {
+	res := Result{}
+	for i := range c.Actions {
+		a := &c.Actions[i]
+		if !a.Open() || a.Kind != policy.NFAReview {
+			continue
+		}
+		if ref := c.referral(a.Ref); ref != nil {
+			ref.Review = &Review{HeldAt: r.ReviewedAt, Outcome: r.Outcome + ": " + r.Note, By: by}
+		}
+		a.end(ActionDone, r.ReviewedAt, by, r.Outcome)
+		res.Closed = append(res.Closed, a.ID)
+	}
+	c.note(r.ReviewedAt, by, "nfa-review", "\"No further action\" decision "+r.Outcome+": "+r.Note, "")
+	return res
 }
 
 // RecordAssessment records that the social-care assessment is complete.
@@ -328,21 +465,25 @@ func (r *RecordAssessment) check(c *Case, _ Sight) error {
 	if c.Reporting.CSCReferral == nil {
 		return Errorf(EConflict, "Record the referral to Children's Social Care before the assessment.")
 	}
-	if c.Reporting.Assessment != nil {
-		return Errorf(EConflict, "The assessment is already recorded as complete.")
-	}
+	open := false
 	for _, a := range c.Actions {
-		if a.Open() && a.Kind == policy.Assessment && r.CompletedAt.After(a.Due) && r.LateReason == "" {
-			return &Error{Code: EInvalid, Message: "The assessment finished after its deadline: record the reasons.",
-				Fields: map[string]string{"late_reason": "is required when the assessment is late"}}
+		if a.Open() && a.Kind == policy.Assessment {
+			open = true
+			if r.CompletedAt.After(a.Due) && r.LateReason == "" {
+				return &Error{Code: EInvalid, Message: "The assessment finished after its deadline: record the reasons.",
+					Fields: map[string]string{"late_reason": "is required when the assessment is late"}}
+			}
 		}
+	}
+	if !open {
+		return Errorf(EConflict, "No assessment is waiting to be recorded as complete.")
 	}
 	return nil
 }
 
 func (r *RecordAssessment) apply(c *Case, by Actor, env Env) Result {
 	c.Reporting.Assessment = &Assessment{CompletedAt: r.CompletedAt, LateReason: r.LateReason}
-	c.closeActions(policy.Assessment, "", ActionDone, r.CompletedAt, by, r.LateReason)
+	closed := c.closeActions(policy.Assessment, "", ActionDone, r.CompletedAt, by, r.LateReason)
 	c.note(r.CompletedAt, by, "assessment", "Assessment completed", "")
-	return Result{}
+	return Result{Closed: closed}
 }

@@ -42,6 +42,9 @@ type Request struct {
 	RequestID string          `json:"request_id"`
 	Actor     Actor           `json:"actor"`
 	Body      json.RawMessage `json:"body"`
+	// KeepWording: the person confirmed that flagged wording stays as written (they are quoting
+	// someone), so the language check does not refuse it.
+	KeepWording bool `json:"keep_wording,omitempty"`
 }
 
 // Result tells the caller what a step created.
@@ -140,7 +143,25 @@ func (c *Case) Check(step Step, req Request, now time.Time, access Access) error
 			return Errorf(EConflict, "This case is closed.")
 		}
 	}
+	if err := checkLists(cmd, req, access); err != nil {
+		return err
+	}
 	return cmd.check(c, sight)
+}
+
+// checkLists checks a step against the agency's lists: a local authority it names must be one
+// the policy lists, and its free text must not use language the agency policy asks staff to
+// avoid, unless the person says they are quoting someone.
+func checkLists(cmd Command, req Request, access Access) error {
+	if s, ok := cmd.(localAuthorityStep); ok && s.localAuthority() != "" && access.LAs != nil {
+		if err := access.LAs.CheckLA(s.localAuthority()); err != nil {
+			return invalid("la", "This local authority is not one the agency works with: check the code, or ask your administrator to add it.", err.Error())
+		}
+	}
+	if t, ok := cmd.(freeText); ok && access.Wording != nil && !req.KeepWording {
+		return checkWording(t, access.Wording)
+	}
+	return nil
 }
 
 // Apply applies a checked step and returns what it created. It must only be called after Check

@@ -1,21 +1,27 @@
-// Package web serves caseflow's pages from the same binary as the API: a sign-in page, the
-// managers' overdue board, the social workers' case list and case page, and the carers' page.
-// Pages are server-rendered shells (html/template) whose data comes from the API with the
-// signed-in person's token, so a page can never show more than the API allows that person.
-// Templates and assets are embedded; nothing needs building.
+// Package web serves caseflow's pages from the same binary as the API: sign-in, raising a
+// concern, the carers' page, the social workers' work list and case page, and the managers'
+// overdue board. Pages are server-rendered shells (html/template) whose data comes from the API
+// as the signed-in person, so a page can never show more than the API allows that person.
+//
+// People sign in through the agency's identity provider (OpenID Connect, see signin.go), or in
+// development by picking a role. Either way the browser holds only an HttpOnly session cookie;
+// the pages send the session's CSRF token with every request that changes something. Templates
+// and assets are embedded; nothing needs building.
 package web
 
 import (
 	"embed"
+	"errors"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
-	"time"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/session"
 )
 
 //go:embed templates/*.html
@@ -26,72 +32,146 @@ var assetFS embed.FS
 
 // Options configure the pages.
 type Options struct {
-	// DevTokens, when set (auth dev), lets the sign-in page mint a token for any role: for
-	// development and demonstrations only, never in production.
-	DevTokens *auth.DevTokens
+	// Sessions keeps the signed-in people.
+	Sessions *session.Cookies
+	// OIDC signs people in through the agency's identity provider; nil when auth is dev.
+	OIDC *OIDC
+	// DevSignIn lets anyone sign in as any role and user: for development and demonstrations
+	// only, never in production.
+	DevSignIn bool
+	// ActionTitles names each kind of action (a policy rule id) in the policy's own words.
+	ActionTitles map[string]string
+	Logger       *slog.Logger
 }
 
-// page is one page: its template and title.
+// page is one page: its template, title, and the roles it is for (all when empty).
 type page struct {
 	path, name, title string
+	roles             []safeguarding.Role
 }
+
+var (
+	overseers = []safeguarding.Role{safeguarding.RoleManager, safeguarding.RoleSafeguardingLead}
+	staff     = []safeguarding.Role{safeguarding.RoleSocialWorker, safeguarding.RoleFosteringSocialWorker, safeguarding.RoleManager, safeguarding.RoleSafeguardingLead}
+)
 
 var pages = []page{
-	{"/", "signin", "Sign in"},
-	{"/board", "board", "Overdue actions"},
-	{"/cases", "cases", "Cases"},
-	{"/cases/:id", "case", "Case"},
-	{"/my", "my", "My children"},
+	{"/", "signin", "Sign in", nil},
+	{"/board", "board", "Overdue actions", overseers},
+	{"/cases", "cases", "My work", staff},
+	{"/cases/:id", "case", "Case", nil},
+	{"/my", "my", "My children", []safeguarding.Role{safeguarding.RoleCarer}},
+	{"/raise", "raise", "Raise a concern", nil},
 }
 
-// Register mounts the pages on r.
+func pageNamed(name string) page {
+	for _, p := range pages {
+		if p.name == name {
+			return p
+		}
+	}
+	panic("web: no page " + name)
+}
+
+func (p page) allows(r safeguarding.Role) bool {
+	return len(p.roles) == 0 || slices.Contains(p.roles, r)
+}
+
+// homeFor is where a person lands after signing in.
+func homeFor(role safeguarding.Role) string {
+	switch role {
+	case safeguarding.RoleManager, safeguarding.RoleSafeguardingLead:
+		return "/board"
+	case safeguarding.RoleCarer:
+		return "/my"
+	default:
+		return "/cases"
+	}
+}
+
+// pageData is what a template sees.
+type pageData struct {
+	Page, Title string
+	// Actor is the signed-in person; empty on the sign-in page.
+	Actor    safeguarding.Actor
+	RoleName string
+	CSRF     string
+	CaseID   string
+	// Message explains a refused sign-in.
+	Message      string
+	OIDC         bool
+	DevSignIn    bool
+	Roles        []safeguarding.Role
+	ActionTitles map[string]string
+}
+
+// roleNames are the roles as people say them.
+var roleNames = map[safeguarding.Role]string{
+	safeguarding.RoleCarer:                 "foster carer",
+	safeguarding.RoleSocialWorker:          "social worker",
+	safeguarding.RoleFosteringSocialWorker: "fostering social worker",
+	safeguarding.RoleSafeguardingLead:      "Safeguarding Lead",
+	safeguarding.RoleManager:               "manager",
+}
+
+// Register mounts the pages, their assets and the sign-in routes on r.
 func Register(r *gin.Engine, opts Options) {
-	tmpl := template.Must(template.New("").ParseFS(templateFS, "templates/*.html"))
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	tmpl := template.Must(template.New("").Funcs(template.FuncMap{"roleName": func(r safeguarding.Role) string { return roleNames[r] }}).
+		ParseFS(templateFS, "templates/*.html"))
+	render := func(c *gin.Context, status int, p page, data pageData) {
+		data.Page, data.Title = p.name, p.title
+		data.OIDC, data.DevSignIn = opts.OIDC != nil, opts.DevSignIn
+		data.Roles, data.ActionTitles = safeguarding.Roles, opts.ActionTitles
+		data.RoleName = roleNames[data.Actor.Role]
+		noStore(c)
+		c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
+		c.Header("X-Content-Type-Options", "nosniff")
+		c.Header("Referrer-Policy", "no-referrer")
+		c.Header("Content-Type", "text/html; charset=utf-8")
+		c.Status(status)
+		if err := tmpl.ExecuteTemplate(c.Writer, "layout.html", data); err != nil {
+			_ = c.Error(err)
+		}
+	}
 	assets, _ := fs.Sub(assetFS, "assets")
 	r.StaticFS("/assets", http.FS(assets))
 	for _, p := range pages {
 		r.GET(p.path, func(c *gin.Context) {
-			c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
-			c.Header("X-Content-Type-Options", "nosniff")
-			c.Header("Referrer-Policy", "no-referrer")
-			c.Status(http.StatusOK)
-			c.Header("Content-Type", "text/html; charset=utf-8")
-			err := tmpl.ExecuteTemplate(c.Writer, "layout.html", map[string]any{
-				"Page": p.name, "Title": p.title, "DevSignIn": opts.DevTokens != nil,
-				"Roles": safeguarding.Roles, "CaseID": c.Param("id"),
-			})
-			if err != nil {
-				_ = c.Error(err)
+			sess, err := opts.Sessions.Lookup(c.Request.Context(), c.Request)
+			switch {
+			case errors.Is(err, session.ErrNone), errors.Is(err, session.ErrExpired):
+				if p.name == "signin" {
+					render(c, http.StatusOK, p, pageData{})
+					return
+				}
+				noStore(c)
+				c.Redirect(http.StatusSeeOther, "/")
+			case err != nil:
+				opts.Logger.Error("session lookup failed", "error", err)
+				render(c, http.StatusServiceUnavailable, pageNamed("signin"), pageData{Message: "caseflow cannot check your sign-in just now. Please try again in a minute."})
+			case p.name == "signin" || !p.allows(sess.Actor.Role):
+				noStore(c)
+				c.Redirect(http.StatusSeeOther, homeFor(sess.Actor.Role))
+			default:
+				render(c, http.StatusOK, p, pageData{Actor: sess.Actor, CSRF: sess.CSRF, CaseID: c.Param("id")})
 			}
 		})
 	}
-	if opts.DevTokens != nil {
-		r.POST("/dev/token", devToken(opts.DevTokens))
+	s := &signin{cookies: opts.Sessions, oidc: opts.OIDC, logger: opts.Logger, render: render}
+	if opts.OIDC != nil {
+		r.GET("/auth/signin", s.begin)
+		r.GET(callbackPath, s.callback)
+	}
+	r.POST("/auth/signout", s.signOut)
+	if opts.DevSignIn {
+		r.POST("/dev/signin", s.devSignIn)
 	}
 }
 
-// devToken mints a development token for the sign-in page.
-func devToken(tokens *auth.DevTokens) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		var req struct {
-			Role string `json:"role"`
-			User string `json:"user"`
-			Team string `json:"team"`
-		}
-		if err := c.ShouldBindJSON(&req); err != nil || req.User == "" {
-			c.JSON(http.StatusBadRequest, gin.H{"detail": "Give a role and a user id."})
-			return
-		}
-		role, err := safeguarding.ParseRole(req.Role)
-		if err != nil {
-			c.JSON(http.StatusBadRequest, gin.H{"detail": "Unknown role."})
-			return
-		}
-		tok, err := tokens.Mint(safeguarding.Actor{UserID: req.User, Role: role, Team: req.Team}, 12*time.Hour)
-		if err != nil {
-			c.JSON(http.StatusBadRequest, gin.H{"detail": err.Error()})
-			return
-		}
-		c.JSON(http.StatusOK, gin.H{"token": tok})
-	}
+// noStore keeps pages and sign-in answers out of every cache: they show children's records.
+func noStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
 }

@@ -20,7 +20,7 @@ func (r *run) registerHandlers(ctx workflow.Context) error {
 			},
 			workflow.UpdateHandlerOptions{
 				Validator: func(ctx workflow.Context, req safeguarding.Request) error {
-					return toApplicationError(r.state.Check(step, req, workflow.Now(ctx), r.cw.Access))
+					return toApplicationError(r.state.Check(step, req, workflow.Now(ctx), r.cw.access()))
 				},
 			})
 		if err != nil {

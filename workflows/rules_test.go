@@ -1,7 +1,9 @@
 package workflows
 
 import (
+	"strings"
 	"testing"
+
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -41,7 +43,7 @@ func TestAFirstReleaseCaseMovesToTheCurrentRulesByAnUpdate(t *testing.T) {
 		var retitled, minutes int
 		for _, a := range v.OpenActions {
 			switch {
-			case a.Kind == policy.PoliceReport && a.Title == "Call 999: the child is in immediate danger":
+			case a.Kind == policy.PoliceReport && strings.HasPrefix(a.Title, "Call 999"):
 				retitled++
 			case a.Kind == policy.ImmediateDanger:
 				minutes++

@@ -41,6 +41,18 @@ type CaseWorkflow struct {
 	Access safeguarding.Access
 }
 
+// access is the configured access with the policy's lists (local authorities, wording), which
+// validators check steps against.
+func (cw *CaseWorkflow) access() safeguarding.Access {
+	a := cw.Access
+	p := policy.Default()
+	if cw.Policy != nil && cw.Policy() != nil {
+		p = cw.Policy()
+	}
+	a.LAs, a.Wording = p, p
+	return a
+}
+
 // Run is the workflow function, registered as WorkflowName.
 func (cw *CaseWorkflow) Run(ctx workflow.Context, in Input) error {
 	r := newRun(ctx, cw, in)
@@ -116,6 +128,9 @@ func (r *run) loop(ctx workflow.Context) error {
 		if !r.state.Opened() && now.Sub(started) >= unopenedLifetime && workflow.AllHandlersFinished(ctx) {
 			return nil
 		}
+		if r.state.AdulthoodDue(now) {
+			r.state.TurnAdult(&workflowEnv{ctx: ctx, cw: r.cw})
+		}
 		r.sendChases(ctx, r.state.TakeDueChases(now))
 		if r.state.Opened() {
 			r.project(ctx)
@@ -124,7 +139,7 @@ func (r *run) loop(ctx workflow.Context) error {
 		if r.shouldContinueAsNew(ctx) {
 			return r.continueAsNew(ctx)
 		}
-		next := r.state.NextChaseAt()
+		next := r.state.NextEventAt()
 		if !r.state.Opened() {
 			next = started.Add(unopenedLifetime)
 		}

@@ -142,7 +142,8 @@ func record(out, name, policyFile string) error {
 // everyStep takes a case through every step whose behaviour a release changed or added: further
 // concerns (one in immediate danger), reports and notifications naming what they answer, a
 // missing episode and its clocks, an allegation with its referrals, a manager's extension, an
-// agreed action done by its owner, a resolved obligation, closure with every obligation
+// agreed action done by its owner, a corrected date of birth, a referral with "no further action"
+// challenged, the young person's views, a resolved obligation, closure with every obligation
 // resolved, and a reopening that re-arms them.
 func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string]any, now time.Time) (string, error) {
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
@@ -207,7 +208,13 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 			take(manager, "action-resolve", map[string]any{"action_id": a.ID, "reason": "Referred by the police."})
 		}
 	}
+	take(sw, "case-details", map[string]any{"child": map[string]any{"date_of_birth": "2011-02-01", "preferred_term": "young person"}, "reason": "Age assessment."})
+	take(sw, "csc-referral", map[string]any{"referred_at": ts, "significant_harm": false})
+	take(sw, "csc-decision", map[string]any{"decided_at": ts, "decision": "no-further-action"})
+	take(lead, "nfa-review", map[string]any{"reviewed_at": ts, "outcome": "challenged", "note": "Raised with the LA."})
+	take(carer, "young-person-views", map[string]any{"recorded_at": ts, "views": "Recorded views.", "how": "Told the carer"})
 	take(manager, "team", map[string]any{"social_worker": "sw-2", "reason": "New worker."})
+
 	take(safeguarding.Actor{UserID: "sw-2", Role: safeguarding.RoleSocialWorker, Team: "north"}, "closure-request", map[string]any{"reason": "risk-resolved", "note": "Recorded."})
 	if view, viewErr = cases.Get(ctx, id, manager); err == nil && viewErr != nil {
 		err = viewErr

@@ -43,6 +43,14 @@ type Options struct {
 	TemporalAddress string
 	TeamAccess      bool
 	RateLimit       int
+	// OIDC, when set, runs caseflow with oidc auth against this identity provider, whose
+	// client is caseflow (the audience); the pages sign in through it.
+	OIDC *OIDC
+}
+
+// OIDC names an identity provider and caseflow's client secret at it.
+type OIDC struct {
+	Issuer, ClientID, ClientSecret string
 }
 
 // Env is a running stack.
@@ -68,6 +76,9 @@ func Start(t testing.TB, opts Options) *Env {
 		RateLimit:         opts.RateLimit,
 		Policy:            opts.Policy,
 		ReadModelCheck:    500 * time.Millisecond,
+	}
+	if opts.OIDC != nil {
+		cfg.Auth, cfg.OIDCIssuer, cfg.OIDCAudience, cfg.OIDCClientSecret = "oidc", opts.OIDC.Issuer, opts.OIDC.ClientID, opts.OIDC.ClientSecret
 	}
 	if cfg.RedisURL == "" {
 		cfg.RedisURL = RedisURL(t, opts.RedisDB)

@@ -1,0 +1,158 @@
+// Package session keeps the pages' sign-ins: a server-side session in Redis, named by a random
+// id that travels only in an HttpOnly cookie, so no token lives in the browser's storage.
+//
+// A session ends after a period without use (the idle timeout) and, however busy, at an
+// absolute limit after sign-in. Redis holds the session under a hash of its id: reading Redis
+// gives no cookie that could be replayed. Each session carries its own CSRF token, which the
+// pages send in a header with every request that changes something; cross-origin requests are
+// refused before that, by the standard library's cross-origin protection.
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// Defaults of the timeouts, when Options leave them zero.
+const (
+	DefaultIdle = 30 * time.Minute
+	DefaultMax  = 12 * time.Hour
+)
+
+// Errors of session lookups. ErrNone means the request carries no session at all.
+var (
+	ErrNone    = errors.New("no session")
+	ErrExpired = errors.New("session ended")
+	// ErrForged refuses a request that changes something without the session's CSRF token or
+	// from another site.
+	ErrForged = errors.New("request not made by caseflow's pages")
+	// ErrUnavailable means Redis could not be asked: the session may well be valid.
+	ErrUnavailable = errors.New("sessions unavailable")
+)
+
+// Session is one signed-in person.
+type Session struct {
+	Actor safeguarding.Actor `json:"actor"`
+	// CSRF is sent by the pages with every request that changes something.
+	CSRF string `json:"csrf"`
+	// Via is how the person signed in: "oidc" (the agency's identity provider) or "dev".
+	Via       string    `json:"via"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Options configure a Store.
+type Options struct {
+	// Idle ends a session unused for this long (DefaultIdle when zero).
+	Idle time.Duration
+	// Max ends a session this long after sign-in, however busy (DefaultMax when zero).
+	Max time.Duration
+	// Now is the clock; time.Now when nil. Tests move it.
+	Now func() time.Time
+}
+
+// Store keeps sessions in Redis.
+type Store struct {
+	rdb  redis.UniversalClient
+	opts Options
+}
+
+// NewStore returns a Store on rdb.
+func NewStore(rdb redis.UniversalClient, opts Options) *Store {
+	if opts.Idle <= 0 {
+		opts.Idle = DefaultIdle
+	}
+	if opts.Max <= 0 {
+		opts.Max = DefaultMax
+	}
+	if opts.Max < opts.Idle {
+		opts.Idle = opts.Max
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Store{rdb: rdb, opts: opts}
+}
+
+const keyPrefix = "cf:session:"
+
+// key is the Redis key of a session id: a hash, so Redis never holds a usable cookie.
+func key(id string) string {
+	sum := sha256.Sum256([]byte("session\x00" + id))
+	return keyPrefix + hex.EncodeToString(sum[:])
+}
+
+// Create starts a session for actor and returns its id, the cookie's value.
+func (s *Store) Create(ctx context.Context, actor safeguarding.Actor, via string) (string, Session, error) {
+	id := rand.Text()
+	sess := Session{Actor: actor, CSRF: rand.Text(), Via: via, CreatedAt: s.opts.Now().UTC()}
+	raw, err := json.Marshal(sess)
+	if err != nil {
+		return "", Session{}, fmt.Errorf("encode session: %w", err)
+	}
+	if err := s.rdb.Set(ctx, key(id), raw, s.opts.Idle).Err(); err != nil {
+		return "", Session{}, fmt.Errorf("store session: %w: %w", ErrUnavailable, err)
+	}
+	return id, sess, nil
+}
+
+// Touch returns the session named by id and restarts its idle timeout. A session past its
+// idle timeout or its absolute limit gives ErrExpired, an unknown id too.
+func (s *Store) Touch(ctx context.Context, id string) (Session, error) {
+	return s.read(ctx, id, true)
+}
+
+// Peek returns the session named by id like Touch, without restarting its idle timeout: for
+// requests a page makes by itself, such as a board refreshing, which are not someone at work.
+func (s *Store) Peek(ctx context.Context, id string) (Session, error) {
+	return s.read(ctx, id, false)
+}
+
+func (s *Store) read(ctx context.Context, id string, renew bool) (Session, error) {
+	if id == "" {
+		return Session{}, ErrNone
+	}
+	k := key(id)
+	// Renewing reads and pushes back the idle expiry in one round trip. The absolute limit is
+	// checked below, so an extension past it is never honoured.
+	get := s.rdb.Get(ctx, k)
+	if renew {
+		get = s.rdb.GetEx(ctx, k, s.opts.Idle)
+	}
+	raw, err := get.Bytes()
+	if errors.Is(err, redis.Nil) {
+		return Session{}, ErrExpired
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("read session: %w: %w", ErrUnavailable, err)
+	}
+	var sess Session
+	if err := json.Unmarshal(raw, &sess); err != nil {
+		return Session{}, fmt.Errorf("decode session: %w", err)
+	}
+	if !s.opts.Now().Before(sess.CreatedAt.Add(s.opts.Max)) {
+		_ = s.rdb.Del(ctx, k).Err()
+		return Session{}, ErrExpired
+	}
+	return sess, nil
+}
+
+// Delete ends the session named by id. Ending one that has already ended is not an error.
+func (s *Store) Delete(ctx context.Context, id string) error {
+	if id == "" {
+		return nil
+	}
+	if err := s.rdb.Del(ctx, key(id)).Err(); err != nil {
+		return fmt.Errorf("end session: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,223 @@
+package session_test
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/session"
+)
+
+var carer = safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
+
+type clock struct{ now time.Time }
+
+func (c *clock) Now() time.Time { return c.now }
+
+func newStore(t *testing.T, idle, max time.Duration) (*session.Store, *miniredis.Miniredis, *clock) {
+	t.Helper()
+	mr := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	t.Cleanup(func() { rdb.Close() })
+	c := &clock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	return session.NewStore(rdb, session.Options{Idle: idle, Max: max, Now: c.Now}), mr, c
+}
+
+func TestSessionHoldsTheActorAndRedisNeverTheID(t *testing.T) {
+	store, mr, _ := newStore(t, 0, 0)
+	ctx := context.Background()
+	id, sess, err := store.Create(ctx, carer, "oidc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(id) < 26 || sess.CSRF == "" || sess.CSRF == id {
+		t.Fatalf("id %q and CSRF token %q must be distinct random values", id, sess.CSRF)
+	}
+	got, err := store.Touch(ctx, id)
+	if err != nil || got.Actor != carer || got.Via != "oidc" || got.CSRF != sess.CSRF {
+		t.Fatalf("touch: %+v, %v", got, err)
+	}
+	for _, k := range mr.Keys() {
+		if strings.Contains(k, id) || strings.Contains(mustGet(t, mr, k), id) {
+			t.Fatalf("Redis holds the session id in %s", k)
+		}
+	}
+	if ttl := mr.TTL(mr.Keys()[0]); ttl != session.DefaultIdle {
+		t.Fatalf("idle expiry %v, want the default %v", ttl, session.DefaultIdle)
+	}
+}
+
+func mustGet(t *testing.T, mr *miniredis.Miniredis, k string) string {
+	t.Helper()
+	v, err := mr.Get(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestIdleTimeoutRenewsWithUseAndEndsWithout(t *testing.T) {
+	store, mr, _ := newStore(t, 10*time.Minute, time.Hour)
+	ctx := context.Background()
+	id, _, err := store.Create(ctx, carer, "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 { // 27 minutes of use, never 10 idle
+		mr.FastForward(9 * time.Minute)
+		if _, err := store.Touch(ctx, id); err != nil {
+			t.Fatalf("a session in use ended: %v", err)
+		}
+	}
+	mr.FastForward(10*time.Minute + time.Second)
+	if _, err := store.Touch(ctx, id); !errors.Is(err, session.ErrExpired) {
+		t.Fatalf("after the idle timeout: %v, want ErrExpired", err)
+	}
+}
+
+func TestBackgroundRequestsDoNotKeepASessionAlive(t *testing.T) {
+	store, mr, _ := newStore(t, 10*time.Minute, time.Hour)
+	cookies := session.NewCookies(store, false)
+	id, _, err := store.Create(context.Background(), carer, "oidc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refresh := httptest.NewRequest(http.MethodGet, "/v1/overdue", nil)
+	refresh.AddCookie(&http.Cookie{Name: "caseflow-session", Value: id})
+	refresh.Header.Set(session.BackgroundHeader, "1")
+	for range 3 { // a board refreshing every 3 minutes, nobody looking
+		mr.FastForward(3 * time.Minute)
+		if _, err := cookies.Actor(refresh); err != nil {
+			t.Fatalf("a refresh within the idle timeout: %v", err)
+		}
+	}
+	mr.FastForward(time.Minute + time.Second)
+	if _, err := cookies.Actor(refresh); !errors.Is(err, session.ErrExpired) {
+		t.Fatalf("10 minutes of refreshes alone kept the session: %v", err)
+	}
+}
+
+func TestAbsoluteTimeoutEndsABusySession(t *testing.T) {
+	store, mr, clk := newStore(t, 10*time.Minute, time.Hour)
+	ctx := context.Background()
+	id, _, err := store.Create(ctx, carer, "oidc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.now = clk.now.Add(59 * time.Minute)
+	if _, err := store.Touch(ctx, id); err != nil {
+		t.Fatalf("before the absolute limit: %v", err)
+	}
+	clk.now = clk.now.Add(time.Minute)
+	if _, err := store.Touch(ctx, id); !errors.Is(err, session.ErrExpired) {
+		t.Fatalf("at the absolute limit: %v, want ErrExpired", err)
+	}
+	if len(mr.Keys()) != 0 {
+		t.Fatalf("the ended session is still in Redis: %v", mr.Keys())
+	}
+}
+
+func TestDeleteEndsTheSession(t *testing.T) {
+	store, _, _ := newStore(t, 0, 0)
+	ctx := context.Background()
+	id, _, _ := store.Create(ctx, carer, "oidc")
+	if err := store.Delete(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Touch(ctx, id); !errors.Is(err, session.ErrExpired) {
+		t.Fatalf("after sign-out: %v", err)
+	}
+	if _, err := store.Touch(ctx, ""); !errors.Is(err, session.ErrNone) {
+		t.Fatalf("no id: %v", err)
+	}
+}
+
+func TestCookieAttributes(t *testing.T) {
+	store, _, _ := newStore(t, 0, 2*time.Hour)
+	for _, tc := range []struct {
+		name        string
+		tls, secure bool
+		wantName    string
+	}{
+		{"plain http (development)", false, false, "caseflow-session"},
+		{"TLS to caseflow", true, false, "__Host-caseflow-session"},
+		{"TLS ended by a proxy", false, true, "__Host-caseflow-session"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cookies := session.NewCookies(store, tc.secure)
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			if tc.tls {
+				r.TLS = &tls.ConnectionState{}
+			}
+			w := httptest.NewRecorder()
+			cookies.Set(w, r, "the-id")
+			got := w.Result().Cookies()
+			if len(got) != 1 {
+				t.Fatalf("cookies %v", got)
+			}
+			c := got[0]
+			wantSecure := tc.tls || tc.secure
+			if c.Name != tc.wantName || c.Value != "the-id" || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode ||
+				c.Secure != wantSecure || c.Path != "/" || c.Domain != "" || c.MaxAge != 7200 {
+				t.Fatalf("cookie %+v", c)
+			}
+			r.AddCookie(c)
+			if cookies.ID(r) != "the-id" {
+				t.Fatal("the cookie set is not read back")
+			}
+		})
+	}
+}
+
+func TestPagesRequestsNeedTheCSRFTokenAndTheSameOrigin(t *testing.T) {
+	store, _, _ := newStore(t, 0, 0)
+	cookies := session.NewCookies(store, false)
+	id, sess, err := store.Create(context.Background(), carer, "oidc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	request := func(method, csrf, fetchSite string) *http.Request {
+		r := httptest.NewRequest(method, "http://caseflow.test/v1/cases", nil)
+		r.AddCookie(&http.Cookie{Name: "caseflow-session", Value: id})
+		if csrf != "" {
+			r.Header.Set(session.CSRFHeader, csrf)
+		}
+		if fetchSite != "" {
+			r.Header.Set("Sec-Fetch-Site", fetchSite)
+		}
+		return r
+	}
+	for _, tc := range []struct {
+		name               string
+		method, csrf, site string
+		want               error
+	}{
+		{"a read needs no token", http.MethodGet, "", "same-origin", nil},
+		{"a change with the token", http.MethodPost, sess.CSRF, "same-origin", nil},
+		{"a change without the token", http.MethodPost, "", "same-origin", session.ErrForged},
+		{"a change with another token", http.MethodPost, "not-the-token", "same-origin", session.ErrForged},
+		{"a change from another site, even with the token", http.MethodPost, sess.CSRF, "cross-site", session.ErrForged},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			actor, err := cookies.Actor(request(tc.method, tc.csrf, tc.site))
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("error %v, want %v", err, tc.want)
+			}
+			if tc.want == nil && actor != carer {
+				t.Fatalf("actor %+v", actor)
+			}
+		})
+	}
+	if _, err := cookies.Actor(httptest.NewRequest(http.MethodGet, "/v1/cases", nil)); !errors.Is(err, session.ErrNone) {
+		t.Fatalf("a request without a cookie: %v, want ErrNone", err)
+	}
+}

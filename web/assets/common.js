@@ -1,0 +1,265 @@
+// caseflow pages, shared parts: calling the API as the signed-in person, UK dates and times,
+// and showing the API's problems beside the fields they name.
+//
+// The browser holds no token: the session cookie (HttpOnly) authenticates every request, and
+// the session's CSRF token goes in a header with every request that changes something.
+"use strict";
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+const el = (tag, attrs = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    if (k === "class") e.className = v; else if (k === "text") e.textContent = v; else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c !== undefined && c !== null) e.append(c);
+  return e;
+};
+
+const ME = { role: document.body.dataset.role, user: document.body.dataset.user };
+const CSRF = document.querySelector('meta[name="csrf-token"]').content;
+const ACTION_TITLES = JSON.parse($("#action-titles").textContent || "{}") || {};
+const actionTitle = (kind) => ACTION_TITLES[kind] || kind;
+
+function say(message, isError = false) {
+  const s = $("#status");
+  s.textContent = message;
+  s.classList.toggle("error", isError);
+}
+
+// ApiError is a problem+json answer: its detail, and the fields it names.
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `The request failed (${status}).`);
+    this.status = status;
+    this.fields = problem?.errors || {};
+  }
+}
+
+let uniqueSeq = 0;
+const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${++uniqueSeq}-${Math.random()}`);
+
+// api calls the API as the signed-in person. A background call (a refresh the page makes by
+// itself) does not count as activity, so an unattended page still signs out when idle.
+async function api(method, path, body, { background = false } = {}) {
+  const headers = { Accept: "application/json" };
+  if (background) headers["X-Caseflow-Background"] = "1";
+  if (method !== "GET") {
+    headers["X-CSRF-Token"] = CSRF;
+    headers["Idempotency-Key"] = newKey();
+  }
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const resp = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = resp.headers.get("Content-Type")?.includes("json") ? await resp.json() : null;
+  if (resp.status === 401) {
+    location.href = "/";
+    throw new ApiError(401, data);
+  }
+  if (!resp.ok) throw new ApiError(resp.status, data);
+  return data;
+}
+
+// ---- Times: entered and shown in UK time, whatever the browser's locale or time zone. ----
+
+const UK = "Europe/London";
+const ukFormat = new Intl.DateTimeFormat("en-GB", { timeZone: UK, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const when = (iso) => (iso && !iso.startsWith("0001-") ? ukFormat.format(new Date(iso)) : "–");
+
+// ukParts is a moment's wall-clock reading in the UK.
+function ukParts(date) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", {
+    timeZone: UK, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).formatToParts(date).map((p) => [p.type, p.value]));
+  return { y: +parts.year, m: +parts.month, d: +parts.day, h: +parts.hour, min: +parts.minute };
+}
+
+// ukToDate turns a UK wall-clock time into a moment, through the UK's offset at that time
+// (GMT or BST).
+function ukToDate(y, m, d, h, min) {
+  const wanted = Date.UTC(y, m - 1, d, h, min);
+  let t = wanted;
+  for (let i = 0; i < 2; i++) {
+    const p = ukParts(new Date(t));
+    t += wanted - Date.UTC(p.y, p.m - 1, p.d, p.h, p.min);
+  }
+  return new Date(t);
+}
+
+const pad = (n) => String(n).padStart(2, "0");
+
+// parseUKDate reads 27/03/2026 (or 27-3-2026, 27.3.26) into its parts, null when it is not a date.
+function parseUKDate(text) {
+  const m = /^\s*(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{2}|\d{4})\s*$/.exec(text);
+  if (!m) return null;
+  const [d, mo] = [+m[1], +m[2]];
+  const y = m[3].length === 2 ? 2000 + +m[3] : +m[3];
+  const probe = new Date(Date.UTC(y, mo - 1, d));
+  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) return null;
+  return { y, m: mo, d };
+}
+
+// parseUKTime reads 14:30 (or 14.30, 1430) as 24-hour time.
+function parseUKTime(text) {
+  const m = /^\s*(\d{1,2})\s*[:.]?\s*(\d{2})\s*$/.exec(text);
+  if (!m || +m[1] > 23 || +m[2] > 59) return null;
+  return { h: +m[1], min: +m[2] };
+}
+
+// dateTimeField is a UK date and a 24-hour time, with a button that fills in now.
+function dateTimeField(name, legend, { hint, value } = {}) {
+  const id = `dt-${name.replace(/\W/g, "-")}-${++uniqueSeq}`;
+  const date = el("input", { id: id + "-date", name: name + ".date", inputmode: "numeric", autocomplete: "off", class: "short", "aria-describedby": id + "-dhint" });
+  const time = el("input", { id: id + "-time", name: name + ".time", inputmode: "numeric", autocomplete: "off", class: "short", "aria-describedby": id + "-thint" });
+  const now = el("button", { type: "button", class: "secondary", text: "Now" });
+  now.setAttribute("aria-label", `${legend}: now`);
+  const fill = (d) => {
+    const p = ukParts(d);
+    date.value = `${pad(p.d)}/${pad(p.m)}/${p.y}`;
+    time.value = `${pad(p.h)}:${pad(p.min)}`;
+  };
+  now.addEventListener("click", () => fill(new Date()));
+  if (value) fill(new Date(value));
+  return el("fieldset", { class: "datetime", "data-field": name, "data-datetime": name },
+    el("legend", { text: legend }),
+    hint ? el("p", { class: "hint", text: hint }) : undefined,
+    el("div", { class: "row" },
+      el("div", {}, el("label", { for: date.id, text: "Date" }), el("span", { class: "hint", id: id + "-dhint", text: "for example 27/03/2026" }), date),
+      el("div", {}, el("label", { for: time.id, text: "Time (UK)" }), el("span", { class: "hint", id: id + "-thint", text: "24-hour, for example 14:30" }), time),
+      now));
+}
+
+// readDateTime returns the ISO time of a date-time field, undefined when empty, or throws a
+// field error.
+function readDateTime(fieldset) {
+  const [date, time] = $$("input", fieldset).map((i) => i.value.trim());
+  if (!date && !time) return undefined;
+  const d = parseUKDate(date);
+  const t = parseUKTime(time || "");
+  if (!d) throw new FieldError(fieldset.dataset.datetime, "Enter a date like 27/03/2026");
+  if (!t) throw new FieldError(fieldset.dataset.datetime, "Enter a time like 14:30");
+  return ukToDate(d.y, d.m, d.d, t.h, t.min).toISOString().replace(/\.\d+Z$/, "Z");
+}
+
+function readDate(input) {
+  if (!input.value.trim()) return undefined;
+  const d = parseUKDate(input.value);
+  if (!d) throw new FieldError(input.name, "Enter a date like 23/04/2010");
+  return `${d.y}-${pad(d.m)}-${pad(d.d)}`;
+}
+
+class FieldError extends Error {
+  constructor(field, message) {
+    super(message);
+    this.fields = { [field]: message };
+  }
+}
+
+// ---- Problems beside their fields ----
+
+// fieldBox finds the part of a form that shows a field: its data-field wrapper, or its input.
+function fieldBox(form, name) {
+  const exact = $$("[data-field]", form).find((e) => e.dataset.field === name);
+  if (exact) return exact;
+  const input = $$("[name]", form).find((e) => e.name === name);
+  if (input) return input.closest("[data-field]") || input;
+  // "indicators[0].code" and the like belong to their list.
+  const base = name.split(/[.[]/)[0];
+  return base !== name ? fieldBox(form, base) : null;
+}
+
+const humanField = (name) => {
+  const s = name.replace(/^child\./, "child's ").replace(/[_.]/g, " ");
+  return s.charAt(0).toUpperCase() + s.slice(1);
+};
+
+// labelText is what a label or legend says, without its hints.
+const labelText = (node) => [...node.childNodes]
+  .filter((n) => n.nodeType === Node.TEXT_NODE || !n.classList.contains("hint"))
+  .map((n) => n.textContent).join("").trim();
+
+function clearProblems(form) {
+  $$(".field-error", form).forEach((e) => e.remove());
+  $$("[aria-invalid]", form).forEach((e) => e.removeAttribute("aria-invalid"));
+  $$(".has-error", form).forEach((e) => e.classList.remove("has-error"));
+  $(".error-summary", form)?.remove();
+}
+
+// showProblems puts each field's message beside it (opening a hidden section when the field
+// is in it), and a summary at the top of the form that links to each.
+function showProblems(form, err) {
+  clearProblems(form);
+  const items = [];
+  for (let [field, message] of Object.entries(err.fields || {})) {
+    const box = fieldBox(form, field);
+    if (box?.dataset.datetime) message = message.replace(/\s*\([^)]*\d{4}-\d\d-\d\dT[^)]*\)/, "");
+    const named = box && (box.matches("fieldset") ? $("legend", box) : $("label", box));
+    const text = `${named ? labelText(named) : humanField(field)}: ${message}`;
+    if (box) {
+      for (let p = box.parentElement; p && p !== form; p = p.parentElement) if (p.hidden) p.hidden = false;
+      const id = `err-${field.replace(/\W/g, "-")}-${++uniqueSeq}`;
+      const msg = el("p", { class: "field-error", id }, el("span", { class: "visually-hidden", text: "Error: " }), message);
+      box.classList.add("has-error");
+      (named || box).after(msg);
+      const inputs = box.matches("input, select, textarea") ? [box] : $$("input, select, textarea", box);
+      inputs.forEach((i) => {
+        i.setAttribute("aria-invalid", "true");
+        i.setAttribute("aria-describedby", [i.getAttribute("aria-describedby"), id].filter(Boolean).join(" "));
+      });
+      const target = inputs.find((i) => i.type !== "hidden");
+      items.push(el("li", {}, target ? el("a", { href: "#" + target.id, text }) : text));
+    } else {
+      items.push(el("li", { text }));
+    }
+  }
+  const summary = el("div", { class: "error-summary", role: "alert", tabindex: "-1" },
+    el("h2", { text: "There is a problem" }), el("p", { text: err.message }), items.length ? el("ul", {}, ...items) : undefined);
+  form.prepend(summary);
+  summary.querySelectorAll("a").forEach((a) => a.addEventListener("click", (ev) => {
+    ev.preventDefault();
+    document.getElementById(a.getAttribute("href").slice(1))?.focus();
+  }));
+  summary.focus();
+}
+
+// ---- Lists ----
+
+const LEVELS = ["not chased yet", "reminded", "overdue", "manager told", "Safeguarding Lead told"];
+const lateBy = (seconds) => {
+  const h = Math.floor(seconds / 3600), d = Math.floor(h / 24);
+  return d >= 1 ? `${d} day${d > 1 ? "s" : ""}` : h >= 1 ? `${h} hour${h > 1 ? "s" : ""}` : `${Math.max(1, Math.floor(seconds / 60))} min`;
+};
+const ROLE_NAMES = {
+  carer: "foster carer", social_worker: "social worker", fostering_social_worker: "fostering social worker",
+  safeguarding_lead: "Safeguarding Lead", manager: "manager",
+};
+const ownerText = (owner) => {
+  if (owner.user_id === ME.user) return "You";
+  return owner.user_id ? `${owner.user_id} (${ROLE_NAMES[owner.role] || owner.role})` : `The ${ROLE_NAMES[owner.role] || owner.role}`;
+};
+const stageText = (s) => ({
+  "concern-raised": "Concern raised", reported: "Reported", "nrm-referred": "Referred to the NRM",
+  "rg-decided": "Reasonable Grounds decided", "cg-decided": "Conclusive Grounds decided",
+  "closure-requested": "Closure requested", closed: "Closed",
+}[s] || s);
+
+function notificationsInto(list, background = false) {
+  return api("GET", "/v1/me/notifications?limit=20", undefined, { background }).then((r) => {
+    list.replaceChildren(...r.notifications.map((n) => el("li", {},
+      el("a", { href: "/cases/" + n.case_id, text: `${n.reference}: ${n.title || actionTitle(n.kind)}` }),
+      ` (${n.level_name}, due ${when(n.due)}, sent ${when(n.sent_at)})`)));
+    if (!r.notifications.length) list.append(el("li", { text: "No notifications." }));
+  });
+}
+
+// Live updates: an EventSource on the API's event stream, authenticated by the session cookie.
+function live(onChange) {
+  const source = new EventSource("/v1/events");
+  source.addEventListener("case", onChange);
+  return source;
+}
+
+function debounce(f, ms) {
+  let t;
+  return () => { clearTimeout(t); t = setTimeout(f, ms); };
+}

@@ -1,0 +1,361 @@
+// caseflow pages: what each page does once loaded. Every piece of data comes from the API as
+// the signed-in person, so a page shows no more than the API allows them.
+"use strict";
+
+const caseLink = (id, text) => el("a", { href: "/cases/" + id, text });
+const overdueCell = (n) => el("td", { class: n ? "late" : "", text: String(n) });
+
+// A button that shows and hides the part of the page it controls.
+function disclosure(text, panel) {
+  const id = `panel-${++uniqueSeq}`;
+  panel.id = id;
+  panel.hidden = true;
+  const button = el("button", { type: "button", class: "secondary", "aria-expanded": "false", "aria-controls": id, text });
+  button.addEventListener("click", () => {
+    panel.hidden = !panel.hidden;
+    button.setAttribute("aria-expanded", String(!panel.hidden));
+    if (!panel.hidden) $("input:not([type=hidden]), select, textarea", panel)?.focus();
+  });
+  return button;
+}
+
+const pages = {
+  async board() {
+    let cursor = "";
+    const kinds = $("#f-kind");
+    Object.entries(ACTION_TITLES).sort((a, b) => a[1].localeCompare(b[1]))
+      .forEach(([k, t]) => kinds.append(el("option", { value: k, text: t })));
+    const filters = () => new URLSearchParams([...new FormData($("#filters"))].filter(([, v]) => v));
+    const row = (a) => el("tr", {},
+      el("td", {}, caseLink(a.case_id, a.reference)),
+      el("td", { "data-kind": a.kind, text: actionTitle(a.kind) }), el("td", { text: a.team }),
+      el("td", { text: a.owner_user || ROLE_NAMES[a.owner_role] || a.owner_role }),
+      el("td", { class: "late", text: lateBy(a.late_seconds) }),
+      el("td", { class: "level-" + a.escalation, text: LEVELS[a.escalation] }));
+    const loadList = async (more, background = false) => {
+      const q = filters();
+      q.set("limit", "50");
+      if (more) q.set("cursor", cursor);
+      const page = await api("GET", "/v1/overdue?" + q, undefined, { background });
+      const body = $("#overdue tbody");
+      if (!more) body.replaceChildren();
+      page.actions.forEach((a) => body.append(row(a)));
+      if (!more && !page.actions.length) body.append(el("tr", {}, el("td", { colspan: "6", text: "Nothing is overdue." })));
+      cursor = page.next_cursor || "";
+      $("#more").hidden = !cursor;
+    };
+    const loadSummary = async (background) => {
+      const s = await api("GET", "/v1/overdue/summary", undefined, { background });
+      $("#total").textContent = s.counts.total;
+      for (const [id, map, label] of [["#by-team", s.counts.by_team, (k) => k], ["#by-kind", s.counts.by_kind, actionTitle]]) {
+        $(id + " tbody").replaceChildren(...Object.entries(map || {}).sort((a, b) => b[1] - a[1])
+          .map(([k, n]) => el("tr", {}, el("td", { text: label(k) }), el("td", { text: String(n) }))));
+      }
+      chart(s.series || []);
+    };
+    const refresh = async (background = true) => {
+      try { await Promise.all([loadSummary(background), loadList(false, background)]); } catch (e) { say(e.message, true); }
+    };
+    $("#filters").addEventListener("submit", (ev) => { ev.preventDefault(); loadList(false).catch((e) => say(e.message, true)); });
+    $("#more").addEventListener("click", () => loadList(true).catch((e) => say(e.message, true)));
+    await refresh(false);
+    live(debounce(refresh, 300));
+    setInterval(refresh, 30000);
+  },
+
+  // The social worker's work: their actions soon due or overdue, their notifications, their cases.
+  async cases() {
+    const now = Date.now();
+    const loadActions = async (background) => {
+      const r = await api("GET", "/v1/me/actions?within=168h&limit=100", undefined, { background });
+      $("#my-actions tbody").replaceChildren(...r.actions.map((a) => {
+        const late = Date.parse(a.due) <= now;
+        return el("tr", {},
+          el("td", {}, caseLink(a.case_id, a.reference)),
+          el("td", {}, el("a", { href: `/cases/${a.case_id}#action-${a.id}`, "data-kind": a.kind, text: actionTitle(a.kind) })),
+          el("td", { text: when(a.due) }),
+          el("td", { class: late ? "late" : "", text: late ? `Overdue by ${lateBy((now - Date.parse(a.due)) / 1000)}` : "Due" }));
+      }));
+      if (!r.actions.length) $("#my-actions tbody").append(el("tr", {}, el("td", { colspan: "4", text: "Nothing of yours is due this week." })));
+    };
+    let all = [];
+    const show = () => {
+      const q = $("#q").value.trim().toUpperCase();
+      const shown = all.filter((c) => c.reference.toUpperCase().includes(q));
+      $("#case-list tbody").replaceChildren(...shown.map((c) => el("tr", {},
+        el("td", {}, caseLink(c.case_id, c.reference)),
+        el("td", { text: stageText(c.stage) }), el("td", { text: c.team }),
+        el("td", { text: String(c.actions.length) }),
+        overdueCell(c.actions.filter((a) => Date.parse(a.due) <= now).length))));
+      const cases = (n) => `${n} case${n === 1 ? "" : "s"}`;
+      $("#case-count").textContent = q ? `${cases(shown.length)} of ${all.length} match ${q}.` : `${cases(all.length)}.`;
+    };
+    const loadCases = async (background) => {
+      all = [];
+      let cursor = "";
+      do {
+        const page = await api("GET", "/v1/cases?limit=200" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""), undefined, { background });
+        all.push(...page.cases);
+        cursor = page.next_cursor || "";
+      } while (cursor && all.length < 2000);
+      show();
+    };
+    $("#q").addEventListener("input", show);
+    $("#case-search").addEventListener("submit", (ev) => ev.preventDefault());
+    const refresh = (background = true) => Promise.all([loadActions(background), loadCases(background), notificationsInto($("#notifications"), background)])
+      .catch((e) => say(e.message, true));
+    await refresh(false);
+    live(debounce(refresh, 500));
+  },
+
+  async case() {
+    const id = document.body.dataset.case;
+    const steps = await stepsFor(ME.role);
+    const select = $("#step");
+    let view;
+    const build = ({ prefill = {}, hidden = [] } = {}) => {
+      const step = steps.find((s) => s.name === select.value);
+      const holder = $("#step-form");
+      if (!step) return holder.replaceChildren();
+      holder.replaceChildren(stepForm(step, {
+        view, prefill, hidden,
+        onDone: async () => {
+          say(`Recorded: ${step.title}.`);
+          select.value = "";
+          holder.replaceChildren();
+          await render();
+        },
+      }));
+    };
+    const open = (stepName, filled) => {
+      select.value = stepName;
+      build(filled);
+      $("#record").scrollIntoView();
+      $("#step-form input:not([type=hidden]), #step-form select, #step-form textarea")?.focus();
+    };
+    const render = async (background = false) => {
+      view = await api("GET", "/v1/cases/" + id, undefined, { background });
+      document.title = view.reference + " · caseflow";
+      $("h1").textContent = "Case " + view.reference;
+      const facts = [["Child", view.child.name], ["Preferred term", view.child.preferred_term], ["Stage", stageText(view.stage)],
+        ["Local authority", view.la], ["Team", view.team], ["Social worker", view.social_worker]];
+      $("#summary").replaceChildren(...facts.flatMap(([k, val]) => [el("dt", { text: k }), el("dd", { text: val || "–" })]));
+      $("#actions tbody").replaceChildren(...view.open_actions.map((a) => {
+        const stepName = CLOSES[a.kind];
+        const allowed = steps.some((s) => s.name === stepName);
+        const button = allowed ? el("button", { type: "button", class: "secondary", "data-action": a.id, "data-kind": a.kind, text: steps.find((s) => s.name === stepName).title }) : undefined;
+        button?.addEventListener("click", () => open(stepName, prefillFor(a)));
+        return el("tr", { id: "action-" + a.id },
+          el("td", { text: a.title }), el("td", { text: ownerText(a.owner) }),
+          el("td", { text: when(a.due) }),
+          el("td", { class: a.overdue ? "late" : "", text: a.overdue ? "Overdue: " + LEVELS[a.level] : "Due" }),
+          el("td", {}, button));
+      }));
+      if (!view.open_actions.length) $("#actions tbody").append(el("tr", {}, el("td", { colspan: "5", text: "No open actions." })));
+      const meetingActions = view.open_actions.some((a) => a.kind === "meeting-action");
+      const chosen = select.value;
+      select.replaceChildren(el("option", { value: "", text: "Choose what to record…" }),
+        ...steps.filter((s) => s.name !== "action-done" || meetingActions).map((s) => el("option", { value: s.name, text: s.title })));
+      select.value = chosen;
+      $("#contributions").replaceChildren(...(view.care_plan.contributions || []).map((k) =>
+        el("li", {}, el("strong", { text: `${ownerText(k.by)}, ${when(k.at)}: ` }), k.text)));
+      if (!(view.care_plan.contributions || []).length) $("#contributions").append(el("li", { text: "None yet." }));
+      const tl = await api("GET", `/v1/cases/${id}/timeline`, undefined, { background });
+      $("#timeline").replaceChildren(...tl.entries.slice().reverse().map((e) => el("li", {},
+        el("strong", { text: when(e.at) + " " }), e.summary,
+        el("span", { class: "hint", text: ` (${ownerText(e.by)}; recorded ${when(e.recorded_at)})` }))));
+    };
+    select.addEventListener("change", () => build());
+    try {
+      await render();
+      const target = /^#action-(.+)$/.exec(location.hash);
+      const action = target && view.open_actions.find((a) => a.id === target[1]);
+      if (action && steps.some((s) => s.name === CLOSES[action.kind])) open(CLOSES[action.kind], prefillFor(action));
+    } catch (e) { say(e.message, true); }
+    live(debounce(() => render(true).catch(() => {}), 300));
+  },
+
+  // The carer's page: per child, what they must do with a button for each, the child's missing
+  // episodes, and the care plan; then their notifications.
+  async my() {
+    const steps = Object.fromEntries((await stepsFor(ME.role)).map((s) => [s.name, s]));
+    const holder = $("#children");
+    const render = async () => {
+      const page = await api("GET", "/v1/cases?limit=50");
+      const cards = [];
+      for (const c of page.cases) cards.push(childCard(await api("GET", "/v1/cases/" + c.case_id)));
+      holder.replaceChildren(...cards);
+      if (!page.cases.length) holder.append(el("p", { text: "No child placed with you has a case in caseflow." }));
+    };
+    const done = (message) => async () => { say(message); await render(); };
+    const childCard = (v) => {
+      const card = $("#child-card").content.firstElementChild.cloneNode(true);
+      const name = v.child.name;
+      $(".child-title", card).textContent = `${name} (${v.reference})`;
+      $(".links", card).append("See ", caseLink(v.case_id, `${name}'s case`), ": ",
+        el("a", { href: `/cases/${v.case_id}#timeline-section`, text: "what has happened" }), ", ",
+        el("a", { href: `/cases/${v.case_id}#care-plan`, text: "the care plan" }), ".");
+      const mine = v.open_actions.filter((a) => a.owner.user_id === ME.user || (!a.owner.user_id && a.owner.role === ME.role));
+      $(".open-actions", card).replaceChildren(...mine.map((a) => {
+        const step = steps[CLOSES[a.kind]];
+        const li = el("li", { class: a.overdue ? "late-item" : "" }, el("strong", { text: a.title }), `: due ${when(a.due)}${a.overdue ? " (overdue)" : ""} `);
+        if (step?.name === "missing-return") {
+          li.append("Record the return under “Missing from home”.");
+        } else if (step) {
+          const panel = el("div", { class: "inline-form" }, stepForm(step, { view: v, ...prefillFor(a), submitText: step.title, onDone: done(`Recorded: ${step.title}.`) }));
+          li.append(disclosure(step.title, panel), panel);
+        }
+        return li;
+      }));
+      if (!mine.length) $(".open-actions", card).append(el("li", { text: "Nothing for you to do now." }));
+      const missing = $(".missing", card);
+      for (const e of (v.missing || []).filter((e) => !e.returned_at || e.returned_at.startsWith("0001-"))) {
+        const panel = el("div", { class: "inline-form" }, stepForm(steps["missing-return"], {
+          view: v, prefill: { episode_id: e.id }, hidden: ["episode_id"], submitText: "Record the return", onDone: done(`${name}'s return was recorded.`),
+        }));
+        missing.append(el("p", {}, `${name} has been missing since ${when(e.went_missing_at)}. `, disclosure(`Record ${name}'s return`, panel)), panel);
+      }
+      const episode = el("div", { class: "inline-form" }, stepForm(steps["missing-episode"], { view: v, submitText: "Record the missing episode", onDone: done("The missing episode was recorded.") }));
+      missing.append(el("p", {}, disclosure(`Record that ${name} is missing`, episode)), episode);
+      $(".contribution", card).append(stepForm(steps["care-plan-contribution"], {
+        view: v, submitText: "Add to the care plan",
+        onDone: async (_, form) => { form.reset(); say("Your contribution was added to the care plan."); },
+      }));
+      return card;
+    };
+    try {
+      await Promise.all([render(), notificationsInto($("#notifications"))]);
+    } catch (e) { say(e.message, true); }
+  },
+
+  async raise() {
+    const form = $("#raise-form");
+    const ref = await api("GET", "/v1/reference");
+    const checkboxes = (holder, name, codes) => holder.replaceChildren(...codes.map((c) => {
+      const id = `${name}-${c.code}`;
+      return el("div", { class: c.parent ? "check child-code" : "check" },
+        el("input", { type: "checkbox", id, name, value: c.code }), el("label", { for: id, text: c.label }));
+    }));
+    checkboxes($("#indicator-list"), "indicators", ref.indicators);
+    checkboxes($("#exploitation-list"), "exploitation_types", ref.exploitation_types);
+    $("#indicators-other").addEventListener("change", (ev) => { $("#indicator-other").hidden = !ev.target.checked; });
+    const observed = dateTimeField("observed_at", "When did you see or hear it?", { hint: "Your best estimate is fine." });
+    $(".ukdatetime", form).replaceWith(observed);
+
+    form.addEventListener("change", (ev) => {
+      if (ev.target.name === "immediate_danger") $("#call-999").hidden = ev.target.value !== "yes";
+      if (ev.target.name === "case") $("#child-details").hidden = ev.target.value !== "new";
+    });
+
+    const cases = (await api("GET", "/v1/cases?limit=200")).cases;
+    const choices = $("#child-choices");
+    const radio = (value, label) => {
+      const id = `case-${value}`;
+      return el("div", { class: "check" }, el("input", { type: "radio", name: "case", id, value }), el("label", { for: id, text: label }));
+    };
+    if (ME.role === "carer") {
+      for (const c of cases.slice(0, 20)) {
+        const v = await api("GET", "/v1/cases/" + c.case_id);
+        choices.append(radio(c.case_id, `${v.child.name} (${c.reference})`));
+      }
+      choices.append(radio("new", "A child not listed here"));
+    } else {
+      choices.append(radio("new", "A child without a case in caseflow (enter their details)"));
+      if (cases.length) {
+        const select = el("select", { id: "existing-case", name: "existing" }, el("option", { value: "", text: "Choose a case…" }),
+          ...cases.map((c) => el("option", { value: c.case_id, text: `${c.reference} (${c.team})` })));
+        choices.append(radio("existing", "A child with a case in caseflow"),
+          el("div", { class: "indent" }, el("label", { for: "existing-case", text: "Case reference" }), select));
+      }
+    }
+
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const f = new FormData(form);
+      const errors = {};
+      const body = {};
+      const danger = f.get("immediate_danger");
+      if (!danger) errors.immediate_danger = "Answer whether the child is in immediate danger";
+      else body.immediate_danger = danger === "yes";
+      let caseID = f.get("case");
+      if (caseID === "existing") caseID = f.get("existing");
+      if (!caseID) errors.child = "Choose the child";
+      try { body.observed_at = readDateTime(observed); } catch (e) { Object.assign(errors, e.fields); }
+      if (f.get("account")?.trim()) body.account = f.get("account").trim();
+      const indicators = f.getAll("indicators");
+      if (indicators.length) {
+        body.indicators = indicators.map((code) => (code === "other" && f.get("indicator_note")?.trim() ? { code, note: f.get("indicator_note").trim() } : { code }));
+      }
+      const types = f.getAll("exploitation_types");
+      if (types.length) body.exploitation_types = types;
+      if (caseID === "new") {
+        const text = (k) => f.get(k)?.trim() || undefined;
+        let dob;
+        try { dob = readDate($("#child-dob")); } catch (e) { Object.assign(errors, e.fields); }
+        body.child = {
+          name: text("child.name"), date_of_birth: dob, preferred_term: f.get("child.preferred_term") || undefined,
+          first_language: text("child.first_language"), interpreter_needed: f.get("child.interpreter_needed") === "on",
+          unaccompanied: f.get("child.unaccompanied") === "on", parental_responsibility: f.get("child.parental_responsibility"),
+        };
+        Object.assign(body, { la: text("la"), team: text("team"), social_worker: text("social_worker"), fostering_social_worker: text("fostering_social_worker") });
+        const carers = (text("carers") || "").split(",").map((s) => s.trim()).filter(Boolean);
+        if (carers.length) body.carers = carers;
+      }
+      if (Object.keys(errors).length) {
+        return showProblems(form, Object.assign(new Error("Some answers are missing or need correcting."), { fields: errors }));
+      }
+      const button = $("#raise-submit");
+      button.disabled = true;
+      try {
+        const res = caseID === "new" ? await api("POST", "/v1/cases", body) : await api("POST", `/v1/cases/${caseID}/concern`, body);
+        await raised(res);
+      } catch (e) {
+        if (e instanceof ApiError) showProblems(form, e); else say(e.message, true);
+      } finally {
+        button.disabled = false;
+      }
+    });
+
+    // raised says what happens next: the actions the concern opened, who owns each and when
+    // each is due.
+    const raised = async (res) => {
+      const v = await api("GET", "/v1/cases/" + res.case_id);
+      const opened = v.open_actions.filter((a) => (res.opened_actions || []).includes(a.id));
+      form.hidden = true;
+      $("#done-ref").textContent = `The concern is on case ${res.reference}. The child's social worker can see it now.`;
+      $("#next-actions").replaceChildren(...opened.map((a) => el("li", {},
+        el("strong", { text: a.title }), `: ${ownerText(a.owner)}, due ${when(a.due)}.`)));
+      if (!opened.length) $("#next-actions").append(el("li", { text: "Nothing new to do: the case's open actions already cover this concern." }));
+      $("#done-links").replaceChildren(...(ME.role === "carer" ? [el("a", { href: "/my", text: "Back to my children" }), " · "] : []),
+        caseLink(res.case_id, "Open the case"));
+      $("#raise-done").hidden = false;
+      $("#raise-done").focus();
+    };
+  },
+};
+
+function chart(series) {
+  const box = $("#chart");
+  if (series.length < 2) { box.textContent = "Not enough history yet."; return; }
+  const w = 600, h = 150, max = Math.max(1, ...series.map((s) => s.overdue));
+  const t0 = Date.parse(series[0].at), t1 = Date.parse(series[series.length - 1].at) || t0 + 1;
+  const pts = series.map((s) => `${((Date.parse(s.at) - t0) / Math.max(1, t1 - t0)) * w},${h - (s.overdue / max) * (h - 10)}`).join(" ");
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("aria-hidden", "true");
+  const axis = document.createElementNS(ns, "line");
+  Object.entries({ x1: 0, y1: h - 1, x2: w, y2: h - 1, class: "axis" }).forEach(([k, v]) => axis.setAttribute(k, v));
+  const line = document.createElementNS(ns, "polyline");
+  line.setAttribute("points", pts);
+  line.setAttribute("class", "line");
+  svg.append(axis, line);
+  box.replaceChildren(svg);
+  box.setAttribute("aria-label", `Overdue actions over the last week: now ${series[series.length - 1].overdue}, at most ${max}`);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const run = pages[document.body.dataset.page];
+  if (run) run().catch((e) => say(e.message, true));
+});

@@ -1,0 +1,277 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/gin-gonic/gin"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/caseflow/caseflow/api"
+	"github.com/caseflow/caseflow/auth"
+	"github.com/caseflow/caseflow/internal/testidp"
+	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/session"
+	"github.com/caseflow/caseflow/web"
+)
+
+// site is the API and the pages, in front of an identity provider, without Temporal: sign-in,
+// sessions and CSRF all happen before any case is read.
+type site struct {
+	url string
+	idp *testidp.Provider
+}
+
+func startSite(t *testing.T, devSignIn bool) site {
+	t.Helper()
+	ctx := context.Background()
+	idp := testidp.Start(t)
+	idp.AddUser("carer.one", safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer})
+	mr := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	t.Cleanup(func() { rdb.Close() })
+	verifier, err := auth.NewOIDCVerifier(ctx, auth.OIDCConfig{IssuerURL: idp.Issuer(), Audience: testidp.ClientID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn, err := web.NewOIDC(ctx, web.OIDCOptions{Issuer: idp.Issuer(), ClientID: testidp.ClientID, ClientSecret: idp.ClientSecret, Verifier: verifier})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := session.NewCookies(session.NewStore(rdb, session.Options{}), false)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httptest.NewServer(api.New(api.Config{
+		Store: readmodel.New(rdb), Limiter: readmodel.NewLimiter(rdb, 1000, 100), Verifier: verifier,
+		Sessions: sessions, Logger: logger,
+		Pages: func(r *gin.Engine) {
+			web.Register(r, web.Options{Sessions: sessions, OIDC: signIn, DevSignIn: devSignIn, Logger: logger})
+		},
+	}))
+	t.Cleanup(srv.Close)
+	idp.RegisterClient(srv.URL)
+	return site{url: srv.URL, idp: idp}
+}
+
+// person is a browser: cookies, and redirects followed by hand so each hop can be checked.
+type person struct {
+	t      *testing.T
+	client *http.Client
+}
+
+func newPerson(t *testing.T) *person {
+	jar, _ := cookiejar.New(nil)
+	return &person{t: t, client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (p *person) do(method, target string, form url.Values, headers ...string) (*http.Response, string) {
+	p.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, target, body)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := p.client.Do(req)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func cookieNamed(resp *http.Response, name string) *http.Cookie {
+	for _, c := range resp.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// signIn goes through the provider's form and returns the callback URL it sent the browser to.
+func (p *person) reachCallback(s site, username string) string {
+	p.t.Helper()
+	resp, _ := p.do(http.MethodGet, s.url+"/auth/signin", nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		p.t.Fatalf("begin sign-in: %d", resp.StatusCode)
+	}
+	authorize, _ := url.Parse(resp.Header.Get("Location"))
+	q := authorize.Query()
+	if q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) < 43 || q.Get("nonce") == "" || q.Get("state") == "" {
+		p.t.Fatalf("the authorization request lacks PKCE, nonce or state: %v", q)
+	}
+	if state := cookieNamed(resp, "caseflow-signin"); state == nil || !state.HttpOnly || state.Value != q.Get("state") {
+		p.t.Fatalf("the sign-in is not bound to the browser: %+v", state)
+	}
+	if form, _ := p.do(http.MethodGet, authorize.String(), nil); form.StatusCode != http.StatusOK {
+		p.t.Fatalf("provider's sign-in form: %d", form.StatusCode)
+	}
+	q.Set("username", username)
+	back, _ := p.do(http.MethodPost, authorize.Scheme+"://"+authorize.Host+"/authorize", q)
+	if back.StatusCode != http.StatusFound || !strings.HasPrefix(back.Header.Get("Location"), s.url+"/auth/callback?") {
+		p.t.Fatalf("provider's answer: %d %s", back.StatusCode, back.Header.Get("Location"))
+	}
+	return back.Header.Get("Location")
+}
+
+func (p *person) signIn(s site, username string) {
+	p.t.Helper()
+	resp, _ := p.do(http.MethodGet, p.reachCallback(s, username), nil)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my" {
+		p.t.Fatalf("callback: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+var csrfMeta = `<meta name="csrf-token" content="`
+
+func (p *person) csrf(s site) string {
+	p.t.Helper()
+	resp, page := p.do(http.MethodGet, s.url+"/my", nil)
+	i := strings.Index(page, csrfMeta)
+	if resp.StatusCode != http.StatusOK || i < 0 {
+		p.t.Fatalf("the carer's page: %d", resp.StatusCode)
+	}
+	token, _, _ := strings.Cut(page[i+len(csrfMeta):], `"`)
+	return token
+}
+
+func TestSignInThroughTheIdentityProvider(t *testing.T) {
+	s := startSite(t, false)
+	carer := newPerson(t)
+	callback := carer.reachCallback(s, "carer.one")
+	resp, _ := carer.do(http.MethodGet, callback, nil)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my" {
+		t.Fatalf("callback: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	c := cookieNamed(resp, "caseflow-session")
+	if c == nil || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure || c.Path != "/" {
+		t.Fatalf("session cookie %+v: want HttpOnly, SameSite=Lax, whole site (not Secure over plain http)", c)
+	}
+	if resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("callback Cache-Control %q", resp.Header.Get("Cache-Control"))
+	}
+	page, body := carer.do(http.MethodGet, s.url+"/my", nil)
+	if page.StatusCode != http.StatusOK || page.Header.Get("Cache-Control") != "no-store" || !strings.Contains(body, "carer-1") {
+		t.Fatalf("the carer's page: %d, Cache-Control %q", page.StatusCode, page.Header.Get("Cache-Control"))
+	}
+
+	t.Run("a callback replayed is refused", func(t *testing.T) {
+		again, _ := carer.do(http.MethodGet, callback, nil)
+		if again.StatusCode != http.StatusBadRequest || cookieNamed(again, "caseflow-session") != nil {
+			t.Fatalf("replayed callback: %d", again.StatusCode)
+		}
+	})
+	t.Run("a callback finished in another browser is refused", func(t *testing.T) {
+		attacker := newPerson(t)
+		planted := attacker.reachCallback(s, "carer.one")
+		victim := newPerson(t)
+		resp, _ := victim.do(http.MethodGet, planted, nil)
+		if resp.StatusCode != http.StatusBadRequest || cookieNamed(resp, "caseflow-session") != nil {
+			t.Fatalf("a sign-in begun elsewhere: %d", resp.StatusCode)
+		}
+	})
+	t.Run("pages are for their roles", func(t *testing.T) {
+		resp, _ := carer.do(http.MethodGet, s.url+"/board", nil)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/my" {
+			t.Fatalf("a carer opening the board: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		stranger := newPerson(t)
+		resp, _ = stranger.do(http.MethodGet, s.url+"/cases/abc", nil)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+			t.Fatalf("signed out, a case page: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+	t.Run("no development sign-in with oidc", func(t *testing.T) {
+		resp, _ := newPerson(t).do(http.MethodPost, s.url+"/dev/signin", url.Values{"role": {"manager"}, "user": {"x"}})
+		if resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("POST /dev/signin: %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestTheAPIAcceptsTheSessionWithItsCSRFToken(t *testing.T) {
+	s := startSite(t, false)
+	carer := newPerson(t)
+	carer.signIn(s, "carer.one")
+	token := carer.csrf(s)
+
+	resp, _ := carer.do(http.MethodGet, s.url+"/v1/cases", nil)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("a read with the session: %d, Cache-Control %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+	// A body the API refuses as incomplete (422) shows the request got past authentication.
+	write := func(headers ...string) int {
+		req, _ := http.NewRequest(http.MethodPost, s.url+"/v1/cases", strings.NewReader(`{}`))
+		req.Header.Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		resp, err := carer.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := write(); got != http.StatusForbidden {
+		t.Errorf("a change without the CSRF token: %d, want 403", got)
+	}
+	if got := write(session.CSRFHeader, "not-"+token); got != http.StatusForbidden {
+		t.Errorf("a change with another token: %d, want 403", got)
+	}
+	if got := write(session.CSRFHeader, token, "Sec-Fetch-Site", "cross-site"); got != http.StatusForbidden {
+		t.Errorf("a change from another site: %d, want 403", got)
+	}
+	if got := write(session.CSRFHeader, token, "Sec-Fetch-Site", "same-origin"); got != http.StatusUnprocessableEntity {
+		t.Errorf("a change with the token from the pages: %d, want 422 (authenticated, body refused)", got)
+	}
+
+	t.Run("sign-out needs the token, then ends both sessions", func(t *testing.T) {
+		resp, _ := carer.do(http.MethodPost, s.url+"/auth/signout", url.Values{})
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("sign-out without the token: %d", resp.StatusCode)
+		}
+		if still, _ := carer.do(http.MethodGet, s.url+"/v1/cases", nil); still.StatusCode != http.StatusOK {
+			t.Fatalf("a refused sign-out ended the session: %d", still.StatusCode)
+		}
+		resp, _ = carer.do(http.MethodPost, s.url+"/auth/signout", url.Values{"csrf": {token}})
+		end, _ := url.Parse(resp.Header.Get("Location"))
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(end.String(), s.idp.Issuer()+"/logout") ||
+			end.Query().Get("client_id") != testidp.ClientID || end.Query().Get("post_logout_redirect_uri") != s.url+"/" {
+			t.Fatalf("sign-out: %d to %q, want the provider's end-session endpoint", resp.StatusCode, end)
+		}
+		if after, _ := carer.do(http.MethodGet, s.url+"/v1/cases", nil); after.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("after sign-out the session still reads cases: %d", after.StatusCode)
+		}
+	})
+}
+
+func TestDevelopmentSignInComesFromTheSignInPage(t *testing.T) {
+	s := startSite(t, true)
+	form := url.Values{"role": {"manager"}, "user": {"mgr-1"}, "team": {"north"}}
+	if resp, _ := newPerson(t).do(http.MethodPost, s.url+"/dev/signin", form, "Sec-Fetch-Site", "cross-site"); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("a sign-in posted from another site: %d, want 403", resp.StatusCode)
+	}
+	resp, _ := newPerson(t).do(http.MethodPost, s.url+"/dev/signin", form, "Sec-Fetch-Site", "same-origin")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/board" || cookieNamed(resp, "caseflow-session") == nil {
+		t.Fatalf("development sign-in: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
