@@ -2,7 +2,10 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+
+	"strconv"
 
 	"time"
 
@@ -75,6 +78,9 @@ func (h *handlers) step(step safeguarding.Step) gin.HandlerFunc {
 			return
 		}
 		h.idempotent(c, body, func(requestID string) (int, any, error) {
+			if step.Name == safeguarding.StepLinkCase {
+				return h.linkCases(c, caseID, requestID, body)
+			}
 			res, err := h.cfg.Cases.Step(stepContext(c), caseID, step.Name, mustActor(c), requestID, body)
 			if err != nil {
 				return 0, nil, err
@@ -82,6 +88,40 @@ func (h *handlers) step(step safeguarding.Step) gin.HandlerFunc {
 			return http.StatusOK, responseOf(res), nil
 		})
 	}
+}
+
+// linkCases records that two cases are about the same child on both of them: on the other case
+// first (which the caller must be able to see), then on this one, each once however often the
+// request is retried.
+func (h *handlers) linkCases(c *gin.Context, caseID, requestID string, body []byte) (int, any, error) {
+	var link safeguarding.LinkCase
+	if err := json.Unmarshal(body, &link); err != nil {
+		return 0, nil, err
+	}
+	if link.CaseID == caseID {
+		return 0, nil, &safeguarding.Error{Code: safeguarding.EInvalid, Message: "A case cannot be linked to itself.", Fields: map[string]string{"case_id": "is this case"}}
+	}
+	actor := mustActor(c)
+	if _, err := h.cfg.Cases.Get(c.Request.Context(), caseID, actor); err != nil {
+		return 0, nil, err
+	}
+	reverse, _ := json.Marshal(safeguarding.LinkCase{CaseID: caseID, Reason: link.Reason})
+
+	reverseID := ""
+	if requestID != "" {
+		reverseID = requestID + "-linked"
+	}
+	if _, err := h.cfg.Cases.Step(c.Request.Context(), link.CaseID, safeguarding.StepLinkCase, actor, reverseID, reverse); err != nil && safeguarding.CodeOf(err) != safeguarding.EConflict {
+		if safeguarding.CodeOf(err) == safeguarding.ENotFound {
+			return 0, nil, &safeguarding.Error{Code: safeguarding.EInvalid, Message: "The other case is not one you can see.", Fields: map[string]string{"case_id": "unknown case"}}
+		}
+		return 0, nil, err
+	}
+	res, err := h.cfg.Cases.Step(c.Request.Context(), caseID, safeguarding.StepLinkCase, actor, requestID, body)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, responseOf(res), nil
 }
 
 // KeepWordingHeader, set to "true", keeps wording the language check flagged: the person
@@ -106,19 +146,34 @@ func (h *handlers) getCase(c *gin.Context) {
 	c.JSON(http.StatusOK, v)
 }
 
-// TimelineResponse is the case timeline.
+// TimelineResponse is a page of the case timeline, oldest entry first; next_before asks for the
+// page before it.
 type TimelineResponse struct {
-	Entries []safeguarding.Entry `json:"entries"`
+	Entries    []safeguarding.Entry `json:"entries"`
+	NextBefore int                  `json:"next_before,omitempty"`
 }
 
 func (h *handlers) timeline(c *gin.Context) {
-	t, err := h.cfg.Cases.Timeline(c.Request.Context(), c.Param("id"), mustActor(c))
+	limit, _, err := pageParams(c)
 	if err != nil {
 		abort(c, err)
 		return
 	}
-	if t == nil {
-		t = []safeguarding.Entry{}
+	before := 0
+	if s := c.Query("before"); s != "" {
+		if before, err = strconv.Atoi(s); err != nil || before < 1 {
+			abort(c, &httpError{status: http.StatusBadRequest, detail: "before must be the number of a timeline entry.", fields: map[string]string{"before": "must be a whole number from 1"}})
+			return
+		}
 	}
-	c.JSON(http.StatusOK, TimelineResponse{Entries: t})
+	page, err := h.cfg.Cases.Timeline(c.Request.Context(), c.Param("id"), mustActor(c), before, limit)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	out := TimelineResponse{Entries: page.Entries, NextBefore: page.NextBefore}
+	if out.Entries == nil {
+		out.Entries = []safeguarding.Entry{}
+	}
+	c.JSON(http.StatusOK, out)
 }

@@ -76,3 +76,28 @@ func TestWordingIsQueriedThenKeptWhenQuoted(t *testing.T) {
 		t.Errorf("account kept as %q", got)
 	}
 }
+
+// TestCasesOfTheSameChildAreLinkedBothWays: linking records the link on both cases; a case the
+// caller cannot see is refused and nothing is linked.
+func TestCasesOfTheSameChildAreLinkedBothWays(t *testing.T) {
+	env := start(t, testenv.Options{})
+	p := tokens(env)
+	first := raiseCase(t, env, p.carer, time.Now().Add(-2*time.Hour))
+	var second api.StepResponse
+	env.Do(http.MethodPost, "/v1/cases", p.otherCarer, testenv.Concern(time.Now().Add(-time.Hour), "sw-1", "north", "carer-2")).JSON(t, &second)
+	mustStep(t, env, p.sw, "/v1/cases/"+first, "linked-case", map[string]any{"case_id": second.CaseID, "reason": "The same child, placed twice."})
+	for own, other := range map[string]string{first: second.CaseID, second.CaseID: first} {
+		if v := viewAs(t, env, p.sw, own); len(v.Links) != 1 || v.Links[0].CaseID != other {
+			t.Errorf("case %s links %+v; want %s", own, v.Links, other)
+		}
+	}
+	unseen := raiseCase(t, env, p.carer, time.Now())
+	// The other social worker works in another team: neither case is theirs.
+	r := env.Do(http.MethodPost, "/v1/cases/"+first+"/linked-case", p.otherSW, map[string]any{"case_id": unseen, "reason": "x"})
+	if r.Status != http.StatusNotFound {
+		t.Errorf("linking a case one cannot see: %d %s", r.Status, r.Body)
+	}
+	if v := viewAs(t, env, p.sw, unseen); len(v.Links) != 0 {
+		t.Errorf("a refused link was recorded: %+v", v.Links)
+	}
+}

@@ -50,8 +50,12 @@ func routes(h *handlers) []route {
 			response: safeguarding.View{}, status: http.StatusOK, problems: []int{http.StatusNotFound},
 		}},
 		{http.MethodGet, "/cases/:id/timeline", allRoles, h.timeline, operationDoc{
-			id: "getTimeline", summary: "Who did what on the case, and when.",
+			id: "getTimeline", summary: "Who did what on the case, and when: the latest entries, or those before an entry.",
 			response: TimelineResponse{}, status: http.StatusOK, problems: []int{http.StatusNotFound},
+			query: []queryParam{
+				{"before", "Only entries numbered before this one (the next_before of the previous page)."},
+				pageQuery[0],
+			},
 		}},
 		{http.MethodGet, "/me/actions", allRoles, h.myActions, operationDoc{
 			id: "myActions", summary: "The caller's own open actions, soonest due first.",

@@ -48,8 +48,10 @@ func sampleBodies(now time.Time) map[string]any {
 		"action-resolve":           map[string]any{"action_id": "A999", "reason": "Referral made by the police."},
 		"case-details":             map[string]any{"child": map[string]any{"first_language": "Tigrinya"}, "reason": "Confirmed with the child."},
 		"young-person-views":       map[string]any{"recorded_at": ts, "views": "I want to stay at my school."},
-		"nfa-review":               map[string]any{"reviewed_at": ts, "outcome": "agreed", "note": "The plan meets the need."},
-		"nrm-not-referred":         map[string]any{"decided_at": ts, "reason": "No grounds found.", "decided_by": "LA team manager"},
+		"linked-case":              map[string]any{"case_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "reason": "Same child, raised twice."},
+
+		"nfa-review":       map[string]any{"reviewed_at": ts, "outcome": "agreed", "note": "The plan meets the need."},
+		"nrm-not-referred": map[string]any{"decided_at": ts, "reason": "No grounds found.", "decided_by": "LA team manager"},
 
 		"suspected-offence":           map[string]any{"suspected_at": ts, "offence": "possession with intent to supply", "linked_to_exploitation": true},
 		"looked-after":                map[string]any{"since": ts, "placement_start": ts},

@@ -17,6 +17,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
@@ -33,6 +34,8 @@ const DefaultTimeout = 15 * time.Second
 type Client struct {
 	temporal client.Client
 	timeout  time.Duration
+	// dataConverter decodes payloads read from history; nil means the SDK's default.
+	dataConverter converter.DataConverter
 }
 
 // New returns a Client using c.
@@ -110,16 +113,55 @@ func (c *Client) Get(ctx context.Context, caseID string, actor safeguarding.Acto
 	return *a.View, nil
 }
 
-// Timeline returns the case's timeline as actor may see it.
-func (c *Client) Timeline(ctx context.Context, caseID string, actor safeguarding.Actor) ([]safeguarding.Entry, error) {
+// TimelinePage is a page of a case's timeline, oldest entry first. NextBefore, when not zero,
+// asks for the page of entries before it.
+type TimelinePage struct {
+	Entries    []safeguarding.Entry
+	NextBefore int
+}
+
+// Timeline returns the page of the case's timeline before entry number before (0: the latest),
+// at most limit entries, as actor may see it. The case carries its recent entries; older ones
+// are read back from the inputs of its earlier runs (see safeguarding.Case.Compact), filtered by
+// the caller's sight of the case as it is now.
+func (c *Client) Timeline(ctx context.Context, caseID string, actor safeguarding.Actor, before, limit int) (TimelinePage, error) {
 	var a workflows.TimelineAnswer
 	if err := c.query(ctx, caseID, workflows.QueryTimeline, &a, actor); err != nil {
-		return nil, err
+		return TimelinePage{}, err
 	}
 	if a.Refused != nil {
-		return nil, refusal(a.Refused)
+		return TimelinePage{}, refusal(a.Refused)
 	}
-	return a.Entries, nil
+	entries := entriesBefore(a.Entries, before)
+	if len(entries) < limit && a.ArchivedThrough > 0 && a.Sight != nil && (before == 0 || before > 1) {
+		older, err := c.archived(ctx, caseID, *a.Sight, before, limit-len(entries))
+		if err != nil {
+			return TimelinePage{}, err
+		}
+		entries = append(older, entries...)
+	}
+	page := TimelinePage{Entries: entries}
+	if len(entries) > limit {
+		page.Entries = entries[len(entries)-limit:]
+	}
+	if len(page.Entries) > 0 && page.Entries[0].Seq > 1 && (len(entries) > limit || a.ArchivedThrough > 0) {
+		page.NextBefore = page.Entries[0].Seq
+	}
+	return page, nil
+}
+
+// entriesBefore keeps the entries numbered before n (all of them when n is 0).
+func entriesBefore(entries []safeguarding.Entry, n int) []safeguarding.Entry {
+	if n <= 0 {
+		return entries
+	}
+	var out []safeguarding.Entry
+	for _, e := range entries {
+		if e.Seq < n {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func refusal(e *safeguarding.Error) error {

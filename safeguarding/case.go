@@ -29,25 +29,31 @@ type Case struct {
 	ICTGSite      bool   `json:"ictg_site"`
 	PolicyVersion string `json:"policy_version"`
 	Parties
-	Revoked     []Revocation  `json:"revoked,omitempty"`
-	Child       Child         `json:"child"`
-	Concerns    []Concern     `json:"concerns"`
-	Contacts    []Contact     `json:"contacts,omitempty"`
-	Reporting   Reporting     `json:"reporting"`
-	Meetings    []Meeting     `json:"meetings,omitempty"`
-	Conferences []Conference  `json:"conferences,omitempty"`
-	NRM         NRM           `json:"nrm"`
-	ICTG        ICTG          `json:"ictg"`
-	CarePlan    CarePlan      `json:"care_plan"`
-	LookedAfter *LookedAfter  `json:"looked_after,omitempty"`
-	Missing     []Episode     `json:"missing,omitempty"`
-	Allegations []Allegation  `json:"allegations,omitempty"`
-	Offences    []Offence     `json:"offences,omitempty"`
-	Withdrawals []Withdrawal  `json:"withdrawals,omitempty"`
-	Closure     Closure       `json:"closure"`
-	Actions     []Action      `json:"actions"`
-	Timeline    []Entry       `json:"timeline"`
-	Applied     []AppliedStep `json:"applied,omitempty"`
+	Revoked     []Revocation `json:"revoked,omitempty"`
+	Child       Child        `json:"child"`
+	Concerns    []Concern    `json:"concerns"`
+	Contacts    []Contact    `json:"contacts,omitempty"`
+	Reporting   Reporting    `json:"reporting"`
+	Meetings    []Meeting    `json:"meetings,omitempty"`
+	Conferences []Conference `json:"conferences,omitempty"`
+	NRM         NRM          `json:"nrm"`
+	ICTG        ICTG         `json:"ictg"`
+	CarePlan    CarePlan     `json:"care_plan"`
+	LookedAfter *LookedAfter `json:"looked_after,omitempty"`
+	Missing     []Episode    `json:"missing,omitempty"`
+	Allegations []Allegation `json:"allegations,omitempty"`
+	Offences    []Offence    `json:"offences,omitempty"`
+	Withdrawals []Withdrawal `json:"withdrawals,omitempty"`
+	// Links are the other cases of the same child.
+	Links []Link `json:"links,omitempty"`
+
+	Closure  Closure  `json:"closure"`
+	Actions  []Action `json:"actions"`
+	Timeline []Entry  `json:"timeline"`
+	// ArchivedThrough is the number of the last timeline entry no longer carried: earlier runs'
+	// histories keep those (see Compact).
+	ArchivedThrough int           `json:"archived_through,omitempty"`
+	Applied         []AppliedStep `json:"applied,omitempty"`
 	// NextID numbers actions and records within the case, so ids are deterministic in replay.
 	NextID int `json:"next_id"`
 }
@@ -100,7 +106,7 @@ type AppliedStep struct {
 
 // maxApplied bounds the memory of applied requests; retries come within minutes, not thousands
 // of steps later.
-const maxApplied = 256
+const maxApplied = 64
 
 // Revocation records a carer's loss of access to the case.
 type Revocation struct {
@@ -145,12 +151,22 @@ func (c *Case) Stage() Stage {
 // Closed reports whether a manager has approved closing the case.
 func (c *Case) Closed() bool { return !c.Closure.ClosedAt.IsZero() }
 
-// note appends a timeline entry. Apply stamps the time it was recorded.
+// note appends a timeline entry, restricted when it is about an allegation or an action that
+// follows one. Apply stamps the time it was recorded.
 func (c *Case) note(at time.Time, by Actor, kind, summary, ref string) *Entry {
 	c.Timeline = append(c.Timeline, Entry{
-		Seq: len(c.Timeline) + 1, At: at, RecordedAt: at, By: by, Kind: kind, Summary: summary, Ref: ref,
+		Seq: c.lastSeq() + 1, At: at, RecordedAt: at, By: by, Kind: kind, Summary: summary, Ref: ref,
+		Restricted: c.restrictedRef(ref),
 	})
 	return &c.Timeline[len(c.Timeline)-1]
+}
+
+// lastSeq is the number of the latest timeline entry, carried or archived.
+func (c *Case) lastSeq() int {
+	if n := len(c.Timeline); n > 0 {
+		return c.Timeline[n-1].Seq
+	}
+	return c.ArchivedThrough
 }
 
 // newRef numbers a record (meeting, episode, contribution) within the case.

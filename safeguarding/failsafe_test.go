@@ -22,7 +22,8 @@ func TestClosureRefusedWhileObligationsAreOpen(t *testing.T) {
 		t.Fatalf("approval with open obligations: %v", err)
 	}
 	for _, a := range open {
-		if !strings.Contains(e.Message, a.Title) || e.Fields["resolutions["+a.ID+"]"] == "" {
+		if !strings.Contains(e.Message, f.c.inTheirWords(a.Title)) || e.Fields["resolutions["+a.ID+"]"] == "" {
+
 			t.Errorf("the refusal does not name %s (%s): %v", a.ID, a.Title, e)
 		}
 	}

@@ -208,3 +208,44 @@ func (c *Case) handTo(role Role, from, to string) {
 		}
 	}
 }
+
+// StepLinkCase links two cases of the same child; the API records it on both.
+const StepLinkCase = "linked-case"
+
+// Link names another case of the same child: raised twice before anyone saw it was one child.
+type Link struct {
+	CaseID string    `json:"case_id"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+	By     Actor     `json:"by"`
+}
+
+// LinkCase records that another case is about the same child.
+type LinkCase struct {
+	CaseID string `json:"case_id"`
+	Reason string `json:"reason"`
+}
+
+func (r *LinkCase) Validate(time.Time) error {
+	f := fieldErrors{}
+	f.requiredID("case_id", r.CaseID)
+	f.required("reason", r.Reason)
+	f.text("reason", r.Reason, maxLongText)
+	return f.err()
+}
+
+func (r *LinkCase) check(c *Case, _ Sight) error {
+	switch {
+	case r.CaseID == c.ID:
+		return invalid("case_id", "A case cannot be linked to itself.", "is this case")
+	case slices.ContainsFunc(c.Links, func(l Link) bool { return l.CaseID == r.CaseID }):
+		return Errorf(EConflict, "The two cases are already linked.")
+	}
+	return nil
+}
+
+func (r *LinkCase) apply(c *Case, by Actor, env Env) Result {
+	c.Links = append(c.Links, Link{CaseID: r.CaseID, Reason: r.Reason, At: env.Now(), By: by})
+	c.note(env.Now(), by, "linked-case", "Linked with another case of the same child: "+r.Reason, "")
+	return Result{Ref: r.CaseID}
+}

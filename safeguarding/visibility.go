@@ -181,14 +181,25 @@ var carerTimeline = []string{
 	"looked-after", "contact", "closure-approved", "reopened",
 }
 
-// seesEntry reports whether the person may see a timeline entry. An entry about an allegation,
-// or about an action that follows one, is restricted, whether or not it was marked so when it
-// was written.
+// seesEntry reports whether the person may see a timeline entry of the case. An entry about an
+// allegation, or about an action that follows one, is restricted, whether or not it was marked
+// so when it was written.
 func (c *Case) seesEntry(s Sight, e Entry) bool {
-	if e.Restricted || c.restrictedRef(e.Ref) {
-		return s.SeesRestricted()
+	if !e.Restricted && c.restrictedRef(e.Ref) {
+		e.Restricted = true
 	}
-	if s.IsCarer() {
+	return s.SeesEntry(e)
+}
+
+// SeesEntry reports whether the person may see a timeline entry, by what the entry itself says:
+// the case's archived entries, read back from earlier runs, are filtered by it.
+func (s Sight) SeesEntry(e Entry) bool {
+	switch {
+	case !s.Sees():
+		return false
+	case e.Restricted:
+		return s.SeesRestricted()
+	case s.IsCarer():
 		return (e.By.UserID == s.Actor.UserID && e.By.Role == RoleCarer) || slices.Contains(carerTimeline, e.Kind)
 	}
 	return true
@@ -226,7 +237,8 @@ func (c *Case) copyFor(s Sight) Case {
 			v.Reporting.PoliceReports = append(v.Reporting.PoliceReports, p)
 		}
 	}
-	v.Meetings, v.Conferences, v.Offences = nil, nil, nil
+	v.Meetings, v.Conferences, v.Offences, v.Links = nil, nil, nil, nil
+
 	v.NRM = NRM{}
 	v.Child.ParentalResponsibility = ""
 	// Staff notes on a withdrawn disclosure are professional judgement about the child's account.

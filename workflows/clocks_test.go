@@ -321,7 +321,7 @@ func TestNothingFiresAfterCompletion(t *testing.T) {
 func TestDueDateChangeRearms(t *testing.T) {
 	h := newHarness(t, nil)
 	h.step(0, safeguarding.StepRaiseConcern, carer, raise(""))
-	var carePlan safeguarding.Action
+	var carePlan safeguarding.ActionView
 	h.view(m, manager, func(v safeguarding.View) { carePlan, _ = openAction(v, policy.CarePlan) })
 	later := testStart.AddDate(0, 0, 30)
 	// Brought forward before the policy's own due date: the social worker may do that.
@@ -342,7 +342,9 @@ func TestDueDateChangeRearms(t *testing.T) {
 		}
 	}
 	// Saturday 2 January: the notice waits for Monday's opening.
-	if want := carePlan.Quiet.Deliver(earlier); len(overdue) != 1 || !overdue[0].SentAt.Equal(want) || want.Equal(earlier) {
+	rule, _ := h.pol.Deadline(policy.CarePlan, testStart, testLA, 0)
+	if want := rule.Quiet.Deliver(earlier); len(overdue) != 1 || !overdue[0].SentAt.Equal(want) || want.Equal(earlier) {
+
 		t.Fatalf("overdue notices %v, want exactly one at %v", describe(overdue), want)
 	}
 }

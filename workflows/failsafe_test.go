@@ -144,20 +144,13 @@ func TestImmediateDangerIsChasedEveryFifteenMinutes(t *testing.T) {
 func TestAProjectionThatCanNeverSucceedFailsOnce(t *testing.T) {
 	h := newHarness(t, nil)
 	h.step(0, safeguarding.StepRaiseConcern, carer, raise(""))
-	var state safeguarding.Case
-	h.env.RegisterDelayedCallback(func() {
-		v, _ := h.env.QueryWorkflow(QueryCase, manager)
-		var a CaseAnswer
-		_ = v.Get(&a)
-		state = a.View.Case
-	}, m)
-	h.run(2 * m)
+	next := h.continuedAsNew(m)
 
 	// The same case, continued as new with a team written by an older release.
-	state.Team = "north\x1fteam"
-	state.Applied, state.NextID = nil, 100
+	next.State.Team = "north\x1fteam"
 	h2 := newHarness(t, nil)
-	h2.input.State = &state
+	h2.input = next
+
 	h2.step(m, "care-plan-contribution", carer, map[string]any{"text": "A note."})
 	h2.run(30 * m)
 	n, err := h2.store.ProjectionFailures(context.Background())

@@ -52,7 +52,8 @@ func (r *run) registerHandlers(ctx workflow.Context) error {
 			if err != nil {
 				return TimelineAnswer{Refused: domainError(err)}, nil
 			}
-			return TimelineAnswer{Entries: t}, nil
+			sight := r.state.SightOf(actor, r.cw.Access)
+			return TimelineAnswer{Entries: t, Sight: &sight, ArchivedThrough: r.state.ArchivedThrough}, nil
 		},
 		QuerySummary: func() (Summary, error) {
 			if !r.state.Opened() {
@@ -92,10 +93,14 @@ type CaseAnswer struct {
 	Refused *safeguarding.Error `json:"refused,omitempty"`
 }
 
-// TimelineAnswer is the answer of the timeline query.
+// TimelineAnswer is the answer of the timeline query: the entries the case carries that the
+// caller may see, and, when earlier entries were archived, the caller's sight of the case, which
+// filters those entries when they are read back from earlier runs.
 type TimelineAnswer struct {
-	Entries []safeguarding.Entry `json:"entries,omitempty"`
-	Refused *safeguarding.Error  `json:"refused,omitempty"`
+	Entries         []safeguarding.Entry `json:"entries,omitempty"`
+	Refused         *safeguarding.Error  `json:"refused,omitempty"`
+	Sight           *safeguarding.Sight  `json:"sight,omitempty"`
+	ArchivedThrough int                  `json:"archived_through,omitempty"`
 }
 
 func domainError(err error) *safeguarding.Error {

@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -178,11 +180,30 @@ func raise(dob string) map[string]any {
 	}
 }
 
-func openAction(v safeguarding.View, kind policy.RuleID) (safeguarding.Action, bool) {
+func openAction(v safeguarding.View, kind policy.RuleID) (safeguarding.ActionView, bool) {
 	for _, a := range v.OpenActions {
 		if a.Kind == kind {
-			return a.Action, true
+			return a, true
 		}
 	}
-	return safeguarding.Action{}, false
+	return safeguarding.ActionView{}, false
+}
+
+// continuedAsNew runs the workflow until it continues as new, made to at offset d, and returns
+// the input it carried to the next run.
+func (h *harness) continuedAsNew(d time.Duration) Input {
+	h.t.Helper()
+	h.env.RegisterDelayedCallback(func() { h.env.SetCurrentHistoryLength(DefaultMaxHistory) }, d)
+	h.step(d+time.Second, "care-plan-contribution", carer, map[string]any{"text": "the step after which the run continues as new"})
+	h.env.RegisterDelayedCallback(h.env.CancelWorkflow, d+20*m) // only if it never continues
+	h.env.ExecuteWorkflow(WorkflowName, h.input)
+	var can *workflow.ContinueAsNewError
+	if !errors.As(h.env.GetWorkflowError(), &can) {
+		h.t.Fatalf("the run ended with %v, want continue-as-new", h.env.GetWorkflowError())
+	}
+	var next Input
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil || next.State == nil {
+		h.t.Fatalf("carried input: %v", err)
+	}
+	return next
 }

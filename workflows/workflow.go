@@ -20,6 +20,10 @@ type Input struct {
 	Reference string `json:"reference"`
 	// State is the case carried across continue-as-new; nil for a new case.
 	State *safeguarding.Case `json:"state,omitempty"`
+	// Archive is the page of timeline entries the previous run stopped carrying (see
+	// safeguarding.Case.Compact). It is not carried further: this run's history keeps it, and
+	// the timeline of a long case is read back run by run.
+	Archive []safeguarding.Entry `json:"archive,omitempty"`
 	// MaxHistory continues the workflow as new once its history holds this many events, well
 	// before Temporal's own limits; 0 uses DefaultMaxHistory.
 	MaxHistory int `json:"max_history,omitempty"`
@@ -198,7 +202,9 @@ func (r *run) continueAsNew(ctx workflow.Context) error {
 		return err
 	}
 	next := r.in
+	next.Archive = r.state.Compact()
 	next.State = r.state
+
 	r.logger.Info("continuing case as new", "case", r.state.ID, "revision", r.state.Revision)
 	return workflow.NewContinueAsNewError(ctx, WorkflowName, next)
 }

@@ -1,0 +1,152 @@
+package workflows
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// maxCarriedState is the bound on what a case carries into each new run, whatever its age.
+const maxCarriedState = 64 << 10
+
+// TestAFiveYearCaseCarriesABoundedState runs a case for five years with time skipping, in eleven runs of
+// six months each ended by continue-as-new: the Conclusive Grounds decision is chased every
+// month, and the care plan reviews, looked-after reviews and social worker visits are recorded as
+// they fall due, every week's worth of work done by its end. What each run carries into the next
+// stays under maxCarriedState, and the timeline entries it stops carrying go, once, into the next
+// run's archive page.
+func TestAFiveYearCaseCarriesABoundedState(t *testing.T) {
+	start := testStart
+	in := Input{CaseID: "c1", Reference: "CF-LONG"}
+	var largest int
+	archived := 0
+	for run := 0; run < 11; run++ {
+
+		h := newHarnessAt(t, start)
+		h.input = in
+		if run == 0 {
+			h.openLongCase()
+		}
+		h.keepUp(7*24*time.Hour, 26)
+		next := h.continuedAsNew(26*7*24*time.Hour + time.Hour)
+		size := jsonSize(t, next.State)
+		largest = max(largest, size)
+		if size > maxCarriedState {
+			t.Fatalf("run %d carried %d bytes into the next; the bound is %d", run+1, size, maxCarriedState)
+		}
+		for _, e := range next.Archive {
+			if e.Seq <= archived {
+				t.Fatalf("run %d archived entry %d again", run+1, e.Seq)
+			}
+		}
+		if len(next.Archive) > 0 {
+			archived = next.Archive[len(next.Archive)-1].Seq
+		}
+		in, start = next, h.env.Now()
+	}
+	if start.Before(testStart.AddDate(5, 0, 0)) {
+		t.Fatalf("the case ran until %v, not five years", start)
+	}
+	if archived == 0 {
+		t.Fatal("nothing was ever archived: the timeline was carried whole")
+	}
+	// The Conclusive Grounds decision was still chased every month at the end.
+	for _, a := range in.State.OpenActions() {
+		if a.Kind == policy.NRMCGDecision && (len(a.Chases) != 1 || start.Sub(a.Chases[0].At) > 32*24*time.Hour) {
+			t.Errorf("the Conclusive Grounds decision was last chased %+v, before %v", a.Chases, start)
+		}
+	}
+	t.Logf(
+		"largest carried state %d bytes (bound %d); %d timeline entries archived; last run carried %d", largest, maxCarriedState, archived, len(in.State.Timeline))
+}
+
+// newHarnessAt is a harness whose clock starts at start.
+func newHarnessAt(t *testing.T, start time.Time) *harness {
+	h := newHarness(t, nil)
+	h.env.SetStartTime(start)
+	return h
+}
+
+// openLongCase raises the case and takes the steps that leave only the long clocks running: the
+// Conclusive Grounds decision (chased monthly), the care plan's reviews, the looked-after reviews
+// and the social worker's visits.
+func (h *harness) openLongCase() {
+	h.step(0, safeguarding.StepRaiseConcern, carer, raise("2016-06-01"))
+	steps := []struct {
+		by   safeguarding.Actor
+		name string
+		body map[string]any
+	}{
+		{carer, "police-report", map[string]any{"reported_at": at(m), "channel": "101", "reference": "P-1"}},
+		{carer, "social-worker-informed", map[string]any{"informed_at": at(m)}},
+		{carer, "safeguarding-lead-informed", map[string]any{"informed_at": at(m)}},
+		{sw, "nrm-referral", map[string]any{"submitted_at": at(m), "reference": "NRM-1", "first_responder": "police"}},
+		{sw, "nrm-rg-decision", map[string]any{"decided_at": at(m), "outcome": "positive"}},
+		{sw, "ictg-referral", map[string]any{"referred_at": at(m)}},
+		{sw, "ictg-assignment", map[string]any{"assigned_at": at(m), "guardian_type": "direct-worker"}},
+		{sw, "csc-referral", map[string]any{"referred_at": at(m)}},
+		{sw, "csc-decision", map[string]any{"decided_at": at(m), "decision": "child-in-need"}},
+		{sw, "assessment", map[string]any{"completed_at": at(m)}},
+		{sw, "strategy-meeting-held", map[string]any{"held_at": at(m), "format": "meeting", "outcome": "Plan agreed."}},
+		{sw, "care-plan-agreed", map[string]any{"agreed_at": at(m), "summary": "Plan.", "no_contribution_reason": "Carers contribute at reviews."}},
+		{sw, "looked-after", map[string]any{"since": at(m), "placement_start": at(m)}},
+	}
+	for i, s := range steps {
+		h.step(time.Duration(i+1)*time.Second, s.name, s.by, s.body)
+	}
+}
+
+// keepUp records, every period for n periods, the reviews and visits falling due within the next
+// period, as the social worker does.
+func (h *harness) keepUp(period time.Duration, n int) {
+	recurring := map[policy.RuleID]string{
+		policy.CarePlanReview: "care-plan-review", policy.LACReview: "lac-review", policy.SWVisit: "sw-visit",
+	}
+	for i := 1; i <= n; i++ {
+		h.env.RegisterDelayedCallback(func() {
+			v, err := h.env.QueryWorkflow(QueryCase, sw)
+			if err != nil {
+				h.t.Errorf("query case: %v", err)
+				return
+			}
+			var a CaseAnswer
+			if err := v.Get(&a); err != nil || a.View == nil {
+				h.t.Errorf("decode case: %v", err)
+				return
+			}
+			now := h.env.Now()
+			for _, action := range a.View.OpenActions {
+				name, ok := recurring[action.Kind]
+				if !ok || action.Due.After(now.Add(period)) {
+					continue
+				}
+				body := map[string]any{"held_at": now.Format(time.RFC3339)}
+				switch name {
+				case "sw-visit":
+					body = map[string]any{"visited_at": now.Format(time.RFC3339)}
+				case "care-plan-review":
+					body["outcome"] = "Reviewed."
+				}
+				raw, _ := json.Marshal(body)
+				id := fmt.Sprintf("%s-%d-%s", name, i, now.Format("20060102"))
+				h.env.UpdateWorkflow(name, id, &testUpdate{
+					reject:   func(err error) { h.t.Errorf("%s refused: %v", name, FromApplicationError(err)) },
+					complete: func(any, error) {},
+				}, safeguarding.Request{RequestID: id, Actor: sw, Body: raw})
+			}
+		}, time.Duration(i)*period-time.Hour)
+	}
+}
+
+func jsonSize(t *testing.T, v any) int {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(raw)
+}
