@@ -264,6 +264,7 @@ func (a *App) keepReadModel(ctx context.Context) {
 	}
 	tick := time.NewTicker(every)
 	defer tick.Stop()
+	var lastCaseload time.Time
 	for {
 		if empty, err := a.Store.IsEmpty(ctx); err == nil && empty {
 			// Not built in this release's layout: clear what an older one left, then rebuild.
@@ -280,8 +281,11 @@ func (a *App) keepReadModel(ctx context.Context) {
 		if err := a.Store.SampleOverdue(ctx, time.Now()); err != nil && ctx.Err() == nil {
 			a.logger.Warn("overdue sample not recorded", "error", err)
 		}
-		if err := a.sampleCaseload(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			a.logger.Warn("caseload metrics not sampled", "error", err)
+		if time.Since(lastCaseload) >= caseloadEvery {
+			lastCaseload = time.Now()
+			if err := a.sampleCaseload(ctx, lastCaseload); err != nil && ctx.Err() == nil {
+				a.logger.Warn("caseload metrics not sampled", "error", err)
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -105,6 +105,15 @@ func TestChaseMovesMetrics(t *testing.T) {
 	if _, ok := families["temporal_request_total"]; !ok {
 		t.Error("the Temporal SDK's metrics (temporal_request_total) are not exported")
 	}
+
+	// The caseload gauges follow at the worker's next sample: one open case, its police report
+	// overdue for team north.
+	testenv.Eventually(t, 40*time.Second, "the caseload gauges sampled", func() bool {
+		families = scrape(t, env)
+		open := families["caseflow_open_cases"].GetMetric()
+		late := labelled(families["caseflow_overdue_actions"], map[string]string{"team": "north", "rule": string(policy.PoliceReport)})
+		return len(open) == 1 && open[0].GetGauge().GetValue() == 1 && late != nil && late.GetGauge().GetValue() == 1
+	})
 }
 
 // collector is an OTLP trace receiver on loopback, keeping the spans it is sent.
