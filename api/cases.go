@@ -124,8 +124,9 @@ func (h *handlers) linkCases(c *gin.Context, caseID, requestID string, body []by
 	return http.StatusOK, responseOf(res), nil
 }
 
-// KeepWordingHeader, set to "true", keeps wording the language check flagged: the person
-// recording confirms they are quoting someone.
+// KeepWordingHeader is the request header that, set to "true", keeps wording the language check
+// flagged: the person recording confirms they are quoting someone.
+
 const KeepWordingHeader = "Caseflow-Keep-Wording"
 
 // stepContext is the request's context, carrying the person's confirmation that flagged wording

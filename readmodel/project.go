@@ -76,15 +76,15 @@ func (s *Store) Project(ctx context.Context, sum CaseSummary) (bool, error) {
 var ErrUnprojectable = errors.New("the case summary cannot be stored in the read model")
 
 // check refuses a summary with an identifier the keys and rows of the model cannot hold.
-func (sum *CaseSummary) check() error {
-	if sum.CaseID == "" || !safeguarding.ValidID(sum.CaseID) {
+func (s *CaseSummary) check() error {
+	if s.CaseID == "" || !safeguarding.ValidID(s.CaseID) {
 		return fmt.Errorf("%w: no valid case id", ErrUnprojectable)
 	}
 	ids := map[string][]string{
-		"reference": {sum.Reference}, "la": {sum.LA}, "team": {sum.Team}, "social_worker": {sum.SocialWorker},
-		"fostering_social_worker": {sum.FosteringSocialWorker}, "carers": sum.Carers, "excluded": sum.Excluded,
+		"reference": {s.Reference}, "la": {s.LA}, "team": {s.Team}, "social_worker": {s.SocialWorker},
+		"fostering_social_worker": {s.FosteringSocialWorker}, "carers": s.Carers, "excluded": s.Excluded,
 	}
-	for _, a := range sum.Actions {
+	for _, a := range s.Actions {
 		ids["actions.id"] = append(ids["actions.id"], a.ID)
 		ids["actions.owner_user"] = append(ids["actions.owner_user"], a.OwnerUser)
 	}
@@ -92,7 +92,7 @@ func (sum *CaseSummary) check() error {
 		for _, id := range list {
 			// The id itself is not quoted: it may hold what a log line must not.
 			if id != "" && !safeguarding.ValidID(id) {
-				return fmt.Errorf("%w: field %s of case %s is not an identifier", ErrUnprojectable, field, sum.CaseID)
+				return fmt.Errorf("%w: field %s of case %s is not an identifier", ErrUnprojectable, field, s.CaseID)
 			}
 		}
 	}

@@ -300,18 +300,38 @@ func afterStart(t, start time.Time) time.Time {
 	return t
 }
 
-// closeActions completes every open action of kind, optionally only those tied to ref, and
-// returns their ids.
-func (c *Case) closeActions(kind policy.RuleID, ref string, status ActionStatus, at time.Time, by Actor, note string) []string {
-	var closed []string
+// closeActions completes every open action of kind, optionally only those tied to ref.
+func (c *Case) closeActions(kind policy.RuleID, ref string, status ActionStatus, at time.Time, by Actor, note string) {
 	for i := range c.Actions {
 		a := &c.Actions[i]
 		if a.Open() && a.Kind == kind && (ref == "" || a.Ref == ref) {
 			a.end(status, at, by, note)
-			closed = append(closed, a.ID)
 		}
 	}
-	return closed
+}
+
+// openActionIDs lists the open actions, in the case's order.
+func (c *Case) openActionIDs() []string {
+	var ids []string
+	for _, a := range c.Actions {
+		if a.Open() {
+			ids = append(ids, a.ID)
+		}
+	}
+	return ids
+}
+
+// endedSince lists the actions of wereOpen that are open no longer. Computing it from the case
+// rather than having each step list what it closed keeps Result.Closed whole however many
+// paths (a resolution, a reassignment, an 18th birthday) end an action.
+func (c *Case) endedSince(wereOpen []string) []string {
+	var ended []string
+	for _, id := range wereOpen {
+		if !c.action(id).Open() {
+			ended = append(ended, id)
+		}
+	}
+	return ended
 }
 
 // end closes the action, recording when, by whom and why.

@@ -44,13 +44,12 @@ func (c *Case) NextEventAt() time.Time {
 func (c *Case) TurnAdult(env Env) Result {
 	at := c.adultAt()
 	c.TurnedAdult = at
-	res := Result{}
+	wereOpen, res := c.openActionIDs(), Result{}
 	for i := range c.Actions {
 		a := &c.Actions[i]
 		if a.Open() && slices.Contains(childOnly, a.Kind) {
 			a.end(ActionResolved, at, systemActor, "The young person turned 18 on "+at.In(london).Format("2 January 2006")+": this child clock ends")
 			a.EndedBy = endedByAdulthood
-			res.Closed = append(res.Closed, a.ID)
 		}
 	}
 	res.Opened = append(res.Opened, c.openAction(env, policy.Transition, c.socialWorker(), at, 0, "").ID)
@@ -60,7 +59,7 @@ func (c *Case) TurnAdult(env Env) Result {
 	c.note(at, systemActor, "turned-18", "The young person turned 18: child clocks end, and the move to adulthood is planned", "")
 	c.Revision++
 	c.UpdatedAt = env.Now()
-	res.CaseID, res.Revision = c.ID, c.Revision
+	res.CaseID, res.Revision, res.Closed = c.ID, c.Revision, c.endedSince(wereOpen)
 	return res
 }
 

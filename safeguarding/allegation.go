@@ -189,7 +189,7 @@ func (r *AllegationReferral) apply(c *Case, by Actor, env Env) Result {
 	*at, *ref = r.InformedAt, r.Reference
 	res := Result{Ref: al.ID}
 	for _, rule := range r.to.rules {
-		res.Closed = append(res.Closed, c.closeActions(rule, al.ID, ActionDone, r.InformedAt, by, "")...)
+		c.closeActions(rule, al.ID, ActionDone, r.InformedAt, by, "")
 	}
 	c.note(r.InformedAt, by, r.to.kind, upperFirst(r.to.name)+" told, reference "+r.Reference, al.ID).Restricted = true
 	return res

@@ -54,15 +54,26 @@ type fixture struct {
 }
 
 func newCase(t *testing.T, la string) *fixture {
-	f := &fixture{t: t, c: NewCase("c1", "CF-TEST", RulesCurrent), env: &testEnv{now: t0.Add(time.Minute)}}
-	f.must(StepRaiseConcern, aCarer, map[string]any{
+	f := unopenedCase(t)
+	f.must(StepRaiseConcern, aCarer, firstConcern(la))
+	f.env.now = t0.Add(24 * time.Hour) // later steps record events of the day
+	return f
+}
+
+// unopenedCase is a case waiting for its first concern, a minute after t0.
+func unopenedCase(t *testing.T) *fixture {
+	return &fixture{t: t, c: NewCase("c1", "CF-TEST", RulesCurrent), env: &testEnv{now: t0.Add(time.Minute)}}
+}
+
+// firstConcern is the concern, seen at t0, that opens the case of a trafficked child placed with
+// carer-1 in local authority la, with social worker sw-1 and fostering social worker fsw-1.
+func firstConcern(la string) map[string]any {
+	return map[string]any{
 		"observed_at": ts(0), "la": la, "team": "north", "social_worker": "sw-1", "fostering_social_worker": "fsw-1",
 		"child":              map[string]any{"name": "Test Child", "preferred_term": "victim", "parental_responsibility": PRInUK, "date_of_birth": "2009-03-01"},
 		"exploitation_types": []string{"trafficking"}, "trafficking_purposes": []string{"forced-labour"},
 		"indicators": []map[string]string{{"code": "disclosure"}}, "account": "Told me about working nights.",
-	})
-	f.env.now = t0.Add(24 * time.Hour) // later steps record events of the day
-	return f
+	}
 }
 
 func (f *fixture) request(by Actor, body any) Request {

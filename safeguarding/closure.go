@@ -6,10 +6,11 @@ import (
 	"time"
 )
 
-// Closure: the social worker asks, with a reason; a manager decides. A withdrawn disclosure is
-// never a reason on its own: the child is still supported. Closing never ends an obligation
-// silently: the manager resolves each open action with a reason the timeline keeps, and
-// reopening the case (by a manager, or by a new concern or missing episode) re-arms them.
+// Closure is the closing of a case: the social worker asks, with a reason; a manager decides. A
+// withdrawn disclosure is never a reason on its own: the child is still supported. Closing never
+// ends an obligation silently: the manager resolves each open action with a reason the timeline
+// keeps, and reopening the case (by a manager, or by a new concern or missing episode) re-arms
+// them.
 type Closure struct {
 	// Request is the request awaiting a manager's decision, if any.
 	Request   *ClosureRequest   `json:"request,omitempty"`
@@ -115,16 +116,13 @@ const (
 
 // resolve ends the named actions for their reasons; endedBy says what ended them, if anything
 // but the decision itself.
-func (c *Case) resolve(list []Resolution, at time.Time, by Actor, endedBy string) []string {
-	var ended []string
+func (c *Case) resolve(list []Resolution, at time.Time, by Actor, endedBy string) {
 	for _, res := range list {
 		a := c.action(res.ActionID)
 		a.end(ActionResolved, at, by, res.Reason)
 		a.EndedBy = endedBy
-		ended = append(ended, a.ID)
 		c.note(at, by, "action-resolved", "Ended without its event: "+a.Title+" (reason: "+res.Reason+")", a.ID)
 	}
-	return ended
 }
 
 // DecideClosure approves or declines a pending closure request. Approval needs every open
@@ -196,7 +194,7 @@ func (r *DecideClosure) apply(c *Case, by Actor, env Env) Result {
 	decision := "declined"
 	if r.approve {
 		decision = "approved"
-		res.Closed = c.resolve(r.Resolutions, now, by, endedByClosure)
+		c.resolve(r.Resolutions, now, by, endedByClosure)
 		c.Closure.ClosedAt = now
 		// Under the first release's rules an approval carried no resolutions and cancelled every
 		// open action; cases on those rules replay it. Under today's rules nothing is left here.
@@ -285,5 +283,6 @@ func (r *ResolveAction) check(c *Case, s Sight) error {
 }
 
 func (r *ResolveAction) apply(c *Case, by Actor, env Env) Result {
-	return Result{Ref: r.ActionID, Closed: c.resolve([]Resolution{r.Resolution}, env.Now(), by, "")}
+	c.resolve([]Resolution{r.Resolution}, env.Now(), by, "")
+	return Result{Ref: r.ActionID}
 }

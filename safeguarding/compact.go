@@ -45,7 +45,7 @@ func (c *Case) Compact() []Entry {
 		l.Reviews, l.Visits = lastN(l.Reviews, keptDatedRecords), lastN(l.Visits, keptDatedRecords)
 	}
 	c.CarePlan.Reviews = lastN(c.CarePlan.Reviews, keptDatedRecords)
-	c.Missing = keptEpisodesOf(c.Missing)
+	c.Missing = c.keptEpisodes()
 	return archived
 }
 
@@ -69,14 +69,14 @@ func keptActions(actions []Action) []Action {
 	return out
 }
 
-// keptEpisodesOf keeps the episodes still running (the child not back, or the interview not
-// held) and the most recent others, which repeat-missing counting looks back over.
-func keptEpisodesOf(episodes []Episode) []Episode {
+// keptEpisodes keeps the episodes still running (the child not back, or something still owed
+// for them) and the most recent others, which repeat-missing counting looks back over.
+func (c *Case) keptEpisodes() []Episode {
 	var out []Episode
 	done := 0
-	for i := len(episodes) - 1; i >= 0; i-- {
-		e := episodes[i]
-		if !e.ReturnedAt.IsZero() && !e.InterviewAt.IsZero() {
+	for i := len(c.Missing) - 1; i >= 0; i-- {
+		e := c.Missing[i]
+		if c.episodeFinished(e) {
 			if done == keptEpisodes {
 				continue
 			}
@@ -86,6 +86,20 @@ func keptEpisodesOf(episodes []Episode) []Episode {
 	}
 	slices.Reverse(out)
 	return out
+}
+
+// episodeFinished reports whether nothing more is owed for the episode: the child is back and
+// no action for it is open, whether its interview was held or a manager resolved that clock.
+func (c *Case) episodeFinished(e Episode) bool {
+	if e.ReturnedAt.IsZero() {
+		return false
+	}
+	for _, a := range c.Actions {
+		if a.Open() && a.Ref == e.ID {
+			return false
+		}
+	}
+	return true
 }
 
 func lastN[T any](list []T, n int) []T {

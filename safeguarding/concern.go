@@ -100,7 +100,7 @@ func (r *RaiseConcern) Validate(now time.Time) error {
 	r.Child.validate(f, "child.", now)
 	r.Child.checkAge(f, "child.", r.ObservedAt)
 	if r.LookedAfter != nil {
-		r.LookedAfter.validate(f, now)
+		r.LookedAfter.validate(f, "looked_after.", now)
 	}
 	return f.err()
 }

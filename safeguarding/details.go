@@ -185,7 +185,7 @@ func (r *CaseDetails) apply(c *Case, by Actor, env Env) Result {
 		res.Opened = append(res.Opened, c.rearmForAge(env, by)...)
 	}
 	if len(c.missingDetails()) == 0 {
-		res.Closed = c.closeActions(policy.CompleteRecord, "", ActionDone, now, by, "")
+		c.closeActions(policy.CompleteRecord, "", ActionDone, now, by, "")
 	}
 	return res
 }

@@ -2,6 +2,7 @@ package safeguarding
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -403,4 +404,48 @@ func TestChasesOfWorkingDayRulesWaitForTheOffice(t *testing.T) {
 	if got := count(f.c.TakeDueChases(monday), nrm.ID); got != 1 {
 		t.Fatalf("%d chases of the NRM request at Monday's opening; want one", got)
 	}
+}
+
+// A carer leaving the placement loses sight of the case; what they owed goes to the child's
+// social worker, marked as handed on, and the cap on carers counts those who stay.
+func TestRemovedCarersHandTheirActionsToTheSocialWorker(t *testing.T) {
+	f := newCase(t, "E1")
+	owed := 0
+	for _, a := range f.c.Actions {
+		if a.Open() && a.Owner.Role == RoleCarer {
+			owed++
+		}
+	}
+	if owed == 0 {
+		t.Fatal("the opening concern left the carer nothing to do; the test needs a carer's action")
+	}
+	f.must("team", aManager, body{"remove_carers": []string{"carer-1"}, "add_carers": []string{"carer-2"}, "reason": "Placement ended."})
+	for _, a := range f.c.Actions {
+		if !a.Open() {
+			continue
+		}
+		if a.Owner.UserID == "carer-1" {
+			t.Errorf("%s still owned by the carer who left", a.Kind)
+		}
+		if a.HandedFrom != nil && a.HandedFrom.UserID == "carer-1" && a.Owner != (Owner{Role: RoleSocialWorker, UserID: "sw-1"}) {
+			t.Errorf("%s handed to %+v, not the social worker", a.Kind, a.Owner)
+		}
+	}
+	handed := 0
+	for _, a := range f.c.Actions {
+		if a.Open() && a.HandedFrom != nil && a.HandedFrom.UserID == "carer-1" {
+			handed++
+		}
+	}
+	if handed != owed {
+		t.Errorf("%d of the carer's %d actions handed on", handed, owed)
+	}
+
+	var full []string
+	for i := range maxCarers - 1 {
+		full = append(full, "carer-x"+strconv.Itoa(i))
+	}
+	f.must("team", aManager, body{"add_carers": full, "reason": "Large household."})
+	f.refuse("team", aManager, body{"add_carers": []string{"carer-y"}, "reason": "One more."}, EInvalid)
+	f.must("team", aManager, body{"add_carers": []string{"carer-y"}, "remove_carers": []string{"carer-2"}, "reason": "One leaves, one joins."})
 }

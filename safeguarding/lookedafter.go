@@ -24,9 +24,10 @@ type LookedAfterStart struct {
 	LongTerm       bool      `json:"long_term_placement,omitempty"`
 }
 
-func (l *LookedAfterStart) validate(f fieldErrors, now time.Time) {
-	f.happened("looked_after.since", l.Since, now)
-	f.happened("looked_after.placement_start", l.PlacementStart, now)
+// validate names the fields under prefix: "looked_after." inside a concern, "" on their own step.
+func (l *LookedAfterStart) validate(f fieldErrors, prefix string, now time.Time) {
+	f.happened(prefix+"since", l.Since, now)
+	f.happened(prefix+"placement_start", l.PlacementStart, now)
 }
 
 // visitsFirstYear: visits every six weeks at most apply in the placement's first year.
@@ -67,7 +68,7 @@ type RecordLookedAfter struct {
 
 func (r *RecordLookedAfter) Validate(now time.Time) error {
 	f := fieldErrors{}
-	r.LookedAfterStart.validate(f, now)
+	r.LookedAfterStart.validate(f, "", now)
 	return f.err()
 }
 
@@ -133,7 +134,8 @@ func (r *RecordVisit) check(c *Case, _ Sight) error {
 func (r *RecordVisit) apply(c *Case, by Actor, env Env) Result {
 	l := c.LookedAfter
 	l.Visits = append(l.Visits, r.VisitedAt)
-	res := Result{Closed: c.closeActions(policy.SWVisit, "", ActionDone, r.VisitedAt, by, "")}
+	c.closeActions(policy.SWVisit, "", ActionDone, r.VisitedAt, by, "")
+	res := Result{}
 	switch {
 	case !c.failSafe():
 		// The first release's rules: visits were chased in the placement's first year only.

@@ -276,5 +276,5 @@ func (r *CompleteAction) apply(c *Case, by Actor, env Env) Result {
 	a := c.action(r.ActionID)
 	a.end(ActionDone, r.CompletedAt, by, r.Note)
 	c.note(r.CompletedAt, by, "action-done", "Done: "+a.Title, a.ID)
-	return Result{Ref: a.ID, Closed: []string{a.ID}}
+	return Result{Ref: a.ID}
 }

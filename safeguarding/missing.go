@@ -106,6 +106,10 @@ func (c *Case) recordReturn(env Env, e *Episode, at time.Time, by Actor) []strin
 	e.ReturnedAt = at
 	c.closeActions(policy.MissingChild, e.ID, ActionDone, at, by, "")
 	c.note(at, by, "returned", "Returned from a missing episode", e.ID)
+	if !c.TurnedAdult.IsZero() {
+		// Return home interviews are for children; a young person's return is recorded only.
+		return nil
+	}
 	a := c.openAction(env, policy.ReturnInterview, c.socialWorker(), at, 0, e.ID)
 	return []string{a.ID}
 }
@@ -210,11 +214,11 @@ func (r *RecordReturnInterview) apply(c *Case, by Actor, env Env) Result {
 		outcome = InterviewHeld
 	}
 	e.InterviewAt, e.Interview, e.InterviewOffered = r.HeldAt, outcome, r.OfferedBy
-	closed := c.closeActions(policy.ReturnInterview, r.EpisodeID, ActionDone, r.HeldAt, by, outcome)
+	c.closeActions(policy.ReturnInterview, r.EpisodeID, ActionDone, r.HeldAt, by, outcome)
 	summary := "Return home interview held"
 	if outcome == InterviewDeclined {
 		summary = "Return home interview offered by " + r.OfferedBy + " and declined by the child"
 	}
 	c.note(r.HeldAt, by, "return-interview", summary, r.EpisodeID)
-	return Result{Ref: r.EpisodeID, Closed: closed}
+	return Result{Ref: r.EpisodeID}
 }

@@ -366,7 +366,6 @@ func (r *RecordNotReferred) apply(c *Case, by Actor, env Env) Result {
 	for i := range c.Actions {
 		if a := &c.Actions[i]; a.Open() && a.Kind == policy.NRMRequest {
 			a.end(ActionResolved, r.DecidedAt, by, "Decision not to refer, by "+r.DecidedBy+": "+r.Reason)
-			res.Closed = append(res.Closed, a.ID)
 		}
 	}
 	c.note(r.DecidedAt, by, "nrm-not-referred", "Decision not to refer to the NRM, by "+r.DecidedBy+": "+r.Reason, "")

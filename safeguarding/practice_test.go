@@ -262,3 +262,44 @@ func TestAnUnknownLocalAuthorityIsRefused(t *testing.T) {
 		t.Fatalf("an unknown LA: %v", err)
 	}
 }
+
+// With two "no further action" decisions waiting, the Safeguarding Lead says which one a review
+// is of, and only that one ends.
+func TestAReviewOfNoFurtherActionNamesItsReferralWhenSeveralWait(t *testing.T) {
+	f := newCase(t, "E1")
+	first := f.must("csc-referral", aSW, body{"referred_at": ts(time.Hour)})
+	f.must("csc-decision", aSW, body{"decided_at": ts(2 * time.Hour), "decision": "no-further-action"})
+	second := f.must("csc-referral", aSW, body{"referred_at": ts(3 * time.Hour)})
+	f.must("csc-decision", aSW, body{"decided_at": ts(4 * time.Hour), "decision": "no-further-action"})
+	review := body{"reviewed_at": ts(5 * time.Hour), "outcome": "agreed", "note": "Agreed with the LA."}
+	f.refuse("nfa-review", aLead, review, EInvalid)
+	f.refuse("nfa-review", aLead, with(review, "referral_id", "R-none"), EInvalid)
+	f.must("nfa-review", aLead, with(review, "referral_id", second.Ref))
+	if waiting := f.open(policy.NFAReview); len(waiting) != 1 || waiting[0].Ref != first.Ref {
+		t.Fatalf("after reviewing the second decision, waiting: %+v", waiting)
+	}
+	if f.c.referral(second.Ref).Review == nil || f.c.referral(first.Ref).Review != nil {
+		t.Fatal("the review was recorded against the wrong referral")
+	}
+	f.must("nfa-review", aLead, review)
+	if len(f.open(policy.NFAReview)) != 0 {
+		t.Fatal("the last decision is still waiting")
+	}
+}
+
+// A young person of 18 who goes missing and comes back is recorded; the return home interview
+// is a child's clock and does not start.
+func TestAnAdultsReturnStartsNoReturnInterview(t *testing.T) {
+	f := newCase(t, "E1")
+	birthday, _ := f.c.Child.DateOfBirth.Birthday(18)
+	f.env.now = birthday.Add(time.Hour)
+	f.c.TurnAdult(f.env)
+	at := birthday.Add(30 * time.Minute).Format(time.RFC3339)
+	res := f.must("missing-episode", aCarer, body{"went_missing_at": at, "returned_at": at, "reported_to_police": true, "police_reference": "M1"})
+	if got := f.open(policy.ReturnInterview); len(got) != 0 {
+		t.Fatalf("a return interview opened for an adult: %+v (opened %v)", got, res.Opened)
+	}
+	if len(f.c.Missing) != 1 || f.c.Missing[0].ReturnedAt.IsZero() {
+		t.Fatal("the return was not recorded")
+	}
+}

@@ -169,7 +169,7 @@ func (r *Reassign) check(c *Case, _ Sight) error {
 			return Errorf(EConflict, "This person lost access to the case after an allegation and cannot be assigned to it.")
 		}
 	}
-	if len(uniq(append(slices.Clone(c.Carers), r.AddCarers...))) > maxCarers {
+	if len(c.carersAfter(r)) > maxCarers {
 		return invalid("add_carers", "A child is placed with at most 20 carers.", "too many carers")
 	}
 	return nil
@@ -187,9 +187,29 @@ func (r *Reassign) apply(c *Case, by Actor, env Env) Result {
 		c.handTo(RoleFosteringSocialWorker, c.FosteringSocialWorker, r.FosteringSocialWorker)
 		c.FosteringSocialWorker = r.FosteringSocialWorker
 	}
-	c.Carers = slices.DeleteFunc(uniq(append(c.Carers, r.AddCarers...)), func(u string) bool { return slices.Contains(r.RemoveCarers, u) })
+	if c.failSafe() {
+		c.handRemovedCarersOn(r.RemoveCarers)
+	}
+	c.Carers = c.carersAfter(r)
 	c.note(env.Now(), by, "reassigned", "Team around the child changed: "+r.Reason, "")
 	return Result{}
+}
+
+// carersAfter is the list of carers once r's additions and removals are made.
+func (c *Case) carersAfter(r *Reassign) []string {
+	return slices.DeleteFunc(uniq(append(slices.Clone(c.Carers), r.AddCarers...)), func(u string) bool { return slices.Contains(r.RemoveCarers, u) })
+}
+
+// handRemovedCarersOn gives the child's social worker the open actions of carers leaving the
+// placement, so that no obligation is left with someone who can no longer see the case.
+func (c *Case) handRemovedCarersOn(removed []string) {
+	for i := range c.Actions {
+		a := &c.Actions[i]
+		if a.Open() && a.Owner.Role == RoleCarer && slices.Contains(removed, a.Owner.UserID) {
+			was := a.Owner
+			a.HandedFrom, a.Owner = &was, c.socialWorker()
+		}
+	}
 }
 
 // handTo gives the new holder of a post the open actions of the old one, and those handed on

@@ -176,19 +176,19 @@ func (r *RecordPoliceReport) apply(c *Case, by Actor, env Env) Result {
 	switch {
 	case !c.failSafe():
 		// The first release's rules: a report closed every police action of the case.
-		res.Closed = c.closeActions(policy.PoliceReport, "", ActionDone, r.ReportedAt, by, "")
+		c.closeActions(policy.PoliceReport, "", ActionDone, r.ReportedAt, by, "")
 	case r.EpisodeID != "":
 		rec.EpisodeID = r.EpisodeID
 		e := c.episode(r.EpisodeID)
 		e.ReportedToPolice, e.PoliceReference = true, r.Reference
-		res.Closed = c.closeActions(policy.MissingPoliceReport, r.EpisodeID, ActionDone, r.ReportedAt, by, "")
+		c.closeActions(policy.MissingPoliceReport, r.EpisodeID, ActionDone, r.ReportedAt, by, "")
 		summary += r.About.describe(nil)
 	default:
 		rec.ConcernIDs = r.About.concerns(c, by, r.ReportedAt)
 		for _, id := range rec.ConcernIDs {
-			res.Closed = append(res.Closed, c.closeActions(policy.PoliceReport, id, ActionDone, r.ReportedAt, by, "")...)
+			c.closeActions(policy.PoliceReport, id, ActionDone, r.ReportedAt, by, "")
 			if r.Channel == "999" {
-				res.Closed = append(res.Closed, c.closeActions(policy.ImmediateDanger, id, ActionDone, r.ReportedAt, by, "")...)
+				c.closeActions(policy.ImmediateDanger, id, ActionDone, r.ReportedAt, by, "")
 			}
 		}
 		summary += r.About.describe(rec.ConcernIDs)
@@ -230,14 +230,14 @@ func (r *RecordInformed) apply(c *Case, by Actor, env Env) Result {
 	switch {
 	case !c.failSafe():
 		// The first release's rules: telling them closed every such action of the case.
-		res.Closed = c.closeActions(r.rule, "", ActionDone, r.InformedAt, by, "")
+		c.closeActions(r.rule, "", ActionDone, r.InformedAt, by, "")
 	case r.EpisodeID != "":
 		rec.EpisodeID = r.EpisodeID
-		res.Closed = c.closeActions(missingRule, r.EpisodeID, ActionDone, r.InformedAt, by, "")
+		c.closeActions(missingRule, r.EpisodeID, ActionDone, r.InformedAt, by, "")
 	default:
 		rec.ConcernIDs = r.About.concerns(c, by, r.InformedAt)
 		for _, id := range rec.ConcernIDs {
-			res.Closed = append(res.Closed, c.closeActions(r.rule, id, ActionDone, r.InformedAt, by, "")...)
+			c.closeActions(r.rule, id, ActionDone, r.InformedAt, by, "")
 		}
 	}
 	if r.rule == policy.NotifySafeguardingLead {
@@ -296,7 +296,7 @@ func (r *ReferToCSC) apply(c *Case, by Actor, env Env) Result {
 	c.Reporting.Referrals = append(c.Reporting.Referrals, *ref)
 	c.Reporting.CSCReferral = ref
 	res.Ref = ref.ID
-	res.Closed = c.closeActions(policy.CSCReferral, "", ActionDone, r.ReferredAt, by, "")
+	c.closeActions(policy.CSCReferral, "", ActionDone, r.ReferredAt, by, "")
 	res.Opened = append(res.Opened,
 		c.openAction(env, policy.CSCDecision, sw, r.ReferredAt, 0, ref.ID).ID,
 		c.openAction(env, policy.Assessment, sw, r.ReferredAt, 0, ref.ID).ID)
@@ -383,14 +383,13 @@ func (r *RecordCSCDecision) apply(c *Case, by Actor, env Env) Result {
 	ref := c.pendingReferral()
 	ref.Decision = d
 	res.Ref = ref.ID
-	res.Closed = c.closeActions(policy.CSCDecision, ref.ID, ActionDone, r.DecidedAt, by, "")
+	c.closeActions(policy.CSCDecision, ref.ID, ActionDone, r.DecidedAt, by, "")
 	sw := c.socialWorker()
 	switch r.Decision {
 	case DecisionNoFurtherAction:
 		for i := range c.Actions {
 			if a := &c.Actions[i]; a.Open() && a.Kind == policy.Assessment && a.Ref == ref.ID {
 				a.end(ActionResolved, r.DecidedAt, by, "The local authority decided no further action: there is no assessment")
-				res.Closed = append(res.Closed, a.ID)
 			}
 		}
 		res.Opened = append(res.Opened, c.openAction(env, policy.NFAReview, Owner{Role: RoleSafeguardingLead}, r.DecidedAt, 0, ref.ID).ID)
@@ -412,10 +411,13 @@ type ReviewNFA struct {
 	Outcome string `json:"outcome"`
 	// Note says why; for a challenge, how and with whom it was raised.
 	Note string `json:"note"`
+	// ReferralID names the referral whose decision is reviewed; required when several await review.
+	ReferralID string `json:"referral_id,omitempty"`
 }
 
 func (r *ReviewNFA) Validate(now time.Time) error {
 	f := fieldErrors{}
+	f.id("referral_id", r.ReferralID)
 	f.happened("reviewed_at", r.ReviewedAt, now)
 	f.oneOf("outcome", r.Outcome, "agreed", "challenged")
 	f.required("note", r.Note)
@@ -424,8 +426,19 @@ func (r *ReviewNFA) Validate(now time.Time) error {
 }
 
 func (r *ReviewNFA) check(c *Case, _ Sight) error {
-	if !c.hasOpen(policy.NFAReview, "") {
+	waiting := 0
+	for _, a := range c.Actions {
+		if a.Open() && a.Kind == policy.NFAReview {
+			waiting++
+		}
+	}
+	switch {
+	case waiting == 0:
 		return Errorf(EConflict, "No \"no further action\" decision is waiting for review.")
+	case r.ReferralID != "" && !c.hasOpen(policy.NFAReview, r.ReferralID):
+		return invalid("referral_id", "No \"no further action\" decision on this referral is waiting for review.", "no review waiting for this referral")
+	case r.ReferralID == "" && waiting > 1:
+		return invalid("referral_id", "Several \"no further action\" decisions are waiting for review: say which referral this review is of.", "is required when several decisions await review")
 	}
 	return nil
 }
@@ -434,14 +447,13 @@ func (r *ReviewNFA) apply(c *Case, by Actor, env Env) Result {
 	res := Result{}
 	for i := range c.Actions {
 		a := &c.Actions[i]
-		if !a.Open() || a.Kind != policy.NFAReview {
+		if !a.Open() || a.Kind != policy.NFAReview || (r.ReferralID != "" && a.Ref != r.ReferralID) {
 			continue
 		}
 		if ref := c.referral(a.Ref); ref != nil {
 			ref.Review = &Review{HeldAt: r.ReviewedAt, Outcome: r.Outcome + ": " + r.Note, By: by}
 		}
 		a.end(ActionDone, r.ReviewedAt, by, r.Outcome)
-		res.Closed = append(res.Closed, a.ID)
 	}
 	c.note(r.ReviewedAt, by, "nfa-review", "\"No further action\" decision "+r.Outcome+": "+r.Note, "")
 	return res
@@ -483,7 +495,7 @@ func (r *RecordAssessment) check(c *Case, _ Sight) error {
 
 func (r *RecordAssessment) apply(c *Case, by Actor, env Env) Result {
 	c.Reporting.Assessment = &Assessment{CompletedAt: r.CompletedAt, LateReason: r.LateReason}
-	closed := c.closeActions(policy.Assessment, "", ActionDone, r.CompletedAt, by, r.LateReason)
+	c.closeActions(policy.Assessment, "", ActionDone, r.CompletedAt, by, r.LateReason)
 	c.note(r.CompletedAt, by, "assessment", "Assessment completed", "")
-	return Result{Closed: closed}
+	return Result{}
 }

@@ -176,8 +176,9 @@ func (c *Case) Apply(step Step, req Request, env Env) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	recorded := len(c.Timeline)
+	recorded, wereOpen := len(c.Timeline), c.openActionIDs()
 	res := cmd.apply(c, req.Actor, env)
+	res.Closed = c.endedSince(wereOpen)
 	for i := recorded; i < len(c.Timeline); i++ {
 		c.Timeline[i].RecordedAt = env.Now()
 	}
