@@ -10,8 +10,10 @@ import (
 type operationDoc struct {
 	id      string
 	summary string
-	// body is a value of the request body type, nil when there is none.
+	// body is a value of the request body type, nil when there is none, and step the step it
+	// takes, when it takes one.
 	body any
+	step string
 	// response is a value of the success response type, and status its code.
 	response any
 	status   int
@@ -38,7 +40,7 @@ func routes(h *handlers) []route {
 	rs := []route{
 		{http.MethodPost, "/cases", allRoles, h.raiseConcern, operationDoc{
 			id: "raiseConcern", summary: "Raise a concern: opens a case. Idempotent with an Idempotency-Key header.",
-			body: &safeguarding.RaiseConcern{}, response: StepResponse{}, status: http.StatusCreated,
+			body: &safeguarding.RaiseConcern{}, step: safeguarding.StepRaiseConcern, response: StepResponse{}, status: http.StatusCreated,
 			problems: []int{http.StatusConflict, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge},
 		}},
 		{http.MethodGet, "/cases", allRoles, h.listCases, operationDoc{
@@ -93,7 +95,7 @@ func routes(h *handlers) []route {
 		}
 		rs = append(rs, route{http.MethodPost, "/cases/:id/" + step.Name, step.Roles, h.step(step), operationDoc{
 			id: "step-" + step.Name, summary: step.Title + ". Idempotent with an Idempotency-Key header.",
-			body: step.NewBody(), response: StepResponse{}, status: http.StatusOK,
+			body: step.NewBody(), step: step.Name, response: StepResponse{}, status: http.StatusOK,
 			problems: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge},
 		}})
 	}

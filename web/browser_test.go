@@ -431,7 +431,7 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#actions button[data-kind="immediate-danger"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`form[data-step="police-report"] input[name="reference"]`)),
 	)
-	channel, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(`form[data-step="police-report"] select[name="channel"]`)))
+	channel, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('form[data-step="police-report"] input[name="channel"]:checked')?.value || ""`))
 	if err != nil || channel != "999" {
 		t.Fatalf("the police report of a 999 action is not pre-filled with 999: %q %v", channel, err)
 	}

@@ -13,7 +13,7 @@ const el = (tag, attrs = {}, ...children) => {
     if (v === undefined || v === false) continue;
     if (k === "class") e.className = v; else if (k === "text") e.textContent = v; else e.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children) if (c !== undefined && c !== null) e.append(c);
+  for (const c of children.flat(Infinity)) if (c !== undefined && c !== null && c !== "") e.append(c);
   return e;
 };
 
@@ -37,13 +37,17 @@ class ApiError extends Error {
   }
 }
 
+// KEEP_WORDING, set to "true", keeps wording the language check flagged: the person recording
+// says they are quoting someone.
+const KEEP_WORDING = "Caseflow-Keep-Wording";
+
 let uniqueSeq = 0;
 const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${++uniqueSeq}-${Math.random()}`);
 
 // api calls the API as the signed-in person. A background call (a refresh the page makes by
 // itself) does not count as activity, so an unattended page still signs out when idle.
-async function api(method, path, body, { background = false } = {}) {
-  const headers = { Accept: "application/json" };
+async function api(method, path, body, { background = false, headers: extra = {} } = {}) {
+  const headers = { Accept: "application/json", ...extra };
   if (background) headers["X-Caseflow-Background"] = "1";
   if (method !== "GET") {
     headers["X-CSRF-Token"] = CSRF;
@@ -65,6 +69,21 @@ async function api(method, path, body, { background = false } = {}) {
 const UK = "Europe/London";
 const ukFormat = new Intl.DateTimeFormat("en-GB", { timeZone: UK, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 const when = (iso) => (iso && !iso.startsWith("0001-") ? ukFormat.format(new Date(iso)) : "–");
+// timeEl shows a moment in UK time, machine-readable in its datetime attribute.
+const timeEl = (iso) => (iso && !iso.startsWith("0001-") ? el("time", { datetime: iso, text: when(iso) }) : "–");
+
+const ukDateFormat = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
+// ukDate shows a calendar date (2010-04-23) as 23 April 2010.
+const ukDate = (d) => (d ? ukDateFormat.format(new Date(d + "T00:00:00Z")) : "–");
+
+// ageOn is the age in whole years, on the UK's today, of someone born on the date (2010-04-23).
+function ageOn(dob, now = new Date()) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dob || "");
+  if (!m) return null;
+  const t = ukParts(now);
+  const [y, mo, d] = [+m[1], +m[2], +m[3]];
+  return t.y - y - (t.m < mo || (t.m === mo && t.d < d) ? 1 : 0);
+}
 
 // ukParts is a moment's wall-clock reading in the UK.
 function ukParts(date) {
@@ -107,10 +126,11 @@ function parseUKTime(text) {
 }
 
 // dateTimeField is a UK date and a 24-hour time, with a button that fills in now.
-function dateTimeField(name, legend, { hint, value } = {}) {
+function dateTimeField(name, legend, { hint, value, required } = {}) {
   const id = `dt-${name.replace(/\W/g, "-")}-${++uniqueSeq}`;
-  const date = el("input", { id: id + "-date", name: name + ".date", inputmode: "numeric", autocomplete: "off", class: "short", "aria-describedby": id + "-dhint" });
-  const time = el("input", { id: id + "-time", name: name + ".time", inputmode: "numeric", autocomplete: "off", class: "short", "aria-describedby": id + "-thint" });
+  const req = required ? "true" : undefined;
+  const date = el("input", { id: id + "-date", name: name + ".date", inputmode: "numeric", autocomplete: "off", class: "short", "aria-describedby": id + "-dhint", "aria-required": req });
+  const time = el("input", { id: id + "-time", name: name + ".time", inputmode: "numeric", autocomplete: "off", class: "short", "aria-describedby": id + "-thint", "aria-required": req });
   const now = el("button", { type: "button", class: "secondary", text: "Now" });
   now.setAttribute("aria-label", `${legend}: now`);
   const fill = (d) => {
@@ -121,7 +141,7 @@ function dateTimeField(name, legend, { hint, value } = {}) {
   now.addEventListener("click", () => fill(new Date()));
   if (value) fill(new Date(value));
   return el("fieldset", { class: "datetime", "data-field": name, "data-datetime": name },
-    el("legend", { text: legend }),
+    el("legend", {}, legend, required ? el("span", { class: "req", text: " (required)" }) : undefined),
     hint ? el("p", { class: "hint", text: hint }) : undefined,
     el("div", { class: "row" },
       el("div", {}, el("label", { for: date.id, text: "Date" }), el("span", { class: "hint", id: id + "-dhint", text: "for example 27/03/2026" }), date),
@@ -175,7 +195,7 @@ const humanField = (name) => {
 
 // labelText is what a label or legend says, without its hints.
 const labelText = (node) => [...node.childNodes]
-  .filter((n) => n.nodeType === Node.TEXT_NODE || !n.classList.contains("hint"))
+  .filter((n) => n.nodeType === Node.TEXT_NODE || !(n.classList.contains("hint") || n.classList.contains("req")))
   .map((n) => n.textContent).join("").trim();
 
 function clearProblems(form) {
@@ -234,6 +254,7 @@ const ROLE_NAMES = {
   safeguarding_lead: "Safeguarding Lead", manager: "manager",
 };
 const ownerText = (owner) => {
+  if (owner.role === "system") return "caseflow";
   if (owner.user_id === ME.user) return "You";
   return owner.user_id ? `${owner.user_id} (${ROLE_NAMES[owner.role] || owner.role})` : `The ${ROLE_NAMES[owner.role] || owner.role}`;
 };

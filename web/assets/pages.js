@@ -47,6 +47,10 @@ const pages = {
     const loadSummary = async (background) => {
       const s = await api("GET", "/v1/overdue/summary", undefined, { background });
       $("#total").textContent = s.counts.total;
+      const missing = $("#missing-cases");
+      missing.hidden = !(s.missing_cases > 0);
+      missing.textContent = s.missing_cases === 1 ? "1 case cannot be shown on this board: tell your administrator."
+        : `${s.missing_cases} cases cannot be shown on this board: tell your administrator.`;
       for (const [id, map, label] of [["#by-team", s.counts.by_team, (k) => k], ["#by-kind", s.counts.by_kind, actionTitle]]) {
         $(id + " tbody").replaceChildren(...Object.entries(map || {}).sort((a, b) => b[1] - a[1])
           .map(([k, n]) => el("tr", {}, el("td", { text: label(k) }), el("td", { text: String(n) }))));
@@ -110,7 +114,8 @@ const pages = {
 
   async case() {
     const id = document.body.dataset.case;
-    const steps = await stepsFor(ME.role);
+    const [steps, doc, reference] = await Promise.all([stepsFor(ME.role), apiDocument(), api("GET", "/v1/reference")]);
+    const labels = caseLabels(doc, reference);
     const select = $("#step");
     let view;
     const build = ({ prefill = {}, hidden = [] } = {}) => {
@@ -133,44 +138,85 @@ const pages = {
       $("#record").scrollIntoView();
       $("#step-form input:not([type=hidden]), #step-form select, #step-form textarea")?.focus();
     };
+    const button = (stepName, text, filled, attrs = {}) => {
+      const b = el("button", { type: "button", class: "secondary", text, ...attrs });
+      b.addEventListener("click", () => open(stepName, filled));
+      return b;
+    };
+
+    // The timeline: the latest entries, and earlier ones on request while the API offers them.
+    let older = [];
+    let before = "";
+    const showTimeline = (latest) => {
+      const seen = new Set();
+      const entries = [...latest, ...older].filter((e) => !seen.has(e.seq) && seen.add(e.seq)).sort((a, b) => b.seq - a.seq);
+      $("#timeline").replaceChildren(...entries.map(timelineEntry));
+      $("#timeline-more").hidden = !before;
+    };
+    let latest = [];
+    const loadTimeline = async (background) => {
+      const tl = await api("GET", `/v1/cases/${id}/timeline`, undefined, { background });
+      latest = tl.entries;
+      if (!older.length) before = tl.next_before ? String(tl.next_before) : "";
+      showTimeline(latest);
+    };
+    $("#timeline-more").addEventListener("click", async () => {
+      try {
+        const tl = await api("GET", `/v1/cases/${id}/timeline?before=${encodeURIComponent(before)}`);
+        older.push(...tl.entries);
+        before = tl.next_before ? String(tl.next_before) : "";
+        showTimeline(latest);
+      } catch (e) { say(e.message, true); }
+    });
+
     const render = async (background = false) => {
       view = await api("GET", "/v1/cases/" + id, undefined, { background });
       document.title = view.reference + " · caseflow";
       $("h1").textContent = "Case " + view.reference;
-      const facts = [["Child", view.child.name], ["Preferred term", view.child.preferred_term], ["Stage", stageText(view.stage)],
-        ["Local authority", view.la], ["Team", view.team], ["Social worker", view.social_worker]];
-      $("#summary").replaceChildren(...facts.flatMap(([k, val]) => [el("dt", { text: k }), el("dd", { text: val || "–" })]));
+      $("#case-facts").replaceChildren(`${stageText(view.stage)}. Opened `, timeEl(view.opened_at), ", last changed ", timeEl(view.updated_at), ".");
       $("#actions tbody").replaceChildren(...view.open_actions.map((a) => {
-        const stepName = CLOSES[a.kind];
-        const allowed = steps.some((s) => s.name === stepName);
-        const button = allowed ? el("button", { type: "button", class: "secondary", "data-action": a.id, "data-kind": a.kind, text: steps.find((s) => s.name === stepName).title }) : undefined;
-        button?.addEventListener("click", () => open(stepName, prefillFor(a)));
+        const closer = closerOf(a, steps);
         return el("tr", { id: "action-" + a.id },
           el("td", { text: a.title }), el("td", { text: ownerText(a.owner) }),
-          el("td", { text: when(a.due) }),
+          el("td", {}, timeEl(a.due)),
           el("td", { class: a.overdue ? "late" : "", text: a.overdue ? "Overdue: " + LEVELS[a.level] : "Due" }),
-          el("td", {}, button));
+          el("td", {}, closer ? button(closer.step.name, closer.step.title, closer, { "data-action": a.id, "data-kind": a.kind }) : undefined));
       }));
       if (!view.open_actions.length) $("#actions tbody").append(el("tr", {}, el("td", { colspan: "5", text: "No open actions." })));
+      closurePanel();
       const meetingActions = view.open_actions.some((a) => a.kind === "meeting-action");
       const chosen = select.value;
       select.replaceChildren(el("option", { value: "", text: "Choose what to record…" }),
         ...steps.filter((s) => s.name !== "action-done" || meetingActions).map((s) => el("option", { value: s.name, text: s.title })));
       select.value = chosen;
-      $("#contributions").replaceChildren(...(view.care_plan.contributions || []).map((k) =>
-        el("li", {}, el("strong", { text: `${ownerText(k.by)}, ${when(k.at)}: ` }), k.text)));
-      if (!(view.care_plan.contributions || []).length) $("#contributions").append(el("li", { text: "None yet." }));
-      const tl = await api("GET", `/v1/cases/${id}/timeline`, undefined, { background });
-      $("#timeline").replaceChildren(...tl.entries.slice().reverse().map((e) => el("li", {},
-        el("strong", { text: when(e.at) + " " }), e.summary,
-        el("span", { class: "hint", text: ` (${ownerText(e.by)}; recorded ${when(e.recorded_at)})` }))));
+      const panels = casePanels(view, labels);
+      $("#panels").replaceChildren(...panels);
+      $("#case-contents").replaceChildren(...[$("#open-actions"), ...panels, $("#timeline-section")]
+        .map((p) => el("li", {}, el("a", { href: "#" + p.id, text: $("h2", p).textContent }))));
+      await loadTimeline(background);
     };
+
+    // closurePanel shows a request to close the case, and the manager's two answers.
+    const closurePanel = () => {
+      const holder = $("#closure-panel");
+      const req = view.closure?.request;
+      if (!req) return holder.replaceChildren();
+      const answers = [["closure-approval", "Approve closure"], ["closure-decline", "Decline closure"]]
+        .filter(([name]) => steps.some((s) => s.name === name)).map(([name, text]) => button(name, text, {}, { "data-closure": name }));
+      holder.replaceChildren(panel("closure-request-panel", "Closure requested",
+        el("p", {}, `${byText(req.by)} asked `, timeEl(req.at), ` to close the case: ${labels.code("ClosureRequestBody", "reason", req.reason).toLowerCase()}.`),
+        el("blockquote", { text: req.note }),
+        answers.length ? el("p", { class: "hint", text: "Approving closure ends every open action: give the reason each one ends." }) : "",
+        ...answers));
+    };
+
     select.addEventListener("change", () => build());
     try {
       await render();
       const target = /^#action-(.+)$/.exec(location.hash);
       const action = target && view.open_actions.find((a) => a.id === target[1]);
-      if (action && steps.some((s) => s.name === CLOSES[action.kind])) open(CLOSES[action.kind], prefillFor(action));
+      const closer = action && closerOf(action, steps);
+      if (closer) open(closer.step.name, closer);
     } catch (e) { say(e.message, true); }
     live(debounce(() => render(true).catch(() => {}), 300));
   },
@@ -197,13 +243,14 @@ const pages = {
         el("a", { href: `/cases/${v.case_id}#care-plan`, text: "the care plan" }), ".");
       const mine = v.open_actions.filter((a) => a.owner.user_id === ME.user || (!a.owner.user_id && a.owner.role === ME.role));
       $(".open-actions", card).replaceChildren(...mine.map((a) => {
-        const step = steps[CLOSES[a.kind]];
+        const closer = closerOf(a, Object.values(steps));
+        const step = closer?.step;
         const li = el("li", { class: a.overdue ? "late-item" : "" }, el("strong", { text: a.title }), `: due ${when(a.due)}${a.overdue ? " (overdue)" : ""} `);
         if (step?.name === "missing-return") {
           li.append("Record the return under “Missing from home”.");
         } else if (step) {
-          const panel = el("div", { class: "inline-form" }, stepForm(step, { view: v, ...prefillFor(a), submitText: step.title, onDone: done(`Recorded: ${step.title}.`) }));
-          li.append(disclosure(step.title, panel), panel);
+          const form = el("div", { class: "inline-form" }, stepForm(step, { view: v, prefill: closer.prefill, hidden: closer.hidden, submitText: step.title, onDone: done(`Recorded: ${step.title}.`) }));
+          li.append(disclosure(step.title, form), form);
         }
         return li;
       }));
@@ -269,15 +316,16 @@ const pages = {
       }
     }
 
-    form.addEventListener("submit", async (ev) => {
-      ev.preventDefault();
+    let caseID;
+    // read turns the answers into the concern the API takes, or throws what to correct.
+    const read = () => {
       const f = new FormData(form);
       const errors = {};
       const body = {};
       const danger = f.get("immediate_danger");
       if (!danger) errors.immediate_danger = "Answer whether the child is in immediate danger";
       else body.immediate_danger = danger === "yes";
-      let caseID = f.get("case");
+      caseID = f.get("case");
       if (caseID === "existing") caseID = f.get("existing");
       if (!caseID) errors.child = "Choose the child";
       try { body.observed_at = readDateTime(observed); } catch (e) { Object.assign(errors, e.fields); }
@@ -302,18 +350,13 @@ const pages = {
         if (carers.length) body.carers = carers;
       }
       if (Object.keys(errors).length) {
-        return showProblems(form, Object.assign(new Error("Some answers are missing or need correcting."), { fields: errors }));
+        throw Object.assign(new Error("Some answers are missing or need correcting."), { fields: errors });
       }
-      const button = $("#raise-submit");
-      button.disabled = true;
-      try {
-        const res = caseID === "new" ? await api("POST", "/v1/cases", body) : await api("POST", `/v1/cases/${caseID}/concern`, body);
-        await raised(res);
-      } catch (e) {
-        if (e instanceof ApiError) showProblems(form, e); else say(e.message, true);
-      } finally {
-        button.disabled = false;
-      }
+      return body;
+    };
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      submitForm(form, (body, headers) => api("POST", caseID === "new" ? "/v1/cases" : `/v1/cases/${caseID}/concern`, body, { headers }), read, raised);
     });
 
     // raised says what happens next: the actions the concern opened, who owns each and when

@@ -1,125 +1,35 @@
 // caseflow pages: forms for the steps of a case, built from the OpenAPI document, the same
-// schemas the API validates against, with labels and choices in words people use.
+// schemas the API validates against. Each field's label is its title, its hint its description;
+// required fields, codes (enum, worded by x-enum-descriptions) and the step that closes each kind
+// of action (x-closes) come from the document too, so the pages and the API cannot disagree.
 "use strict";
 
-// Labels and hints by step and field; "*" applies to every step. A field without one is named
-// from its JSON name.
-const FIELD_TEXT = {
-  "*": {
-    note: ["Note"], reason: ["Reason"], reference: ["Reference"], outcome: ["Outcome"], summary: ["Summary"],
-    method: ["How did you tell them?", "For example by phone, email or in person."],
-    informed_at: ["When did you tell them?"], action_id: ["Which action"], episode_id: ["Which missing episode"],
-    allegation_id: ["Which allegation"], held_at: ["When was it held?"], decided_at: ["When was the decision made?"],
-    completed_at: ["When was it done?"], referred_at: ["When was the referral made?"], requested_at: ["When did you ask?"],
-    submitted_at: ["When was it submitted?"], recorded_at: ["When was it recorded?"], assigned_at: ["When was the guardian assigned?"],
-    next_review_by: ["Next review by", "Only if the team agreed an earlier date than the policy's."],
-    concern_ids: ["Which concerns does it answer?", "Leave all unticked for every concern seen before it."],
-    episode_id: ["Which missing episode"],
-    attendees: ["Who attended", "Roles and organisations, separated by commas."],
-    format: ["Meeting or phone discussion"], team: ["Team"], social_worker: ["The child's social worker (user id)"],
-    fostering_social_worker: ["Fostering social worker (user id)"],
-  },
-  "police-report": {
-    reported_at: ["When did you report it?"], channel: ["How did you report it?"],
-    reference: ["Police reference number", "The incident, crime or CAD number the police gave you."],
-  },
-  "care-plan-contribution": { topic: ["Topic", "For example school, health, friends."], text: ["What you want the team to know"] },
-  "missing-episode": {
-    went_missing_at: ["When did the child go missing?"],
-    returned_at: ["When did the child come back?", "Only if the child is already back."],
-    reported_to_police: ["I reported it to the police"], police_reference: ["Police reference number"],
-  },
-  "missing-return": { returned_at: ["When did the child come back?"] },
-  "return-interview": { held_at: ["When was the return home interview held?"] },
-  "nrm-referral": { reference: ["NRM reference"], first_responder: ["Which First Responder made the referral?"] },
-  "nrm-request": { requested_of: ["Who did you ask to refer the child?"] },
-  "csc-referral": { significant_harm: ["There is reasonable cause to suspect significant harm"] },
-  "csc-decision": { decision: ["The local authority's decision"] },
-  "strategy-meeting-held": { s47_enquiry: ["The meeting started a section 47 enquiry"], minutes_ref: ["Minutes reference"], meeting_id: ["Which scheduled meeting"] },
-  "strategy-meeting-scheduled": { scheduled_for: ["When is it?"] },
-  conference: { kind: ["Initial or review conference"], child_protection_plan: ["The child has a child protection plan"] },
-  "ictg-assignment": { guardian_type: ["Kind of guardian"], reference: ["ICTG reference"] },
-  "lado-informed": { reference: ["LADO reference"] },
-  "allegation-police-report": { reference: ["Police reference"], informed_at: ["When were the police told?"] },
-  "dbs-referral": { reference: ["DBS reference"], informed_at: ["When was the referral made?"] },
-  "action-resolve": { reason: ["Why it ends without its event"] },
-  "care-plan-agreed": { agreed_at: ["When was the plan agreed?"], summary: ["What the plan says"] },
-  "parental-responsibility": { holder: ["Who holds parental responsibility?"] },
-  "adult-consent": { consent: ["Consent to remain in the NRM"] },
-  "due-date": { due: ["New due date"] },
-  "sw-visit": { visited_at: ["When did you visit?"] },
-  "suspected-offence": { suspected_at: ["When was the offence suspected?"], linked_to_exploitation: ["The offence may be linked to the child's exploitation"] },
-  "disclosure-withdrawn": { withdrawn_at: ["When did the child withdraw it?"] },
-  "looked-after": { since: ["Looked after since"], placement_start: ["Placement started"] },
-  allegation: { received_at: ["When was the allegation received?"], against_role: ["Against someone in which role"], against_user: ["Against whom (user id)"] },
-  contact: { restricted: ["Restricted: never contact or tell this person"] },
-};
+let docPromise;
 
-const CHOICES = {
-  "police-report": { channel: [["101", "101: police non-emergency"], ["999", "999: emergency"]] },
-  "csc-decision": { decision: [["s47-enquiry", "Section 47 enquiry"], ["child-in-need", "Child in need"], ["assessment", "Assessment"], ["no-further-action", "No further action"]] },
-  "nrm-request": { requested_of: [["local-authority", "The local authority"], ["police", "The police"]] },
-  "nrm-rg-decision": { outcome: [["positive", "Positive"], ["negative", "Negative"]] },
-  "nrm-cg-decision": { outcome: [["positive", "Positive"], ["negative", "Negative"]] },
-  "nrm-reconsideration": { decision: [["reasonable-grounds", "Reasonable Grounds"], ["conclusive-grounds", "Conclusive Grounds"]] },
-  "adult-consent": { consent: [["given", "Given"], ["withdrawn", "Withdrawn"]] },
-  conference: { kind: [["initial", "Initial"], ["review", "Review"]] },
-  "strategy-meeting-held": { format: [["meeting", "Meeting"], ["phone", "Phone discussion"]] },
-  "strategy-meeting-scheduled": { format: [["meeting", "Meeting"], ["phone", "Phone discussion"]] },
-  "ictg-assignment": { guardian_type: [["direct-worker", "Direct Worker"], ["regional-practice-coordinator", "Regional Practice Coordinator"]] },
-  "parental-responsibility": { holder: [["in-uk", "Someone in the UK"], ["none-in-uk", "Nobody in the UK"]] },
-  allegation: { against_role: Object.entries(ROLE_NAMES) },
-};
+// apiDocument is the OpenAPI document, fetched once.
+function apiDocument() {
+  docPromise ??= fetch("/v1/openapi.json", { credentials: "same-origin" }).then((r) => r.json());
+  return docPromise;
+}
 
-// The step that closes each kind of action, and what to fill in from the action.
-const CLOSES = {
-  "police-report": "police-report", "immediate-danger": "police-report", "notify-social-worker": "social-worker-informed",
-  "notify-safeguarding-lead": "safeguarding-lead-informed", "missing-child": "missing-return",
-  "missing-police-report": "police-report", "missing-notify-social-worker": "social-worker-informed",
-  "missing-notify-safeguarding-lead": "safeguarding-lead-informed", "csc-decision": "csc-decision",
-  "strategy-discussion": "strategy-meeting-held", "strategy-meeting": "strategy-meeting-held",
-  icpc: "conference", "rcpc-first": "conference", "rcpc-next": "conference", assessment: "assessment",
-  "nrm-request": "nrm-referral", "nrm-rg-decision": "nrm-rg-decision", "nrm-cg-decision": "nrm-cg-decision",
-  "ictg-referral": "ictg-referral", "ictg-assignment": "ictg-assignment", "care-plan": "care-plan-agreed",
-  "care-plan-review": "care-plan-review", "lac-review": "lac-review", "sw-visit": "sw-visit",
-  "return-interview": "return-interview", lado: "lado-informed", "lado-urgent": "lado-informed",
-  "allegation-police-report": "allegation-police-report", "dbs-referral": "dbs-referral",
-  "age-18-consent": "adult-consent", "meeting-action": "action-done",
-};
+// resolver follows a schema's $ref within the document.
+const resolver = (doc) => (s) => (s?.$ref ? doc.components.schemas[s.$ref.split("/").pop()] : s);
 
-// What an action is about, by the record its ref names: the step that closes it answers the
-// same record, so the form asks no more about it.
-const ABOUT = {
-  concern_ids: ["police-report", "immediate-danger", "notify-social-worker", "notify-safeguarding-lead"],
-  episode_id: ["missing-child", "missing-police-report", "missing-notify-social-worker", "missing-notify-safeguarding-lead", "return-interview"],
-  allegation_id: ["lado", "lado-urgent", "allegation-police-report", "dbs-referral"],
-};
-
-// prefillFor is what the step closing an action is given: the record the action is about
-// (hidden) and the answers the action implies.
-function prefillFor(action) {
-  const fill = {};
-  let hidden = [];
-  for (const [field, kinds] of Object.entries(ABOUT)) {
-    if (kinds.includes(action.kind) && action.ref) {
-      fill[field] = action.ref;
-      hidden = Object.keys(ABOUT); // the record is named: the form asks for no other
-    }
-  }
-  if (action.kind === "meeting-action") fill.action_id = action.id;
-  if (action.kind === "immediate-danger" || (action.kind === "police-report" && action.title.startsWith("Call 999"))) fill.channel = "999";
-  if (action.kind === "icpc") fill.kind = "initial";
-  if (["rcpc-first", "rcpc-next"].includes(action.kind)) fill.kind = "review";
-  return { prefill: fill, hidden };
+// codeLabel is the words people read for a code of a field of one of the document's schemas.
+function codeLabel(doc, schemaName, field, value) {
+  let s = doc.components.schemas[schemaName]?.properties?.[field];
+  if (s?.items) s = s.items;
+  const i = (s?.enum || []).indexOf(value);
+  return i >= 0 && s["x-enum-descriptions"] ? s["x-enum-descriptions"][i] : value;
 }
 
 let stepsCache;
 
-// stepsFor lists the steps the signed-in role may take, from the OpenAPI document.
-async function stepsFor(role) {
+// allSteps lists every step of the document, with who may take it and what it closes.
+async function allSteps() {
   if (!stepsCache) {
-    const doc = await (await fetch("/v1/openapi.json", { credentials: "same-origin" })).json();
-    const resolve = (s) => (s?.$ref ? doc.components.schemas[s.$ref.split("/").pop()] : s);
+    const doc = await apiDocument();
+    const resolve = resolver(doc);
     stepsCache = Object.entries(doc.paths)
       .filter(([p, item]) => p.startsWith("/v1/cases/{id}/") && item.post)
       .map(([p, item]) => ({
@@ -127,144 +37,315 @@ async function stepsFor(role) {
         title: item.post.summary.split(". Idempotent")[0],
         roles: item.post.description.replace(/^Roles: |\.$/g, "").split(", "),
         schema: resolve(item.post.requestBody.content["application/json"].schema),
+        closes: item.post["x-closes"] || [],
         resolve,
       }));
   }
-  return stepsCache.filter((s) => s.roles.includes(role));
+  return stepsCache;
 }
 
-const textFor = (step, field) => FIELD_TEXT[step]?.[field] || FIELD_TEXT["*"][field] ||
-  [field.charAt(0).toUpperCase() + field.slice(1).replace(/_at$/, "").replace(/_/g, " ")];
+// stepsFor lists the steps the signed-in role may take.
+async function stepsFor(role) {
+  return (await allSteps()).filter((s) => s.roles.includes(role));
+}
 
-// stepForm builds the form of one step. context.view is the case (for lists of its actions,
-// episodes, allegations); prefill sets values; hidden fields are sent without being shown.
+// closerOf finds the step that closes an action, and fills in what the action is about: the
+// record it names (hidden: the form asks no more about it) and the answers it implies.
+function closerOf(action, steps) {
+  for (const step of steps) {
+    const c = step.closes.find((c) => c.kind === action.kind);
+    if (!c) continue;
+    const prefill = { ...(c.fill || {}) };
+    let hidden = [];
+    const value = c.from === "id" ? action.id : action.ref;
+    if (c.field && value) {
+      prefill[c.field] = step.schema.properties[c.field]?.type === "array" ? [value] : value;
+      // Every field by which this step names what it answers is settled.
+      hidden = [...new Set(step.closes.map((x) => x.field).filter(Boolean))];
+    }
+    return { step, prefill, hidden };
+  }
+  // A manager or the Safeguarding Lead can end any obligation for a reason when they cannot
+  // record its event themselves.
+  const resolve = steps.find((s) => s.name === "action-resolve");
+  return resolve ? { step: resolve, prefill: { action_id: action.id }, hidden: ["action_id"] } : null;
+}
+
+// Fields people write at length.
+const LONG_TEXT = new Set(["account", "summary", "outcome", "note", "reason", "text", "views", "late_reason", "no_contribution_reason", "offence"]);
+
+const humanName = (name) => name.charAt(0).toUpperCase() + name.slice(1).replace(/_at$/, "").replace(/_/g, " ");
+
+// orderOf lists an object's fields as the domain declares them, when it happened first.
+function orderOf(schema) {
+  const names = schema["x-field-order"] || Object.keys(schema.properties || {});
+  const when = (n) => schema.properties[n]?.format === "date-time";
+  return names.filter((n) => schema.properties[n]).sort((a, b) => when(b) - when(a));
+}
+
+// labelled is a label and its hint, the label marked when the field is required.
+function labelled(tag, attrs, prop, name, required) {
+  return el(tag, attrs, prop.title || humanName(name), required ? el("span", { class: "req", text: " (required)" }) : undefined);
+}
+
+// stepForm builds the form of one step. view is the case (for its records to choose from);
+// prefill sets values; hidden fields are sent without being shown.
 function stepForm(step, { view, prefill = {}, hidden = [], submitText, onDone } = {}) {
   const form = el("form", { class: "step", novalidate: true, "data-step": step.name });
-  const props = step.schema.properties || {};
-  const required = step.schema.required;
-  // When it happened comes first, as people tell it.
-  const fields = Object.entries(props).map(([name, raw]) => [name, step.resolve(raw) || {}])
-    .sort(([, a], [, b]) => (b.format === "date-time") - (a.format === "date-time"));
-  for (const [name, prop] of fields) {
-    const [label, hint] = textFor(step.name, name);
-    const optional = required && !required.includes(name) ? " (optional)" : "";
+  for (const name of orderOf(step.schema)) {
+    const prop = step.resolve(step.schema.properties[name]);
+    const required = (step.schema.required || []).includes(name);
     if (hidden.includes(name)) {
-      form.append(el("input", { type: "hidden", name, value: prefill[name] ?? "", "data-list": prop.type === "array" ? "strings" : undefined }));
+      const v = prefill[name];
+      form.append(el("input", { type: "hidden", name, value: Array.isArray(v) ? v.join(",") : v ?? "", "data-type": prop.type === "array" ? "list" : undefined }));
       continue;
     }
-    const id = `f-${name}-${++uniqueSeq}`;
-    const hintId = hint ? id + "-hint" : undefined;
-    const box = el("div", { "data-field": name });
-    const choices = CHOICES[step.name]?.[name] || listChoices(name, view);
-    if (prop.format === "date-time") {
-      form.append(dateTimeField(name, label + optional, { hint, value: prefill[name] }));
+    if (name === "resolutions") {
+      form.append(resolutionsField(prop, view));
       continue;
     }
-    let input;
-    const many = prop.type === "array" && listChoices(name, view);
-    if (many) {
-      form.append(el("fieldset", { "data-field": name, "data-many": name }, el("legend", { text: label + optional }),
-        ...(hint ? [el("p", { class: "hint", text: hint })] : []),
-        ...many.map(([v, t]) => {
-          const cid = `${id}-${v}`;
-          return el("div", { class: "check" }, el("input", { type: "checkbox", id: cid, name, value: v }), el("label", { for: cid, text: t }));
-        })));
-      continue;
-    }
-    if (prop.type === "boolean") {
-      input = el("input", { id, name, type: "checkbox", "aria-describedby": hintId });
-      input.checked = !!prefill[name];
-      box.append(el("label", { class: "inline", for: id }, input, " " + label), ...(hint ? [el("p", { class: "hint", id: hintId, text: hint })] : []));
-      form.append(box);
-      continue;
-    }
-    if (choices) {
-      input = el("select", { id, name, "aria-describedby": hintId },
-        el("option", { value: "", text: "Choose…" }), ...choices.map(([v, t]) => el("option", { value: v, text: t })));
-    } else if (prop.type === "array" && (step.resolve(prop.items)?.type === "string" || name === "attendees")) {
-      input = el("input", { id, name, "data-list": name === "attendees" ? "attendees" : "strings", "aria-describedby": hintId });
-    } else if (prop.type === "array" || prop.type === "object") {
-      input = el("textarea", { id, name, rows: "3", "data-json": "1", "aria-describedby": hintId });
-    } else if (["text", "account", "summary", "outcome", "note", "reason"].includes(name)) {
-      input = el("textarea", { id, name, rows: "3", "aria-describedby": hintId });
-    } else {
-      input = el("input", { id, name, type: prop.type === "integer" ? "number" : "text", "aria-describedby": hintId });
-    }
-    if (prefill[name] !== undefined) input.value = prefill[name];
-    box.append(el("label", { for: id, text: label + optional }), ...(hint ? [el("p", { class: "hint", id: hintId, text: hint })] : []), input);
-    form.append(box);
+    form.append(field(step, name, prop, { required, view, value: prefill[name] }));
   }
   form.append(el("button", { type: "submit", text: submitText || step.title }));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    let body;
-    try {
-      body = readStepBody(form);
-    } catch (e) {
-      return showProblems(form, e);
-    }
-    const button = $("button[type=submit]", form);
-    button.disabled = true;
-    try {
-      const res = await api("POST", `/v1/cases/${view.case_id || view.id}/${step.name}`, body);
-      clearProblems(form);
-      await onDone?.(res, form);
-    } catch (e) {
-      if (e instanceof ApiError) showProblems(form, e); else say(e.message, true);
-    } finally {
-      button.disabled = false;
-    }
+    await submitForm(form, (body, headers) => api("POST", `/v1/cases/${view.case_id || view.id}/${step.name}`, body, { headers }),
+      () => readStepBody(form), async (res) => { clearProblems(form); await onDone?.(res, form); });
   });
   return form;
 }
 
-// listChoices offers the case's own records for the fields that name one.
-function listChoices(name, view) {
-  if (!view) return null;
-  if (name === "concern_ids") {
-    return (view.concerns || []).map((k) => [k.id, `Concern seen ${when(k.observed_at)}${k.immediate_danger ? " (immediate danger)" : ""}`]);
+// field builds the input of one field, named by its path in the body.
+function field(step, name, prop, { required, view, value }) {
+  const id = `f-${name.replace(/\W/g, "-")}-${++uniqueSeq}`;
+  const hint = prop.description;
+  const hintId = hint ? id + "-hint" : undefined;
+  const hintEl = () => (hint ? el("p", { class: "hint", id: hintId, text: hint }) : undefined);
+  const req = required ? "true" : undefined;
+  const items = prop.type === "array" ? step.resolve(prop.items) || {} : null;
+  const records = recordChoices(name.split(".").pop(), view);
+
+  if (prop.format === "date-time") {
+    return dateTimeField(name, prop.title || humanName(name), { hint, value, required });
   }
-  if (name === "action_id") {
-    return (view.open_actions || []).map((a) => [a.id, `${a.title} (due ${when(a.due)})`]);
+  if (prop.type === "object") {
+    const box = el("fieldset", { class: "group", "data-field": name }, labelled("legend", {}, prop, name, required), hintEl());
+    const sub = step.resolve(prop);
+    for (const n of orderOf(sub)) {
+      box.append(field(step, `${name}.${n}`, step.resolve(sub.properties[n]), { required: (sub.required || []).includes(n), view, value: value?.[n] }));
+    }
+    return box;
   }
-  if (name === "episode_id") {
-    return (view.missing || []).map((e) => [e.id, `Missing from ${when(e.went_missing_at)}${e.returned_at ? `, back ${when(e.returned_at)}` : ""}`]);
+  const codes = prop.enum || items?.enum;
+  const words = prop["x-enum-descriptions"] || items?.["x-enum-descriptions"] || [];
+  const options = codes ? codes.map((c, i) => [c, words[i] || c]).filter(([c]) => c !== "") : records;
+  if (items && (items.enum || (records && items.type === "string"))) {
+    // Several codes or records: tick any.
+    const ticked = new Set(value || []);
+    return el("fieldset", { class: "codes", "data-field": name, "data-many": name, "aria-describedby": hintId },
+      labelled("legend", {}, prop, name, required), hintEl(),
+      ...options.map(([v, t], i) => {
+        const cid = `${id}-${i}`;
+        return el("div", { class: "check" }, el("input", { type: "checkbox", id: cid, value: v, checked: ticked.has(v) }), el("label", { for: cid, text: t }));
+      }));
   }
-  if (name === "allegation_id") return (view.allegations || []).map((a) => [a.id, `Allegation received ${when(a.received_at)}`]);
-  if (name === "meeting_id") return (view.meetings || []).filter((m) => !m.held_at).map((m) => [m.id, `Scheduled for ${when(m.scheduled_for)}`]);
-  return null;
+  if (items?.type === "object") return listField(step, name, prop, items, { required, view, hintEl });
+  if (prop.type === "boolean") {
+    const input = el("input", { id, name, type: "checkbox", "data-type": "bool", "aria-describedby": hintId, checked: !!value });
+    return el("div", { "data-field": name }, el("label", { class: "inline", for: id }, input, " ", labelled("span", {}, prop, name, required)), hintEl());
+  }
+  if (options && options.length <= 4 && codes) {
+    // A few codes: radio buttons, each answer visible at once.
+    return el("fieldset", { "data-field": name, "aria-describedby": hintId }, labelled("legend", {}, prop, name, required), hintEl(),
+      ...options.map(([v, t], i) => {
+        const cid = `${id}-${i}`;
+        return el("div", { class: "check" }, el("input", { type: "radio", id: cid, name, value: v, checked: value === v, "aria-required": req }), el("label", { for: cid, text: t }));
+      }));
+  }
+  let input;
+  if (options) {
+    input = el("select", { id, name, "aria-describedby": hintId, "aria-required": req },
+      el("option", { value: "", text: "Choose…" }), ...options.map(([v, t]) => el("option", { value: v, text: t })));
+  } else if (prop.format === "date") {
+    input = el("input", { id, name, class: "short", inputmode: "numeric", autocomplete: "off", "data-type": "date", "aria-describedby": hintId, "aria-required": req });
+  } else if (items) {
+    input = el("input", { id, name, "data-type": "list", spellcheck: "false", "aria-describedby": hintId, "aria-required": req });
+  } else if (LONG_TEXT.has(name.split(".").pop())) {
+    input = el("textarea", { id, name, rows: "3", "aria-describedby": hintId, "aria-required": req });
+  } else {
+    input = el("input", { id, name, inputmode: prop.type === "integer" ? "numeric" : undefined, "data-type": prop.type === "integer" ? "int" : undefined, "aria-describedby": hintId, "aria-required": req });
+  }
+  if (value !== undefined) input.value = Array.isArray(value) ? value.join(", ") : value;
+  const box = el("div", { "data-field": name }, labelled("label", { for: id }, prop, name, required), hintEl(), input);
+  if (prop.format === "date") box.querySelector(".hint")?.append(" Write it as 23/04/2010.");
+  if (items && !options) box.querySelector("label").append(el("span", { class: "hint", text: " (separate them with commas)" }));
+  return box;
 }
 
+// listField is a list of objects (attendees, agreed actions, signs): one group per item, and a
+// button that adds another.
+function listField(step, name, prop, items, { required, view, hintEl }) {
+  const list = el("div", { class: "items" });
+  const box = el("fieldset", { class: "group", "data-field": name }, labelled("legend", {}, prop, name, required), hintEl(), list);
+  const add = () => {
+    const i = list.children.length;
+    const item = el("fieldset", { class: "item", "data-field": `${name}[${i}]` }, el("legend", { text: `${prop.title || humanName(name)}: ${i + 1}` }));
+    for (const n of orderOf(items)) {
+      item.append(field(step, `${name}[${i}].${n}`, step.resolve(items.properties[n]), { required: (items.required || []).includes(n), view }));
+    }
+    list.append(item);
+    return item;
+  };
+  const button = el("button", { type: "button", class: "secondary", text: `Add: ${prop.title || humanName(name)}` });
+  button.addEventListener("click", () => $("input, select, textarea", add())?.focus());
+  box.append(button);
+  return box;
+}
+
+// resolutionsField lists every open action of the case with a box for the reason it ends, as a
+// manager approving closure must give one for each.
+function resolutionsField(prop, view) {
+  const box = el("fieldset", { class: "group", "data-field": "resolutions", "data-resolutions": "1" },
+    el("legend", { text: prop.title }), el("p", { class: "hint", text: prop.description }));
+  for (const a of view?.open_actions || []) box.append(resolutionBox(a.id, `${a.title} (${ownerText(a.owner)}, due ${when(a.due)})`));
+  if (!view?.open_actions?.length) box.append(el("p", { text: "No action is open." }));
+  return box;
+}
+
+function resolutionBox(actionID, text) {
+  const id = `res-${actionID}-${++uniqueSeq}`;
+  return el("div", { "data-field": `resolutions[${actionID}]` },
+    el("label", { for: id }, text, el("span", { class: "hint", text: ": why it ends without its event" })),
+    el("textarea", { id, rows: "2", "data-resolution": actionID }));
+}
+
+// recordChoices offers the case's own records for the fields that name one.
+function recordChoices(name, view) {
+  if (!view) return null;
+  switch (name) {
+    case "concern_ids":
+    case "concern_id":
+      return (view.concerns || []).map((k) => [k.id, `Concern seen ${when(k.observed_at)}${k.immediate_danger ? " (immediate danger)" : ""}`]);
+    case "action_id":
+      return (view.open_actions || []).map((a) => [a.id, `${a.title} (due ${when(a.due)})`]);
+    case "episode_id":
+      return (view.missing || []).map((e) => [e.id, `Missing from ${when(e.went_missing_at)}${e.returned_at ? `, back ${when(e.returned_at)}` : ""}`]);
+    case "allegation_id":
+      return (view.allegations || []).map((a) => [a.id, `Allegation received ${when(a.received_at)}`]);
+    case "meeting_id":
+      return (view.meetings || []).filter((m) => !m.held_at).map((m) => [m.id, `Scheduled for ${when(m.scheduled_for)}`]);
+    default:
+      return null;
+  }
+}
+
+// setPath puts a value at a path such as "child.name" or "actions[0].title".
+function setPath(body, path, value) {
+  const keys = path.replace(/\[(\d+)\]/g, ".$1").split(".");
+  let o = body;
+  keys.forEach((k, i) => {
+    if (i === keys.length - 1) { o[k] = value; return; }
+    o[k] ??= /^\d+$/.test(keys[i + 1]) ? [] : {};
+    o = o[k];
+  });
+}
+
+// readStepBody reads a form into the body the API takes, or throws the fields to correct.
 function readStepBody(form) {
   const body = {};
   const errors = {};
   for (const fs of $$("[data-datetime]", form)) {
     try {
       const v = readDateTime(fs);
-      if (v) body[fs.dataset.datetime] = v;
+      if (v) setPath(body, fs.dataset.datetime, v);
     } catch (e) { Object.assign(errors, e.fields); }
   }
   for (const fs of $$("[data-many]", form)) {
     const ticked = $$("input:checked", fs).map((i) => i.value);
-    if (ticked.length) body[fs.dataset.many] = ticked;
+    if (ticked.length) setPath(body, fs.dataset.many, ticked);
   }
+  const resolutions = $$("[data-resolution]", form).filter((t) => t.value.trim())
+    .map((t) => ({ action_id: t.dataset.resolution, reason: t.value.trim() }));
+  if (resolutions.length) body.resolutions = resolutions;
   for (const input of $$("input[name], select[name], textarea[name]", form)) {
     if (input.closest("[data-datetime], [data-many]")) continue;
     const name = input.name;
-    if (input.type === "checkbox") { if (input.checked) body[name] = true; continue; }
+    if (input.type === "radio") { if (input.checked) setPath(body, name, input.value); continue; }
+    if (input.dataset.type === "bool") { if (input.checked) setPath(body, name, true); continue; }
     const value = input.value.trim();
     if (!value) continue;
-    if (input.type === "number") body[name] = Number(value);
-    else if (input.dataset.list === "strings") body[name] = value.split(",").map((s) => s.trim()).filter(Boolean);
-    else if (input.dataset.list === "attendees") body[name] = value.split(",").map((s) => s.trim()).filter(Boolean).map((role) => ({ role }));
-    else if (input.dataset.json) {
-      try { body[name] = JSON.parse(value); } catch { errors[name] = "is not in the expected form"; }
-    } else body[name] = value;
+    switch (input.dataset.type) {
+      case "int":
+        if (!/^\d+$/.test(value)) errors[name] = "Enter a whole number";
+        else setPath(body, name, Number(value));
+        break;
+      case "list":
+        setPath(body, name, value.split(",").map((s) => s.trim()).filter(Boolean));
+        break;
+      case "date":
+        try { setPath(body, name, readDate(input)); } catch (e) { Object.assign(errors, e.fields); }
+        break;
+      default:
+        setPath(body, name, value);
+    }
   }
+  // Items left empty are not sent: "Add" was pressed and nothing written.
+  for (const [k, v] of Object.entries(body)) if (Array.isArray(v)) body[k] = v.filter((x) => x !== undefined);
   if (Object.keys(errors).length) {
     const e = new Error("Some details need correcting.");
     e.fields = errors;
     throw e;
   }
   return body;
+}
+
+// wordingFlags are the fields a 422 refused for their wording: the API names the phrase and the
+// wording to use instead ("\"lifestyle choice\": say \"…\"").
+const wordingFlags = (err) => Object.keys(err.fields || {}).filter((f) => /^"[^"]+": say "/.test(err.fields[f]));
+
+// submitForm sends a form and shows what comes back: each refused field's reason beside it, the
+// text kept as written. A refusal for wording offers to keep the words as a quotation, which
+// sends the same record again saying so.
+async function submitForm(form, send, read, done) {
+  let body;
+  try {
+    body = read();
+  } catch (e) {
+    return showProblems(form, e);
+  }
+  const button = $("button[type=submit]", form);
+  button.disabled = true;
+  try {
+    await done(await send(body, {}));
+  } catch (e) {
+    if (!(e instanceof ApiError)) return say(e.message, true);
+    if (e.status === 409) $$("[data-resolutions]", form).forEach((box) => addResolutionsFrom(box, e));
+    showProblems(form, e);
+    if (e.status === 422 && wordingFlags(e).length) offerQuotation(form, send, body, done);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// addResolutionsFrom adds a reason box for each open action a refused closure names that the
+// form does not list yet (an action opened since the page loaded).
+function addResolutionsFrom(box, err) {
+  for (const [f, message] of Object.entries(err.fields)) {
+    const m = /^resolutions\[([^\]]+)\]$/.exec(f);
+    if (m && !$(`[data-resolution="${m[1]}"]`, box)) box.append(resolutionBox(m[1], message.replace(/: still open$/, "")));
+  }
+}
+
+function offerQuotation(form, send, body, done) {
+  const summary = $(".error-summary", form);
+  const keep = el("button", { type: "button", class: "secondary", "data-keep-wording": "1", text: "I am quoting someone: keep these words" });
+  summary.append(el("p", { text: "If these are someone's own words, keep them as written:" }), keep);
+  keep.addEventListener("click", async () => {
+    keep.disabled = true;
+    try {
+      await done(await send(body, { [KEEP_WORDING]: "true" }));
+    } catch (e) {
+      if (e instanceof ApiError) showProblems(form, e); else say(e.message, true);
+    }
+  });
 }
