@@ -8,20 +8,25 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/notify"
+	"github.com/caseflow/caseflow/ratelimit"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
 // Cases acts on case workflows (caseclient.Client in production).
 type Cases interface {
+	Exists(ctx context.Context, caseID string) (bool, error)
 	Raise(ctx context.Context, actor safeguarding.Actor, requestID string, body json.RawMessage) (safeguarding.Result, error)
 	Step(ctx context.Context, caseID, step string, actor safeguarding.Actor, requestID string, body json.RawMessage) (safeguarding.Result, error)
 	Get(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.View, error)
@@ -41,12 +46,31 @@ type Config struct {
 	Cases       Cases
 	Store       *readmodel.Store
 	Idempotency *readmodel.Idempotency
-	Limiter     Limiter
-	Inbox       *notify.Inbox
-	Verifier    auth.Verifier
-	Access      safeguarding.Access
-	Health      *Health
-	Logger      *slog.Logger
+	// Limiter limits requests per user; NewCases limits new cases per user (nil: no limit).
+	Limiter  Limiter
+	NewCases Limiter
+	// AddressLimit limits requests per client address, before authentication (nil: no limit).
+	AddressLimit *ratelimit.Local
+	// TrustedProxies are the proxies whose X-Forwarded-For and X-Forwarded-Proto are believed;
+	// without them the client address is the connection's.
+	TrustedProxies []netip.Prefix
+	// FormOrigins are the origins beside caseflow's that the pages' forms may lead to: the
+	// identity provider, which signing in and out redirects to.
+	FormOrigins []string
+	// MaxStreamsPerUser caps each user's open live-update streams in this process.
+	MaxStreamsPerUser int
+	Inbox             *notify.Inbox
+	Verifier          auth.Verifier
+	Access            safeguarding.Access
+	// Audit records every access to a case, and serves the access log. Nil records nothing:
+	// only for tests of the pages, which run without Temporal.
+	Audit Auditor
+	// Codec serves the codec endpoints; CodecOrigins are the Temporal Web UI origins allowed
+	// to call them from a browser.
+	Codec        converter.PayloadCodec
+	CodecOrigins []string
+	Health       *Health
+	Logger       *slog.Logger
 	// Sessions recognises the people signed in to the pages (session.Cookies): a request
 	// without a bearer token may carry a session cookie instead. Nil accepts tokens only.
 	Sessions Sessions
@@ -58,18 +82,35 @@ type Config struct {
 	Metrics http.Handler
 }
 
+// DefaultMaxStreamsPerUser is how many live-update streams one user may hold open in one
+// process: a few browser tabs.
+const DefaultMaxStreamsPerUser = 5
+
 // New builds the HTTP handler.
 func New(cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.MaxStreamsPerUser <= 0 {
+		cfg.MaxStreamsPerUser = DefaultMaxStreamsPerUser
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	h := &handlers{cfg: cfg}
+	trusted := make([]string, len(cfg.TrustedProxies))
+	for i, p := range cfg.TrustedProxies {
+		trusted[i] = p.String()
+	}
+	if err := r.SetTrustedProxies(trusted); err != nil {
+		panic(fmt.Sprintf("trusted proxies: %v", err)) // parsed prefixes always print valid
+	}
+	h := &handlers{cfg: cfg, streams: newStreamSlots(cfg.MaxStreamsPerUser), changes: readmodel.NewFanout(cfg.Store)}
 	r.Use(cfg.Observe...)
-	r.Use(recoverPanics(cfg.Logger), logRequests(cfg.Logger))
+	r.Use(recoverPanics(cfg.Logger), securityHeaders(cfg.TrustedProxies, cfg.FormOrigins), logRequests(cfg.Logger))
+	if cfg.AddressLimit != nil {
+		r.Use(limitAddresses(cfg.AddressLimit))
+	}
 	r.NoRoute(func(c *gin.Context) { fail(c, http.StatusNotFound, "There is nothing at this address.") })
 	r.NoMethod(func(c *gin.Context) {
 		fail(c, http.StatusMethodNotAllowed, "This address does not accept "+c.Request.Method+".")
@@ -82,9 +123,14 @@ func New(cfg Config) http.Handler {
 		r.GET("/metrics", gin.WrapH(cfg.Metrics))
 	}
 
-	v1 := r.Group("/v1", authenticate(cfg.Verifier, cfg.Sessions), rateLimit(cfg.Limiter), limitBody(MaxBodyBytes))
+	h.mountCodec(r)
+	v1 := r.Group("/v1", authenticate(cfg.Verifier, cfg.Sessions))
 	for _, rt := range routes(h) {
-		v1.Handle(rt.method, rt.path, append([]gin.HandlerFunc{authorize(rt.roles...)}, rt.handler)...)
+		chain := []gin.HandlerFunc{rateLimit(cfg.Limiter), limitBody(MaxBodyBytes), authorize(rt.roles...), rt.handler}
+		if !rt.doc.stream && cfg.Audit != nil {
+			chain = append([]gin.HandlerFunc{h.auditAccess(rt.doc.id)}, chain...)
+		}
+		v1.Handle(rt.method, rt.path, chain...)
 	}
 	if cfg.Pages != nil {
 		cfg.Pages(r)

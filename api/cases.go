@@ -12,10 +12,15 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/caseflow/caseflow/caseclient"
+	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
-type handlers struct{ cfg Config }
+type handlers struct {
+	cfg     Config
+	streams *streamSlots
+	changes *readmodel.Fanout
+}
 
 // StepResponse is the answer to raising a concern or taking a step.
 type StepResponse struct {
@@ -59,10 +64,15 @@ func (h *handlers) raiseConcern(c *gin.Context) {
 		return
 	}
 	h.idempotent(c, body, func(requestID string) (int, any, error) {
+		if allowed, retry := h.newCaseAllowed(c); !allowed {
+			c.Header("Retry-After", retryAfter(retry))
+			return 0, nil, &httpError{status: http.StatusTooManyRequests, detail: "You have opened the most cases allowed in an hour. If this is an emergency, call the Safeguarding Lead; otherwise try again later."}
+		}
 		res, err := h.cfg.Cases.Raise(stepContext(c), mustActor(c), requestID, body)
 		if err != nil {
 			return 0, nil, err
 		}
+		nameCases(c, res.CaseID)
 		c.Header("Location", "/v1/cases/"+res.CaseID)
 		return http.StatusCreated, responseOf(res), nil
 	})
@@ -136,6 +146,14 @@ func stepContext(c *gin.Context) context.Context {
 		return caseclient.KeepWording(c.Request.Context())
 	}
 	return c.Request.Context()
+}
+
+// newCaseAllowed takes one new case from the caller's hourly allowance.
+func (h *handlers) newCaseAllowed(c *gin.Context) (bool, time.Duration) {
+	if h.cfg.NewCases == nil {
+		return true, 0
+	}
+	return h.cfg.NewCases.Allow(c.Request.Context(), mustActor(c).UserID)
 }
 
 func (h *handlers) getCase(c *gin.Context) {

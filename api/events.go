@@ -15,17 +15,23 @@ import (
 const heartbeat = 15 * time.Second
 
 // events streams Server-Sent Events: "case" when a case the caller may see changed (the board
-// refreshes), with ids only. It is fed by Redis pub/sub, so every API replica sees every change.
+// refreshes), with ids only. It is fed by Redis pub/sub, so every API replica sees every change,
+// through one subscription per process however many streams are open; each user may hold a few
+// streams open at once.
 func (h *handlers) events(c *gin.Context) {
 	actor := mustActor(c)
-	changes, stop, err := h.cfg.Store.Subscribe(c.Request.Context())
+	if !h.streams.take(actor.UserID) {
+		tooMany(c, 30*time.Second, "You have too many live pages open. Close some tabs and try again.")
+		return
+	}
+	defer h.streams.release(actor.UserID)
+	changes, stop, err := h.changes.Subscribe(c.Request.Context())
 	if err != nil {
 		abort(c, err)
 		return
 	}
 	defer stop()
 	c.Header("Content-Type", "text/event-stream")
-	c.Header("Cache-Control", "no-cache")
 	c.Header("X-Accel-Buffering", "no")
 	c.Status(http.StatusOK)
 	c.SSEvent("ready", gin.H{"role": actor.Role})
@@ -43,7 +49,7 @@ func (h *handlers) events(c *gin.Context) {
 			if !ok {
 				return false
 			}
-			if ch.Visible(readmodel.Visibility{Actor: actor, TeamAccess: h.cfg.Access.TeamAccess}) {
+			if h.cfg.Store.Tells(ch, readmodel.Visibility{Actor: actor, TeamAccess: h.cfg.Access.TeamAccess}) {
 				body, _ := json.Marshal(ch.Event)
 				c.SSEvent("case", json.RawMessage(body))
 			}

@@ -250,6 +250,7 @@ var typeFields = map[reflect.Type]map[string]field{
 		"reviewed_at": req("When was it reviewed?", "When the Safeguarding Lead reviewed the \"no further action\" decision."),
 		"outcome":     req("Outcome of the review", "Agreed, or challenged with the local authority.").of(nfaOutcomes),
 		"note":        req("Why", "Why it was agreed; for a challenge, how and with whom it was raised."),
+		"referral_id": opt("Which referral?", "The id of the referral whose decision is reviewed. Required when several decisions are waiting for review.").when(),
 	},
 	reflect.TypeFor[safeguarding.RecordAssessment](): {
 		"completed_at": req("When was the assessment completed?", "When the social-care assessment finished."),
@@ -536,7 +537,7 @@ var closers = []closer{
 	{Step: "case-details", Kind: policy.CompleteRecord},
 	{Step: "csc-referral", Kind: policy.CSCReferral},
 	{Step: "csc-decision", Kind: policy.CSCDecision},
-	{Step: "nfa-review", Kind: policy.NFAReview},
+	{Step: "nfa-review", Kind: policy.NFAReview, Field: "referral_id", From: "ref"},
 	{Step: "assessment", Kind: policy.Assessment},
 	{Step: "strategy-meeting-held", Kind: policy.StrategyDiscussion},
 	{Step: "strategy-meeting-held", Kind: policy.StrategyMeeting, Fill: map[string]any{"format": safeguarding.FormatMeeting}},

@@ -263,14 +263,6 @@ func deepCopy(t *testing.T, v map[string]any) map[string]any {
 	return out
 }
 
-// misnamed are fields whose refusal the domain names otherwise: the looked-after step embeds
-// the concern's looked_after object and its errors keep that object's prefix. The pages show
-// such an error in the form's summary rather than beside the field.
-var misnamed = map[string]string{
-	"looked-after since":           "looked_after.since",
-	"looked-after placement_start": "looked_after.placement_start",
-}
-
 func TestRequiredFieldsAreWhatTheDomainRequires(t *testing.T) {
 	doc := document(t)
 	for _, step := range allSteps() {
@@ -294,10 +286,7 @@ func TestRequiredFieldsAreWhatTheDomainRequires(t *testing.T) {
 					t.Errorf("%s without %s: %v", step.Name, path, err)
 					continue
 				}
-				_, refused := names(errs, misnamed[step.Name+" "+path])
-				if !refused {
-					_, refused = names(errs, path)
-				}
+				_, refused := names(errs, path)
 				required := slices.Contains(l.schema.Required, name)
 				switch {
 				case required && !refused:

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -26,12 +27,14 @@ type Health struct {
 	Timeout time.Duration
 	// Checks are further readiness checks by name, such as the namespace's search attributes.
 	Checks map[string]func(context.Context) error
+	// Logger receives why a check fails.
+	Logger *slog.Logger
 }
 
-// Check is the outcome of one readiness check.
+// Check is the outcome of one readiness check: its status only. Why a check fails goes to the
+// log, not to whoever asks: backend errors name hosts, ports and versions.
 type Check struct {
 	Status string `json:"status"`
-	Error  string `json:"error,omitempty"`
 }
 
 // Readiness is the body of /readyz.
@@ -82,7 +85,10 @@ func (h *Health) Ready(ctx context.Context) Readiness {
 			defer wg.Done()
 			res := Check{Status: "ok"}
 			if err := check(ctx); err != nil {
-				res = Check{Status: "failing", Error: err.Error()}
+				res = Check{Status: "failing"}
+				if h.Logger != nil {
+					h.Logger.Warn("readiness check failing", "check", name, "error", err)
+				}
 			}
 			mu.Lock()
 			defer mu.Unlock()

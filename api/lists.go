@@ -54,6 +54,9 @@ func (h *handlers) listCases(c *gin.Context) {
 	if out.Cases == nil {
 		out.Cases = []readmodel.CaseSummary{}
 	}
+	for _, cs := range out.Cases {
+		nameCases(c, cs.CaseID)
+	}
 	c.JSON(http.StatusOK, out)
 }
 
@@ -64,10 +67,13 @@ type ActionsPage struct {
 	AsOf       time.Time             `json:"as_of"`
 }
 
-func actionsPage(page readmodel.Page[readmodel.ActionRow], now time.Time) ActionsPage {
+func actionsPage(c *gin.Context, page readmodel.Page[readmodel.ActionRow], now time.Time) ActionsPage {
 	out := ActionsPage{Actions: page.Items, NextCursor: page.NextCursor, AsOf: now}
 	if out.Actions == nil {
 		out.Actions = []readmodel.ActionRow{}
+	}
+	for _, a := range out.Actions {
+		nameCases(c, a.CaseID)
 	}
 	return out
 }
@@ -95,7 +101,7 @@ func (h *handlers) myActions(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, actionsPage(page, now))
+	c.JSON(http.StatusOK, actionsPage(c, page, now))
 }
 
 // overdue lists overdue actions across all cases for managers and the Safeguarding Lead, the
@@ -125,7 +131,7 @@ func (h *handlers) overdue(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, actionsPage(page, q.Now))
+	c.JSON(http.StatusOK, actionsPage(c, page, q.Now))
 }
 
 // OverdueSummary is the manager's board: counts by team and kind, and overdue over time.
@@ -174,6 +180,9 @@ func (h *handlers) myNotifications(c *gin.Context) {
 	if err != nil {
 		abort(c, err)
 		return
+	}
+	for _, n := range shown {
+		nameCases(c, n.CaseID)
 	}
 	c.JSON(http.StatusOK, NotificationsResponse{Notifications: shown})
 }

@@ -15,12 +15,13 @@ func logRequests(logger *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		id := c.GetHeader("X-Request-Id")
-		if id == "" || len(id) > 64 {
+		if !validRequestID(id) {
 			var b [8]byte
 			_, _ = rand.Read(b[:])
 			id = hex.EncodeToString(b[:])
 		}
 		c.Header("X-Request-Id", id)
+		withRequestID(c, id)
 		c.Next()
 		attrs := []any{
 			"request_id", id, "method", c.Request.Method, "route", c.FullPath(),
@@ -38,4 +39,18 @@ func logRequests(logger *slog.Logger) gin.HandlerFunc {
 		}
 		logger.Log(c.Request.Context(), level, "request", attrs...)
 	}
+}
+
+// validRequestID accepts a client's request id only if it is short and plain: it goes into logs
+// and the access audit.
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
 }

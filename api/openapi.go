@@ -131,6 +131,8 @@ func buildDocument() (*openapi3.T, error) {
 		Responses: openapi3.NewResponses(openapi3.WithStatus(200, jsonResponse("The OpenAPI document", &openapi3.SchemaRef{Value: openapi3.NewObjectSchema()}))),
 	})
 
+	addCodecOperations(doc, schemas, problem)
+
 	for _, rt := range routes(&handlers{}) {
 		op := &openapi3.Operation{
 			OperationID: rt.doc.id,
@@ -233,6 +235,36 @@ func closersOf(step string) []closer {
 		}
 	}
 	return out
+}
+
+// addCodecOperations documents the codec endpoints: Temporal's remote codec protocol, outside
+// /v1 because the Temporal CLI and Web UI name the paths.
+func addCodecOperations(doc *openapi3.T, schemas openapi3.Schemas, problem *openapi3.SchemaRef) {
+	payload := openapi3.NewObjectSchema().
+		WithProperty("metadata", openapi3.NewObjectSchema().WithAdditionalProperties(openapi3.NewStringSchema().WithFormat("byte"))).
+		WithProperty("data", openapi3.NewStringSchema().WithFormat("byte"))
+	schemas["Payloads"] = &openapi3.SchemaRef{Value: openapi3.NewObjectSchema().WithProperty("payloads", openapi3.NewArraySchema().WithItems(payload))}
+	payloads := &openapi3.SchemaRef{Ref: "#/components/schemas/Payloads", Value: schemas["Payloads"].Value}
+	public := openapi3.SecurityRequirements{}
+	for _, action := range []string{"encode", "decode"} {
+		op := &openapi3.Operation{
+			OperationID: "codec-" + action,
+			Summary:     "Temporal remote codec: " + action + " payloads (temporal --codec-endpoint URL/codec, or the Web UI's codec setting). Every call is recorded in the codec audit.",
+			Description: "Roles: " + rolesText(codecRoles) + ". The bearer token may come in the " + CodecCookie + " cookie instead.",
+			RequestBody: &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithJSONSchemaRef(payloads)},
+			Responses:   openapi3.NewResponses(openapi3.WithStatus(200, jsonResponse("The payloads, "+action+"d", payloads))),
+		}
+		op.AddParameter(openapi3.NewHeaderParameter("X-Namespace").WithSchema(openapi3.NewStringSchema()).WithDescription("The namespace of the payloads, as the CLI sends it."))
+		for _, status := range append([]int{http.StatusRequestEntityTooLarge}, commonProblems...) {
+			op.AddResponse(status, openapi3.NewResponse().WithDescription(titles[status]).
+				WithContent(openapi3.Content{ProblemContentType: &openapi3.MediaType{Schema: problem}}))
+		}
+		doc.AddOperation("/codec/"+action, http.MethodPost, op)
+		doc.AddOperation("/codec/"+action, http.MethodOptions, &openapi3.Operation{
+			OperationID: "codec-" + action + "-preflight", Summary: "CORS preflight of the configured Temporal Web UI origins.", Security: &public,
+			Responses: openapi3.NewResponses(openapi3.WithStatus(204, &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription("Allowed methods and headers")})),
+		})
+	}
 }
 
 func jsonResponse(description string, schema *openapi3.SchemaRef) *openapi3.ResponseRef {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
@@ -98,6 +99,8 @@ func problemFor(err error) Problem {
 		return newProblem(http.StatusBadRequest, "The page cursor is not valid: start again from the first page.", map[string]string{"cursor": "not issued by this service"})
 	case errors.Is(err, caseclient.ErrUnavailable):
 		return newProblem(http.StatusServiceUnavailable, "Case records cannot be reached just now. Nothing was changed; please try again in a minute.", nil)
+	case errors.Is(err, audit.ErrUnavailable):
+		return newProblem(http.StatusServiceUnavailable, "The record of who accessed this case cannot be reached just now; please try again in a minute.", nil)
 	default:
 		return newProblem(http.StatusInternalServerError, "The request failed unexpectedly. Nothing you sent was lost if it was accepted; please check the case before trying again.", nil)
 	}

@@ -59,6 +59,10 @@ func routes(h *handlers) []route {
 				pageQuery[0],
 			},
 		}},
+		{http.MethodGet, "/cases/:id/access", overseers, h.caseAccess, operationDoc{
+			id: "caseAccess", summary: "Who accessed the case: every read, list naming it, step and refusal, the newest first. Nothing can delete it.",
+			response: AccessLog{}, status: http.StatusOK, query: pageQuery, problems: []int{http.StatusNotFound},
+		}},
 		{http.MethodGet, "/me/actions", allRoles, h.myActions, operationDoc{
 			id: "myActions", summary: "The caller's own open actions, soonest due first.",
 			response: ActionsPage{}, status: http.StatusOK,

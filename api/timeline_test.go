@@ -32,7 +32,7 @@ func TestTheWholeTimelineOfALongCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := json.Marshal(testenv.Concern(time.Now().Add(-time.Hour), "sw-1", "north", "carer-1"))
-	if _, err := caseclient.New(env.App.Temporal).Raise(ctx, safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}, "long", body); err != nil {
+	if _, err := caseclient.New(env.App.Temporal, caseclient.Options{Signer: env.App.Signer(), DataConverter: env.App.Converters().Data}).Raise(ctx, safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}, "long", body); err != nil {
 		t.Fatal(err)
 	}
 	path := "/v1/cases/" + caseID

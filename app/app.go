@@ -26,6 +26,7 @@ import (
 
 	"github.com/caseflow/caseflow/activities"
 	"github.com/caseflow/caseflow/api"
+	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/config"
@@ -58,6 +59,8 @@ type App struct {
 	logger *slog.Logger
 
 	embedded   embedded
+	protection *protection
+	audit      *audit.Log
 	Temporal   client.Client
 	Redis      *redis.Client
 	Store      *readmodel.Store
@@ -86,6 +89,9 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 			a.Stop(context.Background())
 		}
 	}()
+	if a.protection, err = loadProtection(cfg, parts); err != nil {
+		return a, err
+	}
 	if a.Metrics, err = metrics.New(); err != nil {
 		return a, err
 	}
@@ -118,6 +124,12 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 	if parts.API {
 		if err := a.startAPI(ctx); err != nil {
 			return a, err
+		}
+		if parts.Embedded && a.cfg.Security.WebUIAddr != "" {
+			// The Web UI is a convenience: without it, dev still does everything else.
+			if err := a.startWebUI(); err != nil {
+				a.logger.Warn("the Temporal Web UI is not served", "error", err)
+			}
 		}
 	}
 	return a, nil
@@ -157,7 +169,9 @@ func (a *App) connect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c, err := DialTemporal(ctx, a.cfg, a.logger, client.Options{MetricsHandler: a.Metrics.Temporal(), Interceptors: interceptors})
+	c, err := DialTemporal(ctx, a.cfg, a.logger, a.protection.clientOptions(client.Options{
+		MetricsHandler: a.Metrics.Temporal(), Interceptors: interceptors,
+	}))
 	if err != nil {
 		return err
 	}
@@ -167,7 +181,7 @@ func (a *App) connect(ctx context.Context) error {
 		return fmt.Errorf("REDIS_URL: %w", err)
 	}
 	a.Redis = redis.NewClient(ropts)
-	a.Store = readmodel.New(a.Redis)
+	a.Store = readmodel.New(a.Redis, a.protection.ids)
 	return nil
 }
 
@@ -223,12 +237,15 @@ func (a *App) startWorker(bg context.Context) error {
 	if pol == nil {
 		pol = policy.Default()
 	}
-	cw := &workflows.CaseWorkflow{Policy: func() *policy.Policy { return pol }, Access: a.access()}
+	cw := &workflows.CaseWorkflow{Policy: func() *policy.Policy { return pol }, Access: a.access(), Callers: a.protection.verifier}
 	w := worker.New(a.Temporal, workflows.TaskQueue, worker.Options{
 		Interceptors: []interceptor.WorkerInterceptor{a.Metrics.SideEffects()},
 	})
 	w.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: workflows.WorkflowName})
-	inbox := notify.NewInbox(a.Redis, a.logger.With("component", "notify")).OnDelivered(func(n notify.Notice) {
+	auditWorkflows := a.protection.auditWorkflows()
+	w.RegisterWorkflowWithOptions(auditWorkflows.Stream, workflow.RegisterOptions{Name: audit.WorkflowName})
+	w.RegisterWorkflowWithOptions(auditWorkflows.Chunk, workflow.RegisterOptions{Name: audit.ChunkWorkflowName})
+	inbox := notify.NewInbox(a.Redis, a.protection.ids, a.logger.With("component", "notify")).OnDelivered(func(n notify.Notice) {
 		a.Metrics.ChaseSent(n.LevelName, n.Kind, time.Since(n.FellDue))
 	})
 	w.RegisterActivity(&activities.Activities{Store: a.Store, Notifier: inbox})
@@ -304,13 +321,14 @@ func (a *App) verifier(ctx context.Context) (auth.Verifier, error) {
 		return auth.NewOIDCVerifier(ctx, auth.OIDCConfig{
 			IssuerURL: a.cfg.OIDCIssuer, Audience: a.cfg.OIDCAudience,
 			RoleClaim: a.cfg.RoleClaim, TeamClaim: a.cfg.TeamClaim,
+			MaxLifetime: a.cfg.Security.MaxTokenLifetime, InsecureLoopbackIssuer: a.cfg.Security.InsecureLoopbackIssuer,
 		})
 	}
 	key, err := auth.LoadOrCreateDevKey(a.cfg.DevKeyFile())
 	if err != nil {
 		return nil, err
 	}
-	a.Tokens = auth.NewDevTokens(key)
+	a.Tokens = auth.NewDevTokens(key, a.cfg.Security.MaxTokenLifetime)
 	return a.Tokens, nil
 }
 
@@ -323,20 +341,34 @@ func (a *App) startAPI(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	sec := a.cfg.Security
+	a.audit = a.newAuditLog()
 	handler := api.New(api.Config{
-		Cases:       caseclient.New(a.Temporal),
-		Store:       a.Store,
-		Idempotency: readmodel.NewIdempotency(a.Redis),
-		Limiter:     readmodel.NewLimiter(a.Redis, a.cfg.RateLimit, max(a.cfg.RateLimit/6, 10)),
-		Inbox:       notify.NewInbox(a.Redis, a.logger),
-		Verifier:    v,
-		Access:      a.access(),
-		Health:      a.health(),
-		Logger:      a.logger.With("component", "api"),
-		Observe:     []gin.HandlerFunc{a.tracing.Route(), a.Metrics.HTTP()},
-		Metrics:     a.Metrics.Handler(),
-		Sessions:    sessions,
-		Pages:       func(r *gin.Engine) { web.Register(r, pages) },
+		Cases:          caseclient.New(a.Temporal, caseclient.Options{Signer: a.protection.signer, DataConverter: a.protection.converters.Data}),
+		Store:          a.Store,
+		Idempotency:    readmodel.NewIdempotency(a.Redis, a.protection.ids),
+		Limiter:        readmodel.NewLimiter(a.Redis, a.protection.ids, a.cfg.RateLimit, max(a.cfg.RateLimit/6, 10)),
+		NewCases:       readmodel.NewCaseLimiter(a.Redis, a.protection.ids, orDefault(sec.NewCasesPerHour, config.DefaultNewCasesPerHour)),
+		AddressLimit:   addressLimit(orDefault(sec.AddressRateLimit, config.DefaultAddressRateLimit)),
+		TrustedProxies: sec.TrustedProxies,
+		FormOrigins:    originOf(a.cfg.OIDCIssuer),
+		Inbox:          notify.NewInbox(a.Redis, a.protection.ids, a.logger),
+		Verifier:       v,
+		Access:         a.access(),
+		Audit:          a.audit,
+		Codec:          a.protection.converters.Codec,
+		CodecOrigins:   a.codecOrigins(),
+		Health:         a.health(),
+		Logger:         a.logger.With("component", "api"),
+		Observe:        []gin.HandlerFunc{a.tracing.Route(), a.Metrics.HTTP()},
+		Metrics:        a.Metrics.Handler(),
+		Sessions:       sessions,
+		Pages: func(r *gin.Engine) {
+			if pages.DevSignIn {
+				a.mountDevRoutes(r)
+			}
+			web.Register(r, pages)
+		},
 	})
 	l, err := net.Listen("tcp", a.cfg.HTTPAddr)
 	if err != nil {
@@ -431,6 +463,9 @@ func (a *App) stop(ctx context.Context) {
 	}
 	if a.stopBackground != nil {
 		a.stopBackground()
+	}
+	if a.audit != nil {
+		a.audit.Close()
 	}
 	if a.worker != nil {
 		a.worker.Stop()

@@ -13,6 +13,10 @@ import (
 // server, without keeping an expired token alive for long.
 const clockLeeway = 30 * time.Second
 
+// DefaultMaxLifetime caps how long a token may be valid from its issue: a working day. A token
+// that leaks is useful to its finder for no longer than this, whatever its issuer allowed.
+const DefaultMaxLifetime = 12 * time.Hour
+
 // Reasons given for a refusal, in words the holder of the token can act on.
 const (
 	reasonNoToken      = "no token"
@@ -32,6 +36,7 @@ const (
 	reasonRoleType     = "role claim is neither a string nor a list"
 	reasonTeamType     = "team claim is not a string"
 	reasonNotAccepted  = "token not accepted"
+	reasonTooLong      = "token valid for longer than this service allows"
 )
 
 // claimChecks are the checks on registered claims that every token passes, whoever issued it:
@@ -44,6 +49,23 @@ func claimChecks(issuer, audience string) []jwt.ParserOption {
 		jwt.WithIssuedAt(),
 		jwt.WithLeeway(clockLeeway),
 	}
+}
+
+// checkLifetime refuses a token valid for longer than max: from its issue, or from now when it
+// names no issue time.
+func checkLifetime(c jwt.Claims, max time.Duration) error {
+	exp, err := c.GetExpirationTime()
+	if err != nil || exp == nil {
+		return unauthenticated(reasonMissingClaim)
+	}
+	from := time.Now()
+	if iat, err := c.GetIssuedAt(); err == nil && iat != nil {
+		from = iat.Time
+	}
+	if exp.Sub(from) > max {
+		return unauthenticated(reasonTooLong)
+	}
+	return nil
 }
 
 // reasonOf names the first thing wrong with a token, from an error of the jwt package. A

@@ -81,17 +81,22 @@ func (i *DevIssuer) Mint(actor safeguarding.Actor, ttl time.Duration) (string, e
 
 // devVerifier checks development tokens against one public key.
 type devVerifier struct {
-	key    ed25519.PublicKey
-	parser *jwt.Parser
+	key         ed25519.PublicKey
+	parser      *jwt.Parser
+	maxLifetime time.Duration
 }
 
 // NewDevVerifier returns a Verifier of development tokens signed by the private half of pub.
 // It accepts EdDSA signatures only, DevTokenIssuer and DevTokenAudience, and a token that
-// expires; clocks may differ by a few seconds.
-func NewDevVerifier(pub ed25519.PublicKey) Verifier {
+// expires within maxLifetime of its issue (DefaultMaxLifetime when zero); clocks may differ by
+// a few seconds.
+func NewDevVerifier(pub ed25519.PublicKey, maxLifetime time.Duration) Verifier {
+	if maxLifetime <= 0 {
+		maxLifetime = DefaultMaxLifetime
+	}
 	opts := append(claimChecks(DevTokenIssuer, DevTokenAudience),
 		jwt.WithValidMethods([]string{devSigningMethod.Alg()}))
-	return &devVerifier{key: pub, parser: jwt.NewParser(opts...)}
+	return &devVerifier{key: pub, parser: jwt.NewParser(opts...), maxLifetime: maxLifetime}
 }
 
 // Verify returns the actor a development token names, or an error wrapping
@@ -110,24 +115,36 @@ func (v *devVerifier) Verify(_ context.Context, raw string) (safeguarding.Actor,
 		}
 		return safeguarding.Actor{}, unauthenticated(reasonOf(err))
 	}
+	if err := checkLifetime(c, v.maxLifetime); err != nil {
+		return safeguarding.Actor{}, err
+	}
 	return actorFrom(c.Subject, c.Role, c.Team)
 }
 
 // DevTokens mints and verifies development tokens with one key: what `caseflow dev` needs,
 // where the sign-in page mints the tokens that the API then verifies.
 type DevTokens struct {
-	issuer   *DevIssuer
-	verifier Verifier
+	issuer      *DevIssuer
+	verifier    Verifier
+	maxLifetime time.Duration
 }
 
-// NewDevTokens returns a minter and Verifier of development tokens signed with key.
-func NewDevTokens(key ed25519.PrivateKey) *DevTokens {
+// NewDevTokens returns a minter and Verifier of development tokens signed with key, valid for
+// at most maxLifetime (DefaultMaxLifetime when zero).
+func NewDevTokens(key ed25519.PrivateKey, maxLifetime time.Duration) *DevTokens {
+	if maxLifetime <= 0 {
+		maxLifetime = DefaultMaxLifetime
+	}
 	issuer := NewDevIssuer(key)
-	return &DevTokens{issuer: issuer, verifier: NewDevVerifier(issuer.PublicKey())}
+	return &DevTokens{issuer: issuer, verifier: NewDevVerifier(issuer.PublicKey(), maxLifetime), maxLifetime: maxLifetime}
 }
 
-// Mint signs a token naming actor, valid for ttl; see DevIssuer.Mint.
+// Mint signs a token naming actor, valid for ttl; see DevIssuer.Mint. A ttl beyond the
+// lifetime cap is refused: the token would be refused too.
 func (d *DevTokens) Mint(actor safeguarding.Actor, ttl time.Duration) (string, error) {
+	if ttl > d.maxLifetime {
+		return "", fmt.Errorf("mint development token: lifetime %v is longer than the %v allowed", ttl, d.maxLifetime)
+	}
 	return d.issuer.Mint(actor, ttl)
 }
 

@@ -61,7 +61,7 @@ func assertRefused(t *testing.T, err error, token, reason string) {
 func TestDevRoundTripEveryRole(t *testing.T) {
 	key := newDevKey(t)
 	issuer := NewDevIssuer(key)
-	verifier := NewDevVerifier(issuer.PublicKey())
+	verifier := NewDevVerifier(issuer.PublicKey(), 0)
 	for _, role := range safeguarding.Roles {
 		for _, team := range []string{"north", ""} {
 			want := safeguarding.Actor{UserID: "u-" + string(role), Role: role, Team: team}
@@ -132,7 +132,7 @@ func TestDevMintRefusesWhatVerifyWouldRefuse(t *testing.T) {
 func TestDevVerifyRefusals(t *testing.T) {
 	key := newDevKey(t)
 	pub := key.Public().(ed25519.PublicKey)
-	verifier := NewDevVerifier(pub)
+	verifier := NewDevVerifier(pub, 0)
 	spoil := func(f func(*devClaims)) devClaims { c := validDevClaims(); f(&c); return c }
 	eddsa := func(c devClaims) string { return signDev(t, jwt.SigningMethodEdDSA, key, c) }
 	ago := func(d time.Duration) *jwt.NumericDate { return jwt.NewNumericDate(time.Now().Add(-d)) }
@@ -182,7 +182,7 @@ func TestDevVerifyRefusals(t *testing.T) {
 
 func TestDevVerifyToleratesSmallClockDifferences(t *testing.T) {
 	key := newDevKey(t)
-	verifier := NewDevVerifier(key.Public().(ed25519.PublicKey))
+	verifier := NewDevVerifier(key.Public().(ed25519.PublicKey), 0)
 	skew := clockLeeway / 2
 	c := validDevClaims()
 	c.ExpiresAt = jwt.NewNumericDate(time.Now().Add(-skew))
@@ -196,7 +196,7 @@ func TestDevVerifyToleratesSmallClockDifferences(t *testing.T) {
 // TestDevTokensShareOneKey is what `caseflow dev` relies on: the sign-in page mints with the
 // same value that the API verifies with.
 func TestDevTokensShareOneKey(t *testing.T) {
-	tokens := NewDevTokens(newDevKey(t))
+	tokens := NewDevTokens(newDevKey(t), 0)
 	want := safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}
 	token, err := tokens.Mint(want, time.Minute)
 	if err != nil {
@@ -205,10 +205,41 @@ func TestDevTokensShareOneKey(t *testing.T) {
 	if got, err := tokens.Verify(context.Background(), token); err != nil || got != want {
 		t.Fatalf("got %+v, %v", got, err)
 	}
-	other, err := NewDevTokens(newDevKey(t)).Mint(want, time.Minute)
+	other, err := NewDevTokens(newDevKey(t), 0).Mint(want, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = tokens.Verify(context.Background(), other)
 	assertRefused(t, err, other, "bad signature")
+}
+
+// TestLifetimeCap: a token valid for longer than the cap is refused, however validly signed,
+// and DevTokens will not mint one.
+func TestLifetimeCap(t *testing.T) {
+	key := newDevKey(t)
+	const cap = 2 * time.Hour
+	verifier := NewDevVerifier(key.Public().(ed25519.PublicKey), cap)
+	long := validDevClaims()
+	long.ExpiresAt = jwt.NewNumericDate(long.IssuedAt.Add(cap + time.Minute))
+	token := signDev(t, jwt.SigningMethodEdDSA, key, long)
+	_, err := verifier.Verify(context.Background(), token)
+	assertRefused(t, err, token, "token valid for longer than this service allows")
+
+	tenYears := validDevClaims()
+	tenYears.ExpiresAt = jwt.NewNumericDate(time.Now().AddDate(10, 0, 0))
+	_, err = NewDevVerifier(key.Public().(ed25519.PublicKey), 0).Verify(context.Background(), signDev(t, jwt.SigningMethodEdDSA, key, tenYears))
+	assertRefused(t, err, "", "token valid for longer than this service allows")
+
+	exact := validDevClaims()
+	exact.ExpiresAt = jwt.NewNumericDate(exact.IssuedAt.Add(cap))
+	if _, err := verifier.Verify(context.Background(), signDev(t, jwt.SigningMethodEdDSA, key, exact)); err != nil {
+		t.Errorf("a token of exactly the cap was refused: %v", err)
+	}
+	tokens := NewDevTokens(key, cap)
+	if _, err := tokens.Mint(safeguarding.Actor{UserID: "u", Role: safeguarding.RoleCarer}, cap+time.Second); err == nil {
+		t.Error("minted a token longer than the cap")
+	}
+	if _, err := tokens.Mint(safeguarding.Actor{UserID: "u", Role: safeguarding.RoleCarer}, cap); err != nil {
+		t.Errorf("refused to mint a token of the cap: %v", err)
+	}
 }

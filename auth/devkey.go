@@ -20,7 +20,7 @@ const (
 
 // LoadOrCreateDevKey returns the development signing key kept at path. On first use it creates
 // the key, readable by its owner only (mode 0600, in directories of mode 0700); afterwards it
-// reads the same key back, so `caseflow dev` and a later `caseflow token` on the same data
+// reads the same key back, refusing it if others may read it, so `caseflow dev` and a later `caseflow token` on the same data
 // directory agree. Processes starting at once agree too: the first to create the file wins.
 func LoadOrCreateDevKey(path string) (ed25519.PrivateKey, error) {
 	key, err := readDevKey(path)
@@ -31,6 +31,13 @@ func LoadOrCreateDevKey(path string) (ed25519.PrivateKey, error) {
 }
 
 func readDevKey(path string) (ed25519.PrivateKey, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("read development key: %w", err)
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("development key %s (mode %v) is readable or writable by others than its owner; chmod 600 it, or delete it to create a new key", path, info.Mode().Perm())
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read development key: %w", err)

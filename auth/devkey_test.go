@@ -54,7 +54,7 @@ func TestDevKeyAgreesAcrossCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server := NewDevTokens(serverKey)
+	server := NewDevTokens(serverKey, 0)
 	cliKey, err := LoadOrCreateDevKey(path)
 	if err != nil {
 		t.Fatal(err)
@@ -143,5 +143,18 @@ func TestDevKeyUnreadablePlace(t *testing.T) {
 	}
 	if _, err := LoadOrCreateDevKey(filepath.Join(blocker, "dev.key")); err == nil {
 		t.Fatal("created a key under a regular file")
+	}
+}
+
+func TestDevKeyReadableByOthersIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dev.key")
+	if _, err := LoadOrCreateDevKey(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadOrCreateDevKey(path); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("a key readable by everyone was used: %v", err)
 	}
 }

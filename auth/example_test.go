@@ -20,7 +20,7 @@ func Example() {
 		panic(err)
 	}
 	issuer := auth.NewDevIssuer(key)
-	verifier := auth.NewDevVerifier(issuer.PublicKey())
+	verifier := auth.NewDevVerifier(issuer.PublicKey(), 0)
 
 	token, err := issuer.Mint(safeguarding.Actor{UserID: "sw-1", Role: safeguarding.RoleSocialWorker, Team: "north"}, time.Hour)
 	if err != nil {

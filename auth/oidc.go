@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -38,26 +40,42 @@ type OIDCConfig struct {
 	// TeamClaim is the top-level string claim holding the team id (DefaultTeamClaim when
 	// empty). A token without it is accepted, with no team.
 	TeamClaim string
+	// MaxLifetime refuses tokens valid for longer than this from their issue
+	// (DefaultMaxLifetime when zero).
+	MaxLifetime time.Duration
+	// KeyRefreshInterval is the least time between fetches of the provider's keys
+	// (DefaultKeyRefreshInterval when zero).
+	KeyRefreshInterval time.Duration
+	// HTTPClient talks to the provider, e.g. to trust a private CA; nil uses a client with a
+	// timeout and the system's roots.
+	HTTPClient *http.Client
+	// InsecureLoopbackIssuer lets an http issuer through when its host is loopback: for the
+	// in-process providers of tests only. No flag or variable sets it.
+	InsecureLoopbackIssuer bool
 }
 
 // oidcVerifier checks tokens of an OpenID Connect provider. go-oidc verifies the signature
-// with the provider's published keys, fetching them again when a token names a key it has not
-// seen, which is how it follows rotation; it also checks issuer, audience and expiry. The same
-// claim checks as for development tokens then run on top, so the leeway and the reasons for a
-// refusal are the same whoever issued the token.
+// with the provider's published keys, which keySet fetches again when a token names a key it has
+// not seen (at most once a minute), which is how it follows rotation; go-oidc also checks issuer,
+// audience and expiry. The same claim checks as for development tokens then run on top, so the
+// leeway, the lifetime cap and the reasons for a refusal are the same whoever issued the token.
 type oidcVerifier struct {
-	idTokens  *oidc.IDTokenVerifier
-	claims    *jwt.Validator
-	roleClaim string
-	teamClaim string
+	idTokens    *oidc.IDTokenVerifier
+	claims      *jwt.Validator
+	roleClaim   string
+	teamClaim   string
+	maxLifetime time.Duration
 }
 
 // NewOIDCVerifier discovers the identity provider at cfg.IssuerURL and returns a Verifier of
-// its tokens. It fails if the provider cannot be reached or names another issuer; ctx bounds
-// discovery only.
+// its tokens. It fails if the issuer or its key set is not served over https, if the provider
+// cannot be reached or names another issuer; ctx bounds discovery only.
 func NewOIDCVerifier(ctx context.Context, cfg OIDCConfig) (Verifier, error) {
 	if cfg.IssuerURL == "" {
 		return nil, errors.New("OIDC verifier: no issuer URL")
+	}
+	if err := requireHTTPS(cfg.IssuerURL, cfg.InsecureLoopbackIssuer); err != nil {
+		return nil, fmt.Errorf("OIDC verifier: issuer %w", err)
 	}
 	if cfg.Audience == "" {
 		return nil, errors.New("OIDC verifier: no audience")
@@ -68,23 +86,60 @@ func NewOIDCVerifier(ctx context.Context, cfg OIDCConfig) (Verifier, error) {
 	if cfg.TeamClaim == "" {
 		cfg.TeamClaim = DefaultTeamClaim
 	}
-	// The provider keeps this client for fetching its keys later, long after ctx is done.
-	ctx = oidc.ClientContext(ctx, &http.Client{Timeout: providerTimeout})
-	provider, err := oidc.NewProvider(ctx, cfg.IssuerURL)
+	if cfg.MaxLifetime <= 0 {
+		cfg.MaxLifetime = DefaultMaxLifetime
+	}
+	client := cfg.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: providerTimeout}
+	}
+	provider, err := oidc.NewProvider(oidc.ClientContext(ctx, client), cfg.IssuerURL)
 	if err != nil {
 		return nil, fmt.Errorf("discover identity provider %s: %w", cfg.IssuerURL, err)
 	}
+	var discovered struct {
+		KeySetURL  string   `json:"jwks_uri"`
+		Algorithms []string `json:"id_token_signing_alg_values_supported"`
+	}
+	if err := provider.Claims(&discovered); err != nil {
+		return nil, fmt.Errorf("discover identity provider %s: %w", cfg.IssuerURL, err)
+	}
+	if err := requireHTTPS(discovered.KeySetURL, cfg.InsecureLoopbackIssuer); err != nil {
+		return nil, fmt.Errorf("OIDC verifier: key set %w", err)
+	}
+	keys := newKeySet(discovered.KeySetURL, client, cfg.KeyRefreshInterval)
 	return &oidcVerifier{
-		idTokens: provider.Verifier(&oidc.Config{
-			ClientID: cfg.Audience,
+		idTokens: oidc.NewVerifier(cfg.IssuerURL, keys, &oidc.Config{
+			ClientID:             cfg.Audience,
+			SupportedSigningAlgs: discovered.Algorithms,
 			// go-oidc allows no leeway on expiry; running its clock behind by the leeway
 			// gives the same tolerance as the claim checks.
 			Now: func() time.Time { return time.Now().Add(-clockLeeway) },
 		}),
-		claims:    jwt.NewValidator(claimChecks(cfg.IssuerURL, cfg.Audience)...),
-		roleClaim: cfg.RoleClaim,
-		teamClaim: cfg.TeamClaim,
+		claims:      jwt.NewValidator(claimChecks(cfg.IssuerURL, cfg.Audience)...),
+		roleClaim:   cfg.RoleClaim,
+		teamClaim:   cfg.TeamClaim,
+		maxLifetime: cfg.MaxLifetime,
 	}, nil
+}
+
+// RequireHTTPS refuses a URL that is not https: tokens checked against keys fetched in clear
+// could be forged by anyone on the path.
+func RequireHTTPS(raw string) error { return requireHTTPS(raw, false) }
+
+// requireHTTPS is RequireHTTPS, letting http through on a loopback host when loopback is set.
+func requireHTTPS(raw string, loopback bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not a URL", raw)
+	}
+	if u.Scheme == "https" {
+		return nil
+	}
+	if ip := net.ParseIP(u.Hostname()); loopback && u.Scheme == "http" && (u.Hostname() == "localhost" || ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("%q must use https", raw)
 }
 
 // Verify returns the actor a token of the provider names, or an error wrapping
@@ -108,6 +163,9 @@ func (v *oidcVerifier) Verify(ctx context.Context, raw string) (safeguarding.Act
 	}
 	if err := v.claims.Validate(claims); err != nil {
 		return safeguarding.Actor{}, unauthenticated(reasonOf(err))
+	}
+	if err := checkLifetime(claims, v.maxLifetime); err != nil {
+		return safeguarding.Actor{}, err
 	}
 	role, err := roleFrom(claims[v.roleClaim])
 	if err != nil {

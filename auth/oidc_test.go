@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -25,19 +26,34 @@ const testAudience = "caseflow-client"
 // a key set, whose keys the test can rotate.
 type fakeProvider struct {
 	*httptest.Server
-	mu   sync.Mutex
-	keys map[string]*rsa.PrivateKey // by key id
+	mu         sync.Mutex
+	keys       map[string]*rsa.PrivateKey // by key id
+	keyFetches int
+	// jwksURL replaces the key set's address in the discovery document.
+	jwksURL string
+}
+
+func (p *fakeProvider) fetches() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.keyFetches
 }
 
 func newFakeProvider(t *testing.T) *fakeProvider {
 	t.Helper()
 	p := &fakeProvider{keys: map[string]*rsa.PrivateKey{"k1": newRSAKey(t)}}
 	mux := http.NewServeMux()
-	p.Server = httptest.NewServer(mux)
+	p.Server = httptest.NewTLSServer(mux)
 	t.Cleanup(p.Close)
 	mux.HandleFunc("/.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
+		p.mu.Lock()
+		jwks := p.jwksURL
+		p.mu.Unlock()
+		if jwks == "" {
+			jwks = p.URL + "/jwks"
+		}
 		writeJSON(w, map[string]any{
-			"issuer": p.URL, "jwks_uri": p.URL + "/jwks",
+			"issuer": p.URL, "jwks_uri": jwks,
 			"authorization_endpoint": p.URL + "/authorize", "token_endpoint": p.URL + "/token",
 			"id_token_signing_alg_values_supported": []string{"RS256"},
 		})
@@ -45,6 +61,7 @@ func newFakeProvider(t *testing.T) *fakeProvider {
 	mux.HandleFunc("/jwks", func(w http.ResponseWriter, _ *http.Request) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
+		p.keyFetches++
 		var keys []map[string]string
 		for kid, key := range p.keys {
 			keys = append(keys, map[string]string{
@@ -125,7 +142,7 @@ func with(claims jwt.MapClaims, changes map[string]any) jwt.MapClaims {
 
 func newTestOIDCVerifier(t *testing.T, p *fakeProvider, cfg OIDCConfig) Verifier {
 	t.Helper()
-	cfg.IssuerURL, cfg.Audience = p.URL, testAudience
+	cfg.IssuerURL, cfg.Audience, cfg.HTTPClient = p.URL, testAudience, p.Client()
 	v, err := NewOIDCVerifier(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -218,7 +235,7 @@ func TestOIDCRefuses(t *testing.T) {
 // providers expect: they retire a key only after its last tokens have expired.)
 func TestOIDCFollowsKeyRotation(t *testing.T) {
 	p := newFakeProvider(t)
-	v := newTestOIDCVerifier(t, p, OIDCConfig{})
+	v := newTestOIDCVerifier(t, p, OIDCConfig{KeyRefreshInterval: time.Nanosecond})
 	if _, err := v.Verify(context.Background(), sign(t, p.key("k1"), "k1", p.claims())); err != nil {
 		t.Fatalf("before rotation: %v", err)
 	}
@@ -233,15 +250,17 @@ func TestOIDCFollowsKeyRotation(t *testing.T) {
 func TestOIDCWaitsForKeysNoLongerThanTheRequest(t *testing.T) {
 	p := newFakeProvider(t)
 	release := make(chan struct{})
-	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	provider := p.Config.Handler
+	hanging := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/jwks" {
 			<-release
 		}
-		p.Config.Handler.ServeHTTP(w, r)
+		provider.ServeHTTP(w, r)
 	}))
 	t.Cleanup(hanging.Close)
 	t.Cleanup(func() { close(release) }) // runs before the server closes
 	p.URL = hanging.URL
+	p.Server = hanging
 	v := newTestOIDCVerifier(t, p, OIDCConfig{})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -254,17 +273,94 @@ func TestOIDCWaitsForKeysNoLongerThanTheRequest(t *testing.T) {
 
 func TestNewOIDCVerifierFailsEarly(t *testing.T) {
 	p := newFakeProvider(t)
-	notFound := httptest.NewServer(http.NotFoundHandler())
+	notFound := httptest.NewTLSServer(http.NotFoundHandler())
 	t.Cleanup(notFound.Close)
+	plain := httptest.NewServer(p.Config.Handler)
+	t.Cleanup(plain.Close)
+	client := p.Client()
 	cases := map[string]OIDCConfig{
 		"no issuer":                            {Audience: testAudience},
 		"no audience":                          {IssuerURL: p.URL},
-		"no discovery document":                {IssuerURL: notFound.URL, Audience: testAudience},
-		"issuer other than the one discovered": {IssuerURL: p.URL + "/realm", Audience: testAudience},
+		"no discovery document":                {IssuerURL: notFound.URL, Audience: testAudience, HTTPClient: notFound.Client()},
+		"issuer other than the one discovered": {IssuerURL: p.URL + "/realm", Audience: testAudience, HTTPClient: client},
+		"issuer over http":                     {IssuerURL: plain.URL, Audience: testAudience},
+		"issuer over https, keys over http":    {IssuerURL: p.URL, Audience: testAudience, HTTPClient: client},
 	}
+	p.jwksURL = plain.URL + "/jwks"
 	for name, cfg := range cases {
 		if _, err := NewOIDCVerifier(context.Background(), cfg); err == nil {
 			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// TestForgedTokensDoNotHammerTheProvider sends 100 RS256 tokens signed by a stranger, under the
+// provider's key id and under 100 made-up key ids, and counts the key set fetches the provider
+// serves: one to learn its keys, and at most one more, however many tokens arrive.
+func TestForgedTokensDoNotHammerTheProvider(t *testing.T) {
+	p := newFakeProvider(t)
+	v := newTestOIDCVerifier(t, p, OIDCConfig{})
+	ctx := context.Background()
+	if _, err := v.Verify(ctx, sign(t, p.key("k1"), "k1", p.claims())); err != nil {
+		t.Fatal(err)
+	}
+	stranger := newRSAKey(t)
+	for i := range 100 {
+		for _, kid := range []string{"k1", fmt.Sprintf("forged-%d", i)} {
+			if _, err := v.Verify(ctx, sign(t, stranger, kid, p.claims())); !errors.Is(err, ErrUnauthenticated) {
+				t.Fatalf("forged token %d under %s: %v", i, kid, err)
+			}
+		}
+	}
+	if n := p.fetches(); n > 2 {
+		t.Fatalf("200 forged tokens caused %d key set fetches, want at most 2", n)
+	}
+	if _, err := v.Verify(ctx, sign(t, p.key("k1"), "k1", p.claims())); err != nil {
+		t.Errorf("a genuine token after the flood: %v", err)
+	}
+}
+
+func TestOIDCLifetimeCap(t *testing.T) {
+	p := newFakeProvider(t)
+	v := newTestOIDCVerifier(t, p, OIDCConfig{})
+	now := time.Now()
+	for name, c := range map[string]struct {
+		claims map[string]any
+		ok     bool
+	}{
+		"twelve hours":              {map[string]any{"exp": now.Add(12 * time.Hour).Unix()}, true},
+		"ten years":                 {map[string]any{"exp": now.AddDate(10, 0, 0).Unix()}, false},
+		"a day, without issue time": {map[string]any{"iat": nil, "exp": now.Add(24 * time.Hour).Unix()}, false},
+	} {
+		token := sign(t, p.key("k1"), "k1", with(p.claims(), c.claims))
+		_, err := v.Verify(context.Background(), token)
+		if c.ok && err != nil {
+			t.Errorf("%s: refused: %v", name, err)
+		}
+		if !c.ok {
+			assertRefused(t, err, token, "token valid for longer than this service allows")
+		}
+	}
+}
+
+func TestIssuerMustUseHTTPS(t *testing.T) {
+	for _, c := range []struct {
+		url      string
+		loopback bool
+		ok       bool
+	}{
+		{"https://login.example.org", false, true},
+		{"http://login.example.org", false, false},
+		{"http://login.example.org", true, false},
+		{"http://127.0.0.1:5556", false, false},
+		{"http://127.0.0.1:5556", true, true},
+		{"http://localhost:5556", true, true},
+		{"http://[::1]:5556", true, true},
+		{"ftp://127.0.0.1", true, false},
+		{"login.example.org", false, false},
+	} {
+		if err := requireHTTPS(c.url, c.loopback); (err == nil) != c.ok {
+			t.Errorf("%s (loopback allowed %v): %v", c.url, c.loopback, err)
 		}
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -76,6 +77,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	cfg := &config.Config{
 		DataDir: dir, HTTPAddr: "127.0.0.1:0", TemporalAddress: "127.0.0.1:0", TemporalNamespace: "default",
 		RedisURL: opts.RedisURL, Auth: "dev", RateLimit: 10_000_000, ReadModelCheck: time.Hour,
+		Security: config.Security{NewCasesPerHour: 10_000_000, AddressRateLimit: 10_000_000},
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := app.Start(ctx, cfg, app.Parts{Embedded: true, Worker: true, API: true}, logger)
@@ -128,6 +130,13 @@ func (r *run) progress(format string, args ...any) {
 }
 
 func (r *run) temporal() client.Client { return r.app.Temporal }
+
+// stepArgs are a step update's arguments as the API sends them, with its signed proof, for the
+// raw SDK arms: the worker refuses a step without one.
+func (r *run) stepArgs(ctx context.Context, caseID, step string, actor safeguarding.Actor, requestID string, body []byte) []any {
+	proof := r.app.Signer().Sign(ctx, identity.Call{Operation: step, Subject: caseID, Actor: actor, StepID: requestID, Body: body})
+	return []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body}, proof}
+}
 
 // post sends a JSON request through the API and returns the status and body.
 func (r *run) post(ctx context.Context, path string, role safeguarding.Role, body any, key string) (int, []byte, error) {

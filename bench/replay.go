@@ -45,7 +45,7 @@ func (r *run) replay(ctx context.Context) error {
 		workflows.WorkflowName, workflows.Input{CaseID: caseID, Reference: caseclient.ReferenceFor(caseID), MaxHistory: 100000}); err != nil {
 		return err
 	}
-	cases := caseclient.New(r.temporal())
+	cases := caseclient.New(r.temporal(), caseclient.Options{Signer: r.app.Signer(), DataConverter: r.app.Converters().Data})
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	raw, _ := json.Marshal(concern(time.Now()))
 	if _, err := cases.Step(ctx, caseID, safeguarding.StepRaiseConcern, carer, "", raw); err != nil {
@@ -79,7 +79,12 @@ func (r *run) replay(ctx context.Context) error {
 	var ours, base Sample
 	for i := range 20 {
 		for _, arm := range order(i, caseHistory, echoHistory) {
-			replayer := worker.NewWorkflowReplayer()
+			replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
+				DataConverter: r.app.Converters().Data, FailureConverter: r.app.Converters().Failure,
+			})
+			if err != nil {
+				return err
+			}
 			replayer.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: workflows.WorkflowName})
 			replayer.RegisterWorkflowWithOptions(echoWorkflow, workflow.RegisterOptions{Name: "BenchEcho"})
 			t0 := time.Now()

@@ -51,7 +51,7 @@ func (r *run) caseStarts(ctx context.Context) error {
 				StartWorkflowOperation: start,
 				UpdateOptions: client.UpdateWorkflowOptions{
 					UpdateName: safeguarding.StepRaiseConcern, WaitForStage: client.WorkflowUpdateStageCompleted,
-					Args: []any{safeguarding.Request{RequestID: prefix + fmt.Sprint(i), Actor: carer, Body: raw}},
+					Args: r.stepArgs(ctx, id, safeguarding.StepRaiseConcern, carer, prefix+fmt.Sprint(i), raw),
 				},
 			})
 			if err != nil {
@@ -97,10 +97,11 @@ func (r *run) stepRoundTrips(ctx context.Context) error {
 			return err
 		}
 		base := func(i int) error {
+			id := ids[(i+cases/2)%cases]
 			h, err := r.temporal().UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-				WorkflowID: workflows.WorkflowID(ids[(i+cases/2)%cases]), UpdateName: "care-plan-contribution",
+				WorkflowID: workflows.WorkflowID(id), UpdateName: "care-plan-contribution",
 				WaitForStage: client.WorkflowUpdateStageCompleted,
-				Args:         []any{safeguarding.Request{RequestID: fmt.Sprintf("raw-%d-%d", clients, i), Actor: carer, Body: raw}},
+				Args:         r.stepArgs(ctx, id, "care-plan-contribution", carer, fmt.Sprintf("raw-%d-%d", clients, i), raw),
 			})
 			if err != nil {
 				return err

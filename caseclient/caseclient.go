@@ -1,6 +1,8 @@
 // Package caseclient is how the API (and the web pages) act on case workflows: update-with-start
-// to raise a concern, an Update per step, Queries to read one case. It turns Temporal's errors
-// into the domain's, so callers see "not found" or "conflict", never a gRPC status.
+// to raise a concern, an Update per step, Queries to read one case. Each update and query
+// carries the API's signed proof of who is calling (package identity), which the worker checks.
+// It turns Temporal's errors into the domain's, so callers see "not found" or "conflict", never
+// a gRPC status.
 package caseclient
 
 import (
@@ -19,6 +21,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 
+	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
 )
@@ -33,13 +36,47 @@ const DefaultTimeout = 15 * time.Second
 // Client acts on case workflows.
 type Client struct {
 	temporal client.Client
+	signer   *identity.Signer
 	timeout  time.Duration
 	// dataConverter decodes payloads read from history; nil means the SDK's default.
 	dataConverter converter.DataConverter
 }
 
+// Options are what a Client needs beside its Temporal client.
+type Options struct {
+	// Signer vouches for callers. A Client without one can read summaries only (to rebuild
+	// the read model): the worker refuses its other calls.
+	Signer *identity.Signer
+	// DataConverter decodes payloads the Client reads from history itself (the timeline's
+	// earlier runs): the encrypting converter of the Temporal client.
+	DataConverter converter.DataConverter
+}
+
 // New returns a Client using c.
-func New(c client.Client) *Client { return &Client{temporal: c, timeout: DefaultTimeout} }
+func New(c client.Client, opts Options) *Client {
+	return &Client{temporal: c, signer: opts.Signer, dataConverter: opts.DataConverter, timeout: DefaultTimeout}
+}
+
+// stepArgs are the arguments of a step's update: the request, with its body in the form the
+// workflow will see it (encoding/json compacts a raw message), and the proof over exactly that.
+func (c *Client) stepArgs(ctx context.Context, caseID, step string, actor safeguarding.Actor, requestID string, body json.RawMessage) ([]any, error) {
+	canonical := body
+	if len(body) > 0 {
+		var err error
+		if canonical, err = json.Marshal(body); err != nil {
+			return nil, safeguarding.Errorf(safeguarding.EInvalid, "The request could not be read.")
+		}
+	}
+	req := safeguarding.Request{RequestID: requestID, Actor: actor, Body: canonical, KeepWording: keepsWording(ctx)}
+	return []any{req, c.proof(ctx, identity.Call{Operation: step, Subject: caseID, Actor: actor, StepID: requestID, Body: canonical, Flags: workflows.RequestFlags(req)})}, nil
+}
+
+func (c *Client) proof(ctx context.Context, call identity.Call) identity.Proof {
+	if c.signer == nil {
+		return identity.Proof{}
+	}
+	return c.signer.Sign(ctx, call)
+}
 
 // Temporal exposes the underlying client for health checks.
 func (c *Client) Temporal() client.Client { return c.temporal }
@@ -53,6 +90,10 @@ func (c *Client) Raise(ctx context.Context, actor safeguarding.Actor, requestID 
 		requestID = randomID()
 	}
 	caseID := CaseIDFor(actor.UserID, requestID)
+	args, err := c.stepArgs(ctx, caseID, safeguarding.StepRaiseConcern, actor, requestID, body)
+	if err != nil {
+		return safeguarding.Result{}, err
+	}
 	start := c.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       workflows.WorkflowID(caseID),
 		TaskQueue:                workflows.TaskQueue,
@@ -63,7 +104,7 @@ func (c *Client) Raise(ctx context.Context, actor safeguarding.Actor, requestID 
 		UpdateOptions: client.UpdateWorkflowOptions{
 			UpdateID:     requestID,
 			UpdateName:   safeguarding.StepRaiseConcern,
-			Args:         []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body, KeepWording: keepsWording(ctx)}},
+			Args:         args,
 			WaitForStage: client.WorkflowUpdateStageCompleted,
 		},
 	}))
@@ -91,12 +132,18 @@ func (c *Client) Step(ctx context.Context, caseID, step string, actor safeguardi
 	if requestID == "" {
 		requestID = randomID()
 	}
+	if !ValidCaseID(caseID) {
+		return safeguarding.Result{}, safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
+	}
+	args, err := c.stepArgs(ctx, caseID, step, actor, requestID, body)
+	if err != nil {
+		return safeguarding.Result{}, err
+	}
 	return result(ctx)(c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.WorkflowID(caseID),
-		UpdateID:   requestID,
-		UpdateName: step,
-		Args:       []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body, KeepWording: keepsWording(ctx)}},
-
+		WorkflowID:   workflows.WorkflowID(caseID),
+		UpdateID:     requestID,
+		UpdateName:   step,
+		Args:         args,
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	}))
 }
@@ -104,7 +151,7 @@ func (c *Client) Step(ctx context.Context, caseID, step string, actor safeguardi
 // Get returns the case as actor may see it.
 func (c *Client) Get(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.View, error) {
 	var a workflows.CaseAnswer
-	if err := c.query(ctx, caseID, workflows.QueryCase, &a, actor); err != nil {
+	if err := c.query(ctx, caseID, workflows.QueryCase, &a, actor, c.proof(ctx, identity.Call{Operation: workflows.QueryCase, Subject: caseID, Actor: actor})); err != nil {
 		return safeguarding.View{}, err
 	}
 	if a.Refused != nil || a.View == nil {
@@ -126,7 +173,7 @@ type TimelinePage struct {
 // the caller's sight of the case as it is now.
 func (c *Client) Timeline(ctx context.Context, caseID string, actor safeguarding.Actor, before, limit int) (TimelinePage, error) {
 	var a workflows.TimelineAnswer
-	if err := c.query(ctx, caseID, workflows.QueryTimeline, &a, actor); err != nil {
+	if err := c.query(ctx, caseID, workflows.QueryTimeline, &a, actor, c.proof(ctx, identity.Call{Operation: workflows.QueryTimeline, Subject: caseID, Actor: actor})); err != nil {
 		return TimelinePage{}, err
 	}
 	if a.Refused != nil {
@@ -169,6 +216,24 @@ func refusal(e *safeguarding.Error) error {
 		return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
 	}
 	return e
+}
+
+// Exists reports whether a case's workflow exists, open or closed.
+func (c *Client) Exists(ctx context.Context, caseID string) (bool, error) {
+	if !ValidCaseID(caseID) {
+		return false, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	_, err := c.temporal.DescribeWorkflowExecution(ctx, workflows.WorkflowID(caseID), "")
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, translate(err)
+	}
+	return true, nil
 }
 
 // Summary returns the read-model summary of a case, for rebuilding the read model.

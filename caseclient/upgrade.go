@@ -38,7 +38,7 @@ func (c *Client) UpgradeRules(ctx context.Context, caseID string) (bool, error) 
 // reports how many it moved. The worker runs it when it starts, so a release's safer rules reach
 // the cases already open, each by a recorded update.
 func UpgradeRunning(ctx context.Context, tc client.Client, namespace string, logger *slog.Logger) (int, error) {
-	cases := New(tc)
+	cases := New(tc, Options{}) // the upgrade names no caller: it only brings a case to the rules its worker applies
 	query := fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Running'", workflows.WorkflowName)
 	var token []byte
 	moved := 0

@@ -64,6 +64,8 @@ type Config struct {
 	// ReadModelCheck is how often the worker looks for an empty read model (to rebuild it) and
 	// samples the overdue count; 0 means every 30 seconds. Tests shorten it.
 	ReadModelCheck time.Duration
+	// Security holds the keys, limits and listening rules (security.go).
+	Security Security
 
 	// Policy is the loaded policy, set by Validate.
 	Policy *policy.Policy
@@ -145,6 +147,7 @@ func Bind(fs *flag.FlagSet, mode Mode) *Config {
 	}
 	fs.StringVar(&c.LogLevel, "log-level", env("CASEFLOW_LOG_LEVEL", "info"), "debug, info, warn or error (env CASEFLOW_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("CASEFLOW_LOG_FORMAT", "text"), "text or json (env CASEFLOW_LOG_FORMAT)")
+	bindSecurity(fs, c, mode, env)
 	return c
 }
 
@@ -208,8 +211,8 @@ func (c *Config) Validate(mode Mode) error {
 	}
 	switch c.Auth {
 	case "dev":
-		if mode == ModeServe && os.Getenv("CASEFLOW_ALLOW_DEV_AUTH") != "1" {
-			bad("--auth (CASEFLOW_AUTH)", "dev tokens are for development; set CASEFLOW_ALLOW_DEV_AUTH=1 to use them in serve anyway")
+		if mode == ModeServe {
+			bad("--auth (CASEFLOW_AUTH)", "dev tokens are for caseflow dev only: anyone could sign in as anyone")
 		}
 	case "oidc":
 		if c.OIDCIssuer == "" && (mode == ModeServe || mode == ModeDev) {
@@ -232,6 +235,7 @@ func (c *Config) Validate(mode Mode) error {
 	if c.RateLimit < 1 {
 		bad("--rate-limit (CASEFLOW_RATE_LIMIT)", "must be at least 1 request per minute")
 	}
+	validateSecurity(c, mode, bad)
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:

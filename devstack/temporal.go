@@ -222,11 +222,21 @@ func prepareDatabase(sqlConf *config.SQL, namespace string) error {
 		return fmt.Errorf("create data directory %s: %w", dir, err)
 	}
 	if _, err := os.Stat(sqlConf.DatabaseName); errors.Is(err, os.ErrNotExist) {
+		// SQLite creates its file with the umask's mode, readable by everyone; made first here,
+		// it is the owner's alone, and SQLite gives its journal files the same mode.
+		f, err := os.OpenFile(sqlConf.DatabaseName, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			return fmt.Errorf("create temporal database %s: %w", sqlConf.DatabaseName, err)
+		}
+		_ = f.Close()
 		if err := sqliteschema.SetupSchema(sqlConf); err != nil {
 			return fmt.Errorf("create temporal schema in %s: %w", sqlConf.DatabaseName, err)
 		}
 	} else if err != nil {
 		return fmt.Errorf("temporal database %s: %w", sqlConf.DatabaseName, err)
+	}
+	if err := keepPrivate(sqlConf.DatabaseName); err != nil {
+		return err
 	}
 	if err := forgetPreviousMembers(sqlConf); err != nil {
 		return err
@@ -237,6 +247,17 @@ func prepareDatabase(sqlConf *config.SQL, namespace string) error {
 	}
 	if err := sqliteschema.CreateNamespaces(sqlConf, ns); err != nil {
 		return fmt.Errorf("create namespace %q: %w", namespace, err)
+	}
+	return nil
+}
+
+// keepPrivate makes the database and its journal files readable by their owner only, also
+// those a version of caseflow before this one created readable by everyone.
+func keepPrivate(db string) error {
+	for _, f := range []string{db, db + "-wal", db + "-shm"} {
+		if err := os.Chmod(f, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("restrict temporal database %s: %w", f, err)
+		}
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -42,7 +43,8 @@ func TestMain(m *testing.M) {
 // runWorker runs only the worker against the Temporal and Redis named in spec, until killed.
 func runWorker(spec string) {
 	temporal, redisURL, _ := strings.Cut(spec, " ")
-	cfg := &config.Config{TemporalAddress: temporal, TemporalNamespace: "default", RedisURL: redisURL, ReadModelCheck: time.Hour}
+	cfg := &config.Config{TemporalAddress: temporal, TemporalNamespace: "default", RedisURL: redisURL, ReadModelCheck: time.Hour,
+		Security: config.Security{Keys: os.Getenv("CASEFLOW_KEYS")}}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if _, err := app.Start(context.Background(), cfg, app.Parts{Worker: true}, logger); err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
@@ -54,7 +56,11 @@ func runWorker(spec string) {
 func startWorker(t *testing.T, env *testenv.Env, redisURL string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), workerEnv+"="+env.App.TemporalAddress()+" "+redisURL)
+	keys, err := os.ReadFile(filepath.Join(env.DataDir, "keys.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Env = append(os.Environ(), workerEnv+"="+env.App.TemporalAddress()+" "+redisURL, "CASEFLOW_KEYS="+string(keys))
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -164,7 +170,7 @@ func TestTemporalRestartKeepsTimers(t *testing.T) {
 	time.Sleep(8 * time.Second) // every police report clock runs out and escalates while stopped
 	again := testenv.Start(t, testenv.Options{RedisURL: redisURL, Policy: pol, DataDir: env.DataDir, TemporalAddress: address})
 
-	inbox := notify.NewInbox(again.Redis(), slog.Default())
+	inbox := notify.NewInbox(again.Redis(), again.App.Pseudonyms(), slog.Default())
 	var notices []notify.Notice
 	testenv.Eventually(t, 30*time.Second, "every police report escalated to the Safeguarding Lead", func() bool {
 		notices, err = inbox.Read(context.Background(), safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}, 200)

@@ -1,6 +1,7 @@
 // Package notify delivers chases: reminders, overdue notices and escalations. A notice names
 // the case by its pseudonymous reference and the action by its rule; it never carries the
-// child's or anyone's name, so it is safe in an inbox, a log or a webhook.
+// child's or anyone's name, so it is safe in an inbox, a log or a webhook. In Redis, recipients'
+// user ids are pseudonyms (see package pseudonym), in inbox keys and in stored notices alike.
 package notify
 
 import (
@@ -8,10 +9,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -50,14 +53,15 @@ type Sender interface {
 // and the live-update stream announces them.
 type Inbox struct {
 	rdb    redis.UniversalClient
+	ids    pseudonym.Key
 	logger *slog.Logger
 	// delivered, when set, is told of each notice the first time it is delivered.
 	delivered func(Notice)
 }
 
-// NewInbox returns an Inbox on rdb.
-func NewInbox(rdb redis.UniversalClient, logger *slog.Logger) *Inbox {
-	return &Inbox{rdb: rdb, logger: logger}
+// NewInbox returns an Inbox on rdb that names users by their pseudonyms under ids.
+func NewInbox(rdb redis.UniversalClient, ids pseudonym.Key, logger *slog.Logger) *Inbox {
+	return &Inbox{rdb: rdb, ids: ids, logger: logger}
 }
 
 const (
@@ -77,11 +81,12 @@ func (in *Inbox) OnDelivered(f func(Notice)) *Inbox {
 	return in
 }
 
-// InboxKey is the inbox of one recipient: a person, or everyone in a role (of a team).
-func InboxKey(r safeguarding.Recipient) string {
+// InboxKey is the inbox of one recipient: a person (by pseudonym), or everyone in a role (of a
+// team).
+func (in *Inbox) InboxKey(r safeguarding.Recipient) string {
 	switch {
 	case r.UserID != "":
-		return inboxPrefix + "user:" + r.UserID
+		return inboxPrefix + "user:" + in.ids.Of(r.UserID)
 	case r.Team != "" && r.Role != safeguarding.RoleSafeguardingLead:
 		return inboxPrefix + "role:" + string(r.Role) + ":" + r.Team
 	default:
@@ -103,13 +108,18 @@ return 1
 
 // Send delivers n once, however often it is called.
 func (in *Inbox) Send(ctx context.Context, n Notice) error {
+	keys := []string{seenPrefix + n.ID}
+	for _, r := range n.To {
+		keys = append(keys, in.InboxKey(r))
+	}
+	n.To = slices.Clone(n.To)
+	for i := range n.To {
+		n.To[i].UserID = in.ids.Of(n.To[i].UserID)
+	}
+	n.Owner.UserID = in.ids.Of(n.Owner.UserID)
 	body, err := json.Marshal(n)
 	if err != nil {
 		return fmt.Errorf("encode notice %s: %w", n.ID, err)
-	}
-	keys := []string{seenPrefix + n.ID}
-	for _, r := range n.To {
-		keys = append(keys, InboxKey(r))
 	}
 	fresh, err := deliver.Run(ctx, in.rdb, keys, body, int(seenFor.Seconds()), inboxLength, Channel).Int()
 	if err != nil {
@@ -124,12 +134,14 @@ func (in *Inbox) Send(ctx context.Context, n Notice) error {
 	return nil
 }
 
-// Read returns the newest notices in the inboxes of one person.
+// Read returns the newest notices in the inboxes of one person. Recipients and owners are named
+// by pseudonym, except the reader, named by their id.
 func (in *Inbox) Read(ctx context.Context, actor safeguarding.Actor, limit int) ([]Notice, error) {
-	keys := []string{InboxKey(safeguarding.Recipient{UserID: actor.UserID})}
+	keys := []string{in.InboxKey(safeguarding.Recipient{UserID: actor.UserID})}
 	if actor.Role == safeguarding.RoleManager || actor.Role == safeguarding.RoleSafeguardingLead {
-		keys = append(keys, InboxKey(safeguarding.Recipient{Role: actor.Role, Team: actor.Team}))
+		keys = append(keys, in.InboxKey(safeguarding.Recipient{Role: actor.Role, Team: actor.Team}))
 	}
+	own := in.ids.Of(actor.UserID)
 	var out []Notice
 	for _, key := range keys {
 		items, err := in.rdb.LRange(ctx, key, 0, int64(limit)-1).Result()
@@ -140,6 +152,14 @@ func (in *Inbox) Read(ctx context.Context, actor safeguarding.Actor, limit int) 
 			var n Notice
 			if err := json.Unmarshal([]byte(item), &n); err != nil {
 				return nil, fmt.Errorf("decode notice: %w", err)
+			}
+			for i := range n.To {
+				if n.To[i].UserID == own {
+					n.To[i].UserID = actor.UserID
+				}
+			}
+			if n.Owner.UserID == own {
+				n.Owner.UserID = actor.UserID
 			}
 			out = append(out, n)
 		}

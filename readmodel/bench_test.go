@@ -23,7 +23,7 @@ func BenchmarkOverdue(b *testing.B) {
 	for _, n := range sizes {
 		ctx := context.Background()
 		rdb := testRedis(b)
-		s := New(rdb)
+		s := New(rdb, testIDs)
 		if err := Seed(ctx, s, n, now); err != nil {
 			b.Fatal(err)
 		}

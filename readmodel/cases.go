@@ -56,6 +56,8 @@ func (v Visibility) caseSets() []string {
 // CasesFor lists the cases the actor may see, the most recently updated first. The actor's
 // case sets are merged as they are read, with no temporary keys.
 func (s *Store) CasesFor(ctx context.Context, v Visibility, limit int, cur string) (Page[CaseSummary], error) {
+	reveal := s.revealing(v.Actor.UserID)
+	v.Actor = s.maskedActor(v.Actor)
 	after, err := decodeCursor(cur)
 	if err != nil {
 		return Page[CaseSummary]{}, err
@@ -91,7 +93,7 @@ func (s *Store) CasesFor(ctx context.Context, v Visibility, limit int, cur strin
 		return Page[CaseSummary]{}, err
 	}
 	for _, z := range zs {
-		page.Items = append(page.Items, visible[z.Member.(string)])
+		page.Items = append(page.Items, reveal.summary(visible[z.Member.(string)]))
 	}
 	if next != nil {
 		page.NextCursor = next.encode()
@@ -136,7 +138,11 @@ func (s *Store) SightOf(ctx context.Context, v Visibility, caseID string) (safeg
 		return safeguarding.Sight{}, false, err
 	}
 	p := sum.Parties()
-	return v.sightOf(&p), true, nil
+	actor := v.Actor
+	v.Actor = s.maskedActor(actor)
+	sight := v.sightOf(&p)
+	sight.Actor = actor // worked out on pseudonyms, given back for the caller's own ids
+	return sight, true, nil
 }
 
 // CanSee reports whether the actor may see a case, by the same rules as CasesFor. A case the

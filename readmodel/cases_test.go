@@ -12,7 +12,7 @@ import (
 
 func TestVisibility(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	// c3 is the newest; c2 is in the south team but assigned to a north social worker.
 	c2 := summary("c2", 2, "south")
 	c2.SocialWorker = "sw-north"
@@ -68,7 +68,7 @@ func TestVisibility(t *testing.T) {
 // updated in one millisecond.
 func TestCasesForPages(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	var want []string
 	for i := range 40 {
 		sum := summary(fmt.Sprintf("c%02d", i), 1, "south")
@@ -110,7 +110,7 @@ func TestCasesForPages(t *testing.T) {
 // their own actions only; the people excluded are shown only to those who see allegations.
 func TestListsApplyTheVisibilityPolicy(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	c1 := summary("c1", 1, "north",
 		action("A1", "care-plan", -time.Hour, EscalationOverdue),
 		action("A2", "nrm-request", -time.Hour, EscalationOverdue),

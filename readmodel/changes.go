@@ -11,8 +11,8 @@ import (
 )
 
 // Change announces that a case's summary changed, for live updates. It carries the case's people,
-// so a subscriber can apply the visibility policy without another read (Visible), and no personal
-// data. Subscribers pass on only the Event, never the people.
+// by pseudonym once published, so a subscriber can apply the visibility policy without another
+// read (Store.Tells), and no personal data. Subscribers pass on only the Event, never the people.
 type Change struct {
 	Event
 	People safeguarding.Parties `json:"people"`
@@ -44,9 +44,10 @@ func changeAt(s CaseSummary, now time.Time) Change {
 	return c
 }
 
-// Publish announces a change to every subscriber, on any API replica. Call it after Project
-// reports the summary applied.
+// Publish announces a change to every subscriber, on any API replica, its people named by
+// pseudonym (see Tells). Call it after Project reports the summary applied.
 func (s *Store) Publish(ctx context.Context, c Change) error {
+	c.People = s.maskedParties(c.People)
 	body, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("encode change of case %s: %w", c.CaseID, err)

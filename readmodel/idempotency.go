@@ -2,14 +2,14 @@ package readmodel
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/caseflow/caseflow/pseudonym"
 )
 
 // Outcome says what Begin found for an idempotency key.
@@ -57,15 +57,20 @@ type Record struct {
 // Idempotency remembers POST requests by Idempotency-Key, per scope (the caller's user id), so
 // a retried request gets the first one's response instead of acting twice. Each key is a hash:
 // the request's fingerprint while it runs, and the response once complete.
-type Idempotency struct{ rdb redis.UniversalClient }
+type Idempotency struct {
+	rdb redis.UniversalClient
+	ids pseudonym.Key
+}
 
-// NewIdempotency returns an Idempotency on rdb.
-func NewIdempotency(rdb redis.UniversalClient) *Idempotency { return &Idempotency{rdb: rdb} }
+// NewIdempotency returns an Idempotency on rdb, whose keys hash the scope (a user id) with ids.
+func NewIdempotency(rdb redis.UniversalClient, ids pseudonym.Key) *Idempotency {
+	return &Idempotency{rdb: rdb, ids: ids}
+}
 
-// idemKey hashes the caller's key, which is client-chosen text, into a fixed-size Redis key.
-func idemKey(scope, key string) string {
-	sum := sha256.Sum256([]byte(scope + "\x00" + key))
-	return idemPrefix + hex.EncodeToString(sum[:])
+// idemKey hashes the scope (a user id) and the caller's key, which is client-chosen text, into a
+// fixed-size Redis key, keyed so that it cannot be linked to the user.
+func (i *Idempotency) idemKey(scope, key string) string {
+	return idemPrefix + i.ids.Keyed("idem", scope, key)
 }
 
 // InProgressLease is how long a key stays claimed by a request that has not completed. A request
@@ -97,7 +102,7 @@ func (i *Idempotency) Begin(ctx context.Context, scope, key, fingerprint string,
 		ttl = DefaultIdempotencyTTL
 	}
 	lease := min(InProgressLease, ttl)
-	reply, err := beginScript.Run(ctx, i.rdb, []string{idemKey(scope, key)}, fingerprint, ttl.Milliseconds(), lease.Milliseconds()).StringSlice()
+	reply, err := beginScript.Run(ctx, i.rdb, []string{i.idemKey(scope, key)}, fingerprint, ttl.Milliseconds(), lease.Milliseconds()).StringSlice()
 	if err != nil {
 		return Record{}, 0, fmt.Errorf("claim idempotency key: %w", err)
 	}
@@ -130,7 +135,7 @@ return 1
 
 // Complete stores the response of the request that holds the key, for Begin to replay.
 func (i *Idempotency) Complete(ctx context.Context, scope, key string, rec Record) error {
-	held, err := completeScript.Run(ctx, i.rdb, []string{idemKey(scope, key)}, rec.Status, rec.ContentType, rec.Body).Int()
+	held, err := completeScript.Run(ctx, i.rdb, []string{i.idemKey(scope, key)}, rec.Status, rec.ContentType, rec.Body).Int()
 	if err != nil {
 		return fmt.Errorf("store idempotent response: %w", err)
 	}
@@ -150,7 +155,7 @@ return redis.call('DEL', KEYS[1])
 // Abandon releases a key whose request failed before it had any effect, so that a retry with the
 // key runs the request again. A completed key is kept.
 func (i *Idempotency) Abandon(ctx context.Context, scope, key string) error {
-	if err := abandonScript.Run(ctx, i.rdb, []string{idemKey(scope, key)}).Err(); err != nil {
+	if err := abandonScript.Run(ctx, i.rdb, []string{i.idemKey(scope, key)}).Err(); err != nil {
 		return fmt.Errorf("release idempotency key: %w", err)
 	}
 	return nil

@@ -10,7 +10,7 @@ import (
 
 func TestIdempotencyConcurrentBegin(t *testing.T) {
 	ctx := context.Background()
-	idem := NewIdempotency(testRedis(t))
+	idem := NewIdempotency(testRedis(t), testIDs)
 	const callers = 10
 	var (
 		wg       sync.WaitGroup
@@ -38,7 +38,7 @@ func TestIdempotencyConcurrentBegin(t *testing.T) {
 func TestIdempotencyOutcomes(t *testing.T) {
 	ctx := context.Background()
 	rdb := testRedis(t)
-	idem := NewIdempotency(rdb)
+	idem := NewIdempotency(rdb, testIDs)
 	begin := func(scope, key, fp string) (Record, Outcome) {
 		t.Helper()
 		rec, o, err := idem.Begin(ctx, scope, key, fp, time.Hour)
@@ -101,7 +101,7 @@ func TestIdempotencyOutcomes(t *testing.T) {
 func TestIdempotencyKeysExpire(t *testing.T) {
 	ctx := context.Background()
 	rdb := testRedis(t)
-	idem := NewIdempotency(rdb)
+	idem := NewIdempotency(rdb, testIDs)
 	for _, tt := range []struct {
 		ttl, want time.Duration
 	}{{time.Hour, time.Hour}, {0, DefaultIdempotencyTTL}} {
@@ -111,7 +111,7 @@ func TestIdempotencyKeysExpire(t *testing.T) {
 		if err := idem.Complete(ctx, "u1", tt.ttl.String(), Record{Status: 200}); err != nil {
 			t.Fatal(err)
 		}
-		left, err := rdb.PTTL(ctx, idemKey("u1", tt.ttl.String())).Result()
+		left, err := rdb.PTTL(ctx, idem.idemKey("u1", tt.ttl.String())).Result()
 		if err != nil || left <= tt.want-time.Minute || left > tt.want {
 			t.Errorf("ttl %v: key expires in %v, %v; want %v, kept by Complete", tt.ttl, left, err, tt.want)
 		}
@@ -124,11 +124,11 @@ func TestIdempotencyKeysExpire(t *testing.T) {
 func TestIdempotencyClaimIsALease(t *testing.T) {
 	ctx := context.Background()
 	rdb := testRedis(t)
-	idem := NewIdempotency(rdb)
+	idem := NewIdempotency(rdb, testIDs)
 	if _, o, err := idem.Begin(ctx, "user-1", "key-1", "fp", 24*time.Hour); err != nil || o != Started {
 		t.Fatalf("begin: %v %v", o, err)
 	}
-	claimed, err := rdb.PTTL(ctx, idemKey("user-1", "key-1")).Result()
+	claimed, err := rdb.PTTL(ctx, idem.idemKey("user-1", "key-1")).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestIdempotencyClaimIsALease(t *testing.T) {
 	if err := idem.Complete(ctx, "user-1", "key-1", Record{Status: 201, ContentType: "application/json", Body: []byte("{}")}); err != nil {
 		t.Fatal(err)
 	}
-	kept, err := rdb.PTTL(ctx, idemKey("user-1", "key-1")).Result()
+	kept, err := rdb.PTTL(ctx, idem.idemKey("user-1", "key-1")).Result()
 	if err != nil {
 		t.Fatal(err)
 	}

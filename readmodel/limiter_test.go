@@ -4,20 +4,15 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 func TestLimiter(t *testing.T) {
 	ctx := context.Background()
 	const perMinute, burst = 600, 3 // one request every 100ms, three at once
-	l := NewLimiter(testRedis(t), perMinute, burst)
-	allow := func(user string) (bool, time.Duration) {
-		t.Helper()
-		ok, after, err := l.Allow(ctx, user)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ok, after
-	}
+	l := NewLimiter(testRedis(t), testIDs, perMinute, burst)
+	allow := func(user string) (bool, time.Duration) { return l.Allow(ctx, user) }
 	for i := range burst {
 		if ok, _ := allow("u1"); !ok {
 			t.Fatalf("request %d of a burst of %d refused", i+1, burst)
@@ -36,5 +31,32 @@ func TestLimiter(t *testing.T) {
 	}
 	if ok, _ := allow("u1"); ok {
 		t.Error("a second request was allowed before the next emission")
+	}
+}
+
+// TestLimiterWithoutRedis: when Redis fails, the limit is kept in the process, never dropped.
+func TestLimiterWithoutRedis(t *testing.T) {
+	ctx := context.Background()
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 100 * time.Millisecond})
+	t.Cleanup(func() { _ = rdb.Close() })
+	l := NewLimiter(rdb, testIDs, 1, 5) // the burst, then one a minute
+	allowed := 0
+	for range 20 {
+		if ok, _ := l.Allow(ctx, "u1"); ok {
+			allowed++
+		}
+	}
+	if allowed != 5 {
+		t.Fatalf("with Redis down %d of 20 requests at once were allowed, want the burst of 5", allowed)
+	}
+	if ok, _ := l.Allow(ctx, "u2"); !ok {
+		t.Error("with Redis down another user shares the first one's limit")
+	}
+	cases := NewCaseLimiter(rdb, testIDs, 4)
+	if ok, _ := cases.Allow(ctx, "u1"); !ok {
+		t.Error("the first new case was refused")
+	}
+	if ok, retry := cases.Allow(ctx, "u1"); ok || retry < 10*time.Minute {
+		t.Errorf("second new case at once: allowed %v, retry after %v; want refused for about 15 minutes", ok, retry)
 	}
 }

@@ -18,7 +18,7 @@ import (
 func TestOnlyExpectedIDsAreStored(t *testing.T) {
 	ctx := context.Background()
 	rdb := testRedis(t)
-	s := New(rdb)
+	s := New(rdb, testIDs)
 	c1 := summary("c1", 1, "north",
 		action("A1", "police-report", -time.Hour, EscalationOverdue),
 		ActionSummary{ID: "A2", Kind: "restricted", Class: "restricted", OwnerRole: "safeguarding_lead", Due: now.Add(time.Hour)})
@@ -38,9 +38,10 @@ func TestOnlyExpectedIDsAreStored(t *testing.T) {
 
 	allowed := map[string]bool{}
 	for _, words := range [][]string{
-		// Ids the summaries carried.
+		// Ids the summaries carried, user ids as their pseudonyms only.
 		{"c1", "c2", "c3", "CF-C1", "CF-C2", "CF-C3", "A1", "A2", "north", "south", "E06000001",
-			"sw-north", "sw-south", "fsw-1", "carer-c1", "carer-c2", "carer-c3", "carer-extra",
+			testIDs.Of("sw-north"), testIDs.Of("sw-south"), testIDs.Of("fsw-1"), testIDs.Of("carer-c1"),
+			testIDs.Of("carer-c2"), testIDs.Of("carer-c3"), testIDs.Of("carer-extra"),
 			"police-report", "restricted", "nrm-request", "social_worker", "safeguarding_lead", "concern-raised", "closed",
 			"casework"},
 		// Field names of the stored records.

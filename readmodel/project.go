@@ -9,16 +9,19 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
 // Store reads and writes the read model.
 type Store struct {
 	rdb redis.UniversalClient
+	ids pseudonym.Key
 }
 
-// New returns a Store on rdb: a real Redis or, in development and tests, miniredis.
-func New(rdb redis.UniversalClient) *Store { return &Store{rdb: rdb} }
+// New returns a Store on rdb (a real Redis or, in development and tests, miniredis) that stores
+// user ids as their pseudonyms under ids.
+func New(rdb redis.UniversalClient, ids pseudonym.Key) *Store { return &Store{rdb: rdb, ids: ids} }
 
 // Redis returns the client the store uses, for health checks and tests.
 func (s *Store) Redis() redis.UniversalClient { return s.rdb }
@@ -48,6 +51,7 @@ func (s *Store) Project(ctx context.Context, sum CaseSummary) (bool, error) {
 	if err := sum.check(); err != nil {
 		return false, err
 	}
+	sum = s.masked(sum)
 	applied := false
 	err := s.update(ctx, sum.CaseID, func(tx *redis.Tx, old *storedCase) error {
 		if old != nil && old.Summary.Version >= sum.Version {
@@ -161,7 +165,7 @@ func (s *Store) update(ctx context.Context, id string, fn func(*redis.Tx, *store
 func (s *Store) projectAll(ctx context.Context, sums []CaseSummary) error {
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, sum := range sums {
-			if err := index(ctx, p, sum); err != nil {
+			if err := index(ctx, p, s.masked(sum)); err != nil {
 				return err
 			}
 		}
@@ -265,7 +269,8 @@ func index(ctx context.Context, p redis.Pipeliner, sum CaseSummary) error {
 	return nil
 }
 
-// Case returns the stored summary of a case, and false when there is none.
+// Case returns the stored summary of a case, users named by pseudonym, and false when there is
+// none.
 func (s *Store) Case(ctx context.Context, id string) (CaseSummary, bool, error) {
 	sc, err := loadCase(ctx, s.rdb, caseKey(id))
 	if err != nil || sc == nil {

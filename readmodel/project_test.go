@@ -29,7 +29,7 @@ func TestProjectVersionOrdering(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rdb := testRedis(t)
-			s := New(rdb)
+			s := New(rdb, testIDs)
 			mustProject(t, s, v2)
 			before := dump(t, rdb, false)
 			applied, err := s.Project(ctx, tt.next)
@@ -59,13 +59,13 @@ func TestReprojectionLeavesNoTrace(t *testing.T) {
 	v2.Actions[0].OwnerUser = "sw-new"
 
 	rdb := testRedis(t)
-	mustProject(t, New(rdb), v1, v2)
+	mustProject(t, New(rdb, testIDs), v1, v2)
 	got := dump(t, rdb, true)
 
 	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
 		t.Fatal(err)
 	}
-	mustProject(t, New(rdb), v2)
+	mustProject(t, New(rdb, testIDs), v2)
 	want := dump(t, rdb, true)
 	if !slices.Equal(got, want) {
 		t.Errorf("after re-projection:\n%v\nwant as if projected fresh:\n%v", got, want)
@@ -74,7 +74,7 @@ func TestReprojectionLeavesNoTrace(t *testing.T) {
 
 func TestReprojectionUpdatesLists(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	mustProject(t, s, summary("c1", 1, "north",
 		action("A1", "police-report", -time.Hour, EscalationOverdue),
 		action("A2", "nrm-request", time.Hour, EscalationNone)))
@@ -109,7 +109,7 @@ func TestReprojectionUpdatesLists(t *testing.T) {
 
 func TestClosedCaseKeepsSummaryWithoutActions(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	closed := summary("c1", 2, "north", action("A1", "police-report", -time.Hour, EscalationLead))
 	closed.Closed = true
 	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, EscalationLead)), closed)
@@ -133,7 +133,7 @@ func TestClosedCaseKeepsSummaryWithoutActions(t *testing.T) {
 func TestRemove(t *testing.T) {
 	ctx := context.Background()
 	rdb := testRedis(t)
-	s := New(rdb)
+	s := New(rdb, testIDs)
 	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, EscalationOverdue)))
 	if err := s.Remove(ctx, "c1"); err != nil {
 		t.Fatal(err)
@@ -154,7 +154,7 @@ func TestRemove(t *testing.T) {
 func TestConcurrentProjections(t *testing.T) {
 	const versions = 20
 	rdb := testRedis(t)
-	s := New(rdb)
+	s := New(rdb, testIDs)
 	order := rand.Perm(versions)
 	var wg sync.WaitGroup
 	for _, i := range order {

@@ -93,11 +93,13 @@ type OverdueQuery struct {
 // Overdue lists overdue actions, the most late first; ties in due time come in a fixed order,
 // so pages never skip or repeat a row.
 func (s *Store) Overdue(ctx context.Context, q OverdueQuery) (Page[ActionRow], error) {
+	reveal := s.revealing(q.OwnerUser, q.Actor.UserID)
+	q.OwnerUser, q.Actor = s.ids.Of(q.OwnerUser), s.maskedActor(q.Actor)
 	w, err := s.filtered(ctx, q.ActionFilter, math.Inf(-1), float64(q.Now.UnixMilli()))
 	if err != nil {
 		return Page[ActionRow]{}, err
 	}
-	return s.actions(ctx, w, q.keeps(q.ActionFilter.matches), q.Now, q.Limit, q.Cursor)
+	return s.actions(ctx, w, q.keeps(q.ActionFilter.matches), reveal, q.Now, q.Limit, q.Cursor)
 }
 
 // DueQuery asks for the actions due in [From, To], such as this week's, that the person asking
@@ -118,11 +120,13 @@ func (s *Store) Due(ctx context.Context, q DueQuery) (Page[ActionRow], error) {
 	if now.IsZero() {
 		now = q.From
 	}
+	reveal := s.revealing(q.OwnerUser, q.Actor.UserID)
+	q.OwnerUser, q.Actor = s.ids.Of(q.OwnerUser), s.maskedActor(q.Actor)
 	w, err := s.filtered(ctx, q.ActionFilter, float64(q.From.UnixMilli()), float64(q.To.UnixMilli()))
 	if err != nil {
 		return Page[ActionRow]{}, err
 	}
-	return s.actions(ctx, w, q.keeps(q.ActionFilter.matches), now, q.Limit, q.Cursor)
+	return s.actions(ctx, w, q.keeps(q.ActionFilter.matches), reveal, now, q.Limit, q.Cursor)
 }
 
 // keeps narrows a filter to the rows the person may see.
@@ -139,6 +143,9 @@ func (s *Store) ActionsFor(ctx context.Context, v Visibility, until time.Time, l
 	if actor.UserID == "" {
 		return Page[ActionRow]{Items: []ActionRow{}}, nil
 	}
+	reveal := s.revealing(actor.UserID)
+	actor = s.maskedActor(actor)
+	v.Actor = actor
 	w := window{keys: []string{dueUserKey(actor.UserID)}, lo: math.Inf(-1), hi: float64(until.UnixMilli())}
 	byRole := actor.Role == safeguarding.RoleSafeguardingLead || (actor.Role == safeguarding.RoleManager && actor.Team != "")
 	if byRole {
@@ -151,12 +158,12 @@ func (s *Store) ActionsFor(ctx context.Context, v Visibility, until time.Time, l
 		return byRole && r.OwnerRole == string(actor.Role) &&
 			(actor.Role == safeguarding.RoleSafeguardingLead || r.Team == actor.Team)
 	}
-	return s.actions(ctx, w, v.keeps(mine), time.Now(), limit, cur)
+	return s.actions(ctx, w, v.keeps(mine), reveal, time.Now(), limit, cur)
 }
 
 // actions pages through a window of action indexes, keeping the rows keep accepts, and says how
 // late each is at now.
-func (s *Store) actions(ctx context.Context, w window, keep func(ActionRow) bool, now time.Time, limit int, cur string) (Page[ActionRow], error) {
+func (s *Store) actions(ctx context.Context, w window, keep func(ActionRow) bool, reveal revealer, now time.Time, limit int, cur string) (Page[ActionRow], error) {
 	after, err := decodeCursor(cur)
 	if err != nil {
 		return Page[ActionRow]{}, err
@@ -183,7 +190,7 @@ func (s *Store) actions(ctx context.Context, w window, keep func(ActionRow) bool
 	}
 	page := Page[ActionRow]{Items: make([]ActionRow, 0, len(zs))}
 	for _, z := range zs {
-		r := rows[z.Member.(string)]
+		r := reveal.row(rows[z.Member.(string)])
 		r.LateSeconds = int64(now.Sub(r.Due) / time.Second)
 		page.Items = append(page.Items, r)
 	}

@@ -13,7 +13,7 @@ import (
 
 // boardFixture: two teams' cases with actions overdue by 3h, 2h and 1h and one not yet due.
 func boardFixture(t *testing.T) *Store {
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	south := summary("c2", 1, "south",
 		action("A1", "police-report", -2*time.Hour, EscalationManager),
 		action("A2", "nrm-request", time.Hour, EscalationNone))
@@ -70,8 +70,10 @@ func TestOverdueRow(t *testing.T) {
 	want := ActionRow{
 		ActionSummary: action("A1", "police-report", -3*time.Hour, EscalationLead),
 		CaseID:        "c1", Reference: "CF-C1", Team: "north", Stage: "concern-raised", LateSeconds: 3 * 3600,
-		people: rowPeople{socialWorker: "sw-north", fosteringSocialWorker: "fsw-1", carers: "carer-c1"},
+		// The board names people by pseudonym.
+		people: rowPeople{socialWorker: testIDs.Of("sw-north"), fosteringSocialWorker: testIDs.Of("fsw-1"), carers: testIDs.Of("carer-c1")},
 	}
+	want.OwnerUser = testIDs.Of(want.OwnerUser)
 	got := page.Items[0]
 	if !got.Due.Equal(want.Due) {
 		t.Errorf("due %v, want %v", got.Due, want.Due)
@@ -105,7 +107,7 @@ func TestDue(t *testing.T) {
 // list every action of the first snapshot exactly once, in order, and nothing else.
 func TestCursorPaginationWithTies(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	const cases = 57
 	var sums []CaseSummary
 	for i := range cases {
@@ -154,7 +156,7 @@ func TestCursorPaginationWithTies(t *testing.T) {
 // so that pages need several reads of the index.
 func TestCursorPaginationWithSparseFilter(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	var sums []CaseSummary
 	var want []string
 	for i := range 300 {
@@ -191,7 +193,7 @@ func TestCursorPaginationWithSparseFilter(t *testing.T) {
 
 func TestPageLimits(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	var sums []CaseSummary
 	for i := range MaxLimit + 1 {
 		sums = append(sums, summary(fmt.Sprintf("c%03d", i), 1, "north", action("A1", "care-plan", -time.Minute, EscalationOverdue)))
@@ -213,7 +215,7 @@ func TestPageLimits(t *testing.T) {
 }
 
 func TestBadCursor(t *testing.T) {
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	for _, c := range []string{"%%%", "bm8tc2VwYXJhdG9y", cursor{Score: 1}.encode()} {
 		if _, err := s.Overdue(context.Background(), OverdueQuery{Visibility: overseer, Now: now, Cursor: c}); !errors.Is(err, ErrBadCursor) {
 			t.Errorf("cursor %q: %v, want ErrBadCursor", c, err)
@@ -223,7 +225,7 @@ func TestBadCursor(t *testing.T) {
 
 func TestActionsFor(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	lead := func(id string, due time.Duration) ActionSummary {
 		return ActionSummary{ID: id, Kind: "lado", OwnerRole: "safeguarding_lead", Due: now.Add(due)}
 	}

@@ -41,7 +41,7 @@ func TestRowRoundTrip(t *testing.T) {
 
 func TestProjectRefusesBadIDs(t *testing.T) {
 	ctx := context.Background()
-	s := New(testRedis(t))
+	s := New(testRedis(t), testIDs)
 	if _, err := s.Project(ctx, summary("", 1, "north")); err == nil {
 		t.Error("projected a case without an id")
 	}

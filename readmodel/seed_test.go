@@ -11,7 +11,7 @@ import (
 func TestSeed(t *testing.T) {
 	ctx := context.Background()
 	rdb := testRedis(t)
-	s := New(rdb)
+	s := New(rdb, testIDs)
 	// A smaller seed and then a larger one leave what the larger one alone does.
 	if err := Seed(ctx, s, 40, now); err != nil {
 		t.Fatal(err)

@@ -23,7 +23,7 @@ const concurrency = 8
 // It lists cases through Temporal visibility and asks each workflow for its summary, so a case
 // that changes meanwhile is still projected at its newest version (projection is versioned).
 func Run(ctx context.Context, tc client.Client, namespace string, store *readmodel.Store, logger *slog.Logger) (int, error) {
-	cases := caseclient.New(tc)
+	cases := caseclient.New(tc, caseclient.Options{}) // summaries only: no caller to vouch for
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(concurrency)
 	projected := make(chan struct{}, 1024)

@@ -39,7 +39,7 @@ func startSite(t *testing.T, devSignIn bool) site {
 	mr := miniredis.RunT(t)
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	t.Cleanup(func() { rdb.Close() })
-	verifier, err := auth.NewOIDCVerifier(ctx, auth.OIDCConfig{IssuerURL: idp.Issuer(), Audience: testidp.ClientID})
+	verifier, err := auth.NewOIDCVerifier(ctx, auth.OIDCConfig{IssuerURL: idp.Issuer(), Audience: testidp.ClientID, InsecureLoopbackIssuer: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func startSite(t *testing.T, devSignIn bool) site {
 	sessions := session.NewCookies(session.NewStore(rdb, session.Options{}), false)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewServer(api.New(api.Config{
-		Store: readmodel.New(rdb), Limiter: readmodel.NewLimiter(rdb, 1000, 100), Verifier: verifier,
+		Store: readmodel.New(rdb, testPseudonyms), Limiter: readmodel.NewLimiter(rdb, testPseudonyms, 1000, 100), Verifier: verifier,
 		Sessions: sessions, Logger: logger,
 		Pages: func(r *gin.Engine) {
 			web.Register(r, web.Options{Sessions: sessions, OIDC: signIn, DevSignIn: devSignIn, Logger: logger})

@@ -7,19 +7,25 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/activities"
+	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
 // registerHandlers registers one Workflow Update per step, each with a validator, and the
 // queries. Validators run before anything reaches history: a refused step leaves no trace.
+// Updates and the queries that show the case carry the API's proof of who is calling, checked
+// before anything else (see callers.go).
 func (r *run) registerHandlers(ctx workflow.Context) error {
 	for _, step := range safeguarding.Steps() {
 		err := workflow.SetUpdateHandlerWithOptions(ctx, step.Name,
-			func(ctx workflow.Context, req safeguarding.Request) (safeguarding.Result, error) {
+			func(ctx workflow.Context, req safeguarding.Request, _ identity.Proof) (safeguarding.Result, error) {
 				return r.apply(ctx, step, req)
 			},
 			workflow.UpdateHandlerOptions{
-				Validator: func(ctx workflow.Context, req safeguarding.Request) error {
+				Validator: func(ctx workflow.Context, req safeguarding.Request, proof identity.Proof) error {
+					if err := r.verifyStep(step, req, proof); err != nil {
+						return toApplicationError(err)
+					}
 					return toApplicationError(r.state.Check(step, req, workflow.Now(ctx), r.cw.access()))
 				},
 			})
@@ -40,14 +46,20 @@ func (r *run) registerHandlers(ctx workflow.Context) error {
 		return err
 	}
 	queries := map[string]any{
-		QueryCase: func(actor safeguarding.Actor) (CaseAnswer, error) {
+		QueryCase: func(actor safeguarding.Actor, proof identity.Proof) (CaseAnswer, error) {
+			if err := r.verifyQuery(QueryCase, actor, proof); err != nil {
+				return CaseAnswer{Refused: domainError(err)}, nil
+			}
 			v, err := r.state.ViewFor(actor, r.cw.Access, workflow.Now(ctx))
 			if err != nil {
 				return CaseAnswer{Refused: domainError(err)}, nil
 			}
 			return CaseAnswer{View: &v}, nil
 		},
-		QueryTimeline: func(actor safeguarding.Actor) (TimelineAnswer, error) {
+		QueryTimeline: func(actor safeguarding.Actor, proof identity.Proof) (TimelineAnswer, error) {
+			if err := r.verifyQuery(QueryTimeline, actor, proof); err != nil {
+				return TimelineAnswer{Refused: domainError(err)}, nil
+			}
 			t, err := r.state.TimelineFor(actor, r.cw.Access)
 			if err != nil {
 				return TimelineAnswer{Refused: domainError(err)}, nil

@@ -96,9 +96,9 @@ func newHarness(t *testing.T, pol *policy.Policy) *harness {
 	mr := miniredis.RunT(t)
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	t.Cleanup(func() { _ = rdb.Close() })
-	h := &harness{t: t, env: env, pol: pol, sent: &recorder{}, store: readmodel.New(rdb),
+	h := &harness{t: t, env: env, pol: pol, sent: &recorder{}, store: readmodel.New(rdb, testPseudonyms),
 		input: Input{CaseID: "c1", Reference: "CF-TEST01"}}
-	cw := &CaseWorkflow{Policy: func() *policy.Policy { return pol }}
+	cw := &CaseWorkflow{Policy: func() *policy.Policy { return pol }, Callers: trustEveryCaller{}}
 	env.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: WorkflowName})
 	env.RegisterActivity(&activities.Activities{Store: h.store, Notifier: h.sent})
 	return h

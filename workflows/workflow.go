@@ -43,6 +43,9 @@ type CaseWorkflow struct {
 	Policy func() *policy.Policy
 	// Access says what each role may see; read by validators and queries only.
 	Access safeguarding.Access
+	// Callers checks the API's proof of who calls each update and query; read by validators
+	// and queries only. Without it every update and query is refused.
+	Callers CallerVerifier
 }
 
 // access is the configured access with the policy's lists (local authorities, wording), which

@@ -11,24 +11,85 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/app"
+	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/bench"
 	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/safeguarding"
 )
 
-// devCommands need the embedded servers or write synthetic data: the lean production build
-// (-tags nodev) leaves them out, and with them the Temporal server, miniredis and the bench
-// harness.
+// devCommands need the embedded servers, mint development tokens or write synthetic data: the
+// lean production build (-tags nodev) leaves them out, and with them the Temporal server, its Web
+// UI, miniredis and the bench harness.
 func devCommands() []command {
 	return []command{
 		{"dev", "run everything in one process: embedded Temporal (SQLite under --data-dir), Redis, worker, API and web pages", runDev},
+		{"token", "mint a development token for dev: caseflow token --role social_worker --user sw-1 [--team north]", runToken},
 		{"seed", "project synthetic cases into the read model, for measuring the dashboards", runSeed},
 		{"bench", "measure caseflow against raw Temporal and Redis; writes docs/benchmarks.md and .json", runBench},
 	}
 }
 
+// runToken mints a token for caseflow dev, signed with the key in its data directory: serve
+// accepts only the identity provider's tokens, so the lean build has no use for it.
+func runToken(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("token", stderr)
+	dataDir := fs.String("data-dir", envOr("CASEFLOW_DATA_DIR", ".caseflow"), "data directory of caseflow dev (holds the signing key)")
+	role := fs.String("role", "", "carer, social_worker, fostering_social_worker, safeguarding_lead or manager")
+	user := fs.String("user", "", "user id")
+	team := fs.String("team", "", "team id")
+	ttl := fs.Duration("ttl", 12*time.Hour, "how long the token is valid, at most CASEFLOW_MAX_TOKEN_LIFETIME (12h)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	r, err := safeguarding.ParseRole(*role)
+	if err != nil {
+		return usageError{"--role: " + err.Error()}
+	}
+	if *user == "" {
+		return usageError{"--user is required"}
+	}
+	maxLifetime, err := maxTokenLifetime()
+	if err != nil {
+		return err
+	}
+	if *ttl > maxLifetime {
+		return usageError{fmt.Sprintf("--ttl %v is longer than the %v a token may live (CASEFLOW_MAX_TOKEN_LIFETIME)", *ttl, maxLifetime)}
+	}
+	cfg := &config.Config{DataDir: *dataDir}
+	key, err := auth.LoadOrCreateDevKey(cfg.DevKeyFile())
+	if err != nil {
+		return err
+	}
+	tok, err := auth.NewDevTokens(key, maxLifetime).Mint(safeguarding.Actor{UserID: *user, Role: r, Team: *team}, *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, tok)
+	return nil
+}
+
+// maxTokenLifetime is the lifetime cap of the configuration (CASEFLOW_MAX_TOKEN_LIFETIME).
+func maxTokenLifetime() (time.Duration, error) {
+	v := envOr("CASEFLOW_MAX_TOKEN_LIFETIME", auth.DefaultMaxLifetime.String())
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, usageError{fmt.Sprintf("CASEFLOW_MAX_TOKEN_LIFETIME: %q is not a positive duration", v)}
+	}
+	return d, nil
+}
+
 func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return runParts(ctx, "dev", config.ModeDev, app.Parts{Embedded: true, Worker: true, API: true}, args, stdout, stderr)
+	announce := func(a *app.App, cfg *config.Config) {
+		warnIfExposed(stderr, cfg)
+		fmt.Fprintf(stdout, "Temporal frontend: %s (namespace %s; try: temporal workflow list --address %s --namespace %s)\n",
+			a.TemporalAddress(), cfg.TemporalNamespace, a.TemporalAddress(), cfg.TemporalNamespace)
+		if ui := a.WebUIURL(); ui != "" {
+			fmt.Fprintf(stdout, "Temporal Web UI: %s (payloads encrypted; to see them decrypted as the Safeguarding Lead, open %s/dev/codec-sign-in)\n", ui, a.URL())
+		}
+		fmt.Fprintf(stdout, "Data directory: %s; a token: go run ./cmd/caseflow token --data-dir %s --role social_worker --user sw-1\n", cfg.DataDir, cfg.DataDir)
+	}
+	return runParts(ctx, "dev", config.ModeDev, app.Parts{Embedded: true, Worker: true, API: true}, args, stdout, stderr, announce)
 }
 
 // runSeed projects synthetic summaries straight into Redis: for measuring dashboards at scale
@@ -97,4 +158,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "wrote %s.md and %s.json\n", *out, *out)
 	return nil
+}
+
+// warnIfExposed says, loudly, that dev listens beyond loopback (allowed by --insecure-listen).
+func warnIfExposed(stderr io.Writer, cfg *config.Config) {
+	if !cfg.Security.InsecureListen {
+		return
+	}
+	fmt.Fprintf(stderr, "\n!!! WARNING: caseflow dev is listening on %s, beyond this machine (--insecure-listen).\n"+
+		"!!! Anyone who can reach it can sign in as any role, read every case and decode every payload.\n"+
+		"!!! Use it only on a network you trust, with no real children's data.\n\n", cfg.HTTPAddr)
 }

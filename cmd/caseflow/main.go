@@ -34,7 +34,7 @@ func commands() []command {
 		{"worker", "run the case workflow worker against an existing Temporal and Redis", runWorker},
 		{"setup", "prepare a Temporal cluster for caseflow: the namespace and its search attributes (idempotent)", runSetup},
 		{"reindex", "rebuild the Redis read model from the running case workflows", runReindex},
-		{"token", "mint a development token: caseflow token --role social_worker --user sw-1 [--team north]", runToken},
+		{"keys", "make and rotate key files: caseflow keys new --out FILE; caseflow keys help", runKeys},
 		{"policy", "policy tools: caseflow policy deadlines --from TIME [--la CODE] [--policy FILE]; caseflow policy default", runPolicy},
 	}, devCommands()...)
 }

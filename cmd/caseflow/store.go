@@ -13,6 +13,10 @@ func openStore(url string) (*readmodel.Store, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
+	ids, err := toolPseudonyms()
+	if err != nil {
+		return nil, nil, err
+	}
 	rdb := redis.NewClient(opts)
-	return readmodel.New(rdb), func() { _ = rdb.Close() }, nil
+	return readmodel.New(rdb, ids), func() { _ = rdb.Close() }, nil
 }

@@ -8,42 +8,10 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/app"
-	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/reindex"
-	"github.com/caseflow/caseflow/safeguarding"
 )
-
-func runToken(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("token", stderr)
-	dataDir := fs.String("data-dir", envOr("CASEFLOW_DATA_DIR", ".caseflow"), "data directory of caseflow dev (holds the signing key)")
-	role := fs.String("role", "", "carer, social_worker, fostering_social_worker, safeguarding_lead or manager")
-	user := fs.String("user", "", "user id")
-	team := fs.String("team", "", "team id")
-	ttl := fs.Duration("ttl", 12*time.Hour, "how long the token is valid")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	r, err := safeguarding.ParseRole(*role)
-	if err != nil {
-		return usageError{"--role: " + err.Error()}
-	}
-	if *user == "" {
-		return usageError{"--user is required"}
-	}
-	cfg := &config.Config{DataDir: *dataDir}
-	key, err := auth.LoadOrCreateDevKey(cfg.DevKeyFile())
-	if err != nil {
-		return err
-	}
-	tok, err := auth.NewDevTokens(key).Mint(safeguarding.Actor{UserID: *user, Role: r, Team: *team}, *ttl)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, tok)
-	return nil
-}
 
 func runPolicy(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {

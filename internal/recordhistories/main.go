@@ -3,14 +3,19 @@
 // workflow that is meant to be compatible, and keep the old files: every recorded history must
 // go on replaying with the new code.
 //
+// Payloads are encrypted with the test keys of workflows/testdata/keys.json (made on first use),
+// as caseflow encrypts them, so the replay test reads them with the same converter.
+//
 //	go run ./internal/recordhistories -out workflows/testdata/histories -name v1
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log"
 	"log/slog"
 	"os"
@@ -25,6 +30,7 @@ import (
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
@@ -34,15 +40,37 @@ func main() {
 	out := flag.String("out", "workflows/testdata/histories", "directory for the history files")
 	name := flag.String("name", "v1", "prefix of the file names")
 	pol := flag.String("policy", "policy/testdata/short-clocks.yaml", "policy with a short clock, so chases fire while recording")
+	keys := flag.String("keys", "workflows/testdata/keys.json", "key file of the recorded payloads (test keys, committed)")
 	flag.Parse()
-	if err := record(*out, *name, *pol); err != nil {
+	if err := record(*out, *name, *pol, *keys); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func record(out, name, policyFile string) error {
+// testKeys reads the test key file, making it on first use. It is test data, committed: the
+// permission check of real key files does not apply.
+func testKeys(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		k, err := keyring.New()
+		if err != nil {
+			return "", err
+		}
+		if data, err = k.Marshal(); err != nil {
+			return "", err
+		}
+		return string(data), os.WriteFile(path, data, 0o644)
+	}
+	return string(data), err
+}
+
+func record(out, name, policyFile, keysFile string) error {
 	ctx := context.Background()
 	p, err := policy.LoadFile(policyFile)
+	if err != nil {
+		return err
+	}
+	keys, err := testKeys(keysFile)
 	if err != nil {
 		return err
 	}
@@ -51,13 +79,14 @@ func record(out, name, policyFile string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	cfg := &config.Config{DataDir: dir, HTTPAddr: "127.0.0.1:0", TemporalAddress: "127.0.0.1:0", TemporalNamespace: "default", Auth: "dev", RateLimit: 1000, Policy: p}
+	cfg := &config.Config{DataDir: dir, HTTPAddr: "127.0.0.1:0", TemporalAddress: "127.0.0.1:0", TemporalNamespace: "default", Auth: "dev", RateLimit: 1000, Policy: p,
+		Security: config.Security{Keys: keys}}
 	a, err := app.Start(ctx, cfg, app.Parts{Embedded: true, Worker: true}, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		return err
 	}
 	defer a.Stop(ctx)
-	cases := caseclient.New(a.Temporal)
+	cases := caseclient.New(a.Temporal, caseclient.Options{Signer: a.Signer(), DataConverter: a.Converters().Data})
 
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	sw := safeguarding.Actor{UserID: "sw-1", Role: safeguarding.RoleSocialWorker, Team: "north"}

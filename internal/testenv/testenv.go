@@ -43,6 +43,10 @@ type Options struct {
 	TemporalAddress string
 	TeamAccess      bool
 	RateLimit       int
+	// NewCasesPerHour caps new cases per user; zero means no practical cap.
+	NewCasesPerHour int
+	// Security replaces the other security settings (keys, address limit, proxies, origins).
+	Security config.Security
 	// OIDC, when set, runs caseflow with oidc auth against this identity provider, whose
 	// client is caseflow (the audience); the pages sign in through it.
 	OIDC *OIDC
@@ -76,9 +80,18 @@ func Start(t testing.TB, opts Options) *Env {
 		RateLimit:         opts.RateLimit,
 		Policy:            opts.Policy,
 		ReadModelCheck:    500 * time.Millisecond,
+		Security:          opts.Security,
+	}
+	if opts.NewCasesPerHour == 0 {
+		opts.NewCasesPerHour = 100000
+	}
+	cfg.Security.NewCasesPerHour = opts.NewCasesPerHour
+	if cfg.Security.AddressRateLimit == 0 {
+		cfg.Security.AddressRateLimit = 1000000
 	}
 	if opts.OIDC != nil {
 		cfg.Auth, cfg.OIDCIssuer, cfg.OIDCAudience, cfg.OIDCClientSecret = "oidc", opts.OIDC.Issuer, opts.OIDC.ClientID, opts.OIDC.ClientSecret
+		cfg.Security.InsecureLoopbackIssuer = true // the test provider serves http on loopback
 	}
 	if cfg.RedisURL == "" {
 		cfg.RedisURL = RedisURL(t, opts.RedisDB)

@@ -1,0 +1,121 @@
+package api
+
+import (
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/converter"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/caseflow/caseflow/audit"
+	"github.com/caseflow/caseflow/auth"
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// The codec endpoints are Temporal's remote codec protocol: the official CLI
+// (--codec-endpoint URL/codec --codec-auth "Bearer TOKEN") and the Web UI (codec endpoint
+// setting) post a JSON Payloads document to /codec/decode and show what comes back. They
+// decrypt case records for whoever may call them, so they are for the Safeguarding Lead only,
+// and every call is recorded in the codec audit stream.
+
+// maxCodecBytes bounds a codec request: a page of a history's payloads.
+const maxCodecBytes = 8 << 20
+
+// codecRoles may use the codec endpoints.
+var codecRoles = []safeguarding.Role{safeguarding.RoleSafeguardingLead}
+
+// CodecCookie holds a bearer token for the codec endpoints, for a browser (the Temporal Web UI)
+// that cannot send an Authorization header to them.
+const CodecCookie = "caseflow_codec"
+
+func (h *handlers) mountCodec(r *gin.Engine) {
+	codec := r.Group("/codec", h.codecCORS)
+	codec.OPTIONS("/encode", preflight)
+	codec.OPTIONS("/decode", preflight)
+	guarded := codec.Group("", authenticateCodec(h.cfg.Verifier), rateLimit(h.cfg.Limiter), authorize(codecRoles...))
+	guarded.POST("/encode", h.codecCall("codec-encode", converter.PayloadCodec.Encode))
+	guarded.POST("/decode", h.codecCall("codec-decode", converter.PayloadCodec.Decode))
+}
+
+// codecCall reads a Payloads document, runs f on it, records the call and answers with the
+// result. A decode is answered only once its record is stored.
+func (h *handlers) codecCall(action string, f func(converter.PayloadCodec, []*commonpb.Payload) ([]*commonpb.Payload, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if h.cfg.Codec == nil {
+			fail(c, http.StatusServiceUnavailable, "This server holds no keys to decode with.")
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxCodecBytes+1))
+		if err != nil || len(body) > maxCodecBytes {
+			fail(c, http.StatusRequestEntityTooLarge, "The payloads are larger than "+strconv.Itoa(maxCodecBytes>>20)+" MB; send fewer at a time.")
+			return
+		}
+		var in commonpb.Payloads
+		if err := protojson.Unmarshal(body, &in); err != nil {
+			fail(c, http.StatusBadRequest, "The body is not a JSON Payloads document.")
+			return
+		}
+		out, codecErr := f(h.cfg.Codec, in.GetPayloads())
+		actor := mustActor(c)
+		rec := audit.Record{
+			At: time.Now().UTC(), UserID: actor.UserID, Role: actor.Role, Team: actor.Team,
+			Action: action, Outcome: audit.Allowed, Status: http.StatusOK, RequestID: requestIDOf(c),
+			Detail: strconv.Itoa(len(in.GetPayloads())) + " payloads, namespace " + c.GetHeader("X-Namespace"),
+		}
+		if codecErr != nil {
+			rec.Outcome, rec.Status = audit.Failed, http.StatusBadRequest
+		}
+		if err := h.cfg.Audit.AppendEach(c.Request.Context(), map[audit.Stream][]audit.Record{audit.CodecStream: {rec}}); err != nil {
+			_ = c.Error(err)
+			fail(c, http.StatusServiceUnavailable, "Payloads cannot be decoded just now, because the decoding cannot be recorded.")
+			return
+		}
+		if codecErr != nil {
+			fail(c, http.StatusBadRequest, "The payloads could not be decoded with this server's keys.")
+			return
+		}
+		data, err := protojson.Marshal(&commonpb.Payloads{Payloads: out})
+		if err != nil {
+			abort(c, err)
+			return
+		}
+		c.Data(http.StatusOK, "application/json", data)
+	}
+}
+
+// authenticateCodec accepts the bearer token of the Authorization header, or of the codec
+// cookie.
+func authenticateCodec(v auth.Verifier) gin.HandlerFunc {
+	header := authenticate(v, nil) // tokens only: the pages' session cookie does not open the codec
+	return func(c *gin.Context) {
+		if _, ok := bearerToken(c.Request); !ok {
+			if cookie, err := c.Request.Cookie(CodecCookie); err == nil && cookie.Value != "" {
+				c.Request.Header.Set("Authorization", "Bearer "+cookie.Value)
+			}
+		}
+		header(c)
+	}
+}
+
+// codecCORS lets the configured Temporal Web UI origins call the codec endpoints from a
+// browser, with credentials; any other origin gets no CORS headers, so browsers refuse it.
+func (h *handlers) codecCORS(c *gin.Context) {
+	origin := c.GetHeader("Origin")
+	if origin != "" && slices.Contains(h.cfg.CodecOrigins, origin) {
+		hd := c.Writer.Header()
+		hd.Set("Access-Control-Allow-Origin", origin)
+		hd.Set("Access-Control-Allow-Credentials", "true")
+		hd.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
+		hd.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Namespace")
+		hd.Set("Access-Control-Max-Age", "600")
+		hd.Add("Vary", "Origin")
+	}
+	c.Next()
+}
+
+func preflight(c *gin.Context) { c.Status(http.StatusNoContent) }

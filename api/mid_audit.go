@@ -1,0 +1,170 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/caseflow/caseflow/audit"
+	"github.com/caseflow/caseflow/caseclient"
+	"github.com/caseflow/caseflow/identity"
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// Auditor stores access records (audit.Log in production).
+type Auditor interface {
+	AppendEach(ctx context.Context, records map[audit.Stream][]audit.Record) error
+	AppendLater(s audit.Stream, records ...audit.Record)
+	Read(ctx context.Context, s audit.Stream, reader safeguarding.Actor) ([]audit.Record, error)
+}
+
+// namedCasesKey holds the cases a response names, set by handlers of lists and of new cases.
+const namedCasesKey = "caseflow.named_cases"
+
+// nameCases tells the audit which cases the response names.
+func nameCases(c *gin.Context, ids ...string) {
+	named, _ := c.Get(namedCasesKey)
+	list, _ := named.([]string)
+	for _, id := range ids {
+		if !slices.Contains(list, id) {
+			list = append(list, id)
+		}
+	}
+	c.Set(namedCasesKey, list)
+}
+
+// auditAccess records, for every case a request names, who asked what and what they got. The
+// response is held until then. What shows a case's content (the case, its timeline, its access
+// log) is sent only once its record is stored, and otherwise refused with 503: no one reads a
+// case unrecorded. A step that took effect, a list of ids and references, and a refusal are
+// answered even when the audit is unavailable, their records kept to be stored later.
+func (h *handlers) auditAccess(action string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		held := &heldResponse{ResponseWriter: c.Writer, status: http.StatusOK}
+		c.Writer = held
+		// A panicking handler's 500 must reach the client: give the writer back first.
+		defer func() { c.Writer = held.ResponseWriter }()
+		c.Next()
+		c.Writer = held.ResponseWriter
+
+		status := held.status
+		rec := audit.Record{
+			At: time.Now().UTC(), Action: action, Status: status, RequestID: requestIDOf(c),
+			Outcome: outcomeOf(status),
+		}
+		actor := mustActor(c)
+		rec.UserID, rec.Role, rec.Team = actor.UserID, actor.Role, actor.Team
+		records := map[audit.Stream][]audit.Record{}
+		for _, id := range h.casesNamed(c, rec.Outcome) {
+			records[audit.CaseStream(id)] = []audit.Record{rec}
+		}
+		if len(records) == 0 {
+			held.send()
+			return
+		}
+		err := h.cfg.Audit.AppendEach(c.Request.Context(), records)
+		if err == nil {
+			held.send()
+			return
+		}
+		if showsContent(c, rec.Outcome) {
+			_ = c.Error(err)
+			held.discard()
+			fail(c, http.StatusServiceUnavailable, "This case cannot be shown just now, because access to it cannot be recorded. Please try again in a minute.")
+			return
+		}
+		h.cfg.Logger.Warn("access records kept for later: the audit is unavailable", "request_id", rec.RequestID, "error", err)
+		for s, recs := range records {
+			h.cfg.Audit.AppendLater(s, recs...)
+		}
+		held.send()
+	}
+}
+
+// casesNamed lists the cases to record: the case in the path, and those a handler named. A
+// refusal is recorded only for a case that exists, so that probing made-up ids creates nothing.
+func (h *handlers) casesNamed(c *gin.Context, outcome string) []string {
+	named, _ := c.Get(namedCasesKey)
+	ids, _ := named.([]string)
+	if id := c.Param("id"); caseclient.ValidCaseID(id) && !slices.Contains(ids, id) {
+		if outcome != audit.Refused || h.caseExists(c.Request.Context(), id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+func (h *handlers) caseExists(ctx context.Context, id string) bool {
+	ok, err := h.cfg.Cases.Exists(ctx, id)
+	return err == nil && ok
+}
+
+// showsContent reports whether the response shows a case's content: a successful read of one
+// case.
+func showsContent(c *gin.Context, outcome string) bool {
+	return outcome == audit.Allowed && c.Request.Method == http.MethodGet && c.Param("id") != ""
+}
+
+func outcomeOf(status int) string {
+	switch {
+	case status < 400:
+		return audit.Allowed
+	case status < 500:
+		return audit.Refused
+	default:
+		return audit.Failed
+	}
+}
+
+// heldResponse keeps a response in memory until the audit has decided it may go.
+type heldResponse struct {
+	gin.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (w *heldResponse) WriteHeader(code int) {
+	if code > 0 {
+		w.status = code
+	}
+}
+func (w *heldResponse) WriteHeaderNow()                   {}
+func (w *heldResponse) Write(b []byte) (int, error)       { return w.body.Write(b) }
+func (w *heldResponse) WriteString(s string) (int, error) { return w.body.WriteString(s) }
+func (w *heldResponse) Status() int                       { return w.status }
+func (w *heldResponse) Written() bool                     { return w.body.Len() > 0 }
+func (w *heldResponse) Size() int                         { return w.body.Len() }
+func (w *heldResponse) Flush()                            {}
+
+// send writes the held response.
+func (w *heldResponse) send() {
+	w.ResponseWriter.WriteHeader(w.status)
+	if w.body.Len() > 0 {
+		_, _ = w.ResponseWriter.Write(w.body.Bytes())
+	} else {
+		w.ResponseWriter.WriteHeaderNow()
+	}
+}
+
+// discard drops the held response and the headers it set.
+func (w *heldResponse) discard() {
+	for _, h := range []string{"Location", "Idempotent-Replayed", "Content-Type"} {
+		w.Header().Del(h)
+	}
+	w.body.Reset()
+}
+
+// requestIDKey holds the request's id, for logs, proofs and the audit.
+const requestIDKey = "caseflow.request_id"
+
+func requestIDOf(c *gin.Context) string { return c.GetString(requestIDKey) }
+
+// withRequestID puts the request id where the identity signer finds it.
+func withRequestID(c *gin.Context, id string) {
+	c.Set(requestIDKey, id)
+	c.Request = c.Request.WithContext(identity.WithRequestID(c.Request.Context(), id))
+}

@@ -1,0 +1,66 @@
+package audit_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/caseflow/caseflow/audit"
+	"github.com/caseflow/caseflow/internal/testenv"
+	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
+)
+
+// TestLogKeepsEveryRecordAcrossChunks appends records from many goroutines at once to a stream
+// that seals a chunk every 5 records, on the real embedded Temporal, then reads them all back,
+// oldest first, from the sealed chunks and the head.
+func TestLogKeepsEveryRecordAcrossChunks(t *testing.T) {
+	env := testenv.Start(t, testenv.Options{RedisDB: 12})
+	log := audit.NewLog(env.App.Temporal, env.App.Signer(), workflows.TaskQueue)
+	log.ChunkSize = 5
+	ctx := context.Background()
+	stream := audit.CaseStream("chunked")
+	const writers, each = 6, 4
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each)
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				rec := audit.Record{At: time.Now().UTC(), UserID: fmt.Sprintf("u%d-%d", w, i), Role: safeguarding.RoleManager, Action: "getCase", Outcome: audit.Allowed}
+				errs <- log.Append(ctx, stream, rec)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	lead := safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}
+	var records []audit.Record
+	testenv.Eventually(t, 30*time.Second, "every record readable", func() bool {
+		var err error
+		records, err = log.Read(ctx, stream, lead)
+		return err == nil && len(records) == writers*each
+	})
+	seen := map[string]bool{}
+	for i, r := range records {
+		if seen[r.UserID] {
+			t.Errorf("record of %s stored twice", r.UserID)
+		}
+		seen[r.UserID] = true
+		if i > 0 && r.At.Before(records[i-1].At) && r.UserID[:3] == records[i-1].UserID[:3] {
+			t.Errorf("one writer's records out of order: %s before %s", records[i-1].UserID, r.UserID)
+		}
+	}
+	if _, err := env.App.Temporal.DescribeWorkflowExecution(ctx, audit.AuditChunkID(stream, 3), ""); err != nil {
+		t.Errorf("the fourth chunk was not sealed: %v", err)
+	}
+	if got, err := log.Read(ctx, audit.CaseStream("never-written"), lead); err != nil || len(got) != 0 {
+		t.Errorf("a stream never written: %v %v", got, err)
+	}
+}

@@ -1,0 +1,249 @@
+// Package audit records who accessed each case: every view, timeline, list that names it, step
+// and refusal, with who (user, role, team), what, when, the outcome and the API request id; and
+// every decode of payloads by an operator through the codec endpoint.
+//
+// The record is kept in Temporal, not in the disposable Redis read model, as one audit workflow
+// per case (AuditWorkflowID): each API replica appends records with a Workflow Update whose
+// validator checks the API's signature, so nothing but caseflow's API can add to it, and nothing
+// in caseflow can take away from it. The payloads are encrypted like every other (package
+// encryption), and survive restarts as any workflow does.
+//
+// Temporal deletes a closed run's history once the namespace's retention has passed, so the
+// records never depend on one: the audit workflow runs as long as the case is kept, carries its
+// records across continue-as-new, and every ChunkSize records seals the oldest into a chunk
+// workflow (AuditChunkID) that holds them as its input and waits, open, for ever. Reading the
+// audit queries the head and each chunk.
+package audit
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/caseflow/caseflow/identity"
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// Record is one access.
+type Record struct {
+	At time.Time `json:"at"`
+	// UserID, Role and Team are who, as their token named them.
+	UserID string            `json:"user_id"`
+	Role   safeguarding.Role `json:"role"`
+	Team   string            `json:"team,omitempty"`
+	// Action is what was asked: the API operation (getCase, getTimeline, listCases, a step's
+	// name) or codec-decode.
+	Action string `json:"action"`
+	// Outcome is allowed, refused or failed, and Status the HTTP status answered.
+	Outcome   string `json:"outcome"`
+	Status    int    `json:"status,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+	// Detail says more where the action needs it, such as how many payloads were decoded.
+	Detail string `json:"detail,omitempty"`
+}
+
+// Outcomes of an access.
+const (
+	Allowed = "allowed"
+	Refused = "refused"
+	Failed  = "failed"
+)
+
+// Names of the audit workflows, their update and query.
+const (
+	WorkflowName      = "AuditStream"
+	ChunkWorkflowName = "AuditChunk"
+	UpdateAppend      = "append"
+	QueryRecords      = "records"
+	// readOperation is what a reader's proof vouches for.
+	readOperation = "audit.read"
+)
+
+// Stream names what an audit workflow records: one case, or the codec endpoint.
+type Stream string
+
+// CodecStream records every decode through the codec endpoint.
+const CodecStream Stream = "codec"
+
+// CaseStream is the stream of one case.
+func CaseStream(caseID string) Stream { return Stream("case-" + caseID) }
+
+// AuditWorkflowID is the workflow id of a stream's head.
+func AuditWorkflowID(s Stream) string { return "audit-" + string(s) }
+
+// AuditChunkID is the workflow id of the n-th sealed chunk of a stream, counted from 0.
+func AuditChunkID(s Stream, n int) string { return fmt.Sprintf("audit-%s-chunk-%d", s, n) }
+
+// Defaults of the head: continue as new well before Temporal's history limits, and seal a
+// chunk of records when the head carries this many (about 150 bytes each before compression).
+const (
+	DefaultMaxHistory = 2000
+	DefaultChunkSize  = 2000
+)
+
+// Input starts or continues a stream's head.
+type Input struct {
+	Stream Stream `json:"stream"`
+	// Records are those not yet sealed into a chunk.
+	Records []Record `json:"records,omitempty"`
+	// Sealed counts the chunks sealed so far.
+	Sealed int `json:"sealed,omitempty"`
+	// MaxHistory and ChunkSize replace the defaults when set (tests use small ones).
+	MaxHistory int `json:"max_history,omitempty"`
+	ChunkSize  int `json:"chunk_size,omitempty"`
+}
+
+// Batch is the argument of an append: records, signed by the API as a whole.
+type Batch struct {
+	Records []Record `json:"records"`
+}
+
+// Page is the answer of the records query: the records a workflow holds, oldest first, and for
+// the head how many chunks precede them.
+type Page struct {
+	Records []Record `json:"records"`
+	Sealed  int      `json:"sealed,omitempty"`
+}
+
+// Verifier checks the API's proofs (identity.Verifier in the worker).
+type Verifier interface {
+	Verify(identity.Call, identity.Proof) error
+}
+
+// Workflows are the audit workflows as the worker registers them.
+type Workflows struct {
+	// Callers checks the proof on every append and read; without it all are refused.
+	Callers Verifier
+}
+
+// ErrNotVouchedFor refuses an append or a read that did not come from the API.
+var ErrNotVouchedFor = errors.New("this request did not come through caseflow and was refused")
+
+// appendCall is what the API signs for a batch.
+func appendCall(s Stream, b Batch) (identity.Call, error) {
+	body, err := json.Marshal(b)
+	if err != nil {
+		return identity.Call{}, fmt.Errorf("encode audit batch: %w", err)
+	}
+	return identity.Call{Operation: UpdateAppend, Subject: string(s), Body: body}, nil
+}
+
+func readCall(s Stream, reader safeguarding.Actor) identity.Call {
+	return identity.Call{Operation: readOperation, Subject: string(s), Actor: reader}
+}
+
+func (w *Workflows) verify(call identity.Call, proof identity.Proof) error {
+	if w.Callers == nil {
+		return ErrNotVouchedFor
+	}
+	if err := w.Callers.Verify(call, proof); err != nil {
+		return ErrNotVouchedFor
+	}
+	return nil
+}
+
+// recordsQuery answers the records query for a reader the API vouched for.
+func (w *Workflows) recordsQuery(s Stream, page func() Page) func(safeguarding.Actor, identity.Proof) (Page, error) {
+	return func(reader safeguarding.Actor, proof identity.Proof) (Page, error) {
+		if err := w.verify(readCall(s, reader), proof); err != nil {
+			return Page{}, err
+		}
+		return page(), nil
+	}
+}
+
+// Stream is the head of a stream: it appends batches, answers reads, seals chunks and continues
+// as new.
+func (w *Workflows) Stream(ctx workflow.Context, in Input) error {
+	maxHistory, chunkSize := in.MaxHistory, in.ChunkSize
+	if maxHistory <= 0 {
+		maxHistory = DefaultMaxHistory
+	}
+	if chunkSize <= 0 {
+		chunkSize = DefaultChunkSize
+	}
+	records, sealed := in.Records, in.Sealed
+	err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAppend,
+		func(ctx workflow.Context, b Batch, _ identity.Proof) (int, error) {
+			records = append(records, b.Records...)
+			return len(b.Records), nil
+		},
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, b Batch, proof identity.Proof) error {
+			call, err := appendCall(in.Stream, b)
+			if err != nil {
+				return err
+			}
+			return w.verify(call, proof)
+		}})
+	if err != nil {
+		return err
+	}
+	err = workflow.SetQueryHandler(ctx, QueryRecords, w.recordsQuery(in.Stream, func() Page {
+		return Page{Records: records, Sealed: sealed}
+	}))
+	if err != nil {
+		return err
+	}
+	continueAsNew := func() bool {
+		info := workflow.GetInfo(ctx)
+		return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= maxHistory
+	}
+	for {
+		if err := workflow.Await(ctx, func() bool { return len(records) >= chunkSize || continueAsNew() }); err != nil {
+			return err
+		}
+		if len(records) >= chunkSize {
+			chunk := append([]Record(nil), records[:chunkSize]...)
+			if err := sealChunk(ctx, in.Stream, sealed, chunk); err != nil {
+				return err
+			}
+			records = append([]Record(nil), records[chunkSize:]...)
+			sealed++
+			continue
+		}
+		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+			return err
+		}
+		next := in
+		next.Records, next.Sealed = records, sealed
+		return workflow.NewContinueAsNewError(ctx, WorkflowName, next)
+	}
+}
+
+// ChunkInput is a sealed chunk of a stream.
+type ChunkInput struct {
+	Stream  Stream   `json:"stream"`
+	Index   int      `json:"index"`
+	Records []Record `json:"records"`
+}
+
+// sealChunk starts the chunk workflow holding records, and returns once Temporal has it. The
+// chunk outlives the head (ParentClosePolicy abandon), and its id is fixed, so a head that is
+// replayed or retried cannot seal the same chunk twice.
+func sealChunk(ctx workflow.Context, s Stream, n int, records []Record) error {
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:        AuditChunkID(s, n),
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+	})
+	child := workflow.ExecuteChildWorkflow(cctx, ChunkWorkflowName, ChunkInput{Stream: s, Index: n, Records: records})
+	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+		return fmt.Errorf("seal audit chunk %d of %s: %w", n, s, err)
+	}
+	return nil
+}
+
+// Chunk holds a sealed chunk of records and answers reads of it. It never ends: an open
+// workflow is never deleted by the namespace's retention.
+func (w *Workflows) Chunk(ctx workflow.Context, in ChunkInput) error {
+	err := workflow.SetQueryHandler(ctx, QueryRecords, w.recordsQuery(in.Stream, func() Page {
+		return Page{Records: in.Records}
+	}))
+	if err != nil {
+		return err
+	}
+	return workflow.Await(ctx, func() bool { return false })
+}

@@ -1,0 +1,115 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/caseflow/caseflow/identity"
+	"github.com/caseflow/caseflow/keyring"
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+type update struct {
+	rejected func(error)
+	done     func()
+}
+
+func (u *update) Accept()             {}
+func (u *update) Reject(err error)    { u.rejected(err) }
+func (u *update) Complete(any, error) { u.done() }
+
+// streamEnv runs a stream head whose worker checks proofs, with n appends of one record each,
+// one a minute, the first unsigned.
+func streamEnv(t *testing.T, in Input, n int) (*testsuite.TestWorkflowEnvironment, *identity.Signer, *int, *int) {
+	t.Helper()
+	keys, err := keyring.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := identity.NewSigner(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	w := &Workflows{Callers: identity.NewVerifier(keys.VerifyOnly())}
+	env.RegisterWorkflowWithOptions(w.Stream, workflow.RegisterOptions{Name: WorkflowName})
+	env.RegisterWorkflowWithOptions(w.Chunk, workflow.RegisterOptions{Name: ChunkWorkflowName})
+	accepted, rejected := new(int), new(int)
+	send := func(i int, signed bool) {
+		b := Batch{Records: []Record{{At: time.Date(2026, 12, 1, 10, i, 0, 0, time.UTC), UserID: fmt.Sprint("u", i), Role: safeguarding.RoleManager, Action: "getCase", Outcome: Allowed}}}
+		var proof identity.Proof
+		if signed {
+			call, err := appendCall(in.Stream, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			proof = signer.Sign(context.Background(), call)
+		}
+		env.UpdateWorkflow(UpdateAppend, fmt.Sprint("a", i, signed), &update{
+			rejected: func(error) { *rejected++ },
+			done:     func() { *accepted++ },
+		}, b, proof)
+	}
+	env.RegisterDelayedCallback(func() { send(0, false) }, time.Second)
+	for i := range n {
+		env.RegisterDelayedCallback(func() { send(i, true) }, time.Duration(i+1)*time.Minute)
+	}
+	return env, signer, accepted, rejected
+}
+
+func TestAppendsAreSignedAndSealedInChunks(t *testing.T) {
+	in := Input{Stream: CaseStream("c1"), ChunkSize: 3}
+	env, signer, accepted, rejected := streamEnv(t, in, 7)
+	var page Page
+	var unsignedRead error
+	env.RegisterDelayedCallback(func() {
+		reader := safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}
+		v, err := env.QueryWorkflow(QueryRecords, reader, signer.Sign(context.Background(), readCall(in.Stream, reader)))
+		if err != nil {
+			t.Errorf("read: %v", err)
+			return
+		}
+		if err := v.Get(&page); err != nil {
+			t.Error(err)
+		}
+		_, unsignedRead = env.QueryWorkflow(QueryRecords, reader)
+	}, 30*time.Minute)
+	env.RegisterDelayedCallback(env.CancelWorkflow, time.Hour)
+	env.ExecuteWorkflow(WorkflowName, in)
+
+	if *accepted != 7 || *rejected != 1 {
+		t.Fatalf("%d appends accepted and %d refused, want 7 signed accepted and the unsigned one refused", *accepted, *rejected)
+	}
+	if page.Sealed != 2 || len(page.Records) != 1 || page.Records[0].UserID != "u6" {
+		t.Errorf("after 7 records in chunks of 3: %d chunks sealed and %+v at the head, want 2 and the 7th", page.Sealed, page.Records)
+	}
+	if unsignedRead == nil {
+		t.Error("an unsigned read was answered")
+	}
+}
+
+func TestRecordsCarriedAcrossContinueAsNew(t *testing.T) {
+	in := Input{Stream: CaseStream("c1"), MaxHistory: 5000}
+	env, _, accepted, _ := streamEnv(t, in, 12)
+	env.RegisterDelayedCallback(func() { env.SetContinueAsNewSuggested(true) }, 6*time.Minute+30*time.Second)
+	env.ExecuteWorkflow(WorkflowName, in)
+	var can *workflow.ContinueAsNewError
+	if !errors.As(env.GetWorkflowError(), &can) {
+		t.Fatalf("the head ended with %v, want continue-as-new", env.GetWorkflowError())
+	}
+	var next Input
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	if *accepted < 6 || len(next.Records) != *accepted || next.Stream != in.Stream || next.MaxHistory != in.MaxHistory {
+		t.Errorf("continued with %d records of %s (max history %d), want the %d accepted", len(next.Records), next.Stream, next.MaxHistory, *accepted)
+	}
+}

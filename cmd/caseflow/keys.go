@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/caseflow/caseflow/keyring"
+	"github.com/caseflow/caseflow/pseudonym"
+)
+
+const keysUsage = `Usage:
+  caseflow keys new [--out FILE]        make a key file: payload encryption, identity signing and pseudonym keys
+  caseflow keys rotate --file FILE      add a new payload key and identity key, and make them current
+  caseflow keys verify-only --file FILE print the key file without the identity signing key, for workers
+
+A key file is a secret: keep it readable by its owner only (caseflow refuses it otherwise), and
+give serve the full file and worker the verify-only one. After a rotation, restart the workers
+before the API: they must know a new identity key before the API signs with it.`
+
+// runKeys makes and rotates key files.
+func runKeys(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(stdout, keysUsage)
+		return nil
+	}
+	fs := newFlags("keys "+args[0], stderr)
+	out := fs.String("out", "", "write the new key file here (mode 0600) instead of to standard output")
+	file := fs.String("file", "", "the key file")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	switch args[0] {
+	case "new":
+		k, err := keyring.New()
+		if err != nil {
+			return err
+		}
+		return writeKeys(stdout, *out, k)
+	case "rotate":
+		if *file == "" {
+			return usageError{"--file is required"}
+		}
+		k, err := keyring.ReadFile(*file, true)
+		if err != nil {
+			return err
+		}
+		if err := k.Rotate(); err != nil {
+			return err
+		}
+		if err := keyring.WriteFile(*file, k); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "rotated: payload key %s and identity key %s are current\n", k.CurrentPayload, k.CurrentIdentity)
+		return nil
+	case "verify-only":
+		if *file == "" {
+			return usageError{"--file is required"}
+		}
+		k, err := keyring.ReadFile(*file, true)
+		if err != nil {
+			return err
+		}
+		return writeKeys(stdout, *out, k.VerifyOnly())
+	}
+	return usageError{fmt.Sprintf("unknown keys command %q; run caseflow keys help", args[0])}
+}
+
+func writeKeys(stdout io.Writer, out string, k *keyring.Keys) error {
+	if out != "" {
+		return keyring.WriteFile(out, k)
+	}
+	data, err := k.Marshal()
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, string(data))
+	return err
+}
+
+// toolPseudonyms are the pseudonym keys of the stack a tool works on: from CASEFLOW_KEYS or
+// CASEFLOW_KEYS_FILE, or dev's data directory.
+func toolPseudonyms() (pseudonym.Key, error) {
+	source := keyring.Source{
+		File: os.Getenv("CASEFLOW_KEYS_FILE"), Inline: os.Getenv("CASEFLOW_KEYS"),
+		DevFile: filepath.Join(envOr("CASEFLOW_DATA_DIR", ".caseflow"), "keys.json"),
+	}
+	k, err := source.Load(false)
+	if err != nil {
+		return pseudonym.Key{}, err
+	}
+	return pseudonym.New(k.Pseudonym)
+}

@@ -1,0 +1,172 @@
+package encryption
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/caseflow/caseflow/keyring"
+)
+
+const secret = "Amara Okonkwo-Testchild said the older boys keep her phone"
+
+func newKeys(t *testing.T) *keyring.Keys {
+	t.Helper()
+	k, err := keyring.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func newConverters(t *testing.T, k *keyring.Keys) *Converters {
+	t.Helper()
+	c, err := NewConverters(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestRoundTripHidesTheData(t *testing.T) {
+	k := newKeys(t)
+	c := newConverters(t, k)
+	p, err := c.Data.ToPayload(map[string]string{"account": secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !IsEncrypted(p) || KeyIDOf(p) != k.CurrentPayload {
+		t.Fatalf("payload metadata %v: not encrypted under the current key", p.GetMetadata())
+	}
+	for _, needle := range []string{secret, "Amara", "account", "json/plain"} {
+		if bytes.Contains(p.GetData(), []byte(needle)) || strings.Contains(p.String(), needle) {
+			t.Errorf("the encrypted payload shows %q", needle)
+		}
+	}
+	var back map[string]string
+	if err := c.Data.FromPayload(p, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back["account"] != secret {
+		t.Errorf("decoded %q", back["account"])
+	}
+}
+
+func TestSamePlaintextGivesDifferentCiphertext(t *testing.T) {
+	c := newConverters(t, newKeys(t))
+	a, _ := c.Data.ToPayload(secret)
+	b, _ := c.Data.ToPayload(secret)
+	if bytes.Equal(a.GetData(), b.GetData()) {
+		t.Error("two encryptions of one value are equal: the nonce is not fresh")
+	}
+}
+
+// Histories recorded before encryption hold payloads in clear; they must still decode.
+func TestPayloadsInClearPassThrough(t *testing.T) {
+	plain, err := converter.GetDefaultDataConverter().ToPayload(map[string]string{"name": "old"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newConverters(t, newKeys(t))
+	out, err := c.Codec.Decode([]*commonpb.Payload{plain})
+	if err != nil || out[0] != plain {
+		t.Fatalf("a payload in clear was changed or refused: %v", err)
+	}
+	var v map[string]string
+	if err := c.Data.FromPayload(plain, &v); err != nil || v["name"] != "old" {
+		t.Fatalf("decode a payload in clear: %v %v", v, err)
+	}
+}
+
+func TestRotationOldPayloadsStillDecrypt(t *testing.T) {
+	k := newKeys(t)
+	before := newConverters(t, k)
+	old, err := before.Data.ToPayload(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	after := newConverters(t, k)
+	fresh, err := after.Data.ToPayload(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if KeyIDOf(fresh) != k.CurrentPayload || KeyIDOf(fresh) == KeyIDOf(old) {
+		t.Errorf("after rotation new payloads use key %q, want the new key %q", KeyIDOf(fresh), k.CurrentPayload)
+	}
+	var s string
+	if err := after.Data.FromPayload(old, &s); err != nil || s != secret {
+		t.Errorf("a payload of the old key no longer decrypts: %v", err)
+	}
+}
+
+func TestPayloadsThatMustNotOpen(t *testing.T) {
+	c := newConverters(t, newKeys(t))
+	good, err := c.Data.ToPayload(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clone := func(f func(*commonpb.Payload)) *commonpb.Payload {
+		p := &commonpb.Payload{Metadata: map[string][]byte{}, Data: bytes.Clone(good.GetData())}
+		for k, v := range good.GetMetadata() {
+			p.Metadata[k] = v
+		}
+		f(p)
+		return p
+	}
+	other := newConverters(t, newKeys(t))
+	foreign, err := other.Data.ToPayload(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]struct {
+		p    *commonpb.Payload
+		want error
+	}{
+		"flipped bit":        {clone(func(p *commonpb.Payload) { p.Data[len(p.Data)-1] ^= 1 }), nil},
+		"truncated":          {clone(func(p *commonpb.Payload) { p.Data = p.Data[:5] }), nil},
+		"another ring's key": {foreign, ErrUnknownKey},
+		"relabelled key id": {clone(func(p *commonpb.Payload) {
+			p.Metadata[MetadataKeyID] = []byte(KeyIDOf(foreign))
+		}), ErrUnknownKey},
+	}
+	for name, tc := range cases {
+		_, err := c.Codec.Decode([]*commonpb.Payload{tc.p})
+		if err == nil {
+			t.Errorf("%s: decoded", name)
+		} else if tc.want != nil && !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", name, err, tc.want)
+		}
+	}
+}
+
+// A refusal crosses Temporal as a failure: its message and details must be as unreadable in
+// history as the payloads, and come back whole on the other side.
+func TestFailuresAreEncrypted(t *testing.T) {
+	c := newConverters(t, newKeys(t))
+	refusal := temporal.NewApplicationErrorWithOptions("Only "+secret, "forbidden", temporal.ApplicationErrorOptions{
+		NonRetryable: true, Details: []any{map[string]string{"child": secret}},
+	})
+	f := c.Failure.ErrorToFailure(refusal)
+	if strings.Contains(f.String(), "Amara") {
+		t.Fatalf("the failure shows the message or details in clear: %v", f)
+	}
+	var app *temporal.ApplicationError
+	if !errors.As(c.Failure.FailureToError(f), &app) {
+		t.Fatalf("decoded failure is not an application error")
+	}
+	if app.Type() != "forbidden" || app.Message() != "Only "+secret {
+		t.Errorf("decoded %q %q", app.Type(), app.Message())
+	}
+	var details map[string]string
+	if err := app.Details(&details); err != nil || details["child"] != secret {
+		t.Errorf("details %v (%v)", details, err)
+	}
+}

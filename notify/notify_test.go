@@ -1,0 +1,73 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/caseflow/caseflow/pseudonym"
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// TestInboxesHoldNoUserIDs delivers a chase to a social worker and the team's managers, then
+// reads every key and value in Redis: the social worker's id is nowhere, yet they read the
+// notice back, named as themselves.
+func TestInboxesHoldNoUserIDs(t *testing.T) {
+	ctx := context.Background()
+	mr := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	t.Cleanup(func() { _ = rdb.Close() })
+	ids, err := pseudonym.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := NewInbox(rdb, ids, slog.New(slog.DiscardHandler))
+	n := Notice{
+		ID: "n1", CaseID: "c1", Reference: "CF-1", ActionID: "A1", Kind: "police-report", Level: 2, Due: time.Now(), SentAt: time.Now(),
+		To: []safeguarding.Recipient{
+			{Role: safeguarding.RoleSocialWorker, UserID: "sw-1"},
+			{Role: safeguarding.RoleManager, Team: "north"},
+		},
+	}
+	for range 2 {
+		if err := in.Send(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, key := range mr.Keys() {
+		texts := []string{key}
+		if mr.Exists(key) {
+			if list, err := mr.List(key); err == nil {
+				texts = append(texts, list...)
+			}
+		}
+		for _, text := range texts {
+			if strings.Contains(text, "sw-1") {
+				t.Errorf("%s holds the user id: %s", key, text)
+			}
+		}
+	}
+	got, err := in.Read(ctx, safeguarding.Actor{UserID: "sw-1", Role: safeguarding.RoleSocialWorker}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("the social worker has %d notices, want 1 (delivered once)", len(got))
+	}
+	if got[0].To[0].UserID != "sw-1" {
+		t.Errorf("the reader is named %q in their own notice", got[0].To[0].UserID)
+	}
+	managers, err := in.Read(ctx, safeguarding.Actor{UserID: "mgr-1", Role: safeguarding.RoleManager, Team: "north"}, 10)
+	if err != nil || len(managers) != 1 {
+		t.Fatalf("the team's manager has %d notices (%v), want 1", len(managers), err)
+	}
+	if to := managers[0].To[0].UserID; to != ids.Of("sw-1") {
+		t.Errorf("another reader sees the social worker as %q, want the pseudonym", to)
+	}
+}
