@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -276,6 +277,86 @@ func TestTemporalMutualTLSAndRedisSecret(t *testing.T) {
 	}
 }
 
+// keyFiles reads an operator's instructions for caseflow's keys (deploy/security.md, or a
+// manifest's header): which key file, the full one of `caseflow keys new` or the verify-only one,
+// each key of the caseflow-keys secret holds.
+func keyFiles(t *testing.T, where, doc string) map[string]string {
+	t.Helper()
+	full := regexp.MustCompile(`caseflow keys new --out (\S+)`).FindStringSubmatch(doc)
+	verifyOnly := regexp.MustCompile(`caseflow keys verify-only --file (\S+) --out (\S+)`).FindStringSubmatch(doc)
+	if full == nil || verifyOnly == nil || verifyOnly[1] != full[1] {
+		t.Fatalf("%s does not make the key file and its verify-only copy from it", where)
+	}
+	i := strings.Index(doc, "create secret generic caseflow-keys")
+	if i < 0 {
+		t.Fatalf("%s does not create the caseflow-keys secret", where)
+	}
+	var command strings.Builder
+	for _, line := range strings.Split(doc[i:], "\n") {
+		command.WriteString(line)
+		if !strings.HasSuffix(line, "\\") {
+			break
+		}
+	}
+	kinds := map[string]string{}
+	for _, m := range regexp.MustCompile(`--from-file=([\w.-]+)=(\S+)`).FindAllStringSubmatch(command.String(), -1) {
+		switch m[2] {
+		case full[1]:
+			kinds[m[1]] = "full"
+		case verifyOnly[2]:
+			kinds[m[1]] = "verify-only"
+		}
+	}
+	return kinds
+}
+
+// TestKeysFromSecret: the API takes the full key file and the worker the verify-only one (no
+// identity signing key), each from the caseflow-keys secret under the name the operator's
+// instructions give it; the setup job needs no keys and gets none; no key is in a ConfigMap.
+func TestKeysFromSecret(t *testing.T) {
+	m := load(t)
+	guide, err := os.ReadFile("security.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, err := os.ReadFile("kubernetes/caseflow.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := keyFiles(t, "deploy/security.md", string(guide))
+	if inManifest := keyFiles(t, "kubernetes/caseflow.yaml", string(header)); !maps.Equal(inManifest, kinds) {
+		t.Errorf("the manifest's header makes the secret as %v, deploy/security.md as %v", inManifest, kinds)
+	}
+	want := map[string]string{"caseflow-api": "full", "caseflow-worker": "verify-only", "caseflow-setup": ""}
+	for name, pod := range m.podTemplates {
+		got := ""
+		for _, c := range pod.Spec.Containers {
+			for _, e := range c.Env {
+				if !strings.HasPrefix(e.Name, "CASEFLOW_KEYS") {
+					continue
+				}
+				if e.Name != "CASEFLOW_KEYS" || e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil || e.ValueFrom.SecretKeyRef.Name != "caseflow-keys" {
+					t.Errorf("%s: %s does not come from the caseflow-keys secret", name, e.Name)
+					continue
+				}
+				if got = kinds[e.ValueFrom.SecretKeyRef.Key]; got == "" {
+					t.Errorf("%s: reads key %q of caseflow-keys, which the instructions do not create", name, e.ValueFrom.SecretKeyRef.Key)
+				}
+			}
+		}
+		if got != want[name] {
+			t.Errorf("%s: gets the key file %q, want %q", name, got, want[name])
+		}
+	}
+	for _, cm := range m.configMaps {
+		for k := range cm.Data {
+			if strings.HasPrefix(k, "CASEFLOW_KEYS") {
+				t.Errorf("ConfigMap %s holds %s: keys belong in the secret", cm.Name, k)
+			}
+		}
+	}
+}
+
 // TestNetworkPolicies: everything of caseflow is denied by default; only the API takes requests
 // (the worker only metrics scrapes, the setup job nothing); only caseflow's pods reach Redis and
 // the Temporal frontend.
@@ -354,7 +435,8 @@ func TestNetworkPolicies(t *testing.T) {
 
 // TestComposeIsProductionShaped: compose runs the Temporal server image with a schema job (not
 // the development auto-setup image) and caseflow setup before the worker and the API; every
-// secret comes from the uncommitted env file; Redis has a password and an append-only file.
+// secret comes from the uncommitted env file, and the key files from the shell, the API's full
+// and the worker's verify-only; Redis has a password and an append-only file.
 func TestComposeIsProductionShaped(t *testing.T) {
 	raw, err := os.ReadFile("compose.yaml")
 	if err != nil {
@@ -400,18 +482,52 @@ func TestComposeIsProductionShaped(t *testing.T) {
 			t.Errorf("%s: image %q is not pinned", name, s.Image)
 		}
 		for k, v := range s.Environment {
-			secret := strings.Contains(k, "PASSWORD") || strings.Contains(k, "AUTH") || k == "REDIS_URL"
+			secret := strings.Contains(k, "PASSWORD") || strings.Contains(k, "AUTH") || strings.Contains(k, "KEYS") || k == "REDIS_URL"
 			if secret && !strings.HasPrefix(v, "${") {
-				t.Errorf("%s: %s is written in compose.yaml, not taken from the env file", name, k)
+				t.Errorf("%s: %s is written in compose.yaml, not taken from the env file or the shell", name, k)
 			}
 		}
 	}
-	// Every variable compose needs is in the committed example, and the real file is ignored.
+
+	// The key files come from the shell, as the header's command passes them: the full one to
+	// the API, the verify-only one to the worker, none to the setup job.
+	header := string(raw)
+	full := regexp.MustCompile(`caseflow keys new --out (\S+)`).FindStringSubmatch(header)
+	verifyOnly := regexp.MustCompile(`caseflow keys verify-only --file (\S+) --out (\S+)`).FindStringSubmatch(header)
+	if full == nil || verifyOnly == nil || verifyOnly[1] != full[1] {
+		t.Fatal("compose.yaml does not tell the operator to make the key file and its verify-only copy")
+	}
+	fromShell := map[string]string{} // variable -> the key file it holds
+	for _, m := range regexp.MustCompile(`([A-Z_]+)="\$\(cat (\S+)\)"`).FindAllStringSubmatch(header, -1) {
+		fromShell[m[1]] = m[2]
+	}
+	for name, file := range map[string]string{"caseflow-api": full[1], "caseflow-worker": verifyOnly[2], "caseflow-setup": ""} {
+		keys := svc[name].Environment["CASEFLOW_KEYS"]
+		variable := ""
+		if m := regexp.MustCompile(`^\$\{([A-Z_]+)[:}]`).FindStringSubmatch(keys); m != nil {
+			variable = m[1]
+		}
+		if keys != "" && fromShell[variable] == "" {
+			t.Errorf("%s: CASEFLOW_KEYS is %q, which the header's command does not pass", name, keys)
+		}
+		if fromShell[variable] != file {
+			t.Errorf("%s: gets the key file %q, want %q", name, fromShell[variable], file)
+		}
+	}
+
+	// Every other variable compose needs is in the committed example, and the real file is
+	// ignored; the example names those the shell passes.
 	example, err := os.ReadFile("caseflow.env.example")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, v := range regexp.MustCompile(`\$\{([A-Z_]+)[:}]`).FindAllStringSubmatch(string(raw), -1) {
+		if _, ok := fromShell[v[1]]; ok {
+			if !strings.Contains(string(example), v[1]) {
+				t.Errorf("caseflow.env.example does not say that %s comes from the shell", v[1])
+			}
+			continue
+		}
 		if !regexp.MustCompile(`(?m)^` + v[1] + `=`).Match(example) {
 			t.Errorf("compose reads %s, which caseflow.env.example does not show", v[1])
 		}
@@ -420,7 +536,9 @@ func TestComposeIsProductionShaped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(ignore), "/deploy/caseflow.env\n") {
-		t.Error(".gitignore does not keep deploy/caseflow.env out of the repository")
+	for _, secret := range []string{"/deploy/caseflow.env\n", "/deploy/*keys.json\n"} {
+		if !strings.Contains(string(ignore), secret) {
+			t.Errorf(".gitignore does not keep %s out of the repository", strings.TrimSpace(secret))
+		}
 	}
 }

@@ -6,16 +6,22 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,13 +31,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/coreos/go-oidc/v3/oidc/oidctest"
 	"github.com/redis/go-redis/v9"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/caseflow/caseflow/api"
+	"github.com/caseflow/caseflow/encryption"
+	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
@@ -43,6 +54,10 @@ const (
 	cases           = 24
 	carers          = 8
 	contributions   = 6 // care-plan contributions per case
+	// plantedName and plantedAccount are planted in every concern: the child's name and what
+	// the carer saw, which must be nowhere in clear but in the API's answers.
+	plantedName    = "Zephyrine Plantedchild"
+	plantedAccount = "Driven home by a man she calls Quillon Plantedadult."
 )
 
 // TestProductionShape runs the whole production shape and puts it under load with faults.
@@ -51,6 +66,8 @@ func TestProductionShape(t *testing.T) {
 	s := &stack{t: t, dir: t.TempDir()}
 	t.Cleanup(s.stopAll)
 	s.build()
+	s.makeKeys()
+	s.startIdentityProvider()
 	s.startPostgres()
 	s.startTemporal()
 	s.startRedis()
@@ -67,6 +84,7 @@ func TestProductionShape(t *testing.T) {
 	s.checkChasesSentOnce(created)
 	s.checkReadModel(created)
 	s.checkMetrics()
+	s.checkNothingInClear(created)
 	t.Logf("checks done in %s; whole test %s", time.Since(checkStart).Round(time.Second), time.Since(started).Round(time.Second))
 }
 
@@ -79,6 +97,18 @@ type stack struct {
 
 	caseflow, temporalServer, sqlTool string
 
+	// keysFile is the full key file, for the APIs; workerKeysFile its verify-only copy, for
+	// the workers. converters and ids are the test's own, from the workers' file.
+	keysFile, workerKeysFile string
+	converters               *encryption.Converters
+	ids                      pseudonym.Key
+	// issuer is the identity provider's URL, signing its tokens with idpKey; caFile holds the
+	// certificate caseflow's processes trust it by.
+	issuer string
+	idpKey *rsa.PrivateKey
+	caFile string
+
+	pgBin        string
 	pgPort       int
 	dbPassword   string
 	temporalAddr string
@@ -120,6 +150,57 @@ func (s *stack) build() {
 	s.t.Logf("binaries ready in %s", time.Since(start).Round(time.Second))
 }
 
+// makeKeys makes caseflow's keys as deploy/security.md tells an operator to: the full key file
+// for the APIs, and its verify-only copy, without the identity signing key, for the workers.
+func (s *stack) makeKeys() {
+	s.keysFile, s.workerKeysFile = filepath.Join(s.dir, "keys.json"), filepath.Join(s.dir, "worker.json")
+	s.mustRun(s.caseflow, "keys", "new", "--out", s.keysFile)
+	s.mustRun(s.caseflow, "keys", "verify-only", "--file", s.keysFile, "--out", s.workerKeysFile)
+	if _, err := keyring.ReadFile(s.workerKeysFile, true); err == nil {
+		s.t.Fatal("the workers' key file holds the identity signing key")
+	}
+	keys, err := keyring.ReadFile(s.workerKeysFile, false)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if s.converters, err = encryption.NewConverters(keys); err != nil {
+		s.t.Fatal(err)
+	}
+	if s.ids, err = pseudonym.New(keys.Pseudonym); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// startIdentityProvider serves the agency's identity provider in miniature (go-oidc's test
+// server: discovery and signing keys) over https, as serve requires, and writes its certificate
+// where caseflow's processes are told to trust it (SSL_CERT_FILE), as an agency's CA would be.
+func (s *stack) startIdentityProvider() {
+	var err error
+	if s.idpKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+		s.t.Fatal(err)
+	}
+	provider := &oidctest.Server{PublicKeys: []oidctest.PublicKey{{PublicKey: s.idpKey.Public(), KeyID: "production-test", Algorithm: oidc.RS256}}}
+	srv := httptest.NewTLSServer(provider)
+	s.t.Cleanup(srv.Close)
+	s.issuer = srv.URL
+	provider.SetIssuer(s.issuer)
+	s.caFile = filepath.Join(s.dir, "identity-provider.pem")
+	certificate := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(s.caFile, certificate, 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// token is an ID token of the identity provider for a carer, valid for an hour.
+func (s *stack) token(userID string) string {
+	now := time.Now()
+	claims, _ := json.Marshal(map[string]any{
+		"iss": s.issuer, "aud": "caseflow", "sub": userID, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(),
+		"role": string(safeguarding.RoleCarer),
+	})
+	return oidctest.SignIDToken(s.idpKey, "production-test", oidc.RS256, string(claims))
+}
+
 // startPostgres initialises a scratch PostgreSQL cluster with password authentication over TCP
 // and starts it on a free loopback port. As root, it runs as the postgres user.
 func (s *stack) startPostgres() {
@@ -129,6 +210,7 @@ func (s *stack) startPostgres() {
 	}
 	sort.Strings(bins)
 	pgBin := filepath.Dir(bins[len(bins)-1])
+	s.pgBin = pgBin
 	// The cluster's directory must belong to the user PostgreSQL runs as.
 	data, err := os.MkdirTemp("", "caseflow-pg-")
 	if err != nil {
@@ -197,7 +279,10 @@ func (s *stack) startTemporal() {
 		"TEMPORAL_DYNAMIC_CONFIG="+dyn)
 	p := s.start("temporal", cmd)
 	var err error
-	s.temporal, err = client.NewLazyClient(client.Options{HostPort: s.temporalAddr, Namespace: namespace, Logger: quiet{}})
+	s.temporal, err = client.NewLazyClient(client.Options{
+		HostPort: s.temporalAddr, Namespace: namespace, Logger: quiet{},
+		DataConverter: s.converters.Data, FailureConverter: s.converters.Failure,
+	})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -224,16 +309,17 @@ func (s *stack) startRedis() {
 	s.eventually(10*time.Second, "redis answering", func() bool { return s.rdb.Ping(context.Background()).Err() == nil })
 }
 
-// setup runs `caseflow setup` as the deployment's job does, after checking that a worker
-// refuses to start without it.
+// setup runs `caseflow setup` as the deployment's job does (with no keys: it needs none), after
+// checking that a worker refuses to start without it.
 func (s *stack) setup() {
 	policyFile, _ := filepath.Abs("../policy/testdata/short-clocks.yaml")
 	s.env = append(os.Environ(),
 		"TEMPORAL_ADDRESS="+s.temporalAddr, "TEMPORAL_NAMESPACE="+namespace, "REDIS_URL="+s.redisURL,
-		"CASEFLOW_POLICY="+policyFile, "CASEFLOW_DATA_DIR="+filepath.Join(s.dir, "data"),
-		"CASEFLOW_AUTH=dev", "CASEFLOW_ALLOW_DEV_AUTH=1", "CASEFLOW_RATE_LIMIT=100000", "CASEFLOW_LOG_FORMAT=json")
+		"CASEFLOW_POLICY="+policyFile, "CASEFLOW_OIDC_ISSUER="+s.issuer, "SSL_CERT_FILE="+s.caFile,
+		"CASEFLOW_RATE_LIMIT=100000", "CASEFLOW_LOG_FORMAT=json")
 
 	refused := s.command(s.caseflow, "worker")
+	refused.Env = append(refused.Env, "CASEFLOW_KEYS_FILE="+s.workerKeysFile)
 	var stderr bytes.Buffer
 	refused.Stderr = &stderr
 	err := refused.Run()
@@ -255,18 +341,40 @@ func (s *stack) setup() {
 	}
 }
 
-// startCaseflow starts two workers and two API processes of the lean binary.
+// startCaseflow starts two workers and two API processes of the lean binary, the workers with
+// the verify-only key file and the APIs with the full one, each pair given its keys both ways
+// the deployment files do: a file named by CASEFLOW_KEYS_FILE, and the content in CASEFLOW_KEYS.
+// First, serve must refuse the workers' file: it cannot sign callers with it.
 func (s *stack) startCaseflow() {
-	s.mustRun(s.caseflow, "token", "--role", "carer", "--user", "warm-up") // creates the signing key once
+	refused := s.command(s.caseflow, "serve", "--http", "127.0.0.1:0")
+	refused.Env = append(refused.Env, "CASEFLOW_KEYS_FILE="+s.workerKeysFile)
+	if out, err := refused.CombinedOutput(); err == nil || !strings.Contains(string(out), "no identity signing key") {
+		s.t.Fatalf("serve with the workers' key file: %v, want a refusal naming the signing key: %s", err, out)
+	}
+
+	keysBothWays := func(i int, file string) string {
+		if i == 0 {
+			return "CASEFLOW_KEYS_FILE=" + file
+		}
+		content, err := os.ReadFile(file)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		return "CASEFLOW_KEYS=" + string(content)
+	}
 	for i := range 2 {
 		port := freePort(s.t)
-		w := s.start(fmt.Sprintf("worker-%d", i), s.command(s.caseflow, "worker", "--worker-http", fmt.Sprintf("127.0.0.1:%d", port)))
+		cmd := s.command(s.caseflow, "worker", "--worker-http", fmt.Sprintf("127.0.0.1:%d", port))
+		cmd.Env = append(cmd.Env, keysBothWays(i, s.workerKeysFile))
+		w := s.start(fmt.Sprintf("worker-%d", i), cmd)
 		w.url = fmt.Sprintf("http://127.0.0.1:%d", port)
 		s.workers = append(s.workers, w)
 	}
 	for i := range 2 {
 		port := freePort(s.t)
-		a := s.start(fmt.Sprintf("api-%d", i), s.command(s.caseflow, "serve", "--http", fmt.Sprintf("127.0.0.1:%d", port)))
+		cmd := s.command(s.caseflow, "serve", "--http", fmt.Sprintf("127.0.0.1:%d", port))
+		cmd.Env = append(cmd.Env, keysBothWays(i, s.keysFile))
+		a := s.start(fmt.Sprintf("api-%d", i), cmd)
 		a.url = fmt.Sprintf("http://127.0.0.1:%d", port)
 		s.apis = append(s.apis, a)
 	}
@@ -297,7 +405,7 @@ type created struct {
 func (s *stack) load() []created {
 	tokens := make([]string, carers)
 	for i := range tokens {
-		tokens[i] = strings.TrimSpace(s.output(s.caseflow, "token", "--role", "carer", "--user", fmt.Sprintf("carer-%d", i)))
+		tokens[i] = s.token(fmt.Sprintf("carer-%d", i))
 	}
 	c := &loadClient{s: s, http: &http.Client{Timeout: 20 * time.Second}}
 	total := int64(cases * (1 + contributions))
@@ -461,15 +569,17 @@ func (s *stack) checkAppliedOnce(all []created) {
 
 // checkChasesSentOnce: the police report of every case (three seconds on the short clocks) is
 // chased overdue, to the manager and to the Safeguarding Lead, each exactly once, although a
-// worker died while the clocks ran.
+// worker died while the clocks ran. The carers' inboxes are read under their pseudonyms, with
+// the stack's pseudonym key.
 func (s *stack) checkChasesSentOnce(all []created) {
 	want := []int{int(safeguarding.LevelOverdue), int(safeguarding.LevelManager), int(safeguarding.LevelLead)}
+	inbox := notify.NewInbox(s.rdb, s.ids, nil)
 	var last string
 	ok := s.poll(60*time.Second, func() bool {
 		sent := map[string]map[int]int{} // case -> level -> deliveries
 		ids := map[string]int{}
 		for i := range carers {
-			items, err := s.rdb.LRange(context.Background(), notify.InboxKey(safeguarding.Recipient{UserID: fmt.Sprintf("carer-%d", i)}), 0, -1).Result()
+			items, err := s.rdb.LRange(context.Background(), inbox.InboxKey(safeguarding.Recipient{UserID: fmt.Sprintf("carer-%d", i)}), 0, -1).Result()
 			if err != nil {
 				last = err.Error()
 				return false
@@ -514,9 +624,10 @@ func (s *stack) checkChasesSentOnce(all []created) {
 	}
 }
 
-// checkReadModel: each case's summary in Redis equals the one its workflow answers.
+// checkReadModel: each case's summary in Redis equals the one its workflow answers, with every
+// user id as its pseudonym.
 func (s *stack) checkReadModel(all []created) {
-	store := readmodel.New(s.rdb)
+	store := readmodel.New(s.rdb, s.ids)
 	var last string
 	ok := s.poll(60*time.Second, func() bool {
 		for _, c := range all {
@@ -535,7 +646,7 @@ func (s *stack) checkReadModel(all []created) {
 				last = fmt.Sprintf("case %d not in the read model: %v", c.index, err)
 				return false
 			}
-			a, _ := json.Marshal(fromWorkflow)
+			a, _ := json.Marshal(s.pseudonymised(fromWorkflow))
 			b, _ := json.Marshal(fromRedis)
 			if !bytes.Equal(a, b) {
 				last = fmt.Sprintf("case %d: workflow %s\nread model %s", c.index, a, b)
@@ -547,6 +658,28 @@ func (s *stack) checkReadModel(all []created) {
 	if !ok {
 		s.t.Fatalf("read model differs from the workflows: %s", last)
 	}
+}
+
+// pseudonymised is a workflow's summary as the read model holds it: each user id replaced by its
+// pseudonym.
+func (s *stack) pseudonymised(sum workflows.Summary) workflows.Summary {
+	of := func(ids []string) []string {
+		if ids == nil {
+			return nil
+		}
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			out[i] = s.ids.Of(id)
+		}
+		return out
+	}
+	sum.SocialWorker, sum.FosteringSocialWorker = s.ids.Of(sum.SocialWorker), s.ids.Of(sum.FosteringSocialWorker)
+	sum.Carers, sum.Excluded = of(sum.Carers), of(sum.Excluded)
+	sum.Actions = slices.Clone(sum.Actions)
+	for i := range sum.Actions {
+		sum.Actions[i].OwnerUser = s.ids.Of(sum.Actions[i].OwnerUser)
+	}
+	return sum
 }
 
 // checkMetrics: the surviving processes export caseflow's and the SDK's metrics.
@@ -561,6 +694,116 @@ func (s *stack) checkMetrics() {
 	if !strings.Contains(apiMetrics, `route="/v1/cases/:id/care-plan-contribution"`) {
 		s.t.Error("API /metrics does not count requests by route template")
 	}
+}
+
+// checkNothingInClear: the child's name and the account planted in every concern are nowhere in
+// clear: not in PostgreSQL's Temporal databases (histories, mutable state, visibility), not in
+// Redis's keys and values or its append-only file, not in any process's log. History events are
+// bytea, which pg_dump writes in hex, so each text is looked for in hex too; to show that search
+// finds what is there, the dump must hold the case task queue's name and the encrypted payloads'
+// encoding in hex, and the Redis scan and its append-only file a case id.
+func (s *stack) checkNothingInClear(all []created) {
+	lookIn := func(where string, content []byte) {
+		lower := strings.ToLower(string(content))
+		for _, planted := range []string{plantedName, plantedAccount} {
+			if strings.Contains(lower, strings.ToLower(planted)) || strings.Contains(lower, hex.EncodeToString([]byte(planted))) {
+				s.t.Errorf("%q is in clear in %s", planted, where)
+			}
+		}
+	}
+
+	for _, db := range []string{"temporal", "temporal_visibility"} {
+		dump := exec.Command(filepath.Join(s.pgBin, "pg_dump"), "-h", "127.0.0.1", "-p", strconv.Itoa(s.pgPort), "-U", "temporal", "--data-only", db)
+		dump.Env = append(os.Environ(), "PGPASSWORD="+s.dbPassword)
+		var stderr bytes.Buffer
+		dump.Stderr = &stderr
+		out, err := dump.Output()
+		if err != nil {
+			s.t.Fatalf("pg_dump %s: %v\n%s", db, err, stderr.String())
+		}
+		lookIn("PostgreSQL database "+db, out)
+		if db == "temporal" {
+			for _, known := range []string{workflows.TaskQueue, encryption.Encoding} {
+				if !bytes.Contains(out, []byte(hex.EncodeToString([]byte(known)))) {
+					s.t.Errorf("the dump of %s lacks %q in hex: the search would miss a name too", db, known)
+				}
+			}
+		}
+	}
+
+	ctx := context.Background()
+	var redisContent bytes.Buffer
+	keys := s.rdb.Scan(ctx, 0, "*", 1000).Iterator()
+	for keys.Next(ctx) {
+		value, err := redisValue(ctx, s.rdb, keys.Val())
+		if err != nil {
+			s.t.Fatalf("read Redis key %s: %v", keys.Val(), err)
+		}
+		fmt.Fprintf(&redisContent, "%s\n%s\n", keys.Val(), value)
+	}
+	if err := keys.Err(); err != nil {
+		s.t.Fatal(err)
+	}
+	if !bytes.Contains(redisContent.Bytes(), []byte(all[0].caseID)) {
+		s.t.Error("the Redis scan found no case id: it would miss a name too")
+	}
+	lookIn("Redis", redisContent.Bytes())
+	var aof bytes.Buffer
+	err := filepath.WalkDir(filepath.Join(s.dir, "redis"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		content, err := os.ReadFile(path)
+		lookIn("Redis's file "+d.Name(), content)
+		aof.Write(content)
+		return err
+	})
+	if err != nil {
+		s.t.Fatalf("read Redis's files: %v", err)
+	}
+	if !bytes.Contains(aof.Bytes(), []byte(all[0].caseID)) {
+		s.t.Error("Redis's append-only file holds no case id: the search would miss a name too")
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.procs {
+		content, err := os.ReadFile(p.log)
+		if err != nil {
+			s.t.Fatalf("read %s's log: %v", p.name, err)
+		}
+		lookIn(p.name+"'s log", content)
+	}
+}
+
+// redisValue is everything a Redis key holds, as text.
+func redisValue(ctx context.Context, rdb *redis.Client, key string) (string, error) {
+	kind, err := rdb.Type(ctx, key).Result()
+	if err != nil {
+		return "", err
+	}
+	var value any
+	switch kind {
+	case "none": // expired since the scan
+	case "string":
+		value, err = rdb.Get(ctx, key).Result()
+	case "hash":
+		value, err = rdb.HGetAll(ctx, key).Result()
+	case "list":
+		value, err = rdb.LRange(ctx, key, 0, -1).Result()
+	case "set":
+		value, err = rdb.SMembers(ctx, key).Result()
+	case "zset":
+		value, err = rdb.ZRange(ctx, key, 0, -1).Result()
+	case "stream":
+		value, err = rdb.XRange(ctx, key, "-", "+").Result()
+	default:
+		return "", fmt.Errorf("a %s, which this check cannot read", kind)
+	}
+	if errors.Is(err, redis.Nil) {
+		err = nil
+	}
+	return fmt.Sprint(value), err
 }
 
 func (s *stack) scrape(p *proc) string {
@@ -594,21 +837,22 @@ func concern(observed time.Time, carer string) map[string]any {
 	return map[string]any{
 		"observed_at": observed.UTC().Format(time.RFC3339),
 		"child": map[string]any{
-			"name": "Production Testchild", "date_of_birth": "2010-05-01", "preferred_term": "survivor",
+			"name": plantedName, "date_of_birth": "2010-05-01", "preferred_term": "survivor",
 			"parental_responsibility": "none-in-uk",
 		},
 		"la": "E08000025", "team": "north", "social_worker": "sw-1", "fostering_social_worker": "fsw-1",
 		"carers":             []string{carer},
 		"exploitation_types": []string{"criminal-exploitation", "trafficking"},
 		"indicators":         []map[string]string{{"code": "multiple-phones"}},
-		"account":            "Came home late with a second phone.",
+		"account":            plantedAccount,
 	}
 }
 
-// command is a caseflow command with the stack's environment.
+// command is a caseflow command with (a copy of) the stack's environment, which the caller may
+// add to.
 func (s *stack) command(name string, args ...string) *exec.Cmd {
 	cmd := exec.Command(name, args...)
-	cmd.Env = s.env
+	cmd.Env = slices.Clone(s.env)
 	return cmd
 }
 

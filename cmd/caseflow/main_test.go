@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -22,23 +23,53 @@ import (
 )
 
 // TestLeanBuildLeavesOutDevParts: the production binary (-tags nodev) links neither the
-// embedded Temporal server, nor miniredis, nor the bench harness.
+// embedded Temporal server, nor its Web UI, nor miniredis, nor the bench harness; and none of
+// caseflow's own code in it starts the Web UI or serves dev's codec sign-in.
 func TestLeanBuildLeavesOutDevParts(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "-tags", "nodev", ".").Output()
+	out, err := exec.Command("go", "list", "-deps", "-tags", "nodev",
+		"-f", "{{.ImportPath}}\t{{.Dir}}\t{{join .GoFiles \",\"}}", ".").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
-	deps := strings.Fields(string(out))
-	for _, banned := range []string{"go.temporal.io/server/", "github.com/alicebob/miniredis", "github.com/caseflow/caseflow/devstack", "github.com/caseflow/caseflow/bench"} {
-		for _, d := range deps {
-			if strings.HasPrefix(d, banned) {
-				t.Errorf("the lean build links %s", d)
-				break
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) < 100 {
+		t.Fatalf("go list found only %d packages: %v", len(lines), lines)
+	}
+	banned := []string{
+		"go.temporal.io/server/", "github.com/temporalio/ui-server/", "github.com/alicebob/miniredis",
+		"github.com/caseflow/caseflow/devstack", "github.com/caseflow/caseflow/bench",
+	}
+	devOnly := []string{"/dev/codec-sign-in", "devCodecSignIn", "StartWebUI"}
+	own := 0
+	for _, line := range lines {
+		fields := strings.Split(line, "\t")
+		if len(fields) != 3 {
+			t.Fatalf("go list printed %q", line)
+		}
+		pkg, dir, files := fields[0], fields[1], fields[2]
+		for _, b := range banned {
+			if strings.HasPrefix(pkg, b) {
+				t.Errorf("the lean build links %s", pkg)
+			}
+		}
+		if !strings.HasPrefix(pkg, "github.com/caseflow/caseflow") {
+			continue
+		}
+		own++
+		for _, f := range strings.Split(files, ",") {
+			src, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range devOnly {
+				if bytes.Contains(src, []byte(d)) {
+					t.Errorf("%s/%s, in the lean build, holds dev's %s", pkg, f, d)
+				}
 			}
 		}
 	}
-	if len(deps) < 100 {
-		t.Fatalf("go list found only %d packages: %v", len(deps), deps)
+	if own < 10 {
+		t.Fatalf("found only %d of caseflow's packages in the lean build", own)
 	}
 }
 
@@ -76,7 +107,18 @@ func TestSetupThenWorker(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = server.Stop() })
 	mr := miniredis.RunT(t)
-	common := []string{"--temporal-address", server.Address(), "--redis-url", "redis://" + mr.Addr()}
+	// The worker's keys, made as deploy/security.md says: the full file, then its verify-only copy.
+	dir := t.TempDir()
+	for _, keys := range [][]string{
+		{"keys", "new", "--out", filepath.Join(dir, "keys.json")},
+		{"keys", "verify-only", "--file", filepath.Join(dir, "keys.json"), "--out", filepath.Join(dir, "worker.json")},
+	} {
+		var out, errOut bytes.Buffer
+		if code := run(ctx, keys, &out, &errOut); code != 0 {
+			t.Fatalf("%v exited %d: %s", keys, code, errOut.String())
+		}
+	}
+	common := []string{"--temporal-address", server.Address(), "--redis-url", "redis://" + mr.Addr(), "--keys-file", filepath.Join(dir, "worker.json")}
 
 	var stdout, stderr bytes.Buffer
 	if code := run(ctx, append([]string{"worker"}, common...), &stdout, &stderr); code != 2 {
