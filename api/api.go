@@ -17,11 +17,11 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/caseflow/caseflow/auth"
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/ratelimit"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
 )
 
 // Cases acts on case workflows (caseclient.Client in production).
@@ -30,7 +30,7 @@ type Cases interface {
 	Raise(ctx context.Context, actor safeguarding.Actor, requestID string, body json.RawMessage) (safeguarding.Result, error)
 	Step(ctx context.Context, caseID, step string, actor safeguarding.Actor, requestID string, body json.RawMessage) (safeguarding.Result, error)
 	Get(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.View, error)
-	Timeline(ctx context.Context, caseID string, actor safeguarding.Actor, before, limit int) (caseclient.TimelinePage, error)
+	Timeline(ctx context.Context, caseID string, actor safeguarding.Actor, before, limit int) (workflows.TimelinePage, error)
 }
 
 // Sessions authenticates a request of the pages by its session cookie. It returns

@@ -11,9 +11,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
 )
 
 type handlers struct {
@@ -34,7 +34,7 @@ type StepResponse struct {
 
 func responseOf(r safeguarding.Result) StepResponse {
 	return StepResponse{
-		CaseID: r.CaseID, Reference: caseclient.ReferenceFor(r.CaseID), Revision: r.Revision,
+		CaseID: r.CaseID, Reference: workflows.ReferenceFor(r.CaseID), Revision: r.Revision,
 		Ref: r.Ref, Opened: r.Opened, Replayed: r.Replayed,
 	}
 }
@@ -143,7 +143,7 @@ const KeepWordingHeader = "Caseflow-Keep-Wording"
 // stays as written.
 func stepContext(c *gin.Context) context.Context {
 	if c.GetHeader(KeepWordingHeader) == "true" {
-		return caseclient.KeepWording(c.Request.Context())
+		return workflows.KeepWording(c.Request.Context())
 	}
 	return c.Request.Context()
 }

@@ -41,8 +41,8 @@ import (
 	"time"
 )
 
-// Record reports a concern to the police through the generated client.
-func Record(ctx context.Context, c *ClientWithResponses, caseID string) (int, error) {
+// ReportToPolice reports a concern to the police through the generated client.
+func ReportToPolice(ctx context.Context, c *ClientWithResponses, caseID string) (int, error) {
 	ids := []string{"C1"}
 	resp, err := c.StepPoliceReportWithResponse(ctx, caseID, &StepPoliceReportParams{}, StepPoliceReportJSONRequestBody{
 		Channel: PoliceReportBodyChannelN999, Reference: "CAD-1001", ReportedAt: time.Now(), ConcernIds: &ids,

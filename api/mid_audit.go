@@ -10,9 +10,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/caseflow/caseflow/audit"
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
 )
 
 // Auditor stores access records (audit.Log in production).
@@ -90,7 +90,7 @@ func (h *handlers) auditAccess(action string) gin.HandlerFunc {
 func (h *handlers) casesNamed(c *gin.Context, outcome string) []string {
 	named, _ := c.Get(namedCasesKey)
 	ids, _ := named.([]string)
-	if id := c.Param("id"); caseclient.ValidCaseID(id) && !slices.Contains(ids, id) {
+	if id := c.Param("id"); workflows.ValidCaseID(id) && !slices.Contains(ids, id) {
 		if outcome != audit.Refused || h.caseExists(c.Request.Context(), id) {
 			ids = append(ids, id)
 		}

@@ -8,10 +8,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/caseflow/caseflow/audit"
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/session"
+	"github.com/caseflow/caseflow/workflows"
 )
 
 // Problem is an RFC 9457 problem detail. Detail is written for the social worker reading it;
@@ -97,7 +97,7 @@ func problemFor(err error) Problem {
 		return newProblem(http.StatusServiceUnavailable, "Your sign-in cannot be checked just now. Nothing was changed; please try again in a minute.", nil)
 	case errors.Is(err, readmodel.ErrBadCursor):
 		return newProblem(http.StatusBadRequest, "The page cursor is not valid: start again from the first page.", map[string]string{"cursor": "not issued by this service"})
-	case errors.Is(err, caseclient.ErrUnavailable):
+	case errors.Is(err, workflows.ErrUnavailable):
 		return newProblem(http.StatusServiceUnavailable, "Case records cannot be reached just now. Nothing was changed; please try again in a minute.", nil)
 	case errors.Is(err, audit.ErrUnavailable):
 		return newProblem(http.StatusServiceUnavailable, "The record of who accessed this case cannot be reached just now; please try again in a minute.", nil)

@@ -25,9 +25,9 @@ func TestTheWholeTimelineOfALongCase(t *testing.T) {
 	env := start(t, testenv.Options{})
 	p := tokens(env)
 	ctx := context.Background()
-	caseID := caseclient.CaseIDFor("carer-1", "long")
+	caseID := workflows.CaseIDFor("carer-1", "long")
 	_, err := env.App.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.WorkflowID(caseID), TaskQueue: workflows.TaskQueue},
-		workflows.WorkflowName, workflows.Input{CaseID: caseID, Reference: caseclient.ReferenceFor(caseID), MaxHistory: 60})
+		workflows.WorkflowName, workflows.Input{CaseID: caseID, Reference: workflows.ReferenceFor(caseID), MaxHistory: 60})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -392,7 +392,10 @@ func (a *App) startAPI(ctx context.Context) error {
 // pages configures the web pages: sessions in Redis, and sign-in through the identity
 // provider with oidc auth, or by picking a role with dev auth in caseflow dev only.
 func (a *App) pages(ctx context.Context, v auth.Verifier) (web.Options, *session.Cookies, error) {
-	store := session.NewStore(a.Redis, session.Options{Idle: a.cfg.SessionIdle, Max: a.cfg.SessionMax})
+	store, err := session.NewStore(a.Redis, a.protection.keys, session.Options{Idle: a.cfg.SessionIdle, Max: a.cfg.SessionMax})
+	if err != nil {
+		return web.Options{}, nil, err
+	}
 	sessions := session.NewCookies(store, strings.HasPrefix(a.cfg.OIDCRedirectURL, "https://"))
 	opts := web.Options{
 		Sessions: sessions, DevSignIn: a.cfg.Auth == "dev" && a.parts.Embedded,

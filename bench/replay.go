@@ -40,9 +40,9 @@ func (r *run) replay(ctx context.Context) error {
 	}
 	defer w.Stop()
 
-	caseID := caseclient.CaseIDFor("bench", fmt.Sprint(time.Now().UnixNano()))
+	caseID := workflows.CaseIDFor("bench", fmt.Sprint(time.Now().UnixNano()))
 	if _, err := r.temporal().ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.WorkflowID(caseID), TaskQueue: workflows.TaskQueue},
-		workflows.WorkflowName, workflows.Input{CaseID: caseID, Reference: caseclient.ReferenceFor(caseID), MaxHistory: 100000}); err != nil {
+		workflows.WorkflowName, workflows.Input{CaseID: caseID, Reference: workflows.ReferenceFor(caseID), MaxHistory: 100000}); err != nil {
 		return err
 	}
 	cases := caseclient.New(r.temporal(), caseclient.Options{Signer: r.app.Signer(), DataConverter: r.app.Converters().Data})

@@ -10,7 +10,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
 )
@@ -42,11 +41,11 @@ func (r *run) caseStarts(ctx context.Context) error {
 			return err
 		}
 		base := func(i int) error {
-			id := caseclient.CaseIDFor("baseline", prefix+fmt.Sprint(i))
+			id := workflows.CaseIDFor("baseline", prefix+fmt.Sprint(i))
 			start := r.temporal().NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 				ID: workflows.WorkflowID(id), TaskQueue: workflows.TaskQueue,
 				WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-			}, workflows.WorkflowName, workflows.Input{CaseID: id, Reference: caseclient.ReferenceFor(id)})
+			}, workflows.WorkflowName, workflows.Input{CaseID: id, Reference: workflows.ReferenceFor(id)})
 			h, err := r.temporal().UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 				StartWorkflowOperation: start,
 				UpdateOptions: client.UpdateWorkflowOptions{

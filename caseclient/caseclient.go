@@ -8,12 +8,9 @@ package caseclient
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -26,9 +23,6 @@ import (
 	"github.com/caseflow/caseflow/workflows"
 )
 
-// ErrUnavailable means Temporal could not be reached in time; the request may be retried.
-var ErrUnavailable = errors.New("the case service is unavailable")
-
 // DefaultTimeout bounds every call into Temporal, so a slow cluster fails a request instead of
 // holding it.
 const DefaultTimeout = 15 * time.Second
@@ -40,6 +34,7 @@ type Client struct {
 	timeout  time.Duration
 	// dataConverter decodes payloads read from history; nil means the SDK's default.
 	dataConverter converter.DataConverter
+	updates       *caseGate
 }
 
 // Options are what a Client needs beside its Temporal client.
@@ -54,7 +49,7 @@ type Options struct {
 
 // New returns a Client using c.
 func New(c client.Client, opts Options) *Client {
-	return &Client{temporal: c, signer: opts.Signer, dataConverter: opts.DataConverter, timeout: DefaultTimeout}
+	return &Client{temporal: c, signer: opts.Signer, dataConverter: opts.DataConverter, timeout: DefaultTimeout, updates: newCaseGate(UpdatesPerCase)}
 }
 
 // stepArgs are the arguments of a step's update: the request, with its body in the form the
@@ -67,7 +62,7 @@ func (c *Client) stepArgs(ctx context.Context, caseID, step string, actor safegu
 			return nil, safeguarding.Errorf(safeguarding.EInvalid, "The request could not be read.")
 		}
 	}
-	req := safeguarding.Request{RequestID: requestID, Actor: actor, Body: canonical, KeepWording: keepsWording(ctx)}
+	req := safeguarding.Request{RequestID: requestID, Actor: actor, Body: canonical, KeepWording: workflows.KeepsWording(ctx)}
 	return []any{req, c.proof(ctx, identity.Call{Operation: step, Subject: caseID, Actor: actor, StepID: requestID, Body: canonical, Flags: workflows.RequestFlags(req)})}, nil
 }
 
@@ -89,7 +84,7 @@ func (c *Client) Raise(ctx context.Context, actor safeguarding.Actor, requestID 
 	if requestID == "" {
 		requestID = randomID()
 	}
-	caseID := CaseIDFor(actor.UserID, requestID)
+	caseID := workflows.CaseIDFor(actor.UserID, requestID)
 	args, err := c.stepArgs(ctx, caseID, safeguarding.StepRaiseConcern, actor, requestID, body)
 	if err != nil {
 		return safeguarding.Result{}, err
@@ -98,7 +93,7 @@ func (c *Client) Raise(ctx context.Context, actor safeguarding.Actor, requestID 
 		ID:                       workflows.WorkflowID(caseID),
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, workflows.WorkflowName, workflows.Input{CaseID: caseID, Reference: ReferenceFor(caseID)})
+	}, workflows.WorkflowName, workflows.Input{CaseID: caseID, Reference: workflows.ReferenceFor(caseID)})
 	return result(ctx)(c.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{
@@ -132,13 +127,18 @@ func (c *Client) Step(ctx context.Context, caseID, step string, actor safeguardi
 	if requestID == "" {
 		requestID = randomID()
 	}
-	if !ValidCaseID(caseID) {
+	if !workflows.ValidCaseID(caseID) {
 		return safeguarding.Result{}, safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
 	}
 	args, err := c.stepArgs(ctx, caseID, step, actor, requestID, body)
 	if err != nil {
 		return safeguarding.Result{}, err
 	}
+	leave, err := c.updates.enter(ctx, caseID)
+	if err != nil {
+		return safeguarding.Result{}, err
+	}
+	defer leave()
 	return result(ctx)(c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.WorkflowID(caseID),
 		UpdateID:     requestID,
@@ -160,34 +160,27 @@ func (c *Client) Get(ctx context.Context, caseID string, actor safeguarding.Acto
 	return *a.View, nil
 }
 
-// TimelinePage is a page of a case's timeline, oldest entry first. NextBefore, when not zero,
-// asks for the page of entries before it.
-type TimelinePage struct {
-	Entries    []safeguarding.Entry
-	NextBefore int
-}
-
 // Timeline returns the page of the case's timeline before entry number before (0: the latest),
 // at most limit entries, as actor may see it. The case carries its recent entries; older ones
 // are read back from the inputs of its earlier runs (see safeguarding.Case.Compact), filtered by
 // the caller's sight of the case as it is now.
-func (c *Client) Timeline(ctx context.Context, caseID string, actor safeguarding.Actor, before, limit int) (TimelinePage, error) {
+func (c *Client) Timeline(ctx context.Context, caseID string, actor safeguarding.Actor, before, limit int) (workflows.TimelinePage, error) {
 	var a workflows.TimelineAnswer
 	if err := c.query(ctx, caseID, workflows.QueryTimeline, &a, actor, c.proof(ctx, identity.Call{Operation: workflows.QueryTimeline, Subject: caseID, Actor: actor})); err != nil {
-		return TimelinePage{}, err
+		return workflows.TimelinePage{}, err
 	}
 	if a.Refused != nil {
-		return TimelinePage{}, refusal(a.Refused)
+		return workflows.TimelinePage{}, refusal(a.Refused)
 	}
 	entries := entriesBefore(a.Entries, before)
 	if len(entries) < limit && a.ArchivedThrough > 0 && a.Sight != nil && (before == 0 || before > 1) {
 		older, err := c.archived(ctx, caseID, *a.Sight, before, limit-len(entries))
 		if err != nil {
-			return TimelinePage{}, err
+			return workflows.TimelinePage{}, err
 		}
 		entries = append(older, entries...)
 	}
-	page := TimelinePage{Entries: entries}
+	page := workflows.TimelinePage{Entries: entries}
 	if len(entries) > limit {
 		page.Entries = entries[len(entries)-limit:]
 	}
@@ -220,7 +213,7 @@ func refusal(e *safeguarding.Error) error {
 
 // Exists reports whether a case's workflow exists, open or closed.
 func (c *Client) Exists(ctx context.Context, caseID string) (bool, error) {
-	if !ValidCaseID(caseID) {
+	if !workflows.ValidCaseID(caseID) {
 		return false, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
@@ -244,7 +237,7 @@ func (c *Client) Summary(ctx context.Context, caseID string) (workflows.Summary,
 }
 
 func (c *Client) query(ctx context.Context, caseID, name string, out any, args ...any) error {
-	if !ValidCaseID(caseID) {
+	if !workflows.ValidCaseID(caseID) {
 		return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
@@ -260,7 +253,7 @@ func (c *Client) query(ctx context.Context, caseID, name string, out any, args .
 }
 
 // translate maps Temporal's errors to the domain's: a missing workflow is a case not found,
-// an unreachable server is ErrUnavailable, and a refused update carries its domain error.
+// an unreachable server is workflows.ErrUnavailable, and a refused update carries its domain error.
 func translate(err error) error {
 	var notFound *serviceerror.NotFound
 	var unavailable *serviceerror.Unavailable
@@ -270,51 +263,9 @@ func translate(err error) error {
 		return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
 	case errors.As(err, &unavailable), errors.As(err, &deadline),
 		errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return fmt.Errorf("%w: %v", workflows.ErrUnavailable, err)
 	}
 	return workflows.FromApplicationError(err)
 }
 
-// caseIDEncoding writes ids in lower-case letters and digits only, safe in URLs and workflow ids.
-var caseIDEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
-
-// CaseIDFor derives a case id from who raised the concern and the request's id, so retrying a
-// request (same Idempotency-Key) always addresses the same workflow, even if Redis lost the key.
-func CaseIDFor(userID, requestID string) string {
-	sum := sha256.Sum256([]byte("case\x00" + userID + "\x00" + requestID))
-	return caseIDEncoding.EncodeToString(sum[:15])
-}
-
-// ValidCaseID reports whether s could be a case id, so junk never reaches Temporal.
-func ValidCaseID(s string) bool {
-	if len(s) != 24 {
-		return false
-	}
-	return strings.Trim(s, "abcdefghijklmnopqrstuvwxyz234567") == ""
-}
-
-// ReferenceFor is the case's pseudonymous reference: what staff write in other systems, safe in
-// the read model and logs.
-func ReferenceFor(caseID string) string {
-	sum := sha256.Sum256([]byte("reference\x00" + caseID))
-	return "CF-" + strings.ToUpper(caseIDEncoding.EncodeToString(sum[:5]))
-}
-
-func randomID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return caseIDEncoding.EncodeToString(b[:])
-}
-
-type keepWordingKey struct{}
-
-// KeepWording marks a request whose flagged wording the person confirmed (they are quoting
-// someone): the workflow's language check lets it through.
-func KeepWording(ctx context.Context) context.Context {
-	return context.WithValue(ctx, keepWordingKey{}, true)
-}
-
-func keepsWording(ctx context.Context) bool {
-	keep, _ := ctx.Value(keepWordingKey{}).(bool)
-	return keep
-}
+func randomID() string { return rand.Text() }

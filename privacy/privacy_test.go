@@ -5,9 +5,13 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +41,10 @@ var planted = []string{testenv.ChildName, testenv.CarerName, allegation}
 // userIDs are the people of the case, who must not be named in Redis.
 var userIDs = []string{"sw-priv", "carer-priv", "fsw-1"}
 
+// pageUser signs in to the pages: neither their user id nor their team may be in Redis, though
+// their session is.
+var pageUser = safeguarding.Actor{UserID: "page-user-priv", Role: safeguarding.RoleSocialWorker, Team: "team-page-priv"}
+
 // raise opens a case through the API and records an allegation on it, as its social worker.
 func raise(t *testing.T, env *testenv.Env) string {
 	t.Helper()
@@ -58,6 +66,34 @@ func raise(t *testing.T, env *testenv.Env) string {
 		t.Fatalf("allegation: %d %s", step.Status, step.Body)
 	}
 	return created.CaseID
+}
+
+// signInToThePages signs actor in through the pages' development sign-in, as the sign-in page
+// posts it, then lists cases with the session as the pages do.
+func signInToThePages(t *testing.T, env *testenv.Env, actor safeguarding.Actor) {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	home, err := browser.PostForm(env.URL+"/dev/signin", url.Values{"role": {string(actor.Role)}, "user": {actor.UserID}, "team": {actor.Team}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(home.Body)
+	home.Body.Close()
+	if home.StatusCode != http.StatusOK || home.Request.URL.Path != "/cases" || !bytes.Contains(page, []byte(actor.UserID)) {
+		t.Fatalf("signed in to the pages: %d at %s", home.StatusCode, home.Request.URL)
+	}
+	cases, err := browser.Get(env.URL + "/v1/cases")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases.Body.Close()
+	if cases.StatusCode != http.StatusOK {
+		t.Fatalf("cases listed with the session: %d", cases.StatusCode)
+	}
 }
 
 // findIn reports which of the needles text holds, in clear or inside any base64 string of it
@@ -133,7 +169,8 @@ func rawClient(t *testing.T, env *testenv.Env) client.Client {
 // TestPlantedNamesAppearNowhereInClear raises a case holding a child's name, a carer's name and
 // an allegation, then looks for them where an attacker would: the Temporal database files, the
 // case's history as the official CLI exports it without the codec, and every key and value in
-// Redis (where the people's user ids must not be either). Then it decodes the same history
+// Redis (where the people's user ids must not be either, nor those of someone signed in to the
+// pages, whose session Redis keeps). Then it decodes the same history
 // through the codec endpoint, as the CLI does with --codec-endpoint, and finds them: for the
 // Safeguarding Lead only.
 func TestPlantedNamesAppearNowhereInClear(t *testing.T) {
@@ -175,13 +212,17 @@ func TestPlantedNamesAppearNowhereInClear(t *testing.T) {
 		t.Fatal("the history holds no encrypted payload: the test looked at the wrong thing")
 	}
 
+	signInToThePages(t, env, pageUser)
 	ctx := context.Background()
 	rdb := env.Redis()
-	keys := 0
+	keys, sessions := 0, 0
 	iter := rdb.Scan(ctx, 0, "*", 200).Iterator()
 	for iter.Next(ctx) {
 		keys++
 		key := iter.Val()
+		if strings.HasPrefix(key, "cf:session:") {
+			sessions++
+		}
 		var values []string
 		switch rdb.Type(ctx, key).Val() {
 		case "string":
@@ -198,13 +239,16 @@ func TestPlantedNamesAppearNowhereInClear(t *testing.T) {
 			values = rdb.LRange(ctx, key, 0, -1).Val()
 		}
 		for _, text := range append(values, key) {
-			if found := findIn([]byte(text), append(planted, userIDs...)); len(found) > 0 {
+			if found := findIn([]byte(text), slices.Concat(planted, userIDs, []string{pageUser.UserID, pageUser.Team})); len(found) > 0 {
 				t.Errorf("Redis key %s holds %q", key, found)
 			}
 		}
 	}
 	if keys < 5 {
 		t.Fatalf("only %d Redis keys: the read model was not written", keys)
+	}
+	if sessions != 1 {
+		t.Fatalf("%d sessions in Redis, want the page user's one: the test looked at the wrong thing", sessions)
 	}
 
 	// The codec endpoint, as the CLI's --codec-endpoint and --codec-auth use it.

@@ -2,10 +2,13 @@
 // id that travels only in an HttpOnly cookie, so no token lives in the browser's storage.
 //
 // A session ends after a period without use (the idle timeout) and, however busy, at an
-// absolute limit after sign-in. Redis holds the session under a hash of its id: reading Redis
-// gives no cookie that could be replayed. Each session carries its own CSRF token, which the
-// pages send in a header with every request that changes something; cross-origin requests are
-// refused before that, by the standard library's cross-origin protection.
+// absolute limit after sign-in. Redis holds the session under a hash of its random id: reading
+// Redis gives no cookie that could be replayed, and the key says nothing of the person. The
+// record itself (who is signed in, their role and team, the CSRF token) is sealed with a key
+// of the key ring (see seal.go), so Redis holds no user id; nor does it keep any index of a
+// person's sessions. Each session carries its own CSRF token, which the pages send in a header
+// with every request that changes something; cross-origin requests are refused before that, by
+// the standard library's cross-origin protection.
 package session
 
 import (
@@ -20,6 +23,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -62,12 +66,17 @@ type Options struct {
 
 // Store keeps sessions in Redis.
 type Store struct {
-	rdb  redis.UniversalClient
-	opts Options
+	rdb    redis.UniversalClient
+	sealer *sealer
+	opts   Options
 }
 
-// NewStore returns a Store on rdb.
-func NewStore(rdb redis.UniversalClient, opts Options) *Store {
+// NewStore returns a Store on rdb whose records are sealed with subkeys of keys' payload keys.
+func NewStore(rdb redis.UniversalClient, keys *keyring.Keys, opts Options) (*Store, error) {
+	sealer, err := newSealer(keys)
+	if err != nil {
+		return nil, err
+	}
 	if opts.Idle <= 0 {
 		opts.Idle = DefaultIdle
 	}
@@ -80,7 +89,7 @@ func NewStore(rdb redis.UniversalClient, opts Options) *Store {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Store{rdb: rdb, opts: opts}
+	return &Store{rdb: rdb, sealer: sealer, opts: opts}, nil
 }
 
 const keyPrefix = "cf:session:"
@@ -99,14 +108,21 @@ func (s *Store) Create(ctx context.Context, actor safeguarding.Actor, via string
 	if err != nil {
 		return "", Session{}, fmt.Errorf("encode session: %w", err)
 	}
-	if err := s.rdb.Set(ctx, key(id), raw, s.opts.Idle).Err(); err != nil {
+	k := key(id)
+	sealed, err := s.sealer.seal(k, raw)
+	if err != nil {
+		return "", Session{}, err
+	}
+	if err := s.rdb.Set(ctx, k, sealed, s.opts.Idle).Err(); err != nil {
 		return "", Session{}, fmt.Errorf("store session: %w: %w", ErrUnavailable, err)
 	}
 	return id, sess, nil
 }
 
 // Touch returns the session named by id and restarts its idle timeout. A session past its
-// idle timeout or its absolute limit gives ErrExpired, an unknown id too.
+// idle timeout or its absolute limit gives ErrExpired, an unknown id too, and so does a record
+// that does not open: sealed with a key dropped from the ring, moved from another session, or
+// written in clear by an earlier release (which is deleted on sight).
 func (s *Store) Touch(ctx context.Context, id string) (Session, error) {
 	return s.read(ctx, id, true)
 }
@@ -135,8 +151,15 @@ func (s *Store) read(ctx context.Context, id string, renew bool) (Session, error
 	if err != nil {
 		return Session{}, fmt.Errorf("read session: %w: %w", ErrUnavailable, err)
 	}
+	plain, legacy, err := s.sealer.open(k, raw)
+	if legacy {
+		_ = s.rdb.Del(ctx, k).Err()
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("%w: %w", ErrExpired, err)
+	}
 	var sess Session
-	if err := json.Unmarshal(raw, &sess); err != nil {
+	if err := json.Unmarshal(plain, &sess); err != nil {
 		return Session{}, fmt.Errorf("decode session: %w", err)
 	}
 	if !s.opts.Now().Before(sess.CreatedAt.Add(s.opts.Max)) {

@@ -13,6 +13,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/session"
 )
@@ -26,10 +27,28 @@ func (c *clock) Now() time.Time { return c.now }
 func newStore(t *testing.T, idle, max time.Duration) (*session.Store, *miniredis.Miniredis, *clock) {
 	t.Helper()
 	mr := miniredis.RunT(t)
+	c := &clock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	return storeOn(t, mr, newKeys(t), session.Options{Idle: idle, Max: max, Now: c.Now}), mr, c
+}
+
+func storeOn(t *testing.T, mr *miniredis.Miniredis, keys *keyring.Keys, opts session.Options) *session.Store {
+	t.Helper()
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	t.Cleanup(func() { rdb.Close() })
-	c := &clock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
-	return session.NewStore(rdb, session.Options{Idle: idle, Max: max, Now: c.Now}), mr, c
+	store, err := session.NewStore(rdb, keys, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
+func newKeys(t *testing.T) *keyring.Keys {
+	t.Helper()
+	keys, err := keyring.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
 }
 
 func TestSessionHoldsTheActorAndRedisNeverTheID(t *testing.T) {

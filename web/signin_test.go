@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/gin-gonic/gin"
@@ -27,8 +28,9 @@ import (
 // site is the API and the pages, in front of an identity provider, without Temporal: sign-in,
 // sessions and CSRF all happen before any case is read.
 type site struct {
-	url string
-	idp *testidp.Provider
+	url   string
+	idp   *testidp.Provider
+	redis *miniredis.Miniredis
 }
 
 func startSite(t *testing.T, devSignIn bool) site {
@@ -47,7 +49,11 @@ func startSite(t *testing.T, devSignIn bool) site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sessions := session.NewCookies(session.NewStore(rdb, session.Options{}), false)
+	store, err := session.NewStore(rdb, testKeys, session.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := session.NewCookies(store, false)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewServer(api.New(api.Config{
 		Store: readmodel.New(rdb, testPseudonyms), Limiter: readmodel.NewLimiter(rdb, testPseudonyms, 1000, 100), Verifier: verifier,
@@ -58,7 +64,7 @@ func startSite(t *testing.T, devSignIn bool) site {
 	}))
 	t.Cleanup(srv.Close)
 	idp.RegisterClient(srv.URL)
-	return site{url: srv.URL, idp: idp}
+	return site{url: srv.URL, idp: idp, redis: mr}
 }
 
 // person is a browser: cookies, and redirects followed by hand so each hop can be checked.
@@ -273,5 +279,37 @@ func TestDevelopmentSignInComesFromTheSignInPage(t *testing.T) {
 	resp, _ := newPerson(t).do(http.MethodPost, s.url+"/dev/signin", form, "Sec-Fetch-Site", "same-origin")
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/board" || cookieNamed(resp, "caseflow-session") == nil {
 		t.Fatalf("development sign-in: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// A session written in clear by the release before sessions were sealed is not trusted: the
+// person is asked to sign in again, neither let in nor shown an error.
+func TestASessionRecordInClearMeansSignedOut(t *testing.T) {
+	s := startSite(t, false)
+	carer := newPerson(t)
+	carer.signIn(s, "carer.one")
+	keys := s.redis.Keys()
+	legacy := `{"actor":{"user_id":"carer-1","role":"carer"},"csrf":"legacy","via":"oidc","created_at":"` +
+		time.Now().UTC().Format(time.RFC3339) + `"}`
+	replaced := 0
+	for _, k := range keys {
+		if strings.HasPrefix(k, "cf:session:") {
+			if err := s.redis.Set(k, legacy); err != nil {
+				t.Fatal(err)
+			}
+			replaced++
+		}
+	}
+	if replaced != 1 {
+		t.Fatalf("%d session records in Redis, want the carer's one: %v", replaced, keys)
+	}
+	if resp, _ := carer.do(http.MethodGet, s.url+"/my", nil); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		t.Fatalf("a page with the record in clear: %d to %q, want the sign-in page", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := carer.do(http.MethodGet, s.url+"/v1/cases", nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("the API with the record in clear: %d, want 401", resp.StatusCode)
+	}
+	if resp, _ := carer.do(http.MethodGet, s.url+"/", nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("the sign-in page: %d", resp.StatusCode)
 	}
 }

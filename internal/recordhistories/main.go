@@ -135,9 +135,9 @@ func record(out, name, policyFile, keysFile string) error {
 
 	// A case that continues as new after a few dozen events.
 	short := "continued"
-	id := caseclient.CaseIDFor(carer.UserID, short)
+	id := workflows.CaseIDFor(carer.UserID, short)
 	_, err = a.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.WorkflowID(id), TaskQueue: workflows.TaskQueue},
-		workflows.WorkflowName, workflows.Input{CaseID: id, Reference: caseclient.ReferenceFor(id), MaxHistory: 40})
+		workflows.WorkflowName, workflows.Input{CaseID: id, Reference: workflows.ReferenceFor(id), MaxHistory: 40})
 	if err != nil {
 		return err
 	}
