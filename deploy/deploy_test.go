@@ -23,6 +23,8 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/caseflow/caseflow/caseclient"
 )
 
 // manifests are the Kubernetes objects of deploy/kubernetes, by kind.
@@ -277,16 +279,24 @@ func TestTemporalMutualTLSAndRedisSecret(t *testing.T) {
 	}
 }
 
+// keyCommands finds, in an operator's instructions, the file `caseflow keys new` makes and the
+// verify-only copy `caseflow keys verify-only` makes from it.
+func keyCommands(t *testing.T, where, doc string) (full, verifyOnly string) {
+	t.Helper()
+	made := regexp.MustCompile(`caseflow keys new --out (\S+)`).FindStringSubmatch(doc)
+	copied := regexp.MustCompile(`caseflow keys verify-only --file (\S+) --out (\S+)`).FindStringSubmatch(doc)
+	if made == nil || copied == nil || copied[1] != made[1] {
+		t.Fatalf("%s does not make the key file and its verify-only copy from it", where)
+	}
+	return made[1], copied[2]
+}
+
 // keyFiles reads an operator's instructions for caseflow's keys (deploy/security.md, or a
 // manifest's header): which key file, the full one of `caseflow keys new` or the verify-only one,
 // each key of the caseflow-keys secret holds.
 func keyFiles(t *testing.T, where, doc string) map[string]string {
 	t.Helper()
-	full := regexp.MustCompile(`caseflow keys new --out (\S+)`).FindStringSubmatch(doc)
-	verifyOnly := regexp.MustCompile(`caseflow keys verify-only --file (\S+) --out (\S+)`).FindStringSubmatch(doc)
-	if full == nil || verifyOnly == nil || verifyOnly[1] != full[1] {
-		t.Fatalf("%s does not make the key file and its verify-only copy from it", where)
-	}
+	full, verifyOnly := keyCommands(t, where, doc)
 	i := strings.Index(doc, "create secret generic caseflow-keys")
 	if i < 0 {
 		t.Fatalf("%s does not create the caseflow-keys secret", where)
@@ -301,9 +311,9 @@ func keyFiles(t *testing.T, where, doc string) map[string]string {
 	kinds := map[string]string{}
 	for _, m := range regexp.MustCompile(`--from-file=([\w.-]+)=(\S+)`).FindAllStringSubmatch(command.String(), -1) {
 		switch m[2] {
-		case full[1]:
+		case full:
 			kinds[m[1]] = "full"
-		case verifyOnly[2]:
+		case verifyOnly:
 			kinds[m[1]] = "verify-only"
 		}
 	}
@@ -492,16 +502,12 @@ func TestComposeIsProductionShaped(t *testing.T) {
 	// The key files come from the shell, as the header's command passes them: the full one to
 	// the API, the verify-only one to the worker, none to the setup job.
 	header := string(raw)
-	full := regexp.MustCompile(`caseflow keys new --out (\S+)`).FindStringSubmatch(header)
-	verifyOnly := regexp.MustCompile(`caseflow keys verify-only --file (\S+) --out (\S+)`).FindStringSubmatch(header)
-	if full == nil || verifyOnly == nil || verifyOnly[1] != full[1] {
-		t.Fatal("compose.yaml does not tell the operator to make the key file and its verify-only copy")
-	}
+	full, verifyOnly := keyCommands(t, "compose.yaml", header)
 	fromShell := map[string]string{} // variable -> the key file it holds
 	for _, m := range regexp.MustCompile(`([A-Z_]+)="\$\(cat (\S+)\)"`).FindAllStringSubmatch(header, -1) {
 		fromShell[m[1]] = m[2]
 	}
-	for name, file := range map[string]string{"caseflow-api": full[1], "caseflow-worker": verifyOnly[2], "caseflow-setup": ""} {
+	for name, file := range map[string]string{"caseflow-api": full, "caseflow-worker": verifyOnly, "caseflow-setup": ""} {
 		keys := svc[name].Environment["CASEFLOW_KEYS"]
 		variable := ""
 		if m := regexp.MustCompile(`^\$\{([A-Z_]+)[:}]`).FindStringSubmatch(keys); m != nil {
@@ -540,5 +546,49 @@ func TestComposeIsProductionShaped(t *testing.T) {
 		if !strings.Contains(string(ignore), secret) {
 			t.Errorf(".gitignore does not keep %s out of the repository", strings.TrimSpace(secret))
 		}
+	}
+}
+
+// TestAPIReplicasWithinTemporalsUpdateLimit: all API processes together never hold more updates
+// of one case in flight than Temporal admits (deploy/temporal/dynamicconfig.yaml, else the
+// server's default): beyond it, the server refuses one and aborts every update in flight.
+func TestAPIReplicasWithinTemporalsUpdateLimit(t *testing.T) {
+	raw, err := os.ReadFile("temporal/dynamicconfig.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dynamic map[string][]struct {
+		Value       any            `json:"value"`
+		Constraints map[string]any `json:"constraints"`
+	}
+	if err := sigsyaml.UnmarshalStrict(raw, &dynamic); err != nil {
+		t.Fatalf("temporal/dynamicconfig.yaml: %v", err)
+	}
+	limit := 10 // history.maxInFlightUpdates in server 1.32
+	if values := dynamic["history.maxInFlightUpdates"]; len(values) > 0 {
+		v, ok := values[0].Value.(float64)
+		if !ok || len(values) > 1 || len(values[0].Constraints) > 0 {
+			t.Fatalf("history.maxInFlightUpdates is %v: want one number for every namespace", values)
+		}
+		limit = int(v)
+	}
+
+	m := load(t)
+	found := false
+	for _, d := range m.deployments {
+		if d.Name != "caseflow-api" {
+			continue
+		}
+		found = true
+		replicas := 1
+		if d.Spec.Replicas != nil {
+			replicas = int(*d.Spec.Replicas)
+		}
+		if in := replicas * caseclient.UpdatesPerCase; in > limit {
+			t.Errorf("%d API replicas may hold %d updates of one case in flight; Temporal admits %d", replicas, in, limit)
+		}
+	}
+	if !found {
+		t.Fatal("no caseflow-api deployment")
 	}
 }
