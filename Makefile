@@ -1,7 +1,7 @@
 # make bench: the benchmark report (docs/benchmarks.md and .json), against the embedded
 # Temporal server and the Redis of REDIS_URL (a local redis-server is started when none is set
 # and one is installed; otherwise the in-process Redis is used).
-.PHONY: bench bench-quick test
+.PHONY: bench bench-quick lint test
 
 bench:
 	./scripts/with-redis go run ./cmd/caseflow bench --out docs/benchmarks
@@ -11,3 +11,9 @@ bench-quick:
 
 test:
 	go test ./...
+
+# make lint: gofmt, go vet, staticcheck (every check), workflowcheck and go mod tidy -diff; see
+# scripts/lint for the pinned versions, staticcheck.conf and workflowcheck.config.yaml for the
+# exceptions and why.
+lint:
+	./scripts/lint

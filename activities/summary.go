@@ -71,6 +71,8 @@ func NoticeFor(c *safeguarding.Case, chase safeguarding.DueChase) notify.Notice 
 		FellDue:   chase.At,
 		SentAt:    a.Chases[len(a.Chases)-1].At,
 		To:        chase.To,
+		HourClock: !a.Quiet.Keeps(),
+		Excluded:  slices.Clone(c.Excluded),
 	}
 }
 
@@ -89,9 +91,9 @@ func findAction(c *safeguarding.Case, id string) safeguarding.Action {
 func noticeTitle(a safeguarding.Action) string {
 	switch {
 	case a.Class() == safeguarding.ClassRestricted:
-		return "A restricted action: open the case to see it"
+		return notify.RestrictedTitle
 	case a.Kind == safeguarding.MeetingAction:
-		return "Action agreed at a strategy meeting"
+		return notify.MeetingActionTitle
 	}
 	return a.Title
 }

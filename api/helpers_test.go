@@ -166,21 +166,10 @@ func historyLength(t *testing.T, env *testenv.Env, caseID string) int64 {
 	return n
 }
 
-// settledHistory waits until the case's history stops growing (projections done) and returns
-// its length.
+// settledHistory waits until the case has nothing under way (projections done) and returns its
+// history's length.
 func settledHistory(t *testing.T, env *testenv.Env, caseID string) int64 {
 	t.Helper()
-	last, stableSince := int64(-1), time.Now()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		n := historyLength(t, env, caseID)
-		if n != last {
-			last, stableSince = n, time.Now()
-		} else if time.Since(stableSince) > 700*time.Millisecond {
-			return n
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("case history still growing after 20s")
-	return 0
+	testenv.WaitQuiet(t, env.App.Temporal, workflows.WorkflowID(caseID))
+	return historyLength(t, env, caseID)
 }

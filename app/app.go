@@ -76,6 +76,8 @@ type App struct {
 	Metrics *metrics.Metrics
 	tracing *tracing.Tracing
 
+	mail mailState
+
 	stopBackground context.CancelFunc
 	background     sync.WaitGroup
 	stopOnce       sync.Once
@@ -114,6 +116,9 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 	if parts.Worker {
 		if err := a.startWorker(bg); err != nil {
 			return a, err
+		}
+		if parts.Embedded || a.cfg.Mail.Enabled() {
+			a.ensureDigestSchedule(ctx)
 		}
 	}
 	if parts.Worker && !parts.API && cfg.WorkerHTTPAddr != "" {
@@ -245,10 +250,14 @@ func (a *App) startWorker(bg context.Context) error {
 	auditWorkflows := a.protection.auditWorkflows()
 	w.RegisterWorkflowWithOptions(auditWorkflows.Stream, workflow.RegisterOptions{Name: audit.WorkflowName})
 	w.RegisterWorkflowWithOptions(auditWorkflows.Chunk, workflow.RegisterOptions{Name: audit.ChunkWorkflowName})
+	emailer, err := a.registerMail(bg, w, pol)
+	if err != nil {
+		return err
+	}
 	inbox := notify.NewInbox(a.Redis, a.protection.ids, a.logger.With("component", "notify")).OnDelivered(func(n notify.Notice) {
 		a.Metrics.ChaseSent(n.LevelName, n.Kind, time.Since(n.FellDue))
 	})
-	w.RegisterActivity(&activities.Activities{Store: a.Store, Notifier: inbox})
+	w.RegisterActivity(&activities.Activities{Store: a.Store, Notifier: inbox, Emailer: emailer})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -368,6 +377,7 @@ func (a *App) startAPI(ctx context.Context) error {
 				a.mountDevRoutes(r)
 			}
 			web.Register(r, pages)
+			a.mountDevMail(r)
 		},
 	})
 	l, err := net.Listen("tcp", a.cfg.HTTPAddr)
@@ -404,7 +414,7 @@ func (a *App) pages(ctx context.Context, v auth.Verifier) (web.Options, *session
 	if a.cfg.Auth == "oidc" {
 		signIn, err := web.NewOIDC(ctx, web.OIDCOptions{
 			Issuer: a.cfg.OIDCIssuer, ClientID: a.cfg.OIDCAudience, ClientSecret: a.cfg.OIDCClientSecret,
-			RedirectURL: a.cfg.OIDCRedirectURL, Verifier: v,
+			RedirectURL: a.cfg.OIDCRedirectURL, Verifier: v, SignedIn: a.contactTeller(),
 		})
 		if err != nil {
 			return web.Options{}, nil, err

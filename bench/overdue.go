@@ -37,7 +37,7 @@ func (r *run) overdue(ctx context.Context) error {
 		}
 		max := strconv.FormatInt(time.Now().UnixMilli(), 10)
 		base := func(int) error {
-			members, err := rdb.ZRangeByScore(ctx, "cf:rm:due:all", &redis.ZRangeBy{Min: "-inf", Max: max, Count: 50}).Result()
+			members, err := rdb.ZRangeArgs(ctx, redis.ZRangeArgs{Key: "cf:rm:due:all", Start: "-inf", Stop: max, ByScore: true, Count: 50}).Result()
 			if err != nil {
 				return err
 			}

@@ -69,6 +69,8 @@ type Config struct {
 
 	// Policy is the loaded policy, set by Validate.
 	Policy *policy.Policy
+	// Mail is email: the directory, the mail server and the morning digest (mail.go).
+	Mail Mail
 }
 
 // TLS configures mutual TLS to a Temporal cluster.
@@ -148,6 +150,7 @@ func Bind(fs *flag.FlagSet, mode Mode) *Config {
 	fs.StringVar(&c.LogLevel, "log-level", env("CASEFLOW_LOG_LEVEL", "info"), "debug, info, warn or error (env CASEFLOW_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("CASEFLOW_LOG_FORMAT", "text"), "text or json (env CASEFLOW_LOG_FORMAT)")
 	bindSecurity(fs, c, mode, env)
+	bindMail(fs, &c.Mail, env)
 	return c
 }
 
@@ -244,6 +247,7 @@ func (c *Config) Validate(mode Mode) error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("--log-format (CASEFLOW_LOG_FORMAT)", "must be text or json")
 	}
+	c.Mail.validate(mode, c.HTTPAddr, bad)
 	if len(errs) == 0 {
 		c.Policy = policy.Default()
 		if c.PolicyFile != "" {

@@ -107,7 +107,8 @@ func validateSecurity(c *Config, mode Mode, bad func(setting, format string, arg
 		}
 	}
 	if mode == ModeDev {
-		if err := checkLoopback(c.HTTPAddr); err != nil && !s.InsecureListen {
+		// An address that is not host:port at all is already reported once, by Validate.
+		if err := checkLoopback(c.HTTPAddr); err != nil && !s.InsecureListen && checkHostPort(c.HTTPAddr) == nil {
 			bad("--http (CASEFLOW_HTTP_ADDR)", "%v; dev hands out tokens for any role to anyone who asks, so it listens on loopback only (add --insecure-listen to override, on a network you trust)", err)
 		}
 		if s.WebUIAddr != "" {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -44,7 +45,7 @@ func TestTemporalSurvivesRestart(t *testing.T) {
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond) // let the worker record the timer before the stop
+	waitForTimer(t, c, "sleepy") // the timer is recorded before the stop
 	w.Stop()
 	c.Close()
 	if err := first.Stop(); err != nil {
@@ -78,4 +79,24 @@ func TestTemporalSurvivesRestart(t *testing.T) {
 	if got != "woke" {
 		t.Fatalf("result %q, want woke", got)
 	}
+}
+
+// waitForTimer waits until the workflow's history records a started timer.
+func waitForTimer(t *testing.T, c client.Client, workflowID string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		iter := c.GetWorkflowHistory(context.Background(), workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for iter.HasNext() {
+			ev, err := iter.Next()
+			if err != nil {
+				t.Fatalf("history of %s: %v", workflowID, err)
+			}
+			if ev.GetEventType() == enumspb.EVENT_TYPE_TIMER_STARTED {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no timer started in %s within 30s", workflowID)
 }

@@ -11,11 +11,13 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/app"
@@ -24,6 +26,7 @@ import (
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
 )
 
 const redisDB = 7
@@ -70,8 +73,10 @@ func startWorker(t *testing.T, env *testenv.Env, redisURL string) *exec.Cmd {
 }
 
 // TestWorkerKilledMidUpdate kills the worker process with SIGKILL while care-plan contributions
-// are being sent, then starts a new one. Every request either succeeded, and is in the case
-// exactly once, or failed with an error the caller can retry; no contribution is applied twice.
+// are in flight, then starts a new one. The worker is first frozen (SIGSTOP) with requests
+// outstanding, and killed only once Temporal has handed it the workflow task carrying them: the
+// kill lands mid-update, every time. Every request either succeeded, and is in the case exactly
+// once, or failed with an error the caller can retry; no contribution is applied twice.
 func TestWorkerKilledMidUpdate(t *testing.T) {
 	mr := miniredis.RunT(t)
 	redisURL := "redis://" + mr.Addr()
@@ -92,22 +97,44 @@ func TestWorkerKilledMidUpdate(t *testing.T) {
 
 	const requests = 40
 	statuses := make([]int, requests)
+	var outstanding, succeeded atomic.Int32
 	var wg sync.WaitGroup
-	for i := range requests {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			time.Sleep(time.Duration(i) * 25 * time.Millisecond)
-			body := map[string]any{"text": fmt.Sprintf("contribution %02d", i)}
-			statuses[i] = env.Do(http.MethodPost, path, carer, body, "Idempotency-Key", fmt.Sprintf("c-%d", i)).Status
-		}()
+	send := func(from, to int) {
+		for i := from; i < to; i++ {
+			wg.Add(1)
+			outstanding.Add(1)
+			go func() {
+				defer wg.Done()
+				defer outstanding.Add(-1)
+				body := map[string]any{"text": fmt.Sprintf("contribution %02d", i)}
+				statuses[i] = env.Do(http.MethodPost, path, carer, body, "Idempotency-Key", fmt.Sprintf("c-%d", i)).Status
+				if statuses[i] == http.StatusOK {
+					succeeded.Add(1)
+				}
+			}()
+		}
 	}
-	time.Sleep(300 * time.Millisecond)
+	// The first half is taken by the running worker; the second arrives while it is frozen.
+	send(0, requests/2)
+	testenv.Eventually(t, 30*time.Second, "the worker to apply a contribution", func() bool { return succeeded.Load() > 0 })
+	if err := worker.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	send(requests/2, requests)
+	testenv.Eventually(t, 30*time.Second, "the frozen worker to hold a workflow task with updates outstanding", func() bool {
+		d, err := env.App.Temporal.DescribeWorkflowExecution(context.Background(), workflows.WorkflowID(created.CaseID), "")
+		if err != nil {
+			t.Fatalf("describe the case workflow: %v", err)
+		}
+		task := d.GetPendingWorkflowTask()
+		return task.GetState() == enumspb.PENDING_WORKFLOW_TASK_STATE_STARTED && outstanding.Load() > 0
+	})
+	inFlight := outstanding.Load()
 	if err := worker.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	_, _ = worker.Process.Wait()
-	time.Sleep(500 * time.Millisecond)
+	t.Logf("killed the worker holding a workflow task, with %d requests outstanding", inFlight)
 	startWorker(t, env, redisURL)
 	wg.Wait()
 
@@ -160,14 +187,22 @@ func TestTemporalRestartKeepsTimers(t *testing.T) {
 	env := testenv.Start(t, testenv.Options{RedisURL: redisURL, Policy: pol})
 	carer := env.Token(safeguarding.RoleCarer, "carer-1", "")
 	const cases = 5
+	observed := time.Now()
 	for range cases {
-		if resp := env.Do(http.MethodPost, "/v1/cases", carer, testenv.Concern(time.Now(), "sw-1", "north", "carer-1")); resp.Status != http.StatusCreated {
+		if resp := env.Do(http.MethodPost, "/v1/cases", carer, testenv.Concern(observed, "sw-1", "north", "carer-1")); resp.Status != http.StatusCreated {
 			t.Fatalf("raise: %d %s", resp.Status, resp.Body)
 		}
 	}
+	// Every police report clock runs out, and escalates to the Safeguarding Lead, while stopped.
+	clock, err := pol.Deadline(policy.PoliceReport, observed, "E08000025", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	address := env.App.TemporalAddress()
 	env.App.Stop(context.Background())
-	time.Sleep(8 * time.Second) // every police report clock runs out and escalates while stopped
+	testenv.Eventually(t, time.Until(clock.EscalateAgainAt)+5*time.Second, "the last escalation to fall due while stopped", func() bool {
+		return time.Now().After(clock.EscalateAgainAt)
+	})
 	again := testenv.Start(t, testenv.Options{RedisURL: redisURL, Policy: pol, DataDir: env.DataDir, TemporalAddress: address})
 
 	inbox := notify.NewInbox(again.Redis(), again.App.Pseudonyms(), slog.Default())

@@ -42,6 +42,15 @@ type Notice struct {
 	FellDue time.Time                `json:"fell_due,omitzero"`
 	SentAt  time.Time                `json:"sent_at"`
 	To      []safeguarding.Recipient `json:"to"`
+	// HourClock: the action's clock runs day and night, so its chases go at any hour, and to
+	// the out-of-hours cover when the office is closed.
+	HourClock bool `json:"hour_clock,omitempty"`
+	// Excluded are the people an allegation removed from the case: nobody among them is ever
+	// told, whatever role the directory gives them. Inboxes never keep it.
+	Excluded []string `json:"excluded,omitempty"`
+	// Note says, on a notice about a notice (one that could not be emailed, one passed to the
+	// out-of-hours cover), what happened.
+	Note string `json:"note,omitempty"`
 }
 
 // Sender delivers notices.
@@ -108,6 +117,7 @@ return 1
 
 // Send delivers n once, however often it is called.
 func (in *Inbox) Send(ctx context.Context, n Notice) error {
+	n.Excluded = nil // who an allegation is about is not for an inbox
 	keys := []string{seenPrefix + n.ID}
 	for _, r := range n.To {
 		keys = append(keys, in.InboxKey(r))

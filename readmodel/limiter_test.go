@@ -5,14 +5,26 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 )
 
+// TestLimiter runs on miniredis, whose clock the test sets: Redis's TIME is the limiter's clock,
+// so waiting out the retry delay is a step of that clock, not a sleep. Requests come a
+// millisecond apart, as they would at the fastest.
 func TestLimiter(t *testing.T) {
 	ctx := context.Background()
+	mr := miniredis.RunT(t)
+	clock := now
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	t.Cleanup(func() { _ = rdb.Close() })
 	const perMinute, burst = 600, 3 // one request every 100ms, three at once
-	l := NewLimiter(testRedis(t), testIDs, perMinute, burst)
-	allow := func(user string) (bool, time.Duration) { return l.Allow(ctx, user) }
+	l := NewLimiter(rdb, testIDs, perMinute, burst)
+	allow := func(user string) (bool, time.Duration) {
+		clock = clock.Add(time.Millisecond)
+		mr.SetTime(clock)
+		return l.Allow(ctx, user)
+	}
 	for i := range burst {
 		if ok, _ := allow("u1"); !ok {
 			t.Fatalf("request %d of a burst of %d refused", i+1, burst)
@@ -25,7 +37,12 @@ func TestLimiter(t *testing.T) {
 	if ok, _ := allow("u2"); !ok {
 		t.Error("another user was limited")
 	}
-	time.Sleep(retry + 10*time.Millisecond)
+	refused := clock
+	clock = refused.Add(retry / 2)
+	if ok, _ := allow("u1"); ok {
+		t.Error("allowed before the retry delay was over")
+	}
+	clock = refused.Add(retry)
 	if ok, _ := allow("u1"); !ok {
 		t.Error("refused after waiting the retry delay")
 	}

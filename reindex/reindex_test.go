@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,6 +73,7 @@ func TestFlushedReadModelIsRebuilt(t *testing.T) {
 	env.Do(http.MethodGet, "/v1/cases", manager, nil).JSON(t, &cases)
 	stop := make(chan struct{})
 	done := make(chan struct{})
+	var sent atomic.Int32
 	go func() {
 		defer close(done)
 		for i := 0; ; i++ {
@@ -86,13 +88,16 @@ func TestFlushedReadModelIsRebuilt(t *testing.T) {
 				t.Errorf("contribution during the flush: %d %s", resp.Status, resp.Body)
 				return
 			}
+			sent.Add(1)
 		}
 	}()
-	time.Sleep(300 * time.Millisecond)
+	// A few contributions before the flush, and a few after it.
+	testenv.Eventually(t, 30*time.Second, "contributions before the flush", func() bool { return sent.Load() >= 3 })
 	if err := rdb.FlushDB(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	flushed := sent.Load()
+	testenv.Eventually(t, 30*time.Second, "contributions after the flush", func() bool { return sent.Load() >= flushed+3 })
 	close(stop)
 	<-done
 	testenv.Eventually(t, 30*time.Second, "the worker to rebuild the read model", func() bool {

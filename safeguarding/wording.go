@@ -15,7 +15,7 @@ type Flag = policy.Flag
 // against the agency's list (see checkLists); what the child said, quoted, stays as written when
 // the person recording confirms it.
 type freeText interface {
-	freeText() map[string]string
+	freeText() []written
 }
 
 // checkWording refuses free text that uses language blaming the child, naming each phrase and
@@ -24,14 +24,14 @@ type freeText interface {
 func checkWording(t freeText, w interface{ Flag(string) []Flag }) error {
 	fields := map[string]string{}
 	var phrases []string
-	for field, text := range t.freeText() {
+	for _, field := range t.freeText() {
 		var found []string
-		for _, f := range w.Flag(text) {
+		for _, f := range w.Flag(field.text) {
 			found = append(found, strconv.Quote(f.Phrase)+": say "+strconv.Quote(f.Suggestion))
 			phrases = append(phrases, strconv.Quote(f.Phrase))
 		}
 		if len(found) > 0 {
-			fields[field] = strings.Join(found, "; ")
+			fields[field.name] = strings.Join(found, "; ")
 		}
 	}
 	if len(fields) == 0 {
@@ -46,27 +46,27 @@ func checkWording(t freeText, w interface{ Flag(string) []Flag }) error {
 	}
 }
 
-func (d *ConcernDetails) freeText() map[string]string {
-	texts := map[string]string{"account": d.Account}
+// written is one field a person wrote, named as the API names it, in a fixed order so that a
+// validator's message reads the same on every replay.
+type written struct{ name, text string }
+
+func (d *ConcernDetails) freeText() []written {
+	texts := []written{{"account", d.Account}}
 	for i, in := range d.Indicators {
-		texts["indicators["+strconv.Itoa(i)+"].note"] = in.Note
+		texts = append(texts, written{"indicators[" + strconv.Itoa(i) + "].note", in.Note})
 	}
 	return texts
 }
 
-func (r *RecordWithdrawal) freeText() map[string]string { return map[string]string{"note": r.Note} }
-func (r *AddContribution) freeText() map[string]string {
-	return map[string]string{"text": r.Text, "topic": r.Topic}
+func (r *RecordWithdrawal) freeText() []written { return []written{{"note", r.Note}} }
+func (r *AddContribution) freeText() []written {
+	return []written{{"text", r.Text}, {"topic", r.Topic}}
 }
-func (r *AgreeCarePlan) freeText() map[string]string { return map[string]string{"summary": r.Summary} }
-func (r *RecordReview) freeText() map[string]string  { return map[string]string{"outcome": r.Outcome} }
-func (r *RecordMeeting) freeText() map[string]string { return map[string]string{"outcome": r.Outcome} }
-func (r *RequestClosure) freeText() map[string]string {
-	return map[string]string{"note": r.Note}
-}
-func (r *RecordOffence) freeText() map[string]string { return map[string]string{"offence": r.Offence} }
-func (r *RecordAllegation) freeText() map[string]string {
-	return map[string]string{"summary": r.Summary}
-}
-func (r *RecordCSCDecision) freeText() map[string]string { return map[string]string{"note": r.Note} }
-func (r *ReviewNFA) freeText() map[string]string         { return map[string]string{"note": r.Note} }
+func (r *AgreeCarePlan) freeText() []written     { return []written{{"summary", r.Summary}} }
+func (r *RecordReview) freeText() []written      { return []written{{"outcome", r.Outcome}} }
+func (r *RecordMeeting) freeText() []written     { return []written{{"outcome", r.Outcome}} }
+func (r *RequestClosure) freeText() []written    { return []written{{"note", r.Note}} }
+func (r *RecordOffence) freeText() []written     { return []written{{"offence", r.Offence}} }
+func (r *RecordAllegation) freeText() []written  { return []written{{"summary", r.Summary}} }
+func (r *RecordCSCDecision) freeText() []written { return []written{{"note", r.Note}} }
+func (r *ReviewNFA) freeText() []written         { return []written{{"note", r.Note}} }

@@ -56,7 +56,7 @@ func Tasks(opts Options) []Task {
 		opts.Retention = DefaultRetention
 	}
 	return []Task{
-		Namespace{Retention: opts.Retention},
+		Namespace(opts),
 		SearchAttributes{Wanted: workflows.SearchAttributes()},
 	}
 }

@@ -43,6 +43,9 @@ type OIDCOptions struct {
 	// Verifier is the API's token verifier. A session is made only for an ID token the API
 	// itself would accept, with the same role and team claims.
 	Verifier auth.Verifier
+	// SignedIn, when set, is told what the ID token says of each person who signs in: their
+	// email (unless the provider says it is unverified) and name claims, for the directory.
+	SignedIn func(ctx context.Context, a safeguarding.Actor, email, name string)
 }
 
 // OIDC signs people in through the agency's identity provider.
@@ -187,6 +190,16 @@ func (s *signin) callback(c *gin.Context) {
 		msg := "Your account cannot use caseflow. Ask your administrator to give you a caseflow role."
 		s.refuse(c, http.StatusForbidden, msg, err)
 		return
+	}
+	if tell := s.oidc.opts.SignedIn; tell != nil {
+		var profile struct {
+			Email    string `json:"email"`
+			Verified *bool  `json:"email_verified"`
+			Name     string `json:"name"`
+		}
+		if idToken.Claims(&profile) == nil && profile.Email != "" && (profile.Verified == nil || *profile.Verified) {
+			tell(ctx, actor, profile.Email, profile.Name)
+		}
 	}
 	s.start(c, actor, "oidc")
 }

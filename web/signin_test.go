@@ -8,7 +8,9 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,6 +37,12 @@ type site struct {
 
 func startSite(t *testing.T, devSignIn bool) site {
 	t.Helper()
+	return startSiteTelling(t, devSignIn, nil)
+}
+
+// startSiteTelling starts the site with signedIn told of every sign-in's contact claims.
+func startSiteTelling(t *testing.T, devSignIn bool, signedIn func(context.Context, safeguarding.Actor, string, string)) site {
+	t.Helper()
 	ctx := context.Background()
 	idp := testidp.Start(t)
 	idp.AddUser("carer.one", safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer})
@@ -45,7 +53,7 @@ func startSite(t *testing.T, devSignIn bool) site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signIn, err := web.NewOIDC(ctx, web.OIDCOptions{Issuer: idp.Issuer(), ClientID: testidp.ClientID, ClientSecret: idp.ClientSecret, Verifier: verifier})
+	signIn, err := web.NewOIDC(ctx, web.OIDCOptions{Issuer: idp.Issuer(), ClientID: testidp.ClientID, ClientSecret: idp.ClientSecret, Verifier: verifier, SignedIn: signedIn})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,6 +219,33 @@ func TestSignInThroughTheIdentityProvider(t *testing.T) {
 			t.Fatalf("POST /dev/signin: %d", resp.StatusCode)
 		}
 	})
+}
+
+// TestSignInPassesOnTheContactClaims: what the ID token says of a person, their email and name,
+// is passed on to the directory at sign-in; an address the provider marks unverified is not, nor
+// is anything for a token without an address.
+func TestSignInPassesOnTheContactClaims(t *testing.T) {
+	type contact struct{ user, email, name string }
+	var mu sync.Mutex
+	var told []contact
+	s := startSiteTelling(t, false, func(_ context.Context, a safeguarding.Actor, email, name string) {
+		mu.Lock()
+		defer mu.Unlock()
+		told = append(told, contact{a.UserID, email, name})
+	})
+	s.idp.AddUser("carer.two", safeguarding.Actor{UserID: "carer-2", Role: safeguarding.RoleCarer})
+	s.idp.AddUser("carer.three", safeguarding.Actor{UserID: "carer-3", Role: safeguarding.RoleCarer})
+	s.idp.SetProfile("carer-1", map[string]any{"email": "carer-1@home.example", "email_verified": true, "name": "Chris Carer"})
+	s.idp.SetProfile("carer-2", map[string]any{"email": "carer-2@home.example", "email_verified": false, "name": "Casey Carer"})
+	s.idp.SetProfile("carer-3", map[string]any{"name": "Charlie Carer"})
+	for _, name := range []string{"carer.one", "carer.two", "carer.three"} {
+		newPerson(t).signIn(s, name)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []contact{{"carer-1", "carer-1@home.example", "Chris Carer"}}; !slices.Equal(told, want) {
+		t.Errorf("contacts passed on: %+v, want only %+v", told, want)
+	}
 }
 
 func TestTheAPIAcceptsTheSessionWithItsCSRFToken(t *testing.T) {

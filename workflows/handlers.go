@@ -45,8 +45,12 @@ func (r *run) registerHandlers(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	queries := map[string]any{
-		QueryCase: func(actor safeguarding.Actor, proof identity.Proof) (CaseAnswer, error) {
+	// A slice, not a map: handlers are registered in the same order on every replay.
+	queries := []struct {
+		name    string
+		handler any
+	}{
+		{QueryCase, func(actor safeguarding.Actor, proof identity.Proof) (CaseAnswer, error) {
 			if err := r.verifyQuery(QueryCase, actor, proof); err != nil {
 				return CaseAnswer{Refused: domainError(err)}, nil
 			}
@@ -55,8 +59,8 @@ func (r *run) registerHandlers(ctx workflow.Context) error {
 				return CaseAnswer{Refused: domainError(err)}, nil
 			}
 			return CaseAnswer{View: &v}, nil
-		},
-		QueryTimeline: func(actor safeguarding.Actor, proof identity.Proof) (TimelineAnswer, error) {
+		}},
+		{QueryTimeline, func(actor safeguarding.Actor, proof identity.Proof) (TimelineAnswer, error) {
 			if err := r.verifyQuery(QueryTimeline, actor, proof); err != nil {
 				return TimelineAnswer{Refused: domainError(err)}, nil
 			}
@@ -66,16 +70,16 @@ func (r *run) registerHandlers(ctx workflow.Context) error {
 			}
 			sight := r.state.SightOf(actor, r.cw.Access)
 			return TimelineAnswer{Entries: t, Sight: &sight, ArchivedThrough: r.state.ArchivedThrough}, nil
-		},
-		QuerySummary: func() (Summary, error) {
+		}},
+		{QuerySummary, func() (Summary, error) {
 			if !r.state.Opened() {
 				return Summary{}, toApplicationError(safeguarding.Errorf(safeguarding.ENotFound, "case not opened"))
 			}
 			return activities.SummaryOf(r.state), nil
-		},
+		}},
 	}
-	for name, handler := range queries {
-		if err := workflow.SetQueryHandler(ctx, name, handler); err != nil {
+	for _, q := range queries {
+		if err := workflow.SetQueryHandler(ctx, q.name, q.handler); err != nil {
 			return err
 		}
 	}

@@ -90,6 +90,9 @@ type run struct {
 	attrs        attrValues
 	// effects is the version of how side effects run: see sideEffectsChange.
 	effects workflow.Version
+	// email is the version of how chases are emailed (see emailChange), asked at the first
+	// chase of the run; emailUnknown until then.
+	email workflow.Version
 }
 
 // sideEffectsChange versions how the workflow runs its side effects. Version 1 sends the chases
@@ -122,7 +125,7 @@ func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
 	if in.MaxHistory == 0 {
 		in.MaxHistory = DefaultMaxHistory
 	}
-	return &run{cw: cw, in: in, state: state, logger: workflow.GetLogger(ctx), wake: newWakeup(ctx), projectedRev: -1}
+	return &run{cw: cw, in: in, state: state, logger: workflow.GetLogger(ctx), wake: newWakeup(ctx), projectedRev: -1, email: emailUnknown}
 }
 
 // loop sends due chases, keeps the read model and search attributes current, and sleeps until
@@ -273,21 +276,58 @@ func (r *run) sendChases(ctx workflow.Context, chases []safeguarding.DueChase) {
 	if len(chases) == 0 {
 		return
 	}
-	if r.effects == workflow.DefaultVersion {
-		for _, chase := range chases {
-			r.background(ctx, "chase notification", func(ctx workflow.Context) error {
-				var a *activities.Activities
-				return workflow.ExecuteActivity(activityOptions(ctx), a.Notify, activities.NoticeFor(r.state, chase)).Get(ctx, nil)
-			})
-		}
-		return
-	}
 	notices := make([]notify.Notice, len(chases))
 	for i, chase := range chases {
 		notices[i] = activities.NoticeFor(r.state, chase)
 	}
-	r.background(ctx, "chase notification", func(ctx workflow.Context) error {
-		return r.runLocal(ctx, activities.NotifyAllName, notices)
+	if r.effects == workflow.DefaultVersion {
+		for _, notice := range notices {
+			r.background(ctx, "chase notification", func(ctx workflow.Context) error {
+				var a *activities.Activities
+				return workflow.ExecuteActivity(activityOptions(ctx), a.Notify, notice).Get(ctx, nil)
+			})
+		}
+	} else {
+		r.background(ctx, "chase notification", func(ctx workflow.Context) error {
+			return r.runLocal(ctx, activities.NotifyAllName, notices)
+		})
+	}
+	r.emailChases(ctx, notices)
+}
+
+// emailChange versions emailing chases: from version 1, the chases of each wake-up are also
+// emailed, by a regular activity after the in-app notification. The version is asked at a run's
+// first chase, so a case already running when this release came starts emailing at its next
+// chase, and histories recorded before replay without the activity.
+const (
+	emailChange         = "chase-email"
+	emailChases         = 1
+	emailUnknown        = workflow.Version(-2)
+	emailCurrentVersion = emailChases
+)
+
+// emailOptions: a mail server may be down for a while. The delivery is retried with backoff for
+// a day (its in-app notice stays, and the Safeguarding Lead is told after a few failed attempts);
+// the heartbeat timeout hands the delivery of a worker that died to another within seconds.
+func emailOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    5 * time.Minute,
+		HeartbeatTimeout:       20 * time.Second,
+		ScheduleToCloseTimeout: 24 * time.Hour,
+		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: 5 * time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Minute},
+	})
+}
+
+// emailChases emails the notices of one wake-up in the background, when the run's version does.
+func (r *run) emailChases(ctx workflow.Context, notices []notify.Notice) {
+	if r.email == emailUnknown {
+		r.email = workflow.GetVersion(ctx, emailChange, workflow.DefaultVersion, emailCurrentVersion)
+	}
+	if r.email < emailChases {
+		return
+	}
+	r.background(ctx, "chase email", func(ctx workflow.Context) error {
+		return workflow.ExecuteActivity(emailOptions(ctx), activities.EmailChasesName, notices).Get(ctx, nil)
 	})
 }
 

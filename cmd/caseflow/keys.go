@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/caseflow/caseflow/keyring"
-	"github.com/caseflow/caseflow/pseudonym"
 )
 
 const keysUsage = `Usage:
@@ -78,18 +75,4 @@ func writeKeys(stdout io.Writer, out string, k *keyring.Keys) error {
 	}
 	_, err = fmt.Fprintln(stdout, string(data))
 	return err
-}
-
-// toolPseudonyms are the pseudonym keys of the stack a tool works on: from CASEFLOW_KEYS or
-// CASEFLOW_KEYS_FILE, or dev's data directory.
-func toolPseudonyms() (pseudonym.Key, error) {
-	source := keyring.Source{
-		File: os.Getenv("CASEFLOW_KEYS_FILE"), Inline: os.Getenv("CASEFLOW_KEYS"),
-		DevFile: filepath.Join(envOr("CASEFLOW_DATA_DIR", ".caseflow"), "keys.json"),
-	}
-	k, err := source.Load(false)
-	if err != nil {
-		return pseudonym.Key{}, err
-	}
-	return pseudonym.New(k.Pseudonym)
 }

@@ -36,6 +36,7 @@ func commands() []command {
 		{"reindex", "rebuild the Redis read model from the running case workflows", runReindex},
 		{"keys", "make and rotate key files: caseflow keys new --out FILE; caseflow keys help", runKeys},
 		{"policy", "policy tools: caseflow policy deadlines --from TIME [--la CODE] [--policy FILE]; caseflow policy default", runPolicy},
+		{"directory", "directory tools: caseflow directory check FILE; caseflow directory example", runDirectory},
 	}, devCommands()...)
 }
 

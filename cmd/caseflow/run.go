@@ -43,6 +43,9 @@ func runParts(ctx context.Context, name string, mode config.Mode, parts app.Part
 	if announce != nil {
 		announce(a, cfg)
 	}
+	if a.Mailbox() != nil && parts.API {
+		fmt.Fprintf(stdout, "Mail caseflow would send (chases, morning digests): %s/dev/mail\n", a.URL())
+	}
 	fmt.Fprintln(stdout, "ready; Ctrl-C stops")
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "stopping")

@@ -74,10 +74,3 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fmt.Fprintf(stdout, "read model rebuilt: %d cases\n", n)
 	return nil
 }
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}

@@ -43,6 +43,8 @@ type Options struct {
 	TemporalAddress string
 	TeamAccess      bool
 	RateLimit       int
+	// Mail configures email (a directory, a mail server); zero sends none.
+	Mail config.Mail
 	// NewCasesPerHour caps new cases per user; zero means no practical cap.
 	NewCasesPerHour int
 	// Security replaces the other security settings (keys, address limit, proxies, origins).
@@ -80,6 +82,7 @@ func Start(t testing.TB, opts Options) *Env {
 		RateLimit:         opts.RateLimit,
 		Policy:            opts.Policy,
 		ReadModelCheck:    500 * time.Millisecond,
+		Mail:              opts.Mail,
 		Security:          opts.Security,
 	}
 	if opts.NewCasesPerHour == 0 {

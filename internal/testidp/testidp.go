@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -54,6 +55,7 @@ type Provider struct {
 
 	mu           sync.Mutex
 	users        map[string]safeguarding.Actor // by sign-in name
+	profiles     map[string]map[string]any     // further ID token claims, by subject
 	redirects    []string
 	postLogouts  []string
 	codes        map[string]grant
@@ -81,6 +83,7 @@ func Start(t testing.TB) *Provider {
 		priv:         priv,
 		keys:         &oidctest.Server{PublicKeys: []oidctest.PublicKey{{PublicKey: priv.Public(), KeyID: keyID, Algorithm: oidc.RS256}}},
 		users:        map[string]safeguarding.Actor{},
+		profiles:     map[string]map[string]any{},
 		codes:        map[string]grant{},
 		sessions:     map[string]string{},
 	}
@@ -105,6 +108,14 @@ func (p *Provider) AddUser(name string, actor safeguarding.Actor) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.users[name] = actor
+}
+
+// SetProfile adds claims (email, email_verified, name) to the ID tokens of the user whose
+// subject is userID.
+func (p *Provider) SetProfile(userID string, claims map[string]any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.profiles[userID] = claims
 }
 
 // RegisterClient allows caseflow at baseURL: its callback and, after sign-out, its home page.
@@ -142,11 +153,15 @@ func (p *Provider) Token(name string) string {
 
 func (p *Provider) idToken(a safeguarding.Actor, nonce string) string {
 	now := time.Now()
-	claims := map[string]any{
+	claims := map[string]any{}
+	p.mu.Lock()
+	maps.Copy(claims, p.profiles[a.UserID])
+	p.mu.Unlock()
+	maps.Copy(claims, map[string]any{
 		"iss": p.issuer, "aud": ClientID, "sub": a.UserID,
 		"iat": now.Unix(), "exp": now.Add(tokenLifetime).Unix(), "auth_time": now.Unix(),
 		"role": string(a.Role),
-	}
+	})
 	if a.Team != "" {
 		claims["team"] = a.Team
 	}
