@@ -137,6 +137,7 @@ func (l *switchLimiter) Allow(context.Context, string) (bool, time.Duration) {
 type fixture struct {
 	t        *testing.T
 	url      string
+	redis    *miniredis.Miniredis
 	cases    *fakeCases
 	audit    *fakeAudit
 	limit    *switchLimiter
@@ -159,7 +160,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f := &fixture{
-		t: t, cases: &fakeCases{exists: true},
+		t: t, redis: mr, cases: &fakeCases{exists: true},
 		audit: &fakeAudit{stored: map[audit.Stream][]audit.Record{}, later: map[audit.Stream][]audit.Record{}},
 		limit: &switchLimiter{}, newCases: &switchLimiter{}, tokens: auth.NewDevTokens(key, time.Hour),
 	}

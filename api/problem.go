@@ -99,6 +99,8 @@ func problemFor(err error) Problem {
 		return newProblem(http.StatusBadRequest, "The page cursor is not valid: start again from the first page.", map[string]string{"cursor": "not issued by this service"})
 	case errors.Is(err, workflows.ErrUnavailable):
 		return newProblem(http.StatusServiceUnavailable, "Case records cannot be reached just now. Nothing was changed; please try again in a minute.", nil)
+	case readmodel.Unreachable(err):
+		return newProblem(http.StatusServiceUnavailable, "Case lists and notices cannot be reached just now; please try again in a minute.", nil)
 	case errors.Is(err, audit.ErrUnavailable):
 		return newProblem(http.StatusServiceUnavailable, "The record of who accessed this case cannot be reached just now; please try again in a minute.", nil)
 	default:

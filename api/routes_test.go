@@ -144,10 +144,18 @@ var scenarios = []scenario{
 		&safeguarding.Error{Code: safeguarding.EInvalid, Message: "The date is in the future.", Fields: map[string]string{"held_at": "in the future"}}),
 	casesFail("a step the caller may not take on this case", http.StatusForbidden, safeguarding.Errorf(safeguarding.EForbidden, "Only the case's social worker can do this.")),
 	casesFail("the case workflows unreachable", http.StatusServiceUnavailable, fmt.Errorf("%w: deadline exceeded", workflows.ErrUnavailable)),
+	{"the read model unreachable", http.StatusServiceUnavailable,
+		func(p probe, _ bool) bool {
+			return p.rt.method == http.MethodGet && slices.Contains(readModelRoutes, p.rt.path)
+		},
+		func(f *fixture, p probe) answer { f.redis.Close(); return p.send(f) }},
 	{"the audit unavailable while a case would be shown", http.StatusServiceUnavailable,
 		func(p probe, _ bool) bool { return p.showsCase() },
 		func(f *fixture, p probe) answer { f.audit.appendErr = audit.ErrUnavailable; return p.send(f) }},
 }
+
+// readModelRoutes are the paths whose GET is answered from Redis.
+var readModelRoutes = []string{"/cases", "/me/actions", "/me/notifications", "/overdue", "/overdue/summary"}
 
 // refusedRole is a role the route refuses, or "" when every role may use it.
 func refusedRole(rt route) safeguarding.Role {
