@@ -11,10 +11,11 @@ import (
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/bench"
+	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/readmodel"
-	"github.com/caseflow/caseflow/reindex"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -109,7 +110,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := a.Store.Reset(ctx); err != nil {
 		return err
 	}
-	n, err := reindex.Run(ctx, a.Temporal, cfg.TemporalNamespace, a.Store, logger)
+	n, err := projection.Rebuild(ctx, caseclient.New(a.Temporal, caseclient.Options{}), a.Store, logger)
 	if err != nil {
 		return err
 	}
