@@ -70,7 +70,7 @@ func TestOverdueRow(t *testing.T) {
 	}
 	want := ActionRow{
 		Action: action("A1", "police-report", -3*time.Hour, projection.EscalationLead),
-		CaseID:            "c1", Reference: "CF-C1", Team: "north", Stage: "concern-raised", LateSeconds: 3 * 3600,
+		CaseID: "c1", Reference: "CF-C1", Team: "north", Stage: "concern-raised", LateSeconds: 3 * 3600,
 		// The board names people by pseudonym.
 		people: rowPeople{socialWorker: testIDs.Of("sw-north"), fosteringSocialWorker: testIDs.Of("fsw-1"), carers: testIDs.Of("carer-c1")},
 	}
