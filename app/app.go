@@ -33,8 +33,8 @@ import (
 	"github.com/caseflow/caseflow/metrics"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/readmodel"
-	"github.com/caseflow/caseflow/reindex"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/session"
 	"github.com/caseflow/caseflow/setup"
@@ -257,12 +257,16 @@ func (a *App) startWorker(bg context.Context) error {
 	inbox := notify.NewInbox(a.Redis, a.protection.ids, a.logger.With("component", "notify")).OnDelivered(func(n notify.Notice) {
 		a.Metrics.ChaseSent(n.LevelName, n.Kind, time.Since(n.FellDue))
 	})
-	w.RegisterActivity(&activities.Activities{Store: a.Store, Notifier: inbox, Emailer: emailer})
+	w.RegisterActivity(&projection.Activity{ReadModel: a.Store})
+	w.RegisterActivity(&activities.Activities{Notifier: inbox, Emailer: emailer})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	a.worker = w
-	a.goBackground(func() { a.keepReadModel(bg) })
+	a.goBackground(func() {
+		projection.Keep(bg, a.cfg.ReadModelCheck, caseclient.New(a.Temporal, caseclient.Options{}), a.Store, a.logger)
+	})
+	a.goBackground(func() { a.keepCaseload(bg) })
 	a.goBackground(func() { a.upgradeCases(bg) })
 	return nil
 }
@@ -270,54 +274,12 @@ func (a *App) startWorker(bg context.Context) error {
 // upgradeCases moves the cases still on an older release's safeguarding rules to the current
 // ones, once, when the worker starts.
 func (a *App) upgradeCases(ctx context.Context) {
-	n, err := caseclient.UpgradeRunning(ctx, a.Temporal, a.cfg.TemporalNamespace, a.logger)
+	n, err := caseclient.UpgradeRunning(ctx, a.Temporal, a.logger)
 	switch {
 	case err != nil && ctx.Err() == nil:
 		a.logger.Error("cases not all upgraded to the current rules", "upgraded", n, "error", err)
 	case n > 0:
 		a.logger.Info("cases upgraded to the current rules", "upgraded", n)
-	}
-}
-
-// defaultReadModelCheck is how often the worker looks for an empty read model and samples the
-// overdue count.
-const defaultReadModelCheck = 30 * time.Second
-
-func (a *App) keepReadModel(ctx context.Context) {
-	every := a.cfg.ReadModelCheck
-	if every <= 0 {
-		every = defaultReadModelCheck
-	}
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	var lastCaseload time.Time
-	for {
-		if empty, err := a.Store.IsEmpty(ctx); err == nil && empty {
-			// Not built in this release's layout: clear what an older one left, then rebuild.
-			if err := a.Store.Reset(ctx); err != nil {
-				a.logger.Error("read model reset failed", "error", err)
-			}
-			n, err := reindex.Run(ctx, a.Temporal, a.cfg.TemporalNamespace, a.Store, a.logger)
-			if err != nil {
-				a.logger.Error("read model rebuild failed", "error", err)
-			} else {
-				a.logger.Info("read model rebuilt", "cases", n)
-			}
-		}
-		if err := a.Store.SampleOverdue(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			a.logger.Warn("overdue sample not recorded", "error", err)
-		}
-		if time.Since(lastCaseload) >= caseloadEvery {
-			lastCaseload = time.Now()
-			if err := a.sampleCaseload(ctx, lastCaseload); err != nil && ctx.Err() == nil {
-				a.logger.Warn("caseload metrics not sampled", "error", err)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
 	}
 }
 

@@ -16,12 +16,12 @@ import (
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/grpc"
 
-	"github.com/caseflow/caseflow/activities"
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -169,7 +169,7 @@ func TestTraceFollowsRequestIntoWorker(t *testing.T) {
 
 	received.mu.Lock()
 	defer received.mu.Unlock()
-	want := []string{"POST /v1/cases", "UpdateWithStartWorkflow:", "HandleUpdate:" + safeguarding.StepRaiseConcern, "RunActivity:" + activities.ProjectCaseName}
+	want := []string{"POST /v1/cases", "UpdateWithStartWorkflow:", "HandleUpdate:" + safeguarding.StepRaiseConcern, "RunActivity:" + projection.ProjectCaseName}
 	for _, names := range received.spans {
 		if !strings.Contains(strings.Join(names, "\n"), "POST /v1/cases") {
 			continue

@@ -79,6 +79,22 @@ func (a *App) OpsURL() string {
 // more.
 const caseloadEvery = 15 * time.Second
 
+// keepCaseload samples the caseload gauges until ctx ends.
+func (a *App) keepCaseload(ctx context.Context) {
+	tick := time.NewTicker(caseloadEvery)
+	defer tick.Stop()
+	for {
+		if err := a.sampleCaseload(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			a.logger.Warn("caseload metrics not sampled", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
 // maxOverdueSampled bounds the rows read for one sample of the overdue gauge.
 const maxOverdueSampled = 50000
 

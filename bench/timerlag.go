@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -121,8 +121,8 @@ func (r *run) timerLag(ctx context.Context) error {
 }
 
 // summaries reads case summaries from the read model in one pipeline.
-func (r *run) summaries(ctx context.Context, ids []string) ([]readmodel.CaseSummary, error) {
-	out := make([]readmodel.CaseSummary, 0, len(ids))
+func (r *run) summaries(ctx context.Context, ids []string) ([]projection.Summary, error) {
+	out := make([]projection.Summary, 0, len(ids))
 	for _, id := range ids {
 		s, ok, err := r.app.Store.Case(ctx, id)
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 	"maps"
 	"testing"
 	"time"
+
+	"github.com/caseflow/caseflow/projection"
 )
 
 func TestOverdueCounts(t *testing.T) {
@@ -65,7 +67,7 @@ func TestOverdueSeriesOneSampleAMinute(t *testing.T) {
 		}
 	}
 	sample(now)
-	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, EscalationOverdue)))
+	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, projection.EscalationOverdue)))
 	sample(now.Add(30 * time.Second))
 	sample(now.Add(time.Minute))
 	all, err := s.OverdueSeries(ctx, time.Time{})
@@ -85,7 +87,7 @@ func TestResetAndRebuildMarker(t *testing.T) {
 	if empty, err := s.IsEmpty(ctx); err != nil || !empty {
 		t.Fatalf("a new model: empty %v, %v", empty, err)
 	}
-	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, EscalationOverdue)))
+	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, projection.EscalationOverdue)))
 	if empty, _ := s.IsEmpty(ctx); !empty {
 		t.Error("live projections alone made the model complete")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -48,8 +49,8 @@ var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 // summary is a case of a team, its social worker "sw-<team>", fostering social worker "fsw-1"
 // and carer "carer-<id>", updated version seconds after now.
-func summary(id string, version int64, team string, actions ...ActionSummary) CaseSummary {
-	return CaseSummary{
+func summary(id string, version int64, team string, actions ...projection.Action) projection.Summary {
+	return projection.Summary{
 		CaseID: id, Reference: "CF-" + strings.ToUpper(id), Version: version, Stage: "concern-raised",
 		LA: "E06000001", Team: team, SocialWorker: "sw-" + team, FosteringSocialWorker: "fsw-1",
 		Carers: []string{"carer-" + id}, OpenedAt: now.Add(-time.Hour),
@@ -58,15 +59,15 @@ func summary(id string, version int64, team string, actions ...ActionSummary) Ca
 }
 
 // action is an action owned by the user "sw-north", due d after now, of the class its kind has.
-func action(id, kind string, d time.Duration, level int) ActionSummary {
-	return ActionSummary{ID: id, Kind: kind, Class: string(safeguarding.ClassOf(policy.RuleID(kind))),
+func action(id, kind string, d time.Duration, level int) projection.Action {
+	return projection.Action{ID: id, Kind: kind, Class: string(safeguarding.ClassOf(policy.RuleID(kind))),
 		OwnerRole: "social_worker", OwnerUser: "sw-north", Due: now.Add(d), Escalation: level}
 }
 
 // overseer is the Safeguarding Lead, who sees every case no allegation excludes them from.
 var overseer = Visibility{Actor: safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}}
 
-func mustProject(t testing.TB, s *Store, sums ...CaseSummary) {
+func mustProject(t testing.TB, s *Store, sums ...projection.Summary) {
 	t.Helper()
 	for _, sum := range sums {
 		applied, err := s.Project(context.Background(), sum)
@@ -88,7 +89,7 @@ func rowIDs(rows []ActionRow) []string {
 	return out
 }
 
-func caseIDs(sums []CaseSummary) []string {
+func caseIDs(sums []projection.Summary) []string {
 	out := make([]string, len(sums))
 	for i, s := range sums {
 		out[i] = s.CaseID

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/safeguarding"
 )
@@ -25,7 +26,7 @@ var testIDs = func() pseudonym.Key {
 func TestCallersUseRealIDs(t *testing.T) {
 	ctx := context.Background()
 	s := New(testRedis(t), testIDs)
-	c1 := summary("c1", 1, "north", action("A1", "police-report", -time.Hour, EscalationOverdue))
+	c1 := summary("c1", 1, "north", action("A1", "police-report", -time.Hour, projection.EscalationOverdue))
 	mustProject(t, s, c1)
 
 	sw := safeguarding.Actor{UserID: "sw-north", Role: safeguarding.RoleSocialWorker, Team: "north"}
@@ -70,7 +71,7 @@ func TestNoUserIDInRedis(t *testing.T) {
 	ctx := context.Background()
 	rdb := testRedis(t)
 	s := New(rdb, testIDs)
-	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, EscalationOverdue)))
+	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, projection.EscalationOverdue)))
 	idem := NewIdempotency(rdb, testIDs)
 	if _, _, err := idem.Begin(ctx, "sw-north", "key-1", "fp", time.Minute); err != nil {
 		t.Fatal(err)
@@ -106,7 +107,7 @@ func TestChangesNameUsersByPseudonym(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stop()
-	if err := s.Publish(ctx, ChangeOf(summary("c1", 1, "north"))); err != nil {
+	if err := s.Announce(ctx, summary("c1", 1, "north")); err != nil {
 		t.Fatal(err)
 	}
 	select {

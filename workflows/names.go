@@ -9,10 +9,9 @@
 package workflows
 
 import (
+	"github.com/caseflow/caseflow/projection"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
-
-	"github.com/caseflow/caseflow/activities"
 )
 
 // Names shared by the worker, the API and operators.
@@ -58,4 +57,4 @@ func SearchAttributes() map[string]enumspb.IndexedValueType {
 }
 
 // Summary is the read-model summary the summary query returns.
-type Summary = activities.CaseSummary
+type Summary = projection.Summary

@@ -18,6 +18,7 @@ import (
 	"github.com/caseflow/caseflow/activities"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -29,7 +30,7 @@ type projections struct {
 	attempts map[int64]int
 }
 
-func (p *projections) record(ctx context.Context, s activities.CaseSummary) {
+func (p *projections) record(ctx context.Context, s projection.Summary) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.attempts == nil {
@@ -44,7 +45,7 @@ func (p *projections) record(ctx context.Context, s activities.CaseSummary) {
 }
 
 // sideEffectHarness runs a case whose ProjectCase is project; chases are recorded.
-func sideEffectHarness(t *testing.T, project func(context.Context, activities.CaseSummary) error) *harness {
+func sideEffectHarness(t *testing.T, project func(context.Context, projection.Summary) error) *harness {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
@@ -52,9 +53,9 @@ func sideEffectHarness(t *testing.T, project func(context.Context, activities.Ca
 	env.SetStartTime(testStart)
 	env.SetTestTimeout(time.Minute)
 	h := &harness{t: t, env: env, pol: policy.Default(), sent: &recorder{}, input: Input{CaseID: "c1", Reference: "CF-TEST01"}}
-	cw := &CaseWorkflow{Policy: func() *policy.Policy { return h.pol }}
+	cw := &CaseWorkflow{Policy: func() *policy.Policy { return h.pol }, Callers: trustEveryCaller{}}
 	env.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: WorkflowName})
-	env.RegisterActivityWithOptions(project, activity.RegisterOptions{Name: activities.ProjectCaseName})
+	env.RegisterActivityWithOptions(project, activity.RegisterOptions{Name: projection.ProjectCaseName})
 	env.RegisterActivityWithOptions(func(ctx context.Context, notices []notify.Notice) error {
 		for _, n := range notices {
 			_ = h.sent.Send(ctx, n)
@@ -69,7 +70,7 @@ func sideEffectHarness(t *testing.T, project func(context.Context, activities.Ca
 // regular activity, which delivers it.
 func TestSideEffectHandedOverWhenLocalAttemptsRunOut(t *testing.T) {
 	p := &projections{}
-	h := sideEffectHarness(t, func(ctx context.Context, s activities.CaseSummary) error {
+	h := sideEffectHarness(t, func(ctx context.Context, s projection.Summary) error {
 		p.record(ctx, s)
 		if activity.GetInfo(ctx).IsLocalActivity {
 			return errors.New("redis: connection refused")
@@ -100,9 +101,9 @@ func TestSideEffectHandedOverWhenLocalAttemptsRunOut(t *testing.T) {
 // are still sent.
 func TestPermanentSideEffectFailureIsNotRetried(t *testing.T) {
 	p := &projections{}
-	h := sideEffectHarness(t, func(ctx context.Context, s activities.CaseSummary) error {
+	h := sideEffectHarness(t, func(ctx context.Context, s projection.Summary) error {
 		p.record(ctx, s)
-		return temporal.NewNonRetryableApplicationError("cannot hold this summary", activities.UnprojectableError, nil)
+		return temporal.NewNonRetryableApplicationError("cannot hold this summary", projection.UnprojectableError, nil)
 	})
 	h.step(time.Minute, safeguarding.StepRaiseConcern, carer, raise(""))
 	// The police report is due within a day: its chases run through the failed projection.

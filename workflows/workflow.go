@@ -11,6 +11,7 @@ import (
 	"github.com/caseflow/caseflow/activities"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -348,16 +349,15 @@ func (r *run) project(ctx workflow.Context) {
 	if r.projecting || r.state.Revision == r.projectedRev {
 		return
 	}
-	summary := activities.SummaryOf(r.state)
+	summary := projection.Of(r.state)
 	r.projecting = true
 	r.background(ctx, "read model projection", func(ctx workflow.Context) error {
 		defer func() { r.projecting = false }()
 		var err error
 		if r.effects == workflow.DefaultVersion {
-			var a *activities.Activities
-			err = workflow.ExecuteActivity(activityOptions(ctx), a.ProjectCase, summary).Get(ctx, nil)
+			err = workflow.ExecuteActivity(activityOptions(ctx), projection.ProjectCaseName, summary).Get(ctx, nil)
 		} else {
-			err = r.runLocal(ctx, activities.ProjectCaseName, summary)
+			err = r.runLocal(ctx, projection.ProjectCaseName, summary)
 		}
 		// A summary the read model can never hold is not tried again until the case changes:
 		// the activity recorded the failure, and retrying the same revision would loop.

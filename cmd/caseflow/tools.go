@@ -8,9 +8,10 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/app"
+	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/policy"
-	"github.com/caseflow/caseflow/reindex"
+	"github.com/caseflow/caseflow/projection"
 )
 
 func runPolicy(_ context.Context, args []string, stdout, stderr io.Writer) error {
@@ -67,7 +68,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := a.Store.Reset(ctx); err != nil {
 		return err
 	}
-	n, err := reindex.Run(ctx, a.Temporal, cfg.TemporalNamespace, a.Store, logger)
+	n, err := projection.Rebuild(ctx, caseclient.New(a.Temporal, caseclient.Options{}), a.Store, logger)
 	if err != nil {
 		return err
 	}
