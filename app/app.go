@@ -117,7 +117,7 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 		if err := a.startWorker(bg); err != nil {
 			return a, err
 		}
-		if parts.Embedded || a.cfg.Mail.Enabled() {
+		if a.cfg.Mail.Enabled() {
 			a.ensureDigestSchedule(ctx)
 		}
 	}
@@ -158,7 +158,7 @@ func serviceName(parts Parts) string {
 func (a *App) checkSetup(ctx context.Context, parts Parts) error {
 	if parts.Embedded {
 		target := setup.Target{Client: a.Temporal, Namespace: a.cfg.TemporalNamespace}
-		return setup.Run(ctx, target, setup.Tasks(setup.Options{}), func(r setup.Result) {
+		return setup.Run(ctx, target, setup.Tasks(setup.Options{DigestAt: a.cfg.Mail.DigestAt}), func(r setup.Result) {
 			a.logger.Debug("temporal setup", "task", r.Task, "outcome", r.Outcome)
 		})
 	}

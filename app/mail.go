@@ -94,10 +94,10 @@ func (a *App) contactTeller() func(context.Context, safeguarding.Actor, string, 
 	}
 }
 
-// ensureDigestSchedule creates or updates the morning digest's schedule. dev runs it at every
-// start, and so does every worker that emails, so the schedule exists wherever a worker can run
-// the digest, at the time --digest-at says. It is idempotent: workers starting together leave one
-// schedule.
+// ensureDigestSchedule creates or updates the morning digest's schedule, as the setup does (and
+// dev's setup at every start): a worker that emails does it too, so a deployment that turned
+// email on without running the setup again still gets its digest, at the time --digest-at says.
+// It is idempotent: workers starting together leave one schedule.
 func (a *App) ensureDigestSchedule(ctx context.Context) {
 	outcome, err := digest.EnsureSchedule(ctx, a.Temporal, workflows.TaskQueue, a.cfg.Mail.DigestAt)
 	if err != nil {

@@ -1,5 +1,6 @@
 // Package setup prepares a Temporal cluster for caseflow: the namespace, with its retention
-// period, and the custom search attributes the case workflows write. Every task is idempotent
+// period, the custom search attributes the case workflows write, and the morning digest's
+// Temporal Schedule. Every task is idempotent
 // and says what it did, so `caseflow setup` can run before every deployment, and `caseflow dev`
 // runs the same tasks against its embedded server at every start.
 //
@@ -21,6 +22,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/workflows"
 )
 
@@ -44,6 +46,10 @@ type Options struct {
 	// earlier runs after it continued as new, and concerns that never opened a case. It applies
 	// when the namespace is created; an existing namespace keeps its own.
 	Retention time.Duration
+	// DigestAt is the time of the morning digest on working days, UK time ("08:30"; empty is
+	// digest.DefaultAt). Without email the digest runs and sends nothing, so the schedule is
+	// always there for the day email is turned on.
+	DigestAt string
 }
 
 // DefaultRetention keeps closed runs long enough to investigate a case's earlier runs. Each case
@@ -56,8 +62,9 @@ func Tasks(opts Options) []Task {
 		opts.Retention = DefaultRetention
 	}
 	return []Task{
-		Namespace(opts),
+		Namespace{Retention: opts.Retention},
 		SearchAttributes{Wanted: workflows.SearchAttributes()},
+		DigestSchedule{At: opts.DigestAt},
 	}
 }
 
@@ -79,6 +86,15 @@ func Run(ctx context.Context, t Target, tasks []Task, report func(Result)) error
 		}
 	}
 	return nil
+}
+
+// DigestSchedule creates the morning digest's schedule, or brings it to the time At.
+type DigestSchedule struct{ At string }
+
+func (DigestSchedule) Name() string { return "morning digest schedule" }
+
+func (d DigestSchedule) Run(ctx context.Context, t Target) (string, error) {
+	return digest.EnsureSchedule(ctx, t.Client, workflows.TaskQueue, d.At)
 }
 
 // Namespace makes sure the namespace exists, registering it with Retention when it does not and

@@ -138,10 +138,10 @@ func TestSetupThenWorker(t *testing.T) {
 		return out.String()
 	}
 	if first := setupOut(); !regexp.MustCompile(`search attributes: registered (\w+, ){6}\w+ \(0 already present\)`).MatchString(first) ||
-		!strings.Contains(first, "namespace: default exists") {
+		!strings.Contains(first, "namespace: default exists") || !strings.Contains(first, "morning digest schedule: created: working days at 08:30 UK time") {
 		t.Errorf("first setup reported:\n%s", first)
 	}
-	if again := setupOut(); !strings.Contains(again, "search attributes: all 7 present") {
+	if again := setupOut(); !strings.Contains(again, "search attributes: all 7 present") || !strings.Contains(again, "morning digest schedule: unchanged") {
 		t.Errorf("second setup reported:\n%s", again)
 	}
 
