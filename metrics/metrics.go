@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/caseflow/caseflow/mail"
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -37,6 +38,7 @@ type Metrics struct {
 	openCases    prometheus.Gauge
 	overdue      *prometheus.GaugeVec
 	failures     *prometheus.CounterVec
+	mail         *prometheus.CounterVec
 }
 
 // New returns the collectors of one process, registered on a registry of their own.
@@ -85,11 +87,15 @@ func New() (*Metrics, error) {
 			Name: "caseflow_side_effect_failures_total",
 			Help: "Failed attempts of the workflow's side effects (ProjectCase: read model projections; NotifyAll, Notify: chases), by activity and whether retrying can help.",
 		}, []string{"activity", "permanent"}),
+		mail: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "caseflow_mail_messages_total",
+			Help: "What became of each email to each recipient (chase, digest, report), by kind and outcome: sent, already_sent, failed, rejected, unaddressed.",
+		}, []string{"kind", "outcome"}),
 	}
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.httpRequests, m.httpDuration, m.chasesSent, m.chaseLag, m.openCases, m.overdue, m.failures,
+		m.httpRequests, m.httpDuration, m.chasesSent, m.chaseLag, m.openCases, m.overdue, m.failures, m.mail,
 	)
 	return m, nil
 }
@@ -142,6 +148,11 @@ func (m *Metrics) SetCaseload(open int, overdue map[OverdueKey]int) {
 // SideEffectFailed counts one failed attempt of an activity.
 func (m *Metrics) SideEffectFailed(activity string, permanent bool) {
 	m.failures.WithLabelValues(activity, strconv.FormatBool(permanent)).Inc()
+}
+
+// Count records what became of one email to one recipient (mail.Counter).
+func (m *Metrics) Count(kind string, outcome mail.Outcome) {
+	m.mail.WithLabelValues(kind, string(outcome)).Inc()
 }
 
 // Close stops the SDK's meter provider.

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/caseflow/caseflow/mail"
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.temporal.io/sdk/activity"
@@ -72,5 +73,23 @@ func TestHTTPCountsRouteTemplates(t *testing.T) {
 	}
 	if n := testutil.CollectAndCount(m.httpRequests); n != 2 {
 		t.Errorf("%d label sets, want 2: a path became a label", n)
+	}
+}
+
+// TestMailOutcomesCounted: what became of each email is exported by kind and outcome.
+func TestMailOutcomesCounted(t *testing.T) {
+	m, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counter mail.Counter = m
+	counter.Count("chase", mail.Sent)
+	counter.Count("chase", mail.Sent)
+	counter.Count("digest", mail.Failed)
+	if n := testutil.ToFloat64(m.mail.WithLabelValues("chase", "sent")); n != 2 {
+		t.Errorf("chase sent counted %v, want 2", n)
+	}
+	if n := testutil.ToFloat64(m.mail.WithLabelValues("digest", "failed")); n != 1 {
+		t.Errorf("digest failed counted %v, want 1", n)
 	}
 }
