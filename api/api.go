@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/caseflow/caseflow/auth"
+	"github.com/caseflow/caseflow/idempotency"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/ratelimit"
 	"github.com/caseflow/caseflow/readmodel"
@@ -45,7 +46,7 @@ type Sessions interface {
 type Config struct {
 	Cases       Cases
 	Store       *readmodel.Store
-	Idempotency *readmodel.Idempotency
+	Idempotency *idempotency.Store
 	// Limiter limits requests per user; NewCases limits new cases per user (nil: no limit).
 	Limiter  Limiter
 	NewCases Limiter

@@ -30,10 +30,12 @@ import (
 	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/idempotency"
 	"github.com/caseflow/caseflow/metrics"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/ratelimit"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/session"
@@ -317,9 +319,9 @@ func (a *App) startAPI(ctx context.Context) error {
 	handler := api.New(api.Config{
 		Cases:          caseclient.New(a.Temporal, caseclient.Options{Signer: a.protection.signer, DataConverter: a.protection.converters.Data}),
 		Store:          a.Store,
-		Idempotency:    readmodel.NewIdempotency(a.Redis, a.protection.ids),
-		Limiter:        readmodel.NewLimiter(a.Redis, a.protection.ids, a.cfg.RateLimit, max(a.cfg.RateLimit/6, 10)),
-		NewCases:       readmodel.NewCaseLimiter(a.Redis, a.protection.ids, orDefault(sec.NewCasesPerHour, config.DefaultNewCasesPerHour)),
+		Idempotency:    idempotency.New(a.Redis, a.protection.ids),
+		Limiter:        ratelimit.NewLimiter(a.Redis, a.protection.ids, a.cfg.RateLimit, max(a.cfg.RateLimit/6, 10)),
+		NewCases:       ratelimit.NewCaseLimiter(a.Redis, a.protection.ids, orDefault(sec.NewCasesPerHour, config.DefaultNewCasesPerHour)),
 		AddressLimit:   addressLimit(orDefault(sec.AddressRateLimit, config.DefaultAddressRateLimit)),
 		TrustedProxies: sec.TrustedProxies,
 		FormOrigins:    originOf(a.cfg.OIDCIssuer),

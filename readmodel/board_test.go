@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseflow/caseflow/idempotency"
 	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/ratelimit"
 )
 
 func TestOverdueCounts(t *testing.T) {
@@ -81,8 +83,8 @@ func TestResetAndRebuildMarker(t *testing.T) {
 	ctx := context.Background()
 	rdb := testRedis(t)
 	s := New(rdb, testIDs)
-	idem := NewIdempotency(rdb, testIDs)
-	limiter := NewLimiter(rdb, testIDs, 60, 1)
+	idem := idempotency.New(rdb, testIDs)
+	limiter := ratelimit.NewLimiter(rdb, testIDs, 60, 1)
 
 	if empty, err := s.IsEmpty(ctx); err != nil || !empty {
 		t.Fatalf("a new model: empty %v, %v", empty, err)
@@ -97,7 +99,7 @@ func TestResetAndRebuildMarker(t *testing.T) {
 	if empty, _ := s.IsEmpty(ctx); empty {
 		t.Error("a rebuilt model reports empty")
 	}
-	if _, outcome, err := idem.Begin(ctx, "u1", "k1", "fp", time.Hour); err != nil || outcome != Started {
+	if _, outcome, err := idem.Begin(ctx, "u1", "k1", "fp", time.Hour); err != nil || outcome != idempotency.Started {
 		t.Fatalf("Begin: %v, %v", outcome, err)
 	}
 	if ok, _ := limiter.Allow(ctx, "u1"); !ok {
@@ -118,7 +120,7 @@ func TestResetAndRebuildMarker(t *testing.T) {
 			t.Errorf("left by Reset: %s", line)
 		}
 	}
-	if _, outcome, _ := idem.Begin(ctx, "u1", "k1", "fp", time.Hour); outcome != InProgress {
+	if _, outcome, _ := idem.Begin(ctx, "u1", "k1", "fp", time.Hour); outcome != idempotency.InProgress {
 		t.Errorf("Reset released an idempotency key: %v", outcome)
 	}
 	if ok, _ := limiter.Allow(ctx, "u1"); ok {

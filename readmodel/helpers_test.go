@@ -3,15 +3,14 @@ package readmodel
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/caseflow/caseflow/internal/testredis"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
@@ -21,28 +20,8 @@ import (
 // packages' tests can share the server.
 const redisDB = 3
 
-// testRedis returns a client for the test: the real Redis of REDIS_URL (database redisDB,
-// flushed) when it is set, otherwise a fresh miniredis. Every test body runs against either.
-func testRedis(t testing.TB) redis.UniversalClient {
-	t.Helper()
-	if url := os.Getenv("REDIS_URL"); url != "" {
-		opts, err := redis.ParseURL(url)
-		if err != nil {
-			t.Fatalf("REDIS_URL: %v", err)
-		}
-		opts.DB = redisDB
-		rdb := redis.NewClient(opts)
-		t.Cleanup(func() { _ = rdb.Close() })
-		if err := rdb.FlushDB(context.Background()).Err(); err != nil {
-			t.Fatalf("flush test database: %v", err)
-		}
-		return rdb
-	}
-	mr := miniredis.RunT(t)
-	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
-	t.Cleanup(func() { _ = rdb.Close() })
-	return rdb
-}
+// testRedis returns a client on the real Redis of REDIS_URL or a miniredis (testredis).
+func testRedis(t testing.TB) redis.UniversalClient { return testredis.New(t, redisDB) }
 
 // now is the fixed time of every test: due times are set relative to it.
 var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)

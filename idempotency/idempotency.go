@@ -1,4 +1,7 @@
-package readmodel
+// Package idempotency remembers POST requests by their Idempotency-Key, per caller, in Redis, so
+// a retried request gets the first one's response instead of acting twice, on whichever API
+// replica it lands.
+package idempotency
 
 import (
 	"context"
@@ -40,12 +43,15 @@ func (o Outcome) String() string {
 	return "outcome(" + strconv.Itoa(int(o)) + ")"
 }
 
-// DefaultIdempotencyTTL is how long a key is remembered when Begin is given no ttl.
-const DefaultIdempotencyTTL = 24 * time.Hour
+// keyPrefix starts every key, apart from the read model's (which a rebuild clears).
+const keyPrefix = "cf:idem:"
 
-// ErrIdempotencyKeyLost is returned by Complete when the key expired or was released while its
+// DefaultTTL is how long a key is remembered when Begin is given no ttl.
+const DefaultTTL = 24 * time.Hour
+
+// ErrKeyLost is returned by Complete when the key expired or was released while its
 // request ran: the response is not stored, and a retry runs the request again.
-var ErrIdempotencyKeyLost = errors.New("the idempotency key is no longer held")
+var ErrKeyLost = errors.New("the idempotency key is no longer held")
 
 // Record is a stored response.
 type Record struct {
@@ -54,23 +60,23 @@ type Record struct {
 	Body        []byte `json:"body"`
 }
 
-// Idempotency remembers POST requests by Idempotency-Key, per scope (the caller's user id), so
+// Store remembers POST requests by Idempotency-Key, per scope (the caller's user id), so
 // a retried request gets the first one's response instead of acting twice. Each key is a hash:
 // the request's fingerprint while it runs, and the response once complete.
-type Idempotency struct {
+type Store struct {
 	rdb redis.UniversalClient
 	ids pseudonym.Key
 }
 
-// NewIdempotency returns an Idempotency on rdb, whose keys hash the scope (a user id) with ids.
-func NewIdempotency(rdb redis.UniversalClient, ids pseudonym.Key) *Idempotency {
-	return &Idempotency{rdb: rdb, ids: ids}
+// NewIdempotency returns an Store on rdb, whose keys hash the scope (a user id) with ids.
+func New(rdb redis.UniversalClient, ids pseudonym.Key) *Store {
+	return &Store{rdb: rdb, ids: ids}
 }
 
 // idemKey hashes the scope (a user id) and the caller's key, which is client-chosen text, into a
 // fixed-size Redis key, keyed so that it cannot be linked to the user.
-func (i *Idempotency) idemKey(scope, key string) string {
-	return idemPrefix + i.ids.Keyed("idem", scope, key)
+func (i *Store) idemKey(scope, key string) string {
+	return keyPrefix + i.ids.Keyed("idem", scope, key)
 }
 
 // InProgressLease is how long a key stays claimed by a request that has not completed. A request
@@ -96,10 +102,10 @@ return {'replay', e[2], e[3], e[4]}
 
 // Begin claims a key for a request with the given fingerprint, or reports who has it. Exactly
 // one of many concurrent callers with one key gets Started; a ttl of zero or less means
-// DefaultIdempotencyTTL.
-func (i *Idempotency) Begin(ctx context.Context, scope, key, fingerprint string, ttl time.Duration) (Record, Outcome, error) {
+// DefaultTTL.
+func (i *Store) Begin(ctx context.Context, scope, key, fingerprint string, ttl time.Duration) (Record, Outcome, error) {
 	if ttl <= 0 {
-		ttl = DefaultIdempotencyTTL
+		ttl = DefaultTTL
 	}
 	lease := min(InProgressLease, ttl)
 	reply, err := beginScript.Run(ctx, i.rdb, []string{i.idemKey(scope, key)}, fingerprint, ttl.Milliseconds(), lease.Milliseconds()).StringSlice()
@@ -134,13 +140,13 @@ return 1
 `)
 
 // Complete stores the response of the request that holds the key, for Begin to replay.
-func (i *Idempotency) Complete(ctx context.Context, scope, key string, rec Record) error {
+func (i *Store) Complete(ctx context.Context, scope, key string, rec Record) error {
 	held, err := completeScript.Run(ctx, i.rdb, []string{i.idemKey(scope, key)}, rec.Status, rec.ContentType, rec.Body).Int()
 	if err != nil {
 		return fmt.Errorf("store idempotent response: %w", err)
 	}
 	if held == 0 {
-		return ErrIdempotencyKeyLost
+		return ErrKeyLost
 	}
 	return nil
 }
@@ -154,7 +160,7 @@ return redis.call('DEL', KEYS[1])
 
 // Abandon releases a key whose request failed before it had any effect, so that a retry with the
 // key runs the request again. A completed key is kept.
-func (i *Idempotency) Abandon(ctx context.Context, scope, key string) error {
+func (i *Store) Abandon(ctx context.Context, scope, key string) error {
 	if err := abandonScript.Run(ctx, i.rdb, []string{i.idemKey(scope, key)}).Err(); err != nil {
 		return fmt.Errorf("release idempotency key: %w", err)
 	}
