@@ -68,7 +68,7 @@ type Store struct {
 	ids pseudonym.Key
 }
 
-// NewIdempotency returns an Store on rdb, whose keys hash the scope (a user id) with ids.
+// New returns a Store on rdb, whose keys hash the scope (a user id) with ids.
 func New(rdb redis.UniversalClient, ids pseudonym.Key) *Store {
 	return &Store{rdb: rdb, ids: ids}
 }
