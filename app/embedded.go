@@ -67,9 +67,6 @@ func (e *embedded) stop(logger *slog.Logger) {
 // EmbeddedTemporal is the in-process Temporal server of dev, nil against a cluster.
 func (a *App) EmbeddedTemporal() *devstack.Temporal { return a.embedded.temporal }
 
-// EmbeddedRedis is the in-process Redis, nil when a real one is used.
-func (a *App) EmbeddedRedis() *devstack.Redis { return a.embedded.redis }
-
 // startWebUI serves the Temporal Web UI of dev on loopback, wired to the codec endpoint.
 func (a *App) startWebUI() error {
 	ui, err := devstack.StartWebUI(devstack.WebUIOptions{

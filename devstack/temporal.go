@@ -121,9 +121,6 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 // Address is the frontend's host:port, for SDK clients and the temporal CLI.
 func (t *Temporal) Address() string { return t.address }
 
-// Namespace is the namespace the server was started with.
-func (t *Temporal) Namespace() string { return t.namespace }
-
 // Stop shuts the server down; the SQLite file keeps every case for the next start.
 func (t *Temporal) Stop() error {
 	t.quiet.Store(true)
