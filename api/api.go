@@ -1,8 +1,3 @@
-// Package api is caseflow's HTTP API (gin): carers raise concerns and contribute to care plans,
-// social workers advance case steps, managers see what is overdue. Every request is
-// authenticated; every case a caller may not see answers 404; every error is an RFC 9457
-// problem a social worker can read. Lists come from the Redis read model, one case from its
-// workflow.
 package api
 
 import (
@@ -17,6 +12,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/caseflow/caseflow/auth"
+	"github.com/caseflow/caseflow/idempotency"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/ratelimit"
 	"github.com/caseflow/caseflow/readmodel"
@@ -45,7 +41,7 @@ type Sessions interface {
 type Config struct {
 	Cases       Cases
 	Store       *readmodel.Store
-	Idempotency *readmodel.Idempotency
+	Idempotency *idempotency.Store
 	// Limiter limits requests per user; NewCases limits new cases per user (nil: no limit).
 	Limiter  Limiter
 	NewCases Limiter
@@ -76,6 +72,10 @@ type Config struct {
 	Sessions Sessions
 	// Pages mounts the web pages on the same router, when set.
 	Pages func(r *gin.Engine)
+	// Observe runs first on every request, for metrics and tracing by route template.
+	Observe []gin.HandlerFunc
+	// Metrics, when set, is served at /metrics.
+	Metrics http.Handler
 }
 
 // DefaultMaxStreamsPerUser is how many live-update streams one user may hold open in one
@@ -102,6 +102,7 @@ func New(cfg Config) http.Handler {
 		panic(fmt.Sprintf("trusted proxies: %v", err)) // parsed prefixes always print valid
 	}
 	h := &handlers{cfg: cfg, streams: newStreamSlots(cfg.MaxStreamsPerUser), changes: readmodel.NewFanout(cfg.Store)}
+	r.Use(cfg.Observe...)
 	r.Use(recoverPanics(cfg.Logger), securityHeaders(cfg.TrustedProxies, cfg.FormOrigins), logRequests(cfg.Logger))
 	if cfg.AddressLimit != nil {
 		r.Use(limitAddresses(cfg.AddressLimit))
@@ -114,6 +115,9 @@ func New(cfg Config) http.Handler {
 	r.GET("/healthz", cfg.Health.alive)
 	r.GET("/readyz", cfg.Health.ready)
 	r.GET("/v1/openapi.json", serveOpenAPI)
+	if cfg.Metrics != nil {
+		r.GET("/metrics", gin.WrapH(cfg.Metrics))
+	}
 
 	h.mountCodec(r)
 	v1 := r.Group("/v1", authenticate(cfg.Verifier, cfg.Sessions))

@@ -10,6 +10,7 @@ import (
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 )
@@ -197,7 +198,7 @@ func TestEveryResponseAppliesTheVisibilityPolicy(t *testing.T) {
 	testenv.Eventually(t, 10*time.Second, "the restricted actions in the read model", func() bool {
 		var page api.CasesPage
 		env.Do(http.MethodGet, "/v1/cases", p.manager, nil).JSON(t, &page)
-		return len(page.Cases) == 1 && slices.ContainsFunc(page.Cases[0].Actions, func(a readmodel.ActionSummary) bool { return a.Kind == "restricted" })
+		return len(page.Cases) == 1 && slices.ContainsFunc(page.Cases[0].Actions, func(a projection.Action) bool { return a.Kind == "restricted" })
 	})
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {

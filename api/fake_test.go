@@ -19,6 +19,7 @@ import (
 
 	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/auth"
+	"github.com/caseflow/caseflow/idempotency"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/readmodel"
@@ -165,7 +166,7 @@ func newFixture(t *testing.T) *fixture {
 		limit: &switchLimiter{}, newCases: &switchLimiter{}, tokens: auth.NewDevTokens(key, time.Hour),
 	}
 	srv := httptest.NewServer(New(Config{
-		Cases: f.cases, Store: readmodel.New(rdb, ids), Idempotency: readmodel.NewIdempotency(rdb, ids),
+		Cases: f.cases, Store: readmodel.New(rdb, ids), Idempotency: idempotency.New(rdb, ids),
 		Limiter: f.limit, NewCases: f.newCases, Inbox: notify.NewInbox(rdb, ids, logger),
 		Verifier: f.tokens, Audit: f.audit, Health: &Health{}, Logger: logger,
 	}))

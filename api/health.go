@@ -25,6 +25,8 @@ type Health struct {
 	Redis     redis.UniversalClient
 	// Timeout bounds each readiness check.
 	Timeout time.Duration
+	// Checks are further readiness checks by name, such as the namespace's search attributes.
+	Checks map[string]func(context.Context) error
 	// Logger receives why a check fails.
 	Logger *slog.Logger
 }
@@ -70,6 +72,9 @@ func (h *Health) Ready(ctx context.Context) Readiness {
 		"namespace": h.namespacePresent,
 		"redis":     func(ctx context.Context) error { return h.Redis.Ping(ctx).Err() },
 		"worker":    h.workerPolling,
+	}
+	for name, check := range h.Checks {
+		checks[name] = check
 	}
 	out := Readiness{Status: "ok", Checks: map[string]Check{}}
 	var mu sync.Mutex

@@ -7,9 +7,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/caseflow/caseflow/idempotency"
 	"github.com/gin-gonic/gin"
-
-	"github.com/caseflow/caseflow/readmodel"
 )
 
 // idempotencyTTL is how long a key is remembered: a client retries within minutes, and a day
@@ -44,15 +43,15 @@ func (h *handlers) idempotent(c *gin.Context, body []byte, do func(requestID str
 		return
 	}
 	switch outcome {
-	case readmodel.Replay:
+	case idempotency.Replay:
 		c.Header("Idempotent-Replayed", "true")
 		c.Data(rec.Status, rec.ContentType, rec.Body)
 		return
-	case readmodel.InProgress:
+	case idempotency.InProgress:
 		c.Header("Retry-After", "1")
 		fail(c, http.StatusConflict, "A request with this Idempotency-Key is still being processed. Try again in a moment.")
 		return
-	case readmodel.Mismatch:
+	case idempotency.Mismatch:
 		fail(c, http.StatusUnprocessableEntity, "This Idempotency-Key was already used for a different request. Use a new key for a new request.")
 		return
 	}
@@ -69,7 +68,7 @@ func (h *handlers) idempotent(c *gin.Context, body []byte, do func(requestID str
 		abort(c, err)
 		return
 	}
-	stored := readmodel.Record{Status: status, ContentType: "application/json; charset=utf-8", Body: encoded}
+	stored := idempotency.Record{Status: status, ContentType: "application/json; charset=utf-8", Body: encoded}
 	if err := h.cfg.Idempotency.Complete(c.Request.Context(), actor.UserID, key, stored); err != nil {
 		_ = c.Error(err)
 	}

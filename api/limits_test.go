@@ -1,3 +1,7 @@
+//go:build !nodev
+
+// These tests stop the embedded Temporal server, which the lean build (tag nodev) has not.
+
 package api_test
 
 import (

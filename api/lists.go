@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/caseflow/caseflow/notify"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 )
@@ -35,8 +36,8 @@ func pageParams(c *gin.Context) (limit int, cursor string, err error) {
 
 // CasesPage is a page of the caller's cases.
 type CasesPage struct {
-	Cases      []readmodel.CaseSummary `json:"cases"`
-	NextCursor string                  `json:"next_cursor,omitempty"`
+	Cases      []projection.Summary `json:"cases"`
+	NextCursor string               `json:"next_cursor,omitempty"`
 }
 
 func (h *handlers) listCases(c *gin.Context) {
@@ -52,7 +53,7 @@ func (h *handlers) listCases(c *gin.Context) {
 	}
 	out := CasesPage{Cases: page.Items, NextCursor: page.NextCursor}
 	if out.Cases == nil {
-		out.Cases = []readmodel.CaseSummary{}
+		out.Cases = []projection.Summary{}
 	}
 	for _, cs := range out.Cases {
 		nameCases(c, cs.CaseID)

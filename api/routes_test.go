@@ -145,7 +145,9 @@ var scenarios = []scenario{
 	casesFail("a step the caller may not take on this case", http.StatusForbidden, safeguarding.Errorf(safeguarding.EForbidden, "Only the case's social worker can do this.")),
 	casesFail("the case workflows unreachable", http.StatusServiceUnavailable, fmt.Errorf("%w: deadline exceeded", workflows.ErrUnavailable)),
 	{"the read model unreachable", http.StatusServiceUnavailable,
-		func(p probe, _ bool) bool { return p.rt.method == http.MethodGet && slices.Contains(readModelRoutes, p.rt.path) },
+		func(p probe, _ bool) bool {
+			return p.rt.method == http.MethodGet && slices.Contains(readModelRoutes, p.rt.path)
+		},
 		func(f *fixture, p probe) answer { f.redis.Close(); return p.send(f) }},
 	{"the audit unavailable while a case would be shown", http.StatusServiceUnavailable,
 		func(p probe, _ bool) bool { return p.showsCase() },

@@ -1,6 +1,3 @@
-// Package app assembles caseflow's processes from their parts: the Temporal client, the worker,
-// the HTTP API, the read model, and in development the embedded servers. cmd/caseflow and the
-// integration tests start caseflow through it, so tests run exactly what users run.
 package app
 
 import (
@@ -20,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/redis/go-redis/v9"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
@@ -29,20 +27,25 @@ import (
 	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/config"
-	"github.com/caseflow/caseflow/devstack"
+	"github.com/caseflow/caseflow/idempotency"
+	"github.com/caseflow/caseflow/metrics"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/ratelimit"
 	"github.com/caseflow/caseflow/readmodel"
-	"github.com/caseflow/caseflow/reindex"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/session"
+	"github.com/caseflow/caseflow/setup"
+	"github.com/caseflow/caseflow/tracing"
 	"github.com/caseflow/caseflow/web"
 	"github.com/caseflow/caseflow/workflows"
 )
 
 // Parts says which parts a process runs.
 type Parts struct {
-	// Embedded starts the in-process Temporal server (and Redis when no URL is set).
+	// Embedded starts the in-process Temporal server (and Redis when no URL is set) and runs
+	// the setup tasks against it. Builds tagged nodev have no embedded servers.
 	Embedded bool
 	Worker   bool
 	API      bool
@@ -54,19 +57,23 @@ type App struct {
 	parts  Parts
 	logger *slog.Logger
 
-	temporalServer *devstack.Temporal
-	redisServer    *devstack.Redis
-	webUI          *devstack.WebUI
-	protection     *protection
-	audit          *audit.Log
-	Temporal       client.Client
-	Redis          *redis.Client
-	Store          *readmodel.Store
-	worker         worker.Worker
-	httpServer     *http.Server
-	listener       net.Listener
+	embedded   embedded
+	protection *protection
+	audit      *audit.Log
+	Temporal   client.Client
+	Redis      *redis.Client
+	Store      *readmodel.Store
+	worker     worker.Worker
+	httpServer *http.Server
+	listener   net.Listener
+	// opsServer is the worker's own HTTP port: health and metrics.
+	opsServer   *http.Server
+	opsListener net.Listener
 	// Tokens mints development tokens when auth is dev.
 	Tokens *auth.DevTokens
+	// Metrics are this process's Prometheus collectors, served at /metrics.
+	Metrics *metrics.Metrics
+	tracing *tracing.Tracing
 
 	mail mailState
 
@@ -86,12 +93,21 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 	if a.protection, err = loadProtection(cfg, parts); err != nil {
 		return a, err
 	}
+	if a.Metrics, err = metrics.New(); err != nil {
+		return a, err
+	}
+	if a.tracing, err = tracing.New(ctx, cfg.OTLPEndpoint, serviceName(parts)); err != nil {
+		return a, err
+	}
 	if parts.Embedded {
-		if err := a.startEmbedded(ctx); err != nil {
+		if err := a.embedded.start(ctx, cfg, logger); err != nil {
 			return a, err
 		}
 	}
 	if err := a.connect(ctx); err != nil {
+		return a, err
+	}
+	if err := a.checkSetup(ctx, parts); err != nil {
 		return a, err
 	}
 	bg, cancel := context.WithCancel(context.Background())
@@ -100,8 +116,13 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 		if err := a.startWorker(bg); err != nil {
 			return a, err
 		}
-		if parts.Embedded || a.cfg.Mail.Enabled() {
+		if a.cfg.Mail.Enabled() {
 			a.ensureDigestSchedule(ctx)
+		}
+	}
+	if parts.Worker && !parts.API && cfg.WorkerHTTPAddr != "" {
+		if err := a.startOps(); err != nil {
+			return a, err
 		}
 	}
 	if parts.API {
@@ -118,49 +139,45 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 	return a, nil
 }
 
-func (a *App) startEmbedded(ctx context.Context) error {
-	t, err := devstack.StartTemporal(ctx, devstack.TemporalOptions{
-		DatabaseFile:     a.cfg.TemporalDBFile(),
-		FrontendAddress:  a.cfg.TemporalAddress,
-		Namespace:        a.cfg.TemporalNamespace,
-		SearchAttributes: workflows.SearchAttributes(),
-		Logger:           a.logger,
-	})
-	if err != nil {
-		return fmt.Errorf("embedded temporal: %w", err)
+// serviceName names the process in traces.
+func serviceName(parts Parts) string {
+	switch {
+	case parts.API && parts.Worker:
+		return "caseflow"
+	case parts.Worker:
+		return "caseflow-worker"
+	default:
+		return "caseflow-api"
 	}
-	a.temporalServer = t
-	a.cfg.TemporalAddress = t.Address()
-	if a.cfg.RedisURL == "" {
-		r, err := devstack.StartRedis()
-		if err != nil {
-			return err
-		}
-		a.redisServer = r
-		a.cfg.RedisURL = r.URL()
+}
+
+// checkSetup prepares the embedded server with the setup tasks, as `caseflow setup` prepares a
+// cluster; against a cluster, it refuses to start a worker or an API whose namespace lacks the
+// search attributes, since the first case would fail.
+func (a *App) checkSetup(ctx context.Context, parts Parts) error {
+	if parts.Embedded {
+		target := setup.Target{Client: a.Temporal, Namespace: a.cfg.TemporalNamespace}
+		return setup.Run(ctx, target, setup.Tasks(setup.Options{DigestAt: a.cfg.Mail.DigestAt}), func(r setup.Result) {
+			a.logger.Debug("temporal setup", "task", r.Task, "outcome", r.Outcome)
+		})
 	}
-	return nil
+	if !parts.Worker && !parts.API {
+		return nil
+	}
+	return setup.Check(ctx, a.Temporal, a.cfg.TemporalNamespace)
 }
 
 // connect dials Temporal and Redis.
 func (a *App) connect(ctx context.Context) error {
-	opts := a.protection.clientOptions(client.Options{
-		HostPort:  a.cfg.TemporalAddress,
-		Namespace: a.cfg.TemporalNamespace,
-		Logger:    sdkLogger{a.logger.With("component", "temporal-client")},
-	})
-	if a.cfg.TemporalTLS.Enabled() {
-		tlsConf, err := tlsConfig(a.cfg.TemporalTLS)
-		if err != nil {
-			return err
-		}
-		opts.ConnectionOptions.TLS = tlsConf
-	}
-	dialCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	c, err := client.DialContext(dialCtx, opts)
+	interceptors, err := a.tracing.Temporal()
 	if err != nil {
-		return fmt.Errorf("connect to Temporal at %s: %w", a.cfg.TemporalAddress, err)
+		return err
+	}
+	c, err := DialTemporal(ctx, a.cfg, a.logger, a.protection.clientOptions(client.Options{
+		MetricsHandler: a.Metrics.Temporal(), Interceptors: interceptors,
+	}))
+	if err != nil {
+		return err
 	}
 	a.Temporal = c
 	ropts, err := redis.ParseURL(a.cfg.RedisURL)
@@ -170,6 +187,28 @@ func (a *App) connect(ctx context.Context) error {
 	a.Redis = redis.NewClient(ropts)
 	a.Store = readmodel.New(a.Redis, a.protection.ids)
 	return nil
+}
+
+// DialTemporal connects to the Temporal frontend and namespace of cfg, with its TLS settings;
+// opts adds metrics and interceptors.
+func DialTemporal(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts client.Options) (client.Client, error) {
+	opts.HostPort = cfg.TemporalAddress
+	opts.Namespace = cfg.TemporalNamespace
+	opts.Logger = sdkLogger{logger.With("component", "temporal-client")}
+	if cfg.TemporalTLS.Enabled() {
+		tlsConf, err := tlsConfig(cfg.TemporalTLS)
+		if err != nil {
+			return nil, err
+		}
+		opts.ConnectionOptions.TLS = tlsConf
+	}
+	dialCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	c, err := client.DialContext(dialCtx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+	}
+	return c, nil
 }
 
 func tlsConfig(t config.TLS) (*tls.Config, error) {
@@ -203,7 +242,9 @@ func (a *App) startWorker(bg context.Context) error {
 		pol = policy.Default()
 	}
 	cw := &workflows.CaseWorkflow{Policy: func() *policy.Policy { return pol }, Access: a.access(), Callers: a.protection.verifier}
-	w := worker.New(a.Temporal, workflows.TaskQueue, worker.Options{})
+	w := worker.New(a.Temporal, workflows.TaskQueue, worker.Options{
+		Interceptors: []interceptor.WorkerInterceptor{a.Metrics.SideEffects()},
+	})
 	w.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	auditWorkflows := a.protection.auditWorkflows()
 	w.RegisterWorkflowWithOptions(auditWorkflows.Stream, workflow.RegisterOptions{Name: audit.WorkflowName})
@@ -212,12 +253,19 @@ func (a *App) startWorker(bg context.Context) error {
 	if err != nil {
 		return err
 	}
-	w.RegisterActivity(&activities.Activities{Store: a.Store, Notifier: notify.NewInbox(a.Redis, a.protection.ids, a.logger.With("component", "notify")), Emailer: emailer})
+	inbox := notify.NewInbox(a.Redis, a.protection.ids, a.logger.With("component", "notify")).OnDelivered(func(n notify.Notice) {
+		a.Metrics.ChaseSent(n.LevelName, n.Kind, time.Since(n.FellDue))
+	})
+	w.RegisterActivity(&projection.Activity{ReadModel: a.Store})
+	w.RegisterActivity(&activities.Activities{Notifier: inbox, Emailer: emailer})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	a.worker = w
-	a.goBackground(func() { a.keepReadModel(bg) })
+	a.goBackground(func() {
+		projection.Keep(bg, a.cfg.ReadModelCheck, caseclient.New(a.Temporal, caseclient.Options{}), a.Store, a.logger)
+	})
+	a.goBackground(func() { a.keepCaseload(bg) })
 	a.goBackground(func() { a.upgradeCases(bg) })
 	return nil
 }
@@ -225,47 +273,12 @@ func (a *App) startWorker(bg context.Context) error {
 // upgradeCases moves the cases still on an older release's safeguarding rules to the current
 // ones, once, when the worker starts.
 func (a *App) upgradeCases(ctx context.Context) {
-	n, err := caseclient.UpgradeRunning(ctx, a.Temporal, a.cfg.TemporalNamespace, a.logger)
+	n, err := caseclient.UpgradeRunning(ctx, a.Temporal, a.logger)
 	switch {
 	case err != nil && ctx.Err() == nil:
 		a.logger.Error("cases not all upgraded to the current rules", "upgraded", n, "error", err)
 	case n > 0:
 		a.logger.Info("cases upgraded to the current rules", "upgraded", n)
-	}
-}
-
-// defaultReadModelCheck is how often the worker looks for an empty read model and samples the
-// overdue count.
-const defaultReadModelCheck = 30 * time.Second
-
-func (a *App) keepReadModel(ctx context.Context) {
-	every := a.cfg.ReadModelCheck
-	if every <= 0 {
-		every = defaultReadModelCheck
-	}
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		if empty, err := a.Store.IsEmpty(ctx); err == nil && empty {
-			// Not built in this release's layout: clear what an older one left, then rebuild.
-			if err := a.Store.Reset(ctx); err != nil {
-				a.logger.Error("read model reset failed", "error", err)
-			}
-			n, err := reindex.Run(ctx, a.Temporal, a.cfg.TemporalNamespace, a.Store, a.logger)
-			if err != nil {
-				a.logger.Error("read model rebuild failed", "error", err)
-			} else {
-				a.logger.Info("read model rebuilt", "cases", n)
-			}
-		}
-		if err := a.Store.SampleOverdue(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			a.logger.Warn("overdue sample not recorded", "error", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
 	}
 }
 
@@ -303,9 +316,9 @@ func (a *App) startAPI(ctx context.Context) error {
 	handler := api.New(api.Config{
 		Cases:          caseclient.New(a.Temporal, caseclient.Options{Signer: a.protection.signer, DataConverter: a.protection.converters.Data}),
 		Store:          a.Store,
-		Idempotency:    readmodel.NewIdempotency(a.Redis, a.protection.ids),
-		Limiter:        readmodel.NewLimiter(a.Redis, a.protection.ids, a.cfg.RateLimit, max(a.cfg.RateLimit/6, 10)),
-		NewCases:       readmodel.NewCaseLimiter(a.Redis, a.protection.ids, orDefault(sec.NewCasesPerHour, config.DefaultNewCasesPerHour)),
+		Idempotency:    idempotency.New(a.Redis, a.protection.ids),
+		Limiter:        ratelimit.NewLimiter(a.Redis, a.protection.ids, a.cfg.RateLimit, max(a.cfg.RateLimit/6, 10)),
+		NewCases:       ratelimit.NewCaseLimiter(a.Redis, a.protection.ids, orDefault(sec.NewCasesPerHour, config.DefaultNewCasesPerHour)),
 		AddressLimit:   addressLimit(orDefault(sec.AddressRateLimit, config.DefaultAddressRateLimit)),
 		TrustedProxies: sec.TrustedProxies,
 		FormOrigins:    originOf(a.cfg.OIDCIssuer),
@@ -315,12 +328,14 @@ func (a *App) startAPI(ctx context.Context) error {
 		Audit:          a.audit,
 		Codec:          a.protection.converters.Codec,
 		CodecOrigins:   a.codecOrigins(),
-		Health:         &api.Health{Temporal: a.Temporal, Namespace: a.cfg.TemporalNamespace, Redis: a.Redis, Logger: a.logger.With("component", "health")},
+		Health:         a.health(),
 		Logger:         a.logger.With("component", "api"),
+		Observe:        []gin.HandlerFunc{a.tracing.Route(), a.Metrics.HTTP()},
+		Metrics:        a.Metrics.Handler(),
 		Sessions:       sessions,
 		Pages: func(r *gin.Engine) {
 			if pages.DevSignIn {
-				r.GET("/dev/codec-sign-in", a.devCodecSignIn)
+				a.mountDevRoutes(r)
 			}
 			web.Register(r, pages)
 			a.mountDevMail(r)
@@ -332,7 +347,7 @@ func (a *App) startAPI(ctx context.Context) error {
 	}
 	a.listener = l
 	a.httpServer = &http.Server{
-		Handler:           handler,
+		Handler:           a.tracing.HTTP(handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
@@ -403,12 +418,6 @@ func (a *App) URL() string {
 // TemporalAddress is the Temporal frontend in use.
 func (a *App) TemporalAddress() string { return a.cfg.TemporalAddress }
 
-// EmbeddedTemporal is the in-process Temporal server of dev, nil against a cluster.
-func (a *App) EmbeddedTemporal() *devstack.Temporal { return a.temporalServer }
-
-// EmbeddedRedis is the in-process Redis, nil when a real one is used.
-func (a *App) EmbeddedRedis() *devstack.Redis { return a.redisServer }
-
 // Stop drains in-flight HTTP requests, then stops the worker and the servers, in that order, so
 // nothing accepted is cut off midway. Calling it again does nothing.
 func (a *App) Stop(ctx context.Context) {
@@ -416,12 +425,12 @@ func (a *App) Stop(ctx context.Context) {
 }
 
 func (a *App) stop(ctx context.Context) {
-	if a.webUI != nil {
-		a.webUI.Stop()
-	}
-	if a.httpServer != nil {
+	for _, srv := range []*http.Server{a.httpServer, a.opsServer} {
+		if srv == nil {
+			continue
+		}
 		shutdownCtx, cancel := context.WithTimeout(ctx, config.ShutdownGrace)
-		if err := a.httpServer.Shutdown(shutdownCtx); err != nil {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
 			a.logger.Warn("http shutdown", "error", err)
 		}
 		cancel()
@@ -442,12 +451,13 @@ func (a *App) stop(ctx context.Context) {
 	if a.Redis != nil {
 		_ = a.Redis.Close()
 	}
-	if a.temporalServer != nil {
-		if err := a.temporalServer.Stop(); err != nil {
-			a.logger.Warn("temporal server stop", "error", err)
+	a.embedded.stop(a.logger)
+	if a.Metrics != nil {
+		if err := a.Metrics.Close(ctx); err != nil {
+			a.logger.Warn("metrics shutdown", "error", err)
 		}
 	}
-	if a.redisServer != nil {
-		a.redisServer.Stop()
+	if err := a.tracing.Close(ctx); err != nil {
+		a.logger.Warn("tracing shutdown", "error", err)
 	}
 }

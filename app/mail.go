@@ -34,8 +34,8 @@ type mailState struct {
 // Mailbox is the in-process mailbox of dev, nil when mail goes to a server or nowhere.
 func (a *App) Mailbox() *mail.Capture { return a.mail.mailbox }
 
-// MailOutcomes counts what became of every message this process sent: the hook for metrics
-// (mail.Counter).
+// MailOutcomes counts what became of every message this process sent, for tests; the same
+// counts are exported as caseflow_mail_messages_total.
 func (a *App) MailOutcomes() *mail.Tally { return &a.mail.outcomes }
 
 // mailSender is where messages go: the mail server, dev's mailbox, or nowhere (nil).
@@ -70,7 +70,8 @@ func (a *App) registerMail(bg context.Context, w worker.Worker, pol *policy.Poli
 		return nil, nil
 	}
 	a.goBackground(func() { directory.Follow(bg, a.Temporal, m.Directory, cmp.Or(m.FollowEvery, time.Minute), logger) })
-	postman := &mail.Postman{Sender: sender, Redis: a.Redis, Keys: a.protection.ids, Counter: &a.mail.outcomes, Logger: logger, Lease: m.SendLease}
+	counter := mail.Counters{&a.mail.outcomes, a.Metrics}
+	postman := &mail.Postman{Sender: sender, Redis: a.Redis, Keys: a.protection.ids, Counter: counter, Logger: logger, Lease: m.SendLease}
 	digests.Postman = postman
 	where := m.String()
 	if a.mail.mailbox != nil {
@@ -79,7 +80,7 @@ func (a *App) registerMail(bg context.Context, w worker.Worker, pol *policy.Poli
 	logger.Info(where, "people", m.Directory.Size(), "digest_at", m.DigestAt)
 	return &notify.Emailer{
 		Directory: m.Directory, Postman: postman, Inbox: notify.NewInbox(a.Redis, a.protection.ids, logger), Links: links,
-		Calendar: pol.Calendar(""), Counter: &a.mail.outcomes, Logger: logger,
+		Calendar: pol.Calendar(""), Counter: counter, Logger: logger,
 	}, nil
 }
 
@@ -94,10 +95,10 @@ func (a *App) contactTeller() func(context.Context, safeguarding.Actor, string, 
 	}
 }
 
-// ensureDigestSchedule creates or updates the morning digest's schedule. dev runs it at every
-// start, and so does every worker that emails, so the schedule exists wherever a worker can run
-// the digest, at the time --digest-at says. It is idempotent: workers starting together leave one
-// schedule.
+// ensureDigestSchedule creates or updates the morning digest's schedule, as the setup does (and
+// dev's setup at every start): a worker that emails does it too, so a deployment that turned
+// email on without running the setup again still gets its digest, at the time --digest-at says.
+// It is idempotent: workers starting together leave one schedule.
 func (a *App) ensureDigestSchedule(ctx context.Context) {
 	outcome, err := digest.EnsureSchedule(ctx, a.Temporal, workflows.TaskQueue, a.cfg.Mail.DigestAt)
 	if err != nil {

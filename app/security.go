@@ -2,24 +2,19 @@ package app
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
 
-	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/config"
-	"github.com/caseflow/caseflow/devstack"
 	"github.com/caseflow/caseflow/encryption"
 	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/ratelimit"
-	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
 )
 
@@ -110,52 +105,6 @@ func (a *App) codecOrigins() []string {
 		origins = append(origins, "http://"+a.cfg.Security.WebUIAddr)
 	}
 	return origins
-}
-
-// startWebUI serves the Temporal Web UI of dev on loopback, wired to the codec endpoint.
-func (a *App) startWebUI() error {
-	ui, err := devstack.StartWebUI(devstack.WebUIOptions{
-		Address: a.cfg.Security.WebUIAddr, TemporalAddress: a.cfg.TemporalAddress,
-		Namespace: a.cfg.TemporalNamespace, CodecEndpoint: a.URL() + "/codec",
-	})
-	if err != nil {
-		return err
-	}
-	a.webUI = ui
-	return nil
-}
-
-// WebUIURL is the Temporal Web UI of dev, "" when none is served.
-func (a *App) WebUIURL() string {
-	if a.webUI == nil {
-		return ""
-	}
-	return a.webUI.URL()
-}
-
-// devCodecSignIn signs the browser in to the codec endpoints as a development Safeguarding Lead
-// and opens the Temporal Web UI, which then shows payloads decrypted. Like the development
-// sign-in it belongs to dev only: it hands the codec to whoever can reach it on loopback.
-func (a *App) devCodecSignIn(c *gin.Context) {
-	if c.GetHeader("Sec-Fetch-Site") == "cross-site" {
-		c.Status(http.StatusForbidden) // another site may not sign this browser in
-		return
-	}
-	token, err := a.Tokens.Mint(safeguarding.Actor{UserID: "dev-lead", Role: safeguarding.RoleSafeguardingLead}, 8*time.Hour)
-	if err != nil {
-		_ = c.Error(err)
-		c.Status(http.StatusInternalServerError)
-		return
-	}
-	http.SetCookie(c.Writer, &http.Cookie{
-		Name: api.CodecCookie, Value: token, Path: "/codec", MaxAge: int((8 * time.Hour).Seconds()),
-		HttpOnly: true, SameSite: http.SameSiteStrictMode,
-	})
-	target := a.WebUIURL()
-	if target == "" {
-		target = "/"
-	}
-	c.Redirect(http.StatusFound, target)
 }
 
 // originOf is the origin of a URL, as a Content-Security-Policy source; none for "".

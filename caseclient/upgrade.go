@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"strconv"
 
-	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/caseflow/caseflow/safeguarding"
@@ -37,34 +36,23 @@ func (c *Client) UpgradeRules(ctx context.Context, caseID string) (bool, error) 
 // UpgradeRunning moves every running case that follows older rules to the current ones, and
 // reports how many it moved. The worker runs it when it starts, so a release's safer rules reach
 // the cases already open, each by a recorded update.
-func UpgradeRunning(ctx context.Context, tc client.Client, namespace string, logger *slog.Logger) (int, error) {
+func UpgradeRunning(ctx context.Context, tc client.Client, logger *slog.Logger) (int, error) {
 	cases := New(tc, Options{}) // the upgrade names no caller: it only brings a case to the rules its worker applies
-	query := fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Running'", workflows.WorkflowName)
-	var token []byte
 	moved := 0
-	for {
-		resp, err := tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-			Namespace: namespace, Query: query, NextPageToken: token, PageSize: 500,
-		})
-		if err != nil {
-			return moved, fmt.Errorf("list cases to upgrade: %w", err)
+	err := cases.Running(ctx, func(caseID string) error {
+		ok, err := cases.UpgradeRules(ctx, caseID)
+		switch {
+		case errors.Is(err, context.Canceled):
+			return err
+		case err != nil:
+			logger.Warn("case not upgraded", "case", caseID, "error", err)
+		case ok:
+			moved++
 		}
-		for _, exec := range resp.GetExecutions() {
-			caseID := exec.GetExecution().GetWorkflowId()[len("case-"):]
-			ok, err := cases.UpgradeRules(ctx, caseID)
-			if errors.Is(err, context.Canceled) {
-				return moved, err
-			}
-			if err != nil {
-				logger.Warn("case not upgraded", "case", caseID, "error", err)
-				continue
-			}
-			if ok {
-				moved++
-			}
-		}
-		if token = resp.GetNextPageToken(); len(token) == 0 {
-			return moved, nil
-		}
+		return nil
+	})
+	if err != nil {
+		return moved, fmt.Errorf("upgrade cases: %w", err)
 	}
+	return moved, nil
 }

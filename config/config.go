@@ -1,6 +1,3 @@
-// Package config is caseflow's one configuration, for every command: read from flags, with
-// defaults from the environment, and validated before anything starts. An invalid configuration
-// is one clear line and exit status 2.
 package config
 
 import (
@@ -55,6 +52,12 @@ type Config struct {
 	RateLimit int
 	LogLevel  string
 	LogFormat string
+	// WorkerHTTPAddr is where a worker serves /healthz, /readyz and /metrics; empty for none.
+	WorkerHTTPAddr string
+	// OTLPEndpoint receives traces by OTLP/gRPC; empty turns tracing off.
+	OTLPEndpoint string
+	// Retention is how long Temporal keeps closed runs of a namespace that setup creates.
+	Retention time.Duration
 	// ReadModelCheck is how often the worker looks for an empty read model (to rebuild it) and
 	// samples the overdue count; 0 means every 30 seconds. Tests shorten it.
 	ReadModelCheck time.Duration
@@ -85,6 +88,7 @@ const (
 	ModeServe
 	ModeWorker
 	ModeTool
+	ModeSetup
 )
 
 // Bind registers the flags of a mode on fs, with defaults from the environment, and returns
@@ -126,6 +130,20 @@ func Bind(fs *flag.FlagSet, mode Mode) *Config {
 	fs.BoolVar(&c.TeamAccess, "team-access", teamAccess, "social workers see every case of their team (env CASEFLOW_TEAM_ACCESS)")
 	rate, _ := strconv.Atoi(env("CASEFLOW_RATE_LIMIT", "300"))
 	fs.IntVar(&c.RateLimit, "rate-limit", rate, "requests per minute per user (env CASEFLOW_RATE_LIMIT)")
+	fs.StringVar(&c.WorkerHTTPAddr, "worker-http", env("CASEFLOW_WORKER_HTTP_ADDR", "127.0.0.1:9090"), "worker: address of its /healthz, /readyz and /metrics (env CASEFLOW_WORKER_HTTP_ADDR)")
+	fs.StringVar(&c.OTLPEndpoint, "otlp-endpoint", env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT")), "send traces by OTLP/gRPC to this URL, e.g. http://otel-collector:4317; empty: no tracing (env OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)")
+	if mode == ModeSetup {
+		retention, err := ParseRetention(env("CASEFLOW_RETENTION", ""))
+		if err != nil {
+			retention = -1 // reported by Validate
+		}
+		fs.Func("retention", "setup: how long Temporal keeps closed runs when it creates the namespace, e.g. 90d (env CASEFLOW_RETENTION; default 90d)", func(v string) error {
+			d, err := ParseRetention(v)
+			c.Retention = d
+			return err
+		})
+		c.Retention = retention
+	}
 	fs.StringVar(&c.LogLevel, "log-level", env("CASEFLOW_LOG_LEVEL", "info"), "debug, info, warn or error (env CASEFLOW_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("CASEFLOW_LOG_FORMAT", "text"), "text or json (env CASEFLOW_LOG_FORMAT)")
 	bindSecurity(fs, c, mode, env)
@@ -149,6 +167,17 @@ func (c *Config) Validate(mode Mode) error {
 		if err := checkHostPort(c.HTTPAddr); err != nil {
 			bad("--http (CASEFLOW_HTTP_ADDR)", "%v", err)
 		}
+	}
+	if mode == ModeWorker && c.WorkerHTTPAddr != "" {
+		if err := checkHostPort(c.WorkerHTTPAddr); err != nil {
+			bad("--worker-http (CASEFLOW_WORKER_HTTP_ADDR)", "%v", err)
+		}
+	}
+	if c.OTLPEndpoint != "" && !strings.Contains(c.OTLPEndpoint, "://") {
+		bad("--otlp-endpoint (OTEL_EXPORTER_OTLP_ENDPOINT)", "%q is not a URL; use http://host:4317, or https:// for TLS", c.OTLPEndpoint)
+	}
+	if c.Retention < 0 {
+		bad("--retention (CASEFLOW_RETENTION)", "must be a duration such as 90d or 720h")
 	}
 	if err := checkHostPort(c.TemporalAddress); err != nil {
 		bad("--temporal-address (TEMPORAL_ADDRESS)", "%v", err)
@@ -227,6 +256,26 @@ func (c *Config) Validate(mode Mode) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// ParseRetention reads a retention period in days ("90d") or as a Go duration ("720h"); empty
+// means the default (zero).
+func ParseRetention(v string) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 {
+			return 0, fmt.Errorf("%q is not a number of days", v)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a positive duration", v)
+	}
+	return d, nil
 }
 
 func checkHostPort(addr string) error {

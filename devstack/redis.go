@@ -22,8 +22,5 @@ func StartRedis() (*Redis, error) {
 // URL is a redis:// URL for go-redis.
 func (r *Redis) URL() string { return "redis://" + r.server.Addr() }
 
-// Server exposes miniredis for tests that flush it or move its clock.
-func (r *Redis) Server() *miniredis.Miniredis { return r.server }
-
 // Stop closes the server.
 func (r *Redis) Stop() { r.server.Close() }

@@ -1,9 +1,3 @@
-// Package devstack runs, inside one process, the servers caseflow needs: a real Temporal server
-// whose state lives in a SQLite file, and an in-process Redis. `caseflow dev` and the
-// integration tests use it so that a fresh machine needs nothing installed.
-//
-// Production never uses this package: there caseflow talks to an existing Temporal cluster and
-// Redis.
 package devstack
 
 import (
@@ -18,8 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/server/common/authorization"
@@ -55,11 +47,10 @@ type TemporalOptions struct {
 	// FrontendAddress is host:port for the frontend gRPC service. Keep it on loopback: the dev
 	// server has no authentication. Port 0 picks a free port.
 	FrontendAddress string
-	// Namespace is created on first start.
+	// Namespace is created on first start. Its search attributes are registered by package
+	// setup, as on a cluster.
 	Namespace string
-	// SearchAttributes are registered on the namespace (idempotently) after start.
-	SearchAttributes map[string]enumspb.IndexedValueType
-	Logger           *slog.Logger
+	Logger    *slog.Logger
 }
 
 // Temporal is a running embedded Temporal server.
@@ -70,8 +61,8 @@ type Temporal struct {
 	quiet     *atomic.Bool
 }
 
-// StartTemporal starts the server and returns once its frontend answers and the namespace and
-// search attributes are ready for workers and clients.
+// StartTemporal starts the server and returns once its frontend answers and serves the
+// namespace.
 func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -115,7 +106,7 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 		return nil, fmt.Errorf("start temporal server: %w", err)
 	}
 	t := &Temporal{server: server, address: address, namespace: opts.Namespace, quiet: quiet}
-	if err := t.registerSearchAttributes(ctx, opts.SearchAttributes); err != nil {
+	if err := t.waitForNamespace(ctx); err != nil {
 		_ = t.Stop()
 		return nil, err
 	}
@@ -125,9 +116,6 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 
 // Address is the frontend's host:port, for SDK clients and the temporal CLI.
 func (t *Temporal) Address() string { return t.address }
-
-// Namespace is the namespace the server was started with.
-func (t *Temporal) Namespace() string { return t.namespace }
 
 // Stop shuts the server down; the SQLite file keeps every case for the next start.
 func (t *Temporal) Stop() error {
@@ -282,57 +270,24 @@ func forgetPreviousMembers(sqlConf *config.SQL) error {
 	return nil
 }
 
-// registerSearchAttributes adds the attributes the namespace lacks, through the operator
-// service as an operator would, so an existing data directory gains attributes added by a newer
-// caseflow.
-func (t *Temporal) registerSearchAttributes(ctx context.Context, wanted map[string]enumspb.IndexedValueType) error {
+// waitForNamespace polls until the namespace is served: the frontend answers a moment before its
+// namespace cache holds a namespace created directly in the database.
+func (t *Temporal) waitForNamespace(ctx context.Context) error {
 	c, err := client.DialContext(ctx, client.Options{HostPort: t.address, Namespace: t.namespace, Logger: quietSDKLogger{}})
 	if err != nil {
 		return fmt.Errorf("connect to embedded temporal at %s: %w", t.address, err)
 	}
 	defer c.Close()
-	if err := waitForNamespace(ctx, c.WorkflowService(), t.namespace); err != nil {
-		return err
-	}
-	if len(wanted) == 0 {
-		return nil
-	}
-	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: t.namespace})
-	if err != nil {
-		return fmt.Errorf("list search attributes: %w", err)
-	}
-	missing := map[string]enumspb.IndexedValueType{}
-	for name, kind := range wanted {
-		if _, ok := have.GetCustomAttributes()[name]; !ok {
-			missing[name] = kind
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	_, err = c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
-		Namespace:        t.namespace,
-		SearchAttributes: missing,
-	})
-	if err != nil {
-		return fmt.Errorf("register search attributes: %w", err)
-	}
-	return nil
-}
-
-// waitForNamespace polls until the namespace is served: the frontend answers a moment before its
-// namespace cache holds a namespace created directly in the database.
-func waitForNamespace(ctx context.Context, svc workflowservice.WorkflowServiceClient, namespace string) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for {
-		_, err := svc.DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace})
+		_, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: t.namespace})
 		if err == nil {
 			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("namespace %q not served: %w", namespace, err)
+			return fmt.Errorf("namespace %q not served: %w", t.namespace, err)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}

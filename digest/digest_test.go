@@ -22,6 +22,7 @@ import (
 	"github.com/caseflow/caseflow/mail"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/readmodel"
 )
@@ -66,23 +67,23 @@ func newFixture(t *testing.T) *fixture {
 // later today and due tomorrow.
 func project(t *testing.T, store *readmodel.Store) {
 	t.Helper()
-	action := func(id, kind, class string, due time.Duration, level int) readmodel.ActionSummary {
-		return readmodel.ActionSummary{ID: id, Kind: kind, Class: class, OwnerRole: "social_worker", OwnerUser: "sw-1", Due: tuesday0830.Add(due), Escalation: level}
+	action := func(id, kind, class string, due time.Duration, level int) projection.Action {
+		return projection.Action{ID: id, Kind: kind, Class: class, OwnerRole: "social_worker", OwnerUser: "sw-1", Due: tuesday0830.Add(due), Escalation: level}
 	}
-	for _, s := range []readmodel.CaseSummary{
+	for _, s := range []projection.Summary{
 		{CaseID: "c-north", Reference: "CF-NORTH1", Version: 1, Team: "north", SocialWorker: "sw-1", LA: "E08000025", Stage: "referral",
-			Actions: []readmodel.ActionSummary{
+			Actions: []projection.Action{
 				action("a1", "police-report", "casework", -51*time.Hour, 3),
 				action("a2", "nrm-request", "casework", 3*time.Hour, 1),
 				action("a3", "care-plan", "care", 30*time.Hour, 0),
 			}},
 		{CaseID: "c-hidden", Reference: "CF-HIDDEN", Version: 1, Team: "north", SocialWorker: "sw-1", LA: "E08000025", Stage: "referral",
 			Excluded: []string{"mgr-1"},
-			Actions: []readmodel.ActionSummary{
+			Actions: []projection.Action{
 				action("a1", "restricted", "restricted", -2*time.Hour, 2),
 			}},
 		{CaseID: "c-south", Reference: "CF-SOUTH1", Version: 1, Team: "south", SocialWorker: "sw-2", LA: "E08000025", Stage: "referral",
-			Actions: []readmodel.ActionSummary{
+			Actions: []projection.Action{
 				action("a1", "csc-decision", "casework", -30*time.Minute, 2),
 			}},
 	} {

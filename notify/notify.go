@@ -1,7 +1,3 @@
-// Package notify delivers chases: reminders, overdue notices and escalations. A notice names
-// the case by its pseudonymous reference and the action by its rule; it never carries the
-// child's or anyone's name, so it is safe in an inbox, a log or a webhook. In Redis, recipients'
-// user ids are pseudonyms (see package pseudonym), in inbox keys and in stored notices alike.
 package notify
 
 import (
@@ -35,10 +31,13 @@ type Notice struct {
 	Level     int                `json:"level"`
 	LevelName string             `json:"level_name"`
 	// Repeat counts repeated chases at one level (0 for the first).
-	Repeat int                      `json:"repeat,omitempty"`
-	Due    time.Time                `json:"due"`
-	SentAt time.Time                `json:"sent_at"`
-	To     []safeguarding.Recipient `json:"to"`
+	Repeat int       `json:"repeat,omitempty"`
+	Due    time.Time `json:"due"`
+	// FellDue is when this chase fell due (a reminder before Due, an escalation after it);
+	// zero in notices of earlier releases.
+	FellDue time.Time                `json:"fell_due,omitzero"`
+	SentAt  time.Time                `json:"sent_at"`
+	To      []safeguarding.Recipient `json:"to"`
 	// HourClock: the action's clock runs day and night, so its chases go at any hour, and to
 	// the out-of-hours cover when the office is closed.
 	HourClock bool `json:"hour_clock,omitempty"`
@@ -61,6 +60,8 @@ type Inbox struct {
 	rdb    redis.UniversalClient
 	ids    pseudonym.Key
 	logger *slog.Logger
+	// delivered, when set, is told of each notice the first time it is delivered.
+	delivered func(Notice)
 }
 
 // NewInbox returns an Inbox on rdb that names users by their pseudonyms under ids.
@@ -79,9 +80,15 @@ const (
 	seenFor = 30 * 24 * time.Hour
 )
 
-// inboxKey is the inbox of one recipient: a person (by pseudonym), or everyone in a role (of a
+// OnDelivered sets f to be told of each notice once, when it is first delivered (for metrics).
+func (in *Inbox) OnDelivered(f func(Notice)) *Inbox {
+	in.delivered = f
+	return in
+}
+
+// InboxKey is the inbox of one recipient: a person (by pseudonym), or everyone in a role (of a
 // team).
-func (in *Inbox) inboxKey(r safeguarding.Recipient) string {
+func (in *Inbox) InboxKey(r safeguarding.Recipient) string {
 	switch {
 	case r.UserID != "":
 		return inboxPrefix + "user:" + in.ids.Of(r.UserID)
@@ -109,7 +116,7 @@ func (in *Inbox) Send(ctx context.Context, n Notice) error {
 	n.Excluded = nil // who an allegation is about is not for an inbox
 	keys := []string{seenPrefix + n.ID}
 	for _, r := range n.To {
-		keys = append(keys, in.inboxKey(r))
+		keys = append(keys, in.InboxKey(r))
 	}
 	n.To = slices.Clone(n.To)
 	for i := range n.To {
@@ -126,6 +133,9 @@ func (in *Inbox) Send(ctx context.Context, n Notice) error {
 	}
 	if fresh == 1 {
 		in.logger.Info("chase sent", "notice", n.ID, "case", n.CaseID, "action", n.ActionID, "kind", n.Kind, "level", n.LevelName, "recipients", len(n.To))
+		if in.delivered != nil {
+			in.delivered(n)
+		}
 	}
 	return nil
 }
@@ -133,9 +143,9 @@ func (in *Inbox) Send(ctx context.Context, n Notice) error {
 // Read returns the newest notices in the inboxes of one person. Recipients and owners are named
 // by pseudonym, except the reader, named by their id.
 func (in *Inbox) Read(ctx context.Context, actor safeguarding.Actor, limit int) ([]Notice, error) {
-	keys := []string{in.inboxKey(safeguarding.Recipient{UserID: actor.UserID})}
+	keys := []string{in.InboxKey(safeguarding.Recipient{UserID: actor.UserID})}
 	if actor.Role == safeguarding.RoleManager || actor.Role == safeguarding.RoleSafeguardingLead {
-		keys = append(keys, in.inboxKey(safeguarding.Recipient{Role: actor.Role, Team: actor.Team}))
+		keys = append(keys, in.InboxKey(safeguarding.Recipient{Role: actor.Role, Team: actor.Team}))
 	}
 	own := in.ids.Of(actor.UserID)
 	var out []Notice

@@ -5,6 +5,10 @@ import (
 	"maps"
 	"testing"
 	"time"
+
+	"github.com/caseflow/caseflow/idempotency"
+	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/ratelimit"
 )
 
 func TestOverdueCounts(t *testing.T) {
@@ -65,7 +69,7 @@ func TestOverdueSeriesOneSampleAMinute(t *testing.T) {
 		}
 	}
 	sample(now)
-	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, EscalationOverdue)))
+	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, projection.EscalationOverdue)))
 	sample(now.Add(30 * time.Second))
 	sample(now.Add(time.Minute))
 	all, err := s.OverdueSeries(ctx, time.Time{})
@@ -79,13 +83,13 @@ func TestResetAndRebuildMarker(t *testing.T) {
 	ctx := context.Background()
 	rdb := testRedis(t)
 	s := New(rdb, testIDs)
-	idem := NewIdempotency(rdb, testIDs)
-	limiter := NewLimiter(rdb, testIDs, 60, 1)
+	idem := idempotency.New(rdb, testIDs)
+	limiter := ratelimit.NewLimiter(rdb, testIDs, 60, 1)
 
 	if empty, err := s.IsEmpty(ctx); err != nil || !empty {
 		t.Fatalf("a new model: empty %v, %v", empty, err)
 	}
-	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, EscalationOverdue)))
+	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, projection.EscalationOverdue)))
 	if empty, _ := s.IsEmpty(ctx); !empty {
 		t.Error("live projections alone made the model complete")
 	}
@@ -95,7 +99,7 @@ func TestResetAndRebuildMarker(t *testing.T) {
 	if empty, _ := s.IsEmpty(ctx); empty {
 		t.Error("a rebuilt model reports empty")
 	}
-	if _, outcome, err := idem.Begin(ctx, "u1", "k1", "fp", time.Hour); err != nil || outcome != Started {
+	if _, outcome, err := idem.Begin(ctx, "u1", "k1", "fp", time.Hour); err != nil || outcome != idempotency.Started {
 		t.Fatalf("Begin: %v, %v", outcome, err)
 	}
 	if ok, _ := limiter.Allow(ctx, "u1"); !ok {
@@ -116,7 +120,7 @@ func TestResetAndRebuildMarker(t *testing.T) {
 			t.Errorf("left by Reset: %s", line)
 		}
 	}
-	if _, outcome, _ := idem.Begin(ctx, "u1", "k1", "fp", time.Hour); outcome != InProgress {
+	if _, outcome, _ := idem.Begin(ctx, "u1", "k1", "fp", time.Hour); outcome != idempotency.InProgress {
 		t.Errorf("Reset released an idempotency key: %v", outcome)
 	}
 	if ok, _ := limiter.Allow(ctx, "u1"); ok {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -55,20 +56,20 @@ func (v Visibility) caseSets() []string {
 
 // CasesFor lists the cases the actor may see, the most recently updated first. The actor's
 // case sets are merged as they are read, with no temporary keys.
-func (s *Store) CasesFor(ctx context.Context, v Visibility, limit int, cur string) (Page[CaseSummary], error) {
+func (s *Store) CasesFor(ctx context.Context, v Visibility, limit int, cur string) (Page[projection.Summary], error) {
 	reveal := s.revealing(v.Actor.UserID)
 	v.Actor = s.maskedActor(v.Actor)
 	after, err := decodeCursor(cur)
 	if err != nil {
-		return Page[CaseSummary]{}, err
+		return Page[projection.Summary]{}, err
 	}
-	page := Page[CaseSummary]{Items: []CaseSummary{}}
+	page := Page[projection.Summary]{Items: []projection.Summary{}}
 	keys := v.caseSets()
 	if len(keys) == 0 {
 		return page, nil
 	}
 	w := window{keys: keys, lo: math.Inf(-1), hi: math.Inf(1), desc: true}
-	visible := map[string]CaseSummary{}
+	visible := map[string]projection.Summary{}
 	keep := func(zs []redis.Z) ([]bool, error) {
 		batch, err := s.summaries(ctx, zs)
 		if err != nil {
@@ -83,14 +84,14 @@ func (s *Store) CasesFor(ctx context.Context, v Visibility, limit int, cur strin
 			p := sum.Parties()
 			if sight := v.sightOf(&p); sight.Sees() {
 				ok[i] = true
-				visible[sum.CaseID] = sum.visibleTo(sight)
+				visible[sum.CaseID] = summaryVisibleTo(sum, sight)
 			}
 		}
 		return ok, nil
 	}
 	zs, next, err := s.scan(ctx, w, after, clampLimit(limit), keep)
 	if err != nil {
-		return Page[CaseSummary]{}, err
+		return Page[projection.Summary]{}, err
 	}
 	for _, z := range zs {
 		page.Items = append(page.Items, reveal.summary(visible[z.Member.(string)]))
@@ -103,8 +104,8 @@ func (s *Store) CasesFor(ctx context.Context, v Visibility, limit int, cur strin
 
 // summaries loads the cases of a batch in one MGET, by case id, leaving out any removed since the
 // batch was read.
-func (s *Store) summaries(ctx context.Context, zs []redis.Z) (map[string]CaseSummary, error) {
-	out := make(map[string]CaseSummary, len(zs))
+func (s *Store) summaries(ctx context.Context, zs []redis.Z) (map[string]projection.Summary, error) {
+	out := make(map[string]projection.Summary, len(zs))
 	if len(zs) == 0 {
 		return out, nil
 	}

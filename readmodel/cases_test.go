@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -112,12 +113,12 @@ func TestListsApplyTheVisibilityPolicy(t *testing.T) {
 	ctx := context.Background()
 	s := New(testRedis(t), testIDs)
 	c1 := summary("c1", 1, "north",
-		action("A1", "care-plan", -time.Hour, EscalationOverdue),
-		action("A2", "nrm-request", -time.Hour, EscalationOverdue),
-		ActionSummary{ID: "A3", Kind: "restricted", Class: "restricted", OwnerRole: "safeguarding_lead", Due: now.Add(-time.Hour)},
-		ActionSummary{ID: "A4", Kind: "police-report", Class: "casework", OwnerRole: "carer", OwnerUser: "carer-c1", Due: now.Add(-time.Hour)})
+		action("A1", "care-plan", -time.Hour, projection.EscalationOverdue),
+		action("A2", "nrm-request", -time.Hour, projection.EscalationOverdue),
+		projection.Action{ID: "A3", Kind: "restricted", Class: "restricted", OwnerRole: "safeguarding_lead", Due: now.Add(-time.Hour)},
+		projection.Action{ID: "A4", Kind: "police-report", Class: "casework", OwnerRole: "carer", OwnerUser: "carer-c1", Due: now.Add(-time.Hour)})
 	c1.Excluded = []string{"mgr-accused", "carer-accused"}
-	mustProject(t, s, c1, summary("c2", 1, "north", action("A1", "icpc", -time.Hour, EscalationOverdue)))
+	mustProject(t, s, c1, summary("c2", 1, "north", action("A1", "icpc", -time.Hour, projection.EscalationOverdue)))
 
 	who := func(role safeguarding.Role, user string) Visibility {
 		return Visibility{Actor: safeguarding.Actor{UserID: user, Role: role, Team: "north"}}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -31,10 +32,12 @@ type Event struct {
 // Visible reports whether the person may be told of the change: whether they may see the case.
 func (c Change) Visible(v Visibility) bool { return v.sightOf(&c.People).Sees() }
 
-// ChangeOf describes a newly projected summary, as of now.
-func ChangeOf(s CaseSummary) Change { return changeAt(s, time.Now()) }
+// Announce publishes the change of a newly projected summary, as of now.
+func (s *Store) Announce(ctx context.Context, sum projection.Summary) error {
+	return s.Publish(ctx, changeAt(sum, time.Now()))
+}
 
-func changeAt(s CaseSummary, now time.Time) Change {
+func changeAt(s projection.Summary, now time.Time) Change {
 	c := Change{Event: Event{CaseID: s.CaseID, Reference: s.Reference, Version: s.Version, At: now}, People: s.Parties()}
 	for _, a := range s.Actions {
 		if !s.Closed && !a.Due.After(now) {

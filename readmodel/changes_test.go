@@ -6,11 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
-func TestChangeOf(t *testing.T) {
-	sum := summary("c1", 7, "north", action("A1", "police-report", time.Hour, EscalationNone))
+func TestChangeAt(t *testing.T) {
+	sum := summary("c1", 7, "north", action("A1", "police-report", time.Hour, projection.EscalationNone))
 	sum.Carers = []string{"carer-1", "carer-2"}
 	tests := []struct {
 		name    string
@@ -66,7 +67,7 @@ func TestPublishSubscribe(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stop()
-	want := changeAt(summary("c1", 3, "north", action("A1", "police-report", -time.Hour, EscalationOverdue)), now)
+	want := changeAt(summary("c1", 3, "north", action("A1", "police-report", -time.Hour, projection.EscalationOverdue)), now)
 	if err := s.Publish(ctx, want); err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func TestFanoutSharesOneSubscription(t *testing.T) {
 	if n := subscriptions(); n != 1 {
 		t.Fatalf("%d streams hold %d Redis subscriptions, want 1", streams, n)
 	}
-	if err := s.Publish(ctx, ChangeOf(summary("c1", 1, "north"))); err != nil {
+	if err := s.Announce(ctx, summary("c1", 1, "north")); err != nil {
 		t.Fatal(err)
 	}
 	for i, ch := range chans {

@@ -3,16 +3,16 @@ package readmodel
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/caseflow/caseflow/internal/testredis"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -20,36 +20,16 @@ import (
 // packages' tests can share the server.
 const redisDB = 3
 
-// testRedis returns a client for the test: the real Redis of REDIS_URL (database redisDB,
-// flushed) when it is set, otherwise a fresh miniredis. Every test body runs against either.
-func testRedis(t testing.TB) redis.UniversalClient {
-	t.Helper()
-	if url := os.Getenv("REDIS_URL"); url != "" {
-		opts, err := redis.ParseURL(url)
-		if err != nil {
-			t.Fatalf("REDIS_URL: %v", err)
-		}
-		opts.DB = redisDB
-		rdb := redis.NewClient(opts)
-		t.Cleanup(func() { _ = rdb.Close() })
-		if err := rdb.FlushDB(context.Background()).Err(); err != nil {
-			t.Fatalf("flush test database: %v", err)
-		}
-		return rdb
-	}
-	mr := miniredis.RunT(t)
-	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
-	t.Cleanup(func() { _ = rdb.Close() })
-	return rdb
-}
+// testRedis returns a client on the real Redis of REDIS_URL or a miniredis (testredis).
+func testRedis(t testing.TB) redis.UniversalClient { return testredis.New(t, redisDB) }
 
 // now is the fixed time of every test: due times are set relative to it.
 var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 // summary is a case of a team, its social worker "sw-<team>", fostering social worker "fsw-1"
 // and carer "carer-<id>", updated version seconds after now.
-func summary(id string, version int64, team string, actions ...ActionSummary) CaseSummary {
-	return CaseSummary{
+func summary(id string, version int64, team string, actions ...projection.Action) projection.Summary {
+	return projection.Summary{
 		CaseID: id, Reference: "CF-" + strings.ToUpper(id), Version: version, Stage: "concern-raised",
 		LA: "E06000001", Team: team, SocialWorker: "sw-" + team, FosteringSocialWorker: "fsw-1",
 		Carers: []string{"carer-" + id}, OpenedAt: now.Add(-time.Hour),
@@ -58,15 +38,15 @@ func summary(id string, version int64, team string, actions ...ActionSummary) Ca
 }
 
 // action is an action owned by the user "sw-north", due d after now, of the class its kind has.
-func action(id, kind string, d time.Duration, level int) ActionSummary {
-	return ActionSummary{ID: id, Kind: kind, Class: string(safeguarding.ClassOf(policy.RuleID(kind))),
+func action(id, kind string, d time.Duration, level int) projection.Action {
+	return projection.Action{ID: id, Kind: kind, Class: string(safeguarding.ClassOf(policy.RuleID(kind))),
 		OwnerRole: "social_worker", OwnerUser: "sw-north", Due: now.Add(d), Escalation: level}
 }
 
 // overseer is the Safeguarding Lead, who sees every case no allegation excludes them from.
 var overseer = Visibility{Actor: safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}}
 
-func mustProject(t testing.TB, s *Store, sums ...CaseSummary) {
+func mustProject(t testing.TB, s *Store, sums ...projection.Summary) {
 	t.Helper()
 	for _, sum := range sums {
 		applied, err := s.Project(context.Background(), sum)
@@ -88,7 +68,7 @@ func rowIDs(rows []ActionRow) []string {
 	return out
 }
 
-func caseIDs(sums []CaseSummary) []string {
+func caseIDs(sums []projection.Summary) []string {
 	out := make([]string, len(sums))
 	for i, s := range sums {
 		out[i] = s.CaseID

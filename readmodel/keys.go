@@ -1,17 +1,13 @@
 package readmodel
 
 // Key layout. Every read-model key starts with rmPrefix, so Reset can find them all with SCAN
-// and leave idempotency and rate-limit keys alone. Keys and members hold only opaque ids: case
+// and leave the keys of idempotency and ratelimit alone. Keys and members hold only opaque ids: case
 // ids, pseudonyms of user ids (never the ids), team ids and rule ids.
 //
 // The indexes of one model share no hash tag, so the package needs a single Redis (or a
 // replicated one), not Redis Cluster: projections and merged reads touch several keys at once.
 const (
-	rmPrefix   = "cf:rm:"
-	idemPrefix = "cf:idem:"
-	// ratePrefix follows the "rate:" that github.com/go-redis/redis_rate puts before every key,
-	// so limiter keys read "rate:cf:<limit>:<keyed hash of the user id>".
-	ratePrefix = "cf:"
+	rmPrefix = "cf:rm:"
 )
 
 // The case summary, with the list of index entries it was written to.

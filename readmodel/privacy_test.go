@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseflow/caseflow/projection"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -20,9 +21,9 @@ func TestOnlyExpectedIDsAreStored(t *testing.T) {
 	rdb := testRedis(t)
 	s := New(rdb, testIDs)
 	c1 := summary("c1", 1, "north",
-		action("A1", "police-report", -time.Hour, EscalationOverdue),
-		ActionSummary{ID: "A2", Kind: "restricted", Class: "restricted", OwnerRole: "safeguarding_lead", Due: now.Add(time.Hour)})
-	c2 := summary("c2", 2, "south", action("A1", "nrm-request", time.Hour, EscalationNone))
+		action("A1", "police-report", -time.Hour, projection.EscalationOverdue),
+		projection.Action{ID: "A2", Kind: "restricted", Class: "restricted", OwnerRole: "safeguarding_lead", Due: now.Add(time.Hour)})
+	c2 := summary("c2", 2, "south", action("A1", "nrm-request", time.Hour, projection.EscalationNone))
 	c2.Carers = append(c2.Carers, "carer-extra")
 	closed := summary("c3", 4, "south")
 	closed.Closed, closed.Stage = true, "closed"

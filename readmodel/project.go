@@ -9,8 +9,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/pseudonym"
-	"github.com/caseflow/caseflow/safeguarding"
 )
 
 // Store reads and writes the read model.
@@ -29,9 +29,9 @@ func (s *Store) Redis() redis.UniversalClient { return s.rdb }
 // storedCase is what a case key holds: the summary, and every index entry and action row written
 // for it, so that the next projection removes exactly those, whatever changed in between.
 type storedCase struct {
-	Summary CaseSummary  `json:"summary"`
-	Index   []indexEntry `json:"index"`
-	Rows    []string     `json:"rows"`
+	Summary projection.Summary `json:"summary"`
+	Index   []indexEntry       `json:"index"`
+	Rows    []string           `json:"rows"`
 }
 
 // indexEntry is one member of one sorted set.
@@ -47,8 +47,8 @@ const maxTxRetries = 10
 // and rows go and the new ones come in one MULTI, under WATCH of the case key. A version older
 // than or equal to the stored one changes nothing and reports false, so retried and overtaken
 // projections are harmless.
-func (s *Store) Project(ctx context.Context, sum CaseSummary) (bool, error) {
-	if err := sum.check(); err != nil {
+func (s *Store) Project(ctx context.Context, sum projection.Summary) (bool, error) {
+	if err := sum.Check(); err != nil {
 		return false, err
 	}
 	sum = s.masked(sum)
@@ -72,35 +72,6 @@ func (s *Store) Project(ctx context.Context, sum CaseSummary) (bool, error) {
 		return false, fmt.Errorf("project case %s version %d: %w", sum.CaseID, sum.Version, err)
 	}
 	return applied, nil
-}
-
-// ErrUnprojectable is a summary the read model can never hold: an id outside the allow-list of
-// identifiers. Retrying cannot help; the case must be corrected (its team, say), and until then
-// it is missing from every list, which RecordProjectionFailure makes visible.
-var ErrUnprojectable = errors.New("the case summary cannot be stored in the read model")
-
-// check refuses a summary with an identifier the keys and rows of the model cannot hold.
-func (s *CaseSummary) check() error {
-	if s.CaseID == "" || !safeguarding.ValidID(s.CaseID) {
-		return fmt.Errorf("%w: no valid case id", ErrUnprojectable)
-	}
-	ids := map[string][]string{
-		"reference": {s.Reference}, "la": {s.LA}, "team": {s.Team}, "social_worker": {s.SocialWorker},
-		"fostering_social_worker": {s.FosteringSocialWorker}, "carers": s.Carers, "excluded": s.Excluded,
-	}
-	for _, a := range s.Actions {
-		ids["actions.id"] = append(ids["actions.id"], a.ID)
-		ids["actions.owner_user"] = append(ids["actions.owner_user"], a.OwnerUser)
-	}
-	for field, list := range ids {
-		for _, id := range list {
-			// The id itself is not quoted: it may hold what a log line must not.
-			if id != "" && !safeguarding.ValidID(id) {
-				return fmt.Errorf("%w: field %s of case %s is not an identifier", ErrUnprojectable, field, s.CaseID)
-			}
-		}
-	}
-	return nil
 }
 
 // RecordProjectionFailure remembers that a case could not be projected, so the managers' board
@@ -162,7 +133,7 @@ func (s *Store) update(ctx context.Context, id string, fn func(*redis.Tx, *store
 
 // projectAll writes summaries in pipelines, without reading what was there: only for seeding an
 // empty model, where no older entries need removing and no newer version can be in the way.
-func (s *Store) projectAll(ctx context.Context, sums []CaseSummary) error {
+func (s *Store) projectAll(ctx context.Context, sums []projection.Summary) error {
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, sum := range sums {
 			if err := index(ctx, p, s.masked(sum)); err != nil {
@@ -204,7 +175,7 @@ func unindex(ctx context.Context, p redis.Pipeliner, old *storedCase) {
 // index queues the writes that add a summary to every index it belongs in, and the summary
 // itself with the list of those entries. A closed case keeps its summary and its place in the
 // case lists, but no actions: nothing is left to chase.
-func index(ctx context.Context, p redis.Pipeliner, sum CaseSummary) error {
+func index(ctx context.Context, p redis.Pipeliner, sum projection.Summary) error {
 	sc := storedCase{Summary: sum}
 	add := func(key string, score int64, member string) {
 		p.ZAdd(ctx, key, redis.Z{Score: float64(score), Member: member})
@@ -271,10 +242,10 @@ func index(ctx context.Context, p redis.Pipeliner, sum CaseSummary) error {
 
 // Case returns the stored summary of a case, users named by pseudonym, and false when there is
 // none.
-func (s *Store) Case(ctx context.Context, id string) (CaseSummary, bool, error) {
+func (s *Store) Case(ctx context.Context, id string) (projection.Summary, bool, error) {
 	sc, err := loadCase(ctx, s.rdb, caseKey(id))
 	if err != nil || sc == nil {
-		return CaseSummary{}, false, err
+		return projection.Summary{}, false, err
 	}
 	return sc.Summary, true, nil
 }

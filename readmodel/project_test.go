@@ -9,15 +9,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
 func TestProjectVersionOrdering(t *testing.T) {
 	ctx := context.Background()
-	v2 := summary("c1", 2, "north", action("A1", "police-report", -time.Hour, EscalationOverdue))
+	v2 := summary("c1", 2, "north", action("A1", "police-report", -time.Hour, projection.EscalationOverdue))
 	tests := []struct {
 		name        string
-		next        CaseSummary
+		next        projection.Summary
 		wantApplied bool
 		wantVersion int64
 		wantTeam    string
@@ -51,10 +52,10 @@ func TestProjectVersionOrdering(t *testing.T) {
 // must be exactly what projecting the new summary into an empty model leaves.
 func TestReprojectionLeavesNoTrace(t *testing.T) {
 	v1 := summary("c1", 1, "north",
-		action("A1", "police-report", -time.Hour, EscalationOverdue),
-		ActionSummary{ID: "A2", Kind: "lado", OwnerRole: "safeguarding_lead", Due: now.Add(time.Hour)},
-		action("A3", "care-plan", 2*time.Hour, EscalationNone))
-	v2 := summary("c1", 2, "south", action("A3", "care-plan", 3*time.Hour, EscalationReminded))
+		action("A1", "police-report", -time.Hour, projection.EscalationOverdue),
+		projection.Action{ID: "A2", Kind: "lado", OwnerRole: "safeguarding_lead", Due: now.Add(time.Hour)},
+		action("A3", "care-plan", 2*time.Hour, projection.EscalationNone))
+	v2 := summary("c1", 2, "south", action("A3", "care-plan", 3*time.Hour, projection.EscalationReminded))
 	v2.SocialWorker, v2.FosteringSocialWorker, v2.Carers = "sw-new", "fsw-new", []string{"carer-new", "carer-second"}
 	v2.Actions[0].OwnerUser = "sw-new"
 
@@ -76,11 +77,11 @@ func TestReprojectionUpdatesLists(t *testing.T) {
 	ctx := context.Background()
 	s := New(testRedis(t), testIDs)
 	mustProject(t, s, summary("c1", 1, "north",
-		action("A1", "police-report", -time.Hour, EscalationOverdue),
-		action("A2", "nrm-request", time.Hour, EscalationNone)))
+		action("A1", "police-report", -time.Hour, projection.EscalationOverdue),
+		action("A2", "nrm-request", time.Hour, projection.EscalationNone)))
 
 	// Version 2: A1 is done, the case moves team, and its carer changes.
-	v2 := summary("c1", 2, "south", action("A2", "nrm-request", time.Hour, EscalationNone))
+	v2 := summary("c1", 2, "south", action("A2", "nrm-request", time.Hour, projection.EscalationNone))
 	v2.Carers = []string{"carer-new"}
 	mustProject(t, s, v2)
 
@@ -110,9 +111,9 @@ func TestReprojectionUpdatesLists(t *testing.T) {
 func TestClosedCaseKeepsSummaryWithoutActions(t *testing.T) {
 	ctx := context.Background()
 	s := New(testRedis(t), testIDs)
-	closed := summary("c1", 2, "north", action("A1", "police-report", -time.Hour, EscalationLead))
+	closed := summary("c1", 2, "north", action("A1", "police-report", -time.Hour, projection.EscalationLead))
 	closed.Closed = true
-	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, EscalationLead)), closed)
+	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, projection.EscalationLead)), closed)
 
 	got, found, err := s.Case(ctx, "c1")
 	if err != nil || !found || !got.Closed || len(got.Actions) != 0 {
@@ -134,7 +135,7 @@ func TestRemove(t *testing.T) {
 	ctx := context.Background()
 	rdb := testRedis(t)
 	s := New(rdb, testIDs)
-	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, EscalationOverdue)))
+	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, projection.EscalationOverdue)))
 	if err := s.Remove(ctx, "c1"); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package readmodel
 import (
 	"slices"
 
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -31,7 +32,7 @@ func (s *Store) maskedParties(p safeguarding.Parties) safeguarding.Parties {
 }
 
 // masked returns the summary with every user id replaced by its pseudonym.
-func (s *Store) masked(sum CaseSummary) CaseSummary {
+func (s *Store) masked(sum projection.Summary) projection.Summary {
 	sum.SocialWorker = s.ids.Of(sum.SocialWorker)
 	sum.FosteringSocialWorker = s.ids.Of(sum.FosteringSocialWorker)
 	sum.Carers, sum.Excluded = s.maskedIDs(sum.Carers), s.maskedIDs(sum.Excluded)
@@ -63,7 +64,7 @@ func (r revealer) id(p string) string {
 	return p
 }
 
-func (r revealer) summary(sum CaseSummary) CaseSummary {
+func (r revealer) summary(sum projection.Summary) projection.Summary {
 	sum.SocialWorker = r.id(sum.SocialWorker)
 	sum.FosteringSocialWorker = r.id(sum.FosteringSocialWorker)
 	for i, c := range sum.Carers {

@@ -1,31 +1,28 @@
 package readmodel
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/caseflow/caseflow/idempotency"
+	"github.com/caseflow/caseflow/internal/testredis"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/pseudonym"
+	"github.com/caseflow/caseflow/ratelimit"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
 // testIDs is the pseudonym key of the tests.
-var testIDs = func() pseudonym.Key {
-	k, err := pseudonym.New(bytes.Repeat([]byte("test-secret-"), 3))
-	if err != nil {
-		panic(err)
-	}
-	return k
-}()
+var testIDs = testredis.Pseudonyms
 
 // TestCallersUseRealIDs: the read model stores pseudonyms, yet callers list and filter with
 // real ids and see their own id back.
 func TestCallersUseRealIDs(t *testing.T) {
 	ctx := context.Background()
 	s := New(testRedis(t), testIDs)
-	c1 := summary("c1", 1, "north", action("A1", "police-report", -time.Hour, EscalationOverdue))
+	c1 := summary("c1", 1, "north", action("A1", "police-report", -time.Hour, projection.EscalationOverdue))
 	mustProject(t, s, c1)
 
 	sw := safeguarding.Actor{UserID: "sw-north", Role: safeguarding.RoleSocialWorker, Team: "north"}
@@ -70,13 +67,13 @@ func TestNoUserIDInRedis(t *testing.T) {
 	ctx := context.Background()
 	rdb := testRedis(t)
 	s := New(rdb, testIDs)
-	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, EscalationOverdue)))
-	idem := NewIdempotency(rdb, testIDs)
+	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, projection.EscalationOverdue)))
+	idem := idempotency.New(rdb, testIDs)
 	if _, _, err := idem.Begin(ctx, "sw-north", "key-1", "fp", time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	NewLimiter(rdb, testIDs, 60, 10).Allow(ctx, "sw-north")
-	NewCaseLimiter(rdb, testIDs, 10).Allow(ctx, "carer-c1")
+	ratelimit.NewLimiter(rdb, testIDs, 60, 10).Allow(ctx, "sw-north")
+	ratelimit.NewCaseLimiter(rdb, testIDs, 10).Allow(ctx, "carer-c1")
 
 	ids := []string{"sw-north", "fsw-1", "carer-c1"}
 	iter := rdb.Scan(ctx, 0, "*", 100).Iterator()
@@ -106,7 +103,7 @@ func TestChangesNameUsersByPseudonym(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stop()
-	if err := s.Publish(ctx, ChangeOf(summary("c1", 1, "north"))); err != nil {
+	if err := s.Announce(ctx, summary("c1", 1, "north")); err != nil {
 		t.Fatal(err)
 	}
 	select {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -15,15 +16,15 @@ import (
 func boardFixture(t *testing.T) *Store {
 	s := New(testRedis(t), testIDs)
 	south := summary("c2", 1, "south",
-		action("A1", "police-report", -2*time.Hour, EscalationManager),
-		action("A2", "nrm-request", time.Hour, EscalationNone))
+		action("A1", "police-report", -2*time.Hour, projection.EscalationManager),
+		action("A2", "nrm-request", time.Hour, projection.EscalationNone))
 	south.Actions[0].OwnerUser = "sw-south"
-	lead := ActionSummary{ID: "A3", Kind: "lado", OwnerRole: "safeguarding_lead", Due: now.Add(-90 * time.Minute), Escalation: EscalationOverdue}
+	lead := projection.Action{ID: "A3", Kind: "lado", OwnerRole: "safeguarding_lead", Due: now.Add(-90 * time.Minute), Escalation: projection.EscalationOverdue}
 	south.Actions = append(south.Actions, lead)
 	mustProject(t, s,
 		summary("c1", 1, "north",
-			action("A1", "police-report", -3*time.Hour, EscalationLead),
-			action("A2", "care-plan", -time.Hour, EscalationOverdue)),
+			action("A1", "police-report", -3*time.Hour, projection.EscalationLead),
+			action("A2", "care-plan", -time.Hour, projection.EscalationOverdue)),
 		south)
 	return s
 }
@@ -42,9 +43,9 @@ func TestOverdueFiltersAndOrder(t *testing.T) {
 		{"owner user", ActionFilter{OwnerUser: "sw-south"}, []string{"c2/A1"}},
 		{"owner role, named or not", ActionFilter{OwnerRole: "social_worker"}, []string{"c1/A1", "c2/A1", "c1/A2"}},
 		{"role-owned", ActionFilter{OwnerRole: "safeguarding_lead"}, []string{"c2/A3"}},
-		{"escalated to a manager or further", ActionFilter{MinEscalation: EscalationManager}, []string{"c1/A1", "c2/A1"}},
+		{"escalated to a manager or further", ActionFilter{MinEscalation: projection.EscalationManager}, []string{"c1/A1", "c2/A1"}},
 		{"team and kind", ActionFilter{Team: "north", Kind: "care-plan"}, []string{"c1/A2"}},
-		{"user, team and level", ActionFilter{OwnerUser: "sw-north", Team: "north", MinEscalation: EscalationLead}, []string{"c1/A1"}},
+		{"user, team and level", ActionFilter{OwnerUser: "sw-north", Team: "north", MinEscalation: projection.EscalationLead}, []string{"c1/A1"}},
 		{"kind of another team", ActionFilter{Team: "south", Kind: "care-plan"}, []string{}},
 		{"unknown team", ActionFilter{Team: "east"}, []string{}},
 	}
@@ -68,8 +69,8 @@ func TestOverdueRow(t *testing.T) {
 		t.Fatalf("%v, %v", page, err)
 	}
 	want := ActionRow{
-		ActionSummary: action("A1", "police-report", -3*time.Hour, EscalationLead),
-		CaseID:        "c1", Reference: "CF-C1", Team: "north", Stage: "concern-raised", LateSeconds: 3 * 3600,
+		Action: action("A1", "police-report", -3*time.Hour, projection.EscalationLead),
+		CaseID: "c1", Reference: "CF-C1", Team: "north", Stage: "concern-raised", LateSeconds: 3 * 3600,
 		// The board names people by pseudonym.
 		people: rowPeople{socialWorker: testIDs.Of("sw-north"), fosteringSocialWorker: testIDs.Of("fsw-1"), carers: testIDs.Of("carer-c1")},
 	}
@@ -109,13 +110,13 @@ func TestCursorPaginationWithTies(t *testing.T) {
 	ctx := context.Background()
 	s := New(testRedis(t), testIDs)
 	const cases = 57
-	var sums []CaseSummary
+	var sums []projection.Summary
 	for i := range cases {
 		due := -time.Hour // most share one due millisecond
 		if i%10 == 0 {
 			due = -time.Duration(i) * time.Minute
 		}
-		sums = append(sums, summary(fmt.Sprintf("c%02d", i), 1, "north", action("A1", "police-report", due, EscalationOverdue)))
+		sums = append(sums, summary(fmt.Sprintf("c%02d", i), 1, "north", action("A1", "police-report", due, projection.EscalationOverdue)))
 	}
 	mustProject(t, s, sums...)
 
@@ -144,7 +145,7 @@ func TestCursorPaginationWithTies(t *testing.T) {
 			mustProject(t, s, summary(last.CaseID, 2, "north"))
 		}
 		// A new action falls due in the tie, before any listed row: it is not listed.
-		late := summary(fmt.Sprintf("a%02d", page), 1, "north", action("A1", "police-report", -time.Hour, EscalationOverdue))
+		late := summary(fmt.Sprintf("a%02d", page), 1, "north", action("A1", "police-report", -time.Hour, projection.EscalationOverdue))
 		mustProject(t, s, late)
 	}
 	if !slices.Equal(got, order) {
@@ -157,12 +158,12 @@ func TestCursorPaginationWithTies(t *testing.T) {
 func TestCursorPaginationWithSparseFilter(t *testing.T) {
 	ctx := context.Background()
 	s := New(testRedis(t), testIDs)
-	var sums []CaseSummary
+	var sums []projection.Summary
 	var want []string
 	for i := range 300 {
-		level := EscalationOverdue
+		level := projection.EscalationOverdue
 		if i%7 == 0 {
-			level = EscalationLead
+			level = projection.EscalationLead
 			want = append(want, fmt.Sprintf("c%03d/A1", i))
 		}
 		sums = append(sums, summary(fmt.Sprintf("c%03d", i), 1, "north", action("A1", "police-report", -time.Duration(300-i)*time.Minute, level)))
@@ -173,7 +174,7 @@ func TestCursorPaginationWithSparseFilter(t *testing.T) {
 	var got []string
 	cursor := ""
 	for pages := 1; ; pages++ {
-		p, err := s.Overdue(ctx, OverdueQuery{Visibility: overseer, Now: now, ActionFilter: ActionFilter{MinEscalation: EscalationLead}, Limit: 4, Cursor: cursor})
+		p, err := s.Overdue(ctx, OverdueQuery{Visibility: overseer, Now: now, ActionFilter: ActionFilter{MinEscalation: projection.EscalationLead}, Limit: 4, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,9 +195,9 @@ func TestCursorPaginationWithSparseFilter(t *testing.T) {
 func TestPageLimits(t *testing.T) {
 	ctx := context.Background()
 	s := New(testRedis(t), testIDs)
-	var sums []CaseSummary
+	var sums []projection.Summary
 	for i := range MaxLimit + 1 {
-		sums = append(sums, summary(fmt.Sprintf("c%03d", i), 1, "north", action("A1", "care-plan", -time.Minute, EscalationOverdue)))
+		sums = append(sums, summary(fmt.Sprintf("c%03d", i), 1, "north", action("A1", "care-plan", -time.Minute, projection.EscalationOverdue)))
 	}
 	if err := s.projectAll(ctx, sums); err != nil {
 		t.Fatal(err)
@@ -226,16 +227,16 @@ func TestBadCursor(t *testing.T) {
 func TestActionsFor(t *testing.T) {
 	ctx := context.Background()
 	s := New(testRedis(t), testIDs)
-	lead := func(id string, due time.Duration) ActionSummary {
-		return ActionSummary{ID: id, Kind: "lado", OwnerRole: "safeguarding_lead", Due: now.Add(due)}
+	lead := func(id string, due time.Duration) projection.Action {
+		return projection.Action{ID: id, Kind: "lado", OwnerRole: "safeguarding_lead", Due: now.Add(due)}
 	}
-	manager := func(id string, due time.Duration) ActionSummary {
-		return ActionSummary{ID: id, Kind: "strategy-review", OwnerRole: "manager", Due: now.Add(due)}
+	manager := func(id string, due time.Duration) projection.Action {
+		return projection.Action{ID: id, Kind: "strategy-review", OwnerRole: "manager", Due: now.Add(due)}
 	}
-	north := summary("c1", 1, "north", action("A1", "care-plan", -time.Hour, EscalationOverdue), lead("L1", time.Hour), manager("M1", -30*time.Minute))
+	north := summary("c1", 1, "north", action("A1", "care-plan", -time.Hour, projection.EscalationOverdue), lead("L1", time.Hour), manager("M1", -30*time.Minute))
 	south := summary("c2", 1, "south", lead("L1", -2*time.Hour), manager("M1", time.Minute),
-		ActionSummary{ID: "L2", Kind: "lado", OwnerRole: "safeguarding_lead", OwnerUser: "lead-2", Due: now})
-	south.Actions = append(south.Actions, ActionSummary{ID: "N1", Kind: "nrm-request", OwnerRole: "manager", OwnerUser: "mgr-n", Due: now.Add(2 * time.Hour)})
+		projection.Action{ID: "L2", Kind: "lado", OwnerRole: "safeguarding_lead", OwnerUser: "lead-2", Due: now})
+	south.Actions = append(south.Actions, projection.Action{ID: "N1", Kind: "nrm-request", OwnerRole: "manager", OwnerUser: "mgr-n", Due: now.Add(2 * time.Hour)})
 	mustProject(t, s, north, south)
 
 	until := now.Add(24 * time.Hour)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -17,7 +18,7 @@ const (
 	rowSep    = "\x1f"
 	rowFields = 15
 	// listSep joins the user ids of a row's list fields; identifiers never contain it (see
-	// CaseSummary.check).
+	// projection.Summary.check).
 	listSep = ","
 )
 
@@ -44,7 +45,7 @@ func (p rowPeople) parties(team string) safeguarding.Parties {
 	}
 }
 
-func encodeRow(sum CaseSummary, a ActionSummary) (string, error) {
+func encodeRow(sum projection.Summary, a projection.Action) (string, error) {
 	fields := []string{
 		sum.CaseID, sum.Reference, sum.Team, sum.Stage,
 		sum.SocialWorker, sum.FosteringSocialWorker, strings.Join(sum.Carers, listSep), strings.Join(sum.Excluded, listSep),
@@ -75,7 +76,7 @@ func decodeRow(s string) (ActionRow, error) {
 	return ActionRow{
 		CaseID: f[0], Reference: f[1], Team: f[2], Stage: f[3],
 		people: rowPeople{socialWorker: f[4], fosteringSocialWorker: f[5], carers: f[6], excluded: f[7]},
-		ActionSummary: ActionSummary{
+		Action: projection.Action{
 			ID: f[8], Kind: f[9], Class: f[10], OwnerRole: f[11], OwnerUser: f[12],
 			Due: time.UnixMilli(due).UTC(), Escalation: level,
 		},

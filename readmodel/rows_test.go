@@ -6,12 +6,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/caseflow/caseflow/projection"
 )
 
 func TestRowRoundTrip(t *testing.T) {
 	sum := summary("c1", 1, "north")
-	for _, a := range []ActionSummary{
-		action("A1", "police-report", -90*time.Second, EscalationLead),
+	for _, a := range []projection.Action{
+		action("A1", "police-report", -90*time.Second, projection.EscalationLead),
 		{ID: "A2", Kind: "lado", OwnerRole: "safeguarding_lead", Due: now.Add(time.Hour)},
 	} {
 		raw, err := encodeRow(sum, a)
@@ -22,7 +24,7 @@ func TestRowRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := ActionRow{ActionSummary: a, CaseID: "c1", Reference: "CF-C1", Team: "north", Stage: "concern-raised",
+		want := ActionRow{Action: a, CaseID: "c1", Reference: "CF-C1", Team: "north", Stage: "concern-raised",
 			people: rowPeople{socialWorker: "sw-north", fosteringSocialWorker: "fsw-1", carers: "carer-c1"}}
 		if !got.Due.Equal(want.Due) {
 			t.Errorf("due %v, want %v", got.Due, want.Due)
@@ -45,12 +47,12 @@ func TestProjectRefusesBadIDs(t *testing.T) {
 	if _, err := s.Project(ctx, summary("", 1, "north")); err == nil {
 		t.Error("projected a case without an id")
 	}
-	bad := summary("c1", 1, "north", action("A\x1f1", "care-plan", time.Hour, EscalationNone))
-	if _, err := s.Project(ctx, bad); !errors.Is(err, ErrUnprojectable) {
+	bad := summary("c1", 1, "north", action("A\x1f1", "care-plan", time.Hour, projection.EscalationNone))
+	if _, err := s.Project(ctx, bad); !errors.Is(err, projection.ErrUnprojectable) {
 		t.Errorf("action id with the row separator: %v", err)
 	}
 	team := summary("c1", 1, "north\nsouth")
-	if _, err := s.Project(ctx, team); !errors.Is(err, ErrUnprojectable) || strings.Contains(err.Error(), "south") {
+	if _, err := s.Project(ctx, team); !errors.Is(err, projection.ErrUnprojectable) || strings.Contains(err.Error(), "south") {
 		t.Errorf("team with a control character: %v", err)
 	}
 	if _, found, _ := s.Case(ctx, "c1"); found {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -30,7 +31,7 @@ var seedKinds = []string{"police-report", "nrm-request", "nrm-rg-decision", "car
 // demonstrations on a model of no real cases. Case i depends only on i and now, so seeding more
 // cases later with the same now adds to the model without leaving stale entries.
 func Seed(ctx context.Context, s *Store, n int, now time.Time) error {
-	batch := make([]CaseSummary, 0, seedBatch)
+	batch := make([]projection.Summary, 0, seedBatch)
 	for i := range n {
 		batch = append(batch, seedCase(i, now))
 		if len(batch) == seedBatch || i == n-1 {
@@ -43,9 +44,9 @@ func Seed(ctx context.Context, s *Store, n int, now time.Time) error {
 	return nil
 }
 
-func seedCase(i int, now time.Time) CaseSummary {
+func seedCase(i int, now time.Time) projection.Summary {
 	rng := rand.New(rand.NewPCG(uint64(i), uint64(now.UnixMilli())))
-	sum := CaseSummary{
+	sum := projection.Summary{
 		CaseID:                fmt.Sprintf("seed-%08d", i),
 		Reference:             fmt.Sprintf("CF-S%07d", i),
 		Version:               1,
@@ -62,12 +63,12 @@ func seedCase(i int, now time.Time) CaseSummary {
 		// Whole minutes, so that many actions share a due time, as deadlines computed from
 		// policy do.
 		due := now.Add(time.Duration(rng.Int64N(int64(2*seedSpread))) - seedSpread).Truncate(time.Minute)
-		level := EscalationNone
+		level := projection.EscalationNone
 		if !due.After(now) {
-			level = EscalationOverdue + rng.IntN(EscalationLead-EscalationOverdue+1)
+			level = projection.EscalationOverdue + rng.IntN(projection.EscalationLead-projection.EscalationOverdue+1)
 		}
 		kind := seedKinds[rng.IntN(len(seedKinds))]
-		sum.Actions = append(sum.Actions, ActionSummary{
+		sum.Actions = append(sum.Actions, projection.Action{
 			ID:         fmt.Sprintf("A%d", a+1),
 			Kind:       kind,
 			Class:      string(safeguarding.ClassOf(policy.RuleID(kind))),

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -43,7 +44,7 @@ func TestSeed(t *testing.T) {
 		t.Fatalf("%d overdue listed, %d counted, %v; want some of the %d actions", len(page.Items), counts.Total, err, 3*120)
 	}
 	for _, r := range page.Items {
-		if r.Escalation < EscalationOverdue {
+		if r.Escalation < projection.EscalationOverdue {
 			t.Errorf("overdue seeded action %s/%s not escalated", r.CaseID, r.ID)
 		}
 	}

@@ -157,7 +157,9 @@ type DueChase struct {
 	Level    Level
 	Repeat   int
 	Due      time.Time
-	To       []Recipient
+	// At is when this chase fell due: its step of the ladder, or its repeat.
+	At time.Time
+	To []Recipient
 }
 
 // NextChaseAt is when the case's next chase falls due, zero when nothing is waiting. The workflow
@@ -196,7 +198,7 @@ func (c *Case) TakeDueChases(now time.Time) []DueChase {
 			}
 			to := c.recipients(a, level)
 			a.Chases = append(a.Chases, Chase{Level: level, At: now, Due: a.Due, To: to, Repeat: repeat})
-			out = append(out, DueChase{ActionID: a.ID, Kind: a.Kind, Level: level, Repeat: repeat, Due: a.Due, To: to})
+			out = append(out, DueChase{ActionID: a.ID, Kind: a.Kind, Level: level, Repeat: repeat, Due: a.Due, At: at, To: to})
 			c.note(now, systemActor, "chase", chaseSummary(a, level, repeat), a.ID)
 		}
 	}

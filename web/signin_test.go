@@ -21,6 +21,7 @@ import (
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/internal/testidp"
+	"github.com/caseflow/caseflow/ratelimit"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/session"
@@ -64,7 +65,7 @@ func startSiteTelling(t *testing.T, devSignIn bool, signedIn func(context.Contex
 	sessions := session.NewCookies(store, false)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewServer(api.New(api.Config{
-		Store: readmodel.New(rdb, testPseudonyms), Limiter: readmodel.NewLimiter(rdb, testPseudonyms, 1000, 100), Verifier: verifier,
+		Store: readmodel.New(rdb, testPseudonyms), Limiter: ratelimit.NewLimiter(rdb, testPseudonyms, 1000, 100), Verifier: verifier,
 		Sessions: sessions, Logger: logger,
 		Pages: func(r *gin.Engine) {
 			web.Register(r, web.Options{Sessions: sessions, OIDC: signIn, DevSignIn: devSignIn, Logger: logger})

@@ -19,6 +19,7 @@ import (
 	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
@@ -59,7 +60,8 @@ func TestCallsWithoutTheAPIsProofAreRefused(t *testing.T) {
 	t.Cleanup(func() { _ = rdb.Close() })
 	cw := &CaseWorkflow{Policy: policy.Default, Callers: identity.NewVerifier(keys.VerifyOnly())}
 	env.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: WorkflowName})
-	env.RegisterActivity(&activities.Activities{Store: readmodel.New(rdb, testPseudonyms), Notifier: &recorder{}})
+	env.RegisterActivity(&activities.Activities{Notifier: &recorder{}})
+	env.RegisterActivity(&projection.Activity{ReadModel: readmodel.New(rdb, testPseudonyms)})
 
 	const caseID = "c1"
 	ctx := context.Background()

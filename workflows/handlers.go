@@ -6,8 +6,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/caseflow/caseflow/activities"
 	"github.com/caseflow/caseflow/identity"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -75,7 +75,7 @@ func (r *run) registerHandlers(ctx workflow.Context) error {
 			if !r.state.Opened() {
 				return Summary{}, toApplicationError(safeguarding.Errorf(safeguarding.ENotFound, "case not opened"))
 			}
-			return activities.SummaryOf(r.state), nil
+			return projection.Of(r.state), nil
 		}},
 	}
 	for _, q := range queries {

@@ -21,6 +21,7 @@ import (
 	"github.com/caseflow/caseflow/activities"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 )
@@ -100,7 +101,8 @@ func newHarness(t *testing.T, pol *policy.Policy) *harness {
 		input: Input{CaseID: "c1", Reference: "CF-TEST01"}}
 	cw := &CaseWorkflow{Policy: func() *policy.Policy { return pol }, Callers: trustEveryCaller{}}
 	env.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: WorkflowName})
-	env.RegisterActivity(&activities.Activities{Store: h.store, Notifier: h.sent})
+	env.RegisterActivity(&activities.Activities{Notifier: h.sent})
+	env.RegisterActivity(&projection.Activity{ReadModel: h.store})
 	return h
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/caseflow/caseflow/activities"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -98,11 +99,14 @@ type run struct {
 // sideEffectsChange versions how the workflow runs its side effects. Version 1 sends the chases
 // of one wake-up in a single notification, and runs notifications and projections as local
 // activities: each saves a round trip through the task queue, which is what limits how many
-// chases a worker sends per second. Histories recorded before it replay the old way.
+// chases a worker sends per second. Version 2 bounds the local attempts and hands a side effect
+// that cannot finish in that time to a regular activity; one that can never succeed fails at
+// once and is not tried again. Histories recorded before each replay their own way.
 const (
 	sideEffectsChange         = "local-side-effects"
 	sideEffectsLocal          = 1
-	sideEffectsCurrentVersion = sideEffectsLocal
+	sideEffectsBounded        = 2
+	sideEffectsCurrentVersion = sideEffectsBounded
 )
 
 // rulesChange records, when a new case starts, which safeguarding rules it follows: a case
@@ -222,10 +226,49 @@ func activityOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryForever})
 }
 
-// localActivityOptions: side effects that take milliseconds run in the worker, recorded as
-// markers, and are retried without limit like the others.
+// localActivityOptions are those of version 1's local side effects, retried without limit.
 func localActivityOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 30 * time.Second, RetryPolicy: retryForever})
+}
+
+// Bounds of version 2's side effects. A side effect takes milliseconds; one that has not
+// succeeded locally within localAttempts (Redis restarting, say) is handed to a regular
+// activity, whose retries the server keeps without adding to the case's history, for up to
+// handOverFor. What fails after that is logged and counted, not retried for ever.
+const (
+	localAttemptTimeout = 10 * time.Second
+	localAttempts       = time.Minute
+	handOverFor         = 24 * time.Hour
+)
+
+func boundedLocalActivityOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout:    localAttemptTimeout,
+		ScheduleToCloseTimeout: localAttempts,
+		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: localAttemptTimeout},
+	})
+}
+
+func handOverOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: handOverFor,
+		RetryPolicy:            retryForever,
+	})
+}
+
+// runLocal runs a side effect in the worker as the run's version says: without limit (version
+// 1), or bounded and then handed over to a regular activity of the same name (version 2).
+func (r *run) runLocal(ctx workflow.Context, activity string, arg any) error {
+	if r.effects == sideEffectsLocal {
+		return workflow.ExecuteLocalActivity(localActivityOptions(ctx), activity, arg).Get(ctx, nil)
+	}
+	err := workflow.ExecuteLocalActivity(boundedLocalActivityOptions(ctx), activity, arg).Get(ctx, nil)
+	if err == nil || temporal.IsCanceledError(err) || permanent(err) {
+		return err
+	}
+	r.logger.Warn("side effect not done locally; handing it to a regular activity", "case", r.state.ID, "activity", activity, "error", err)
+	return workflow.ExecuteActivity(handOverOptions(ctx), activity, arg).Get(ctx, nil)
 }
 
 // sendChases sends the chases of one wake-up in the background: a slow mail server must not
@@ -247,7 +290,7 @@ func (r *run) sendChases(ctx workflow.Context, chases []safeguarding.DueChase) {
 		}
 	} else {
 		r.background(ctx, "chase notification", func(ctx workflow.Context) error {
-			return workflow.ExecuteLocalActivity(localActivityOptions(ctx), activities.NotifyAllName, notices).Get(ctx, nil)
+			return r.runLocal(ctx, activities.NotifyAllName, notices)
 		})
 	}
 	r.emailChases(ctx, notices)
@@ -295,7 +338,7 @@ func (r *run) background(ctx workflow.Context, what string, f func(workflow.Cont
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		defer func() { r.inflight--; r.wake.signal() }()
 		if err := f(ctx); err != nil && !temporal.IsCanceledError(err) {
-			r.logger.Error(what+" failed", "case", r.state.ID, "error", err)
+			r.logger.Error(what+" failed", "case", r.state.ID, "permanent", permanent(err), "error", err)
 		}
 	})
 }
@@ -306,16 +349,15 @@ func (r *run) project(ctx workflow.Context) {
 	if r.projecting || r.state.Revision == r.projectedRev {
 		return
 	}
-	summary := activities.SummaryOf(r.state)
+	summary := projection.Of(r.state)
 	r.projecting = true
 	r.background(ctx, "read model projection", func(ctx workflow.Context) error {
 		defer func() { r.projecting = false }()
 		var err error
 		if r.effects == workflow.DefaultVersion {
-			var a *activities.Activities
-			err = workflow.ExecuteActivity(activityOptions(ctx), a.ProjectCase, summary).Get(ctx, nil)
+			err = workflow.ExecuteActivity(activityOptions(ctx), projection.ProjectCaseName, summary).Get(ctx, nil)
 		} else {
-			err = workflow.ExecuteLocalActivity(localActivityOptions(ctx), activities.ProjectCaseName, summary).Get(ctx, nil)
+			err = r.runLocal(ctx, projection.ProjectCaseName, summary)
 		}
 		// A summary the read model can never hold is not tried again until the case changes:
 		// the activity recorded the failure, and retrying the same revision would loop.

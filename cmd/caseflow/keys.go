@@ -4,14 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"time"
 
-	"github.com/caseflow/caseflow/auth"
-	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/keyring"
-	"github.com/caseflow/caseflow/pseudonym"
 )
 
 const keysUsage = `Usage:
@@ -81,38 +75,4 @@ func writeKeys(stdout io.Writer, out string, k *keyring.Keys) error {
 	}
 	_, err = fmt.Fprintln(stdout, string(data))
 	return err
-}
-
-// toolPseudonyms are the pseudonym keys of the stack a tool works on: from CASEFLOW_KEYS or
-// CASEFLOW_KEYS_FILE, or dev's data directory.
-func toolPseudonyms() (pseudonym.Key, error) {
-	source := keyring.Source{
-		File: os.Getenv("CASEFLOW_KEYS_FILE"), Inline: os.Getenv("CASEFLOW_KEYS"),
-		DevFile: filepath.Join(envOr("CASEFLOW_DATA_DIR", ".caseflow"), "keys.json"),
-	}
-	k, err := source.Load(false)
-	if err != nil {
-		return pseudonym.Key{}, err
-	}
-	return pseudonym.New(k.Pseudonym)
-}
-
-// maxTokenLifetime is the lifetime cap of the configuration (CASEFLOW_MAX_TOKEN_LIFETIME).
-func maxTokenLifetime() (time.Duration, error) {
-	v := envOr("CASEFLOW_MAX_TOKEN_LIFETIME", auth.DefaultMaxLifetime.String())
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, usageError{fmt.Sprintf("CASEFLOW_MAX_TOKEN_LIFETIME: %q is not a positive duration", v)}
-	}
-	return d, nil
-}
-
-// warnIfExposed says, loudly, that dev listens beyond loopback (allowed by --insecure-listen).
-func warnIfExposed(stderr io.Writer, cfg *config.Config) {
-	if !cfg.Security.InsecureListen {
-		return
-	}
-	fmt.Fprintf(stderr, "\n!!! WARNING: caseflow dev is listening on %s, beyond this machine (--insecure-listen).\n"+
-		"!!! Anyone who can reach it can sign in as any role, read every case and decode every payload.\n"+
-		"!!! Use it only on a network you trust, with no real children's data.\n\n", cfg.HTTPAddr)
 }

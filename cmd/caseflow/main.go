@@ -1,6 +1,3 @@
-// Command caseflow runs caseflow. `caseflow dev` runs everything in one process with nothing
-// installed; `serve` and `worker` run the API and the worker against an existing Temporal
-// cluster and Redis. `caseflow help` lists every command.
 package main
 
 import (
@@ -14,6 +11,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/caseflow/caseflow/setup"
 )
 
 // command is one subcommand.
@@ -24,18 +23,15 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{
-		{"dev", "run everything in one process: embedded Temporal (SQLite under --data-dir), Redis, worker, API and web pages", runDev},
+	return append([]command{
 		{"serve", "run the HTTP API and web pages against an existing Temporal and Redis", runServe},
 		{"worker", "run the case workflow worker against an existing Temporal and Redis", runWorker},
+		{"setup", "prepare a Temporal cluster for caseflow: the namespace and its search attributes (idempotent)", runSetup},
 		{"reindex", "rebuild the Redis read model from the running case workflows", runReindex},
-		{"token", "mint a development token: caseflow token --role social_worker --user sw-1 [--team north]", runToken},
 		{"keys", "make and rotate key files: caseflow keys new --out FILE; caseflow keys help", runKeys},
 		{"policy", "policy tools: caseflow policy deadlines --from TIME [--la CODE] [--policy FILE]; caseflow policy default", runPolicy},
 		{"directory", "directory tools: caseflow directory check FILE; caseflow directory example", runDirectory},
-		{"seed", "project synthetic cases into the read model, for measuring the dashboards", runSeed},
-		{"bench", "measure caseflow against raw Temporal and Redis; writes docs/benchmarks.md and .json", runBench},
-	}
+	}, devCommands()...)
 }
 
 // usageError is a mistake in how caseflow was invoked; it exits with status 2.
@@ -61,11 +57,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		err := c.run(ctx, args[1:], stdout, stderr)
 		var usage usageError
+		var notSetUp *setup.NotSetUpError
 		switch {
 		case err == nil, errors.Is(err, flag.ErrHelp):
 			return 0
 		case errors.As(err, &usage):
 			fmt.Fprintf(stderr, "caseflow %s: %s\n", c.name, oneLine(usage.msg))
+			return 2
+		case errors.As(err, &notSetUp):
+			fmt.Fprintf(stderr, "caseflow %s: %s\n", c.name, notSetUp.Error())
 			return 2
 		default:
 			fmt.Fprintf(stderr, "caseflow %s: %s\n", c.name, oneLine(err.Error()))

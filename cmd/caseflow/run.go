@@ -9,21 +9,18 @@ import (
 	"github.com/caseflow/caseflow/config"
 )
 
-func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return runParts(ctx, "dev", config.ModeDev, app.Parts{Embedded: true, Worker: true, API: true}, args, stdout, stderr)
-}
-
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return runParts(ctx, "serve", config.ModeServe, app.Parts{API: true}, args, stdout, stderr)
+	return runParts(ctx, "serve", config.ModeServe, app.Parts{API: true}, args, stdout, stderr, nil)
 }
 
 func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return runParts(ctx, "worker", config.ModeWorker, app.Parts{Worker: true}, args, stdout, stderr)
+	return runParts(ctx, "worker", config.ModeWorker, app.Parts{Worker: true}, args, stdout, stderr, nil)
 }
 
-// runParts validates the configuration, starts the parts, prints where they listen, and stops
-// them cleanly on SIGINT or SIGTERM.
-func runParts(ctx context.Context, name string, mode config.Mode, parts app.Parts, args []string, stdout, stderr io.Writer) error {
+// runParts validates the configuration, starts the parts, prints where they listen (and what
+// announce adds), and stops them cleanly on SIGINT or SIGTERM.
+func runParts(ctx context.Context, name string, mode config.Mode, parts app.Parts, args []string, stdout, stderr io.Writer,
+	announce func(a *app.App, cfg *config.Config)) error {
 	fs := newFlags(name, stderr)
 	cfg := config.Bind(fs, mode)
 	if err := parse(fs, args); err != nil {
@@ -40,14 +37,11 @@ func runParts(ctx context.Context, name string, mode config.Mode, parts app.Part
 	if parts.API {
 		fmt.Fprintf(stdout, "caseflow API and web pages: %s\n", a.URL())
 	}
-	if parts.Embedded {
-		warnIfExposed(stderr, cfg)
-		fmt.Fprintf(stdout, "Temporal frontend: %s (namespace %s; try: temporal workflow list --address %s --namespace %s)\n",
-			a.TemporalAddress(), cfg.TemporalNamespace, a.TemporalAddress(), cfg.TemporalNamespace)
-		if ui := a.WebUIURL(); ui != "" {
-			fmt.Fprintf(stdout, "Temporal Web UI: %s (payloads encrypted; to see them decrypted as the Safeguarding Lead, open %s/dev/codec-sign-in)\n", ui, a.URL())
-		}
-		fmt.Fprintf(stdout, "Data directory: %s; a token: go run ./cmd/caseflow token --data-dir %s --role social_worker --user sw-1\n", cfg.DataDir, cfg.DataDir)
+	if ops := a.OpsURL(); ops != "" {
+		fmt.Fprintf(stdout, "worker health and metrics: %s/readyz, %s/metrics\n", ops, ops)
+	}
+	if announce != nil {
+		announce(a, cfg)
 	}
 	if a.Mailbox() != nil && parts.API {
 		fmt.Fprintf(stdout, "Mail caseflow would send (chases, morning digests): %s/dev/mail\n", a.URL())

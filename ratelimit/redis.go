@@ -1,4 +1,4 @@
-package readmodel
+package ratelimit
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/caseflow/caseflow/pseudonym"
-	"github.com/caseflow/caseflow/ratelimit"
 )
 
 // Limiter limits how often each user may do something. The count lives in Redis so that every
@@ -25,12 +24,16 @@ type Limiter struct {
 	limit   redis_rate.Limit
 	ids     pseudonym.Key
 	kind    string
-	local   *ratelimit.Local
+	local   *Local
 	logger  *slog.Logger
 	// warned is when the last Redis failure was logged (unix nanoseconds): once a minute is
 	// enough during an outage.
 	warned atomic.Int64
 }
+
+// ratePrefix follows the "rate:" that github.com/go-redis/redis_rate puts before every key,
+// so limiter keys read "rate:cf:<limit>:<keyed hash of the user id>".
+const ratePrefix = "cf:"
 
 // NewLimiter allows perMinute requests a minute per user, and bursts of up to burst at once.
 // Values below one are raised to one: a limiter that refuses everyone is never intended.
@@ -50,7 +53,7 @@ func newLimiter(rdb redis.UniversalClient, ids pseudonym.Key, kind string, rate 
 		limit:   redis_rate.Limit{Rate: rate, Period: period, Burst: burst},
 		ids:     ids,
 		kind:    kind,
-		local:   ratelimit.NewLocal(rate, period, burst),
+		local:   NewLocal(rate, period, burst),
 		logger:  slog.Default(),
 	}
 }

@@ -1,4 +1,4 @@
-package reindex_test
+package projection_test
 
 import (
 	"context"
@@ -12,8 +12,9 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/api"
+	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/internal/testenv"
-	"github.com/caseflow/caseflow/reindex"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -107,7 +108,7 @@ func TestFlushedReadModelIsRebuilt(t *testing.T) {
 	if err := env.App.Store.Reset(ctx); err != nil {
 		t.Fatal(err)
 	}
-	n, err := reindex.Run(ctx, env.App.Temporal, "default", env.App.Store, slog.Default())
+	n, err := projection.Rebuild(ctx, caseclient.New(env.App.Temporal, caseclient.Options{}), env.App.Store, slog.Default())
 	if err != nil || n != 6 {
 		t.Fatalf("reindex: %d cases, %v", n, err)
 	}

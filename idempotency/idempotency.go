@@ -1,4 +1,4 @@
-package readmodel
+package idempotency
 
 import (
 	"context"
@@ -40,12 +40,15 @@ func (o Outcome) String() string {
 	return "outcome(" + strconv.Itoa(int(o)) + ")"
 }
 
-// DefaultIdempotencyTTL is how long a key is remembered when Begin is given no ttl.
-const DefaultIdempotencyTTL = 24 * time.Hour
+// keyPrefix starts every key, apart from the read model's (which a rebuild clears).
+const keyPrefix = "cf:idem:"
 
-// ErrIdempotencyKeyLost is returned by Complete when the key expired or was released while its
+// DefaultTTL is how long a key is remembered when Begin is given no ttl.
+const DefaultTTL = 24 * time.Hour
+
+// ErrKeyLost is returned by Complete when the key expired or was released while its
 // request ran: the response is not stored, and a retry runs the request again.
-var ErrIdempotencyKeyLost = errors.New("the idempotency key is no longer held")
+var ErrKeyLost = errors.New("the idempotency key is no longer held")
 
 // Record is a stored response.
 type Record struct {
@@ -54,31 +57,38 @@ type Record struct {
 	Body        []byte `json:"body"`
 }
 
-// Idempotency remembers POST requests by Idempotency-Key, per scope (the caller's user id), so
+// Store remembers POST requests by Idempotency-Key, per scope (the caller's user id), so
 // a retried request gets the first one's response instead of acting twice. Each key is a hash:
 // the request's fingerprint while it runs, and the response once complete.
-type Idempotency struct {
+type Store struct {
 	rdb redis.UniversalClient
 	ids pseudonym.Key
 }
 
-// NewIdempotency returns an Idempotency on rdb, whose keys hash the scope (a user id) with ids.
-func NewIdempotency(rdb redis.UniversalClient, ids pseudonym.Key) *Idempotency {
-	return &Idempotency{rdb: rdb, ids: ids}
+// New returns a Store on rdb, whose keys hash the scope (a user id) with ids.
+func New(rdb redis.UniversalClient, ids pseudonym.Key) *Store {
+	return &Store{rdb: rdb, ids: ids}
 }
 
 // idemKey hashes the scope (a user id) and the caller's key, which is client-chosen text, into a
 // fixed-size Redis key, keyed so that it cannot be linked to the user.
-func (i *Idempotency) idemKey(scope, key string) string {
-	return idemPrefix + i.ids.Keyed("idem", scope, key)
+func (i *Store) idemKey(scope, key string) string {
+	return keyPrefix + i.ids.Keyed("idem", scope, key)
 }
 
+// InProgressLease is how long a key stays claimed by a request that has not completed. A request
+// ends within seconds (the case client gives Temporal fifteen); a process killed in the middle of
+// one leaves its claim behind, and the client's retry must be able to run once the lease is over
+// (the Temporal update id keeps that retry from acting twice).
+const InProgressLease = 30 * time.Second
+
 // beginScript claims a key or reports its state, atomically, so exactly one of many concurrent
-// requests with one key starts. ARGV: fingerprint, ttl in milliseconds.
+// requests with one key starts. The claim lasts the lease; Complete keeps the response for the
+// ttl. ARGV: fingerprint, ttl and lease in milliseconds.
 var beginScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('HSET', KEYS[1], 'fp', ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  redis.call('HSET', KEYS[1], 'fp', ARGV[1], 'ttl', ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
   return {'started'}
 end
 local e = redis.call('HMGET', KEYS[1], 'fp', 'status', 'type', 'body')
@@ -89,12 +99,13 @@ return {'replay', e[2], e[3], e[4]}
 
 // Begin claims a key for a request with the given fingerprint, or reports who has it. Exactly
 // one of many concurrent callers with one key gets Started; a ttl of zero or less means
-// DefaultIdempotencyTTL.
-func (i *Idempotency) Begin(ctx context.Context, scope, key, fingerprint string, ttl time.Duration) (Record, Outcome, error) {
+// DefaultTTL.
+func (i *Store) Begin(ctx context.Context, scope, key, fingerprint string, ttl time.Duration) (Record, Outcome, error) {
 	if ttl <= 0 {
-		ttl = DefaultIdempotencyTTL
+		ttl = DefaultTTL
 	}
-	reply, err := beginScript.Run(ctx, i.rdb, []string{i.idemKey(scope, key)}, fingerprint, ttl.Milliseconds()).StringSlice()
+	lease := min(InProgressLease, ttl)
+	reply, err := beginScript.Run(ctx, i.rdb, []string{i.idemKey(scope, key)}, fingerprint, ttl.Milliseconds(), lease.Milliseconds()).StringSlice()
 	if err != nil {
 		return Record{}, 0, fmt.Errorf("claim idempotency key: %w", err)
 	}
@@ -116,22 +127,23 @@ func (i *Idempotency) Begin(ctx context.Context, scope, key, fingerprint string,
 	return Record{Status: status, ContentType: reply[2], Body: []byte(reply[3])}, Replay, nil
 }
 
-// completeScript stores a response under a key still held, keeping its expiry.
-// ARGV: status, content type, body.
+// completeScript stores a response under a key still held, and keeps it for the ttl given to
+// Begin. ARGV: status, content type, body.
 var completeScript = redis.NewScript(`
 if redis.call('HEXISTS', KEYS[1], 'fp') == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'type', ARGV[2], 'body', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], redis.call('HGET', KEYS[1], 'ttl'))
 return 1
 `)
 
 // Complete stores the response of the request that holds the key, for Begin to replay.
-func (i *Idempotency) Complete(ctx context.Context, scope, key string, rec Record) error {
+func (i *Store) Complete(ctx context.Context, scope, key string, rec Record) error {
 	held, err := completeScript.Run(ctx, i.rdb, []string{i.idemKey(scope, key)}, rec.Status, rec.ContentType, rec.Body).Int()
 	if err != nil {
 		return fmt.Errorf("store idempotent response: %w", err)
 	}
 	if held == 0 {
-		return ErrIdempotencyKeyLost
+		return ErrKeyLost
 	}
 	return nil
 }
@@ -145,7 +157,7 @@ return redis.call('DEL', KEYS[1])
 
 // Abandon releases a key whose request failed before it had any effect, so that a retry with the
 // key runs the request again. A completed key is kept.
-func (i *Idempotency) Abandon(ctx context.Context, scope, key string) error {
+func (i *Store) Abandon(ctx context.Context, scope, key string) error {
 	if err := abandonScript.Run(ctx, i.rdb, []string{i.idemKey(scope, key)}).Err(); err != nil {
 		return fmt.Errorf("release idempotency key: %w", err)
 	}

@@ -1,4 +1,4 @@
-package readmodel
+package idempotency
 
 import (
 	"context"
@@ -6,11 +6,16 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/caseflow/caseflow/internal/testredis"
 )
+
+// redisDB is this package's database on the real Redis of REDIS_URL.
+const redisDB = 10
 
 func TestIdempotencyConcurrentBegin(t *testing.T) {
 	ctx := context.Background()
-	idem := NewIdempotency(testRedis(t), testIDs)
+	idem := New(testredis.New(t, redisDB), testredis.Pseudonyms)
 	const callers = 10
 	var (
 		wg       sync.WaitGroup
@@ -37,8 +42,8 @@ func TestIdempotencyConcurrentBegin(t *testing.T) {
 
 func TestIdempotencyOutcomes(t *testing.T) {
 	ctx := context.Background()
-	rdb := testRedis(t)
-	idem := NewIdempotency(rdb, testIDs)
+	rdb := testredis.New(t, redisDB)
+	idem := New(rdb, testredis.Pseudonyms)
 	begin := func(scope, key, fp string) (Record, Outcome) {
 		t.Helper()
 		rec, o, err := idem.Begin(ctx, scope, key, fp, time.Hour)
@@ -90,8 +95,8 @@ func TestIdempotencyOutcomes(t *testing.T) {
 	if err := idem.Abandon(ctx, "u2", "k"); err != nil {
 		t.Fatal(err)
 	}
-	if err := idem.Complete(ctx, "u2", "k", stored); !errors.Is(err, ErrIdempotencyKeyLost) {
-		t.Errorf("Complete of a released key: %v, want ErrIdempotencyKeyLost", err)
+	if err := idem.Complete(ctx, "u2", "k", stored); !errors.Is(err, ErrKeyLost) {
+		t.Errorf("Complete of a released key: %v, want ErrKeyLost", err)
 	}
 	if _, o := begin("u2", "k", "fp"); o != Started {
 		t.Errorf("Complete of a released key stored it: %v", o)
@@ -100,11 +105,11 @@ func TestIdempotencyOutcomes(t *testing.T) {
 
 func TestIdempotencyKeysExpire(t *testing.T) {
 	ctx := context.Background()
-	rdb := testRedis(t)
-	idem := NewIdempotency(rdb, testIDs)
+	rdb := testredis.New(t, redisDB)
+	idem := New(rdb, testredis.Pseudonyms)
 	for _, tt := range []struct {
 		ttl, want time.Duration
-	}{{time.Hour, time.Hour}, {0, DefaultIdempotencyTTL}} {
+	}{{time.Hour, time.Hour}, {0, DefaultTTL}} {
 		if _, _, err := idem.Begin(ctx, "u1", tt.ttl.String(), "fp", tt.ttl); err != nil {
 			t.Fatal(err)
 		}
@@ -115,5 +120,34 @@ func TestIdempotencyKeysExpire(t *testing.T) {
 		if err != nil || left <= tt.want-time.Minute || left > tt.want {
 			t.Errorf("ttl %v: key expires in %v, %v; want %v, kept by Complete", tt.ttl, left, err, tt.want)
 		}
+	}
+}
+
+// TestIdempotencyClaimIsALease: a request's claim on a key lasts a short lease, so a process
+// killed mid-request does not block the client's retries for the whole ttl; a completed response
+// is kept for the ttl.
+func TestIdempotencyClaimIsALease(t *testing.T) {
+	ctx := context.Background()
+	rdb := testredis.New(t, redisDB)
+	idem := New(rdb, testredis.Pseudonyms)
+	if _, o, err := idem.Begin(ctx, "user-1", "key-1", "fp", 24*time.Hour); err != nil || o != Started {
+		t.Fatalf("begin: %v %v", o, err)
+	}
+	claimed, err := rdb.PTTL(ctx, idem.idemKey("user-1", "key-1")).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if claimed <= 0 || claimed > InProgressLease {
+		t.Fatalf("claim expires in %s, want within the lease of %s", claimed, InProgressLease)
+	}
+	if err := idem.Complete(ctx, "user-1", "key-1", Record{Status: 201, ContentType: "application/json", Body: []byte("{}")}); err != nil {
+		t.Fatal(err)
+	}
+	kept, err := rdb.PTTL(ctx, idem.idemKey("user-1", "key-1")).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept < 23*time.Hour {
+		t.Fatalf("completed response kept for %s, want the 24h ttl", kept)
 	}
 }

@@ -1,4 +1,4 @@
-package readmodel
+package ratelimit
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/caseflow/caseflow/internal/testredis"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -15,11 +16,11 @@ import (
 func TestLimiter(t *testing.T) {
 	ctx := context.Background()
 	mr := miniredis.RunT(t)
-	clock := now
+	clock := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	t.Cleanup(func() { _ = rdb.Close() })
 	const perMinute, burst = 600, 3 // one request every 100ms, three at once
-	l := NewLimiter(rdb, testIDs, perMinute, burst)
+	l := NewLimiter(rdb, testredis.Pseudonyms, perMinute, burst)
 	allow := func(user string) (bool, time.Duration) {
 		clock = clock.Add(time.Millisecond)
 		mr.SetTime(clock)
@@ -56,7 +57,7 @@ func TestLimiterWithoutRedis(t *testing.T) {
 	ctx := context.Background()
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 100 * time.Millisecond})
 	t.Cleanup(func() { _ = rdb.Close() })
-	l := NewLimiter(rdb, testIDs, 1, 5) // the burst, then one a minute
+	l := NewLimiter(rdb, testredis.Pseudonyms, 1, 5) // the burst, then one a minute
 	allowed := 0
 	for range 20 {
 		if ok, _ := l.Allow(ctx, "u1"); ok {
@@ -69,7 +70,7 @@ func TestLimiterWithoutRedis(t *testing.T) {
 	if ok, _ := l.Allow(ctx, "u2"); !ok {
 		t.Error("with Redis down another user shares the first one's limit")
 	}
-	cases := NewCaseLimiter(rdb, testIDs, 4)
+	cases := NewCaseLimiter(rdb, testredis.Pseudonyms, 4)
 	if ok, _ := cases.Allow(ctx, "u1"); !ok {
 		t.Error("the first new case was refused")
 	}
