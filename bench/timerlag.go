@@ -100,7 +100,7 @@ func (r *run) timerLag(ctx context.Context) error {
 	res := compare(fmt.Sprintf("Timer lag, %d actions due within one minute", len(ours)),
 		"due time to overdue visible in the read model vs in-process time.Timer with the same due times",
 		summarise("caseflow", ours, 1, false), summarise("time.Timer", base, 1, false))
-	res.Note = fmt.Sprintf("The embedded server runs with the timer queue's defaults (history.timerProcessorMaxTimeShift %s). The board's change feed was followed and each changed case read back; the lag counts to when the read that first showed the action overdue returned. The in-process timers' own p99 shows how busy the machine was.", devstack.TimerMaxTimeShift)
+	res.Note = fmt.Sprintf("The embedded server runs with history.timerProcessorMaxTimeShift %s (the server's default is 1s). The board's change feed was followed and each changed case read back; the lag counts to when the read that first showed the action overdue returned. The in-process timers' own p99 shows how busy the machine was.", devstack.TimerMaxTimeShift)
 	r.report.TimerLag = &res
 	r.progress("%s: caseflow p50 %.0fms p99 %.0fms, time.Timer p50 %.2fms p99 %.2fms", res.Name, res.Ours.P50MS, res.Ours.P99MS, res.Baseline.P50MS, res.Baseline.P99MS)
 	return nil
