@@ -1,18 +1,14 @@
 package directory
 
 import (
-	"bytes"
 	_ "embed"
-	"errors"
 	"fmt"
-	"io"
+	"maps"
 	"net/mail"
 	"os"
 	"slices"
 	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
@@ -77,33 +73,14 @@ func LoadFile(path string) (*Directory, error) {
 // Load parses and validates a directory file; name (usually its path) starts every error
 // message. Every mistake found is reported, joined, each with its line and field.
 func Load(name string, data []byte) (*Directory, error) {
-	var root yaml.Node
-	nodes := yaml.NewDecoder(bytes.NewReader(data))
-	switch err := nodes.Decode(&root); {
-	case errors.Is(err, io.EOF):
-		return nil, fmt.Errorf("directory file %s is empty", name)
-	case err != nil:
-		return nil, fmt.Errorf("directory file %s: %w", name, err)
-	}
-	var more yaml.Node
-	if err := nodes.Decode(&more); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("directory file %s: holds more than one YAML document (a line \"---\"); keep one", name)
-	}
-	probs := &problems{name: name, root: &root}
 	var f fileFormat
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		var typeErr *yaml.TypeError
-		if !errors.As(err, &typeErr) {
-			return nil, fmt.Errorf("directory file %s: %w", name, err)
-		}
-		for _, msg := range typeErr.Errors {
-			probs.addDecodeError(msg)
-		}
+	file, err := directoryFile.Read(name, data, &f)
+	if err != nil {
+		return nil, err
 	}
+	probs := &problems{file}
 	d := build(&f, probs)
-	if err := probs.err(); err != nil {
+	if err := probs.Err(); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -124,34 +101,34 @@ func build(f *fileFormat, probs *problems) *Directory {
 		case pf.ID == "":
 			probs.add(at, "a person needs an id: the user id their sign-in carries")
 		case !safeguarding.ValidID(pf.ID):
-			probs.add(at.with("id"), "%q is not a user id: ids are 1 to 128 letters, digits, dots, dashes, underscores or @", pf.ID)
+			probs.add(at.With("id"), "%q is not a user id: ids are 1 to 128 letters, digits, dots, dashes, underscores or @", pf.ID)
 		case firstAt[pf.ID] != nil:
-			probs.add(at.with("id"), "%q is listed twice (first at line %d); list each person once", pf.ID, probs.lineOf(firstAt[pf.ID]))
+			probs.add(at.With("id"), "%q is listed twice (first at line %d); list each person once", pf.ID, probs.LineOf(firstAt[pf.ID]))
 		default:
-			firstAt[pf.ID] = at.with("id")
+			firstAt[pf.ID] = at.With("id")
 		}
 		if p.Name == "" {
-			probs.add(at.with("name"), "give the person's display name")
+			probs.add(at.With("name"), "give the person's display name")
 		}
 		role, err := safeguarding.ParseRole(pf.Role)
 		if err != nil {
-			probs.add(at.with("role"), "%q is not a role; the roles are %s", pf.Role, roleList())
+			probs.add(at.With("role"), "%q is not a role; the roles are %s", pf.Role, roleList())
 		}
 		p.Role = role
 		if pf.Email != "" {
 			key := strings.ToLower(pf.Email)
 			switch {
 			case !validEmail(pf.Email):
-				probs.add(at.with("email"), "%q is not an email address such as name@agency.example (no display name, no angle brackets)", pf.Email)
+				probs.add(at.With("email"), "%q is not an email address such as name@agency.example (no display name, no angle brackets)", pf.Email)
 			case emails[key] != nil:
-				probs.add(at.with("email"), "%q is also the address of the person at line %d; give each person their own", pf.Email, probs.lineOf(emails[key]))
+				probs.add(at.With("email"), "%q is also the address of the person at line %d; give each person their own", pf.Email, probs.LineOf(emails[key]))
 			default:
-				emails[key] = at.with("email")
+				emails[key] = at.With("email")
 			}
 		}
 		if pf.Team != "" {
 			if _, ok := f.Teams[pf.Team]; !ok {
-				probs.add(at.with("team"), "team %q is not listed under teams", pf.Team)
+				probs.add(at.With("team"), "team %q is not listed under teams", pf.Team)
 			}
 		}
 		if pf.ID != "" {
@@ -176,10 +153,10 @@ func build(f *fileFormat, probs *problems) *Directory {
 		var out []string
 		for i, id := range list {
 			if slices.Contains(out, id) {
-				probs.add(at.with(fmt.Sprint(i)), "%q is listed twice", id)
+				probs.add(at.With(fmt.Sprint(i)), "%q is listed twice", id)
 				continue
 			}
-			if member(at.with(fmt.Sprint(i)), id, allowed...) {
+			if member(at.With(fmt.Sprint(i)), id, allowed...) {
 				out = append(out, id)
 			}
 		}
@@ -188,12 +165,12 @@ func build(f *fileFormat, probs *problems) *Directory {
 		}
 		return out
 	}
-	for _, team := range sortedKeys(f.Teams) {
+	for _, team := range slices.Sorted(maps.Keys(f.Teams)) {
 		at := path{"teams", team}
 		if !safeguarding.ValidID(team) {
 			probs.add(at, "%q is not a team id: ids are 1 to 128 letters, digits, dots, dashes, underscores or @", team)
 		}
-		d.managers[team] = ids(at.with("managers"), f.Teams[team].Managers,
+		d.managers[team] = ids(at.With("managers"), f.Teams[team].Managers,
 			"list the team's managers: escalations to \"the team's manager\" go to them", safeguarding.RoleManager)
 	}
 	d.leads = ids(path{"safeguarding_leads"}, f.SafeguardingLead,
@@ -206,10 +183,10 @@ func build(f *fileFormat, probs *problems) *Directory {
 	}
 	if c := f.OutOfHours; c != nil {
 		at := path{"out_of_hours"}
-		d.cover.People = ids(at.with("cover"), c.Cover,
+		d.cover.People = ids(at.With("cover"), c.Cover,
 			"list who covers out of hours: they receive the chases of hour clocks when the office is closed",
 			safeguarding.RoleManager, safeguarding.RoleSafeguardingLead)
-		d.cover.Office = officeHours(at.with("office_hours"), c.OfficeHours, probs)
+		d.cover.Office = officeHours(at.With("office_hours"), c.OfficeHours, probs)
 	}
 	return d
 }
@@ -224,7 +201,7 @@ func officeHours(at path, h *hoursFile, probs *problems) policy.WorkingHours {
 	clock := func(field, s string) int {
 		t, err := time.Parse("15:04", s)
 		if err != nil {
-			probs.add(at.with(field), "%q is not a time of day written like 09:00", s)
+			probs.add(at.With(field), "%q is not a time of day written like 09:00", s)
 			return 0
 		}
 		return t.Hour()*60 + t.Minute()
@@ -256,13 +233,4 @@ func roleNames(roles []safeguarding.Role) string {
 		names[i] = string(r)
 	}
 	return strings.Join(names, " or ")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

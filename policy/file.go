@@ -1,14 +1,8 @@
 package policy
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"fmt"
-	"io"
-
-	"gopkg.in/yaml.v3"
 )
 
 // The policy file format, as YAML. default.yaml is the reference and uses every field. Durations
@@ -96,34 +90,14 @@ type overrideFile struct {
 // Load parses and validates a policy file; name (usually its path) starts every error message.
 // Every mistake found is reported, joined, each with its line and field.
 func Load(name string, data []byte) (*Policy, error) {
-	var root yaml.Node
-	nodes := yaml.NewDecoder(bytes.NewReader(data))
-	switch err := nodes.Decode(&root); {
-	case errors.Is(err, io.EOF):
-		return nil, fmt.Errorf("policy file %s is empty", name)
-	case err != nil:
-		return nil, fmt.Errorf("policy file %s: %w", name, err)
-	}
-	var more yaml.Node
-	if err := nodes.Decode(&more); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("policy file %s: holds more than one YAML document (a line \"---\"); keep one", name)
-	}
-
-	probs := newProblems(name, &root)
 	var f fileFormat
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		var typeErr *yaml.TypeError
-		if !errors.As(err, &typeErr) {
-			return nil, fmt.Errorf("policy file %s: %w", name, err)
-		}
-		for _, msg := range typeErr.Errors {
-			probs.addDecodeError(msg)
-		}
+	file, err := policyFile.Read(name, data, &f)
+	if err != nil {
+		return nil, err
 	}
+	probs := &problems{file}
 	p := build(&f, probs)
-	if err := probs.err(); err != nil {
+	if err := probs.Err(); err != nil {
 		return nil, err
 	}
 	p.version = versionOf(f.Version, data)

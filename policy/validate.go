@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -49,7 +50,7 @@ func build(f *fileFormat, probs *problems) *Policy {
 	}
 	p.wording = readWording(probs, f.Wording)
 	p.nationHours = map[Nation]WorkingHours{}
-	for _, nation := range sortedKeys(f.NationHours) {
+	for _, nation := range slices.Sorted(maps.Keys(f.NationHours)) {
 		at := path{"working_hours_by_nation", nation}
 		p.nationHours[readNation(probs, at, nation)] = readHours(probs, at, f.NationHours[nation])
 	}
@@ -57,7 +58,7 @@ func build(f *fileFormat, probs *problems) *Policy {
 	for _, n := range Nations {
 		p.calendars[n] = NewCalendar(n, extra[n])
 	}
-	for _, id := range sortedKeys(f.Rules) {
+	for _, id := range slices.Sorted(maps.Keys(f.Rules)) {
 		at := path{"rules", id}
 		if !RuleID(id).valid() {
 			probs.add(at, "unknown rule id; the rules are: %s", ruleList())
@@ -80,7 +81,7 @@ func build(f *fileFormat, probs *problems) *Policy {
 	if f.NRMPilotRGLimit != "" {
 		pilotLimit, _ = readDuration(probs, path{"nrm_pilot_rg_limit"}, f.NRMPilotRGLimit)
 	}
-	for _, code := range sortedKeys(f.LocalAuthorities) {
+	for _, code := range slices.Sorted(maps.Keys(f.LocalAuthorities)) {
 		if la, ok := readLA(probs, code, f.LocalAuthorities[code], f.ICTGSitesDefault, pilotLimit); ok {
 			p.las[code] = la
 		}
@@ -99,15 +100,15 @@ func readNation(probs *problems, at path, s string) Nation {
 
 func readRepeatMissing(probs *problems, at path, rf repeatFile) (int, Duration) {
 	if rf.Count < minRepeatMissing {
-		probs.addMissing(at.with("count"), "must be at least %d episodes", minRepeatMissing)
+		probs.addMissing(at.With("count"), "must be at least %d episodes", minRepeatMissing)
 	}
 	if rf.Window == "" {
-		probs.addMissing(at.with("window"), "is required, e.g. 90CD")
+		probs.addMissing(at.With("window"), "is required, e.g. 90CD")
 		return rf.Count, Duration{}
 	}
-	window, ok := readDuration(probs, at.with("window"), rf.Window)
+	window, ok := readDuration(probs, at.With("window"), rf.Window)
 	if ok && window.N == 0 {
-		probs.add(at.with("window"), "must be longer than zero")
+		probs.add(at.With("window"), "must be longer than zero")
 	}
 	return rf.Count, window
 }
@@ -118,15 +119,15 @@ func readWording(probs *problems, list []wordingFile) []wordingRule {
 	var out []wordingRule
 	seen := map[string]bool{}
 	for i, w := range list {
-		at := path{"wording"}.at(i)
+		at := path{"wording"}.At(i)
 		avoid, say := strings.ToLower(strings.TrimSpace(w.Avoid)), strings.TrimSpace(w.Say)
 		switch {
 		case avoid == "":
-			probs.addMissing(at.with("avoid"), "is required: the phrase to avoid")
+			probs.addMissing(at.With("avoid"), "is required: the phrase to avoid")
 		case say == "":
-			probs.addMissing(at.with("say"), "is required: what to say instead")
+			probs.addMissing(at.With("say"), "is required: what to say instead")
 		case seen[avoid]:
-			probs.add(at.with("avoid"), "%q is listed twice", avoid)
+			probs.add(at.With("avoid"), "%q is listed twice", avoid)
 		default:
 			seen[avoid] = true
 			out = append(out, wordingRule{avoid: avoid, say: say})
@@ -145,12 +146,12 @@ func readHours(probs *problems, at path, hf hoursFile) WorkingHours {
 		into  *int
 	}{{"start", hf.Start, &h.Start}, {"end", hf.End, &h.End}} {
 		if f.text == "" {
-			probs.addMissing(at.with(f.field), "is required, a UK time of day like 09:00")
+			probs.addMissing(at.With(f.field), "is required, a UK time of day like 09:00")
 			continue
 		}
 		m, err := parseClock(f.text)
 		if err != nil {
-			probs.add(at.with(f.field), "%v", err)
+			probs.add(at.With(f.field), "%v", err)
 			continue
 		}
 		*f.into = m
@@ -163,17 +164,17 @@ func readHours(probs *problems, at path, hf hoursFile) WorkingHours {
 
 func readExtraHolidays(probs *problems, in map[string][]string) map[Nation][]time.Time {
 	out := map[Nation][]time.Time{}
-	for _, nation := range sortedKeys(in) {
+	for _, nation := range slices.Sorted(maps.Keys(in)) {
 		at := path{"extra_bank_holidays", nation}
 		n := readNation(probs, at, nation)
 		for i, s := range in[nation] {
-			t, ok := readDate(probs, at.at(i), s)
+			t, ok := readDate(probs, at.At(i), s)
 			switch {
 			case !ok:
 			case t.Weekday() == time.Saturday || t.Weekday() == time.Sunday:
-				probs.add(at.at(i), "%s is a %s: a bank holiday is a weekday", s, t.Weekday())
+				probs.add(at.At(i), "%s is a %s: a bank holiday is a weekday", s, t.Weekday())
 			case slices.ContainsFunc(out[n], t.Equal):
-				probs.add(at.at(i), "%s is listed twice", s)
+				probs.add(at.At(i), "%s is listed twice", s)
 			default:
 				out[n] = append(out[n], t)
 			}
@@ -185,23 +186,23 @@ func readExtraHolidays(probs *problems, in map[string][]string) map[Nation][]tim
 func readRule(probs *problems, at path, id RuleID, rf ruleFile) versionedRule {
 	r := Rule{ID: id, Title: strings.TrimSpace(rf.Title), Kind: Kind(rf.Kind), Source: strings.TrimSpace(rf.Source)}
 	if r.Title == "" {
-		probs.addMissing(at.with("title"), "is required: say in plain words what must be done")
+		probs.addMissing(at.With("title"), "is required: say in plain words what must be done")
 	}
 	switch r.Kind {
 	case "":
 		r.Kind = KindDeadline
 	case KindDeadline, KindMinimum:
 	default:
-		probs.add(at.with("kind"), "must be %s or %s, not %q", KindDeadline, KindMinimum, rf.Kind)
+		probs.add(at.With("kind"), "must be %s or %s, not %q", KindDeadline, KindMinimum, rf.Kind)
 	}
 	r.Limits = readLimits(probs, at, rf.Limit, rf.Limits)
 	// A limit given wrongly is reported at that limit; a mistake elsewhere in the rule does not
 	// hide a missing one.
-	if len(r.Limits) == 0 && !probs.found(at.with("limit")) && !probs.found(at.with("limits")) {
+	if len(r.Limits) == 0 && !probs.found(at.With("limit")) && !probs.found(at.With("limits")) {
 		probs.add(at, "needs a limit (limit: 15WD), or limits for a repeating clock (limits: [20WD, 3mo, 6mo])")
 	}
 	r.Ladder = readPatch(probs, at, rf.ladderFile).applyTo(Ladder{})
-	return versionedRule{base: r, changes: readChanges(probs, at.with("changes"), rf.Changes, time.Time{})}
+	return versionedRule{base: r, changes: readChanges(probs, at.With("changes"), rf.Changes, time.Time{})}
 }
 
 // readChanges reads dated changes, which must be in date order, each after notBefore.
@@ -209,9 +210,9 @@ func readChanges(probs *problems, at path, files []changeFile, notBefore time.Ti
 	var out []change
 	last := notBefore
 	for i, cf := range files {
-		here := at.at(i)
+		here := at.At(i)
 		if cf.From == "" {
-			probs.addMissing(here.with("from"), "is required: the date the change takes effect, e.g. \"2022-12-13\"")
+			probs.addMissing(here.With("from"), "is required: the date the change takes effect, e.g. \"2022-12-13\"")
 			continue
 		}
 		c, ok := readChange(probs, here, cf, false)
@@ -219,7 +220,7 @@ func readChanges(probs *problems, at path, files []changeFile, notBefore time.Ti
 			continue
 		}
 		if !c.from.After(last) && !last.IsZero() {
-			probs.add(here.with("from"), "%s must be after %s: effective dates go in order and each applies once",
+			probs.add(here.With("from"), "%s must be after %s: effective dates go in order and each applies once",
 				cf.From, last.Format(dateLayout))
 			continue
 		}
@@ -234,7 +235,7 @@ func readChanges(probs *problems, at path, files []changeFile, notBefore time.Ti
 func readChange(probs *problems, at path, cf changeFile, mayBeEmpty bool) (change, bool) {
 	var c change
 	if cf.From != "" {
-		from, ok := readDate(probs, at.with("from"), cf.From)
+		from, ok := readDate(probs, at.With("from"), cf.From)
 		if !ok {
 			return c, false
 		}
@@ -250,18 +251,18 @@ func readChange(probs *problems, at path, cf changeFile, mayBeEmpty bool) (chang
 
 func readLimits(probs *problems, at path, limit *string, limits []string) []Duration {
 	if limit != nil && limits != nil {
-		probs.add(at.with("limits"), "give limit or limits, not both")
+		probs.add(at.With("limits"), "give limit or limits, not both")
 		return nil
 	}
 	if limit != nil {
-		if d, ok := readDuration(probs, at.with("limit"), *limit); ok {
+		if d, ok := readDuration(probs, at.With("limit"), *limit); ok {
 			return []Duration{d}
 		}
 		return nil
 	}
 	var out []Duration
 	for i, s := range limits {
-		if d, ok := readDuration(probs, at.with("limits").at(i), s); ok {
+		if d, ok := readDuration(probs, at.With("limits").At(i), s); ok {
 			out = append(out, d)
 		}
 	}
@@ -278,16 +279,16 @@ func readPatch(probs *problems, at path, lf ladderFile) ladderPatch {
 		if *s == noStep {
 			return &Duration{}
 		}
-		d, ok := readDuration(probs, at.with(field), *s)
+		d, ok := readDuration(probs, at.With(field), *s)
 		if !ok {
 			return nil
 		}
 		if mustBePositive && d.N == 0 {
-			probs.add(at.with(field), "must be longer than zero; write %s for no such step", noStep)
+			probs.add(at.With(field), "must be longer than zero; write %s for no such step", noStep)
 			return nil
 		}
 		if field == rechaseField && d.Unit == WorkingDays {
-			probs.add(at.with(field), "%q is in working days; write it in hours, calendar days, weeks or months: "+
+			probs.add(at.With(field), "%q is in working days; write it in hours, calendar days, weeks or months: "+
 				"a case re-chases on a fixed interval without the child's calendar", *s)
 			return nil
 		}
@@ -309,22 +310,22 @@ func readLA(probs *problems, code string, lf laFile, ictgDefault bool, pilotLimi
 	}
 	la := localAuthority{name: strings.TrimSpace(lf.Name), overrides: map[RuleID][]change{}}
 	if lf.Nation != "" {
-		la.nation = readNation(probs, at.with("nation"), lf.Nation)
+		la.nation = readNation(probs, at.With("nation"), lf.Nation)
 	}
 	la.ictgSite = ictgDefault
 	if lf.ICTGSite != nil {
 		la.ictgSite = *lf.ICTGSite
 	}
 	if lf.WorkingHours != nil {
-		h := readHours(probs, at.with("working_hours"), *lf.WorkingHours)
+		h := readHours(probs, at.With("working_hours"), *lf.WorkingHours)
 		la.hours = &h
 	}
 	if lf.RepeatMissing != nil {
-		count, window := readRepeatMissing(probs, at.with("repeat_missing"), *lf.RepeatMissing)
+		count, window := readRepeatMissing(probs, at.With("repeat_missing"), *lf.RepeatMissing)
 		la.missing = &repeatMissing{count: count, window: window}
 	}
-	for _, id := range sortedKeys(lf.Rules) {
-		rat := at.with("rules", id)
+	for _, id := range slices.Sorted(maps.Keys(lf.Rules)) {
+		rat := at.With("rules", id)
 		if !RuleID(id).valid() {
 			probs.add(rat, "unknown rule id; the rules are: %s", ruleList())
 			continue
@@ -335,7 +336,7 @@ func readLA(probs *problems, code string, lf laFile, ictgDefault bool, pilotLimi
 		if !ok {
 			continue
 		}
-		later := readChanges(probs, rat.with("changes"), of.Changes, first.from)
+		later := readChanges(probs, rat.With("changes"), of.Changes, first.from)
 		la.overrides[RuleID(id)] = append([]change{first}, later...)
 	}
 	if lf.NRMPilotFrom != "" {
@@ -350,15 +351,15 @@ func readLA(probs *problems, code string, lf laFile, ictgDefault bool, pilotLimi
 // readPilot reads the date an LA joined the devolved child decision pilot. The pilot sets its
 // Reasonable Grounds limit, so the LA may not also override that rule.
 func readPilot(probs *problems, at path, lf laFile, limit Duration) time.Time {
-	from, ok := readDate(probs, at.with("nrm_pilot_from"), lf.NRMPilotFrom)
+	from, ok := readDate(probs, at.With("nrm_pilot_from"), lf.NRMPilotFrom)
 	switch {
 	case !ok:
 		return time.Time{}
 	case limit.IsZero():
-		probs.add(at.with("nrm_pilot_from"), "needs nrm_pilot_rg_limit at the top of the file: the pilot's Reasonable Grounds limit")
+		probs.add(at.With("nrm_pilot_from"), "needs nrm_pilot_rg_limit at the top of the file: the pilot's Reasonable Grounds limit")
 		return time.Time{}
 	case lf.Rules[string(NRMRGDecision)].From != "" || lf.Rules[string(NRMRGDecision)].Limit != nil:
-		probs.add(at.with("rules", string(NRMRGDecision)), "give nrm_pilot_from or an override of nrm-rg-decision, not both")
+		probs.add(at.With("rules", string(NRMRGDecision)), "give nrm_pilot_from or an override of nrm-rg-decision, not both")
 		return time.Time{}
 	}
 	return from
@@ -425,7 +426,7 @@ func checkAt(probs *problems, p *Policy, id RuleID, la string, at path, instants
 		if !r.Ladder.EscalateAgainAfter.IsZero() && r.Ladder.EscalateAfter.IsZero() {
 			msgs = append(msgs, "escalate_again_after needs escalate_after: the Safeguarding Lead is told after the manager")
 		}
-		if r.Kind == KindDeadline && r.Ladder.RechaseEvery.IsZero() && !probs.found(at.with(rechaseField)) {
+		if r.Kind == KindDeadline && r.Ladder.RechaseEvery.IsZero() && !probs.found(at.With(rechaseField)) {
 			msgs = append(msgs, "needs rechase_every: no ladder ends in silence, so an overdue action is chased again "+
 				"this often until it is done (e.g. 1h for a clock of hours, 1CD or 7CD for working-day clocks)")
 		}
@@ -440,15 +441,6 @@ func checkAt(probs *problems, p *Policy, id RuleID, la string, at path, instants
 			probs.add(at, "%s", m)
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func ruleList() string {

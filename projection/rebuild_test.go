@@ -112,9 +112,11 @@ func TestFlushedReadModelIsRebuilt(t *testing.T) {
 	if err != nil || n != 6 {
 		t.Fatalf("reindex: %d cases, %v", n, err)
 	}
-	if after := overdueAnswer(t, env, manager); after != before {
-		t.Fatalf("after reindex the overdue answer changed:\n%s\nwas\n%s", after, before)
-	}
+	// The worker's keeper may have seen the model reset too, and be rebuilding it beside the
+	// operator's reindex: both project every case, so the answer settles where it was.
+	testenv.Eventually(t, 30*time.Second, "the overdue answer after reindex to be as before", func() bool {
+		return overdueAnswer(t, env, manager) == before
+	})
 
 	keys, err := rdb.Keys(ctx, "*").Result()
 	if err != nil || len(keys) == 0 {

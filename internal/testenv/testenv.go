@@ -236,15 +236,20 @@ func (e *Env) Do(method, path, token string, body any, headers ...string) Respon
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
 }
 
-// Eventually retries check until it passes or the timeout ends.
+// Eventually retries check until it passes or the timeout ends. check runs at least once, and
+// once more at the deadline, so a condition that already holds never times out, however late
+// a loaded machine gets to ask.
 func Eventually(t testing.TB, timeout time.Duration, what string, check func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
+	for {
 		if check() {
 			return
 		}
-		time.Sleep(50 * time.Millisecond)
+		if !time.Now().Before(deadline) {
+			break
+		}
+		time.Sleep(min(50*time.Millisecond, max(time.Until(deadline), time.Millisecond)))
 	}
 	t.Fatalf("timed out after %s waiting for %s", timeout, what)
 }
