@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -31,45 +30,18 @@ import (
 
 const redisDB = 7
 
-// workerEnv makes this test binary act as a caseflow worker process when set: the kill test
-// starts it as a child and kills it with SIGKILL.
-const workerEnv = "CASEFLOW_FAULTS_WORKER"
-
+// TestMain lets the test binary run as a worker process of its own, which the kill test kills
+// with SIGKILL (testenv.WorkerMain).
 func TestMain(m *testing.M) {
-	if spec := os.Getenv(workerEnv); spec != "" {
-		runWorker(spec)
-		return
-	}
-	os.Exit(m.Run())
+	testenv.WorkerMain(m, func(spec string) (*config.Config, error) {
+		temporal, redisURL, _ := strings.Cut(spec, " ")
+		return &config.Config{TemporalAddress: temporal, TemporalNamespace: "default", RedisURL: redisURL, ReadModelCheck: time.Hour}, nil
+	})
 }
 
-// runWorker runs only the worker against the Temporal and Redis named in spec, until killed.
-func runWorker(spec string) {
-	temporal, redisURL, _ := strings.Cut(spec, " ")
-	cfg := &config.Config{TemporalAddress: temporal, TemporalNamespace: "default", RedisURL: redisURL, ReadModelCheck: time.Hour,
-		Security: config.Security{Keys: os.Getenv("CASEFLOW_KEYS")}}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if _, err := app.Start(context.Background(), cfg, app.Parts{Worker: true}, logger); err != nil {
-		fmt.Fprintln(os.Stderr, "worker:", err)
-		os.Exit(1)
-	}
-	select {}
-}
-
+// startWorker starts a worker process of its own for env's stack, to be killed by the test.
 func startWorker(t *testing.T, env *testenv.Env, redisURL string) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	keys, err := os.ReadFile(filepath.Join(env.DataDir, "keys.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Env = append(os.Environ(), workerEnv+"="+env.App.TemporalAddress()+" "+redisURL, "CASEFLOW_KEYS="+string(keys))
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
-	return cmd
+	return testenv.StartWorker(t, env, env.App.TemporalAddress()+" "+redisURL)
 }
 
 // TestWorkerKilledMidUpdate kills the worker process with SIGKILL while care-plan contributions

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -195,56 +194,26 @@ func TestPoliceReportClockEmailsEachLevelOnce(t *testing.T) {
 	}
 }
 
-// workerEnv makes this test binary act as a caseflow worker process when set: the kill test
-// starts it as a child and kills it with SIGKILL mid-delivery.
-const workerEnv = "CASEFLOW_MAILTESTS_WORKER"
-
+// TestMain lets the test binary run as a worker process of its own, which the kill test kills
+// with SIGKILL mid-delivery (testenv.WorkerMain).
 func TestMain(m *testing.M) {
-	if spec := os.Getenv(workerEnv); spec != "" {
-		runWorker(spec)
-		return
-	}
-	os.Exit(m.Run())
+	testenv.WorkerMain(m, func(spec string) (*config.Config, error) {
+		var temporal, redisURL, smtpAddr, caFile string
+		if _, err := fmt.Sscan(spec, &temporal, &redisURL, &smtpAddr, &caFile); err != nil {
+			return nil, fmt.Errorf("spec: %w", err)
+		}
+		trust, err := smtptest.TrustFile(caFile)
+		if err != nil {
+			return nil, err
+		}
+		return &config.Config{TemporalAddress: temporal, TemporalNamespace: "default", RedisURL: redisURL, ReadModelCheck: time.Hour,
+			Policy: shortClocks(), Mail: mailConfig(smtpAddr, trust)}, nil
+	})
 }
 
-// runWorker runs only the worker, emailing through the server named in spec, with the test
-// server's keys (CASEFLOW_KEYS), until killed.
-func runWorker(spec string) {
-	var temporal, redisURL, smtpAddr, caFile string
-	if _, err := fmt.Sscan(spec, &temporal, &redisURL, &smtpAddr, &caFile); err != nil {
-		fmt.Fprintln(os.Stderr, "worker spec:", err)
-		os.Exit(2)
-	}
-	trust, err := smtptest.TrustFile(caFile)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "worker:", err)
-		os.Exit(2)
-	}
-	cfg := &config.Config{TemporalAddress: temporal, TemporalNamespace: "default", RedisURL: redisURL, ReadModelCheck: time.Hour,
-		Policy: shortClocks(), Mail: mailConfig(smtpAddr, trust), Security: config.Security{Keys: os.Getenv("CASEFLOW_KEYS")}}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if _, err := app.Start(context.Background(), cfg, app.Parts{Worker: true}, logger); err != nil {
-		fmt.Fprintln(os.Stderr, "worker:", err)
-		os.Exit(1)
-	}
-	select {}
-}
-
+// startWorker starts a worker process of its own, emailing through srv, to be killed by the test.
 func startWorker(t *testing.T, env *testenv.Env, redisURL string, srv *smtptest.Server, caFile string) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	keys, err := os.ReadFile(filepath.Join(env.DataDir, "keys.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Env = append(os.Environ(), workerEnv+"="+strings.Join([]string{env.App.TemporalAddress(), redisURL, srv.Addr(), caFile}, " "),
-		"CASEFLOW_KEYS="+string(keys))
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
-	return cmd
+	return testenv.StartWorker(t, env, strings.Join([]string{env.App.TemporalAddress(), redisURL, srv.Addr(), caFile}, " "))
 }
 
 // TestWorkerKilledDuringDeliveryDoesNotDuplicate runs the worker as a process of its own (which
