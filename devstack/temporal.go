@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -300,9 +301,9 @@ type portReserver struct {
 }
 
 func (r *portReserver) next() (int, error) {
-	l, err := net.Listen("tcp", net.JoinHostPort(r.host, "0"))
+	l, err := listenBelowEphemeral(r.host)
 	if err != nil {
-		return 0, fmt.Errorf("find a free port on %s: %w", r.host, err)
+		return 0, err
 	}
 	r.listeners = append(r.listeners, l)
 	return l.Addr().(*net.TCPAddr).Port, nil
@@ -315,10 +316,32 @@ func (r *portReserver) release() {
 }
 
 func freePort(host string) (int, error) {
-	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	l, err := listenBelowEphemeral(host)
 	if err != nil {
-		return 0, fmt.Errorf("find a free port on %s: %w", host, err)
+		return 0, err
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Ports for the server's services are picked below Linux's ephemeral range (32768 and up): a
+// port is free when picked but bound by the server only later, and in that gap any outgoing
+// connection on the machine may be given an ephemeral port, which made the server fail to
+// start now and then while many tests ran at once. Below the range, only another listener
+// picking the same port at the same moment could take it.
+const (
+	lowestPort = 20000
+	portRange  = 12000
+)
+
+func listenBelowEphemeral(host string) (net.Listener, error) {
+	var err error
+	for range 200 {
+		var l net.Listener
+		port := lowestPort + rand.IntN(portRange)
+		if l, err = net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port))); err == nil {
+			return l, nil
+		}
+	}
+	return nil, fmt.Errorf("find a free port on %s: %w", host, err)
 }
