@@ -41,7 +41,9 @@ func (h *handlers) caseAccess(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	slices.Reverse(records)
+	// Newest first, by when the access happened: a list's records are stored after it is
+	// answered, so after accesses that came later.
+	slices.SortStableFunc(records, func(a, b audit.Record) int { return b.At.Compare(a.At) })
 	out := AccessLog{Records: []audit.Record{}}
 	if skip < len(records) {
 		out.Records = records[skip:min(skip+limit, len(records))]

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -96,7 +97,9 @@ func (f *fakeCases) Timeline(ctx context.Context, caseID string, actor safeguard
 type fakeAudit struct {
 	mu                 sync.Mutex
 	appendErr, readErr error
-	stored, later      map[audit.Stream][]audit.Record
+	stored             map[audit.Stream][]audit.Record
+	// soon are the records given to be stored after the answer (lists).
+	soon map[audit.Stream][]audit.Record
 }
 
 func (a *fakeAudit) AppendEach(_ context.Context, records map[audit.Stream][]audit.Record) error {
@@ -111,10 +114,19 @@ func (a *fakeAudit) AppendEach(_ context.Context, records map[audit.Stream][]aud
 	return nil
 }
 
-func (a *fakeAudit) AppendLater(s audit.Stream, records ...audit.Record) {
+func (a *fakeAudit) AppendSoon(records map[audit.Stream][]audit.Record) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.later[s] = append(a.later[s], records...)
+	for s, recs := range records {
+		a.soon[s] = append(a.soon[s], recs...)
+	}
+}
+
+// soonOf is what AppendSoon was given for s so far.
+func (a *fakeAudit) soonOf(s audit.Stream) []audit.Record {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.soon[s])
 }
 
 func (a *fakeAudit) Read(_ context.Context, s audit.Stream, _ safeguarding.Actor) ([]audit.Record, error) {
@@ -146,12 +158,15 @@ type fixture struct {
 	tokens   *auth.DevTokens
 }
 
+// fixtureSecret is the fixture's pseudonym key.
+var fixtureSecret = bytes.Repeat([]byte{7}, 32)
+
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	mr := miniredis.RunT(t)
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	t.Cleanup(func() { rdb.Close() })
-	ids, err := pseudonym.New(bytes.Repeat([]byte{7}, 32))
+	ids, err := pseudonym.New(fixtureSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +177,7 @@ func newFixture(t *testing.T) *fixture {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f := &fixture{
 		t: t, redis: mr, cases: &fakeCases{exists: true},
-		audit: &fakeAudit{stored: map[audit.Stream][]audit.Record{}, later: map[audit.Stream][]audit.Record{}},
+		audit: &fakeAudit{stored: map[audit.Stream][]audit.Record{}, soon: map[audit.Stream][]audit.Record{}},
 		limit: &switchLimiter{}, newCases: &switchLimiter{}, tokens: auth.NewDevTokens(key, time.Hour),
 	}
 	srv := httptest.NewServer(New(Config{
@@ -173,6 +188,18 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
 	return f
+}
+
+// store is the read model the API reads, for tests to project and announce cases.
+func (f *fixture) store() *readmodel.Store {
+	f.t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: f.redis.Addr()})
+	f.t.Cleanup(func() { rdb.Close() })
+	ids, err := pseudonym.New(fixtureSecret)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return readmodel.New(rdb, ids)
 }
 
 // token signs in as actor.

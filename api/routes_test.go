@@ -1,14 +1,18 @@
 package api
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caseflow/caseflow/audit"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
 )
@@ -236,13 +240,17 @@ func checkCalls(t *testing.T, p probe, calls []caseCall) {
 	}
 }
 
-// checkRecorded: a successful request naming a case leaves an access record of it.
+// checkRecorded: a successful request naming a case leaves an access record of it: stored
+// before the answer when it shows the case, handed on to be stored after it otherwise.
 func checkRecorded(t *testing.T, p probe, f *fixture) {
 	t.Helper()
 	if !p.namesCase() {
 		return
 	}
-	recs := f.audit.stored[audit.CaseStream(theCase)]
+	recs := f.audit.soon[audit.CaseStream(theCase)]
+	if p.showsCase() {
+		recs = f.audit.stored[audit.CaseStream(theCase)]
+	}
 	if len(recs) != 1 || recs[0].Action != p.rt.doc.id || recs[0].Outcome != audit.Allowed || recs[0].UserID != p.caller.UserID {
 		t.Errorf("access records %+v, want one allowed %s by %s", recs, p.rt.doc.id, p.caller.UserID)
 	}
@@ -306,8 +314,9 @@ func TestAFailedStepReleasesItsKey(t *testing.T) {
 	}
 }
 
-// A step stays answered when the audit is down, its record kept to be stored later; reading the
-// case is refused instead (TestEveryRouteAnswersWhatItDocuments).
+// A step is answered without waiting for its access record, which goes to the audit to be
+// stored after the answer (and kept while the audit is down); reading the case waits and is
+// refused instead (TestEveryRouteAnswersWhatItDocuments).
 func TestAStepIsAnsweredWhileTheAuditIsDown(t *testing.T) {
 	p := probeOf(t, stepRoute(t, "care-plan-contribution"))
 	f := newFixture(t)
@@ -315,8 +324,81 @@ func TestAStepIsAnsweredWhileTheAuditIsDown(t *testing.T) {
 	if a := p.send(f); a.status != http.StatusOK {
 		t.Fatalf("%d %s", a.status, a.body)
 	}
-	if recs := f.audit.later[audit.CaseStream(theCase)]; len(recs) != 1 || recs[0].Outcome != audit.Allowed {
-		t.Errorf("records kept for later: %+v", recs)
+	if recs := f.audit.soon[audit.CaseStream(theCase)]; len(recs) != 1 || recs[0].Outcome != audit.Allowed {
+		t.Errorf("records handed on to be stored: %+v", recs)
+	}
+	if len(f.audit.stored) != 0 {
+		t.Errorf("a step waited for its record: %+v", f.audit.stored)
+	}
+}
+
+// A list is answered at once, its records of the cases it names handed to the audit to store
+// after the answer, so a board of fifty cases does not wait for fifty appends.
+func TestAListIsAnsweredBeforeItsRecordsAreStored(t *testing.T) {
+	f := newFixture(t)
+	f.audit.appendErr = audit.ErrUnavailable
+	manager := safeguarding.Actor{UserID: "m-1", Role: safeguarding.RoleManager, Team: "north"}
+	if _, err := f.store().Project(context.Background(), theSummary()); err != nil {
+		t.Fatal(err)
+	}
+	a := f.do(http.MethodGet, "/v1/cases", f.token(manager), nil, "X-Request-Id", "list-1")
+	if a.status != http.StatusOK || !strings.Contains(string(a.body), theCase) {
+		t.Fatalf("the list while the audit is down: %d %s", a.status, a.body)
+	}
+	recs := f.audit.soon[audit.CaseStream(theCase)]
+	if len(recs) != 1 || recs[0].Action != "listCases" || recs[0].UserID != "m-1" || recs[0].RequestID != "list-1" {
+		t.Errorf("records handed on to be stored: %+v", recs)
+	}
+	if len(f.audit.stored) != 0 {
+		t.Errorf("a list waited for its records: %+v", f.audit.stored)
+	}
+}
+
+// theSummary is theCase as the read model holds it, in team north.
+func theSummary() projection.Summary {
+	now := time.Now().UTC()
+	return projection.Summary{CaseID: theCase, Reference: "CF-TEST01", Version: 1, Stage: "open", Team: "north", OpenedAt: now, UpdatedAt: now}
+}
+
+// A live stream that tells a manager of a change of a case records it, like a list.
+func TestALiveUpdateIsRecorded(t *testing.T) {
+	f := newFixture(t)
+	manager := safeguarding.Actor{UserID: "m-1", Role: safeguarding.RoleManager, Team: "north"}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, f.url+"/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer "+f.token(manager))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	events := bufio.NewReader(resp.Body)
+	if line, err := events.ReadString('\n'); err != nil || !strings.HasPrefix(line, "event:ready") {
+		t.Fatalf("the stream began %q %v", line, err)
+	}
+	if err := f.store().Announce(ctx, theSummary()); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		line, err := events.ReadString('\n')
+		if err != nil {
+			t.Fatalf("no case event: %v", err)
+		}
+		if strings.HasPrefix(line, "event:case") {
+			break
+		}
+	}
+	// The record is handed on just after the event is written: wait for it.
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		recs := f.audit.soonOf(audit.CaseStream(theCase))
+		if len(recs) == 1 && recs[0].Action == "events" && recs[0].UserID == "m-1" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("records of the live update: %+v", recs)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -2,8 +2,6 @@ package audit
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
@@ -43,7 +40,9 @@ type Log struct {
 	streams map[Stream]*queue
 	// slots bounds the appends in flight from this process across streams.
 	slots chan struct{}
-	// spool holds records for a later attempt (AppendLater).
+	// inflight counts AppendSoon's background appends.
+	inflight sync.WaitGroup
+	// spool holds records for a later attempt (appendLater).
 	spool    map[Stream][]Record
 	spooled  int
 	retrying bool
@@ -71,8 +70,10 @@ func NewLog(c client.Client, signer *identity.Signer, taskQueue string) *Log {
 	}
 }
 
-// Close stops retrying spooled records; those still waiting are logged as lost.
+// Close waits for the appends AppendSoon started, then stops retrying spooled records; those
+// still waiting are logged as lost.
 func (l *Log) Close() {
+	l.inflight.Wait()
 	l.close.Do(func() { close(l.closed) })
 }
 
@@ -106,15 +107,45 @@ func (l *Log) Append(ctx context.Context, s Stream, records ...Record) error {
 
 // AppendEach records accesses to several streams at once (a list naming several cases).
 func (l *Log) AppendEach(ctx context.Context, records map[Stream][]Record) error {
-	errs := make(chan error, len(records))
-	for s, recs := range records {
-		go func() { errs <- l.Append(ctx, s, recs...) }()
-	}
 	var all []error
-	for range records {
-		all = append(all, <-errs)
+	for _, err := range l.appendEach(ctx, records) {
+		all = append(all, err)
 	}
 	return errors.Join(all...)
+}
+
+// appendEach appends to each stream at once and says which failed.
+func (l *Log) appendEach(ctx context.Context, records map[Stream][]Record) map[Stream]error {
+	type outcome struct {
+		s   Stream
+		err error
+	}
+	outcomes := make(chan outcome, len(records))
+	for s, recs := range records {
+		go func() { outcomes <- outcome{s, l.Append(ctx, s, recs...)} }()
+	}
+	failed := map[Stream]error{}
+	for range records {
+		if o := <-outcomes; o.err != nil {
+			failed[o.s] = o.err
+		}
+	}
+	return failed
+}
+
+// AppendSoon stores records in the background, starting now, and keeps what Temporal does not
+// take for a later attempt: for accesses answered without waiting for their records (steps,
+// refusals, lists; see the API's auditAccess). Close waits for the appends it started.
+func (l *Log) AppendSoon(records map[Stream][]Record) {
+	l.inflight.Add(1)
+	go func() {
+		defer l.inflight.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), l.Timeout)
+		defer cancel()
+		for s := range l.appendEach(ctx, records) {
+			l.appendLater(s, records[s]...)
+		}
+	}()
 }
 
 // send appends whatever waits on a stream, again until nothing does.
@@ -139,8 +170,9 @@ func (l *Log) send(s Stream, q *queue) {
 	}
 }
 
-// append stores one batch with update-with-start: the stream's workflow is started on its first
-// record. The update id is the batch's digest, so a retried call stores the batch once.
+// append stores one batch with signal-with-start: the stream's workflow is started on its first
+// record, and the call returns once Temporal has stored the signal. A batch sent again after a
+// timeout that had in fact stored it is stored once (the head remembers recent digests).
 func (l *Log) append(s Stream, b Batch) error {
 	ctx, cancel := context.WithTimeout(context.Background(), l.Timeout)
 	defer cancel()
@@ -148,24 +180,9 @@ func (l *Log) append(s Stream, b Batch) error {
 	if err != nil {
 		return err
 	}
-	digest := sha256.Sum256(call.Body)
-	start := l.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       AuditWorkflowID(s),
-		TaskQueue:                l.taskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, WorkflowName, Input{Stream: s, ChunkSize: l.ChunkSize, MaxHistory: l.MaxHistory})
-	handle, err := l.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateID:     "append-" + hex.EncodeToString(digest[:16]),
-			UpdateName:   UpdateAppend,
-			Args:         []any{b, l.signer.Sign(ctx, call)},
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
-	if err == nil {
-		err = handle.Get(ctx, nil)
-	}
+	_, err = l.temporal.SignalWithStartWorkflow(ctx, AuditWorkflowID(s), SignalAppend,
+		SignedBatch{Batch: b, Proof: l.signer.Sign(ctx, call)},
+		client.StartWorkflowOptions{ID: AuditWorkflowID(s), TaskQueue: l.taskQueue}, WorkflowName, Input{Stream: s, ChunkSize: l.ChunkSize, MaxHistory: l.MaxHistory})
 	if err != nil {
 		return fmt.Errorf("%w: append to %s: %v", ErrUnavailable, s, err)
 	}
@@ -215,11 +232,10 @@ func (l *Log) query(ctx context.Context, workflowID string, s Stream, reader saf
 // maxSpooled bounds the records kept in memory for a later attempt.
 const maxSpooled = 50_000
 
-// AppendLater stores records in the background, trying again every few seconds until Temporal
-// takes them: for accesses that showed no personal data (lists of ids and references), which
-// are answered even while the audit is unavailable. Records still waiting when the process
-// stops are lost, and so are records beyond the first 50,000 waiting; both are logged.
-func (l *Log) AppendLater(s Stream, records ...Record) {
+// appendLater keeps records that AppendSoon could not store, trying again every few seconds
+// until Temporal takes them. Records still waiting when the process stops are lost, and so are
+// records beyond the first 50,000 waiting; both are logged.
+func (l *Log) appendLater(s Stream, records ...Record) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.spool == nil {

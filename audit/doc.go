@@ -1,11 +1,12 @@
-// Package audit records who accessed each case: every view, timeline, list that names it, step
-// and refusal, with who (user, role, team), what, when, the outcome and the API request id; and
+// Package audit records who accessed each case: every view, timeline, list or live update that
+// names it, step and refusal, with who (user, role, team), what, when, the outcome and the API request id; and
 // every decode of payloads by an operator through the codec endpoint.
 //
 // The record is kept in Temporal, not in the disposable Redis read model, as one audit workflow
-// per case (AuditWorkflowID): each API replica appends records with a Workflow Update whose
-// validator checks the API's signature, so nothing but caseflow's API can add to it, and nothing
-// in caseflow can take away from it. The payloads are encrypted like every other (package
+// per case (AuditWorkflowID): each API replica appends records with signal-with-start, which
+// returns once Temporal has stored them, and the workflow takes a batch into its records only
+// if the API's signature on it checks, so nothing but caseflow's API can add to them, and
+// nothing in caseflow can take away from them. The payloads are encrypted like every other (package
 // encryption), and survive restarts as any workflow does.
 //
 // Temporal deletes a closed run's history once the namespace's retention has passed, so the

@@ -42,10 +42,12 @@ func TestLogKeepsEveryRecordAcrossChunks(t *testing.T) {
 	}
 	lead := safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}
 	var records []audit.Record
-	testenv.Eventually(t, 30*time.Second, "every record readable", func() bool {
+	// An append returns once Temporal has stored it; the head takes it and seals chunks after.
+	testenv.Eventually(t, 30*time.Second, "every record readable, four chunks sealed", func() bool {
 		var err error
 		records, err = log.Read(ctx, stream, lead)
-		return err == nil && len(records) == writers*each
+		_, sealed := env.App.Temporal.DescribeWorkflowExecution(ctx, audit.AuditChunkID(stream, 3), "")
+		return err == nil && len(records) == writers*each && sealed == nil
 	})
 	seen := map[string]bool{}
 	for i, r := range records {
@@ -57,10 +59,25 @@ func TestLogKeepsEveryRecordAcrossChunks(t *testing.T) {
 			t.Errorf("one writer's records out of order: %s before %s", records[i-1].UserID, r.UserID)
 		}
 	}
-	if _, err := env.App.Temporal.DescribeWorkflowExecution(ctx, audit.AuditChunkID(stream, 3), ""); err != nil {
-		t.Errorf("the fourth chunk was not sealed: %v", err)
-	}
 	if got, err := log.Read(ctx, audit.CaseStream("never-written"), lead); err != nil || len(got) != 0 {
 		t.Errorf("a stream never written: %v %v", got, err)
+	}
+}
+
+// TestAppendSoonIsStoredByClose: a list is answered before its records are stored; stopping
+// the API waits for them.
+func TestAppendSoonIsStoredByClose(t *testing.T) {
+	env := testenv.Start(t, testenv.Options{RedisDB: 12})
+	log := audit.NewLog(env.App.Temporal, env.App.Signer(), workflows.TaskQueue)
+	rec := audit.Record{At: time.Now().UTC(), UserID: "manager-1", Role: safeguarding.RoleManager, Action: "listOverdue", Outcome: audit.Allowed}
+	streams := []audit.Stream{audit.CaseStream("listed-1"), audit.CaseStream("listed-2")}
+	log.AppendSoon(map[audit.Stream][]audit.Record{streams[0]: {rec}, streams[1]: {rec}})
+	log.Close()
+	lead := safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}
+	// Temporal answers a query after the workflow task that takes a stored signal.
+	for _, s := range streams {
+		if got, err := log.Read(context.Background(), s, lead); err != nil || len(got) != 1 || got[0].Action != "listOverdue" {
+			t.Errorf("records of %s once Close returned: %+v %v", s, got, err)
+		}
 	}
 }

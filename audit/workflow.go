@@ -1,9 +1,12 @@
 package audit
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -38,12 +41,16 @@ const (
 	Failed  = "failed"
 )
 
-// Names of the audit workflows, their update and query.
+// Names of the audit workflows, their signal, update and query.
 const (
 	WorkflowName      = "AuditStream"
 	ChunkWorkflowName = "AuditChunk"
-	UpdateAppend      = "append"
-	QueryRecords      = "records"
+	// SignalAppend carries a SignedBatch: how the API appends.
+	SignalAppend = "append-records"
+	// UpdateAppend is how the API appended before SignalAppend; kept for replicas of that
+	// release during an upgrade, and for the histories they wrote.
+	UpdateAppend = "append"
+	QueryRecords = "records"
 	// readOperation is what a reader's proof vouches for.
 	readOperation = "audit.read"
 )
@@ -77,14 +84,26 @@ type Input struct {
 	Records []Record `json:"records,omitempty"`
 	// Sealed counts the chunks sealed so far.
 	Sealed int `json:"sealed,omitempty"`
+	// Recent are the digests of the latest signalled batches, so that a batch sent again
+	// (a retry after a timeout that had in fact stored it) is stored once.
+	Recent []string `json:"recent,omitempty"`
 	// MaxHistory and ChunkSize replace the defaults when set (tests use small ones).
 	MaxHistory int `json:"max_history,omitempty"`
 	ChunkSize  int `json:"chunk_size,omitempty"`
 }
 
+// recentBatches is how many batch digests a head remembers.
+const recentBatches = 256
+
 // Batch is the argument of an append: records, signed by the API as a whole.
 type Batch struct {
 	Records []Record `json:"records"`
+}
+
+// SignedBatch is the argument of the append signal: a batch and the API's proof of it.
+type SignedBatch struct {
+	Batch Batch          `json:"batch"`
+	Proof identity.Proof `json:"proof"`
 }
 
 // Page is the answer of the records query: the records a workflow holds, oldest first, and for
@@ -121,6 +140,24 @@ func readCall(s Stream, reader safeguarding.Actor) identity.Call {
 	return identity.Call{Operation: readOperation, Subject: string(s), Actor: reader}
 }
 
+// verifyBatch checks the API's proof of a batch and returns the batch's digest.
+func (w *Workflows) verifyBatch(s Stream, b Batch, proof identity.Proof) (string, error) {
+	call, err := appendCall(s, b)
+	if err != nil {
+		return "", err
+	}
+	if err := w.verify(call, proof); err != nil {
+		return "", err
+	}
+	return batchDigest(call), nil
+}
+
+// batchDigest names a batch: the signed call's body hashed.
+func batchDigest(call identity.Call) string {
+	sum := sha256.Sum256(call.Body)
+	return hex.EncodeToString(sum[:16])
+}
+
 func (w *Workflows) verify(call identity.Call, proof identity.Proof) error {
 	if w.Callers == nil {
 		return ErrNotVouchedFor
@@ -143,6 +180,12 @@ func (w *Workflows) recordsQuery(s Stream, page func() Page) func(safeguarding.A
 
 // Stream is the head of a stream: it appends batches, answers reads, seals chunks and continues
 // as new.
+//
+// Batches arrive as signals: Temporal stores a signal before SignalWithStart returns, so the
+// API's wait for a record is one write on the server, not a round trip through this worker as
+// an update's is. A signal cannot be refused before it reaches history as an update can, so
+// the head checks each batch's proof as it takes it and drops, with a warning, one the API did
+// not sign: it is in the history, never in the records.
 func (w *Workflows) Stream(ctx workflow.Context, in Input) error {
 	maxHistory, chunkSize := in.MaxHistory, in.ChunkSize
 	if maxHistory <= 0 {
@@ -151,18 +194,15 @@ func (w *Workflows) Stream(ctx workflow.Context, in Input) error {
 	if chunkSize <= 0 {
 		chunkSize = DefaultChunkSize
 	}
-	records, sealed := in.Records, in.Sealed
+	records, sealed, recent := in.Records, in.Sealed, in.Recent
 	err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAppend,
 		func(ctx workflow.Context, b Batch, _ identity.Proof) (int, error) {
 			records = append(records, b.Records...)
 			return len(b.Records), nil
 		},
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, b Batch, proof identity.Proof) error {
-			call, err := appendCall(in.Stream, b)
-			if err != nil {
-				return err
-			}
-			return w.verify(call, proof)
+			_, err := w.verifyBatch(in.Stream, b, proof)
+			return err
 		}})
 	if err != nil {
 		return err
@@ -173,14 +213,34 @@ func (w *Workflows) Stream(ctx workflow.Context, in Input) error {
 	if err != nil {
 		return err
 	}
+	appends := workflow.GetSignalChannel(ctx, SignalAppend)
+	logger := workflow.GetLogger(ctx)
+	takeSignalled := func() {
+		var sb SignedBatch
+		for appends.ReceiveAsync(&sb) {
+			digest, err := w.verifyBatch(in.Stream, sb.Batch, sb.Proof)
+			switch {
+			case err != nil:
+				logger.Warn("audit batch dropped: not signed by caseflow's API", "stream", string(in.Stream))
+			case !slices.Contains(recent, digest):
+				records = append(records, sb.Batch.Records...)
+				recent = append(recent, digest)
+				if len(recent) > recentBatches {
+					recent = slices.Clone(recent[len(recent)-recentBatches:])
+				}
+			}
+			sb = SignedBatch{}
+		}
+	}
 	continueAsNew := func() bool {
 		info := workflow.GetInfo(ctx)
 		return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= maxHistory
 	}
 	for {
-		if err := workflow.Await(ctx, func() bool { return len(records) >= chunkSize || continueAsNew() }); err != nil {
+		if err := workflow.Await(ctx, func() bool { return appends.Len() > 0 || len(records) >= chunkSize || continueAsNew() }); err != nil {
 			return err
 		}
+		takeSignalled()
 		if len(records) >= chunkSize {
 			chunk := append([]Record(nil), records[:chunkSize]...)
 			if err := sealChunk(ctx, in.Stream, sealed, chunk); err != nil {
@@ -190,11 +250,17 @@ func (w *Workflows) Stream(ctx workflow.Context, in Input) error {
 			sealed++
 			continue
 		}
+		if !continueAsNew() {
+			continue
+		}
 		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 			return err
 		}
+		// Signals that came while the updates finished go with the records; any that come
+		// after this task started make Temporal refuse the continue-as-new and run it again.
+		takeSignalled()
 		next := in
-		next.Records, next.Sealed = records, sealed
+		next.Records, next.Sealed, next.Recent = records, sealed, recent
 		return workflow.NewContinueAsNewError(ctx, WorkflowName, next)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -26,8 +27,10 @@ func (u *update) Reject(err error)    { u.rejected(err) }
 func (u *update) Complete(any, error) { u.done() }
 
 // streamEnv runs a stream head whose worker checks proofs, with n appends of one record each,
-// one a minute, the first unsigned.
-func streamEnv(t *testing.T, in Input, n int) (*testsuite.TestWorkflowEnvironment, *identity.Signer, *int, *int) {
+// one a minute, the first unsigned, each sent as the API sends them (a signal) or as the
+// previous release did (an update, legacy true). accepted counts the appends that reached the
+// head (signals are taken without an answer), rejected the updates refused.
+func streamEnv(t *testing.T, in Input, n int, legacy bool) (*testsuite.TestWorkflowEnvironment, *identity.Signer, *int, *int) {
 	t.Helper()
 	keys, err := keyring.New()
 	if err != nil {
@@ -45,13 +48,13 @@ func streamEnv(t *testing.T, in Input, n int) (*testsuite.TestWorkflowEnvironmen
 	accepted, rejected := new(int), new(int)
 	send := func(i int, signed bool) {
 		b := Batch{Records: []Record{{At: time.Date(2026, 12, 1, 10, i, 0, 0, time.UTC), UserID: fmt.Sprint("u", i), Role: safeguarding.RoleManager, Action: "getCase", Outcome: Allowed}}}
-		var proof identity.Proof
-		if signed {
-			call, err := appendCall(in.Stream, b)
-			if err != nil {
-				t.Fatal(err)
+		proof := signedProof(t, signer, in.Stream, b, signed)
+		if !legacy {
+			env.SignalWorkflow(SignalAppend, SignedBatch{Batch: b, Proof: proof})
+			if signed {
+				*accepted++
 			}
-			proof = signer.Sign(context.Background(), call)
+			return
 		}
 		env.UpdateWorkflow(UpdateAppend, fmt.Sprint("a", i, signed), &update{
 			rejected: func(error) { *rejected++ },
@@ -65,40 +68,85 @@ func streamEnv(t *testing.T, in Input, n int) (*testsuite.TestWorkflowEnvironmen
 	return env, signer, accepted, rejected
 }
 
+func signedProof(t *testing.T, signer *identity.Signer, s Stream, b Batch, signed bool) identity.Proof {
+	t.Helper()
+	if !signed {
+		return identity.Proof{}
+	}
+	call, err := appendCall(s, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signer.Sign(context.Background(), call)
+}
+
+// readAll reads the head's records as the Safeguarding Lead, and tries an unsigned read.
+func readAll(t *testing.T, env *testsuite.TestWorkflowEnvironment, signer *identity.Signer, s Stream) (page Page, unsignedRead error) {
+	t.Helper()
+	reader := safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}
+	v, err := env.QueryWorkflow(QueryRecords, reader, signer.Sign(context.Background(), readCall(s, reader)))
+	if err != nil {
+		t.Errorf("read: %v", err)
+		return page, nil
+	}
+	if err := v.Get(&page); err != nil {
+		t.Error(err)
+	}
+	_, unsignedRead = env.QueryWorkflow(QueryRecords, reader)
+	return page, unsignedRead
+}
+
 func TestAppendsAreSignedAndSealedInChunks(t *testing.T) {
-	in := Input{Stream: CaseStream("c1"), ChunkSize: 3}
-	env, signer, accepted, rejected := streamEnv(t, in, 7)
+	for _, legacy := range []bool{false, true} {
+		t.Run(map[bool]string{false: "signalled", true: "legacy update"}[legacy], func(t *testing.T) {
+			in := Input{Stream: CaseStream("c1"), ChunkSize: 3}
+			env, signer, accepted, rejected := streamEnv(t, in, 7, legacy)
+			var page Page
+			var unsignedRead error
+			env.RegisterDelayedCallback(func() { page, unsignedRead = readAll(t, env, signer, in.Stream) }, 30*time.Minute)
+			env.RegisterDelayedCallback(env.CancelWorkflow, time.Hour)
+			env.ExecuteWorkflow(WorkflowName, in)
+
+			if legacy && (*accepted != 7 || *rejected != 1) {
+				t.Fatalf("%d appends accepted and %d refused, want 7 signed accepted and the unsigned one refused", *accepted, *rejected)
+			}
+			if page.Sealed != 2 || len(page.Records) != 1 || page.Records[0].UserID != "u6" {
+				t.Errorf("after 7 signed records in chunks of 3: %d chunks sealed and %+v at the head, want 2 and the 7th (the unsigned one dropped)", page.Sealed, page.Records)
+			}
+			if unsignedRead == nil {
+				t.Error("an unsigned read was answered")
+			}
+		})
+	}
+}
+
+// TestABatchSignalledTwiceIsStoredOnce: the API sends a batch again when its first call timed
+// out, though Temporal may have stored it.
+func TestABatchSignalledTwiceIsStoredOnce(t *testing.T) {
+	in := Input{Stream: CaseStream("c1")}
+	env, signer, _, _ := streamEnv(t, in, 2, false)
+	b := Batch{Records: []Record{{At: time.Date(2026, 12, 1, 11, 0, 0, 0, time.UTC), UserID: "again", Role: safeguarding.RoleManager, Action: "getCase", Outcome: Allowed}}}
+	for _, at := range []time.Duration{5 * time.Minute, 6 * time.Minute} {
+		env.RegisterDelayedCallback(func() {
+			env.SignalWorkflow(SignalAppend, SignedBatch{Batch: b, Proof: signedProof(t, signer, in.Stream, b, true)})
+		}, at)
+	}
 	var page Page
-	var unsignedRead error
-	env.RegisterDelayedCallback(func() {
-		reader := safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}
-		v, err := env.QueryWorkflow(QueryRecords, reader, signer.Sign(context.Background(), readCall(in.Stream, reader)))
-		if err != nil {
-			t.Errorf("read: %v", err)
-			return
-		}
-		if err := v.Get(&page); err != nil {
-			t.Error(err)
-		}
-		_, unsignedRead = env.QueryWorkflow(QueryRecords, reader)
-	}, 30*time.Minute)
+	env.RegisterDelayedCallback(func() { page, _ = readAll(t, env, signer, in.Stream) }, 30*time.Minute)
 	env.RegisterDelayedCallback(env.CancelWorkflow, time.Hour)
 	env.ExecuteWorkflow(WorkflowName, in)
-
-	if *accepted != 7 || *rejected != 1 {
-		t.Fatalf("%d appends accepted and %d refused, want 7 signed accepted and the unsigned one refused", *accepted, *rejected)
+	var users []string
+	for _, r := range page.Records {
+		users = append(users, r.UserID)
 	}
-	if page.Sealed != 2 || len(page.Records) != 1 || page.Records[0].UserID != "u6" {
-		t.Errorf("after 7 records in chunks of 3: %d chunks sealed and %+v at the head, want 2 and the 7th", page.Sealed, page.Records)
-	}
-	if unsignedRead == nil {
-		t.Error("an unsigned read was answered")
+	if !slices.Equal(users, []string{"u0", "u1", "again"}) {
+		t.Errorf("records of %v, want u0, u1 and the batch sent twice once", users)
 	}
 }
 
 func TestRecordsCarriedAcrossContinueAsNew(t *testing.T) {
 	in := Input{Stream: CaseStream("c1"), MaxHistory: 5000}
-	env, _, accepted, _ := streamEnv(t, in, 12)
+	env, _, accepted, _ := streamEnv(t, in, 12, false)
 	env.RegisterDelayedCallback(func() { env.SetContinueAsNewSuggested(true) }, 6*time.Minute+30*time.Second)
 	env.ExecuteWorkflow(WorkflowName, in)
 	var can *workflow.ContinueAsNewError
@@ -111,5 +159,8 @@ func TestRecordsCarriedAcrossContinueAsNew(t *testing.T) {
 	}
 	if *accepted < 6 || len(next.Records) != *accepted || next.Stream != in.Stream || next.MaxHistory != in.MaxHistory {
 		t.Errorf("continued with %d records of %s (max history %d), want the %d accepted", len(next.Records), next.Stream, next.MaxHistory, *accepted)
+	}
+	if len(next.Recent) != len(next.Records) {
+		t.Errorf("continued remembering %d batches, want the %d taken, so that one sent again is still known", len(next.Recent), len(next.Records))
 	}
 }

@@ -197,16 +197,16 @@ const readingTheRatios = `
   a case evicted from it is replayed from history when next touched. A case opened through the
   API also has its access-audit workflow cached by the same worker.
 - **Step round trips** compare a step through the API with the raw SDK update, and a third arm,
-  the raw update followed by the access record the API stores for a step. The access audit
-  appends each step's record with an update-with-start on the case's audit workflow before
-  answering: a second Temporal round trip, which accounts for most of the difference. The rest
-  (the token's signature, the per-user rate limit and the Idempotency-Key in Redis, the
-  per-case gate, JSON) is small beside it. Where the goal is missed, the access record limits
-  it; it was not cut, since the audit is a safety of its own.
-- **Case starts**: each new case also starts its audit workflow, the same second round trip.
+  the raw update followed by its access record, awaited: what a step cost when the API waited
+  for the record before answering. The API now answers a step at once and stores its record right after
+  (signal-with-start on the case's audit workflow, one write on the server): the step itself
+  is in the case's history with the caller the API vouched for. What remains between the API
+  and the raw update is the API's own work: the token's signature, the per-user rate limit and
+  the Idempotency-Key in Redis, the per-case gate, the wording check, JSON, HTTP.
+- **Case starts**: each new case also starts its audit workflow, stored after the answer too.
 - **The overdue dashboard**: a list that names cases records an access for each case it names,
-  fifty per page here, each an append to that case's audit workflow; that, not Redis, is the
-  difference from the two bare Redis commands.
+  fifty per page here, stored after the answer; the rest of the difference from the two bare
+  Redis commands is the page's own reads (the visibility filter, the action rows) and HTTP.
 - **Replay** of a case costs a few times an echo workflow per event: each case event carries the
   case's JSON state changes and policy answers, which the workflow decodes and applies again.
 - **Carried state** of the five-year case is measured by the workflow package's five-year test
