@@ -152,11 +152,11 @@ func (r *run) progress(format string, args ...any) {
 
 func (r *run) temporal() client.Client { return r.app.Temporal }
 
-// stepArgs are a step update's arguments as the API sends them, with its signed proof, for the
-// raw SDK arms: the worker refuses a step without one.
+// stepArgs are the step Update's arguments as the API sends them, the request naming the step,
+// with its signed proof, for the raw SDK arms: the worker refuses a step without one.
 func (r *run) stepArgs(ctx context.Context, caseID, step string, actor safeguarding.Actor, requestID string, body []byte) []any {
 	proof := r.app.Signer().Sign(ctx, identity.Call{Operation: step, Subject: caseID, Actor: actor, StepID: requestID, Body: body})
-	return []any{safeguarding.Request{RequestID: requestID, Actor: actor, Body: body}, proof}
+	return []any{safeguarding.Request{Step: step, RequestID: requestID, Actor: actor, Body: body}, proof}
 }
 
 // post sends a JSON request through the API and returns the status and body.

@@ -73,7 +73,7 @@ func (r *run) rawStart(ctx context.Context, idSpace, key string, concernBody []b
 		h, err := r.temporal().UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 			StartWorkflowOperation: start,
 			UpdateOptions: client.UpdateWorkflowOptions{
-				UpdateID: "start-" + key, UpdateName: safeguarding.StepRaiseConcern,
+				UpdateID: "start-" + key, UpdateName: workflows.UpdateStep,
 				WaitForStage: client.WorkflowUpdateStageCompleted, Args: args,
 			},
 		})
@@ -126,7 +126,7 @@ func (r *run) stepRoundTrips(ctx context.Context) error {
 		}
 		update := func(id, requestID string) error {
 			h, err := r.temporal().UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-				WorkflowID: workflows.WorkflowID(id), UpdateName: "care-plan-contribution",
+				WorkflowID: workflows.WorkflowID(id), UpdateName: workflows.UpdateStep,
 				WaitForStage: client.WorkflowUpdateStageCompleted,
 				Args:         r.stepArgs(ctx, id, "care-plan-contribution", carer, requestID, raw),
 			})

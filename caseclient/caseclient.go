@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/safeguarding"
@@ -47,8 +49,9 @@ func New(c client.Client, opts Options) *Client {
 	return &Client{temporal: c, signer: opts.Signer, dataConverter: opts.DataConverter, timeout: DefaultTimeout, updates: newCaseGate(UpdatesPerCase)}
 }
 
-// stepArgs are the arguments of a step's update: the request, with its body in the form the
-// workflow will see it (encoding/json compacts a raw message), and the proof over exactly that.
+// stepArgs are the arguments of a step's update: the request naming the step, with its body in
+// the form the workflow will see it (encoding/json compacts a raw message), and the proof over
+// exactly that.
 func (c *Client) stepArgs(ctx context.Context, caseID, step string, actor safeguarding.Actor, requestID string, body json.RawMessage) ([]any, error) {
 	canonical := body
 	if len(body) > 0 {
@@ -57,7 +60,7 @@ func (c *Client) stepArgs(ctx context.Context, caseID, step string, actor safegu
 			return nil, safeguarding.Errorf(safeguarding.EInvalid, "The request could not be read.")
 		}
 	}
-	req := safeguarding.Request{RequestID: requestID, Actor: actor, Body: canonical, KeepWording: workflows.KeepsWording(ctx)}
+	req := safeguarding.Request{Step: step, RequestID: requestID, Actor: actor, Body: canonical, KeepWording: workflows.KeepsWording(ctx)}
 	return []any{req, c.proof(ctx, identity.Call{Operation: step, Subject: caseID, Actor: actor, StepID: requestID, Body: canonical, Flags: workflows.RequestFlags(req)})}, nil
 }
 
@@ -84,33 +87,67 @@ func (c *Client) Raise(ctx context.Context, actor safeguarding.Actor, requestID 
 	if err != nil {
 		return safeguarding.Result{}, err
 	}
-	start := c.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       workflows.WorkflowID(caseID),
-		TaskQueue:                workflows.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, workflows.WorkflowName, workflows.Input{CaseID: caseID, Reference: workflows.ReferenceFor(caseID)})
-	return result(ctx)(c.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateID:     requestID,
-			UpdateName:   safeguarding.StepRaiseConcern,
-			Args:         args,
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	}))
+	return takeStep(ctx, safeguarding.StepRaiseConcern, func(update string) (client.WorkflowUpdateHandle, error) {
+		// A start operation is sent once: the step's second try, if any, needs its own.
+		start := c.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+			ID:                       workflows.WorkflowID(caseID),
+			TaskQueue:                workflows.TaskQueue,
+			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		}, workflows.WorkflowName, workflows.Input{CaseID: caseID, Reference: workflows.ReferenceFor(caseID)})
+		return c.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+			StartWorkflowOperation: start,
+			UpdateOptions: client.UpdateWorkflowOptions{
+				UpdateID:     requestID,
+				UpdateName:   update,
+				Args:         args,
+				WaitForStage: client.WorkflowUpdateStageCompleted,
+			},
+		})
+	})
+}
+
+// takeStep sends a step with send, as the step Update (workflows.UpdateStep). A case still
+// running on a worker released before that Update refuses it as unknown, having taken nothing:
+// the step is then sent once more as the Update of the step's own name, which such a worker
+// takes. Either way the request and its proof are the same. See "Upgrading" in the README.
+func takeStep(ctx context.Context, step string, send func(update string) (client.WorkflowUpdateHandle, error)) (safeguarding.Result, error) {
+	res, err := outcome(ctx)(send(workflows.UpdateStep))
+	if unknownUpdate(err, workflows.UpdateStep) {
+		res, err = outcome(ctx)(send(step))
+	}
+	if err != nil {
+		return safeguarding.Result{}, translate(err)
+	}
+	return res, nil
+}
+
+// unknownUpdate reports whether err is a worker's refusal of an update it has no handler for.
+// The SDK's refusal is a plain error that reaches the client as an application error with the
+// message "unknown update NAME. KnownUpdates=[...]" (go.temporal.io/sdk internal_update.go).
+func unknownUpdate(err error, name string) bool {
+	var app *temporal.ApplicationError
+	return errors.As(err, &app) && strings.HasPrefix(app.Message(), "unknown update "+name+". ")
 }
 
 // result waits for an update's outcome, in domain terms.
 func result(ctx context.Context) func(client.WorkflowUpdateHandle, error) (safeguarding.Result, error) {
 	return func(handle client.WorkflowUpdateHandle, err error) (safeguarding.Result, error) {
+		res, err := outcome(ctx)(handle, err)
 		if err != nil {
 			return safeguarding.Result{}, translate(err)
 		}
-		var res safeguarding.Result
-		if err := handle.Get(ctx, &res); err != nil {
-			return safeguarding.Result{}, translate(err)
-		}
 		return res, nil
+	}
+}
+
+// outcome waits for an update's outcome, as Temporal gives it.
+func outcome(ctx context.Context) func(client.WorkflowUpdateHandle, error) (safeguarding.Result, error) {
+	return func(handle client.WorkflowUpdateHandle, err error) (safeguarding.Result, error) {
+		var res safeguarding.Result
+		if err == nil {
+			err = handle.Get(ctx, &res)
+		}
+		return res, err
 	}
 }
 
@@ -134,13 +171,15 @@ func (c *Client) Step(ctx context.Context, caseID, step string, actor safeguardi
 		return safeguarding.Result{}, err
 	}
 	defer leave()
-	return result(ctx)(c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   workflows.WorkflowID(caseID),
-		UpdateID:     requestID,
-		UpdateName:   step,
-		Args:         args,
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	}))
+	return takeStep(ctx, step, func(update string) (client.WorkflowUpdateHandle, error) {
+		return c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID:   workflows.WorkflowID(caseID),
+			UpdateID:     requestID,
+			UpdateName:   update,
+			Args:         args,
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+	})
 }
 
 // Get returns the case as actor may see it.

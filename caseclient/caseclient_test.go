@@ -53,6 +53,7 @@ func handleOf(t *testing.T, res safeguarding.Result, err error) *mocks.WorkflowU
 	return h
 }
 
+// A step is the step Update, its request naming the step.
 func TestStepSendsAnUpdateNamedByItsRequest(t *testing.T) {
 	tc := mocks.NewClient(t)
 	var sent client.UpdateWorkflowOptions
@@ -64,12 +65,12 @@ func TestStepSendsAnUpdateNamedByItsRequest(t *testing.T) {
 	if err != nil || res.CaseID != updated.CaseID || res.Revision != updated.Revision || res.Ref != updated.Ref {
 		t.Fatalf("Step: %+v, %v", res, err)
 	}
-	if sent.WorkflowID != workflows.WorkflowID(aCase) || sent.UpdateName != "care-plan-contribution" || sent.UpdateID != "k-123" ||
+	if sent.WorkflowID != workflows.WorkflowID(aCase) || sent.UpdateName != workflows.UpdateStep || sent.UpdateID != "k-123" ||
 		sent.WaitForStage != client.WorkflowUpdateStageCompleted {
 		t.Errorf("update sent: %+v", sent)
 	}
 	req, ok := sent.Args[0].(safeguarding.Request)
-	if !ok || req.RequestID != "k-123" || req.Actor != carer || string(req.Body) != `{"text":"He settles after football."}` {
+	if !ok || req.Step != "care-plan-contribution" || req.RequestID != "k-123" || req.Actor != carer || string(req.Body) != `{"text":"He settles after football."}` {
 		t.Errorf("the request the workflow receives: %+v", sent.Args[0])
 	}
 }
@@ -128,9 +129,89 @@ func TestRaiseNamesTheCaseByItsRequest(t *testing.T) {
 			start.opts.WorkflowIDConflictPolicy != enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING {
 			t.Errorf("raise %d starts %+v with %+v, want case %s used if it exists", i, start.opts, start.in, want)
 		}
-		if s.UpdateOptions.UpdateID != "k-raise" || s.UpdateOptions.UpdateName != safeguarding.StepRaiseConcern {
+		if s.UpdateOptions.UpdateID != "k-raise" || s.UpdateOptions.UpdateName != workflows.UpdateStep {
 			t.Errorf("raise %d sends update %q %q", i, s.UpdateOptions.UpdateName, s.UpdateOptions.UpdateID)
 		}
+		if req := s.UpdateOptions.Args[0].(safeguarding.Request); req.Step != safeguarding.StepRaiseConcern {
+			t.Errorf("raise %d names step %q", i, req.Step)
+		}
+	}
+}
+
+// unknownTo is the refusal of an update by a worker with no handler of that name, as the SDK
+// words it (go.temporal.io/sdk internal_update.go) and as it reaches the client.
+func unknownTo(name string, known ...string) error {
+	return overTheWire(fmt.Errorf("unknown update %v. KnownUpdates=%v", name, known))
+}
+
+// A case running on a worker released before the step Update refuses it, unknown: the same
+// request, with the same id and proof, goes again as the Update of the step's own name, and its
+// result is the step's.
+func TestStepFallsBackToTheStepsOwnUpdateOnAnOlderWorker(t *testing.T) {
+	tc := mocks.NewClient(t)
+	var sent []client.UpdateWorkflowOptions
+	record := func(args mock.Arguments) { sent = append(sent, args.Get(1).(client.UpdateWorkflowOptions)) }
+	tc.On("UpdateWorkflow", anyCtx, mock.Anything).Run(record).
+		Return(handleOf(t, safeguarding.Result{}, unknownTo(workflows.UpdateStep, "care-plan-contribution", "raise-concern")), nil).Once()
+	tc.On("UpdateWorkflow", anyCtx, mock.Anything).Run(record).Return(handleOf(t, updated, nil), nil).Once()
+
+	res, err := caseclient.New(tc, caseclient.Options{}).Step(context.Background(), aCase, "care-plan-contribution", carer, "k-123", aBody)
+	if err != nil || res.Revision != updated.Revision || res.Ref != updated.Ref {
+		t.Fatalf("Step: %+v, %v", res, err)
+	}
+	if len(sent) != 2 || sent[0].UpdateName != workflows.UpdateStep || sent[1].UpdateName != "care-plan-contribution" {
+		t.Fatalf("updates sent: %+v", sent)
+	}
+	if sent[1].UpdateID != sent[0].UpdateID || fmt.Sprint(sent[1].Args) != fmt.Sprint(sent[0].Args) {
+		t.Errorf("the second try differs from the first: %+v, %+v", sent[1], sent[0])
+	}
+}
+
+// Raising a concern on an older worker: the update-with-start of the step Update started the
+// case and was refused; the second try, with a start operation of its own (one is sent once),
+// finds the case started and names the step's own Update.
+func TestRaiseFallsBackToTheStepsOwnUpdateOnAnOlderWorker(t *testing.T) {
+	tc := mocks.NewClient(t)
+	tc.On("NewWithStartWorkflowOperation", mock.Anything, workflows.WorkflowName, mock.Anything).Return(
+		func(opts client.StartWorkflowOptions, _ any, args ...any) client.WithStartWorkflowOperation {
+			return &startOp{opts: opts, in: args[0].(workflows.Input)}
+		}).Twice()
+	var sent []client.UpdateWithStartWorkflowOptions
+	record := func(args mock.Arguments) { sent = append(sent, args.Get(1).(client.UpdateWithStartWorkflowOptions)) }
+	tc.On("UpdateWithStartWorkflow", anyCtx, mock.Anything).Run(record).
+		Return(handleOf(t, safeguarding.Result{}, unknownTo(workflows.UpdateStep, "raise-concern")), nil).Once()
+	tc.On("UpdateWithStartWorkflow", anyCtx, mock.Anything).Run(record).Return(handleOf(t, updated, nil), nil).Once()
+
+	res, err := caseclient.New(tc, caseclient.Options{}).Raise(context.Background(), carer, "k-raise", aBody)
+	if err != nil || res.Revision != updated.Revision {
+		t.Fatalf("Raise: %+v, %v", res, err)
+	}
+	if len(sent) != 2 || sent[0].UpdateOptions.UpdateName != workflows.UpdateStep || sent[1].UpdateOptions.UpdateName != safeguarding.StepRaiseConcern {
+		t.Fatalf("updates sent: %+v", sent)
+	}
+	if sent[0].StartWorkflowOperation == sent[1].StartWorkflowOperation || sent[1].UpdateOptions.UpdateID != "k-raise" {
+		t.Errorf("the second try reuses the start operation or changes the update id: %+v", sent[1])
+	}
+}
+
+// Only a worker's "unknown update" of the step Update sends a step again: a refused step is
+// refused once, and a step Update the worker refuses by another name is not retried either.
+func TestStepIsNotSentAgainAfterOtherRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		outcome error
+	}{
+		{"refused by the validator", refusedBy(safeguarding.EConflict, "The case is closed.", nil)},
+		{"another update unknown", unknownTo("care-plan-contribution", workflows.UpdateStep)},
+		{"another failure", overTheWire(errors.New("unknown update handler panicked"))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			temporalClient := mocks.NewClient(t)
+			temporalClient.On("UpdateWorkflow", anyCtx, mock.Anything).Return(handleOf(t, safeguarding.Result{}, tc.outcome), nil).Once()
+			if _, err := caseclient.New(temporalClient, caseclient.Options{}).Step(context.Background(), aCase, "care-plan-contribution", carer, "k-1", aBody); err == nil {
+				t.Fatal("the refused step succeeded")
+			}
+		})
 	}
 }
 

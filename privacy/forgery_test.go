@@ -51,8 +51,9 @@ func TestRawClientCannotActAsSomeoneElse(t *testing.T) {
 	}
 	defer withKeys.Close()
 	send := func(c client.Client, id string, step string, req safeguarding.Request) error {
+		req.Step = step
 		handle, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-			WorkflowID: wid, UpdateID: id, UpdateName: step,
+			WorkflowID: wid, UpdateID: id, UpdateName: workflows.UpdateStep,
 			Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
 		})
 		if err == nil {

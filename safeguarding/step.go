@@ -11,10 +11,12 @@ import (
 )
 
 // Step is one kind of change a person can make to a case: recording a police report, agreeing
-// the care plan, approving closure. Each step is a Workflow Update of the same name and an API
-// endpoint; the table below is the single place that says who may take it.
+// the care plan, approving closure. Each step is an API endpoint, and reaches the case workflow
+// as its step Update naming the step; the table below is the single place that says who may
+// take it.
 type Step struct {
-	// Name is the update name and the last segment of the step's URL.
+	// Name names the step in its request and is the last segment of the step's URL. Cases opened
+	// before the step Update also take each step as an Update of this name.
 	Name string
 	// Title says what the step records, for documentation and the timeline.
 	Title string
@@ -38,6 +40,8 @@ type Command interface {
 
 // Request is what the API sends the workflow for every step.
 type Request struct {
+	// Step is the name of the step requested.
+	Step string `json:"step,omitempty"`
 	// RequestID makes a step idempotent: the same id gives the first result again, once applied.
 	RequestID string          `json:"request_id"`
 	Actor     Actor           `json:"actor"`

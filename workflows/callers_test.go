@@ -90,8 +90,9 @@ func TestCallsWithoutTheAPIsProofAreRefused(t *testing.T) {
 	refusals := make([]error, len(attempts))
 	var accepted []string
 	send := func(at time.Duration, name, step string, req safeguarding.Request, proof identity.Proof, refused *error) {
+		req.Step = step
 		env.RegisterDelayedCallback(func() {
-			env.UpdateWorkflow(step, name, &testUpdate{
+			env.UpdateWorkflow(UpdateStep, name, &testUpdate{
 				reject:   func(err error) { *refused = FromApplicationError(err) },
 				complete: func(any, error) { accepted = append(accepted, name) },
 			}, req, proof)

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"fmt"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -11,29 +12,26 @@ import (
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
-// registerHandlers registers one Workflow Update per step, each with a validator, and the
-// queries. Validators run before anything reaches history: a refused step leaves no trace.
+// registerHandlers registers the step Update and the rules upgrade, each with a validator, and
+// the queries. Validators run before anything reaches history: a refused step leaves no trace.
 // Updates and the queries that show the case carry the API's proof of who is calling, checked
-// before anything else (see callers.go).
-func (r *run) registerHandlers(ctx workflow.Context) error {
-	for _, step := range safeguarding.Steps() {
-		err := workflow.SetUpdateHandlerWithOptions(ctx, step.Name,
-			func(ctx workflow.Context, req safeguarding.Request, _ identity.Proof) (safeguarding.Result, error) {
-				return r.apply(ctx, step, req)
-			},
-			workflow.UpdateHandlerOptions{
-				Validator: func(ctx workflow.Context, req safeguarding.Request, proof identity.Proof) error {
-					if err := r.verifyStep(step, req, proof); err != nil {
-						return toApplicationError(err)
-					}
-					return toApplicationError(r.state.Check(step, req, workflow.Now(ctx), r.cw.access()))
-				},
-			})
-		if err != nil {
+// before anything else (see callers.go). A run begun before the step Update (steps at
+// DefaultVersion, see stepUpdateChange) also takes each step as an Update of the step's name.
+//
+// A cached run holds its handlers for as long as it is cached, so the step Update's handler and
+// validator are the run's methods: nothing is allocated per step.
+func (r *run) registerHandlers(ctx workflow.Context, steps workflow.Version) error {
+	if steps == workflow.DefaultVersion {
+		if err := r.registerUpdatePerStep(ctx); err != nil {
 			return err
 		}
 	}
-	err := workflow.SetUpdateHandlerWithOptions(ctx, safeguarding.UpgradeRulesStep,
+	err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateStep, r.applyStep,
+		workflow.UpdateHandlerOptions{Validator: r.validateStep})
+	if err != nil {
+		return err
+	}
+	err = workflow.SetUpdateHandlerWithOptions(ctx, safeguarding.UpgradeRulesStep,
 		func(ctx workflow.Context) (safeguarding.Result, error) {
 			res := r.state.UpgradeRules(&workflowEnv{ctx: ctx, cw: r.cw})
 			r.wake.signal()
@@ -84,6 +82,67 @@ func (r *run) registerHandlers(ctx workflow.Context) error {
 		}
 	}
 	return nil
+}
+
+// registerUpdatePerStep registers an Update named after each step, as the first release did,
+// for the runs begun then.
+func (r *run) registerUpdatePerStep(ctx workflow.Context) error {
+	for _, step := range safeguarding.Steps() {
+		err := workflow.SetUpdateHandlerWithOptions(ctx, step.Name,
+			func(ctx workflow.Context, req safeguarding.Request, _ identity.Proof) (safeguarding.Result, error) {
+				return r.apply(ctx, step, req)
+			},
+			workflow.UpdateHandlerOptions{
+				Validator: func(ctx workflow.Context, req safeguarding.Request, proof identity.Proof) error {
+					return r.validate(ctx, step, req, proof)
+				},
+			})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateStep is the validator of the step Update: the step the request names, then the
+// step's own validation.
+func (r *run) validateStep(ctx workflow.Context, req safeguarding.Request, proof identity.Proof) error {
+	step, err := requestedStep(req)
+	if err != nil {
+		return toApplicationError(err)
+	}
+	return r.validate(ctx, step, req, proof)
+}
+
+// applyStep runs an accepted step Update.
+func (r *run) applyStep(ctx workflow.Context, req safeguarding.Request, _ identity.Proof) (safeguarding.Result, error) {
+	step, err := requestedStep(req)
+	if err != nil {
+		return safeguarding.Result{}, toApplicationError(err)
+	}
+	return r.apply(ctx, step, req)
+}
+
+// requestedStep is the step a request names.
+func requestedStep(req safeguarding.Request) (safeguarding.Step, error) {
+	if step, ok := safeguarding.StepNamed(req.Step); ok {
+		return step, nil
+	}
+	reason := "missing"
+	if req.Step != "" {
+		reason = fmt.Sprintf("%q is not a step", req.Step)
+	}
+	return safeguarding.Step{}, &safeguarding.Error{Code: safeguarding.EInvalid,
+		Message: "The request does not name a step caseflow knows.", Fields: map[string]string{"step": reason}}
+}
+
+// validate checks a step before it is accepted: the API's proof of who calls, then whether the
+// case allows the step now.
+func (r *run) validate(ctx workflow.Context, step safeguarding.Step, req safeguarding.Request, proof identity.Proof) error {
+	if err := r.verifyStep(step, req, proof); err != nil {
+		return toApplicationError(err)
+	}
+	return toApplicationError(r.state.Check(step, req, workflow.Now(ctx), r.cw.access()))
 }
 
 // apply runs an accepted update. Policy lookups go through SideEffect, so the deadlines this

@@ -121,7 +121,7 @@ func (h *harness) step(d time.Duration, name string, by safeguarding.Actor, body
 			h.t.Fatalf("encode %s: %v", name, err)
 		}
 		id := fmt.Sprintf("req-%d", len(h.results)+len(h.errs))
-		h.env.UpdateWorkflow(name, id, &testsuite.TestUpdateCallback{
+		h.env.UpdateWorkflow(UpdateStep, id, &testsuite.TestUpdateCallback{
 			OnAccept: func() {},
 			OnReject: func(err error) {
 				h.errs = append(h.errs, fmt.Errorf("%s rejected: %w", name, FromApplicationError(err)))
@@ -133,7 +133,7 @@ func (h *harness) step(d time.Duration, name string, by safeguarding.Actor, body
 				}
 				h.results = append(h.results, v.(safeguarding.Result))
 			},
-		}, safeguarding.Request{RequestID: id, Actor: by, Body: raw})
+		}, safeguarding.Request{Step: name, RequestID: id, Actor: by, Body: raw})
 	}, d)
 }
 

@@ -133,10 +133,10 @@ func (h *harness) keepUp(period time.Duration, n int) {
 				}
 				raw, _ := json.Marshal(body)
 				id := fmt.Sprintf("%s-%d-%s", name, i, now.Format("20060102"))
-				h.env.UpdateWorkflow(name, id, &testUpdate{
+				h.env.UpdateWorkflow(UpdateStep, id, &testUpdate{
 					reject:   func(err error) { h.t.Errorf("%s refused: %v", name, FromApplicationError(err)) },
 					complete: func(any, error) {},
-				}, safeguarding.Request{RequestID: id, Actor: sw, Body: raw})
+				}, safeguarding.Request{Step: name, RequestID: id, Actor: sw, Body: raw})
 			}
 		}, time.Duration(i)*period-time.Hour)
 	}

@@ -12,6 +12,10 @@ const (
 	TaskQueue = "caseflow"
 	// WorkflowName is the registered name of CaseWorkflow.
 	WorkflowName = "CaseWorkflow"
+	// UpdateStep applies one step to a case: its safeguarding.Request names the step. Cases
+	// begun before it also take each step as an Update named after the step (see
+	// stepUpdateChange).
+	UpdateStep = "step"
 	// QueryCase returns the case as the querying actor may see it (safeguarding.View).
 	QueryCase = "case"
 	// QueryTimeline returns the timeline entries the actor may see.

@@ -38,16 +38,19 @@ func TestValidatorsRejectBeforeHistory(t *testing.T) {
 		{"care-plan-agreed", carer, map[string]any{"agreed_at": at(0), "summary": "x"}, safeguarding.EForbidden},
 		{"police-report", carer, map[string]any{"reported_at": at(0), "channel": "101", "reference": "P", "unknown": 1}, safeguarding.EInvalid},
 		{safeguarding.StepRaiseConcern, carer, raise(""), safeguarding.EConflict},
+		{"", carer, map[string]any{"text": "x"}, safeguarding.EInvalid},
+		{"no-such-step", manager, map[string]any{}, safeguarding.EInvalid},
+		{safeguarding.UpgradeRulesStep, manager, map[string]any{}, safeguarding.EInvalid},
 	}
 	got := make([]error, len(refused))
 	for i, r := range refused {
 		raw, _ := json.Marshal(r.body)
 		id := "bad-" + string(rune('a'+i))
 		h.env.RegisterDelayedCallback(func() {
-			h.env.UpdateWorkflow(r.name, id, &testUpdate{
+			h.env.UpdateWorkflow(UpdateStep, id, &testUpdate{
 				reject:   func(err error) { got[i] = FromApplicationError(err) },
 				complete: func(any, error) { got[i] = errors.New("accepted: " + r.name) },
-			}, safeguarding.Request{RequestID: id, Actor: r.by, Body: raw})
+			}, safeguarding.Request{Step: r.name, RequestID: id, Actor: r.by, Body: raw})
 		}, 2*m+time.Duration(i)*time.Second)
 	}
 	h.view(3*m, manager, func(after safeguarding.View) {
@@ -84,11 +87,11 @@ func TestRetriedRequestAppliesOnce(t *testing.T) {
 	h := newHarness(t, nil)
 	h.step(0, safeguarding.StepRaiseConcern, carer, raise(""))
 	body, _ := json.Marshal(map[string]any{"text": "He is calmer after football.", "topic": "routine"})
-	req := safeguarding.Request{RequestID: "same", Actor: carer, Body: body}
+	req := safeguarding.Request{Step: "care-plan-contribution", RequestID: "same", Actor: carer, Body: body}
 	var results []safeguarding.Result
 	for i, id := range []string{"first", "second"} {
 		h.env.RegisterDelayedCallback(func() {
-			h.env.UpdateWorkflow("care-plan-contribution", id, &testUpdate{
+			h.env.UpdateWorkflow(UpdateStep, id, &testUpdate{
 				reject:   func(err error) { t.Errorf("refused: %v", err) },
 				complete: func(v any, err error) { results = append(results, v.(safeguarding.Result)) },
 			}, req)

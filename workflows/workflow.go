@@ -64,7 +64,8 @@ func (cw *CaseWorkflow) access() safeguarding.Access {
 // Run is the workflow function, registered as WorkflowName.
 func (cw *CaseWorkflow) Run(ctx workflow.Context, in Input) error {
 	r := newRun(ctx, cw, in)
-	if err := r.registerHandlers(ctx); err != nil {
+	steps := workflow.GetVersion(ctx, stepUpdateChange, workflow.DefaultVersion, stepUpdateCurrentVersion)
+	if err := r.registerHandlers(ctx, steps); err != nil {
 		return err
 	}
 	return r.loop(ctx)
@@ -107,6 +108,18 @@ const (
 	sideEffectsLocal          = 1
 	sideEffectsBounded        = 2
 	sideEffectsCurrentVersion = sideEffectsBounded
+)
+
+// stepUpdateChange versions how steps reach a run. The first release registered an Update per
+// step, over forty handlers and their closures in every cached case: most of what a worker held
+// for each. From version 1 a run registers one Update, UpdateStep, whose request names the step.
+// A run begun before, and every recorded history, registers both: the per-step Updates it was
+// sent, and UpdateStep, which adds nothing to its history. The version is asked before any
+// handler is registered, so continuing as new moves an older case to the one Update.
+const (
+	stepUpdateChange         = "one-step-update"
+	stepUpdateOne            = 1
+	stepUpdateCurrentVersion = stepUpdateOne
 )
 
 // rulesChange records, when a new case starts, which safeguarding rules it follows: a case
