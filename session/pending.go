@@ -34,30 +34,45 @@ func pendingKey(state string) string {
 	return pendingPrefix + hex.EncodeToString(sum[:])
 }
 
-// SavePending remembers a sign-in under its OAuth state.
+// SavePending remembers a sign-in under its OAuth state, sealed like a session: Redis never
+// holds a PKCE verifier or a nonce in clear.
 func (s *Store) SavePending(ctx context.Context, state string, p Pending) error {
 	raw, err := json.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("encode pending sign-in: %w", err)
 	}
-	if err := s.rdb.Set(ctx, pendingKey(state), raw, PendingLifetime).Err(); err != nil {
+	k := pendingKey(state)
+	sealed, err := s.sealer.seal(k, raw)
+	if err != nil {
+		return err
+	}
+	if err := s.rdb.Set(ctx, k, sealed, PendingLifetime).Err(); err != nil {
 		return fmt.Errorf("store pending sign-in: %w", err)
 	}
 	return nil
 }
 
 // TakePending returns and forgets the sign-in saved under state: a replayed callback finds
-// nothing.
+// nothing. A sign-in saved in clear by an earlier release (for at most PendingLifetime after an
+// upgrade) is still taken; one that does not open is unknown.
 func (s *Store) TakePending(ctx context.Context, state string) (Pending, error) {
-	raw, err := s.rdb.GetDel(ctx, pendingKey(state)).Bytes()
+	k := pendingKey(state)
+	raw, err := s.rdb.GetDel(ctx, k).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return Pending{}, ErrNoPending
 	}
 	if err != nil {
 		return Pending{}, fmt.Errorf("read pending sign-in: %w", err)
 	}
+	plain, legacy, err := s.sealer.open(k, raw)
+	switch {
+	case legacy:
+		plain = raw
+	case err != nil:
+		return Pending{}, ErrNoPending
+	}
 	var p Pending
-	if err := json.Unmarshal(raw, &p); err != nil {
+	if err := json.Unmarshal(plain, &p); err != nil {
 		return Pending{}, fmt.Errorf("decode pending sign-in: %w", err)
 	}
 	return p, nil

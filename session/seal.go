@@ -5,8 +5,10 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hkdf"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -38,10 +40,17 @@ const sessionKeyLabel = "caseflow session record v1"
 // from another session's key, altered, or written in clear by an earlier release.
 var errUnreadable = errors.New("session record does not open")
 
-// sealer seals and opens session records with subkeys of the ring's payload keys.
+// indexKeyLabel is the HKDF info that makes a payload key's subkey for naming a person's set
+// of sessions.
+const indexKeyLabel = "caseflow session index v1"
+
+// sealer seals and opens session records with subkeys of the ring's payload keys, and names
+// each person's set of sessions without naming the person.
 type sealer struct {
 	current string
 	aeads   map[string]cipher.AEAD
+	// indexKeys are the HMAC keys of the sets of a person's sessions, by payload key id.
+	indexKeys map[string][]byte
 }
 
 func newSealer(keys *keyring.Keys) (*sealer, error) {
@@ -51,7 +60,7 @@ func newSealer(keys *keyring.Keys) (*sealer, error) {
 	if _, ok := keys.Payload[keys.CurrentPayload]; !ok {
 		return nil, fmt.Errorf("session records: the current payload key %q is not in the key ring", keys.CurrentPayload)
 	}
-	s := &sealer{current: keys.CurrentPayload, aeads: map[string]cipher.AEAD{}}
+	s := &sealer{current: keys.CurrentPayload, aeads: map[string]cipher.AEAD{}, indexKeys: map[string][]byte{}}
 	for id, key := range keys.Payload {
 		if len(id) > 255 {
 			return nil, fmt.Errorf("session records: payload key id %.20q… is longer than 255 bytes", id)
@@ -67,9 +76,36 @@ func newSealer(keys *keyring.Keys) (*sealer, error) {
 		if s.aeads[id], err = cipher.NewGCM(block); err != nil {
 			return nil, fmt.Errorf("session records: key of %q: %w", id, err)
 		}
+		if s.indexKeys[id], err = hkdf.Key(sha256.New, key, nil, indexKeyLabel, 32); err != nil {
+			return nil, fmt.Errorf("session records: derive the index key of %q: %w", id, err)
+		}
 	}
 	return s, nil
 }
+
+// indexOf names the Redis set of a person's sessions under the current key: a keyed hash, so
+// Redis never holds the user id and nobody without the key ring can tell whose set it is.
+func (s *sealer) indexOf(userID string) string {
+	return indexName(s.indexKeys[s.current], userID)
+}
+
+// indexesOf names the person's sets under every key of the ring: sessions begun before a key
+// rotation are filed under the key of their day.
+func (s *sealer) indexesOf(userID string) []string {
+	names := make([]string, 0, len(s.indexKeys))
+	for _, key := range s.indexKeys {
+		names = append(names, indexName(key, userID))
+	}
+	return names
+}
+
+func indexName(key []byte, userID string) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(userID))
+	return indexPrefix + hex.EncodeToString(mac.Sum(nil))
+}
+
+const indexPrefix = "cf:sessions-of:"
 
 // seal encrypts a record to be stored under redisKey with the current key.
 func (s *sealer) seal(redisKey string, plain []byte) ([]byte, error) {

@@ -102,10 +102,47 @@ func (s *Store) Create(ctx context.Context, actor safeguarding.Actor, via string
 	if err != nil {
 		return "", Session{}, err
 	}
-	if err := s.rdb.Set(ctx, k, sealed, s.opts.Idle).Err(); err != nil {
+	// The session joins its person's set, which lives as long as a session can, so that
+	// EndAll finds every session of theirs.
+	index := s.sealer.indexOf(actor.UserID)
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, k, sealed, s.opts.Idle)
+		p.SAdd(ctx, index, k)
+		p.Expire(ctx, index, s.opts.Max)
+		return nil
+	})
+	if err != nil {
 		return "", Session{}, fmt.Errorf("store session: %w: %w", ErrUnavailable, err)
 	}
 	return id, sess, nil
+}
+
+// EndAll ends every session of a person, on every device: for a phone lost or a password
+// thought known to someone else. It returns how many were still open.
+func (s *Store) EndAll(ctx context.Context, userID string) (int, error) {
+	ended := 0
+	for _, index := range s.sealer.indexesOf(userID) {
+		sessions, err := s.rdb.SMembers(ctx, index).Result()
+		if err != nil {
+			return ended, fmt.Errorf("find sessions to end: %w: %w", ErrUnavailable, err)
+		}
+		// One DEL a key: in a Redis Cluster the keys live on different slots.
+		dels := make([]*redis.IntCmd, len(sessions))
+		_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, k := range sessions {
+				dels[i] = p.Del(ctx, k)
+			}
+			p.Del(ctx, index)
+			return nil
+		})
+		if err != nil {
+			return ended, fmt.Errorf("end sessions: %w: %w", ErrUnavailable, err)
+		}
+		for _, d := range dels {
+			ended += int(d.Val())
+		}
+	}
+	return ended, nil
 }
 
 // Touch returns the session named by id and restarts its idle timeout. A session past its
@@ -153,6 +190,7 @@ func (s *Store) read(ctx context.Context, id string, renew bool) (Session, error
 	}
 	if !s.opts.Now().Before(sess.CreatedAt.Add(s.opts.Max)) {
 		_ = s.rdb.Del(ctx, k).Err()
+		_ = s.rdb.SRem(ctx, s.sealer.indexOf(sess.Actor.UserID), k).Err()
 		return Session{}, ErrExpired
 	}
 	return sess, nil

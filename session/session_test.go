@@ -75,8 +75,16 @@ func TestSessionHoldsTheActorAndRedisNeverTheID(t *testing.T) {
 	}
 }
 
+// mustGet reads a string key, or a set's members joined.
 func mustGet(t *testing.T, mr *miniredis.Miniredis, k string) string {
 	t.Helper()
+	if mr.Type(k) == "set" {
+		members, err := mr.Members(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(members, " ")
+	}
 	v, err := mr.Get(k)
 	if err != nil {
 		t.Fatal(err)
@@ -238,5 +246,87 @@ func TestPagesRequestsNeedTheCSRFTokenAndTheSameOrigin(t *testing.T) {
 	}
 	if _, err := cookies.Actor(httptest.NewRequest(http.MethodGet, "/v1/cases", nil)); !errors.Is(err, session.ErrNone) {
 		t.Fatalf("a request without a cookie: %v, want ErrNone", err)
+	}
+}
+
+// A sign-in begun at the identity provider is kept sealed: Redis holds neither its PKCE
+// verifier nor its nonce, nor the state it is filed under. It is taken once.
+func TestPendingSignInIsSealedAndTakenOnce(t *testing.T) {
+	store, mr, _ := newStore(t, 0, 0)
+	ctx := context.Background()
+	p := session.Pending{Verifier: "verifier-" + strings.Repeat("v", 40), Nonce: "nonce-" + strings.Repeat("n", 20)}
+	if err := store.SavePending(ctx, "state-1", p); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range mr.Keys() {
+		v := mustGet(t, mr, k)
+		if strings.Contains(k, "state-1") || strings.Contains(v, p.Verifier) || strings.Contains(v, p.Nonce) {
+			t.Fatalf("Redis holds the pending sign-in in clear under %s", k)
+		}
+	}
+	got, err := store.TakePending(ctx, "state-1")
+	if err != nil || got != p {
+		t.Fatalf("take: %+v %v", got, err)
+	}
+	if _, err := store.TakePending(ctx, "state-1"); !errors.Is(err, session.ErrNoPending) {
+		t.Fatalf("taken again: %v, want ErrNoPending", err)
+	}
+}
+
+// A pending sign-in sealed under a key the ring no longer holds is unknown, not an error page.
+func TestPendingSignInOfAnotherKeyIsUnknown(t *testing.T) {
+	mr := miniredis.RunT(t)
+	before := storeOn(t, mr, newKeys(t), session.Options{})
+	if err := before.SavePending(context.Background(), "state-1", session.Pending{Verifier: "v", Nonce: "n"}); err != nil {
+		t.Fatal(err)
+	}
+	after := storeOn(t, mr, newKeys(t), session.Options{})
+	if _, err := after.TakePending(context.Background(), "state-1"); !errors.Is(err, session.ErrNoPending) {
+		t.Fatalf("a sign-in sealed under another key: %v, want ErrNoPending", err)
+	}
+}
+
+// Signing out everywhere ends every session of the person, on every device and under every
+// key of the ring, and no one else's; Redis never names the person.
+func TestEndAllEndsEverySessionOfThePerson(t *testing.T) {
+	mr := miniredis.RunT(t)
+	keys := newKeys(t)
+	ctx := context.Background()
+	before := storeOn(t, mr, keys, session.Options{})
+	phone, _, err := before.Create(ctx, carer, "oidc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := keys.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	store := storeOn(t, mr, keys, session.Options{})
+	laptop, _, err := store.Create(ctx, carer, "oidc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _, err := store.Create(ctx, safeguarding.Actor{UserID: "carer-2", Role: safeguarding.RoleCarer}, "oidc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range mr.Keys() {
+		if strings.Contains(k, carer.UserID) {
+			t.Fatalf("Redis names the person in %s", k)
+		}
+	}
+	n, err := store.EndAll(ctx, carer.UserID)
+	if err != nil || n != 2 {
+		t.Fatalf("ended %d sessions (%v), want the phone's and the laptop's", n, err)
+	}
+	for name, id := range map[string]string{"phone": phone, "laptop": laptop} {
+		if _, err := store.Touch(ctx, id); !errors.Is(err, session.ErrExpired) {
+			t.Errorf("the %s's session after signing out everywhere: %v", name, err)
+		}
+	}
+	if _, err := store.Touch(ctx, other); err != nil {
+		t.Errorf("someone else's session ended too: %v", err)
+	}
+	if n, err := store.EndAll(ctx, carer.UserID); err != nil || n != 0 {
+		t.Errorf("ending again: %d %v", n, err)
 	}
 }

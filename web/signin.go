@@ -234,6 +234,35 @@ func (s *signin) signOut(c *gin.Context) {
 		s.refuse(c, http.StatusServiceUnavailable, "Sign-out did not finish. Please try again.", err)
 		return
 	}
+	s.leave(c, sess)
+}
+
+// signOutEverywhere ends every session of the person, on every device (a phone lost, a
+// computer left signed in elsewhere), then signs out here as signOut does. Unlike sign-out
+// here, it needs the session it is asked from: it acts on the person's other sessions.
+func (s *signin) signOutEverywhere(c *gin.Context) {
+	noStore(c)
+	sess, err := s.cookies.Lookup(c.Request.Context(), c.Request)
+	if err != nil {
+		s.refuse(c, http.StatusUnauthorized, "Your session has ended. Sign in again, then sign out everywhere.", err)
+		return
+	}
+	if err := s.cookies.CheckCSRF(c.Request, sess, c.PostForm("csrf")); err != nil {
+		s.refuse(c, http.StatusForbidden, "Sign-out must come from caseflow's own pages.", err)
+		return
+	}
+	ended, err := s.cookies.Store().EndAll(c.Request.Context(), sess.Actor.UserID)
+	if err != nil {
+		s.refuse(c, http.StatusServiceUnavailable, "Signing out everywhere did not finish. Please try again; if it keeps failing, ask the Safeguarding Lead to have your sessions ended.", err)
+		return
+	}
+	s.logger.Info("signed out everywhere", "role", sess.Actor.Role, "sessions", ended)
+	s.leave(c, sess)
+}
+
+// leave forgets the session cookie and goes to the start page, through the identity provider's
+// end-session when the person signed in there and it offers one.
+func (s *signin) leave(c *gin.Context, sess session.Session) {
 	s.cookies.Clear(c.Writer, c.Request)
 	if s.oidc != nil && s.oidc.endSession != "" && sess.Via == "oidc" {
 		if home, err := s.oidc.redirectURL(c.Request); err == nil {

@@ -306,6 +306,35 @@ func TestTheAPIAcceptsTheSessionWithItsCSRFToken(t *testing.T) {
 	})
 }
 
+// Signing out on every device ends the person's sessions elsewhere too (a lost phone), and no
+// one else's; it needs the session it is asked from and its CSRF token.
+func TestSignOutEverywhere(t *testing.T) {
+	s := startSite(t, false)
+	s.idp.AddUser("carer.two", safeguarding.Actor{UserID: "carer-2", Role: safeguarding.RoleCarer})
+	phone, laptop, colleague := newPerson(t), newPerson(t), newPerson(t)
+	phone.signIn(s, "carer.one")
+	laptop.signIn(s, "carer.one")
+	colleague.signIn(s, "carer.two")
+	if resp, _ := laptop.do(http.MethodPost, s.url+"/auth/signout-everywhere", url.Values{"csrf": {"not-" + laptop.csrf(s)}}); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("without the session's token: %d, want 403", resp.StatusCode)
+	}
+	if resp, _ := newPerson(t).do(http.MethodPost, s.url+"/auth/signout-everywhere", url.Values{}); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("without a session: %d, want 401", resp.StatusCode)
+	}
+	resp, _ := laptop.do(http.MethodPost, s.url+"/auth/signout-everywhere", url.Values{"csrf": {laptop.csrf(s)}})
+	if end, _ := url.Parse(resp.Header.Get("Location")); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(end.String(), s.idp.Issuer()+"/logout") {
+		t.Fatalf("signing out everywhere: %d to %q, want the provider's end-session endpoint", resp.StatusCode, end)
+	}
+	for name, p := range map[string]*person{"phone": phone, "laptop": laptop} {
+		if after, _ := p.do(http.MethodGet, s.url+"/v1/cases", nil); after.StatusCode != http.StatusUnauthorized {
+			t.Errorf("the %s still reads cases: %d", name, after.StatusCode)
+		}
+	}
+	if still, _ := colleague.do(http.MethodGet, s.url+"/v1/cases", nil); still.StatusCode != http.StatusOK {
+		t.Errorf("a colleague was signed out: %d", still.StatusCode)
+	}
+}
+
 func TestDevelopmentSignInComesFromTheSignInPage(t *testing.T) {
 	s := startSite(t, true)
 	form := url.Values{"role": {"manager"}, "user": {"mgr-1"}, "team": {"north"}}

@@ -157,6 +157,7 @@ func Register(r *gin.Engine, opts Options) {
 		r.GET(callbackPath, s.callback)
 	}
 	r.POST("/auth/signout", s.signOut)
+	r.POST("/auth/signout-everywhere", s.signOutEverywhere)
 	if opts.DevSignIn {
 		r.POST("/dev/signin", s.devSignIn)
 	}
