@@ -108,7 +108,9 @@ func (rep *Report) writeGoals(b *strings.Builder) {
 		fmt.Fprintf(b, "| Timer lag p99 ≤ %d ms, %d actions due within a minute | p99 %s ms (p50 %s ms) | %s |\n", goalTimerLagP99MS, t.Ours.N, num(t.Ours.P99MS), num(t.Ours.P50MS), met(t.Ours.P99MS <= goalTimerLagP99MS))
 	}
 	for _, m := range rep.Memory {
-		fmt.Fprintf(b, "| Worker heap per cached idle case ≤ %d KiB, %d cases | %.1f KiB (trivial workflow %.1f KiB) | %s |\n", goalWorkerKiBPerCase, m.Cases, m.PerCaseKiB, m.IdlePerCaseKiB, met(m.PerCaseKiB <= goalWorkerKiBPerCase))
+		// Both readings of "heap": what a case keeps alive, and the heap pages that holds in use.
+		fmt.Fprintf(b, "| Worker heap per cached idle case ≤ %d KiB, %d cases: live objects | %.1f KiB | %s |\n", goalWorkerKiBPerCase, m.Cases, m.LivePerCaseKiB, met(m.LivePerCaseKiB <= goalWorkerKiBPerCase))
+		fmt.Fprintf(b, "| Worker heap per cached idle case ≤ %d KiB, %d cases: heap in use | %.1f KiB (trivial workflow %.1f KiB) | %s |\n", goalWorkerKiBPerCase, m.Cases, m.PerCaseKiB, m.IdlePerCaseKiB, met(m.PerCaseKiB <= goalWorkerKiBPerCase))
 	}
 	for _, r := range rep.Results {
 		if r.Name == "Step round trip, 1 client(s)" {
