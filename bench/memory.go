@@ -3,9 +3,12 @@ package bench
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"golang.org/x/sync/errgroup"
 )
@@ -36,10 +39,14 @@ const stickyCacheDefault = 10000
 // the API opens them, so that the worker holds the case workflows alone: a case opened through
 // the API also has its access-audit workflow, which the same worker runs and caches. The baseline is a second fresh worker process holding the
 // same number of trivial workflows that wait for ever. The worker process of the other stages is
-// stopped first, so that only this stage's cases reach the measured one; memory runs last.
+// stopped first, and every workflow they left running terminated, so that only this stage's
+// cases reach the measured one; memory runs last.
 func (r *run) memory(ctx context.Context) error {
 	r.worker.stop()
 	r.worker = nil
+	if err := r.endEarlierWorkflows(ctx); err != nil {
+		return err
+	}
 	raw, _ := json.Marshal(concern(time.Now()))
 	points, err := r.memoryOf(ctx, ChildCases, func(ctx context.Context, key string) error {
 		return r.rawStart(ctx, "memory", key, raw)
@@ -64,6 +71,42 @@ func (r *run) memory(ctx context.Context) error {
 	// The other stages' worker again, for whatever runs after.
 	r.worker, err = r.startChild(ctx, ChildCases)
 	return err
+}
+
+// endEarlierWorkflows terminates every workflow the earlier stages left running: their clocks
+// keep falling due (the timer-lag cases escalate for hours), and each would be loaded into the
+// measured worker's cache beside the idle cases, several times their size each.
+func (r *run) endEarlierWorkflows(ctx context.Context) error {
+	ended := 0
+	for range 50 {
+		page, err := r.temporal().ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Query: "ExecutionStatus = 'Running'", PageSize: 1000,
+		})
+		if err != nil {
+			return fmt.Errorf("list the earlier stages' workflows: %w", err)
+		}
+		if len(page.Executions) == 0 {
+			r.progress("memory: %d workflows of the earlier stages terminated", ended)
+			return nil
+		}
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(16)
+		for _, e := range page.Executions {
+			g.Go(func() error {
+				err := r.temporal().TerminateWorkflow(gctx, e.Execution.WorkflowId, e.Execution.RunId, "benchmark: the memory stage measures its own cases alone")
+				var gone *serviceerror.NotFound
+				if err != nil && !errors.As(err, &gone) {
+					return fmt.Errorf("terminate %s: %w", e.Execution.WorkflowId, err)
+				}
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+		ended += len(page.Executions)
+	}
+	return fmt.Errorf("workflows of the earlier stages still running after %d were terminated", ended)
 }
 
 // memoryOf starts a worker process of kind, opens MemoryCases workflows with open, and reads the
