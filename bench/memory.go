@@ -78,10 +78,14 @@ func (r *run) memory(ctx context.Context) error {
 // measured worker's cache beside the idle cases, several times their size each.
 func (r *run) endEarlierWorkflows(ctx context.Context) error {
 	ended := 0
-	for range 50 {
-		page, err := r.temporal().ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-			Query: "ExecutionStatus = 'Running'", PageSize: 1000,
+	for range 200 {
+		// The SDK's own deadline for a call is ten seconds, which a page of SQLite visibility
+		// can outlast while the server is busy with what the earlier stages left.
+		lctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		page, err := r.temporal().ListWorkflow(lctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Query: "ExecutionStatus = 'Running'", PageSize: 200,
 		})
+		cancel()
 		if err != nil {
 			return fmt.Errorf("list the earlier stages' workflows: %w", err)
 		}
