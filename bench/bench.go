@@ -46,7 +46,7 @@ var Stages = []string{"starts", "steps", "replay", "timer-lag", "five-year", "ov
 // DefaultOptions is the full run of `make bench`.
 func DefaultOptions() Options {
 	return Options{
-		StartsPerArm: 200, StepsPerArm: 300, OverdueSizes: []int{10000, 100000}, OverdueQueries: 100,
+		StartsPerArm: 200, StepsPerArm: 1000, OverdueSizes: []int{10000, 100000}, OverdueQueries: 100,
 		TimerActions: 10000, MemoryCases: []int{1000, 10000}, ReplayEvents: 1000,
 		RedisURL: os.Getenv("REDIS_URL"), Progress: os.Stderr,
 	}

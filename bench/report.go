@@ -182,9 +182,16 @@ const readingTheRatios = `
   the time and the shift hardly shows (p50 49 ms, p99 175 ms at the default, load average 1.5);
   (3) CPU: with other builds and tests on the two cores (load average 4 to 6), the same
   measurement gives a p99 of seconds. The in-process time.Timer arm's p99 shows how contended
-  the machine was during the run. Where the goal is missed, that is what limits it: ten
-  thousand chases a minute is about 170 workflow tasks, 170 Redis projections and the server's
-  SQLite writes a second on cores shared with the server, the API and other work.
+  the machine was during the run; (4) the harness itself: it read changed cases with at most 16
+  reads in flight and waited for a slot while the feed, which drops changes for a reader that
+  falls behind, filled, so some actions were only found by the 2 s sweep; it now marks changed
+  cases and reads them without ever holding up the feed. Where the goal is missed, this is what
+  limits it: the p99 moves between runs on this machine (396, 753 and 890 ms in three full runs
+  before this one, the machine otherwise idle), and the slowest actions come a case at a time:
+  in small trial runs (200 actions), one case would show nothing new for 0.5 to 2 s and then
+  several of its actions overdue at once, while every other case kept time. Ten thousand chases
+  a minute is also about 170 workflow tasks, 170 Redis projections and the server's SQLite
+  writes a second on cores shared with the server, the API and the worker.
 - **Worker heap per cached case** is the heap a worker process gains per idle case in the SDK's
   sticky cache, against a trivial workflow that waits for ever. A cached case holds its whole
   run in memory. The heap profile of the worker (` + "`--heap-profile`" + `, here at 1,000 cases of a

@@ -111,9 +111,14 @@ func (r *run) timerLag(ctx context.Context) error {
 const sweepEvery = 2 * time.Second
 
 // watchOverdue follows the read model's change feed, which the board's live view follows, and
-// reads each changed case once: the lag of an action counts to when the read that first showed
-// it overdue returned, an upper bound on when the board could show it. Until deadline, or until
+// reads each changed case: the lag of an action counts to when the read that first showed it
+// overdue returned, an upper bound on when the board could show it. Until deadline, or until
 // every action of the cases is seen overdue.
+//
+// The feed drops changes for a reader that falls behind (readmodel.Subscribe), so the watcher
+// never waits on its own reads: a change marks its case to be read, readers take marked cases
+// (a case changed again while marked is read once), and every sweepEvery the cases still owing
+// an action are marked again in case a change was dropped all the same.
 func (r *run) watchOverdue(ctx context.Context, ids []string, deadline time.Time) (map[string]time.Duration, error) {
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
@@ -132,47 +137,98 @@ func (r *run) watchOverdue(ctx context.Context, ids []string, deadline time.Time
 	for _, id := range ids {
 		owing[id] = actionsPerCase
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(16)
-	read := func(id string) {
-		g.Go(func() error {
-			s, ok, err := r.app.Store.Case(gctx, id)
-			at := time.Now()
-			if err != nil || !ok {
-				return err
+	marked := map[string]bool{}
+	wake := make(chan struct{}, 1)
+	nudge := func() {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
+	mark := func(id string) {
+		mu.Lock()
+		marked[id] = true
+		mu.Unlock()
+		nudge()
+	}
+	// take returns a marked case, and wakes another reader if more are marked.
+	take := func() (string, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		for id := range marked {
+			delete(marked, id)
+			if len(marked) > 0 {
+				nudge()
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			for _, a := range s.Actions {
-				key := s.CaseID + "/" + a.ID
-				if _, done := seen[key]; !done && a.Kind == string(safeguarding.MeetingAction) && a.Escalation >= int(safeguarding.LevelOverdue) {
-					seen[key] = at.Sub(a.Due)
-					owing[id]--
+			return id, true
+		}
+		return "", false
+	}
+	read := func(id string) error {
+		s, ok, err := r.app.Store.Case(ctx, id)
+		at := time.Now()
+		if err != nil || !ok {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, a := range s.Actions {
+			key := s.CaseID + "/" + a.ID
+			if _, done := seen[key]; !done && a.Kind == string(safeguarding.MeetingAction) && a.Escalation >= int(safeguarding.LevelOverdue) {
+				seen[key] = at.Sub(a.Due)
+				owing[id]--
+			}
+		}
+		return nil
+	}
+	allSeen := make(chan struct{})
+	var once sync.Once
+	g, gctx := errgroup.WithContext(ctx)
+	for range 16 {
+		g.Go(func() error {
+			for {
+				id, ok := take()
+				if !ok {
+					select {
+					case <-gctx.Done():
+						return nil
+					case <-allSeen:
+						return nil
+					case <-wake:
+					}
+					continue
+				}
+				if err := read(id); err != nil && gctx.Err() == nil {
+					return err
+				}
+				mu.Lock()
+				done := len(seen) == len(ids)*actionsPerCase
+				mu.Unlock()
+				if done {
+					once.Do(func() { close(allSeen) })
 				}
 			}
-			return nil
 		})
 	}
 	sweep := time.NewTicker(sweepEvery)
 	defer sweep.Stop()
+feed:
 	for {
-		mu.Lock()
-		done := len(seen) == len(ids)*actionsPerCase
-		mu.Unlock()
-		if done {
-			break
-		}
 		select {
+		case <-allSeen:
+			break feed
+		case <-gctx.Done():
+			break feed
 		case c, ok := <-changes:
-			if ok && ours[c.CaseID] {
-				read(c.CaseID)
+			if !ok {
+				break feed // the deadline passed
 			}
-			if ok {
-				continue
+			if ours[c.CaseID] {
+				mark(c.CaseID)
 			}
 		case <-sweep.C:
-			var late []string
 			mu.Lock()
+			var late []string
 			for id, n := range owing {
 				if n > 0 {
 					late = append(late, id)
@@ -180,11 +236,9 @@ func (r *run) watchOverdue(ctx context.Context, ids []string, deadline time.Time
 			}
 			mu.Unlock()
 			for _, id := range late {
-				read(id)
+				mark(id)
 			}
-			continue
 		}
-		break // the feed ended: the deadline passed
 	}
 	cancel()
 	if err := g.Wait(); err != nil && ctx.Err() == nil {
