@@ -123,7 +123,7 @@ func (rep *Report) writeGoals(b *strings.Builder) {
 	if m := rep.RedisMemory; m != nil {
 		fmt.Fprintf(b, "| Redis memory per projected case, %d cases (reported) | %.0f bytes | — |\n", m.Cases, m.PerCase)
 	}
-	fmt.Fprintf(b, "\nThe machine has %s; load average %s at the start of the run and %s at its end, other builds and tests running beside it.\n", cores(), rep.LoadStart, rep.LoadEnd)
+	fmt.Fprintf(b, "\nThe machine has %s; load average %s at the start of the run and %s at its end (the benchmark's own processes count in it).\n", cores(), rep.LoadStart, rep.LoadEnd)
 }
 
 func cores() string {
