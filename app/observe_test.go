@@ -23,6 +23,7 @@ import (
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
 )
 
 // scrape reads /metrics as Prometheus would.
@@ -169,7 +170,7 @@ func TestTraceFollowsRequestIntoWorker(t *testing.T) {
 
 	received.mu.Lock()
 	defer received.mu.Unlock()
-	want := []string{"POST /v1/cases", "UpdateWithStartWorkflow:", "HandleUpdate:" + safeguarding.StepRaiseConcern, "RunActivity:" + projection.ProjectCaseName}
+	want := []string{"POST /v1/cases", "UpdateWithStartWorkflow:", "HandleUpdate:" + workflows.UpdateStep, "RunActivity:" + projection.ProjectCaseName}
 	for _, names := range received.spans {
 		if !strings.Contains(strings.Join(names, "\n"), "POST /v1/cases") {
 			continue
