@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	commonpb "go.temporal.io/api/common/v1"
@@ -61,12 +60,8 @@ func (h *handlers) codecCall(action string, f func(converter.PayloadCodec, []*co
 			return
 		}
 		out, codecErr := f(h.cfg.Codec, in.GetPayloads())
-		actor := mustActor(c)
-		rec := audit.Record{
-			At: time.Now().UTC(), UserID: actor.UserID, Role: actor.Role, Team: actor.Team,
-			Action: action, Outcome: audit.Allowed, Status: http.StatusOK, RequestID: requestIDOf(c),
-			Detail: strconv.Itoa(len(in.GetPayloads())) + " payloads, namespace " + c.GetHeader("X-Namespace"),
-		}
+		rec := accessRecord(c, action, http.StatusOK)
+		rec.Detail = strconv.Itoa(len(in.GetPayloads())) + " payloads, namespace " + c.GetHeader("X-Namespace")
 		if codecErr != nil {
 			rec.Outcome, rec.Status = audit.Failed, http.StatusBadRequest
 		}

@@ -10,17 +10,14 @@ import (
 
 	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/readmodel"
-	"github.com/caseflow/caseflow/safeguarding"
 )
 
 // recordEvent records that a live stream told the caller of a change of a case: like a list,
 // it names the case and shows no content, so its record is stored after it is sent.
-func (h *handlers) recordEvent(c *gin.Context, actor safeguarding.Actor, caseID string) {
-	h.cfg.Audit.AppendSoon(map[audit.Stream][]audit.Record{audit.CaseStream(caseID): {{
-		At: time.Now().UTC(), UserID: actor.UserID, Role: actor.Role, Team: actor.Team,
-		Action: "events", Outcome: audit.Allowed, Status: http.StatusOK, RequestID: requestIDOf(c),
-		Detail: "live update",
-	}}})
+func (h *handlers) recordEvent(c *gin.Context, caseID string) {
+	rec := accessRecord(c, "events", http.StatusOK)
+	rec.Detail = "live update"
+	h.cfg.Audit.AppendSoon(map[audit.Stream][]audit.Record{audit.CaseStream(caseID): {rec}})
 }
 
 // heartbeat keeps proxies from closing an idle event stream.
@@ -64,7 +61,7 @@ func (h *handlers) events(c *gin.Context) {
 			if h.cfg.Store.Tells(ch, readmodel.Visibility{Actor: actor, TeamAccess: h.cfg.Access.TeamAccess}) {
 				body, _ := json.Marshal(ch.Event)
 				c.SSEvent("case", json.RawMessage(body))
-				h.recordEvent(c, actor, ch.CaseID)
+				h.recordEvent(c, ch.CaseID)
 			}
 			return true
 		}

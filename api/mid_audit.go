@@ -58,13 +58,7 @@ func (h *handlers) auditAccess(action string) gin.HandlerFunc {
 		c.Next()
 		c.Writer = held.ResponseWriter
 
-		status := held.status
-		rec := audit.Record{
-			At: time.Now().UTC(), Action: action, Status: status, RequestID: requestIDOf(c),
-			Outcome: outcomeOf(status),
-		}
-		actor := mustActor(c)
-		rec.UserID, rec.Role, rec.Team = actor.UserID, actor.Role, actor.Team
+		rec := accessRecord(c, action, held.status)
 		records := map[audit.Stream][]audit.Record{}
 		for _, id := range h.casesNamed(c, rec.Outcome) {
 			records[audit.CaseStream(id)] = []audit.Record{rec}
@@ -110,6 +104,15 @@ func (h *handlers) caseExists(ctx context.Context, id string) bool {
 // case.
 func showsContent(c *gin.Context, outcome string) bool {
 	return outcome == audit.Allowed && c.Request.Method == http.MethodGet && c.Param("id") != ""
+}
+
+// accessRecord is the record of the caller's request for action, answered with status.
+func accessRecord(c *gin.Context, action string, status int) audit.Record {
+	actor := mustActor(c)
+	return audit.Record{
+		At: time.Now().UTC(), UserID: actor.UserID, Role: actor.Role, Team: actor.Team,
+		Action: action, Outcome: outcomeOf(status), Status: status, RequestID: requestIDOf(c),
+	}
 }
 
 func outcomeOf(status int) string {

@@ -362,22 +362,21 @@ func (s *stack) startCaseflow() {
 		}
 		return "CASEFLOW_KEYS=" + string(content)
 	}
-	for i := range 2 {
-		port := freePort(s.t)
-		cmd := s.command(s.caseflow, "worker", "--worker-http", fmt.Sprintf("127.0.0.1:%d", port))
-		cmd.Env = append(cmd.Env, keysBothWays(i, s.workerKeysFile))
-		w := s.start(fmt.Sprintf("worker-%d", i), cmd)
-		w.url = fmt.Sprintf("http://127.0.0.1:%d", port)
-		s.workers = append(s.workers, w)
+	// twoOf starts two processes of a command, each on a port of its own.
+	twoOf := func(name, command, addrFlag, keysFile string) []*proc {
+		var procs []*proc
+		for i := range 2 {
+			port := freePort(s.t)
+			cmd := s.command(s.caseflow, command, addrFlag, fmt.Sprintf("127.0.0.1:%d", port))
+			cmd.Env = append(cmd.Env, keysBothWays(i, keysFile))
+			p := s.start(fmt.Sprintf("%s-%d", name, i), cmd)
+			p.url = fmt.Sprintf("http://127.0.0.1:%d", port)
+			procs = append(procs, p)
+		}
+		return procs
 	}
-	for i := range 2 {
-		port := freePort(s.t)
-		cmd := s.command(s.caseflow, "serve", "--http", fmt.Sprintf("127.0.0.1:%d", port))
-		cmd.Env = append(cmd.Env, keysBothWays(i, s.keysFile))
-		a := s.start(fmt.Sprintf("api-%d", i), cmd)
-		a.url = fmt.Sprintf("http://127.0.0.1:%d", port)
-		s.apis = append(s.apis, a)
-	}
+	s.workers = append(s.workers, twoOf("worker", "worker", "--worker-http", s.workerKeysFile)...)
+	s.apis = append(s.apis, twoOf("api", "serve", "--http", s.keysFile)...)
 	for _, p := range append(append([]*proc{}, s.workers...), s.apis...) {
 		s.eventually(60*time.Second, p.name+" ready", func() bool {
 			s.exitedEarly(p)
