@@ -2,7 +2,9 @@ package devstack
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 
 	"go.temporal.io/server/common/log"
@@ -31,9 +33,35 @@ func (s serverLogger) Panic(msg string, tags ...tag.Tag) {
 	s.log(slog.LevelError, msg, tags)
 	panic(msg)
 }
+
+// Fatal panics where the server's own logger would exit the process, so that StartTemporal can
+// recover from a port taken at start.
 func (s serverLogger) Fatal(msg string, tags ...tag.Tag) {
 	s.log(slog.LevelError, msg, tags)
-	panic(msg)
+	fatal := serverFatal{msg: msg}
+	for _, t := range tags {
+		if t.Key() == "address" {
+			fatal.address = fmt.Sprint(t.Value())
+		}
+	}
+	panic(fatal)
+}
+
+// serverFatal is the panic value of a Fatal report.
+type serverFatal struct{ msg, address string }
+
+func (f serverFatal) Error() string {
+	if f.address != "" {
+		return "temporal server: " + f.msg + " on " + f.address
+	}
+	return "temporal server: " + f.msg
+}
+
+// bindFailed tells whether the server could not listen on a port it was given: the gRPC and
+// membership listeners report so as "Failed to start gRPC listener" and "Failed to start
+// ringpop listener".
+func (f serverFatal) bindFailed() bool {
+	return strings.HasPrefix(f.msg, "Failed to start ") && strings.HasSuffix(f.msg, " listener")
 }
 
 // With keeps tags attached, as the server expects of a log.WithLogger.

@@ -68,11 +68,32 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	address, err := resolveFrontend(opts.FrontendAddress)
+	for attempt := 1; ; attempt++ {
+		t, err := startTemporal(ctx, opts)
+		if errors.Is(err, errPortTaken) && attempt < startAttempts {
+			opts.Logger.Warn("a port picked for the embedded temporal server was taken before it bound it; picking new ports", "attempt", attempt)
+			continue
+		}
+		return t, err
+	}
+}
+
+// startAttempts bounds how often StartTemporal picks new ports. A port is free when picked but
+// bound by the server a moment later; with many servers starting at once (the tests), another
+// process now and then takes one in that moment.
+const startAttempts = 3
+
+// errPortTaken reports that the server could not bind a port picked for it.
+var errPortTaken = errors.New("a port picked for the embedded temporal server was taken")
+
+func startTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error) {
+	ports := &portReserver{}
+	defer ports.release()
+	address, err := resolveFrontend(opts.FrontendAddress, ports)
 	if err != nil {
 		return nil, err
 	}
-	conf, err := serverConfig(opts, address)
+	conf, err := serverConfig(opts, address, ports)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +113,9 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 	if err != nil {
 		return nil, fmt.Errorf("temporal claim mapper: %w", err)
 	}
-	server, err := temporal.NewServer(
+	// The reserved ports are let go only now, as late as possible, for the server to bind.
+	ports.release()
+	server, err := buildAndStart(
 		temporal.WithConfig(conf),
 		temporal.ForServices(temporal.DefaultServices),
 		temporal.WithLogger(logger),
@@ -101,10 +124,7 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 		temporal.WithDynamicConfigClient(dynamicConfig()),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("build temporal server: %w", err)
-	}
-	if err := server.Start(); err != nil {
-		return nil, fmt.Errorf("start temporal server: %w", err)
+		return nil, err
 	}
 	t := &Temporal{server: server, address: address, namespace: opts.Namespace, quiet: quiet}
 	if err := t.waitForNamespace(ctx); err != nil {
@@ -113,6 +133,30 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Temporal, error)
 	}
 	quiet.Store(false)
 	return t, nil
+}
+
+// buildAndStart builds and starts the server. The server reports a port it cannot bind through
+// its logger's Fatal, which serverLogger turns into a panic; here it becomes errPortTaken, so
+// StartTemporal can try other ports.
+func buildAndStart(opts ...temporal.ServerOption) (server temporal.Server, err error) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		if fatal, ok := r.(serverFatal); ok && fatal.bindFailed() {
+			server, err = nil, fmt.Errorf("%w (%s)", errPortTaken, fatal.Error())
+			return
+		}
+		panic(r)
+	}()
+	if server, err = temporal.NewServer(opts...); err != nil {
+		return nil, fmt.Errorf("build temporal server: %w", err)
+	}
+	if err := server.Start(); err != nil {
+		return nil, fmt.Errorf("start temporal server: %w", err)
+	}
+	return server, nil
 }
 
 // Address is the frontend's host:port, for SDK clients and the temporal CLI.
@@ -137,13 +181,14 @@ func dynamicConfig() dynamicconfig.StaticClient {
 	}
 }
 
-func resolveFrontend(address string) (string, error) {
+func resolveFrontend(address string, ports *portReserver) (string, error) {
 	host, port, err := net.SplitHostPort(address)
 	if err != nil {
 		return "", fmt.Errorf("temporal frontend address %q: %w", address, err)
 	}
+	ports.host = host
 	if port == "0" {
-		free, err := freePort(host)
+		free, err := ports.next()
 		if err != nil {
 			return "", err
 		}
@@ -152,7 +197,8 @@ func resolveFrontend(address string) (string, error) {
 	return net.JoinHostPort(host, port), nil
 }
 
-func serverConfig(opts TemporalOptions, address string) (*config.Config, error) {
+// serverConfig picks the services' other ports from ports, which holds them until released.
+func serverConfig(opts TemporalOptions, address string, ports *portReserver) (*config.Config, error) {
 	host, portText, _ := net.SplitHostPort(address)
 	port, _ := strconv.Atoi(portText)
 	sqlConf := &config.SQL{
@@ -160,9 +206,6 @@ func serverConfig(opts TemporalOptions, address string) (*config.Config, error) 
 		DatabaseName:      opts.DatabaseFile,
 		ConnectAttributes: map[string]string{"mode": "rwc", "_journal_mode": "wal", "_synchronous": "normal"},
 	}
-	// Hold every port until all are chosen, so no two services are handed the same one.
-	ports := &portReserver{host: host}
-	defer ports.release()
 	services := map[string]config.Service{}
 	for _, name := range []string{"frontend", "history", "matching", "worker"} {
 		svc := config.Service{}
@@ -313,15 +356,7 @@ func (r *portReserver) release() {
 	for _, l := range r.listeners {
 		_ = l.Close()
 	}
-}
-
-func freePort(host string) (int, error) {
-	l, err := listenBelowEphemeral(host)
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	r.listeners = nil
 }
 
 // Ports for the server's services are picked below Linux's ephemeral range (32768 and up): a

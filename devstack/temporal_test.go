@@ -2,7 +2,10 @@ package devstack
 
 import (
 	"context"
+	"errors"
+	"net"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,4 +102,25 @@ func waitForTimer(t *testing.T, c client.Client, workflowID string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("no timer started in %s within 30s", workflowID)
+}
+
+// TestTemporalReportsATakenPort: a port taken before the server binds it is an error the caller
+// can act on, never a panic that ends the process (or the test binary with every other test).
+func TestTemporalReportsATakenPort(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	_, err = StartTemporal(context.Background(), TemporalOptions{
+		DatabaseFile:    filepath.Join(t.TempDir(), "temporal.db"),
+		FrontendAddress: taken.Addr().String(),
+		Namespace:       "taken-port-test",
+	})
+	if !errors.Is(err, errPortTaken) {
+		t.Fatalf("start on a taken frontend port: %v, want errPortTaken", err)
+	}
+	if !strings.Contains(err.Error(), taken.Addr().String()) {
+		t.Errorf("error %q does not name the taken address %s", err, taken.Addr())
+	}
 }
