@@ -68,10 +68,14 @@ func RunChild(ctx context.Context, kind string, in io.Reader, out io.Writer) err
 			return err
 		}
 		defer os.RemoveAll(dir)
+		pol, err := chaseAtAnyHour()
+		if err != nil {
+			return err
+		}
 		cfg := &config.Config{
 			DataDir: dir, TemporalAddress: os.Getenv(envTemporal), TemporalNamespace: "default",
 			RedisURL: os.Getenv(envRedis), Auth: "dev", ReadModelCheck: time.Hour,
-			Security: config.Security{KeysFile: os.Getenv(envKeys)},
+			Security: config.Security{KeysFile: os.Getenv(envKeys)}, Policy: pol,
 		}
 		a, err := app.Start(ctx, cfg, app.Parts{Worker: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {

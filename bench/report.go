@@ -52,6 +52,13 @@ func (rep *Report) WriteMarkdown(w io.Writer, command string) error {
 		}
 	}
 	b.WriteString("\nTimes in milliseconds (replay: per event). Ratios are caseflow / baseline; each pair was measured interleaved in this run.\n\n")
+	if t := rep.TimerLag; t != nil && len(t.Parts) > 0 {
+		b.WriteString("Where the timer lag goes, per timer fire, read from the cases' histories (a fire chases every action of its case then due, so there are fewer fires than actions; the rest of the lag is the board reading the case back):\n\n| Part | Fires | p50 | p99 |\n|---|---|---|---|\n")
+		for _, p := range t.Parts {
+			fmt.Fprintf(&b, "| %s | %d | %s | %s |\n", p.Name, p.N, num(p.P50MS), num(p.P99MS))
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString("Throughput (per second: the clients of the measurement, each sending its next request when one returns, at the arm's mean latency):\n\n| Measurement | caseflow /s | baseline /s |\n|---|---|---|\n")
 	for _, r := range rep.Results {
 		if r.Ours.PerSec > 0 {
@@ -172,26 +179,33 @@ const readingTheRatios = `
   reads it when due, a workflow task on the worker records the chase, and the same task's local
   activities project the case to Redis and publish the change the board's live view follows.
   The benchmark follows that change feed and reads each changed case back once, so the lag
-  counts to when the board could show the action overdue. What mattered, in trial runs on this
-  machine before this one: (1) how the lag is observed: reading all 500 cases again and again (16 at a time
-  every 20 ms) took enough CPU from the server to push the p99 to tens of seconds, so the
-  harness follows the change feed instead; (2) the timer queue's time shift: at the server's
-  default of one second, with few timers due (200 in a minute), a timer fired anywhere up to a
-  second late (p50 476 ms, p99 967 ms), so the embedded server now runs with 100 ms, which it
-  can because it is one process with one clock; with many timers due the queue is re-read all
-  the time and the shift hardly shows (p50 49 ms, p99 175 ms at the default, load average 1.5);
-  (3) CPU: with other builds and tests on the two cores (load average 4 to 6), the same
-  measurement gives a p99 of seconds. The in-process time.Timer arm's p99 shows how contended
-  the machine was during the run; (4) the harness itself: it read changed cases with at most 16
-  reads in flight and waited for a slot while the feed, which drops changes for a reader that
-  falls behind, filled, so some actions were only found by the 2 s sweep; it now marks changed
-  cases and reads them without ever holding up the feed. Where the goal is missed, this is what
-  limits it: the p99 moves between runs on this machine (396, 753 and 890 ms in three full runs
-  before this one, the machine otherwise idle), and the slowest actions come a case at a time:
-  in small trial runs (200 actions), one case would show nothing new for 0.5 to 2 s and then
-  several of its actions overdue at once, while every other case kept time. Ten thousand chases
-  a minute is also about 170 workflow tasks, 170 Redis projections and the server's SQLite
-  writes a second on cores shared with the server, the API and the worker.
+  counts to when the board could show the action overdue; the table under the results splits it
+  by where the time went. The stage's policy delivers every chase at any hour
+  (` + "`chase_at_any_hour`" + `): by default an agreed action due out of office hours is chased at the next
+  opening, and the stage measured nothing after 17:00 or at a weekend. What mattered, in trial
+  runs on this machine: (1) the timer queue's read rate: a shard's timer queue reads newly armed
+  timers at most ` + "`history.timerProcessorMaxPollRPS`" + ` times a second (20 by default), the embedded
+  server has one shard, and every chase re-arms its case's timer; at 20 the p99 was 405 to 756 ms
+  in four runs, at 200 it was 177 to 191 ms in three (deploy/temporal/dynamicconfig.yaml sets 200
+  for a cluster too); (2) the timer queue's time shift: at the server's default of one second, with
+  few timers due, a timer fired up to a second late, so the embedded server runs with 100 ms,
+  which it can because it is one process with one clock (20 ms did not help further: p99 262 ms);
+  (3) how the lag is observed: reading all 500 cases again and again took enough CPU from the
+  server to push the p99 to seconds, so the harness follows the change feed, marks changed cases
+  and reads them without ever holding up the feed; (4) CPU: with builds and tests on the two
+  cores the same measurement gives a p99 of seconds; the in-process time.Timer arm's p99 shows how
+  contended the machine was during the run.
+- **What the timer-lag shape leaves out.** The 10,000 actions fall due in 500 cases, each case's
+  twenty within 120 ms, so about 550 timer fires (nine a second) chase them. Spread so that every
+  action is its own fire (each case one action every 3 s: 167 fires a second), this machine falls
+  behind: in two trial runs the lag p50 was 30 s and the p99 71 to 73 s. Workflow tasks waited on
+  the worker's sticky queue until its 5-second schedule-to-start timeout, then on the normal task
+  queue for over a minute; sixteen workflow-task pollers instead of the SDK's two made it worse
+  (a task took 447 ms instead of 46). Each chase costs two workflow tasks (the chase, then the
+  completion of its email activity), an activity task, a projection and a notice in Redis, and
+  the server's SQLite writes for all of them; this machine, with the server, the worker, the API
+  and Redis on two cores, sustains about 65 step round trips a second, not 167 chases. That load
+  needs a cluster's history shards and more workers; caseflow's worker scales out unchanged.
 - **Worker heap per cached case** is the heap a worker process gains per idle case in the SDK's
   sticky cache, against a trivial workflow that waits for ever. A cached case holds its whole
   run in memory. The heap profile of the worker (` + "`--heap-profile`" + `, here at 1,000 cases of a

@@ -47,11 +47,13 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // Result compares caseflow with a baseline measured in the same run.
 type Result struct {
-	Name     string  `json:"name"`
-	Detail   string  `json:"detail"`
-	Ours     Arm     `json:"caseflow"`
-	Baseline Arm     `json:"baseline"`
-	Extra    []Arm   `json:"extra,omitempty"`
+	Name     string `json:"name"`
+	Detail   string `json:"detail"`
+	Ours     Arm    `json:"caseflow"`
+	Baseline Arm    `json:"baseline"`
+	Extra    []Arm  `json:"extra,omitempty"`
+	// Parts split caseflow's figure by where the time went.
+	Parts    []Arm   `json:"parts,omitempty"`
 	RatioP50 float64 `json:"ratio_p50"`
 	RatioP99 float64 `json:"ratio_p99"`
 	Note     string  `json:"note,omitempty"`

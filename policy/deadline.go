@@ -62,7 +62,7 @@ func (p *Policy) Deadline(id RuleID, start time.Time, la string, occurrence int)
 	if r.Kind == KindDeadline {
 		var quiet Quiet
 		if !r.IsHourClock(occurrence) {
-			quiet = Quiet{Nation: cal.Nation(), Hours: hours}
+			quiet = p.quiet(cal, hours)
 		}
 		d.RemindAt, d.EscalateAt, d.EscalateAgainAt = place(r.Ladder, start, d.Due, r.IsAnchored(occurrence), cal, quiet)
 		d.RechaseEvery, d.Quiet = r.Ladder.RechaseEvery, quiet
@@ -78,7 +78,7 @@ func (p *Policy) Ladder(due time.Time, la string) Deadline {
 	d := Deadline{
 		Title: "Agreed action", Kind: KindDeadline, Start: due.UTC(), Due: due.UTC(),
 		PolicyVersion: p.version, LA: la, Nation: cal.Nation(),
-		Quiet: Quiet{Nation: cal.Nation(), Hours: p.WorkingHours(la)},
+		Quiet: p.quiet(cal, p.WorkingHours(la)),
 	}
 	d.RemindAt, d.EscalateAt, d.EscalateAgainAt = place(p.defaultLadder, due, due, true, cal, d.Quiet)
 	d.RechaseEvery = p.defaultLadder.RechaseEvery

@@ -15,6 +15,7 @@ type fileFormat struct {
 	ICTGSitesDefault  bool                 `yaml:"ictg_sites_default"`
 	RepeatMissing     repeatFile           `yaml:"repeat_missing"`
 	WorkingHours      *hoursFile           `yaml:"working_hours"`
+	ChaseAnyHour      bool                 `yaml:"chase_at_any_hour"`
 	NationHours       map[string]hoursFile `yaml:"working_hours_by_nation"`
 	NRMPilotRGLimit   string               `yaml:"nrm_pilot_rg_limit"`
 	Wording           []wordingFile        `yaml:"wording"`

@@ -98,6 +98,15 @@ func (q Quiet) within(t time.Time, cal *Calendar) time.Time {
 	return q.Hours.NextWorkingTime(t, cal)
 }
 
+// quiet is how the chases of a clock that is not an hour clock keep office hours: not at all
+// when the policy has every chase delivered at any hour.
+func (p *Policy) quiet(cal *Calendar, hours WorkingHours) Quiet {
+	if p.chaseAnyHour {
+		return Quiet{}
+	}
+	return Quiet{Nation: cal.Nation(), Hours: hours}
+}
+
 // Deliver moves a chase due at t to the next time it may be delivered.
 func (q Quiet) Deliver(t time.Time) time.Time {
 	if !q.Keeps() {

@@ -152,3 +152,31 @@ func TestDeadlinesShowWhereTheClockStarted(t *testing.T) {
 		t.Errorf("clock starts: csc-decision %q, police-report %q", csc[2], police[2])
 	}
 }
+
+// TestAPolicyMayChaseAtAnyHour: with chase_at_any_hour, an agreed action and a working-day clock
+// are chased the moment they fall due, on a Saturday night too, while the working-day clock
+// still starts at the office's opening.
+func TestAPolicyMayChaseAtAnyHour(t *testing.T) {
+	text := strings.Replace(string(DefaultFile()), "chase_at_any_hour: false", "chase_at_any_hour: true", 1)
+	p, err := Load("any-hour.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	saturdayNight := utc("2026-11-28T23:30:00Z")
+	if d := p.Ladder(saturdayNight, ""); d.Quiet.Keeps() || !d.Quiet.Deliver(saturdayNight).Equal(saturdayNight) {
+		t.Errorf("agreed action due Saturday 23:30 is chased at %v", d.Quiet.Deliver(saturdayNight))
+	}
+	d, err := p.Deadline(CSCDecision, saturdayNight, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Quiet.Keeps() {
+		t.Errorf("working-day clock keeps office hours: %+v", d.Quiet)
+	}
+	if !d.ClockStart.Equal(utc("2026-11-30T09:00:00Z")) {
+		t.Errorf("working-day clock starts %v; want Monday's opening", d.ClockStart)
+	}
+	if !Default().Ladder(saturdayNight, "").Quiet.Keeps() {
+		t.Error("the default policy chases agreed actions out of hours")
+	}
+}

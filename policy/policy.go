@@ -17,7 +17,9 @@ type Policy struct {
 	ictgDefault   bool
 	missing       repeatMissing
 	hours         WorkingHours
-	wording       []wordingRule
+	// chaseAnyHour delivers every chase when it falls due, office hours or not.
+	chaseAnyHour bool
+	wording      []wordingRule
 
 	nationHours map[Nation]WorkingHours
 	rules       map[RuleID]versionedRule

@@ -24,11 +24,12 @@ const (
 // only used when probs stays empty.
 func build(f *fileFormat, probs *problems) *Policy {
 	p := &Policy{
-		nation:      EnglandAndWales,
-		ictgDefault: f.ICTGSitesDefault,
-		rules:       map[RuleID]versionedRule{},
-		las:         map[string]localAuthority{},
-		calendars:   map[Nation]*Calendar{},
+		nation:       EnglandAndWales,
+		ictgDefault:  f.ICTGSitesDefault,
+		chaseAnyHour: f.ChaseAnyHour,
+		rules:        map[RuleID]versionedRule{},
+		las:          map[string]localAuthority{},
+		calendars:    map[Nation]*Calendar{},
 	}
 	if strings.TrimSpace(f.Version) == "" {
 		probs.addMissing(path{"version"}, "is required: name this version of the policy, e.g. \"agency-2026.12\"")
