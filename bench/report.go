@@ -185,12 +185,13 @@ const readingTheRatios = `
   opening, and the stage measured nothing after 17:00 or at a weekend. What mattered, in trial
   runs on this machine: (1) the timer queue's read rate: a shard's timer queue reads newly armed
   timers at most ` + "`history.timerProcessorMaxPollRPS`" + ` times a second (20 by default), the embedded
-  server has one shard, and every chase re-arms its case's timer; at 20 the p99 was 405 to 756 ms
-  in four runs, at 200 it was 177 to 271 ms in four (deploy/temporal/dynamicconfig.yaml sets 200
-  for a cluster too). One full run at 200, the one before this report's, had a p99 of 2,356 ms,
-  nearly all of it in the timer queue (p99 1,972 ms); the same stages run again gave 271 ms, and
-  what held the queue up that once was not found; (2) the timer queue's time shift: at the server's default of one second, with
-  few timers due, a timer fired up to a second late, so the embedded server runs with 100 ms,
+  server has one shard, and every chase re-arms its case's timer; at 20 the p99 was 405 to
+  756 ms in three runs of the stage (396 to 890 ms in four full runs before), at 200 it was 177
+  to 271 ms in four (deploy/temporal/dynamicconfig.yaml sets 200 for a cluster too). One full
+  run at 200, the one before this report's, had a p99 of 2,356 ms, nearly all of it in the timer
+  queue (p99 1,972 ms); the same stages run again gave 271 ms, and what held the queue up that
+  once was not found; (2) the timer queue's time shift: at the server's default of one second,
+  with few timers due, a timer fired up to a second late, so the embedded server runs with 100 ms,
   which it can because it is one process with one clock (20 ms did not help further: p99 262 ms);
   (3) how the lag is observed: reading all 500 cases again and again took enough CPU from the
   server to push the p99 to seconds, so the harness follows the change feed, marks changed cases

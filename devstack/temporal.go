@@ -175,7 +175,7 @@ func (t *Temporal) Stop() error {
 // the timers falling due (default 20 a second). Every chase re-arms its case's timer, and each
 // new timer needs a read; the embedded server has one shard, so at the default, with 10,000
 // actions due in a minute, reads waited their turn and the timer-lag p99 was 405 to 756 ms in
-// four runs; at 200 it was 177 to 271 ms in four (docs/benchmarks.md). A read is one indexed
+// three runs; at 200 it was 177 to 271 ms in four (docs/benchmarks.md). A read is one indexed
 // SQLite query.
 const TimerMaxPollRPS = 200
 
