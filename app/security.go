@@ -51,6 +51,12 @@ func loadProtection(cfg *config.Config, parts Parts) (*protection, error) {
 			return nil, fmt.Errorf("keys: %w", err)
 		}
 	}
+	if clock := cfg.Security.ProofClock; clock != nil {
+		p.verifier.Now = clock
+		if p.signer != nil {
+			p.signer.Now = clock
+		}
+	}
 	return p, nil
 }
 

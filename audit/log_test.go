@@ -17,7 +17,7 @@ import (
 // that seals a chunk every 5 records, on the real embedded Temporal, then reads them all back,
 // oldest first, from the sealed chunks and the head.
 func TestLogKeepsEveryRecordAcrossChunks(t *testing.T) {
-	env := testenv.Start(t, testenv.Options{RedisDB: 12})
+	env := testenv.Start(t, testenv.Options{RedisDB: redisDB})
 	log := audit.NewLog(env.App.Temporal, env.App.Signer(), workflows.TaskQueue)
 	log.ChunkSize = 5
 	ctx := context.Background()
@@ -67,7 +67,7 @@ func TestLogKeepsEveryRecordAcrossChunks(t *testing.T) {
 // TestAppendSoonIsStoredByClose: a list is answered before its records are stored; stopping
 // the API waits for them.
 func TestAppendSoonIsStoredByClose(t *testing.T) {
-	env := testenv.Start(t, testenv.Options{RedisDB: 12})
+	env := testenv.Start(t, testenv.Options{RedisDB: redisDB})
 	log := audit.NewLog(env.App.Temporal, env.App.Signer(), workflows.TaskQueue)
 	rec := audit.Record{At: time.Now().UTC(), UserID: "manager-1", Role: safeguarding.RoleManager, Action: "listOverdue", Outcome: audit.Allowed}
 	streams := []audit.Stream{audit.CaseStream("listed-1"), audit.CaseStream("listed-2")}

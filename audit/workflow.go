@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/identity"
@@ -32,6 +32,10 @@ type Record struct {
 	RequestID string `json:"request_id,omitempty"`
 	// Detail says more where the action needs it, such as how many payloads were decoded.
 	Detail string `json:"detail,omitempty"`
+	// Late marks a record the audit took so long after the API signed it (a worker down for
+	// over a week) that it cannot be told from a copy of one already listed: it is kept, since an
+	// access log errs on the side of keeping, and an auditor reading it knows it may repeat one.
+	Late bool `json:"late,omitempty"`
 }
 
 // Outcomes of an access.
@@ -84,15 +88,27 @@ type Input struct {
 	Records []Record `json:"records,omitempty"`
 	// Sealed counts the chunks sealed so far.
 	Sealed int `json:"sealed,omitempty"`
-	// Recent are the digests of the latest signalled batches, so that a batch sent again
-	// (a retry after a timeout that had in fact stored it) is stored once.
+	// Taken are the digests of the batches taken in the last week (rememberFor), with when the
+	// API signed each, so that a batch sent again (a retry after a timeout that had in fact
+	// stored it, or a copy) is stored once. Batches signed before TakenSince can no longer be
+	// told from a copy: they are kept, marked Late.
+	Taken      []TakenBatch `json:"taken,omitempty"`
+	TakenSince time.Time    `json:"taken_since,omitzero"`
+	// Recent are the digests the release before Taken remembered, without their times; a run
+	// continued from one of its heads moves them into Taken.
 	Recent []string `json:"recent,omitempty"`
 	// MaxHistory and ChunkSize replace the defaults when set (tests use small ones).
 	MaxHistory int `json:"max_history,omitempty"`
 	ChunkSize  int `json:"chunk_size,omitempty"`
 }
 
-// recentBatches is how many batch digests a head remembers.
+// TakenBatch is a batch the head took: its digest and when the API signed it.
+type TakenBatch struct {
+	Digest   string    `json:"d"`
+	SignedAt time.Time `json:"at"`
+}
+
+// recentBatches is how many batch digests the release before Taken remembered.
 const recentBatches = 256
 
 // Batch is the argument of an append: records, signed by the API as a whole.
@@ -113,9 +129,13 @@ type Page struct {
 	Sealed  int      `json:"sealed,omitempty"`
 }
 
-// Verifier checks the API's proofs (identity.Verifier in the worker).
+// Verifier checks the API's proofs (identity.Verifier in the worker): Verify against the wall
+// clock, for queries and validators; VerifyAt against a time Temporal recorded, and Authentic
+// against no time, for workflow code, whose decisions must be the same on every replay.
 type Verifier interface {
 	Verify(identity.Call, identity.Proof) error
+	VerifyAt(identity.Call, identity.Proof, time.Time) error
+	Authentic(identity.Call, identity.Proof) error
 }
 
 // Workflows are the audit workflows as the worker registers them.
@@ -140,21 +160,22 @@ func readCall(s Stream, reader safeguarding.Actor) identity.Call {
 	return identity.Call{Operation: readOperation, Subject: string(s), Actor: reader}
 }
 
-// verifyBatch checks the API's proof of a batch and returns the batch's digest.
-func (w *Workflows) verifyBatch(s Stream, b Batch, proof identity.Proof) (string, error) {
+// verifyBatch checks the API's fresh proof of a batch, for the append update's validator.
+func (w *Workflows) verifyBatch(s Stream, b Batch, proof identity.Proof) error {
 	call, err := appendCall(s, b)
 	if err != nil {
-		return "", err
+		return err
 	}
-	if err := w.verify(call, proof); err != nil {
-		return "", err
-	}
-	return batchDigest(call), nil
+	return w.verify(call, proof)
 }
 
-// batchDigest names a batch: the signed call's body hashed.
-func batchDigest(call identity.Call) string {
-	sum := sha256.Sum256(call.Body)
+// batchDigest names a batch: the body the API signs, hashed.
+func batchDigest(b Batch) string {
+	body, err := json.Marshal(b)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(body)
 	return hex.EncodeToString(sum[:16])
 }
 
@@ -184,70 +205,43 @@ func (w *Workflows) recordsQuery(s Stream, page func() Page) func(safeguarding.A
 // Batches arrive as signals: Temporal stores a signal before SignalWithStart returns, so the
 // API's wait for a record is one write on the server, not a round trip through this worker as
 // an update's is. A signal cannot be refused before it reaches history as an update can, so
-// the head checks each batch's proof as it takes it and drops, with a warning, one the API did
-// not sign: it is in the history, never in the records.
+// the head judges each batch as it takes it (see take.go) and drops, with a warning, one the API
+// did not sign: it is in the history, never in the records.
 func (w *Workflows) Stream(ctx workflow.Context, in Input) error {
-	maxHistory, chunkSize := in.MaxHistory, in.ChunkSize
-	if maxHistory <= 0 {
-		maxHistory = DefaultMaxHistory
-	}
-	if chunkSize <= 0 {
-		chunkSize = DefaultChunkSize
-	}
-	records, sealed, recent := in.Records, in.Sealed, in.Recent
+	h := newHead(ctx, w, in)
 	err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAppend,
 		func(ctx workflow.Context, b Batch, _ identity.Proof) (int, error) {
-			records = append(records, b.Records...)
+			h.records = append(h.records, b.Records...)
 			return len(b.Records), nil
 		},
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, b Batch, proof identity.Proof) error {
-			_, err := w.verifyBatch(in.Stream, b, proof)
-			return err
+			return w.verifyBatch(h.stream, b, proof)
 		}})
 	if err != nil {
 		return err
 	}
-	err = workflow.SetQueryHandler(ctx, QueryRecords, w.recordsQuery(in.Stream, func() Page {
-		return Page{Records: records, Sealed: sealed}
+	err = workflow.SetQueryHandler(ctx, QueryRecords, w.recordsQuery(h.stream, func() Page {
+		return Page{Records: h.records, Sealed: h.sealed}
 	}))
 	if err != nil {
 		return err
 	}
-	appends := workflow.GetSignalChannel(ctx, SignalAppend)
-	logger := workflow.GetLogger(ctx)
-	takeSignalled := func() {
-		var sb SignedBatch
-		for appends.ReceiveAsync(&sb) {
-			digest, err := w.verifyBatch(in.Stream, sb.Batch, sb.Proof)
-			switch {
-			case err != nil:
-				logger.Warn("audit batch dropped: not signed by caseflow's API", "stream", string(in.Stream))
-			case !slices.Contains(recent, digest):
-				records = append(records, sb.Batch.Records...)
-				recent = append(recent, digest)
-				if len(recent) > recentBatches {
-					recent = slices.Clone(recent[len(recent)-recentBatches:])
-				}
-			}
-			sb = SignedBatch{}
-		}
-	}
 	continueAsNew := func() bool {
 		info := workflow.GetInfo(ctx)
-		return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= maxHistory
+		return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= h.maxHistory
 	}
 	for {
-		if err := workflow.Await(ctx, func() bool { return appends.Len() > 0 || len(records) >= chunkSize || continueAsNew() }); err != nil {
+		if err := workflow.Await(ctx, func() bool { return h.appends.Len() > 0 || len(h.records) >= h.chunkSize || continueAsNew() }); err != nil {
 			return err
 		}
-		takeSignalled()
-		if len(records) >= chunkSize {
-			chunk := append([]Record(nil), records[:chunkSize]...)
-			if err := sealChunk(ctx, in.Stream, sealed, chunk); err != nil {
+		h.takeSignalled(ctx)
+		if len(h.records) >= h.chunkSize {
+			chunk := append([]Record(nil), h.records[:h.chunkSize]...)
+			if err := sealChunk(ctx, h.stream, h.sealed, chunk); err != nil {
 				return err
 			}
-			records = append([]Record(nil), records[chunkSize:]...)
-			sealed++
+			h.records = append([]Record(nil), h.records[h.chunkSize:]...)
+			h.sealed++
 			continue
 		}
 		if !continueAsNew() {
@@ -258,10 +252,8 @@ func (w *Workflows) Stream(ctx workflow.Context, in Input) error {
 		}
 		// Signals that came while the updates finished go with the records; any that come
 		// after this task started make Temporal refuse the continue-as-new and run it again.
-		takeSignalled()
-		next := in
-		next.Records, next.Sealed, next.Recent = records, sealed, recent
-		return workflow.NewContinueAsNewError(ctx, WorkflowName, next)
+		h.takeSignalled(ctx)
+		return workflow.NewContinueAsNewError(ctx, WorkflowName, h.next(in))
 	}
 }
 
@@ -288,8 +280,15 @@ func sealChunk(ctx workflow.Context, s Stream, n int, records []Record) error {
 }
 
 // Chunk holds a sealed chunk of records and answers reads of it. It never ends: an open
-// workflow is never deleted by the namespace's retention.
+// workflow is never deleted by the namespace's retention. Only the head of its stream starts a
+// chunk, as its child under the chunk's own id; a chunk started any other way holds nothing and
+// ends at once, leaving its id to the head.
 func (w *Workflows) Chunk(ctx workflow.Context, in ChunkInput) error {
+	info := workflow.GetInfo(ctx)
+	parent := info.ParentWorkflowExecution
+	if parent == nil || parent.ID != AuditWorkflowID(in.Stream) || info.WorkflowExecution.ID != AuditChunkID(in.Stream, in.Index) {
+		return temporal.NewNonRetryableApplicationError("an audit chunk is started only by the head of its stream", "NotSealedByHead", nil)
+	}
 	err := workflow.SetQueryHandler(ctx, QueryRecords, w.recordsQuery(in.Stream, func() Page {
 		return Page{Records: in.Records}
 	}))

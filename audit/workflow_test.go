@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -160,7 +162,93 @@ func TestRecordsCarriedAcrossContinueAsNew(t *testing.T) {
 	if *accepted < 6 || len(next.Records) != *accepted || next.Stream != in.Stream || next.MaxHistory != in.MaxHistory {
 		t.Errorf("continued with %d records of %s (max history %d), want the %d accepted", len(next.Records), next.Stream, next.MaxHistory, *accepted)
 	}
-	if len(next.Recent) != len(next.Records) {
-		t.Errorf("continued remembering %d batches, want the %d taken, so that one sent again is still known", len(next.Recent), len(next.Records))
+	if len(next.Taken) != len(next.Records) {
+		t.Errorf("continued remembering %d batches, want the %d taken, so that one sent again is still known", len(next.Taken), len(next.Records))
+	}
+}
+
+// TestBatchesTakenLateAreKept: a worker that was down for ten minutes, or a week, takes the
+// batches signalled meanwhile; none is dropped for being late. One taken more than a week after
+// it was signed is marked Late (it cannot be told from a copy of one already taken), and a copy
+// of a batch taken recently is stored once, however late it comes.
+func TestBatchesTakenLateAreKept(t *testing.T) {
+	in := Input{Stream: CaseStream("c1")}
+	env, signer, _, _ := streamEnv(t, in, 0, false)
+	record := func(user string) Batch {
+		return Batch{Records: []Record{{At: time.Date(2026, 12, 1, 11, 0, 0, 0, time.UTC), UserID: user, Role: safeguarding.RoleSocialWorker, Action: "getCase", Outcome: Allowed}}}
+	}
+	signedAgo := func(b Batch, ago time.Duration) SignedBatch {
+		at := signer.Now
+		defer func() { signer.Now = at }()
+		signer.Now = func() time.Time { return at().Add(-ago) }
+		return SignedBatch{Batch: b, Proof: signedProof(t, signer, in.Stream, b, true)}
+	}
+	tenMinutes := signedAgo(record("ten-minutes-late"), 10*time.Minute)
+	for i, sb := range []SignedBatch{tenMinutes, signedAgo(record("eight-days-late"), 8*24*time.Hour), tenMinutes} {
+		env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalAppend, sb) }, time.Duration(i+2)*time.Minute)
+	}
+	var page Page
+	env.RegisterDelayedCallback(func() { page, _ = readAll(t, env, signer, in.Stream) }, 30*time.Minute)
+	env.RegisterDelayedCallback(env.CancelWorkflow, time.Hour)
+	env.ExecuteWorkflow(WorkflowName, in)
+	var got []string
+	for _, r := range page.Records {
+		got = append(got, fmt.Sprintf("%s late=%v", r.UserID, r.Late))
+	}
+	want := []string{"ten-minutes-late late=false", "eight-days-late late=true"}
+	if !slices.Equal(got, want) {
+		t.Errorf("records %v, want %v", got, want)
+	}
+}
+
+// TestAStartCannotBringRecords: only a head's own continue-as-new carries records. A client that
+// starts a head with records, chunks or remembered batches of its own gets a head holding none of
+// them, and one naming another stream gets the head of the stream its id names.
+func TestAStartCannotBringRecords(t *testing.T) {
+	forged := Input{Stream: CaseStream("other"), Sealed: 3, Records: []Record{{UserID: "forged", Action: "getCase", Outcome: Allowed}},
+		Taken: []TakenBatch{{Digest: "x"}}}
+	env, signer, _, _ := streamEnv(t, forged, 1, false)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: AuditWorkflowID(CaseStream("c1"))})
+	var page Page
+	env.RegisterDelayedCallback(func() { page, _ = readAll(t, env, signer, CaseStream("c1")) }, 30*time.Minute)
+	env.RegisterDelayedCallback(env.CancelWorkflow, time.Hour)
+	env.ExecuteWorkflow(WorkflowName, forged)
+	if page.Sealed != 0 || len(page.Records) != 0 {
+		t.Errorf("the head holds %+v and %d chunks, want nothing of the forged start", page.Records, page.Sealed)
+	}
+}
+
+// TestAChunkIsStartedOnlyByItsHead: a chunk started by a client, not as the child of its
+// stream's head, holds nothing and ends at once.
+func TestAChunkIsStartedOnlyByItsHead(t *testing.T) {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	w := &Workflows{}
+	env.RegisterWorkflowWithOptions(w.Chunk, workflow.RegisterOptions{Name: ChunkWorkflowName})
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: AuditChunkID(CaseStream("c1"), 0)})
+	env.ExecuteWorkflow(ChunkWorkflowName, ChunkInput{Stream: CaseStream("c1"), Records: []Record{{UserID: "forged"}}})
+	if err := env.GetWorkflowError(); err == nil || !strings.Contains(err.Error(), "only by the head") {
+		t.Errorf("a chunk started by a client ended with %v, want refused", err)
+	}
+}
+
+// TestTheFirstReleasesMemoryIsKept: a head continued from a run of the first release brings the
+// digests it remembered without their times; a copy of one of those batches is still stored once.
+func TestTheFirstReleasesMemoryIsKept(t *testing.T) {
+	in := Input{Stream: CaseStream("c1")}
+	env, signer, _, _ := streamEnv(t, in, 0, false)
+	b := Batch{Records: []Record{{At: time.Date(2026, 12, 1, 11, 0, 0, 0, time.UTC), UserID: "taken-before", Role: safeguarding.RoleManager, Action: "getCase", Outcome: Allowed}}}
+	in.Recent = []string{batchDigest(b)}
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: AuditWorkflowID(in.Stream)})
+	env.SetContinuedExecutionRunID("run-of-the-first-release")
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(SignalAppend, SignedBatch{Batch: b, Proof: signedProof(t, signer, in.Stream, b, true)})
+	}, 2*time.Minute)
+	var page Page
+	env.RegisterDelayedCallback(func() { page, _ = readAll(t, env, signer, in.Stream) }, 30*time.Minute)
+	env.RegisterDelayedCallback(env.CancelWorkflow, time.Hour)
+	env.ExecuteWorkflow(WorkflowName, in)
+	if len(page.Records) != 0 {
+		t.Errorf("records %+v, want none: the batch was taken by the run before", page.Records)
 	}
 }

@@ -44,6 +44,9 @@ type Security struct {
 	// InsecureLoopbackIssuer accepts an http OIDC issuer on loopback: for the in-process
 	// identity providers of tests, which set it directly. No flag or variable sets it.
 	InsecureLoopbackIssuer bool
+	// ProofClock replaces the wall clock by which the API dates its proofs and the worker judges
+	// them: for tests that run caseflow as it would be a year later. No flag or variable sets it.
+	ProofClock func() time.Time
 }
 
 // Defaults of the limits.

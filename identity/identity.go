@@ -100,8 +100,8 @@ type Verifier struct {
 	keys    map[string]ed25519.PublicKey
 	MaxAge  time.Duration
 	MaxSkew time.Duration
-	// Now is the wall clock. It is read only in update validators and query handlers, which
-	// Temporal never replays, so reading it there keeps the workflow deterministic.
+	// Now is the wall clock, read by Verify only: in update validators and query handlers, which
+	// Temporal never replays. Workflow code uses VerifyAt or Authentic.
 	Now func() time.Time
 }
 
@@ -114,8 +114,31 @@ func NewVerifier(k *keyring.Keys) *Verifier {
 	return &Verifier{keys: keys, MaxAge: DefaultMaxAge, MaxSkew: DefaultMaxSkew, Now: time.Now}
 }
 
-// Verify returns nil when p is the API's fresh proof of exactly c.
+// Verify returns nil when p is the API's fresh proof of exactly c, judged by the wall clock: for
+// validators and query handlers, which Temporal never replays.
 func (v *Verifier) Verify(c Call, p Proof) error {
+	return v.VerifyAt(c, p, v.Now())
+}
+
+// VerifyAt returns nil when p is the API's proof of exactly c and was fresh at now. Workflow code
+// passes a time Temporal recorded (workflow.Now, the run's start time), so that the verdict is the
+// same on every replay.
+func (v *Verifier) VerifyAt(c Call, p Proof, now time.Time) error {
+	if err := v.Authentic(c, p); err != nil {
+		return err
+	}
+	if age := now.Sub(p.IssuedAt); age > v.MaxAge {
+		return fmt.Errorf("%w (%s)", ErrStale, age.Round(time.Second))
+	}
+	if p.IssuedAt.Sub(now) > v.MaxSkew {
+		return ErrFromAfter
+	}
+	return nil
+}
+
+// Authentic returns nil when p is the API's signature over exactly c, whenever it was made. It
+// reads no clock: what a late proof means is the caller's to judge.
+func (v *Verifier) Authentic(c Call, p Proof) error {
 	if len(p.Signature) == 0 {
 		return ErrUnsigned
 	}
@@ -125,13 +148,6 @@ func (v *Verifier) Verify(c Call, p Proof) error {
 	}
 	if !ed25519.Verify(pub, message(c, p), p.Signature) {
 		return ErrForged
-	}
-	now := v.Now()
-	if age := now.Sub(p.IssuedAt); age > v.MaxAge {
-		return fmt.Errorf("%w (%s)", ErrStale, age.Round(time.Second))
-	}
-	if p.IssuedAt.Sub(now) > v.MaxSkew {
-		return ErrFromAfter
 	}
 	return nil
 }

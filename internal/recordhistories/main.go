@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -32,8 +34,9 @@ func main() {
 	name := flag.String("name", "v1", "prefix of the file names")
 	pol := flag.String("policy", "policy/testdata/short-clocks.yaml", "policy with a short clock, so chases fire while recording")
 	keys := flag.String("keys", "workflows/testdata/keys.json", "key file of the recorded payloads (test keys, committed)")
+	kinds := flag.String("workflows", "case,audit,contacts,digest", "what to record: case (the case workflow, into -out), audit, contacts, digest (into their packages' testdata/histories)")
 	flag.Parse()
-	if err := record(*out, *name, *pol, *keys); err != nil {
+	if err := record(*out, *name, *pol, *keys, strings.Split(*kinds, ",")); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -55,7 +58,7 @@ func testKeys(path string) (string, error) {
 	return string(data), err
 }
 
-func record(out, name, policyFile, keysFile string) error {
+func record(out, name, policyFile, keysFile string, kinds []string) error {
 	ctx := context.Background()
 	p, err := policy.LoadFile(policyFile)
 	if err != nil {
@@ -77,6 +80,12 @@ func record(out, name, policyFile, keysFile string) error {
 		return err
 	}
 	defer a.Stop(ctx)
+	if err := recordOthers(ctx, a, kinds, name); err != nil {
+		return err
+	}
+	if !slices.Contains(kinds, "case") {
+		return nil
+	}
 	cases := caseclient.New(a.Temporal, caseclient.Options{Signer: a.Signer(), DataConverter: a.Converters().Data})
 
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
@@ -152,7 +161,7 @@ func record(out, name, policyFile, keysFile string) error {
 		return err
 	}
 	for label, caseID := range map[string]string{"full": full, "continued": id, "allsteps": all} {
-		if err := writeRuns(ctx, a.Temporal, caseID, filepath.Join(out, name+"-"+label)); err != nil {
+		if err := writeRuns(ctx, a.Temporal, workflows.WorkflowID(caseID), filepath.Join(out, name+"-"+label)); err != nil {
 			return err
 		}
 	}
@@ -262,10 +271,9 @@ func step(ctx context.Context, cases *caseclient.Client, caseID string, by safeg
 	return cases.Step(ctx, caseID, name, by, "", raw)
 }
 
-// writeRuns writes the history of every run of a case, oldest first, as the temporal CLI's
+// writeRuns writes the history of every run of a workflow, oldest first, as the temporal CLI's
 // `workflow show --output json` does.
-func writeRuns(ctx context.Context, c client.Client, caseID, prefix string) error {
-	wid := workflows.WorkflowID(caseID)
+func writeRuns(ctx context.Context, c client.Client, wid, prefix string) error {
 	runs := []string{}
 	runID := ""
 	for {

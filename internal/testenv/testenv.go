@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/caseflow/caseflow/app"
@@ -147,6 +148,15 @@ func RedisURL(t testing.TB, db int) string {
 		t.Fatalf("flush redis db %d: %v", db, err)
 	}
 	return fmt.Sprintf("redis://%s/%d", opts.Addr, db)
+}
+
+// KeptRedisURL returns a Redis that outlives each stack of the test, for tests that restart
+// caseflow: database db of REDIS_URL, flushed, or else an in-process Redis of the test's own.
+func KeptRedisURL(t testing.TB, db int) string {
+	if url := RedisURL(t, db); url != "" {
+		return url
+	}
+	return "redis://" + miniredis.RunT(t).Addr()
 }
 
 // Redis returns a client of the stack's Redis.

@@ -1,0 +1,18 @@
+package directory
+
+import (
+	"testing"
+
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/caseflow/caseflow/internal/replaytest"
+)
+
+// TestReplayRecordedHistories replays the recorded histories of the contacts learned at sign-in
+// (run by run, across a continue-as-new) with today's code and its clocks a year ahead.
+func TestReplayRecordedHistories(t *testing.T) {
+	replaytest.Replay(t, "testdata/histories", 2, func(r worker.WorkflowReplayer) {
+		r.RegisterWorkflowWithOptions(ContactsWorkflow, workflow.RegisterOptions{Name: ContactsWorkflowName})
+	})
+}
