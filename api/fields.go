@@ -206,9 +206,10 @@ var typeFields = map[reflect.Type]map[string]field{
 		"unaccompanied":      opt("The child arrived in the UK unaccompanied", "Arrived without a parent or carer."),
 	},
 	reflect.TypeFor[safeguarding.LookedAfterStart](): {
-		"since":               req("Looked after since", "When the child became looked after."),
-		"placement_start":     req("Placement started", "When the current placement began."),
-		"long_term_placement": opt("The placement is agreed as long-term", "Visits after its first year are then at most six-monthly."),
+		"since":           req("Looked after since", "When the child became looked after."),
+		"placement_start": req("Placement started", "When the current placement began."),
+		"long_term_placement": opt("The placement is intended to last until the child is 18",
+			"Visits after its first year are then at most three-monthly, rather than six-weekly (regulation 28(2)(c))."),
 	},
 	reflect.TypeFor[safeguarding.CaseDetails](): {
 		"child": opt("The child's details", "Only the details given change. Give at least one detail to complete or correct, here or below.").when(),
@@ -219,8 +220,9 @@ var typeFields = map[reflect.Type]map[string]field{
 			"The id of the concern that the kinds of exploitation and signs below complete; required with them.").when(),
 		"add_exploitation_types": opt("Kinds of exploitation to add", "In the agency policy's words.").of(exploitationTypes),
 		"add_indicators":         opt("Signs to add", "The agency policy's signs seen, each with what was seen."),
-		"long_term_placement":    opt("The placement is agreed as long-term", "Or no longer is; the child must be recorded as looked after."),
-		"reason":                 reasonField,
+		"long_term_placement": opt("The placement is intended to last until the child is 18",
+			"Or no longer is; the child must be recorded as looked after. Visits after the first year are then at most three-monthly, otherwise six-weekly."),
+		"reason": reasonField,
 	},
 	reflect.TypeFor[safeguarding.LinkCase](): {
 		"case_id": req("The other case", "The id of the other case of the same child; you must be able to see it. The link is recorded on both cases."),

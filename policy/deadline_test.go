@@ -218,7 +218,9 @@ func TestSequenceOccurrences(t *testing.T) {
 		want       string
 	}{
 		{LACReview, 0, "20WD"}, {LACReview, 1, "3mo"}, {LACReview, 2, "6mo"}, {LACReview, 7, "6mo"},
-		{SWVisit, 0, "7CD"}, {SWVisit, 1, "6w"}, {SWVisit, 2, "3mo"}, {SWVisit, 3, "6mo"}, {SWVisit, 5, "6mo"},
+		// Regulation 28(2): a week, then six-weekly in the first year and after it, three-monthly
+		// after it where the placement is intended to last until the child is 18.
+		{SWVisit, 0, "7CD"}, {SWVisit, 1, "6w"}, {SWVisit, 2, "6w"}, {SWVisit, 3, "3mo"}, {SWVisit, 5, "3mo"},
 		{CarePlanReview, 0, "6w"}, {CarePlanReview, 4, "6w"},
 		{RCPCFirst, 0, "3mo"}, {RCPCNext, 3, "6mo"},
 	}

@@ -57,7 +57,8 @@ type CaseDetails struct {
 	ConcernID            string      `json:"concern_id,omitempty"`
 	AddExploitationTypes []string    `json:"add_exploitation_types,omitempty"`
 	AddIndicators        []Indicator `json:"add_indicators,omitempty"`
-	// LongTermPlacement records that the placement is agreed as long-term (or no longer is).
+	// LongTermPlacement records that the placement is intended to last until the child is 18 (or
+	// no longer is).
 	LongTermPlacement *bool  `json:"long_term_placement,omitempty"`
 	Reason            string `json:"reason"`
 }

@@ -68,7 +68,7 @@ function childPanel(v, L) {
       ["Team", v.team], ["Social worker", v.social_worker], ["Fostering social worker", v.fostering_social_worker],
       ["Carers", (v.carers || []).join(", ")],
       ["Other cases of this child", v.links?.length ? el("ul", {}, ...v.links.map((l) => el("li", {}, el("a", { href: "/cases/" + l.case_id, text: "Linked case" }), `: ${l.reason} (`, timeEl(l.at), ")"))) : ""],
-      ["Looked after", v.looked_after ? [`Since `, timeEl(v.looked_after.since), `, placement from `, timeEl(v.looked_after.placement_start), v.looked_after.long_term_placement ? " (long-term)" : ""] : ""],
+      ["Looked after", v.looked_after ? [`Since `, timeEl(v.looked_after.since), `, placement from `, timeEl(v.looked_after.placement_start), v.looked_after.long_term_placement ? " (intended to last until 18)" : ""] : ""],
     ]));
 }
 
