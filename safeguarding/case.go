@@ -21,8 +21,11 @@ type Case struct {
 
 	// Rules is the version of the safeguarding rules the case follows: see RulesVersion.
 	Rules RulesVersion `json:"rules,omitempty"`
-	// TurnedAdult is the 18th birthday the case acted on (see TurnAdult), zero before.
+	// TurnedAdult is the 18th birthday the case acted on (see TurnAdult), or under today's rules
+	// the date from which the move to adulthood was confirmed; zero before.
 	TurnedAdult time.Time `json:"turned_adult,omitzero"`
+	// Age holds the age assessments and the decisions on the move to adulthood.
+	Age Age `json:"age,omitzero"`
 
 	// Where the case is held and who holds it. Ids come from the identity provider.
 	LA            string `json:"la"`

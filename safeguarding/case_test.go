@@ -65,6 +65,14 @@ func unopenedCase(t *testing.T) *fixture {
 	return &fixture{t: t, c: NewCase("c1", "CF-TEST", RulesCurrent), env: &testEnv{now: t0.Add(time.Minute)}}
 }
 
+// newCaseOn is newCase for a case opened under earlier rules, as its history replays them.
+func newCaseOn(t *testing.T, la string, rules RulesVersion) *fixture {
+	f := &fixture{t: t, c: NewCase("c1", "CF-TEST", rules), env: &testEnv{now: t0.Add(time.Minute)}}
+	f.must(StepRaiseConcern, aCarer, firstConcern(la))
+	f.env.now = t0.Add(24 * time.Hour)
+	return f
+}
+
 // firstConcern is the concern, seen at t0, that opens the case of a trafficked child placed with
 // carer-1 in local authority la, with social worker sw-1 and fostering social worker fsw-1.
 func firstConcern(la string) map[string]any {

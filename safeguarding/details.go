@@ -142,7 +142,7 @@ func (r *CaseDetails) apply(c *Case, by Actor, env Env) Result {
 	now := env.Now()
 	var changed []string
 	res := Result{}
-	dob := c.Child.DateOfBirth
+	dob, disputed := c.Child.DateOfBirth, c.Child.AgeDisputed
 	if r.Child != nil {
 		var fields []string
 		c.Child, fields = r.Child.applyTo(c.Child)
@@ -182,8 +182,17 @@ func (r *CaseDetails) apply(c *Case, by Actor, env Env) Result {
 	}
 	c.note(now, by, "case-details", "Record completed or corrected ("+strings.Join(changed, ", ")+"): "+r.Reason, "")
 
-	if c.Child.DateOfBirth != dob {
-		res.Opened = append(res.Opened, c.rearmForAge(env, by)...)
+	switch {
+	case !c.ageDecided():
+		if c.Child.DateOfBirth != dob {
+			res.Opened = append(res.Opened, c.rearmForAge(env, by)...)
+		}
+	case c.Child.DateOfBirth != dob || c.Child.AgeDisputed != disputed:
+		// A correction proposes a move to adulthood, or runs child clocks again; it ends nothing.
+		if c.Child.DateOfBirth != dob {
+			res.Opened = append(res.Opened, c.followBirthday(env, by)...)
+		}
+		res.Opened = append(res.Opened, c.reviewAge(env, by, "a correction by the "+roleName(by.Role)+": "+r.Reason)...)
 	}
 	if len(c.missingDetails()) == 0 {
 		c.closeActions(policy.CompleteRecord, "", ActionDone, now, by, "")

@@ -77,8 +77,11 @@ func TestAdultConsentOnlyAroundTheEighteenthBirthday(t *testing.T) {
 	f.must("adult-consent", aSW, map[string]any{"recorded_at": "2027-02-10T11:00:00Z", "consent": "given"})
 }
 
+// TestTurningEighteenEndsTheChildClocksAndOpensTheTransition: under the fail-safe rules, which
+// the cases opened then replay until upgraded, the 18th birthday ended the child clocks by
+// itself.
 func TestTurningEighteenEndsTheChildClocksAndOpensTheTransition(t *testing.T) {
-	f := newCase(t, "E1") // born 1 March 2009
+	f := newCaseOn(t, "E1", RulesFailSafe) // born 1 March 2009
 	f.must("nrm-referral", aSW, map[string]any{"submitted_at": ts(time.Hour), "reference": "N1", "first_responder": "police"})
 	f.must("looked-after", aSW, map[string]any{"since": ts(time.Hour), "placement_start": ts(time.Hour)})
 	birthday, _ := f.c.Child.DateOfBirth.Birthday(18)
@@ -298,7 +301,7 @@ func TestAnAdultsReturnStartsNoReturnInterview(t *testing.T) {
 	f := newCase(t, "E1")
 	birthday, _ := f.c.Child.DateOfBirth.Birthday(18)
 	f.env.now = birthday.Add(time.Hour)
-	f.c.TurnAdult(f.env)
+	f.must("adulthood", aLead, body{"decided_at": birthday.Add(time.Hour).Format(time.RFC3339), "reason": "Confirmed with the young person's passport."})
 	at := birthday.Add(30 * time.Minute).Format(time.RFC3339)
 	res := f.must("missing-episode", aCarer, body{"went_missing_at": at, "returned_at": at, "reported_to_police": true, "police_reference": "M1"})
 	if got := f.open(policy.ReturnInterview); len(got) != 0 {

@@ -17,12 +17,20 @@ const (
 	// actions of the concern or episode they answer; a missing child, an immediate danger and an
 	// allegation start their own clocks; every ladder repeats until done.
 	RulesFailSafe RulesVersion = 1
+	// RulesAgeDecision: age is a decision, not an edit. Child clocks end at 18 only when the
+	// Safeguarding Lead or a manager confirms the move to adulthood (the adulthood step); the
+	// 18th birthday, a corrected date of birth or an age assessment only proposes it, and an
+	// age-disputed young person is a child until an age assessment is recorded.
+	RulesAgeDecision RulesVersion = 2
 	// RulesCurrent is what new cases follow and upgrades move to.
-	RulesCurrent = RulesFailSafe
+	RulesCurrent = RulesAgeDecision
 )
 
 // failSafe reports whether the case follows the fail-safe rules.
 func (c *Case) failSafe() bool { return c.Rules >= RulesFailSafe }
+
+// ageDecided reports whether the case's child clocks end at 18 only by a person's decision.
+func (c *Case) ageDecided() bool { return c.Rules >= RulesAgeDecision }
 
 // UpgradeRulesStep is the name of the update that moves a case to RulesCurrent. It is not a
 // person's step and has no API route: the worker sends it to every running case when it starts.
@@ -39,10 +47,13 @@ func (c *Case) CheckUpgrade() error {
 	return nil
 }
 
-// UpgradeRules moves the case to the current rules. Open actions whose ladder ended in silence
-// under the old rules are given their rule's re-chase interval, so they are chased until done.
+// UpgradeRules moves the case to the current rules without ending anything. Open actions whose
+// ladder ended in silence under the old rules are given their rule's re-chase interval, so they
+// are chased until done. Child clocks an 18th birthday ended by itself run again, and the
+// Safeguarding Lead or a manager is asked to confirm the move to adulthood (see RulesAgeDecision).
 func (c *Case) UpgradeRules(env Env) Result {
 	now := env.Now()
+	wereOpen := c.openActionIDs()
 	for i := range c.Actions {
 		a := &c.Actions[i]
 		if !a.Open() || !a.RechaseEvery.IsZero() {
@@ -50,11 +61,18 @@ func (c *Case) UpgradeRules(env Env) Result {
 		}
 		a.RechaseEvery = c.rechaseFor(env, a)
 	}
+	var opened []string
+	if c.Rules < RulesAgeDecision {
+		opened = c.undoSilentAdulthood(env)
+	}
 	c.Rules = RulesCurrent
+	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
+	if c.Opened() && !c.Closed() {
+		opened = append(opened, c.reviewAge(env, systemActor, "the recorded date of birth")...)
+	}
 	c.Revision++
 	c.UpdatedAt = now
-	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
-	return Result{CaseID: c.ID, Revision: c.Revision}
+	return Result{CaseID: c.ID, Revision: c.Revision, Opened: opened, Closed: c.endedSince(wereOpen)}
 }
 
 // rechaseFor is the re-chase interval of an action's rule, or of the default ladder for an action

@@ -56,3 +56,41 @@ func TestAFirstReleaseCaseMovesToTheCurrentRulesByAnUpdate(t *testing.T) {
 		t.Fatalf("upgrades: %v; want the first applied and the second refused", upgrades)
 	}
 }
+
+// TestAnUpgradeRunsAgainWhatTheBirthdayEndedWithoutADecision: a case on the fail-safe rules whose
+// 18th birthday ended its child clocks by itself moves to today's rules by the upgrade update:
+// the child clocks run again, nothing ends, and the Safeguarding Lead is asked to decide.
+func TestAnUpgradeRunsAgainWhatTheBirthdayEndedWithoutADecision(t *testing.T) {
+	h := newHarness(t, nil)
+	h.env.OnGetVersion(rulesChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(workflow.Version(safeguarding.RulesFailSafe))
+	birthday := time.Date(2027, 1, 27, 0, 0, 0, 0, policy.London)
+	h.step(0, safeguarding.StepRaiseConcern, carer, raise("2009-01-27"))
+	h.step(m, "looked-after", sw, map[string]any{"since": at(0), "placement_start": at(0)})
+	after := birthday.Sub(testStart) + time.Hour
+	h.view(after, manager, func(v safeguarding.View) {
+		if _, ok := openAction(v, policy.LACReview); ok || v.TurnedAdult.IsZero() {
+			t.Error("the fail-safe birthday did not end the child clocks")
+		}
+	})
+	var upgraded safeguarding.Result
+	h.env.RegisterDelayedCallback(func() {
+		h.env.UpdateWorkflow(safeguarding.UpgradeRulesStep, "upgrade", &testUpdate{
+			reject:   func(err error) { t.Errorf("upgrade refused: %v", err) },
+			complete: func(v any, err error) { upgraded, _ = v.(safeguarding.Result) },
+		})
+	}, after+m)
+	h.view(after+2*m, manager, func(v safeguarding.View) {
+		for _, kind := range []policy.RuleID{policy.LACReview, policy.SWVisit, policy.CarePlan, policy.ConfirmAdulthood, policy.Transition} {
+			if _, ok := openAction(v, kind); !ok {
+				t.Errorf("%s is not open after the upgrade", kind)
+			}
+		}
+		if !v.TurnedAdult.IsZero() {
+			t.Error("still treated as an adult without a decision")
+		}
+	})
+	h.run(after + 3*m)
+	if len(upgraded.Closed) != 0 || len(upgraded.Opened) < 4 {
+		t.Errorf("the upgrade opened %v and closed %v", upgraded.Opened, upgraded.Closed)
+	}
+}
