@@ -578,6 +578,9 @@ var closers = []closer{
 	{Step: "dbs-referral", Kind: policy.DBSReferral, Field: "allegation_id", From: "ref"},
 	{Step: "adult-consent", Kind: policy.Age18Consent},
 	{Step: "adulthood", Kind: policy.ConfirmAdulthood},
+	// The Lead's decision whether to refer: asking a First Responder records it (nrm-not-referred
+	// records the other answer).
+	{Step: "nrm-request", Kind: policy.NRMLeadDecision},
 	{Step: "action-done", Kind: safeguarding.MeetingAction, Field: "action_id", From: "id"},
 	// The transition at 18 has no event of its own: a manager ends it once the young person is
 	// settled with adult services.

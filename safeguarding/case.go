@@ -78,6 +78,11 @@ type Env interface {
 	Facts(la string) Facts
 	// RepeatMissing is how many missing episodes within how long call for a strategy discussion.
 	RepeatMissing(la string) (count int, window time.Duration)
+	// ChildDeadline is Deadline for a clock whose limit may depend on when the child turns 18
+	// (zero when not known): the devolved pilot's Reasonable Grounds limit (policy.ChildDeadline).
+	ChildDeadline(rule policy.RuleID, start time.Time, la string, occurrence int, adultAt time.Time) policy.Deadline
+	// ClocksLeftOut lists the clocks a concern of these kinds of exploitation does not open.
+	ClocksLeftOut(types []string) []policy.RuleID
 }
 
 // Facts are the policy facts fixed when a case opens.

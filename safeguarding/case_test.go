@@ -31,6 +31,16 @@ func (e *testEnv) RepeatMissing(la string) (int, time.Duration) {
 	n, w := policy.Default().RepeatMissing(la)
 	return n, w.Approx()
 }
+func (e *testEnv) ChildDeadline(rule policy.RuleID, start time.Time, la string, occurrence int, adultAt time.Time) policy.Deadline {
+	d, err := policy.Default().ChildDeadline(rule, start, la, occurrence, adultAt)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+func (e *testEnv) ClocksLeftOut(types []string) []policy.RuleID {
+	return policy.Default().ClocksLeftOut(types)
+}
 
 var (
 	t0        = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)

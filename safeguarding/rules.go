@@ -20,7 +20,12 @@ const (
 	// RulesAgeDecision: age is a decision, not an edit. Child clocks end at 18 only when the
 	// Safeguarding Lead or a manager confirms the move to adulthood (the adulthood step); the
 	// 18th birthday, a corrected date of birth or an age assessment only proposes it, and an
-	// age-disputed young person is a child until an age assessment is recorded.
+	// age-disputed young person is a child until an age assessment is recorded. A further
+	// concern starts the referral to Children's Social Care unless an open referral covers it;
+	// a concern of a kind the policy leaves out of the NRM request asks the Safeguarding Lead to
+	// decide; a child referred within the pilot's margin of 18 keeps the national Reasonable
+	// Grounds limit; a chase to the managers of a case without a team also reaches the
+	// Safeguarding Lead.
 	RulesAgeDecision RulesVersion = 2
 	// RulesCurrent is what new cases follow and upgrades move to.
 	RulesCurrent = RulesAgeDecision

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -204,5 +205,82 @@ func TestEveryReferralMeetsAndNoFurtherActionIsReviewed(t *testing.T) {
 	}
 	if before == 0 || after != 0 {
 		t.Fatalf("review chases: %d before the challenge, %d after", before, after)
+	}
+}
+
+// TestAChildNearEighteenKeepsTheNationalReasonableGroundsLimitInThePilot: in a devolved child
+// decision pilot area (Kingston upon Hull), a child referred 45 days before their 18th birthday
+// keeps the national 5 working days, and is chased when it passes; a younger child has the
+// pilot's 45 calendar days.
+func TestAChildNearEighteenKeepsTheNationalReasonableGroundsLimitInThePilot(t *testing.T) {
+	const hull = "E06000010"
+	for _, tt := range []struct {
+		dob  string
+		want policy.Deadline
+	}{
+		{"2009-02-01", must(policy.Default().Deadline(policy.NRMRGDecision, testStart.Add(m), "", 0))},
+		{"2010-02-01", must(policy.Default().Deadline(policy.NRMRGDecision, testStart.Add(m), hull, 0))},
+	} {
+		t.Run(tt.dob, func(t *testing.T) {
+			h := newHarness(t, nil)
+			concern := raise(tt.dob)
+			concern["la"] = hull
+			h.step(0, safeguarding.StepRaiseConcern, carer, concern)
+			h.step(m, "nrm-referral", sw, map[string]any{"submitted_at": at(m), "reference": "NRM-1", "first_responder": "local-authority"})
+			var id string
+			h.view(2*m, manager, func(v safeguarding.View) {
+				rg, ok := openAction(v, policy.NRMRGDecision)
+				if !ok || !rg.Due.Equal(tt.want.Due) {
+					t.Errorf("Reasonable Grounds clock %+v; want due %v (%s)", rg, tt.want.Due, tt.want.Limit)
+				}
+				id = rg.ID
+			})
+			overdue := tt.want.Quiet.Deliver(tt.want.Due)
+			h.run(overdue.Sub(testStart) + time.Hour)
+			var told bool
+			for _, n := range h.sent.forAction(id) {
+				told = told || (n.Level == int(safeguarding.LevelOverdue) && n.SentAt.Equal(overdue))
+			}
+			if !told {
+				t.Errorf("no overdue chase at %v: %v", overdue, describe(h.sent.forAction(id)))
+			}
+		})
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// TestACrisisIntakeWithoutATeamReachesTheDutyManagerAndTheLead: a concern taken in a crisis
+// before anyone knows the child's team: the 15-minute escalation of the 999 call, and the chases
+// of the social worker's actions the managers hold while the post is vacant, go to the agency's
+// duty manager (the managers of no team) and the Safeguarding Lead.
+func TestACrisisIntakeWithoutATeamReachesTheDutyManagerAndTheLead(t *testing.T) {
+	h := newHarness(t, nil)
+	h.step(0, safeguarding.StepRaiseConcern, carer, map[string]any{"observed_at": at(0), "immediate_danger": true,
+		"child": map[string]any{"name": "Sam"}, "account": "Taken away in a car."})
+	h.run(4 * 24 * time.Hour)
+	duty := safeguarding.Recipient{Role: safeguarding.RoleManager}
+	var escalated, vacant int
+	for _, n := range h.sent.notices {
+		if !slices.Contains(n.To, duty) {
+			continue
+		}
+		if !sentTo(n, safeguarding.RoleSafeguardingLead) {
+			t.Errorf("%s (%s) went to the managers of no team without the Safeguarding Lead: %+v", n.Kind, n.LevelName, n.To)
+		}
+		switch {
+		case n.Kind == string(policy.ImmediateDanger) && n.SentAt.Equal(testStart.Add(15*m)):
+			escalated++
+		case n.Owner.Role == safeguarding.RoleManager:
+			vacant++
+		}
+	}
+	if escalated == 0 || vacant == 0 {
+		t.Fatalf("the 999 call's escalation at 15 minutes %d, the vacant post's chases %d: %v", escalated, vacant, describe(h.sent.notices))
 	}
 }
