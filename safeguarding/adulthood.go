@@ -192,8 +192,8 @@ func (c *Case) TurnAdult(env Env) Result {
 // reviewAge follows the record's view of the young person's age, ending no obligation. When it
 // makes them an adult, the move to adulthood is proposed (once for each adulthood date); when it
 // makes them a child again, their child clocks the move to adulthood ended run again, and a
-// proposal still waiting is set aside, since there is nothing to confirm. why says what on the
-// record changed.
+// proposal still waiting stays for the Safeguarding Lead or a manager to end. why says what on
+// the record changed.
 func (c *Case) reviewAge(env Env, by Actor, why string) []string {
 	now := env.Now()
 	since := c.adultSince()
@@ -211,9 +211,10 @@ func (c *Case) reviewAge(env Env, by Actor, why string) []string {
 		}
 		c.note(now, by, "age-corrected", "The record now makes the young person a child ("+why+"): their child clocks run again", "")
 	case !adult && c.proposalPending():
-		a := c.action(c.Age.Proposal.ActionID)
-		a.end(ActionDone, now, by, "The record now makes the young person a child ("+why+"): there is no move to adulthood to confirm, and their child clocks run on")
-		c.note(now, by, "adulthood-set-aside", "Move to adulthood set aside: the record now makes the young person a child ("+why+")", a.ID)
+		// The decision still waits: only the Safeguarding Lead or a manager ends it, and they may
+		// not confirm adulthood while the record shows a child.
+		c.note(now, by, "adulthood-in-question", "The record now makes the young person a child ("+why+
+			"): the move to adulthood cannot be confirmed, and the Safeguarding Lead or a manager may end the decision for a reason", c.Age.Proposal.ActionID)
 	case adult && c.TurnedAdult.IsZero() && c.proposalPending():
 		c.Age.Proposal.AdultSince = since
 	case adult && !c.toPropose().IsZero():

@@ -128,14 +128,40 @@ func TestADateOfBirthCorrectionProposesAndEndsNothing(t *testing.T) {
 			t.Errorf("%s is not open after the correction", kind)
 		}
 	}
-	// Corrected back: the proposal is set aside, and the birthday proposes it again when it comes.
+	// Corrected back: nothing ends, the decision included, but adulthood cannot be confirmed
+	// while the record shows a child; the Lead ends the decision for a reason.
+	before = openIDs(f.c)
 	f.must("case-details", aFSW, body{"child": body{"date_of_birth": "2009-03-01"}, "reason": "The first date was right."})
-	if len(f.open(policy.ConfirmAdulthood)) != 0 || f.c.action(confirm[0].ID).Status != ActionDone {
-		t.Fatal("a proposal the record no longer supports still waits")
-	}
 	endedNothing(t, f, before, "correcting it back")
-	if !f.c.AdulthoodDue(time.Date(2027, 3, 1, 0, 0, 0, 0, london)) {
+	f.refuse("adulthood", aLead, body{"decided_at": "2027-01-10T11:00:00Z", "reason": "Typo."}, EInvalid)
+	f.must("action-resolve", aLead, body{"action_id": confirm[0].ID, "reason": "The date of birth was corrected back: a child until 1 March 2027."})
+	// The birthday by the date now recorded proposes the move again, once.
+	birthday := time.Date(2027, 3, 1, 0, 0, 0, 0, london)
+	if !f.c.AdulthoodDue(birthday) || f.c.AdulthoodDue(birthday.Add(-time.Second)) {
 		t.Error("the 18th birthday of the date of birth now recorded will not be acted on")
+	}
+	f.env.now = birthday
+	f.c.ActOnAdulthood(f.env)
+	if len(f.open(policy.ConfirmAdulthood)) != 1 {
+		t.Error("no proposal at the 18th birthday by the corrected date")
+	}
+}
+
+// While a proposal waits, a correction that makes the young person 18 later keeps one decision,
+// asked again at the new birthday, never two.
+func TestAWaitingProposalFollowsTheRecordWithoutADuplicate(t *testing.T) {
+	f := newCase(t, "E1")
+	f.env.now = time.Date(2027, 1, 10, 12, 0, 0, 0, time.UTC)
+	f.must("case-details", aSW, body{"child": body{"date_of_birth": "2008-12-01"}, "reason": "Passport."})
+	f.must("case-details", aSW, body{"child": body{"date_of_birth": "2009-02-01"}, "reason": "Birth certificate."})
+	birthday := time.Date(2027, 2, 1, 0, 0, 0, 0, london)
+	if !f.c.AdulthoodDue(birthday) {
+		t.Fatal("the new birthday is not waited for")
+	}
+	f.env.now = birthday
+	f.c.ActOnAdulthood(f.env)
+	if got := f.open(policy.ConfirmAdulthood); len(got) != 1 || !f.c.Age.Proposal.AdultSince.Equal(birthday) || f.c.AdulthoodDue(birthday.Add(time.Hour)) {
+		t.Fatalf("decisions %+v, proposal %+v", got, f.c.Age.Proposal)
 	}
 }
 
