@@ -293,3 +293,17 @@ func TestTheViewListsWhatConfirmingWouldEnd(t *testing.T) {
 		t.Errorf("after the confirmation: %+v", v.Age)
 	}
 }
+
+// TestAnAssessedAdultsOtherDetailsCanStillBeCorrected: an age assessment that found the young
+// person an adult when the concern was raised settles their age; correcting their language or
+// name is not refused for it, and without an assessment a correction still may not make them an
+// adult at the concern unless their age is disputed.
+func TestAnAssessedAdultsOtherDetailsCanStillBeCorrected(t *testing.T) {
+	f := disputedCase(t)
+	f.refuse("case-details", aSW, body{"child": body{"age_disputed": false}, "reason": "Settled."}, EInvalid)
+	f.must("age-assessment", aSW, body{"assessed_at": ts(2 * time.Hour), "assessed_by": "Croydon Children's Services", "date_of_birth": "2000-05-01"})
+	f.must("case-details", aFSW, body{"child": body{"first_language": "Tigrinya", "preferred_term": "young person"}, "reason": "Told us."})
+	if f.c.Child.FirstLanguage != "Tigrinya" {
+		t.Error("the correction was not recorded")
+	}
+}

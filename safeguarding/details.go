@@ -120,7 +120,10 @@ func (r *CaseDetails) check(c *Case, s Sight) error {
 			return invalid("concern_id", "There is no concern with this id on the case.", "unknown concern")
 		}
 	}
-	if r.Child != nil {
+	if r.Child != nil && r.Child.changesAge() && (!c.ageDecided() || len(c.Age.Assessments) == 0) {
+		// Once an age assessment is recorded it settles the young person's age, adult or not;
+		// before it, a correction may not make them an adult when the concern was raised unless
+		// their age is disputed.
 		child, _ := r.Child.applyTo(c.Child)
 		f := fieldErrors{}
 		child.checkAge(f, "child.", c.firstConcernAt())
