@@ -95,12 +95,6 @@ func (c *Case) adultSince() time.Time {
 	return c.adultAt()
 }
 
-// adultByRecord reports whether the record makes the young person an adult at t.
-func (c *Case) adultByRecord(t time.Time) bool {
-	since := c.adultSince()
-	return !since.IsZero() && !t.Before(since)
-}
-
 // proposalPending reports whether a proposal of adulthood awaits its decision.
 func (c *Case) proposalPending() bool {
 	p := c.Age.Proposal

@@ -307,3 +307,33 @@ func TestAnAssessedAdultsOtherDetailsCanStillBeCorrected(t *testing.T) {
 		t.Error("the correction was not recorded")
 	}
 }
+
+// TestReopeningACaseClosedAfterASilentBirthdayRunsItsChildClocksAgain: a fail-safe case whose
+// 18th birthday ended the child clocks by itself, then closed, is upgraded as it is; reopened, its
+// child clocks run again and the move to adulthood is put to the Safeguarding Lead.
+func TestReopeningACaseClosedAfterASilentBirthdayRunsItsChildClocksAgain(t *testing.T) {
+	f := newCaseOn(t, "E1", RulesFailSafe)
+	f.lookedAfter()
+	birthday := time.Date(2027, 3, 1, 0, 0, 0, 0, london)
+	f.env.now = birthday
+	f.c.TurnAdult(f.env)
+	silent := endedBy(f.c, endedByAdulthood)
+	f.env.now = birthday.AddDate(0, 0, 2)
+	f.closeCase()
+	if res := f.c.UpgradeRules(f.env); len(res.Opened) != 0 || len(res.Closed) != 0 {
+		t.Fatalf("the upgrade of a closed case opened %v and closed %v", res.Opened, res.Closed)
+	}
+	res := f.must("reopen", aLead, body{"reason": "Seen with the same adults."})
+	for _, id := range silent {
+		if !f.c.action(id).Open() || !slices.Contains(res.Opened, id) {
+			t.Errorf("%s (%s), ended by the birthday alone, did not run again on reopening", id, f.c.action(id).Kind)
+		}
+	}
+	if !f.c.TurnedAdult.IsZero() || !f.c.AdulthoodDue(f.env.now) {
+		t.Fatal("the reopened case does not ask for the decision")
+	}
+	f.c.ActOnAdulthood(f.env)
+	if len(f.open(policy.ConfirmAdulthood)) != 1 {
+		t.Error("no decision asked for")
+	}
+}
