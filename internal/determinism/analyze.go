@@ -3,14 +3,12 @@ package determinism
 import (
 	"cmp"
 	"fmt"
+	"go/types"
 	"slices"
 	"strings"
 
-	"golang.org/x/tools/go/callgraph"
-	"golang.org/x/tools/go/callgraph/cha"
 	"golang.org/x/tools/go/callgraph/vta"
 	"golang.org/x/tools/go/ssa"
-	"golang.org/x/tools/go/ssa/ssautil"
 )
 
 // Analyze loads the packages that patterns name, resolved in dir, and returns each call their
@@ -37,11 +35,13 @@ type analysis struct {
 	*program
 	// funcs are the loaded packages' functions that have code, in a fixed order.
 	funcs []*ssa.Function
-	// callees are the functions each call in funcs may reach (see indexCallees).
-	callees map[ssa.CallInstruction][]*ssa.Function
-	// taken are the functions whose value the loaded code takes: what a func value handed to
-	// the SDK may hold where the code does not show which.
+	// taken are the functions whose value the loaded code takes, its own or not: time.Now
+	// stored in a field is one.
 	taken []*ssa.Function
+	// byFlow are the functions each call in funcs may reach, by the flow of values (VTA); a
+	// call through an interface is resolved by the class hierarchy instead (see implementations).
+	byFlow map[ssa.CallInstruction][]*ssa.Function
+	*hierarchy
 	names *strings.Replacer
 
 	reached  map[*ssa.Function]*link
@@ -58,60 +58,76 @@ type link struct {
 }
 
 func newAnalysis(p *program) *analysis {
-	a := &analysis{program: p, callees: map[ssa.CallInstruction][]*ssa.Function{},
-		reached: map[*ssa.Function]*link{}, reported: map[string]bool{}}
-	for fn := range ssautil.AllFunctions(p.ssa) {
-		if a.walkable(fn) {
-			a.funcs = append(a.funcs, fn)
-		}
-	}
-	slices.SortFunc(a.funcs, func(f, g *ssa.Function) int {
-		return cmp.Or(cmp.Compare(f.Pos(), g.Pos()), cmp.Compare(f.String(), g.String()))
-	})
-	a.indexCallees()
+	a := &analysis{program: p, reached: map[*ssa.Function]*link{}, reported: map[string]bool{}}
+	a.funcs = a.ownFuncs()
 	a.taken = a.addressTaken()
+	a.byFlow = a.flowCallees()
+	a.hierarchy = a.newHierarchy()
 	a.names = a.shortNames()
 	return a
 }
 
-// indexCallees records, for each call in the loaded code, the functions it may reach. A call
-// through an interface may reach every loaded type that implements it (CHA): which one a worker
-// holds is decided where it starts, and a walk that trusted the flow of values would miss an
-// implementation set where it cannot see. A call of a func value may reach the functions that
-// flow into it (VTA): by signature alone, every validator and SideEffect function of the same
-// shape, func() above all, would count as workflow code.
-func (a *analysis) indexCallees() {
-	byClass := cha.CallGraph(a.ssa)
-	funcs := make(map[*ssa.Function]bool, len(a.funcs))
-	for _, fn := range a.funcs {
-		funcs[fn] = true
+// ownFuncs finds the functions of the loaded packages that have code: their functions and the
+// methods of their types, and the closures, wrappers and generic instances these make or call.
+// Only these are walked, and the call graph is built of them alone: the SDK's thousands of
+// methods would slow the test and add nothing to the walk.
+func (a *analysis) ownFuncs() []*ssa.Function {
+	seen := map[*ssa.Function]bool{}
+	var funcs []*ssa.Function
+	var add func(fn *ssa.Function)
+	add = func(fn *ssa.Function) {
+		if fn == nil || seen[fn] || !a.walkable(fn) {
+			return
+		}
+		seen[fn] = true
+		funcs = append(funcs, fn)
+		for _, anon := range fn.AnonFuncs {
+			add(anon)
+		}
+		var ops []*ssa.Value
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				for _, op := range instr.Operands(ops[:0]) {
+					if g, ok := (*op).(*ssa.Function); ok {
+						add(g)
+					}
+				}
+			}
+		}
 	}
-	byFlow := vta.CallGraph(funcs, byClass)
-	for _, fn := range a.funcs {
-		a.indexCalleesOf(fn, byClass.Nodes[fn], byFlow.Nodes[fn])
+	for pkg := range a.own {
+		for _, mem := range a.ssa.Package(pkg).Members {
+			switch mem := mem.(type) {
+			case *ssa.Function:
+				add(mem)
+			case *ssa.Type:
+				for _, m := range a.methodsOf(mem.Type()) {
+					add(m)
+				}
+			}
+		}
 	}
+	slices.SortFunc(funcs, func(f, g *ssa.Function) int {
+		return cmp.Or(cmp.Compare(f.Pos(), g.Pos()), cmp.Compare(f.String(), g.String()))
+	})
+	return funcs
 }
 
-// indexCalleesOf records the callees of fn's calls, by class for interface calls and by flow
-// for the others, each site's in a fixed order.
-func (a *analysis) indexCalleesOf(fn *ssa.Function, byClass, byFlow *callgraph.Node) {
-	for _, node := range []*callgraph.Node{byClass, byFlow} {
-		if node == nil {
-			continue
-		}
-		for _, e := range node.Out {
-			if e.Site.Common().IsInvoke() == (node == byClass) {
-				a.callees[e.Site] = append(a.callees[e.Site], e.Callee.Func)
+// methodsOf are the methods of a named type T and of *T; none for an interface or a generic type.
+func (a *analysis) methodsOf(t types.Type) []*ssa.Function {
+	named, ok := t.(*types.Named)
+	if !ok || types.IsInterface(named) || named.TypeParams().Len() > 0 {
+		return nil
+	}
+	var methods []*ssa.Function
+	for _, t := range []types.Type{named, types.NewPointer(named)} {
+		for sel := range a.ssa.MethodSets.MethodSet(t).Methods() {
+			if m := a.ssa.MethodValue(sel); m != nil {
+				methods = append(methods, m)
 			}
 		}
 	}
-	for _, b := range fn.Blocks {
-		for _, instr := range b.Instrs {
-			if site, ok := instr.(ssa.CallInstruction); ok {
-				slices.SortFunc(a.callees[site], func(f, g *ssa.Function) int { return cmp.Compare(f.String(), g.String()) })
-			}
-		}
-	}
+	return methods
 }
 
 // addressTaken finds the functions whose value the loaded code takes: a closure it makes, a
@@ -137,4 +153,31 @@ func (a *analysis) addressTaken() []*ssa.Function {
 		}
 	}
 	return taken
+}
+
+// flowCallees records, for each call in the loaded code, the functions that flow into its callee
+// (VTA): a func value reaches the closures and functions stored, passed or returned into it, not
+// every function of its signature, which would make every validator and SideEffect function of
+// the same shape, func() above all, workflow code. The functions taken but not walked are
+// included, so that a call of time.Now held in a variable is seen.
+func (a *analysis) flowCallees() map[ssa.CallInstruction][]*ssa.Function {
+	funcs := make(map[*ssa.Function]bool, len(a.funcs)+len(a.taken))
+	for _, fn := range slices.Concat(a.funcs, a.taken) {
+		funcs[fn] = true
+	}
+	graph := vta.CallGraph(funcs, nil)
+	callees := map[ssa.CallInstruction][]*ssa.Function{}
+	for _, fn := range a.funcs {
+		node := graph.Nodes[fn]
+		if node == nil {
+			continue
+		}
+		for _, e := range node.Out {
+			callees[e.Site] = append(callees[e.Site], e.Callee.Func)
+		}
+	}
+	for _, fns := range callees {
+		slices.SortFunc(fns, func(f, g *ssa.Function) int { return cmp.Compare(f.String(), g.String()) })
+	}
+	return callees
 }

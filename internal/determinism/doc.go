@@ -9,12 +9,13 @@
 // go test ./... fails on such a read.
 //
 // It loads caseflow's packages (not their tests, nor files behind build tags), builds their SSA
-// form and their call graph: a call through an interface may reach every caseflow type that
-// implements it (class hierarchy analysis), a call of a func value the functions that flow into
-// it (variable type analysis). From each function registered as a workflow (RegisterWorkflow,
-// RegisterWorkflowWithOptions) it walks caseflow's own code, never the SDK's or the standard
-// library's, and reports each call from that code to a forbidden function (see forbidden.go)
-// with the chain of calls that reaches it.
+// form and the call graph of their code: a call through an interface may reach every caseflow
+// type that implements it, and every type caseflow converts to an interface (class hierarchy
+// analysis); a call of a func value, the functions that flow into it (variable type analysis).
+// From each function registered as a workflow (RegisterWorkflow, RegisterWorkflowWithOptions) it
+// walks caseflow's own code, never the SDK's or the standard library's, and reports each call
+// from that code to a forbidden function (see forbidden.go) with the chain of calls that reaches
+// it.
 //
 // The SDK runs some of the functions it is handed as workflow code and some not. A function
 // handed to code outside caseflow (workflow.Go, a selector's callbacks, workflow.Await, an update

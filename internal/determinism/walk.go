@@ -67,14 +67,15 @@ func (a *analysis) visitCall(fn *ssa.Function, site ssa.CallInstruction) {
 	if outside, ok := a.outside(call); ok {
 		a.handOver(fn, call, outside, at)
 	}
-	step := Step{Verb: "calls", At: at}
+	step, callees := Step{Verb: "calls", At: at}, a.byFlow[site]
 	switch {
 	case call.IsInvoke():
 		step.Verb, step.Via = "may call", "through "+a.typeName(call.Value.Type())
+		callees = a.implementations(call)
 	case call.StaticCallee() == nil:
 		step.Verb, step.Via = "may call", "through a func value"
 	}
-	for _, g := range a.callees[site] {
+	for _, g := range callees {
 		a.reach(fn, g, step)
 	}
 }
