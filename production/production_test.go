@@ -67,9 +67,11 @@ func TestProductionShape(t *testing.T) {
 	t.Cleanup(s.stopAll)
 	s.build()
 	s.makeKeys()
+	s.pki = makePKI(t, filepath.Join(s.dir, "tls"))
 	s.startIdentityProvider()
 	s.startPostgres()
 	s.startTemporal()
+	s.checkTemporalRefusesStrangers()
 	s.startRedis()
 	s.setup()
 	s.startCaseflow()
@@ -107,6 +109,8 @@ type stack struct {
 	issuer string
 	idpKey *rsa.PrivateKey
 	caFile string
+	// pki is the certificates of mutual TLS to Temporal.
+	pki pki
 
 	pgBin        string
 	pgPort       int
@@ -266,22 +270,24 @@ func (s *stack) startPostgres() {
 	}
 }
 
-// startTemporal starts the official server with the configuration shipped in deploy/.
+// startTemporal starts the official server with the configuration shipped in deploy/, requiring
+// mutual TLS, and a client of the test's own on it, with caseflow's client certificate.
 func (s *stack) startTemporal() {
 	base := freePortBlock(s.t)
 	s.temporalAddr = fmt.Sprintf("127.0.0.1:%d", base)
 	cfg, _ := filepath.Abs("../deploy/temporal/server.yaml")
 	dyn, _ := filepath.Abs("../deploy/temporal/dynamicconfig.yaml")
 	cmd := exec.Command(s.temporalServer, "--config-file", cfg, "--allow-no-auth", "start")
-	cmd.Env = append(os.Environ(),
+	cmd.Env = append(append(os.Environ(),
 		"TEMPORAL_DB_PORT="+strconv.Itoa(s.pgPort), "TEMPORAL_DB_PASSWORD="+s.dbPassword,
 		"TEMPORAL_PORT_BASE="+strconv.Itoa(base), "TEMPORAL_METRICS_ADDRESS=127.0.0.1:"+strconv.Itoa(freePort(s.t)),
-		"TEMPORAL_DYNAMIC_CONFIG="+dyn)
+		"TEMPORAL_DYNAMIC_CONFIG="+dyn), s.pki.serverEnv()...)
 	p := s.start("temporal", cmd)
 	var err error
 	s.temporal, err = client.NewLazyClient(client.Options{
 		HostPort: s.temporalAddr, Namespace: namespace, Logger: quiet{},
 		DataConverter: s.converters.Data, FailureConverter: s.converters.Failure,
+		ConnectionOptions: client.ConnectionOptions{TLS: s.pki.tlsConfig(s.t, s.pki.clientCert, s.pki.clientKey)},
 	})
 	if err != nil {
 		s.t.Fatal(err)
@@ -310,13 +316,14 @@ func (s *stack) startRedis() {
 }
 
 // setup runs `caseflow setup` as the deployment's job does (with no keys: it needs none), after
-// checking that a worker refuses to start without it.
+// checking that a worker refuses to start without it. caseflow's processes connect to Temporal
+// with mutual TLS, as deploy/kubernetes/caseflow.yaml configures it.
 func (s *stack) setup() {
 	policyFile, _ := filepath.Abs("../policy/testdata/short-clocks.yaml")
-	s.env = append(os.Environ(),
+	s.env = append(append(os.Environ(),
 		"TEMPORAL_ADDRESS="+s.temporalAddr, "TEMPORAL_NAMESPACE="+namespace, "REDIS_URL="+s.redisURL,
 		"CASEFLOW_POLICY="+policyFile, "CASEFLOW_OIDC_ISSUER="+s.issuer, "SSL_CERT_FILE="+s.caFile,
-		"CASEFLOW_RATE_LIMIT=100000", "CASEFLOW_LOG_FORMAT=json")
+		"CASEFLOW_RATE_LIMIT=100000", "CASEFLOW_LOG_FORMAT=json"), s.pki.caseflowEnv()...)
 
 	refused := s.command(s.caseflow, "worker")
 	refused.Env = append(refused.Env, "CASEFLOW_KEYS_FILE="+s.workerKeysFile)
