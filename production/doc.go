@@ -6,7 +6,9 @@
 // It checks that Temporal refuses clients without a certificate of the client CA. Under
 // concurrent load through both APIs it kills one worker and one API with SIGKILL, then checks
 // that every accepted request was applied once, every due chase was sent once, and the read
-// model equals the workflows.
+// model equals the workflows. Last, the backup-and-restore drill of docs/backup-and-restore.md:
+// it dumps Temporal's databases while cases run, restores them into a new PostgreSQL under a new
+// Temporal cluster and new caseflow processes, and checks that every case came back whole.
 //
 // The test carries the build tag production, so `go test ./...` stays fast; `.ci/run` runs it:
 //
