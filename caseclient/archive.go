@@ -27,6 +27,11 @@ func (c *Client) archived(ctx context.Context, caseID string, sight safeguarding
 		if err != nil {
 			return nil, err
 		}
+		if previous == "" {
+			// Only a run that continues another carries an archive: one a fresh start brings
+			// was written by a client, and the workflow ignores it too (workflows.Input).
+			in.Archive = nil
+		}
 		var page []safeguarding.Entry
 		for _, e := range entriesBefore(in.Archive, before) {
 			if sight.SeesEntry(e) {

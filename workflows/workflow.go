@@ -95,6 +95,8 @@ type run struct {
 	// email is the version of how chases are emailed (see emailChange), asked at the first
 	// chase of the run; emailUnknown until then.
 	email workflow.Version
+	// start is the version of what the run took from its start (see startChange).
+	start workflow.Version
 }
 
 // sideEffectsChange versions how the workflow runs its side effects. Version 1 sends the chases
@@ -128,6 +130,10 @@ const (
 const rulesChange = "case-rules"
 
 func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
+	start := workflow.GetVersion(ctx, startChange, workflow.DefaultVersion, startCurrentVersion)
+	if start >= startTrusted {
+		in = trustedInput(ctx, in)
+	}
 	state := in.State
 	if state == nil {
 		rules := safeguarding.RulesFirst
@@ -139,7 +145,7 @@ func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
 	if in.MaxHistory == 0 {
 		in.MaxHistory = DefaultMaxHistory
 	}
-	return &run{cw: cw, in: in, state: state, logger: workflow.GetLogger(ctx), wake: newWakeup(ctx), projectedRev: -1, email: emailUnknown}
+	return &run{cw: cw, in: in, state: state, logger: workflow.GetLogger(ctx), wake: newWakeup(ctx), projectedRev: -1, email: emailUnknown, start: start}
 }
 
 // loop sends due chases, keeps the read model and search attributes current, and sleeps until
