@@ -266,19 +266,20 @@ func (a *App) startWorker(bg context.Context) error {
 		projection.Keep(bg, a.cfg.ReadModelCheck, caseclient.New(a.Temporal, caseclient.Options{}), a.Store, a.logger)
 	})
 	a.goBackground(func() { a.keepCaseload(bg) })
-	a.goBackground(func() { a.upgradeCases(bg) })
+	a.goBackground(func() { a.catchUpCases(bg) })
 	return nil
 }
 
-// upgradeCases moves the cases still on an older release's safeguarding rules to the current
-// ones, once, when the worker starts.
-func (a *App) upgradeCases(ctx context.Context) {
-	n, err := caseclient.UpgradeRunning(ctx, a.Temporal, a.logger)
+// catchUpCases brings the cases still running in a run begun by an earlier release to this
+// one, once, when the worker starts: each continues as new, and its new run moves to the
+// current safeguarding rules by itself.
+func (a *App) catchUpCases(ctx context.Context) {
+	n, err := caseclient.CatchUpRunning(ctx, a.Temporal, a.logger)
 	switch {
 	case err != nil && ctx.Err() == nil:
-		a.logger.Error("cases not all upgraded to the current rules", "upgraded", n, "error", err)
+		a.logger.Error("cases not all caught up with this release", "caught_up", n, "error", err)
 	case n > 0:
-		a.logger.Info("cases upgraded to the current rules", "upgraded", n)
+		a.logger.Info("cases caught up with this release", "caught_up", n)
 	}
 }
 

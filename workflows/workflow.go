@@ -64,6 +64,7 @@ func (cw *CaseWorkflow) access() safeguarding.Access {
 // Run is the workflow function, registered as WorkflowName.
 func (cw *CaseWorkflow) Run(ctx workflow.Context, in Input) error {
 	r := newRun(ctx, cw, in)
+	r.moveToCurrentRules(ctx)
 	steps := workflow.GetVersion(ctx, stepUpdateChange, workflow.DefaultVersion, stepUpdateCurrentVersion)
 	if err := r.registerHandlers(ctx, steps); err != nil {
 		return err
@@ -97,6 +98,8 @@ type run struct {
 	email workflow.Version
 	// start is the version of what the run took from its start (see startChange).
 	start workflow.Version
+	// renew continues the run as new at the next turn of the loop: see catchUp.
+	renew bool
 }
 
 // sideEffectsChange versions how the workflow runs its side effects. Version 1 sends the chases
@@ -218,7 +221,7 @@ func (r *run) waitForChange(ctx workflow.Context) {
 
 func (r *run) shouldContinueAsNew(ctx workflow.Context) bool {
 	info := workflow.GetInfo(ctx)
-	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= r.in.MaxHistory
+	return r.renew || info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= r.in.MaxHistory
 }
 
 // continueAsNew hands the whole case to a fresh run once every handler and activity has
