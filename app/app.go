@@ -93,6 +93,9 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 	if a.protection, err = loadProtection(cfg, parts); err != nil {
 		return a, err
 	}
+	if until := cfg.Security.PlaintextUntil; !until.IsZero() {
+		logger.Warn("payloads written in clear before encryption are read until the migration ends", "until", until.Format(time.DateOnly))
+	}
 	if a.Metrics, err = metrics.New(); err != nil {
 		return a, err
 	}
@@ -315,7 +318,7 @@ func (a *App) startAPI(ctx context.Context) error {
 	sec := a.cfg.Security
 	a.audit = a.newAuditLog()
 	handler := api.New(api.Config{
-		Cases:          caseclient.New(a.Temporal, caseclient.Options{Signer: a.protection.signer, DataConverter: a.protection.converters.Data}),
+		Cases:          caseclient.New(a.Temporal, caseclient.Options{Signer: a.protection.signer, DataConverter: a.protection.converters.Data, ClearBefore: a.cfg.Security.PlaintextUntil}),
 		Store:          a.Store,
 		Idempotency:    idempotency.New(a.Redis, a.protection.ids),
 		Limiter:        ratelimit.NewLimiter(a.Redis, a.protection.ids, a.cfg.RateLimit, max(a.cfg.RateLimit/6, 10)),
@@ -327,7 +330,7 @@ func (a *App) startAPI(ctx context.Context) error {
 		Verifier:       v,
 		Access:         a.access(),
 		Audit:          a.audit,
-		Codec:          a.protection.converters.Codec,
+		Codec:          a.protection.converters.Codec.ForReading(),
 		CodecOrigins:   a.codecOrigins(),
 		Health:         a.health(),
 		Logger:         a.logger.With("component", "api"),

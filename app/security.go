@@ -43,6 +43,9 @@ func loadProtection(cfg *config.Config, parts Parts) (*protection, error) {
 	if p.converters, err = encryption.NewConverters(keys); err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
+	if until := cfg.Security.PlaintextUntil; !until.IsZero() {
+		p.converters = p.converters.AllowingPlaintextUntil(until, time.Now)
+	}
 	if p.ids, err = pseudonym.New(keys.Pseudonym); err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}

@@ -2,11 +2,13 @@ package caseclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/converter"
 
+	"github.com/caseflow/caseflow/encryption"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
 )
@@ -59,7 +61,12 @@ func (c *Client) runInput(ctx context.Context, wid, runID string) (workflows.Inp
 	}
 	started := first.GetWorkflowExecutionStartedEventAttributes()
 	var in workflows.Input
-	if err := c.converter().FromPayloads(started.GetInput(), &in); err != nil {
+	err = c.converter().FromPayloads(started.GetInput(), &in)
+	if errors.Is(err, encryption.ErrPlaintext) && first.GetEventTime().AsTime().Before(c.clearBefore) {
+		// Written in clear before caseflow encrypted payloads, during the migration.
+		err = converter.GetDefaultDataConverter().FromPayloads(started.GetInput(), &in)
+	}
+	if err != nil {
 		return workflows.Input{}, "", fmt.Errorf("decode the input of case run %s: %w", runID, err)
 	}
 	return in, started.GetContinuedExecutionRunId(), nil

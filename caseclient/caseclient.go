@@ -31,7 +31,9 @@ type Client struct {
 	timeout  time.Duration
 	// dataConverter decodes payloads read from history; nil means the SDK's default.
 	dataConverter converter.DataConverter
-	updates       *caseGate
+	// clearBefore: see Options.ClearBefore.
+	clearBefore time.Time
+	updates     *caseGate
 }
 
 // Options are what a Client needs beside its Temporal client.
@@ -42,11 +44,16 @@ type Options struct {
 	// DataConverter decodes payloads the Client reads from history itself (the timeline's
 	// earlier runs): the encrypting converter of the Temporal client.
 	DataConverter converter.DataConverter
+	// ClearBefore is the end of the deployment's migration from payloads in clear (the
+	// setting --plaintext-payloads-until), zero for none: a run Temporal started before it may
+	// hold an archive caseflow wrote in clear before it encrypted payloads, which the timeline
+	// still reads after the migration; a run started later cannot, and one in clear is refused.
+	ClearBefore time.Time
 }
 
 // New returns a Client using c.
 func New(c client.Client, opts Options) *Client {
-	return &Client{temporal: c, signer: opts.Signer, dataConverter: opts.DataConverter, timeout: DefaultTimeout, updates: newCaseGate(UpdatesPerCase)}
+	return &Client{temporal: c, signer: opts.Signer, dataConverter: opts.DataConverter, clearBefore: opts.ClearBefore, timeout: DefaultTimeout, updates: newCaseGate(UpdatesPerCase)}
 }
 
 // stepArgs are the arguments of a step's update: the request naming the step, with its body in
