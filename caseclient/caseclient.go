@@ -136,6 +136,13 @@ func unknownUpdate(err error, name string) bool {
 	return errors.As(err, &app) && strings.HasPrefix(app.Message(), "unknown update "+name+". ")
 }
 
+// unknownQuery reports whether err is a worker's answer to a query the run registered no handler
+// for: "unknown queryType NAME. KnownQueryTypes=[...]" (go.temporal.io/sdk internal_workflow.go).
+func unknownQuery(err error, name string) bool {
+	var failed *serviceerror.QueryFailed
+	return errors.As(err, &failed) && strings.HasPrefix(failed.Message, "unknown queryType "+name+". ")
+}
+
 // result waits for an update's outcome, in domain terms.
 func result(ctx context.Context) func(client.WorkflowUpdateHandle, error) (safeguarding.Result, error) {
 	return func(handle client.WorkflowUpdateHandle, err error) (safeguarding.Result, error) {
@@ -284,6 +291,11 @@ func (c *Client) query(ctx context.Context, caseID, name string, out any, args .
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	value, err := c.temporal.QueryWorkflow(ctx, workflows.WorkflowID(caseID), "", name, args...)
+	if unknownQuery(err, name) {
+		// The run registered no query of a case: it never became one (a start whose input the
+		// worker refused, say, failed before it could).
+		return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
+	}
 	if err != nil {
 		return translate(err)
 	}
