@@ -52,7 +52,8 @@ type Security struct {
 	PlaintextUntil     time.Time
 	PlaintextUntilText string
 	// ProofClock replaces the wall clock by which the API dates its proofs and the worker judges
-	// them: for tests that run caseflow as it would be a year later. No flag or variable sets it.
+	// them, and by which the codec judges the end of the migration from payloads in clear: for
+	// tests that run caseflow as it would be on another day. No flag or variable sets it.
 	ProofClock func() time.Time
 }
 
