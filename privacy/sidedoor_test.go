@@ -11,12 +11,15 @@ import (
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	taskqueuepb "go.temporal.io/api/taskqueue/v1"
+	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/directory"
 	"github.com/caseflow/caseflow/encryption"
 	"github.com/caseflow/caseflow/identity"
@@ -346,4 +349,105 @@ func TestAStartInClearIsRefused(t *testing.T) {
 		t.Errorf("with the migration switch on, the run started in clear is %v, want running, empty", status)
 	}
 	noCase(migrating, caseID)
+}
+
+// TestEveryPayloadCaseflowWritesIsEncrypted: the refusal of payloads in clear holds only if
+// caseflow itself writes none, nil and empty values included (a signal-with-start's empty
+// input, an Update that carries nothing, a result of nothing). After a case is raised and
+// stepped, read, refused a catch-up, a contact is learned and a morning digest runs, every
+// payload in every history of caseflow's workflows is encrypted, but for search attributes,
+// which Temporal indexes and the codec never sees.
+func TestEveryPayloadCaseflowWritesIsEncrypted(t *testing.T) {
+	env := testenv.Start(t, testenv.Options{RedisDB: redisDB + 1})
+	ctx := context.Background()
+	caseID := raise(t, env)
+	lead := env.Token(safeguarding.RoleSafeguardingLead, "lead-priv", "")
+	if resp := env.Do(http.MethodGet, "/v1/cases/"+caseID+"/access", lead, nil); resp.Status != http.StatusOK {
+		t.Fatalf("access log: %d", resp.Status)
+	}
+	if caughtUp, err := caseclient.New(env.App.Temporal, caseclient.Options{}).CatchUp(ctx, caseID); err != nil || caughtUp {
+		t.Fatalf("the catch-up of a new case: %v, %v; want refused", caughtUp, err)
+	}
+	teller := &directory.Teller{Client: env.App.Temporal, TaskQueue: workflows.TaskQueue, Signer: env.App.Signer()}
+	if err := teller.Tell(ctx, safeguarding.Actor{UserID: "sw-priv", Role: safeguarding.RoleSocialWorker, Team: "north"}, "sw-priv@agency.example", "Sam Priv"); err != nil {
+		t.Fatal(err)
+	}
+	run, err := env.App.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "digest-now", TaskQueue: workflows.TaskQueue}, digest.WorkflowName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Get(ctx, nil); err != nil {
+		t.Fatalf("the morning digest: %v", err)
+	}
+
+	raw := rawClient(t, env)
+	ours := []string{workflows.WorkflowName, audit.WorkflowName, audit.ChunkWorkflowName, directory.ContactsWorkflowName, digest.WorkflowName}
+	var runs []*workflowpb.WorkflowExecutionInfo
+	testenv.Eventually(t, 30*time.Second, "every workflow in visibility", func() bool {
+		resp, err := raw.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: "default", PageSize: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = resp.GetExecutions()
+		seen := map[string]bool{}
+		for _, r := range runs {
+			seen[r.GetType().GetName()] = true
+		}
+		return seen[workflows.WorkflowName] && seen[audit.WorkflowName] && seen[directory.ContactsWorkflowName] && seen[digest.WorkflowName]
+	})
+	checked := 0
+	for _, r := range runs {
+		if !slices.Contains(ours, r.GetType().GetName()) {
+			continue
+		}
+		testenv.WaitQuiet(t, raw, r.GetExecution().GetWorkflowId())
+		iter := raw.GetWorkflowHistory(ctx, r.GetExecution().GetWorkflowId(), r.GetExecution().GetRunId(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for iter.HasNext() {
+			ev, err := iter.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range payloadsBesideSearchAttributes(ev.ProtoReflect()) {
+				checked++
+				if !encryption.IsEncrypted(p) {
+					t.Errorf("%s %s: a payload in clear in %s: %s", r.GetType().GetName(), r.GetExecution().GetWorkflowId(), ev.GetEventType(), p.GetMetadata())
+				}
+			}
+		}
+	}
+	if checked < 50 {
+		t.Fatalf("only %d payloads checked: the test looked at the wrong thing", checked)
+	}
+}
+
+// payloadsBesideSearchAttributes are the payloads a message holds, but for those of search
+// attributes.
+func payloadsBesideSearchAttributes(m protoreflect.Message) []*commonpb.Payload {
+	if p, ok := m.Interface().(*commonpb.Payload); ok {
+		return []*commonpb.Payload{p}
+	}
+	if _, ok := m.Interface().(*commonpb.SearchAttributes); ok {
+		return nil
+	}
+	var out []*commonpb.Payload
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch {
+		case fd.Message() == nil:
+		case fd.IsList():
+			for i := range v.List().Len() {
+				out = append(out, payloadsBesideSearchAttributes(v.List().Get(i).Message())...)
+			}
+		case fd.IsMap():
+			if fd.MapValue().Message() != nil {
+				v.Map().Range(func(_ protoreflect.MapKey, mv protoreflect.Value) bool {
+					out = append(out, payloadsBesideSearchAttributes(mv.Message())...)
+					return true
+				})
+			}
+		default:
+			out = append(out, payloadsBesideSearchAttributes(v.Message())...)
+		}
+		return true
+	})
+	return out
 }
