@@ -15,7 +15,9 @@ import (
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
-// Input starts a case workflow, or continues one as new.
+// Input starts a case workflow, or continues one as new. A run of this release takes its case id
+// and reference from its workflow id, and State and Archive only from its own continue-as-new
+// (see trustedInput).
 type Input struct {
 	CaseID    string `json:"case_id"`
 	Reference string `json:"reference"`
