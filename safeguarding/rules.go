@@ -24,8 +24,9 @@ const (
 // failSafe reports whether the case follows the fail-safe rules.
 func (c *Case) failSafe() bool { return c.Rules >= RulesFailSafe }
 
-// UpgradeRulesStep is the name of the update that moves a case to RulesCurrent. It is not a
-// person's step and has no API route: the worker sends it to every running case when it starts.
+// UpgradeRulesStep is the name of the update that moved a case to RulesCurrent before cases
+// moved themselves. It was never a person's step and has no API route; runs begun before keep
+// its handler so that their histories replay, and refuse a new one.
 const UpgradeRulesStep = "upgrade-rules"
 
 // CheckUpgrade refuses an upgrade the case does not need; the refusal leaves no trace in history.
