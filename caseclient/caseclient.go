@@ -281,6 +281,9 @@ func (c *Client) Exists(ctx context.Context, caseID string) (bool, error) {
 func (c *Client) Summary(ctx context.Context, caseID string) (workflows.Summary, error) {
 	var s workflows.Summary
 	err := c.query(ctx, caseID, workflows.QuerySummary, &s)
+	// What the query answers is what Temporal recorded: it replaces a projection of the same
+	// version that a worker made in a task it never completed.
+	s.AsOf = time.Now()
 	return s, err
 }
 

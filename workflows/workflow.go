@@ -374,6 +374,7 @@ func (r *run) project(ctx workflow.Context) {
 		return
 	}
 	summary := projection.Of(r.state)
+	summary.AsOf = workflow.Now(ctx)
 	r.projecting = true
 	r.background(ctx, "read model projection", func(ctx workflow.Context) error {
 		defer func() { r.projecting = false }()
