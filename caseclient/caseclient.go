@@ -31,7 +31,9 @@ type Client struct {
 	timeout  time.Duration
 	// dataConverter decodes payloads read from history; nil means the SDK's default.
 	dataConverter converter.DataConverter
-	updates       *caseGate
+	// clearBefore: see Options.ClearBefore.
+	clearBefore time.Time
+	updates     *caseGate
 }
 
 // Options are what a Client needs beside its Temporal client.
@@ -42,11 +44,16 @@ type Options struct {
 	// DataConverter decodes payloads the Client reads from history itself (the timeline's
 	// earlier runs): the encrypting converter of the Temporal client.
 	DataConverter converter.DataConverter
+	// ClearBefore is the end of the deployment's migration from payloads in clear (the
+	// setting --plaintext-payloads-until), zero for none: a run Temporal started before it may
+	// hold an archive caseflow wrote in clear before it encrypted payloads, which the timeline
+	// still reads after the migration; a run started later cannot, and one in clear is refused.
+	ClearBefore time.Time
 }
 
 // New returns a Client using c.
 func New(c client.Client, opts Options) *Client {
-	return &Client{temporal: c, signer: opts.Signer, dataConverter: opts.DataConverter, timeout: DefaultTimeout, updates: newCaseGate(UpdatesPerCase)}
+	return &Client{temporal: c, signer: opts.Signer, dataConverter: opts.DataConverter, clearBefore: opts.ClearBefore, timeout: DefaultTimeout, updates: newCaseGate(UpdatesPerCase)}
 }
 
 // stepArgs are the arguments of a step's update: the request naming the step, with its body in
@@ -127,6 +134,13 @@ func takeStep(ctx context.Context, step string, send func(update string) (client
 func unknownUpdate(err error, name string) bool {
 	var app *temporal.ApplicationError
 	return errors.As(err, &app) && strings.HasPrefix(app.Message(), "unknown update "+name+". ")
+}
+
+// unknownQuery reports whether err is a worker's answer to a query the run registered no handler
+// for: "unknown queryType NAME. KnownQueryTypes=[...]" (go.temporal.io/sdk internal_workflow.go).
+func unknownQuery(err error, name string) bool {
+	var failed *serviceerror.QueryFailed
+	return errors.As(err, &failed) && strings.HasPrefix(failed.Message, "unknown queryType "+name+". ")
 }
 
 // result waits for an update's outcome, in domain terms.
@@ -267,6 +281,9 @@ func (c *Client) Exists(ctx context.Context, caseID string) (bool, error) {
 func (c *Client) Summary(ctx context.Context, caseID string) (workflows.Summary, error) {
 	var s workflows.Summary
 	err := c.query(ctx, caseID, workflows.QuerySummary, &s)
+	// What the query answers is what Temporal recorded: it replaces a projection of the same
+	// version that a worker made in a task it never completed.
+	s.AsOf = time.Now()
 	return s, err
 }
 
@@ -277,6 +294,11 @@ func (c *Client) query(ctx context.Context, caseID, name string, out any, args .
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	value, err := c.temporal.QueryWorkflow(ctx, workflows.WorkflowID(caseID), "", name, args...)
+	if unknownQuery(err, name) {
+		// The run registered no query of a case: it never became one (a start whose input the
+		// worker refused, say, failed before it could).
+		return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
+	}
 	if err != nil {
 		return translate(err)
 	}

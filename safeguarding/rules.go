@@ -37,8 +37,9 @@ func (c *Case) failSafe() bool { return c.Rules >= RulesFailSafe }
 // ageDecided reports whether the case's child clocks end at 18 only by a person's decision.
 func (c *Case) ageDecided() bool { return c.Rules >= RulesAgeDecision }
 
-// UpgradeRulesStep is the name of the update that moves a case to RulesCurrent. It is not a
-// person's step and has no API route: the worker sends it to every running case when it starts.
+// UpgradeRulesStep is the name of the update that moved a case to RulesCurrent before cases
+// moved themselves. It was never a person's step and has no API route; runs begun before keep
+// its handler so that their histories replay, and refuse a new one.
 const UpgradeRulesStep = "upgrade-rules"
 
 // CheckUpgrade refuses an upgrade the case does not need; the refusal leaves no trace in history.
@@ -52,11 +53,16 @@ func (c *Case) CheckUpgrade() error {
 	return nil
 }
 
-// UpgradeRules moves the case to the current rules without ending anything. Open actions whose
-// ladder ended in silence under the old rules are given their rule's re-chase interval, so they
-// are chased until done. Child clocks an 18th birthday ended by itself run again, and the
-// Safeguarding Lead or a manager is asked to confirm the move to adulthood (see RulesAgeDecision).
-func (c *Case) UpgradeRules(env Env) Result {
+// UpgradeRules moves the case to the current rules: see UpgradeRulesTo.
+func (c *Case) UpgradeRules(env Env) Result { return c.UpgradeRulesTo(env, RulesCurrent) }
+
+// UpgradeRulesTo moves the case to the rules given, without ending anything. A run moves a case
+// to the rules it recorded when it began, so that the same history always moves it to the same
+// rules, whatever a later release calls current. Open actions whose ladder ended in silence
+// under the first rules are given their rule's re-chase interval, so they are chased until done.
+// Moving to RulesAgeDecision or later, child clocks an 18th birthday ended by itself run again,
+// and the Safeguarding Lead or a manager is asked to confirm the move to adulthood.
+func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 	now := env.Now()
 	wereOpen := c.openActionIDs()
 	for i := range c.Actions {
@@ -67,12 +73,12 @@ func (c *Case) UpgradeRules(env Env) Result {
 		a.RechaseEvery = c.rechaseFor(env, a)
 	}
 	var opened []string
-	if c.Rules < RulesAgeDecision {
+	if c.Rules < RulesAgeDecision && to >= RulesAgeDecision {
 		opened = c.undoSilentAdulthood(env)
 	}
-	c.Rules = RulesCurrent
+	c.Rules = to
 	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
-	if c.Opened() && !c.Closed() {
+	if c.ageDecided() && c.Opened() && !c.Closed() {
 		opened = append(opened, c.reviewAge(env, systemActor, "the recorded date of birth")...)
 	}
 	c.Revision++

@@ -12,8 +12,8 @@ import (
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
-// registerHandlers registers the step Update and the rules upgrade, each with a validator, and
-// the queries. Validators run before anything reaches history: a refused step leaves no trace.
+// registerHandlers registers the step Update and the catch-up Update (and, in a run begun
+// before this release, the refused rules upgrade), each with a validator, and the queries. Validators run before anything reaches history: a refused step leaves no trace.
 // Updates and the queries that show the case carry the API's proof of who is calling, checked
 // before anything else (see callers.go). A run begun before the step Update (steps at
 // DefaultVersion, see stepUpdateChange) also takes each step as an Update of the step's name.
@@ -31,15 +31,22 @@ func (r *run) registerHandlers(ctx workflow.Context, steps workflow.Version) err
 	if err != nil {
 		return err
 	}
-	err = workflow.SetUpdateHandlerWithOptions(ctx, safeguarding.UpgradeRulesStep,
-		func(ctx workflow.Context) (safeguarding.Result, error) {
-			res := r.state.UpgradeRules(&workflowEnv{ctx: ctx, cw: r.cw})
-			r.wake.signal()
-			return res, nil
-		},
-		workflow.UpdateHandlerOptions{
-			Validator: func(workflow.Context) error { return toApplicationError(r.state.CheckUpgrade()) },
-		})
+	if r.start == workflow.DefaultVersion {
+		// Histories of runs begun before this release may hold upgrades taken then: the handler
+		// replays them, to the fail-safe rules they moved to (the current rules then, whatever
+		// they are now). A new one is refused (see startChange).
+		err = workflow.SetUpdateHandlerWithOptions(ctx, safeguarding.UpgradeRulesStep,
+			func(ctx workflow.Context) (safeguarding.Result, error) {
+				res := r.state.UpgradeRulesTo(&workflowEnv{ctx: ctx, cw: r.cw}, safeguarding.RulesFailSafe)
+				r.wake.signal()
+				return res, nil
+			},
+			workflow.UpdateHandlerOptions{Validator: refuseRulesUpgrade})
+		if err != nil {
+			return err
+		}
+	}
+	err = workflow.SetUpdateHandlerWithOptions(ctx, UpdateCatchUp, r.catchUp, workflow.UpdateHandlerOptions{Validator: r.validateCatchUp})
 	if err != nil {
 		return err
 	}

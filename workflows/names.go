@@ -16,6 +16,11 @@ const (
 	// begun before it also take each step as an Update named after the step (see
 	// stepUpdateChange).
 	UpdateStep = "step"
+	// UpdateCatchUp makes a case still running in a run begun by an earlier release continue as
+	// new, in a run of the worker's release; it carries nothing, and a run of the current
+	// release refuses it (see startChange). The worker sends it to every running case when it
+	// starts.
+	UpdateCatchUp = "catch-up"
 	// QueryCase returns the case as the querying actor may see it (safeguarding.View).
 	QueryCase = "case"
 	// QueryTimeline returns the timeline entries the actor may see.
