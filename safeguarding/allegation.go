@@ -43,6 +43,8 @@ type RecordAllegation struct {
 	PossibleOffence bool      `json:"possible_offence,omitempty"`
 }
 
+func (*RecordAllegation) aboutAllegation() {}
+
 func (r *RecordAllegation) Validate(now time.Time) error {
 	f := fieldErrors{}
 	f.happened("received_at", r.ReceivedAt, now)
@@ -125,6 +127,39 @@ func (c *Case) exclude(user string, role Role, at time.Time, allegationID string
 // isExcluded reports whether an allegation removed user from the case.
 func (c *Case) isExcluded(user string) bool { return slices.Contains(c.Excluded, user) }
 
+// assigned names the people a request field gives work on the case to.
+type assigned struct {
+	field string
+	users []string
+}
+
+// excludedAmong is the first field, in the order given, that names someone an allegation
+// excluded from the case, or "" when none does.
+func (c *Case) excludedAmong(fields ...assigned) string {
+	for _, f := range fields {
+		if slices.ContainsFunc(f.users, func(u string) bool { return u != "" && c.isExcluded(u) }) {
+			return f.field
+		}
+	}
+	return ""
+}
+
+// notAssignable refuses to give work on the case to someone an allegation excluded from it. Only
+// those who may see allegations are told why: to anyone else the refusal names no allegation, as
+// the visibility policy hides every allegation from them.
+func notAssignable(s Sight, field string) *Error {
+	msg := "This person cannot be given work on this case. Ask a manager or the Safeguarding Lead who to name instead."
+	reason := "cannot be given work on this case"
+	if s.SeesRestricted() {
+		msg = "This person lost access to the case after an allegation and cannot be given work on it."
+		reason = "excluded after an allegation"
+	}
+	if field == "" {
+		return Errorf(EConflict, "%s", msg)
+	}
+	return &Error{Code: EConflict, Message: msg, Fields: map[string]string{field: reason}}
+}
+
 func (c *Case) allegation(id string) *Allegation {
 	for i := range c.Allegations {
 		if c.Allegations[i].ID == id {
@@ -159,6 +194,8 @@ var (
 	toDBS = referralTo{name: "the DBS", rules: []policy.RuleID{policy.DBSReferral}, kind: "dbs-referral",
 		field: func(a *Allegation) (*time.Time, *string) { return &a.DBSAt, &a.DBSRef }}
 )
+
+func (*AllegationReferral) aboutAllegation() {}
 
 func (r *AllegationReferral) Validate(now time.Time) error {
 	f := fieldErrors{}

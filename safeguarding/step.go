@@ -81,6 +81,16 @@ func StepNamed(name string) (Step, bool) {
 // NewBody returns an empty body of the step's type, for decoders and schema generators.
 func (s Step) NewBody() Command { return s.newCommand() }
 
+// Restricted reports whether the step is about an allegation, and so restricted like it (see
+// Sight.SeesStep): its command says so by implementing restrictedCommand.
+func (s Step) Restricted() bool {
+	_, ok := s.newCommand().(restrictedCommand)
+	return ok
+}
+
+// restrictedCommand marks the commands of the steps about an allegation.
+type restrictedCommand interface{ aboutAllegation() }
+
 // Allows reports whether role may ever take the step.
 func (s Step) Allows(role Role) bool { return slices.Contains(s.Roles, role) }
 

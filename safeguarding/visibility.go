@@ -104,6 +104,16 @@ func (s Sight) SeesRestricted() bool {
 	return false
 }
 
+// SeesStep reports whether the person may know that a step was taken on the case: steps about an
+// allegation (recording it, and telling the LADO, the police or the DBS of it) are restricted
+// like the allegation itself. The access log applies it to the records it lists.
+func (s Sight) SeesStep(step Step) bool {
+	if !s.Sees() {
+		return false
+	}
+	return !step.Restricted() || s.SeesRestricted()
+}
+
 // IsCarer reports whether the person sees the case as one of the child's carers.
 func (s Sight) IsCarer() bool { return s.Relation == RelationCarer }
 
