@@ -86,6 +86,13 @@ func (f *fakeCases) Get(ctx context.Context, caseID string, actor safeguarding.A
 	return safeguarding.View{}, nil
 }
 
+func (f *fakeCases) Sight(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.Sight, error) {
+	if err := f.record(ctx, caseCall{method: "Sight", caseID: caseID, actor: actor}); err != nil {
+		return safeguarding.Sight{}, err
+	}
+	return safeguarding.Sight{Actor: actor, Relation: safeguarding.RelationOverseer}, nil
+}
+
 func (f *fakeCases) Timeline(ctx context.Context, caseID string, actor safeguarding.Actor, _, _ int) (workflows.TimelinePage, error) {
 	if err := f.record(ctx, caseCall{method: "Timeline", caseID: caseID, actor: actor}); err != nil {
 		return workflows.TimelinePage{}, err

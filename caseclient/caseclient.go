@@ -194,6 +194,19 @@ func (c *Client) Get(ctx context.Context, caseID string, actor safeguarding.Acto
 	return *a.View, nil
 }
 
+// Sight returns how actor stands to the case, by the case's own visibility policy: a not-found
+// error when they may not know it exists.
+func (c *Client) Sight(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.Sight, error) {
+	var a workflows.SightAnswer
+	if err := c.query(ctx, caseID, workflows.QuerySight, &a, actor, c.proof(ctx, identity.Call{Operation: workflows.QuerySight, Subject: caseID, Actor: actor})); err != nil {
+		return safeguarding.Sight{}, err
+	}
+	if a.Refused != nil || a.Sight == nil {
+		return safeguarding.Sight{}, refusal(a.Refused)
+	}
+	return *a.Sight, nil
+}
+
 // Timeline returns the page of the case's timeline before entry number before (0: the latest),
 // at most limit entries, as actor may see it. The case carries its recent entries; older ones
 // are read back from the inputs of its earlier runs (see safeguarding.Case.Compact), filtered by

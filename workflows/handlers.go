@@ -69,6 +69,16 @@ func (r *run) registerHandlers(ctx workflow.Context, steps workflow.Version) err
 			sight := r.state.SightOf(actor, r.cw.Access)
 			return TimelineAnswer{Entries: t, Sight: &sight, ArchivedThrough: r.state.ArchivedThrough}, nil
 		}},
+		{QuerySight, func(actor safeguarding.Actor, proof identity.Proof) (SightAnswer, error) {
+			if err := r.verifyQuery(QuerySight, actor, proof); err != nil {
+				return SightAnswer{Refused: domainError(err)}, nil
+			}
+			sight := r.state.SightOf(actor, r.cw.Access)
+			if !sight.Sees() {
+				return SightAnswer{Refused: domainError(safeguarding.NotFound())}, nil
+			}
+			return SightAnswer{Sight: &sight}, nil
+		}},
 		{QuerySummary, func() (Summary, error) {
 			if !r.state.Opened() {
 				return Summary{}, toApplicationError(safeguarding.Errorf(safeguarding.ENotFound, "case not opened"))
@@ -176,6 +186,13 @@ type TimelineAnswer struct {
 	Refused         *safeguarding.Error  `json:"refused,omitempty"`
 	Sight           *safeguarding.Sight  `json:"sight,omitempty"`
 	ArchivedThrough int                  `json:"archived_through,omitempty"`
+}
+
+// SightAnswer is the answer of the sight query: how the caller stands to the case, or why they
+// may not know it exists.
+type SightAnswer struct {
+	Sight   *safeguarding.Sight `json:"sight,omitempty"`
+	Refused *safeguarding.Error `json:"refused,omitempty"`
 }
 
 func domainError(err error) *safeguarding.Error {

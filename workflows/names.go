@@ -20,6 +20,9 @@ const (
 	QueryCase = "case"
 	// QueryTimeline returns the timeline entries the actor may see.
 	QueryTimeline = "timeline"
+	// QuerySight returns how the querying actor stands to the case (SightAnswer), for the doors
+	// that show something of a case without showing the case: its access log, the codec.
+	QuerySight = "sight"
 	// QuerySummary returns the read-model summary (no personal data), for rebuilding the read model.
 	QuerySummary = "summary"
 )
