@@ -29,6 +29,9 @@ type Cases interface {
 	// Sight is how actor stands to the case (safeguarding.Sight), or a not-found error when they
 	// may not know it exists: for the doors that show something of a case beside its view.
 	Sight(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.Sight, error)
+	// Exclusions is who a case excludes and the cases linked to it, for spreading exclusions to
+	// every case of the child; it is never shown to anyone.
+	Exclusions(ctx context.Context, caseID string) (safeguarding.CaseExclusions, error)
 	Timeline(ctx context.Context, caseID string, actor safeguarding.Actor, before, limit int) (workflows.TimelinePage, error)
 }
 

@@ -93,6 +93,13 @@ func (f *fakeCases) Sight(ctx context.Context, caseID string, actor safeguarding
 	return safeguarding.Sight{Actor: actor, Relation: safeguarding.RelationOverseer}, nil
 }
 
+func (f *fakeCases) Exclusions(ctx context.Context, caseID string) (safeguarding.CaseExclusions, error) {
+	if err := f.record(ctx, caseCall{method: "Exclusions", caseID: caseID, actor: safeguarding.Caseflow}); err != nil {
+		return safeguarding.CaseExclusions{}, err
+	}
+	return safeguarding.CaseExclusions{}, nil
+}
+
 func (f *fakeCases) Timeline(ctx context.Context, caseID string, actor safeguarding.Actor, _, _ int) (workflows.TimelinePage, error) {
 	if err := f.record(ctx, caseCall{method: "Timeline", caseID: caseID, actor: actor}); err != nil {
 		return workflows.TimelinePage{}, err

@@ -98,8 +98,8 @@ func routes(h *handlers) []route {
 		}},
 	}
 	for _, step := range safeguarding.Steps() {
-		if step.Name == safeguarding.StepRaiseConcern {
-			continue
+		if step.Name == safeguarding.StepRaiseConcern || step.BySystem() {
+			continue // raising a concern has its own route above; caseflow's own steps have none
 		}
 		rs = append(rs, route{http.MethodPost, "/cases/:id/" + step.Name, step.Roles, h.step(step), operationDoc{
 			id: stepOperation + step.Name, summary: step.Title + ". Idempotent with an Idempotency-Key header.",

@@ -234,7 +234,7 @@ func (c *Case) copyFor(s Sight) Case {
 	v.Timeline = slices.DeleteFunc(slices.Clone(c.Timeline), func(e Entry) bool { return !c.seesEntry(s, e) })
 	v.Actions = slices.DeleteFunc(slices.Clone(c.Actions), func(a Action) bool { return !s.seesAction(&a) })
 	if !s.SeesRestricted() {
-		v.Allegations, v.Revoked, v.Excluded = nil, nil, nil
+		v.Allegations, v.Revoked, v.Excluded, v.Exclusions = nil, nil, nil, nil
 	}
 	if !s.IsCarer() {
 		return v

@@ -33,7 +33,7 @@ func (r *run) registerHandlers(ctx workflow.Context, steps workflow.Version) err
 	}
 	err = workflow.SetUpdateHandlerWithOptions(ctx, safeguarding.UpgradeRulesStep,
 		func(ctx workflow.Context) (safeguarding.Result, error) {
-			res := r.state.UpgradeRules(&workflowEnv{ctx: ctx, cw: r.cw})
+			res := r.state.UpgradeRulesTo(&workflowEnv{ctx: ctx, cw: r.cw}, upgradeTarget(ctx))
 			r.wake.signal()
 			return res, nil
 		},
@@ -78,6 +78,16 @@ func (r *run) registerHandlers(ctx workflow.Context, steps workflow.Version) err
 				return SightAnswer{Refused: domainError(safeguarding.NotFound())}, nil
 			}
 			return SightAnswer{Sight: &sight}, nil
+		}},
+		{QueryExclusions, func(actor safeguarding.Actor, proof identity.Proof) (ExclusionsAnswer, error) {
+			if err := r.verifyQuery(QueryExclusions, actor, proof); err != nil {
+				return ExclusionsAnswer{Refused: domainError(err)}, nil
+			}
+			if !r.state.Opened() {
+				return ExclusionsAnswer{Refused: domainError(safeguarding.NotFound())}, nil
+			}
+			ex := r.state.ExclusionsToSpread()
+			return ExclusionsAnswer{Exclusions: &ex}, nil
 		}},
 		{QuerySummary, func() (Summary, error) {
 			if !r.state.Opened() {
@@ -186,6 +196,26 @@ type TimelineAnswer struct {
 	Refused         *safeguarding.Error  `json:"refused,omitempty"`
 	Sight           *safeguarding.Sight  `json:"sight,omitempty"`
 	ArchivedThrough int                  `json:"archived_through,omitempty"`
+}
+
+// ExclusionsAnswer is the answer of the exclusions query: who the case excludes and which cases
+// it is linked to, for the API to exclude the same people from every case of the child.
+type ExclusionsAnswer struct {
+	Exclusions *safeguarding.CaseExclusions `json:"exclusions,omitempty"`
+	Refused    *safeguarding.Error          `json:"refused,omitempty"`
+}
+
+// upgradeChange records the rules an upgrade moved a case to: an upgrade recorded before it
+// moved the case to the fail-safe rules, and replays so whatever the current rules are.
+const upgradeChange = "rules-upgrade-target"
+
+// upgradeTarget is the rules an upgrade moves the case to.
+func upgradeTarget(ctx workflow.Context) safeguarding.RulesVersion {
+	v := workflow.GetVersion(ctx, upgradeChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent))
+	if v == workflow.DefaultVersion {
+		return safeguarding.RulesFailSafe
+	}
+	return safeguarding.RulesVersion(v)
 }
 
 // SightAnswer is the answer of the sight query: how the caller stands to the case, or why they
