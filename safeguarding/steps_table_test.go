@@ -1290,7 +1290,9 @@ func stepRows() []stepRow {
 				f.placedWith("carer-7")
 				f.must(StepLinkCase, aSW, body{"case_id": "c2", "reason": "Raised twice."})
 			},
-			body: func(*fixture) body { return body{"from_case": "c2", "against_user": "carer-7", "against_role": "carer"} },
+			body: func(*fixture) body {
+				return body{"from_case": "c2", "against_user": "carer-7", "against_role": "carer"}
+			},
 			want: func(t *testing.T, f *fixture, _ Result) {
 				f.wantExcluded(t, "carer-7", "c2")
 			},
