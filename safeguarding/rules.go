@@ -17,8 +17,12 @@ const (
 	// actions of the concern or episode they answer; a missing child, an immediate danger and an
 	// allegation start their own clocks; every ladder repeats until done.
 	RulesFailSafe RulesVersion = 1
+	// RulesAllegationReferrals: every allegation against a carer or member of staff opens the
+	// police and DBS referrals beside the LADO's, unless a manager records why not; before, only
+	// an allegation of a possible offence did.
+	RulesAllegationReferrals RulesVersion = 2
 	// RulesCurrent is what new cases follow and upgrades move to.
-	RulesCurrent = RulesFailSafe
+	RulesCurrent = RulesAllegationReferrals
 )
 
 // failSafe reports whether the case follows the fail-safe rules.
@@ -40,9 +44,14 @@ func (c *Case) CheckUpgrade() error {
 	return nil
 }
 
-// UpgradeRules moves the case to the current rules. Open actions whose ladder ended in silence
-// under the old rules are given their rule's re-chase interval, so they are chased until done.
-func (c *Case) UpgradeRules(env Env) Result {
+// UpgradeRules moves the case to the current rules (see UpgradeRulesTo).
+func (c *Case) UpgradeRules(env Env) Result { return c.UpgradeRulesTo(env, RulesCurrent) }
+
+// UpgradeRulesTo moves the case to the given rules: the workflow names the version its history
+// recorded, so an upgrade made under earlier rules replays as it ran. Open actions whose ladder
+// ended in silence under the old rules are given their rule's re-chase interval, so they are
+// chased until done.
+func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 	now := env.Now()
 	for i := range c.Actions {
 		a := &c.Actions[i]
@@ -51,7 +60,7 @@ func (c *Case) UpgradeRules(env Env) Result {
 		}
 		a.RechaseEvery = c.rechaseFor(env, a)
 	}
-	c.Rules = RulesCurrent
+	c.Rules = max(c.Rules, to)
 	c.Revision++
 	c.UpdatedAt = now
 	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
@@ -68,4 +77,4 @@ func (c *Case) rechaseFor(env Env, a *Action) policy.Duration {
 }
 
 // systemActor is caseflow itself: chases, upgrades, and reopening on a new concern.
-var systemActor = Actor{Role: "system"}
+var systemActor = Actor{Role: RoleSystem}
