@@ -88,6 +88,8 @@ var examples = map[string]map[string]any{
 	"lado-informed":            {"allegation_id": "L9", "informed_at": "2026-11-28T09:40:00Z", "reference": "LADO-2026-58"},
 	"allegation-police-report": {"allegation_id": "L9", "informed_at": "2026-11-28T10:00:00Z", "reference": "CR-55120"},
 	"dbs-referral":             {"allegation_id": "L9", "informed_at": "2026-11-29T10:00:00Z", "reference": "DBS-9981"},
+	"allegation-not-referred":  {"allegation_id": "L9", "referral": "dbs", "decided_at": "2026-11-29T10:00:00Z", "reason": "The LADO found the allegation unsubstantiated; no referral to the DBS."},
+	"household-exclusion":      {"against_user": "carer-7", "against_role": "carer", "other_case": "q2bm4s6ul7x3yh5kd9wzrf2c", "reason": "Cares for the child's sister, placed in the same home; accused on her case."},
 	"suspected-offence":        {"suspected_at": "2026-11-28T18:00:00Z", "offence": "Possession with intent to supply", "linked_to_exploitation": true},
 	"looked-after":             {"since": "2026-09-01T09:00:00Z", "placement_start": "2026-09-01T09:00:00Z", "long_term_placement": false},
 	"lac-review":               {"held_at": "2026-11-27T10:00:00Z"},

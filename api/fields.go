@@ -117,6 +117,7 @@ var (
 	nrmRequestedOf = pairs("local-authority", "The local authority", "police", "The police")
 	nrmOutcomes    = pairs("positive", "Positive", "negative", "Negative")
 	nrmDecisions   = pairs("reasonable-grounds", "Reasonable Grounds", "conclusive-grounds", "Conclusive Grounds")
+	declinable     = pairs(safeguarding.ReferralPolice, "The police", safeguarding.ReferralDBS, "The Disclosure and Barring Service")
 	consents       = pairs("given", "Given: stays in the NRM", "withdrawn", "Withdrawn: leaves the NRM")
 	ageOutcomes    = pairs(safeguarding.AssessedChild, "A child: under 18 on the date of the assessment",
 		safeguarding.AssessedAdult, "An adult: 18 or over on the date of the assessment")
@@ -403,7 +404,19 @@ var typeFields = map[reflect.Type]map[string]field{
 		"summary":      req("What is alleged", "A factual summary. Everything about an allegation is restricted."),
 		"urgent":       opt("Urgent: the LADO must be told within the hour", "Otherwise within a working day."),
 		"possible_offence": opt("It may be a criminal offence",
-			"Starts the police report and the referral to the Disclosure and Barring Service."),
+			"Recorded with the allegation. Every allegation starts the police report and the referral to the Disclosure and Barring Service; a manager may record why one is not made."),
+	},
+	reflect.TypeFor[safeguarding.DeclineAllegationReferral](): {
+		"allegation_id": req("Which allegation?", "The id of the allegation."),
+		"referral":      req("Which referral is not made?", "The police, or the Disclosure and Barring Service.").of(declinable),
+		"decided_at":    req("When was it decided?", "Not before the allegation was received."),
+		"reason":        req("Why is it not made?", "The agency policy reports carers and staff involved in exploitation to the police and the DBS: say why this one is not."),
+	},
+	reflect.TypeFor[safeguarding.HouseholdExclusion](): {
+		"against_user": req("Whom to exclude (user id)", "The user id of the person an allegation about another child of the household is about; they lose access to this case at once."),
+		"against_role": req("Their role", "The role of the person excluded.").of(roles),
+		"other_case":   opt("The other child's case", "The id of the other child's case with the allegation, when caseflow holds it."),
+		"reason":       req("Why exclude them from this case too?", "For example \"the same carers look after both children\"."),
 	},
 	reflect.TypeFor[safeguarding.AllegationReferral](): {
 		"allegation_id": req("Which allegation?", "The id of the allegation."),

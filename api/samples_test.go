@@ -47,6 +47,8 @@ func sampleBodies(now time.Time) map[string]any {
 		"lado-informed":            map[string]any{"allegation_id": "L999", "informed_at": ts, "reference": "LADO-1"},
 		"allegation-police-report": map[string]any{"allegation_id": "L999", "informed_at": ts, "reference": "CR-1"},
 		"dbs-referral":             map[string]any{"allegation_id": "L999", "informed_at": ts, "reference": "DBS-1"},
+		"allegation-not-referred":  map[string]any{"allegation_id": "L999", "referral": "dbs", "decided_at": ts, "reason": "The LADO advised no referral."},
+		"household-exclusion":      map[string]any{"against_user": "carer-8", "against_role": "carer", "reason": "Cares for the child's sister, accused on her case."},
 		"action-resolve":           map[string]any{"action_id": "A999", "reason": "Referral made by the police."},
 		"case-details":             map[string]any{"child": map[string]any{"first_language": "Tigrinya"}, "reason": "Confirmed with the child."},
 		"young-person-views":       map[string]any{"recorded_at": ts, "views": "I want to stay at my school."},

@@ -45,6 +45,9 @@ type Case struct {
 	LookedAfter *LookedAfter `json:"looked_after,omitempty"`
 	Missing     []Episode    `json:"missing,omitempty"`
 	Allegations []Allegation `json:"allegations,omitempty"`
+	// Exclusions are the people excluded because of an allegation recorded elsewhere: on a
+	// linked case of the same child, or on another child's case of the household.
+	Exclusions  []Exclusion  `json:"exclusions,omitempty"`
 	Offences    []Offence    `json:"offences,omitempty"`
 	Withdrawals []Withdrawal `json:"withdrawals,omitempty"`
 	// Links are the other cases of the same child.

@@ -107,10 +107,8 @@ func (r *CaseDetails) check(c *Case, s Sight) error {
 			return invalid(field, "The case already has one: a manager or the Safeguarding Lead changes who works with the child (the team step).", "is already set")
 		}
 	}
-	for _, u := range []string{r.SocialWorker, r.FosteringSocialWorker} {
-		if u != "" && c.isExcluded(u) {
-			return Errorf(EConflict, "This person lost access to the case after an allegation and cannot be assigned to it.")
-		}
+	if field := c.excludedAmong(assigned{"social_worker", []string{r.SocialWorker}}, assigned{"fostering_social_worker", []string{r.FosteringSocialWorker}}); field != "" {
+		return notAssignable(s, field)
 	}
 	if r.LongTermPlacement != nil && c.LookedAfter == nil {
 		return Errorf(EConflict, "Record that the child is looked after before describing the placement.")

@@ -17,6 +17,10 @@ const (
 	// actions of the concern or episode they answer; a missing child, an immediate danger and an
 	// allegation start their own clocks; every ladder repeats until done.
 	RulesFailSafe RulesVersion = 1
+	// RulesAllegationReferrals: every allegation against a carer or member of staff opens the
+	// police and DBS referrals beside the LADO's, unless a manager records why not; before, only
+	// an allegation of a possible offence did.
+	RulesAllegationReferrals RulesVersion = 2
 	// RulesAgeDecision: age is a decision, not an edit. Child clocks end at 18 only when the
 	// Safeguarding Lead or a manager confirms the move to adulthood (the adulthood step); the
 	// 18th birthday, a corrected date of birth or an age assessment only proposes it, and an
@@ -26,7 +30,7 @@ const (
 	// decide; a child referred within the pilot's margin of 18 keeps the national Reasonable
 	// Grounds limit; a chase to the managers of a case without a team also reaches the
 	// Safeguarding Lead.
-	RulesAgeDecision RulesVersion = 2
+	RulesAgeDecision RulesVersion = 3
 	// RulesCurrent is what new cases follow and upgrades move to.
 	RulesCurrent = RulesAgeDecision
 )
@@ -53,15 +57,15 @@ func (c *Case) CheckUpgrade() error {
 	return nil
 }
 
-// UpgradeRules moves the case to the current rules: see UpgradeRulesTo.
+// UpgradeRules moves the case to the current rules (see UpgradeRulesTo).
 func (c *Case) UpgradeRules(env Env) Result { return c.UpgradeRulesTo(env, RulesCurrent) }
 
-// UpgradeRulesTo moves the case to the rules given, without ending anything. A run moves a case
-// to the rules it recorded when it began, so that the same history always moves it to the same
-// rules, whatever a later release calls current. Open actions whose ladder ended in silence
-// under the first rules are given their rule's re-chase interval, so they are chased until done.
-// Moving to RulesAgeDecision or later, child clocks an 18th birthday ended by itself run again,
-// and the Safeguarding Lead or a manager is asked to confirm the move to adulthood.
+// UpgradeRulesTo moves the case to the given rules, ending nothing: the workflow names the
+// version its history recorded, so an upgrade made under earlier rules replays as it ran. Open
+// actions whose ladder ended in silence under the old rules are given their rule's re-chase
+// interval, so they are chased until done. Moving to RulesAgeDecision or later, child clocks an
+// 18th birthday ended by itself run again, and the Safeguarding Lead or a manager is asked to
+// confirm the move to adulthood.
 func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 	now := env.Now()
 	wereOpen := c.openActionIDs()
@@ -76,7 +80,7 @@ func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 	if c.Rules < RulesAgeDecision && to >= RulesAgeDecision {
 		opened = c.undoSilentAdulthood(env)
 	}
-	c.Rules = to
+	c.Rules = max(c.Rules, to)
 	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
 	if c.ageDecided() && c.Opened() && !c.Closed() {
 		opened = append(opened, c.reviewAge(env, systemActor, "the recorded date of birth")...)
@@ -96,4 +100,4 @@ func (c *Case) rechaseFor(env Env, a *Action) policy.Duration {
 }
 
 // systemActor is caseflow itself: chases, upgrades, and reopening on a new concern.
-var systemActor = Actor{Role: "system"}
+var systemActor = Actor{Role: RoleSystem}

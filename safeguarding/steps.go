@@ -12,6 +12,8 @@ var (
 	overseers    = []Role{RoleSafeguardingLead, RoleManager}
 	contributors = []Role{RoleCarer, RoleFosteringSocialWorker, RoleSocialWorker}
 	households   = []Role{RoleCarer, RoleSocialWorker, RoleFosteringSocialWorker, RoleSafeguardingLead}
+	leads        = []Role{RoleSafeguardingLead}
+	caseflow     = []Role{RoleSystem}
 )
 
 func informed(rule policy.RuleID) func() Command {
@@ -71,6 +73,9 @@ var steps = []Step{
 	{Name: "lado-informed", Title: "Record that the LADO was informed", Roles: caseLeads, newCommand: referral(toLADO)},
 	{Name: "allegation-police-report", Title: "Record that the police were told of an allegation", Roles: caseLeads, newCommand: referral(toPolice)},
 	{Name: "dbs-referral", Title: "Record the referral to the Disclosure and Barring Service", Roles: caseLeads, newCommand: referral(toDBS)},
+	{Name: "allegation-not-referred", Title: "Record a decision not to tell the police or the DBS of an allegation, and why", Roles: managers, newCommand: func() Command { return &DeclineAllegationReferral{} }},
+	{Name: StepHouseholdExclusion, Title: "Exclude someone an allegation about another child of the household is about", Roles: leads, OnClosed: true, newCommand: func() Command { return &HouseholdExclusion{} }},
+	{Name: StepLinkedExclusion, Title: "Exclude someone an allegation on a linked case of the same child is about", Roles: caseflow, OnClosed: true, newCommand: func() Command { return &LinkedExclusion{} }},
 	{Name: "suspected-offence", Title: "Record an offence the child is suspected of", Roles: staff, newCommand: func() Command { return &RecordOffence{} }},
 	{Name: "looked-after", Title: "Record that the child is newly looked after", Roles: socialWorker, newCommand: func() Command { return &RecordLookedAfter{} }},
 	{Name: "lac-review", Title: "Record a looked-after review", Roles: socialWorker, newCommand: func() Command { return &RecordLACReview{} }},

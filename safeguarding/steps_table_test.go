@@ -233,6 +233,9 @@ func TestEveryStepIsGuarded(t *testing.T) {
 			if s.Name == StepRaiseConcern {
 				return // anyone may raise a concern about a child not yet known
 			}
+			if s.BySystem() {
+				return // no person takes it; its command checks what links it to the case
+			}
 			stranger := strangerFor(s)
 			f := r.fixture(t, nil)
 			if stranger.Role.Oversees() {
@@ -1310,7 +1313,9 @@ func stepRows() []stepRow {
 			body: func(*fixture) body {
 				return body{"received_at": ts(2 * time.Hour), "against_user": "carer-1", "against_role": "carer", "summary": "Seen with the exploiters."}
 			},
-			opens: []policy.RuleID{policy.LADO},
+			// Carers or staff involved in exploitation are reported "to the police and to the
+			// local authority designated officer and DBS" (the agency policy).
+			opens: []policy.RuleID{policy.LADO, policy.AllegationPolice, policy.DBSReferral},
 			want: func(t *testing.T, f *fixture, res Result) {
 				al := f.c.allegation(res.Ref)
 				if al == nil || al.AgainstUser != "carer-1" || al.By != aLead || f.c.IsCarer("carer-1") || !f.c.isExcluded("carer-1") || len(f.c.Revoked) != 1 {
@@ -1341,9 +1346,64 @@ func stepRows() []stepRow {
 			},
 			opens: []policy.RuleID{policy.LADOUrgent, policy.AllegationPolice, policy.DBSReferral},
 		},
+		{
+			step: "allegation", variant: "under the fail-safe rules, of no offence", by: aLead, from: failSafeCase,
+			body: func(*fixture) body {
+				return body{"received_at": ts(2 * time.Hour), "against_user": "carer-1", "against_role": "carer", "summary": "Seen with the exploiters.", "urgent": true}
+			},
+			opens: []policy.RuleID{policy.LADOUrgent},
+		},
 		allegationReferralRow("lado-informed", policy.LADO, func(a *Allegation) string { return a.LADORef }),
 		allegationReferralRow("allegation-police-report", policy.AllegationPolice, func(a *Allegation) string { return a.PoliceRef }),
 		allegationReferralRow("dbs-referral", policy.DBSReferral, func(a *Allegation) string { return a.DBSRef }),
+		declinedReferralRow(ReferralPolice, policy.AllegationPolice),
+		declinedReferralRow(ReferralDBS, policy.DBSReferral),
+		{
+			step: StepHouseholdExclusion, by: aLead, setup: func(f *fixture) { f.placedWith("carer-7") },
+			body: func(*fixture) body {
+				return body{"against_user": "carer-7", "against_role": "carer", "other_case": "c2", "reason": "Accused on the case of the child's sister, placed in the same home."}
+			},
+			want: func(t *testing.T, f *fixture, _ Result) {
+				f.wantExcluded(t, "carer-7", "c2")
+			},
+			required: []string{"against_user", "against_role", "reason"},
+			malformed: []malformed{
+				{"against_role", func(b body) body { return with(b, "against_role", "neighbour") }},
+				{"other_case", func(b body) body { return with(b, "other_case", "not an id!") }},
+			},
+			refusals: []refusal{
+				{name: "already excluded", before: func(f *fixture) {
+					f.placedWith("carer-7")
+					f.must("allegation", aLead, body{"received_at": ts(time.Hour), "against_user": "carer-7", "against_role": "carer", "summary": "Involved."})
+				}, code: EConflict},
+				{name: "oneself", edit: func(_ *fixture, b body) body {
+					return with(with(b, "against_user", aLead.UserID), "against_role", "safeguarding_lead")
+				}, code: EConflict},
+				{name: "this case as the other child's", edit: func(f *fixture, b body) body { return with(b, "other_case", f.c.ID) }, code: EInvalid, field: "other_case"},
+			},
+		},
+		{
+			step: StepLinkedExclusion, by: caseflowItself, setup: func(f *fixture) {
+				f.placedWith("carer-7")
+				f.must(StepLinkCase, aSW, body{"case_id": "c2", "reason": "Raised twice."})
+			},
+			body: func(*fixture) body {
+				return body{"from_case": "c2", "against_user": "carer-7", "against_role": "carer"}
+			},
+			want: func(t *testing.T, f *fixture, _ Result) {
+				f.wantExcluded(t, "carer-7", "c2")
+			},
+			required:  []string{"from_case", "against_user", "against_role"},
+			malformed: []malformed{{"against_role", func(b body) body { return with(b, "against_role", "neighbour") }}},
+			refusals: []refusal{
+				{name: "a case it is not linked to", edit: func(_ *fixture, b body) body { return with(b, "from_case", "c3") }, code: EInvalid, field: "from_case"},
+				{name: "already excluded", before: func(f *fixture) {
+					f.placedWith("carer-7")
+					f.must(StepLinkCase, aSW, body{"case_id": "c2", "reason": "Raised twice."})
+					f.must("allegation", aLead, body{"received_at": ts(time.Hour), "against_user": "carer-7", "against_role": "carer", "summary": "Involved."})
+				}, code: EConflict},
+			},
+		},
 		{
 			step: "suspected-offence", by: aSW,
 			body: func(*fixture) body {
@@ -1740,6 +1800,85 @@ func (f *fixture) lookedAfter() {
 
 func (f *fixture) needsInterpreter() {
 	f.must("case-details", aSW, body{"child": body{"interpreter_needed": true, "first_language": "Tigrinya"}, "reason": "Needs one."})
+}
+
+// declinedReferralRow is a manager's decision not to tell the police or the DBS of the alleged
+// offence, which ends that referral's clock for the reason given.
+func declinedReferralRow(referral string, closes policy.RuleID) stepRow {
+	return stepRow{
+		step: "allegation-not-referred", variant: referral, by: aManager, setup: func(f *fixture) { f.allegedOffence() },
+		body: func(f *fixture) body {
+			return body{"allegation_id": f.c.Allegations[0].ID, "referral": referral, "decided_at": ts(3 * time.Hour),
+				"reason": "The LADO advised the threshold for referral is not met."}
+		},
+		closes: []policy.RuleID{closes},
+		want: func(t *testing.T, f *fixture, res Result) {
+			al := f.c.allegation(res.Ref)
+			if al == nil || len(al.NotReferred) != 1 || al.NotReferred[0].Referral != referral || al.NotReferred[0].By != aManager {
+				t.Fatalf("allegation %+v", al)
+			}
+			if a := f.actionOf(closes); a.Status != ActionResolved || !strings.Contains(a.Note, "threshold") {
+				t.Errorf("the referral's action %+v: want it resolved with the reason", a)
+			}
+			if e := f.c.Timeline[len(f.c.Timeline)-1]; e.Ref != al.ID || !e.Restricted {
+				t.Errorf("timeline entry %+v: want a restricted record of the decision", e)
+			}
+		},
+		required:  []string{"allegation_id", "referral", "decided_at", "reason"},
+		malformed: []malformed{{"referral", func(b body) body { return with(b, "referral", "lado") }}},
+		refusals: []refusal{
+			{name: "an unknown allegation", edit: func(_ *fixture, b body) body { return with(b, "allegation_id", "L99") }, code: EInvalid, field: "allegation_id"},
+			{name: "decided before the allegation", edit: func(_ *fixture, b body) body { return with(b, "decided_at", ts(time.Hour)) }, code: EInvalid, field: "decided_at"},
+			{name: "already told", before: func(f *fixture) {
+				f.allegedOffence()
+				step := map[string]string{ReferralPolice: "allegation-police-report", ReferralDBS: "dbs-referral"}[referral]
+				f.must(step, aManager, body{"allegation_id": f.c.Allegations[0].ID, "informed_at": ts(3 * time.Hour), "reference": "R"})
+			}, code: EConflict},
+			{name: "already decided", before: func(f *fixture) {
+				f.allegedOffence()
+				f.must("allegation-not-referred", aManager, body{"allegation_id": f.c.Allegations[0].ID, "referral": referral,
+					"decided_at": ts(3 * time.Hour), "reason": "Not met."})
+			}, code: EConflict},
+		},
+	}
+}
+
+// caseflowItself is caseflow taking a step of its own accord.
+var caseflowItself = Actor{UserID: "caseflow", Role: RoleSystem}
+
+// failSafeCase is a case opened under the fail-safe rules, before every allegation opened the
+// police and DBS referrals.
+func failSafeCase(t *testing.T) *fixture {
+	f := &fixture{t: t, c: NewCase("c1", "CF-TEST", RulesFailSafe), env: &testEnv{now: t0.Add(time.Minute)}}
+	f.must(StepRaiseConcern, aCarer, firstConcern("E1"))
+	f.env.now = t0.Add(24 * time.Hour)
+	return f
+}
+
+// placedWith adds a carer to the household.
+func (f *fixture) placedWith(carer string) {
+	f.must("team", aManager, body{"add_carers": []string{carer}, "reason": "Placed."})
+}
+
+// wantExcluded checks that an exclusion from another case removed the person: no longer a
+// carer, seeing nothing of the case, its record restricted.
+func (f *fixture) wantExcluded(t *testing.T, user, fromCase string) {
+	t.Helper()
+	if f.c.IsCarer(user) || !f.c.isExcluded(user) || f.c.CanSee(Actor{UserID: user, Role: RoleCarer}, Access{}) {
+		t.Fatalf("carers %v, excluded %v: %s still on the case", f.c.Carers, f.c.Excluded, user)
+	}
+	if n := len(f.c.Exclusions); n != 1 || f.c.Exclusions[0].UserID != user || f.c.Exclusions[0].FromCase != fromCase {
+		t.Errorf("exclusions %+v", f.c.Exclusions)
+	}
+	if e := f.c.Timeline[len(f.c.Timeline)-1]; e.Kind != "excluded" || !e.Restricted {
+		t.Errorf("timeline entry %+v: want a restricted record", e)
+	}
+	if v, _ := f.c.ViewFor(aFSW, Access{}, f.env.now); len(v.Exclusions) != 0 {
+		t.Error("the fostering social worker sees the exclusion")
+	}
+	if v, _ := f.c.ViewFor(aManager, Access{}, f.env.now); len(v.Exclusions) != 1 {
+		t.Error("a manager does not see the exclusion")
+	}
 }
 
 func (f *fixture) allegedOffence() {

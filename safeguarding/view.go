@@ -48,6 +48,7 @@ type View struct {
 	LookedAfter *LookedAfter `json:"looked_after,omitempty"`
 	Missing     []Episode    `json:"missing,omitempty"`
 	Allegations []Allegation `json:"allegations,omitempty"`
+	Exclusions  []Exclusion  `json:"exclusions,omitempty"`
 	Offences    []Offence    `json:"offences,omitempty"`
 	Withdrawals []Withdrawal `json:"withdrawals,omitempty"`
 	Closure     Closure      `json:"closure"`
@@ -112,7 +113,7 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 		Child: seen.Child, Concerns: seen.Concerns, Contacts: seen.Contacts, Reporting: seen.Reporting,
 		Meetings: seen.Meetings, Conferences: seen.Conferences, NRM: seen.NRM, ICTG: seen.ICTG,
 		CarePlan: seen.CarePlan, LookedAfter: seen.LookedAfter, Missing: seen.Missing,
-		Allegations: seen.Allegations, Offences: seen.Offences, Withdrawals: seen.Withdrawals, Closure: seen.Closure,
+		Allegations: seen.Allegations, Exclusions: seen.Exclusions, Offences: seen.Offences, Withdrawals: seen.Withdrawals, Closure: seen.Closure,
 		Links: seen.Links,
 
 		OpenActions: []ActionView{}, Actions: []ActionView{}, Timeline: seen.Timeline,

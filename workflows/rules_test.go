@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -125,15 +124,13 @@ func TestANewCaseRefusesTheCatchUp(t *testing.T) {
 	}
 }
 
-// TestACaseMovingToTheAgeRulesRunsAgainWhatTheBirthdayEndedWithoutADecision: a run of the
-// release whose current rules were the fail-safe ones (it recorded them as its rules target)
-// keeps them, and its 18th birthday ends the child clocks by itself. The catch-up makes it go on
-// in a run of this release, which moves the case to today's rules as it starts: the child clocks
-// run again, nothing ends, and the Safeguarding Lead is asked to decide.
+// TestACaseMovingToTheAgeRulesRunsAgainWhatTheBirthdayEndedWithoutADecision: a case on the
+// fail-safe rules keeps them, and its 18th birthday ends the child clocks by itself. The catch-up
+// makes it go on in a run of this release, which moves the case to today's rules as it starts:
+// the child clocks run again, nothing ends, and the Safeguarding Lead is asked to decide.
 func TestACaseMovingToTheAgeRulesRunsAgainWhatTheBirthdayEndedWithoutADecision(t *testing.T) {
 	h := newHarness(t, nil)
 	h.env.OnGetVersion(rulesChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(workflow.Version(safeguarding.RulesFailSafe))
-	h.env.OnGetVersion(rulesTargetChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(workflow.Version(safeguarding.RulesFailSafe))
 	birthday := time.Date(2027, 1, 27, 0, 0, 0, 0, policy.London)
 	h.step(0, safeguarding.StepRaiseConcern, carer, raise("2009-01-27"))
 	h.step(m, "looked-after", sw, map[string]any{"since": at(0), "placement_start": at(0)})
@@ -174,63 +171,67 @@ func TestACaseMovingToTheAgeRulesRunsAgainWhatTheBirthdayEndedWithoutADecision(t
 	}
 }
 
-// TestARunMovesACaseToTheRulesItRecorded: a run whose start was trusted before the rules target
-// was recorded (DefaultVersion) began when the fail-safe rules were current; a first-release case
-// it continues moves to those, not to today's, so its history replays as it ran: a further
-// concern after the local authority's decision starts no referral clock. A run recording today's
-// rules moves the same case to them, and the further concern is referred.
-func TestARunMovesACaseToTheRulesItRecorded(t *testing.T) {
+// TestAnUpgradeMovesACaseToTheRulesItsHistoryRecorded: a case on the fail-safe rules opens only
+// the LADO clock for an allegation of no offence. The catch-up makes its run continue as new, and
+// the next run moves the case to the rules under which every allegation also opens the police
+// and DBS referrals. A run that moved before the move recorded its target (replayed) went no
+// further than the fail-safe rules, so its history replays as it ran.
+func TestAnUpgradeMovesACaseToTheRulesItsHistoryRecorded(t *testing.T) {
 	for _, tt := range []struct {
 		name     string
-		target   workflow.Version
-		referred bool
+		recorded workflow.Version // what the move's version marker says
+		want     []policy.RuleID  // what the allegation after the move opens
 	}{
-		{"recorded before the marker", workflow.DefaultVersion, false},
-		{"recorded today's rules", workflow.Version(safeguarding.RulesCurrent), true},
+		{"moved now", workflow.Version(safeguarding.RulesAllegationReferrals), []policy.RuleID{policy.AllegationPolice, policy.DBSReferral, policy.LADO}},
+		{"moved before the marker", workflow.DefaultVersion, []policy.RuleID{policy.LADO}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			allegation := func(user string) map[string]any {
+				return map[string]any{"received_at": at(0), "against_user": user, "against_role": "carer", "summary": "Seen with the exploiters."}
+			}
+			opened := func(v safeguarding.View, user string) []policy.RuleID {
+				var kinds []policy.RuleID
+				for _, al := range v.Allegations {
+					for _, a := range v.OpenActions {
+						if al.AgainstUser == user && a.Ref == al.ID {
+							kinds = append(kinds, a.Kind)
+						}
+					}
+				}
+				slices.Sort(kinds)
+				return kinds
+			}
 			h := newHarness(t, nil)
-			h.env.OnGetVersion(startChange, workflow.DefaultVersion, startCurrentVersion).Return(workflow.DefaultVersion)
-			h.env.OnGetVersion(rulesChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(workflow.DefaultVersion)
+			h.env.OnGetVersion(rulesChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(workflow.Version(safeguarding.RulesFailSafe))
 			h.step(0, safeguarding.StepRaiseConcern, carer, raise(""))
-			catchUp := errNotSent
-			h.sendBare(m, UpdateCatchUp, "catch-up", &catchUp)
-			next := h.runUntilContinued(time.Hour)
-
-			h2 := newHarness(t, nil)
-			h2.continueFrom(next)
-			h2.env.OnGetVersion(rulesTargetChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(tt.target)
-			// Request ids of their own: the case remembers those of the run before.
-			h2.stepWithID(m, "second-1", "csc-referral", sw, map[string]any{"referred_at": at(m)})
-			h2.stepWithID(2*m, "second-2", "csc-decision", sw, map[string]any{"decided_at": at(2 * m), "decision": "child-in-need"})
-			h2.stepWithID(3*m, "second-3", "concern", carer, map[string]any{"observed_at": at(3 * m), "exploitation_types": []string{"criminal-exploitation"}, "account": "Seen again."})
-			h2.view(4*m, manager, func(v safeguarding.View) {
-				if _, ok := openAction(v, policy.CSCReferral); ok != tt.referred {
-					t.Errorf("a further concern's referral clock open %v, want %v", ok, tt.referred)
+			h.step(m, "allegation", lead, allegation("carer-8"))
+			h.view(2*m, manager, func(v safeguarding.View) {
+				if got := opened(v, "carer-8"); !slices.Equal(got, []policy.RuleID{policy.LADO}) {
+					t.Errorf("on the fail-safe rules the allegation opened %v, want the LADO clock alone", got)
 				}
 			})
-			h2.run(5 * m)
+			catchUp := errNotSent
+			h.sendBare(3*m, UpdateCatchUp, "catch-up", &catchUp)
+			next := h.runUntilContinued(time.Hour)
+			if catchUp != nil {
+				t.Fatalf("the catch-up of a case on older rules: %v", catchUp)
+			}
+
+			h2 := newHarness(t, nil)
+			h2.env.OnGetVersion(upgradeChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(tt.recorded)
+			h2.continueFrom(next)
+			body, _ := json.Marshal(allegation("carer-9"))
+			step := errNotSent
+			h2.sendAs(m, UpdateStep, "allegation-9", safeguarding.Request{Step: "allegation", RequestID: "allegation-9", Actor: lead, Body: body}, &step)
+			var after []policy.RuleID
+			h2.view(2*m, manager, func(v safeguarding.View) { after = opened(v, "carer-9") })
+			h2.run(3 * m)
+			if step != nil {
+				t.Fatalf("the allegation after the move: %v", step)
+			}
+			if !slices.Equal(after, tt.want) {
+				t.Errorf("after the move the allegation opened %v, want %v", after, tt.want)
+			}
 		})
 	}
-}
-
-// stepWithID sends a step at offset d under a request id of its own, failing the test if it is
-// refused or fails.
-func (h *harness) stepWithID(d time.Duration, id, name string, by safeguarding.Actor, body map[string]any) {
-	raw, err := json.Marshal(body)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	h.env.RegisterDelayedCallback(func() {
-		h.env.UpdateWorkflow(UpdateStep, id, &testUpdate{
-			reject: func(err error) {
-				h.errs = append(h.errs, fmt.Errorf("%s rejected: %w", name, FromApplicationError(err)))
-			},
-			complete: func(_ any, err error) {
-				if err != nil {
-					h.errs = append(h.errs, fmt.Errorf("%s failed: %w", name, err))
-				}
-			},
-		}, safeguarding.Request{Step: name, RequestID: id, Actor: by, Body: raw})
-	}, d)
 }

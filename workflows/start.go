@@ -68,47 +68,33 @@ func trustedInput(ctx workflow.Context, in Input) Input {
 	return in
 }
 
-// rulesTargetChange records, as a run of this release starts, the safeguarding rules it moves
-// its case to: the rules current when the run began. A run replayed by a later release, whose
-// rules are newer, moves the case to the same rules as when it ran, so each step of its history
-// does on replay what it did then. A run that began before the marker (its start trusted, see
-// startChange) moved cases to the fail-safe rules, the current ones then.
-const rulesTargetChange = "rules-target"
-
-// rulesTarget is the rules the run moves its case to: recorded as it first ran.
-func rulesTarget(ctx workflow.Context) safeguarding.RulesVersion {
-	v := workflow.GetVersion(ctx, rulesTargetChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent))
-	if v == workflow.DefaultVersion {
-		return safeguarding.RulesFailSafe
-	}
-	return safeguarding.RulesVersion(v)
-}
-
 // moveToCurrentRules moves a case that follows older rules to the current ones as a run of this
 // release starts: nobody asks for it, and nothing a client sends can do it (see startChange). A
 // new case already follows the current rules; a continued one carries the rules it followed.
-// "Current" is what the run recorded when it began (rulesTarget).
+// The rules it moves to are recorded (upgradeTarget): replayed when later rules are current, the
+// run moves as far as it did, and a run recorded before the target was recorded moves no further
+// than the fail-safe rules that were current then.
 func (r *run) moveToCurrentRules(ctx workflow.Context) {
-	if r.start < startTrusted {
+	if r.start < startTrusted || !r.state.Opened() || r.state.Rules >= safeguarding.RulesCurrent {
 		return
 	}
-	r.rules = rulesTarget(ctx)
-	if !r.state.Opened() || r.state.Rules >= r.rules {
+	to := upgradeTarget(ctx)
+	if r.state.Rules >= to {
 		return
 	}
 	from := r.state.Rules
-	r.state.UpgradeRulesTo(&workflowEnv{ctx: ctx, cw: r.cw}, r.rules)
+	r.state.UpgradeRulesTo(&workflowEnv{ctx: ctx, cw: r.cw}, to)
 	r.logger.Info("case moved to the current rules", "case", r.state.ID, "from", int(from), "to", int(r.state.Rules))
 }
 
-// validateCatchUp accepts the catch-up Update only from a run begun by an earlier release that
-// holds a case, or one that began when older rules were current: any other is refused, leaving
-// no trace in history.
+// validateCatchUp accepts the catch-up Update only from a run that holds a case and was begun by
+// an earlier release, or follows rules older than the current ones (a release that raised them
+// since): any other is refused, leaving no trace in history.
 func (r *run) validateCatchUp(workflow.Context) error {
 	switch {
 	case !r.state.Opened():
 		return toApplicationError(safeguarding.Errorf(safeguarding.ENotFound, "case not opened"))
-	case (r.start >= startCurrentVersion && r.rules >= safeguarding.RulesCurrent) || r.renew:
+	case r.renew || r.start >= startCurrentVersion && r.state.Rules >= safeguarding.RulesCurrent:
 		return toApplicationError(safeguarding.Errorf(safeguarding.EConflict, "This case already runs on the current release."))
 	}
 	return nil

@@ -100,9 +100,6 @@ type run struct {
 	email workflow.Version
 	// start is the version of what the run took from its start (see startChange).
 	start workflow.Version
-	// rules are the safeguarding rules the run moved its case to as it began (rulesTarget);
-	// zero in a run begun before its start was trusted.
-	rules safeguarding.RulesVersion
 	// renew continues the run as new at the next turn of the loop: see catchUp.
 	renew bool
 }

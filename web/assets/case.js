@@ -209,8 +209,18 @@ function missingPanel(v, L, openByRef) {
 
 function allegationsPanel(v, L) {
   const to = (what, at, ref) => (at && !at.startsWith("0001-") ? [`${what} told `, timeEl(at), ref ? `, reference ${ref}` : ""] : `${what}: not yet told`);
+  // A referral is shown when the allegation called for it: an offence alleged, or a clock opened
+  // for it (every allegation, under the current rules), or a record of it either way.
+  const referral = (a, what, referral, kind, at, ref) => {
+    const declined = (a.not_referred || []).find((d) => d.referral === referral);
+    if (declined) return [`${what}: not told, by a manager's decision `, timeEl(declined.decided_at), `: ${declined.reason}`];
+    const called = a.possible_offence || (at && !at.startsWith("0001-")) || (v.actions || []).some((x) => x.ref === a.id && x.kind === kind);
+    return called ? to(what, at, ref) : "";
+  };
+  const excluded = (v.exclusions || []).map((e) => el("li", {}, `${e.user_id} (${ROLE_NAMES[e.role] || e.role}), `, timeEl(e.at), `: ${e.reason}`));
   return panel("allegations-panel", "Allegations (restricted)",
-    el("p", { class: "hint", text: "Only social workers, managers and the Safeguarding Lead see this. The person an allegation is about has lost access to the case." }),
+    el("p", { class: "hint", text: "Only social workers, managers and the Safeguarding Lead see this. The person an allegation is about has lost access to the case and to every other case of the child." }),
+    excluded.length ? [el("h3", { text: "Excluded because of an allegation elsewhere" }), el("ul", {}, ...excluded)] : "",
     list(v.allegations, (a) => [
       el("h3", {}, `Allegation ${a.id}, received `, timeEl(a.received_at)),
       facts([
@@ -218,8 +228,8 @@ function allegationsPanel(v, L) {
         ["What is alleged", a.summary], ["Urgent", a.urgent ? "Yes: the LADO within the hour" : ""],
         ["Possible offence", a.possible_offence ? "Yes" : ""],
         ["LADO", to("The LADO", a.lado_informed_at, a.lado_reference)],
-        ["Police", a.possible_offence ? to("The police", a.police_informed_at, a.police_reference) : ""],
-        ["DBS", a.possible_offence ? to("The DBS", a.dbs_referred_at, a.dbs_reference) : ""],
+        ["Police", referral(a, "The police", "police", "allegation-police-report", a.police_informed_at, a.police_reference)],
+        ["DBS", referral(a, "The DBS", "dbs", "dbs-referral", a.dbs_referred_at, a.dbs_reference)],
         ["Recorded by", byText(a.by)],
       ]),
     ], "None."));
