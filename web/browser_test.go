@@ -185,6 +185,7 @@ func (b *browser) checkPage(t *testing.T, name string) {
 			t.Errorf("%s shows %q", name, junk)
 		}
 	}
+	b.checkLinks(t, name)
 	b.axe(t, name)
 	screenshot(t, b.ctx, name)
 	b.do(t, "narrow the window", chromedp.EmulateViewport(320, 720))
@@ -200,6 +201,36 @@ func (b *browser) checkPage(t *testing.T, name string) {
 	b.axe(t, name+" at 320 px")
 	screenshot(t, b.ctx, name+"-320")
 	b.do(t, "widen the window", chromedp.EmulateViewport(1280, 900))
+}
+
+// checkLinks follows, as the signed-in person, every link of the page that stays in caseflow: a
+// link to a case must lead to a case the API answers for them, and any other to a page that
+// exists. A link built from a field the answer does not carry (/cases/undefined) fails here.
+func (b *browser) checkLinks(t *testing.T, name string) {
+	t.Helper()
+	broken, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`(async () => {
+		const hrefs = [...new Set([...document.querySelectorAll("a[href]")]
+			.map((a) => new URL(a.getAttribute("href"), location.href))
+			.filter((u) => u.origin === location.origin)
+			.map((u) => u.pathname))];
+		const broken = [];
+		for (const path of hrefs) {
+			if (/undefined|null|NaN|\[object/.test(path)) { broken.push(path); continue; }
+			const m = path.match(/^\/cases\/([^/]+)$/);
+			const res = m
+				? await fetch("/v1/cases/" + m[1], { credentials: "same-origin", headers: { Accept: "application/json" } }).catch(() => null)
+				: await fetch(path, { credentials: "same-origin", redirect: "manual" }).catch(() => null);
+			// A redirect (signing in goes to the identity provider) is a page that exists.
+			if (!res || !(res.ok || res.type === "opaqueredirect")) broken.push(path + " (" + (res ? res.status : "no answer") + ")");
+		}
+		return broken;
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: read its links: %v", name, err)
+	}
+	for _, link := range broken {
+		t.Errorf("%s links to %s, which leads nowhere", name, link)
+	}
 }
 
 type violation struct {
