@@ -113,7 +113,7 @@ func New(cfg Config) http.Handler {
 	if cfg.AddressLimit != nil {
 		r.Use(limitAddresses(cfg.AddressLimit))
 	}
-	r.NoRoute(func(c *gin.Context) { fail(c, http.StatusNotFound, "There is nothing at this address.") })
+	r.NoRoute(NotFound)
 	r.NoMethod(func(c *gin.Context) {
 		fail(c, http.StatusMethodNotAllowed, "This address does not accept "+c.Request.Method+".")
 	})
@@ -139,6 +139,10 @@ func New(cfg Config) http.Handler {
 	}
 	return r
 }
+
+// NotFound is the API's answer at an address it does not serve. The pages, when mounted, answer
+// a browser's request for an unknown page themselves and pass every other request here.
+func NotFound(c *gin.Context) { fail(c, http.StatusNotFound, "There is nothing at this address.") }
 
 // route is one endpoint: the roles that may call it and its handler. The OpenAPI document is
 // built from the same table, so the two cannot drift apart.

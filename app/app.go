@@ -375,6 +375,7 @@ func (a *App) pages(ctx context.Context, v auth.Verifier) (web.Options, *session
 	opts := web.Options{
 		Sessions: sessions, DevSignIn: a.cfg.Auth == "dev" && a.parts.Embedded,
 		ActionTitles: actionTitles(a.cfg.Policy), Logger: a.logger.With("component", "web"),
+		NotFound: api.NotFound,
 	}
 	if a.cfg.Auth == "oidc" {
 		signIn, err := web.NewOIDC(ctx, web.OIDCOptions{

@@ -211,7 +211,7 @@ func (b *browser) checkLinks(t *testing.T, name string) {
 	broken, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`(async () => {
 		const hrefs = [...new Set([...document.querySelectorAll("a[href]")]
 			.map((a) => new URL(a.getAttribute("href"), location.href))
-			.filter((u) => u.origin === location.origin)
+			.filter((u) => u.origin === location.origin && u.pathname !== location.pathname)
 			.map((u) => u.pathname))];
 		const broken = [];
 		for (const path of hrefs) {
@@ -338,6 +338,12 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 	if err != nil || !noToken {
 		t.Fatalf("the page can read a credential: storage or a cookie visible to scripts (%v)", err)
 	}
+	b.do(t, "follow a mistyped address", chromedp.Navigate(s.env.URL+"/childen"), chromedp.WaitVisible(chromedp.CSS(`main a[href="/"]`)))
+	if h1 := b.text(t, "h1"); h1 != "Page not found" {
+		t.Errorf("a mistyped address shows %q, want a page that says it was not found", h1)
+	}
+	b.checkPage(t, "page-not-found")
+	b.do(t, "go back to their children", chromedp.Navigate(s.env.URL+"/my"), chromedp.WaitVisible(chromedp.CSS("#children .child-title")))
 
 	account := "He came home at 2am with a stranger's phone and said he owes someone money."
 	b.do(t, "open the concern form",
