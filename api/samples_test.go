@@ -32,6 +32,8 @@ func sampleBodies(now time.Time) map[string]any {
 		"nrm-cg-decision":          map[string]any{"decided_at": ts, "outcome": "positive"},
 		"nrm-reconsideration":      map[string]any{"decision": "reasonable-grounds", "requested_at": ts, "reason": "new evidence"},
 		"adult-consent":            map[string]any{"recorded_at": ts, "consent": "given"},
+		"age-assessment":           map[string]any{"assessed_at": ts, "assessed_by": "LA age assessment team", "date_of_birth": "2011-01-01"},
+		"adulthood":                map[string]any{"decided_at": ts, "reason": "Passport seen."},
 		"ictg-referral":            map[string]any{"referred_at": ts},
 		"ictg-assignment":          map[string]any{"assigned_at": ts, "guardian_type": "direct-worker"},
 		"parental-responsibility":  map[string]any{"holder": "none-in-uk"},

@@ -253,6 +253,8 @@ func reason(r safeguarding.Recipient, n Notice) string {
 		return "the action is yours"
 	case r.UserID != "":
 		return "you are named on the chase"
+	case r.Role == safeguarding.RoleManager && r.Team == "":
+		return "you are the agency's duty manager, and the case has no team yet"
 	case r.Role == safeguarding.RoleManager:
 		return "you manage team " + r.Team
 	case r.Role == safeguarding.RoleSafeguardingLead:

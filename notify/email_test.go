@@ -142,6 +142,24 @@ func TestEmailsTheOwnerAndTheTeamsManagersOnce(t *testing.T) {
 	}
 }
 
+// TestACaseWithoutATeamEmailsTheDutyManager: the managers of a case with no team yet are the
+// agency's duty manager, told why.
+func TestACaseWithoutATeamEmailsTheDutyManager(t *testing.T) {
+	f := newFixture(t)
+	n := escalation(friday10, true)
+	n.To = []safeguarding.Recipient{{Role: safeguarding.RoleManager}, {Role: safeguarding.RoleSafeguardingLead}}
+	if err := f.emailer.Email(context.Background(), []notify.Notice{n}, 1, noBeat); err != nil {
+		t.Fatal(err)
+	}
+	got := f.out.to("duty@agency.example")
+	if len(got) != 1 || !strings.Contains(got[0].Text, "duty manager") {
+		t.Fatalf("the duty manager got %d messages: %+v", len(got), got)
+	}
+	if len(f.out.to("mgr-1@agency.example")) != 0 || len(f.out.to("lead-1@agency.example")) != 1 {
+		t.Error("a team's manager was told, or the Safeguarding Lead was not")
+	}
+}
+
 func TestHourClockOutOfHoursAlsoGoesToTheCover(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()

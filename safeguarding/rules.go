@@ -21,12 +21,25 @@ const (
 	// police and DBS referrals beside the LADO's, unless a manager records why not; before, only
 	// an allegation of a possible offence did.
 	RulesAllegationReferrals RulesVersion = 2
+	// RulesAgeDecision: age is a decision, not an edit. Child clocks end at 18 only when the
+	// Safeguarding Lead or a manager confirms the move to adulthood (the adulthood step); the
+	// 18th birthday, a corrected date of birth or an age assessment only proposes it, and an
+	// age-disputed young person is a child until an age assessment is recorded. A further
+	// concern starts the referral to Children's Social Care unless an open referral covers it;
+	// a concern of a kind the policy leaves out of the NRM request asks the Safeguarding Lead to
+	// decide; a child referred within the pilot's margin of 18 keeps the national Reasonable
+	// Grounds limit; a chase to the managers of a case without a team also reaches the
+	// Safeguarding Lead.
+	RulesAgeDecision RulesVersion = 3
 	// RulesCurrent is what new cases follow and upgrades move to.
-	RulesCurrent = RulesAllegationReferrals
+	RulesCurrent = RulesAgeDecision
 )
 
 // failSafe reports whether the case follows the fail-safe rules.
 func (c *Case) failSafe() bool { return c.Rules >= RulesFailSafe }
+
+// ageDecided reports whether the case's child clocks end at 18 only by a person's decision.
+func (c *Case) ageDecided() bool { return c.Rules >= RulesAgeDecision }
 
 // UpgradeRulesStep is the name of the update that moved a case to RulesCurrent before cases
 // moved themselves. It was never a person's step and has no API route; runs begun before keep
@@ -47,12 +60,15 @@ func (c *Case) CheckUpgrade() error {
 // UpgradeRules moves the case to the current rules (see UpgradeRulesTo).
 func (c *Case) UpgradeRules(env Env) Result { return c.UpgradeRulesTo(env, RulesCurrent) }
 
-// UpgradeRulesTo moves the case to the given rules: the workflow names the version its history
-// recorded, so an upgrade made under earlier rules replays as it ran. Open actions whose ladder
-// ended in silence under the old rules are given their rule's re-chase interval, so they are
-// chased until done.
+// UpgradeRulesTo moves the case to the given rules, ending nothing: the workflow names the
+// version its history recorded, so an upgrade made under earlier rules replays as it ran. Open
+// actions whose ladder ended in silence under the old rules are given their rule's re-chase
+// interval, so they are chased until done. Moving to RulesAgeDecision or later, child clocks an
+// 18th birthday ended by itself run again, and the Safeguarding Lead or a manager is asked to
+// confirm the move to adulthood.
 func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 	now := env.Now()
+	wereOpen := c.openActionIDs()
 	for i := range c.Actions {
 		a := &c.Actions[i]
 		if !a.Open() || !a.RechaseEvery.IsZero() {
@@ -60,11 +76,18 @@ func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 		}
 		a.RechaseEvery = c.rechaseFor(env, a)
 	}
+	var opened []string
+	if c.Rules < RulesAgeDecision && to >= RulesAgeDecision {
+		opened = c.undoSilentAdulthood(env)
+	}
 	c.Rules = max(c.Rules, to)
+	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
+	if c.ageDecided() && c.Opened() && !c.Closed() {
+		opened = append(opened, c.reviewAge(env, systemActor, "the recorded date of birth")...)
+	}
 	c.Revision++
 	c.UpdatedAt = now
-	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
-	return Result{CaseID: c.ID, Revision: c.Revision}
+	return Result{CaseID: c.ID, Revision: c.Revision, Opened: opened, Closed: c.endedSince(wereOpen)}
 }
 
 // rechaseFor is the re-chase interval of an action's rule, or of the default ladder for an action

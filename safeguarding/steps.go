@@ -56,6 +56,8 @@ var steps = []Step{
 	{Name: "nrm-cg-decision", Title: "Record the Conclusive Grounds decision", Roles: caseLeads, newCommand: decision(decisionCG)},
 	{Name: "nrm-reconsideration", Title: "Request reconsideration of an NRM decision", Roles: caseLeads, newCommand: func() Command { return &RequestReconsideration{} }},
 	{Name: "adult-consent", Title: "Record consent to remain in the NRM at 18", Roles: caseLeads, newCommand: func() Command { return &RecordAdultConsent{} }},
+	{Name: "age-assessment", Title: "Record an age assessment", Roles: caseLeads, newCommand: func() Command { return &RecordAgeAssessment{} }},
+	{Name: "adulthood", Title: "Confirm the young person's move to adulthood, ending their child clocks", Roles: overseers, newCommand: func() Command { return &ConfirmAdulthood{} }},
 	{Name: "ictg-referral", Title: "Record the ICTG referral", Roles: staff, newCommand: func() Command { return &RecordICTGReferral{} }},
 	{Name: "ictg-assignment", Title: "Record the ICTG guardian assigned", Roles: staff, newCommand: func() Command { return &RecordICTGAssignment{} }},
 	{Name: "parental-responsibility", Title: "Record who holds parental responsibility", Roles: caseLeads, newCommand: func() Command { return &RecordParentalResponsibility{} }},

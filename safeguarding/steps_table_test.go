@@ -264,6 +264,7 @@ func TestOnlyThoseWithAuthorityEndObligations(t *testing.T) {
 	overseersOnly := []Role{RoleSafeguardingLead, RoleManager}
 	for step, roles := range map[string][]Role{
 		"action-resolve":   overseersOnly,
+		"adulthood":        overseersOnly,
 		"nrm-not-referred": overseersOnly,
 		"nfa-review":       overseersOnly,
 		"reopen":           overseersOnly,
@@ -963,6 +964,102 @@ func stepRows() []stepRow {
 			},
 		},
 		{
+			step: "age-assessment", variant: "an adult", by: aSW,
+			body: func(*fixture) body {
+				return body{"assessed_at": ts(2 * time.Hour), "assessed_by": "Birmingham Children's Services, two qualified social workers",
+					"date_of_birth": "2008-06-01", "note": "Assessed with a Tigrinya interpreter."}
+			},
+			opens: []policy.RuleID{policy.ConfirmAdulthood},
+			want: func(t *testing.T, f *fixture, res Result) {
+				a := f.c.Age.Assessments
+				if len(a) != 1 || a[0].ID != res.Ref || a[0].Outcome != AssessedAdult || a[0].Age != 18 || a[0].RecordedBy != aSW || a[0].AssessedBy == "" {
+					t.Fatalf("assessments %+v", a)
+				}
+				if f.c.Child.DateOfBirth != "2008-06-01" || f.c.Child.AgeDisputed || f.c.Child.AssessedAge != 18 {
+					t.Errorf("the child's age after the assessment: %+v", f.c.Child)
+				}
+				confirm := f.open(policy.ConfirmAdulthood)
+				if len(confirm) != 1 || confirm[0].Owner != (Owner{Role: RoleSafeguardingLead}) || f.c.Age.Proposal == nil || f.c.Age.Proposal.ActionID != confirm[0].ID {
+					t.Errorf("the move to adulthood is not put to the Safeguarding Lead: %+v, %+v", confirm, f.c.Age.Proposal)
+				}
+				if len(f.open(policy.CarePlan)) != 1 || len(f.open(policy.CSCReferral)) != 1 || len(f.open(policy.ICTGReferral)) != 1 || !f.c.TurnedAdult.IsZero() {
+					t.Error("an assessment ended child clocks")
+				}
+				if !f.hasEntry("age-assessment", res.Ref, "an adult of 18") || !f.hasEntry("adulthood-proposed", confirm[0].ID, "Confirming it would end: ") {
+					t.Errorf("timeline %+v", f.c.Timeline)
+				}
+			},
+			required: []string{"assessed_at", "assessed_by", "date_of_birth"},
+			malformed: []malformed{
+				{"assessed_at", func(b body) body { return with(b, "assessed_at", ts(48*time.Hour)) }},
+				{"date_of_birth", func(b body) body { return with(b, "date_of_birth", "1 June 2008") }},
+				{"date_of_birth", func(b body) body {
+					return with(with(b, "assessed_at", ts(-72*time.Hour)), "date_of_birth", "2026-11-01")
+				}},
+			},
+			refusals: []refusal{
+				{name: "a case on earlier rules", from: func(t *testing.T) *fixture { return newCaseOn(t, "E1", RulesFailSafe) }, code: EConflict},
+			},
+			wording: []string{"note"},
+		},
+		{
+			step: "age-assessment", variant: "a child whose age was disputed", by: aManager, from: disputedCase,
+			body: func(*fixture) body {
+				return body{"assessed_at": ts(2 * time.Hour), "assessed_by": "Merton-compliant assessment, Croydon", "date_of_birth": "2010-09-01"}
+			},
+			want: func(t *testing.T, f *fixture, res Result) {
+				if a := f.c.Age.Assessments; len(a) != 1 || a[0].Outcome != AssessedChild || a[0].Age != 16 {
+					t.Fatalf("assessments %+v", a)
+				}
+				if f.c.Child.AgeDisputed || f.c.Child.DateOfBirth != "2010-09-01" || f.c.Age.Proposal != nil || !f.c.AdulthoodDue(time.Date(2028, 9, 1, 0, 0, 0, 0, london)) {
+					t.Errorf("after assessing a child: %+v, proposal %+v", f.c.Child, f.c.Age.Proposal)
+				}
+			},
+		},
+		{
+			step: "adulthood", by: aLead,
+			setup: func(f *fixture) {
+				f.env.now = time.Date(2027, 3, 2, 12, 0, 0, 0, time.UTC) // born 1 March 2009
+				f.c.ActOnAdulthood(f.env)
+			},
+			body: func(*fixture) body {
+				return body{"decided_at": "2027-03-02T11:00:00Z", "reason": "Passport seen; placed with adult services."}
+			},
+			opens:  []policy.RuleID{policy.Transition},
+			closes: []policy.RuleID{policy.ConfirmAdulthood, policy.CarePlan, policy.CSCReferral, policy.ICTGReferral},
+			want: func(t *testing.T, f *fixture, _ Result) {
+				birthday := time.Date(2027, 3, 1, 0, 0, 0, 0, london)
+				d := f.c.Age.Confirmations
+				if !f.c.TurnedAdult.Equal(birthday) || len(d) != 1 || d[0].By != aLead || len(d[0].Ended) != 3 || !d[0].AdultSince.Equal(birthday) {
+					t.Fatalf("turned adult %v, confirmations %+v", f.c.TurnedAdult, d)
+				}
+				for _, id := range d[0].Ended {
+					a := f.c.action(id)
+					if a.Status != ActionResolved || a.EndedBy != endedByAdulthood || a.ClosedBy == nil || *a.ClosedBy != aLead || !strings.Contains(a.Note, "Passport seen") {
+						t.Errorf("child clock %s ended as %+v", id, a)
+					}
+				}
+				if !f.hasEntry("adulthood-confirmed", "", "Child clocks ended: Agree the care plan") {
+					t.Errorf("the timeline does not list what ended: %+v", f.c.Timeline)
+				}
+			},
+			required: []string{"decided_at", "reason"},
+			malformed: []malformed{
+				{"decided_at", func(b body) body { return with(b, "decided_at", "2027-03-05T11:00:00Z") }},
+			},
+			refusals: []refusal{
+				{name: "before the 18th birthday", edit: func(_ *fixture, b body) body { return with(b, "decided_at", "2027-02-28T11:00:00Z") },
+					code: EInvalid, field: "decided_at"},
+				{name: "an age-disputed young person", from: disputedCase, code: EConflict},
+				{name: "no date of birth", from: allocatedCrisisCase, code: EConflict},
+				{name: "already confirmed", before: func(f *fixture) {
+					f.env.now = time.Date(2027, 3, 2, 12, 0, 0, 0, time.UTC)
+					f.must("adulthood", aManager, body{"decided_at": "2027-03-02T10:00:00Z", "reason": "Confirmed."})
+				}, code: EConflict},
+				{name: "a case on earlier rules", from: func(t *testing.T) *fixture { return newCaseOn(t, "E1", RulesFailSafe) }, code: EConflict},
+			},
+		},
+		{
 			step: "ictg-referral", by: aSW,
 			body:   func(*fixture) body { return body{"referred_at": ts(2 * time.Hour)} },
 			opens:  []policy.RuleID{policy.ICTGAssignment},
@@ -1609,6 +1706,17 @@ func allegationReferralRow(step string, closes policy.RuleID, reference func(*Al
 func crisisCase(t *testing.T) *fixture {
 	f := &fixture{t: t, c: NewCase("c1", "CF-CRISIS", RulesCurrent), env: &testEnv{now: t0.Add(time.Minute)}}
 	f.must(StepRaiseConcern, aCarer, crisisConcern(0))
+	f.env.now = t0.Add(24 * time.Hour)
+	return f
+}
+
+// disputedCase is a case of a young person whose recorded date of birth makes them 26, and
+// whose age is disputed: a child until an age assessment is recorded.
+func disputedCase(t *testing.T) *fixture {
+	f := unopenedCase(t)
+	concern := firstConcern("E1")
+	concern["child"] = body{"name": "Test Child", "date_of_birth": "2000-05-01", "age_disputed": true, "parental_responsibility": PRNoneInUK}
+	f.must(StepRaiseConcern, aCarer, concern)
 	f.env.now = t0.Add(24 * time.Hour)
 	return f
 }

@@ -1,6 +1,7 @@
 package safeguarding
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -33,7 +34,9 @@ type View struct {
 	Excluded []string     `json:"excluded,omitempty"`
 	Revoked  []Revocation `json:"revoked,omitempty"`
 
-	Child       Child        `json:"child"`
+	Child Child `json:"child"`
+	// Age is how the young person's age was established and what was decided on it (staff only).
+	Age         AgeView      `json:"age"`
 	Concerns    []Concern    `json:"concerns"`
 	Contacts    []Contact    `json:"contacts,omitempty"`
 	Reporting   Reporting    `json:"reporting"`
@@ -57,6 +60,14 @@ type View struct {
 	OpenActions []ActionView `json:"open_actions"`
 	Actions     []ActionView `json:"actions"`
 	Timeline    []Entry      `json:"timeline"`
+}
+
+// AgeView is the record of the young person's age: the age assessments, the proposal of a move
+// to adulthood and its confirmations, and, while a proposal awaits its decision, the child
+// clocks confirming it would end.
+type AgeView struct {
+	Age
+	ConfirmingEnds []string `json:"confirming_ends,omitempty"`
 }
 
 // ActionView is an action as the person may see it, with its standing at the time of the view.
@@ -109,6 +120,10 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 	}
 	if v.Carers == nil {
 		v.Carers = []string{}
+	}
+	v.Age = AgeView{Age: seen.Age}
+	if c.proposalPending() && !s.IsCarer() {
+		v.Age.ConfirmingEnds = slices.DeleteFunc(c.childClocks(), func(id string) bool { return !s.seesAction(c.action(id)) })
 	}
 	if v.Concerns == nil {
 		v.Concerns = []Concern{}

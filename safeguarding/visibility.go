@@ -250,6 +250,7 @@ func (c *Case) copyFor(s Sight) Case {
 	v.Meetings, v.Conferences, v.Offences, v.Links = nil, nil, nil, nil
 
 	v.NRM = NRM{}
+	v.Age = Age{}
 	v.Child.ParentalResponsibility = ""
 	// Staff notes on a withdrawn disclosure are professional judgement about the child's account.
 	v.Withdrawals = slices.Clone(v.Withdrawals)

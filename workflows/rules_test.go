@@ -124,6 +124,53 @@ func TestANewCaseRefusesTheCatchUp(t *testing.T) {
 	}
 }
 
+// TestACaseMovingToTheAgeRulesRunsAgainWhatTheBirthdayEndedWithoutADecision: a case on the
+// fail-safe rules keeps them, and its 18th birthday ends the child clocks by itself. The catch-up
+// makes it go on in a run of this release, which moves the case to today's rules as it starts:
+// the child clocks run again, nothing ends, and the Safeguarding Lead is asked to decide.
+func TestACaseMovingToTheAgeRulesRunsAgainWhatTheBirthdayEndedWithoutADecision(t *testing.T) {
+	h := newHarness(t, nil)
+	h.env.OnGetVersion(rulesChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(workflow.Version(safeguarding.RulesFailSafe))
+	birthday := time.Date(2027, 1, 27, 0, 0, 0, 0, policy.London)
+	h.step(0, safeguarding.StepRaiseConcern, carer, raise("2009-01-27"))
+	h.step(m, "looked-after", sw, map[string]any{"since": at(0), "placement_start": at(0)})
+	after := birthday.Sub(testStart) + time.Hour
+	h.view(after, manager, func(v safeguarding.View) {
+		if _, ok := openAction(v, policy.LACReview); ok || v.TurnedAdult.IsZero() {
+			t.Error("the fail-safe birthday did not end the child clocks")
+		}
+	})
+	catchUp := errNotSent
+	h.sendBare(after+m, UpdateCatchUp, "catch-up", &catchUp)
+	next := h.runUntilContinued(after + time.Hour)
+	if catchUp != nil {
+		t.Fatalf("the catch-up of a run on older rules: %v", catchUp)
+	}
+	if next.State.Rules != safeguarding.RulesFailSafe {
+		t.Fatalf("the old run moved the case to rules %d itself", next.State.Rules)
+	}
+
+	h2 := newHarness(t, nil)
+	h2.continueFrom(next)
+	h2.env.SetStartTime(testStart.Add(after + time.Hour)) // the next run begins when the last one ended
+	again := errNotSent
+	h2.sendBare(m, UpdateCatchUp, "catch-up-again", &again)
+	h2.view(2*m, manager, func(v safeguarding.View) {
+		for _, kind := range []policy.RuleID{policy.LACReview, policy.SWVisit, policy.CarePlan, policy.ConfirmAdulthood, policy.Transition} {
+			if _, ok := openAction(v, kind); !ok {
+				t.Errorf("%s is not open after the move to today's rules", kind)
+			}
+		}
+		if !v.TurnedAdult.IsZero() {
+			t.Error("still treated as an adult without a decision")
+		}
+	})
+	h2.run(3 * m)
+	if safeguarding.CodeOf(again) != safeguarding.EConflict {
+		t.Errorf("a second catch-up: %v, want refused as not needed", again)
+	}
+}
+
 // TestAnUpgradeMovesACaseToTheRulesItsHistoryRecorded: a case on the fail-safe rules opens only
 // the LADO clock for an allegation of no offence. The catch-up makes its run continue as new, and
 // the next run moves the case to the rules under which every allegation also opens the police

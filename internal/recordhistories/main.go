@@ -173,8 +173,9 @@ func record(out, name, policyFile, keysFile string, kinds []string) error {
 // missing episode and its clocks, allegations with their referrals and a manager's decision not
 // to make one, exclusions from a linked case and from the household, a manager's extension, an
 // agreed action done by its owner, a corrected date of birth, a referral with "no further action"
-// challenged, the young person's views, a resolved obligation, closure with every obligation
-// resolved, and a reopening that re-arms them.
+// challenged, the young person's views, a further concern referred again, the Safeguarding Lead's
+// NRM decision, an age assessment and the confirmed move to adulthood, a resolved obligation,
+// closure with every obligation resolved, and a reopening that re-arms them.
 func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string]any, now time.Time) (string, error) {
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	carer2 := safeguarding.Actor{UserID: "carer-2", Role: safeguarding.RoleCarer}
@@ -253,6 +254,15 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 	take(sw, "csc-decision", map[string]any{"decided_at": ts, "decision": "no-further-action"})
 	take(lead, "nfa-review", map[string]any{"reviewed_at": ts, "outcome": "challenged", "note": "Raised with the LA."})
 	take(carer, "young-person-views", map[string]any{"recorded_at": ts, "views": "Recorded views.", "how": "Told the carer"})
+	// A further concern after the local authority's decision is referred again; sexual harassment
+	// alone asks the Safeguarding Lead whether to refer to the NRM, and the Lead asks.
+	take(carer, "concern", map[string]any{"observed_at": ts, "exploitation_types": []string{"sexual-harassment"}, "account": "Recorded comments."})
+	take(lead, "nrm-request", map[string]any{"requested_at": ts, "requested_of": "local-authority"})
+	// Age is a decision: a disputed age, an assessment finding an adult (which proposes the move
+	// to adulthood), and the Safeguarding Lead's confirmation, which ends the child clocks.
+	take(sw, "case-details", map[string]any{"child": map[string]any{"age_disputed": true}, "reason": "Age disputed."})
+	take(sw, "age-assessment", map[string]any{"assessed_at": ts, "assessed_by": "Recorded assessors", "date_of_birth": "2007-01-01"})
+	take(lead, "adulthood", map[string]any{"decided_at": ts, "reason": "Recorded decision."})
 	take(manager, "team", map[string]any{"social_worker": "sw-2", "reason": "New worker."})
 
 	take(safeguarding.Actor{UserID: "sw-2", Role: safeguarding.RoleSocialWorker, Team: "north"}, "closure-request", map[string]any{"reason": "risk-resolved", "note": "Recorded."})

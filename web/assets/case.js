@@ -59,6 +59,8 @@ function childPanel(v, L) {
       ["Age", ageText],
       ["Age disputed", c.age_disputed ? `Disputed: the ${term} is treated as a child until it is established` : ""],
       ["Assessed age", c.assessed_age ? String(c.assessed_age) : ""],
+      ["Age assessments", v.age?.assessments?.length ? el("ul", {}, ...v.age.assessments.map((a) => el("li", {}, timeEl(a.assessed_at), `: ${a.assessed_by} found the ${term} ${a.outcome === "adult" ? "an adult" : "a child"} of ${a.age} (born ${ukDate(a.date_of_birth)})`))) : ""],
+      ["Move to adulthood", adulthoodText(v, term)],
       ["How they want to be described", c.preferred_term ? `“${c.preferred_term}”, in their own words` : ""],
       ["Language", language || "Not recorded"],
       ["Interpreter", c.interpreter_needed ? `The ${term} needs an interpreter: book one trained, DBS-checked, not from their area of origin` : `The ${term} does not need an interpreter`],
@@ -68,8 +70,21 @@ function childPanel(v, L) {
       ["Team", v.team], ["Social worker", v.social_worker], ["Fostering social worker", v.fostering_social_worker],
       ["Carers", (v.carers || []).join(", ")],
       ["Other cases of this child", v.links?.length ? el("ul", {}, ...v.links.map((l) => el("li", {}, el("a", { href: "/cases/" + l.case_id, text: "Linked case" }), `: ${l.reason} (`, timeEl(l.at), ")"))) : ""],
-      ["Looked after", v.looked_after ? [`Since `, timeEl(v.looked_after.since), `, placement from `, timeEl(v.looked_after.placement_start), v.looked_after.long_term_placement ? " (long-term)" : ""] : ""],
+      ["Looked after", v.looked_after ? [`Since `, timeEl(v.looked_after.since), `, placement from `, timeEl(v.looked_after.placement_start), v.looked_after.long_term_placement ? " (intended to last until 18)" : ""] : ""],
     ]));
+}
+
+// adulthoodText says where the move to adulthood stands: the child clocks end only when the
+// Safeguarding Lead or a manager confirms it.
+function adulthoodText(v, term) {
+  const confirmed = v.age?.confirmations?.at(-1);
+  if (v.turned_18_at && confirmed) {
+    return [`Confirmed `, timeEl(confirmed.at), `: ${confirmed.reason}`];
+  }
+  if (v.age?.confirming_ends?.length) {
+    return `Awaiting the Safeguarding Lead's or a manager's decision; until then every child clock runs. Confirming it would end ${v.age.confirming_ends.length} child clock${v.age.confirming_ends.length === 1 ? "" : "s"} (${v.age.confirming_ends.join(", ")})`;
+  }
+  return v.child.age_disputed ? `The ${term} is a child until an age assessment is recorded` : "";
 }
 
 function parentalLabel(L, code) {
