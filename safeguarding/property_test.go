@@ -246,6 +246,16 @@ func (e *policyEnv) Deadline(rule policy.RuleID, start time.Time, la string, occ
 	}
 	return d
 }
+func (e *policyEnv) ChildDeadline(rule policy.RuleID, start time.Time, la string, occurrence int, adultAt time.Time) policy.Deadline {
+	d, err := policy.Default().ChildDeadline(rule, start, la, occurrence, adultAt)
+	if err != nil {
+		d, _ = policy.Default().ChildDeadline(rule, start, "", occurrence, adultAt)
+	}
+	return d
+}
+func (e *policyEnv) ClocksLeftOut(types []string) []policy.RuleID {
+	return policy.Default().ClocksLeftOut(types)
+}
 func (e *policyEnv) Ladder(due time.Time, la string) policy.Deadline {
 	return policy.Default().Ladder(due, la)
 }
