@@ -395,6 +395,21 @@ var bodies = map[string]func(w *world, t *rapid.T) map[string]any{
 	"adult-consent": func(w *world, t *rapid.T) map[string]any {
 		return map[string]any{"recorded_at": w.when(t, "recorded at"), "consent": rapid.SampledFrom([]string{"given", "withdrawn"}).Draw(t, "consent")}
 	},
+	"age-assessment": func(w *world, t *rapid.T) map[string]any {
+		assessed := w.when(t, "assessed at")
+		b := map[string]any{"assessed_at": assessed, "assessed_by": rapid.SampledFrom([]string{"Kent County Council", "Kent County Council", ""}).Draw(t, "assessed by")}
+		if dob, given := dateOfBirth(t, assessed, "assessed date of birth"); given {
+			b["date_of_birth"] = dob
+		}
+		if rapid.Bool().Draw(t, "with a note") {
+			b["note"] = "Merton-compliant assessment, two assessors."
+		}
+		return b
+	},
+	"adulthood": func(w *world, t *rapid.T) map[string]any {
+		return map[string]any{"decided_at": w.when(t, "decided at"),
+			"reason": rapid.SampledFrom([]string{"Settled with the leaving care team; adult services agreed.", "The assessment is accepted.", " "}).Draw(t, "reason")}
+	},
 	"ictg-referral": func(w *world, t *rapid.T) map[string]any {
 		return map[string]any{"referred_at": w.when(t, "referred at")}
 	},

@@ -132,6 +132,17 @@ var closers = map[policy.RuleID][]closer{
 	policy.DBSReferral: {done("dbs-referral", caseLeads),
 		{step: "allegation-not-referred", status: sg.ActionResolved, who: overseeing, when: managersReason("dbs")}},
 	policy.Age18Consent: {done("adult-consent", caseLeads)},
+	// A concern the policy leaves the NRM request out for asks the Safeguarding Lead whether to
+	// refer (docs/rules.md, "Which clocks a concern opens, by its kind"). Asking a First
+	// Responder answers it (the request is then chased as any other), as does the referral
+	// itself; either is a step for anyone on the staff, and the answer that refers the child
+	// takes no more authority than the request does. Only the other answer, that the child is
+	// not referred, is the Lead's or a manager's, with why.
+	policy.NRMLeadDecision: {done("nrm-request", staffOnly), done("nrm-referral", staffOnly),
+		{step: "nrm-not-referred", status: sg.ActionResolved, who: overseeing, when: noteGives("reason")}},
+	// "Age is a decision, not an edit": the move to adulthood that the record proposes is
+	// decided by the Safeguarding Lead or a manager, with the adulthood step.
+	policy.ConfirmAdulthood: {done("adulthood", overseeing)},
 	// An agreed action is marked done "only by its owner, the child's social worker, a manager or
 	// the Safeguarding Lead".
 	sg.MeetingAction: {{step: "action-done", status: sg.ActionDone, who: connected, when: func(e ending) bool {
@@ -158,19 +169,21 @@ var resolutions = []closer{
 	}},
 }
 
-// awaitingIssue21Item1 are the ends issue 21 (item 1: age is a decision, not an edit) says are
-// wrong and whose fix is under way: the 18th birthday ends the child clocks by itself, and a
-// changed or cleared date of birth ends the consent clock and the transition, whoever changed
-// it. They are accepted here only as described; delete them when that fix lands.
-var awaitingIssue21Item1 = []closer{
-	{step: turnedAdult, status: sg.ActionResolved, who: []sg.Relation{sg.RelationNone}, when: func(e ending) bool {
-		return e.now.EndedBy == "18th-birthday" && slices.Contains(childClocks, e.now.Kind)
-	}},
-	{step: "case-details", status: sg.ActionResolved, who: staffOnly, when: func(e ending) bool {
-		_, child := e.body["child"].(map[string]any)
-		return child && (e.now.Kind == policy.Age18Consent || e.now.Kind == policy.Transition)
-	}},
-}
+// confirmedAdult: "nothing else ends a child clock" than the Safeguarding Lead's or a manager's
+// confirmation of the move to adulthood, for a reason, which the timeline keeps, naming each
+// clock it ended (docs/rules.md, "Age is a decision, not an edit"); an ending the confirmation
+// made is marked as such, so that a record making the young person a child again runs it again.
+var confirmedAdult = closer{step: "adulthood", status: sg.ActionResolved, who: overseeing, when: func(e ending) bool {
+	r, _ := e.body["reason"].(string)
+	return slices.Contains(childClocks, e.now.Kind) && e.now.EndedBy == endedByAdulthood && noteGives("reason")(e) &&
+		slices.ContainsFunc(e.entries, func(x sg.Entry) bool {
+			return x.By == e.by && strings.Contains(x.Summary, r) && namesID(x.Summary, e.now.ID)
+		})
+}}
+
+// endedByAdulthood marks an action the confirmed move to adulthood ended, as "closure" marks one
+// a closure resolved.
+const endedByAdulthood = "18th-birthday"
 
 // childClocks are the clocks that protect a child as a child (children's social care, child
 // protection, looked-after reviews and visits, the ICTG, the care plan).
@@ -262,10 +275,10 @@ func (w *world) refuseEnding(e ending) string {
 		return "resolved without a reason"
 	case !slices.ContainsFunc(e.entries, func(x sg.Entry) bool { return x.By == e.by }):
 		return "the timeline keeps no entry by who ended it"
-	case slices.Contains(restrictedKinds, a.Kind) && e.step != turnedAdult && !seesAllegations(e.sight.Relation):
+	case slices.Contains(restrictedKinds, a.Kind) && !seesAllegations(e.sight.Relation):
 		return "ended by someone who may not see allegations"
 	}
-	rules := append(append(slices.Clone(closers[a.Kind]), resolutions...), awaitingIssue21Item1...)
+	rules := append(append(slices.Clone(closers[a.Kind]), resolutions...), confirmedAdult)
 	for _, r := range rules {
 		if r.step == e.step && r.status == a.Status && slices.Contains(r.who, e.sight.Relation) && (r.when == nil || r.when(e)) {
 			return ""

@@ -150,6 +150,16 @@ var families = map[string]family{
 			}
 			return []string{sg.StepLinkedExclusion}
 		}},
+	// The young person's age: an assessment, and the decision on the move to adulthood that an
+	// 18th birthday, a corrected date of birth or an assessment proposes.
+	"age": {steps: []string{"age-assessment", "adulthood", "case-details"},
+		next: func(c *sg.Case) []string {
+			next := awaited(c, map[policy.RuleID]string{policy.ConfirmAdulthood: "adulthood"})
+			if c.Child.AgeDisputed {
+				next = append(next, "age-assessment")
+			}
+			return next
+		}},
 	"team and record": {steps: []string{"case-details", "case-details", "team"}},
 	"obligations":     {steps: []string{"action-done", "due-date", "action-resolve"}},
 	"closure": {steps: []string{"closure-request", "closure-approval", "closure-decline", "reopen"},
@@ -414,7 +424,7 @@ func (w *world) applied(t *rapid.T, step sg.Step, req sg.Request, res sg.Result,
 func (w *world) wake(t *rapid.T) {
 	if w.c.AdulthoodDue(w.env.now) {
 		before := w.snapshot(systemActor)
-		res := w.c.TurnAdult(w.env)
+		res := w.c.ActOnAdulthood(w.env)
 		t.Logf("  18th birthday: opened %v, ended %v", res.Opened, res.Closed)
 		w.checkEndings(t, turnedAdult, systemActor, nil, before)
 	}
