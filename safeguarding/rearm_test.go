@@ -5,11 +5,11 @@ import (
 	"time"
 )
 
-// TestAReArmedObligationNeverGoesBackToTheAccused: an obligation the case's closure or the 18th
-// birthday ended, re-armed after an allegation removed its owner from the case (a reopening, a
-// corrected date of birth), goes to the team's manager like the accused's open actions, never
-// back to the accused, who would be chased about a case they may not know exists. Found by the
-// property test (testdata/rapid).
+// TestAReArmedObligationNeverGoesBackToTheAccused: an obligation the case's closure, the 18th
+// birthday (the fail-safe rules) or the confirmed move to adulthood ended, re-armed after an
+// allegation removed its owner from the case (a reopening, a corrected date of birth), goes to the
+// team's manager like the accused's open actions, never back to the accused, who would be chased
+// about a case they may not know exists. Found by the property test.
 func TestAReArmedObligationNeverGoesBackToTheAccused(t *testing.T) {
 	rearmed := func(t *testing.T, f *fixture, ids []string) {
 		t.Helper()
@@ -51,6 +51,20 @@ func TestAReArmedObligationNeverGoesBackToTheAccused(t *testing.T) {
 			t.Fatal("the 18th birthday is not due")
 		}
 		f.c.TurnAdult(f.env)
+		f.must("allegation", aLead, body{"received_at": f.env.now.Format(time.RFC3339), "against_user": "sw-1", "against_role": "social_worker", "summary": "Involved."})
+		res := f.must("case-details", aManager, body{"child": body{"date_of_birth": "2011-03-01"}, "reason": "The passport was misread."})
+		var own []string
+		for _, id := range res.Opened {
+			if a := f.c.action(id); a.HandedFrom != nil && a.HandedFrom.UserID == "sw-1" || a.Owner.UserID == "sw-1" {
+				own = append(own, id)
+			}
+		}
+		rearmed(t, f, own)
+	})
+	t.Run("a corrected date of birth after the confirmed move to adulthood", func(t *testing.T) {
+		f := newCase(t, "E1") // born 1 March 2009
+		f.env.now = time.Date(2027, 3, 2, 10, 0, 0, 0, london)
+		f.must("adulthood", aLead, body{"decided_at": f.env.now.Format(time.RFC3339), "reason": "Settled with the leaving care team."})
 		f.must("allegation", aLead, body{"received_at": f.env.now.Format(time.RFC3339), "against_user": "sw-1", "against_role": "social_worker", "summary": "Involved."})
 		res := f.must("case-details", aManager, body{"child": body{"date_of_birth": "2011-03-01"}, "reason": "The passport was misread."})
 		var own []string
