@@ -287,6 +287,47 @@ func (w *world) refuseEnding(e ending) string {
 	return "no rule lets this step, by this person, end this obligation"
 }
 
+// --- Age is a decision, not an edit ---
+
+// checkAge checks a move against the rules of the move to adulthood (docs/rules.md, "Age is a
+// decision, not an edit"): it is confirmed only once, by the record's 18th birthday or after it,
+// never while the young person's age is disputed; nothing proposes it while their age is disputed
+// or before the record makes them 18; and a young person whose move was confirmed is not referred
+// to children's social care by a further concern. A proposal is a new confirm-adulthood action:
+// one re-armed (by a reopening) is the decision that was waiting, which "stays for the Lead or a
+// manager to end" even when a later record makes the young person a child.
+func (w *world) checkAge(t *rapid.T, step string, body map[string]any, res sg.Result, before snapshot) {
+	if step == "adulthood" {
+		birthday, known := before.child.DateOfBirth.Birthday(18)
+		decided, _ := time.Parse(time.RFC3339, fmt.Sprint(body["decided_at"]))
+		switch {
+		case !before.turnedAdult.IsZero():
+			t.Fatalf("the move to adulthood was confirmed again; it was confirmed as from %s", before.turnedAdult)
+		case before.child.AgeDisputed:
+			t.Fatalf("the move to adulthood was confirmed while the young person's age is disputed")
+		case !known || decided.Before(birthday):
+			t.Fatalf("the move to adulthood was confirmed at %s, before the 18th birthday the record gives (%q)", decided, before.child.DateOfBirth)
+		}
+	}
+	for _, id := range res.Opened {
+		a := w.action(id)
+		switch {
+		case a == nil:
+			t.Fatalf("%s opened %s, which the case does not hold", step, id)
+		case !slices.ContainsFunc(w.c.Actions[min(before.actions, len(w.c.Actions)):], func(n sg.Action) bool { return n.ID == id }):
+			// re-armed, not opened anew
+		case a.Kind == policy.ConfirmAdulthood:
+			birthday, known := w.c.Child.DateOfBirth.Birthday(18)
+			if w.c.Child.AgeDisputed || !known || w.env.now.Before(birthday) {
+				t.Fatalf("%s proposed the move to adulthood of a young person the record does not make 18 (born %q, age disputed %v)",
+					step, w.c.Child.DateOfBirth, w.c.Child.AgeDisputed)
+			}
+		case a.Kind == policy.CSCReferral && step == "concern" && !before.turnedAdult.IsZero():
+			t.Fatalf("a further concern referred to children's social care a young person whose move to adulthood was confirmed")
+		}
+	}
+}
+
 // --- Refused steps change nothing and tell nothing ---
 
 // checkRefusal: a refused step leaves the case as it was; an outsider (a stranger or someone an

@@ -415,6 +415,7 @@ func (w *world) applied(t *rapid.T, step sg.Step, req sg.Request, res sg.Result,
 		t.Fatalf("a new request %s was taken as a retry", req.RequestID)
 	}
 	w.checkEndings(t, step.Name, req.Actor, body, before)
+	w.checkAge(t, step.Name, body, res, before)
 	w.last = &req
 	w.wake(t)
 }
@@ -427,6 +428,7 @@ func (w *world) wake(t *rapid.T) {
 		res := w.c.ActOnAdulthood(w.env)
 		t.Logf("  18th birthday: opened %v, ended %v", res.Opened, res.Closed)
 		w.checkEndings(t, turnedAdult, systemActor, nil, before)
+		w.checkAge(t, turnedAdult, nil, res, before)
 	}
 	w.checkChases(t, w.c.TakeDueChases(w.env.now))
 }
@@ -481,10 +483,16 @@ type snapshot struct {
 	archived int
 	// expected is the oracle's relation of who takes the move.
 	expected sg.Relation
+	// child and turnedAdult are the child's record and the confirmed move to adulthood, if any.
+	child       sg.Child
+	turnedAdult time.Time
+	// actions is how many actions the case held: a move appends those it opens anew.
+	actions int
 }
 
 func (w *world) snapshot(by sg.Actor) snapshot {
-	s := snapshot{raw: w.caseJSON(), open: map[string]sg.Action{}, entries: len(w.c.Timeline), archived: w.c.ArchivedThrough}
+	s := snapshot{raw: w.caseJSON(), open: map[string]sg.Action{}, entries: len(w.c.Timeline), archived: w.c.ArchivedThrough,
+		child: w.c.Child, turnedAdult: w.c.TurnedAdult, actions: len(w.c.Actions)}
 	for _, a := range w.c.Actions {
 		if a.Open() {
 			s.open[a.ID] = a
