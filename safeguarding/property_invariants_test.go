@@ -326,6 +326,17 @@ func (w *world) checkAge(t *rapid.T, step string, body map[string]any, res sg.Re
 			t.Fatalf("a further concern referred to children's social care a young person whose move to adulthood was confirmed")
 		}
 	}
+	// "A correction that makes the young person a child again (their age disputed, a later date
+	// of birth) runs again every child clock the confirmation ended."
+	birthday, known := w.c.Child.DateOfBirth.Birthday(18)
+	if w.c.Child.AgeDisputed || known && w.env.now.Before(birthday) {
+		for _, a := range w.c.Actions {
+			if !a.Open() && a.EndedBy == endedByAdulthood {
+				t.Fatalf("after %s the record makes the young person a child (born %q, age disputed %v), but %s %s stays ended by the move to adulthood",
+					step, w.c.Child.DateOfBirth, w.c.Child.AgeDisputed, a.ID, a.Kind)
+			}
+		}
+	}
 }
 
 // --- Refused steps change nothing and tell nothing ---
