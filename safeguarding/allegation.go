@@ -132,12 +132,20 @@ func (c *Case) excludeWith(user string, role Role, at time.Time, reason string) 
 	if role == RoleManager {
 		to = Owner{Role: RoleSafeguardingLead}
 	}
+	// An obligation a later step may re-arm (one the case's closure or the 18th birthday ended)
+	// is handed on too, so that re-arming it never gives it back to the accused.
 	for i := range c.Actions {
-		if a := &c.Actions[i]; a.Open() && a.Owner.UserID == user {
+		if a := &c.Actions[i]; (a.Open() || a.rearmable()) && a.Owner.UserID == user {
 			was := a.Owner
 			a.HandedFrom, a.Owner = &was, to
 		}
 	}
+}
+
+// rearmable reports whether the action was ended by something a later step undoes: the case's
+// closure (reopening re-arms it) or the 18th birthday (a corrected date of birth re-arms it).
+func (a *Action) rearmable() bool {
+	return a.EndedBy != "" || (a.Status == ActionCancelled && a.Note == cancelledByClosure)
 }
 
 // isExcluded reports whether an allegation removed user from the case.
