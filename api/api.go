@@ -80,8 +80,6 @@ type Config struct {
 	Pages func(r *gin.Engine)
 	// Observe runs first on every request, for metrics and tracing by route template.
 	Observe []gin.HandlerFunc
-	// Metrics, when set, is served at /metrics.
-	Metrics http.Handler
 }
 
 // DefaultMaxStreamsPerUser is how many live-update streams one user may hold open in one
@@ -121,9 +119,6 @@ func New(cfg Config) http.Handler {
 	r.GET("/healthz", cfg.Health.alive)
 	r.GET("/readyz", cfg.Health.ready)
 	r.GET("/v1/openapi.json", serveOpenAPI)
-	if cfg.Metrics != nil {
-		r.GET("/metrics", gin.WrapH(cfg.Metrics))
-	}
 
 	h.mountCodec(r)
 	v1 := r.Group("/v1", authenticate(cfg.Verifier, cfg.Sessions))
