@@ -17,12 +17,22 @@ const (
 	// actions of the concern or episode they answer; a missing child, an immediate danger and an
 	// allegation start their own clocks; every ladder repeats until done.
 	RulesFailSafe RulesVersion = 1
+	// RulesDuties: the agency policy's seed duties are clocks. An outcome opens an action to tell
+	// the young person; a negative NRM decision the decision whether to challenge it; a concern
+	// about an adult in contact with the child the decision on a Child Sex Offender Disclosure
+	// Scheme check; an accompanying adult the conversation with the child without them; a chase
+	// that reaches the Safeguarding Lead about a named person's action the Lead's decision
+	// whether it is a conduct matter (see duties.go).
+	RulesDuties RulesVersion = 2
 	// RulesCurrent is what new cases follow and upgrades move to.
-	RulesCurrent = RulesFailSafe
+	RulesCurrent = RulesDuties
 )
 
 // failSafe reports whether the case follows the fail-safe rules.
 func (c *Case) failSafe() bool { return c.Rules >= RulesFailSafe }
+
+// keepsDuties reports whether the case opens the seed duties' clocks.
+func (c *Case) keepsDuties() bool { return c.Rules >= RulesDuties }
 
 // UpgradeRulesStep is the name of the update that moved a case to RulesCurrent before cases
 // moved themselves. It was never a person's step and has no API route; runs begun before keep
@@ -40,9 +50,15 @@ func (c *Case) CheckUpgrade() error {
 	return nil
 }
 
-// UpgradeRules moves the case to the current rules. Open actions whose ladder ended in silence
-// under the old rules are given their rule's re-chase interval, so they are chased until done.
-func (c *Case) UpgradeRules(env Env) Result {
+// UpgradeRules moves the case to the current rules (see UpgradeRulesTo).
+func (c *Case) UpgradeRules(env Env) Result { return c.UpgradeRulesTo(env, RulesCurrent) }
+
+// UpgradeRulesTo moves the case to the rules given, never back. The workflow names the version
+// its history recorded, so an upgrade taken under earlier rules replays to the rules it moved the
+// case to then, whatever a later release calls current. Open actions whose ladder ended in
+// silence under the old rules are given their rule's re-chase interval, so they are chased until
+// done.
+func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 	now := env.Now()
 	for i := range c.Actions {
 		a := &c.Actions[i]
@@ -51,7 +67,7 @@ func (c *Case) UpgradeRules(env Env) Result {
 		}
 		a.RechaseEvery = c.rechaseFor(env, a)
 	}
-	c.Rules = RulesCurrent
+	c.Rules = max(c.Rules, to)
 	c.Revision++
 	c.UpdatedAt = now
 	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
