@@ -33,10 +33,11 @@ func (r *run) registerHandlers(ctx workflow.Context, steps workflow.Version) err
 	}
 	if r.start == workflow.DefaultVersion {
 		// Histories of runs begun before this release may hold upgrades taken then: the handler
-		// replays them. A new one is refused (see startChange).
+		// replays them, to the fail-safe rules they moved the case to. A new one is refused (see
+		// startChange).
 		err = workflow.SetUpdateHandlerWithOptions(ctx, safeguarding.UpgradeRulesStep,
 			func(ctx workflow.Context) (safeguarding.Result, error) {
-				res := r.state.UpgradeRules(&workflowEnv{ctx: ctx, cw: r.cw})
+				res := r.state.UpgradeRulesTo(&workflowEnv{ctx: ctx, cw: r.cw}, safeguarding.RulesFailSafe)
 				r.wake.signal()
 				return res, nil
 			},

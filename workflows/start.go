@@ -71,14 +71,29 @@ func trustedInput(ctx workflow.Context, in Input) Input {
 // moveToCurrentRules moves a case that follows older rules to the current ones as a run of this
 // release starts: nobody asks for it, and nothing a client sends can do it (see startChange). A
 // new case already follows the current rules; a continued one carries the rules it followed.
+//
+// The rules it moves to are recorded (rulesMoveChange), so a run replays to the rules it moved
+// the case to when it ran, whatever a later release calls current.
 func (r *run) moveToCurrentRules(ctx workflow.Context) {
 	if r.start < startTrusted || !r.state.Opened() || r.state.Rules >= safeguarding.RulesCurrent {
 		return
 	}
+	to := safeguarding.RulesFailSafe
+	if v := workflow.GetVersion(ctx, rulesMoveChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)); v > 0 {
+		to = safeguarding.RulesVersion(v)
+	}
+	if r.state.Rules >= to {
+		return
+	}
 	from := r.state.Rules
-	r.state.UpgradeRules(&workflowEnv{ctx: ctx, cw: r.cw})
+	r.state.UpgradeRulesTo(&workflowEnv{ctx: ctx, cw: r.cw}, to)
 	r.logger.Info("case moved to the current rules", "case", r.state.ID, "from", int(from), "to", int(r.state.Rules))
 }
+
+// rulesMoveChange records, when a run moves a case to newer rules as it starts, which rules those
+// are: its version is the RulesVersion moved to. A run recorded before it (DefaultVersion) moved
+// cases to the fail-safe rules, the current ones then.
+const rulesMoveChange = "rules-move"
 
 // validateCatchUp accepts the catch-up Update only from a run begun by an earlier release that
 // holds a case: any other is refused, leaving no trace in history.
