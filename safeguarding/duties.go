@@ -177,6 +177,24 @@ func (c *Case) openTell(env Env, e Entry, label string) *Action {
 	return a
 }
 
+// keptOutcomes keeps the outcomes the young person is still to be told of, and the most recent
+// of those they were told of: a case reviewed every six weeks for years records one each time.
+func keptOutcomes(list []Outcome) []Outcome {
+	var out []Outcome
+	told := 0
+	for i := len(list) - 1; i >= 0; i-- {
+		if list[i].Told != nil {
+			if told == keptDatedRecords {
+				continue
+			}
+			told++
+		}
+		out = append(out, list[i])
+	}
+	slices.Reverse(out)
+	return out
+}
+
 func (c *Case) outcome(id string) *Outcome {
 	for i := range c.Duties.Outcomes {
 		if c.Duties.Outcomes[i].ID == id {

@@ -344,3 +344,28 @@ func TestACaseOnEarlierRulesOpensNoDutyClocks(t *testing.T) {
 		t.Errorf("after moving to the current rules: challenges %v, tell %v", f.open(policy.NRMChallenge), f.open(policy.TellYoungPerson))
 	}
 }
+
+// TestCompactKeepsEveryOutcomeStillToTell: a continued case carries every outcome the young
+// person is still to be told of, however old, and only the latest of those they were told of.
+func TestCompactKeepsEveryOutcomeStillToTell(t *testing.T) {
+	f := newCase(t, "E1")
+	f.contributed()
+	f.agreed()
+	untold := f.c.Duties.Outcomes[0].ID
+	for i := range keptDatedRecords + 5 {
+		f.must("care-plan-review", aSW, body{"held_at": ts(4*time.Hour + time.Duration(i)*time.Minute), "outcome": "Reviewed."})
+		o := f.c.Duties.Outcomes[len(f.c.Duties.Outcomes)-1]
+		f.must("young-person-told", aSW, body{"outcome_id": o.ID, "told_at": ts(5 * time.Hour), "told_by": "SW", "how": "In person"})
+	}
+	f.c.Compact()
+	told := 0
+	for _, o := range f.c.Duties.Outcomes {
+		if o.Told != nil {
+			told++
+		}
+	}
+	if f.c.outcome(untold) == nil || told != keptDatedRecords || len(f.open(policy.TellYoungPerson)) != 1 {
+		t.Errorf("kept %d outcomes, %d of them told, the untold one %v", len(f.c.Duties.Outcomes), told, f.c.outcome(untold) != nil)
+	}
+	f.must("young-person-told", aSW, body{"outcome_id": untold, "told_at": ts(6 * time.Hour), "told_by": "SW", "how": "In person"})
+}
