@@ -223,7 +223,12 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 	meeting := take(sw, "strategy-meeting-held", map[string]any{"held_at": ts, "format": "meeting", "outcome": "agreed",
 		"actions": []map[string]any{{"title": "Diary", "owner_role": "carer", "owner_user": "carer-1", "due": later}}})
 	if err == nil {
-		take(carer, "action-done", map[string]any{"action_id": meeting.Opened[len(meeting.Opened)-1], "completed_at": ts})
+		// The agreed action, not the action to tell the young person the meeting's outcome.
+		for _, a := range meeting.Opened {
+			if v, _ := cases.Get(ctx, id, carer); slices.ContainsFunc(v.OpenActions, func(o safeguarding.ActionView) bool { return o.ID == a && o.Kind == safeguarding.MeetingAction }) {
+				take(carer, "action-done", map[string]any{"action_id": a, "completed_at": ts})
+			}
+		}
 	}
 	view, viewErr := cases.Get(ctx, id, manager)
 	if err == nil && viewErr != nil {
@@ -242,6 +247,7 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 	take(sw, "csc-decision", map[string]any{"decided_at": ts, "decision": "no-further-action"})
 	take(lead, "nfa-review", map[string]any{"reviewed_at": ts, "outcome": "challenged", "note": "Raised with the LA."})
 	take(carer, "young-person-views", map[string]any{"recorded_at": ts, "views": "Recorded views.", "how": "Told the carer"})
+	dutySteps(ctx, cases, id, now, take, func() bool { return err != nil })
 	take(manager, "team", map[string]any{"social_worker": "sw-2", "reason": "New worker."})
 
 	take(safeguarding.Actor{UserID: "sw-2", Role: safeguarding.RoleSocialWorker, Team: "north"}, "closure-request", map[string]any{"reason": "risk-resolved", "note": "Recorded."})
