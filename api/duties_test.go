@@ -187,8 +187,7 @@ func TestDutyEndpointsByRoleAndRelation(t *testing.T) {
 	}
 }
 
-// missingDutySteps lists the steps of the step table after disclosure-withdrawn's block of
-// duties that dutyEndpoints does not try.
+// missingDutySteps lists the steps of the seed duties that dutyEndpoints does not try.
 func missingDutySteps() []string {
 	rows := map[string]bool{}
 	for _, ep := range dutyEndpoints() {
@@ -205,8 +204,7 @@ func missingDutySteps() []string {
 }
 
 // TestDutiesRefusalsSpeakToTheSocialWorker: a social worker may not accept a negative NRM
-// decision (403, saying who may), and a decision on one's own conduct is refused (409); neither
-// is recorded.
+// decision: the API answers 403 saying who may, nothing is recorded and the challenge stays open.
 func TestDutiesRefusalsSpeakToTheSocialWorker(t *testing.T) {
 	env := start(t, testenv.Options{})
 	p := tokens(env)
