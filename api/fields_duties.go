@@ -89,11 +89,11 @@ var dutyTypeFields = map[reflect.Type]map[string]field{
 		"organisation": req("Their organisation", "Where they work: a school, a taxi firm, a supplier of the agency."),
 		"role":         req("Their role", "What they do, for example teacher, driver, supply worker."),
 		"supplier": opt("They are, or work for, a supplier of the agency",
-			"The agency can then end its relationship with them, and refers them to the DBS; for anyone else, their employer refers."),
+			"The agency can then end its relationship with them, and refers them to the Disclosure and Barring Service; for anyone else, their employer refers."),
 		"summary": req("What is alleged", "A factual summary. Everything about an allegation is restricted."),
 		"urgent":  opt("Urgent: the LADO must be told within the hour", "Otherwise within a working day."),
 		"possible_offence": opt("It may be a criminal offence",
-			"Starts the police report (and the DBS referral, for a supplier)."),
+			"Recorded with the allegation. Every allegation starts the police report; a manager may record why it is not made."),
 	},
 	reflect.TypeFor[safeguarding.RecordAllegationOutcome](): {
 		"allegation_id": req("Which allegation?", "The id of the allegation."),

@@ -81,7 +81,7 @@ func (a *App) registerMail(bg context.Context, w worker.Worker, pol *policy.Poli
 	logger.Info(where, "people", m.Directory.Size(), "digest_at", m.DigestAt)
 	return &notify.Emailer{
 		Directory: m.Directory, Postman: postman, Inbox: notify.NewInbox(a.Redis, a.protection.ids, logger), Links: links,
-		Calendar: pol.Calendar(""), Counter: counter, Logger: logger,
+		Calendar: pol.Calendar(""), Counter: counter, Logger: logger, Access: a.access(),
 	}, nil
 }
 

@@ -208,6 +208,33 @@ func (c *Client) Get(ctx context.Context, caseID string, actor safeguarding.Acto
 	return *a.View, nil
 }
 
+// Sight returns how actor stands to the case, by the case's own visibility policy: a not-found
+// error when they may not know it exists.
+func (c *Client) Sight(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.Sight, error) {
+	var a workflows.SightAnswer
+	if err := c.query(ctx, caseID, workflows.QuerySight, &a, actor, c.proof(ctx, identity.Call{Operation: workflows.QuerySight, Subject: caseID, Actor: actor})); err != nil {
+		return safeguarding.Sight{}, err
+	}
+	if a.Refused != nil || a.Sight == nil {
+		return safeguarding.Sight{}, refusal(a.Refused)
+	}
+	return *a.Sight, nil
+}
+
+// Exclusions returns who a case excludes and the cases linked to it, asked as caseflow itself
+// (safeguarding.RoleSystem): for spreading exclusions to every case of a child, never shown.
+func (c *Client) Exclusions(ctx context.Context, caseID string) (safeguarding.CaseExclusions, error) {
+	var a workflows.ExclusionsAnswer
+	actor := safeguarding.Caseflow
+	if err := c.query(ctx, caseID, workflows.QueryExclusions, &a, actor, c.proof(ctx, identity.Call{Operation: workflows.QueryExclusions, Subject: caseID, Actor: actor})); err != nil {
+		return safeguarding.CaseExclusions{}, err
+	}
+	if a.Refused != nil || a.Exclusions == nil {
+		return safeguarding.CaseExclusions{}, refusal(a.Refused)
+	}
+	return *a.Exclusions, nil
+}
+
 // Timeline returns the page of the case's timeline before entry number before (0: the latest),
 // at most limit entries, as actor may see it. The case carries its recent entries; older ones
 // are read back from the inputs of its earlier runs (see safeguarding.Case.Compact), filtered by

@@ -229,6 +229,10 @@ func index(ctx context.Context, p redis.Pipeliner, sum projection.Summary) error
 		if a.OwnerUser != "" {
 			add(dueUserKey(a.OwnerUser), due, member)
 		}
+		for _, excluded := range sum.Excluded {
+			add(dueExcludedKey(excluded), due, member)
+			p.SAdd(ctx, excludedKey(), excluded)
+		}
 		row, err := encodeRow(sum, a)
 		if err != nil {
 			return err

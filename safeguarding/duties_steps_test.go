@@ -276,7 +276,8 @@ func dutyRows() []stepRow {
 				return body{"received_at": ts(2 * time.Hour), "name": "J. Smith", "organisation": "Northfield Academy", "role": "teacher",
 					"summary": "Gives the child lifts and gifts after school."}
 			},
-			opens: []policy.RuleID{policy.LADO},
+			// The police are told of every allegation; the DBS is the school's to refer.
+			opens: []policy.RuleID{policy.LADO, policy.AllegationPolice},
 			want: func(t *testing.T, f *fixture, res Result) {
 				al := f.c.allegation(res.Ref)
 				if al == nil || al.External == nil || al.External.Name != "J. Smith" || al.AgainstUser != "" || len(f.c.Excluded) != 0 {
@@ -333,10 +334,14 @@ func dutyRows() []stepRow {
 			},
 		},
 		{
-			step: "allegation-outcome", variant: "substantiated against a carer, reported to no one yet", by: aManager,
+			step: "allegation-outcome", variant: "substantiated against a carer a manager had decided not to refer", by: aManager,
 			setup: func(f *fixture) {
 				f.must("allegation", aLead, body{"received_at": ts(2 * time.Hour), "against_user": "carer-1", "against_role": "carer", "summary": "Seen with the exploiters."})
 				f.must("lado-informed", aLead, body{"allegation_id": f.c.Allegations[0].ID, "informed_at": ts(3 * time.Hour), "reference": "LADO-1"})
+				for _, referral := range []string{ReferralPolice, ReferralDBS} {
+					f.must("allegation-not-referred", aManager, body{"allegation_id": f.c.Allegations[0].ID, "referral": referral,
+						"decided_at": ts(3 * time.Hour), "reason": "The LADO advised the threshold is not met."})
+				}
 			},
 			body: func(f *fixture) body {
 				return body{"allegation_id": f.c.Allegations[0].ID, "decided_at": ts(20 * time.Hour), "outcome": Substantiated, "decided_by": "LADO"}
@@ -353,6 +358,8 @@ func dutyRows() []stepRow {
 			setup: func(f *fixture) {
 				f.must("allegation-external", aSW, body{"received_at": ts(2 * time.Hour), "name": "J. Smith", "organisation": "Northfield Academy",
 					"role": "teacher", "summary": "Gifts."})
+				f.must("allegation-not-referred", aManager, body{"allegation_id": f.c.Allegations[0].ID, "referral": ReferralPolice,
+					"decided_at": ts(3 * time.Hour), "reason": "The LADO is handling it with the school."})
 			},
 			body: func(f *fixture) body {
 				return body{"allegation_id": f.c.Allegations[0].ID, "decided_at": ts(20 * time.Hour), "outcome": Substantiated, "decided_by": "LADO"}

@@ -15,9 +15,10 @@ import (
 //
 // An allegation may name someone outside caseflow (a supplier, a teacher, a driver): nobody's
 // access changes, and the LADO clock runs as for anyone who works with children, with the police
-// report when the allegation describes a possible offence. The DBS referral is the agency's to
-// make only for its own supplier: for a teacher or a driver their employer refers, guided by the
-// LADO. Everything about it is restricted, as every allegation is.
+// report as for any allegation (every one under the current rules, unless a manager records why
+// not; one of a possible offence before). The DBS referral is the agency's to make only for its
+// own supplier: for a teacher or a driver their employer refers, guided by the LADO. Everything
+// about it is restricted, as every allegation is.
 //
 // Its outcome (substantiated, unsubstantiated, unfounded, false or malicious, as the LADO's
 // process concludes) is recorded on any allegation. A substantiated allegation against a carer,
@@ -62,6 +63,10 @@ func (r *RecordExternalAllegation) Validate(now time.Time) error {
 
 func (r *RecordExternalAllegation) freeText() []written { return []written{{"summary", r.Summary}} }
 
+func (*RecordExternalAllegation) aboutAllegation() {}
+func (*RecordAllegationOutcome) aboutAllegation()  {}
+func (*DecideRelationship) aboutAllegation()       {}
+
 func (r *RecordExternalAllegation) check(*Case, Sight) error { return nil }
 
 func (r *RecordExternalAllegation) apply(c *Case, by Actor, env Env) Result {
@@ -76,7 +81,10 @@ func (r *RecordExternalAllegation) apply(c *Case, by Actor, env Env) Result {
 		lado = policy.LADOUrgent
 	}
 	res := Result{Ref: al.ID, Opened: []string{c.openAction(env, lado, lead, r.ReceivedAt, 0, al.ID).ID}}
-	if r.PossibleOffence {
+	// As for an allegation against a carer or member of staff: under the current rules the
+	// police are told of every allegation unless a manager records why not (before, of a possible
+	// offence); the DBS only of a supplier's.
+	if r.PossibleOffence || c.Rules >= RulesAllegationReferrals {
 		res.Opened = append(res.Opened, c.openAction(env, policy.AllegationPolice, lead, r.ReceivedAt, 0, al.ID).ID)
 		if r.Supplier {
 			res.Opened = append(res.Opened, c.openAction(env, policy.DBSReferral, lead, r.ReceivedAt, 0, al.ID).ID)

@@ -17,19 +17,36 @@ const (
 	// actions of the concern or episode they answer; a missing child, an immediate danger and an
 	// allegation start their own clocks; every ladder repeats until done.
 	RulesFailSafe RulesVersion = 1
+	// RulesAllegationReferrals: every allegation against a carer or member of staff opens the
+	// police and DBS referrals beside the LADO's, unless a manager records why not; before, only
+	// an allegation of a possible offence did.
+	RulesAllegationReferrals RulesVersion = 2
+	// RulesAgeDecision: age is a decision, not an edit. Child clocks end at 18 only when the
+	// Safeguarding Lead or a manager confirms the move to adulthood (the adulthood step); the
+	// 18th birthday, a corrected date of birth or an age assessment only proposes it, and an
+	// age-disputed young person is a child until an age assessment is recorded. A further
+	// concern starts the referral to Children's Social Care unless an open referral covers it;
+	// a concern of a kind the policy leaves out of the NRM request asks the Safeguarding Lead to
+	// decide; a child referred within the pilot's margin of 18 keeps the national Reasonable
+	// Grounds limit; a chase to the managers of a case without a team also reaches the
+	// Safeguarding Lead.
+	RulesAgeDecision RulesVersion = 3
 	// RulesDuties: the agency policy's seed duties are clocks. An outcome opens an action to tell
 	// the young person; a negative NRM decision the decision whether to challenge it; a concern
 	// about an adult in contact with the child the decision on a Child Sex Offender Disclosure
 	// Scheme check; an accompanying adult the conversation with the child without them; a chase
 	// that reaches the Safeguarding Lead about a named person's action the Lead's decision
 	// whether it is a conduct matter (see duties.go).
-	RulesDuties RulesVersion = 2
+	RulesDuties RulesVersion = 4
 	// RulesCurrent is what new cases follow and upgrades move to.
 	RulesCurrent = RulesDuties
 )
 
 // failSafe reports whether the case follows the fail-safe rules.
 func (c *Case) failSafe() bool { return c.Rules >= RulesFailSafe }
+
+// ageDecided reports whether the case's child clocks end at 18 only by a person's decision.
+func (c *Case) ageDecided() bool { return c.Rules >= RulesAgeDecision }
 
 // keepsDuties reports whether the case opens the seed duties' clocks.
 func (c *Case) keepsDuties() bool { return c.Rules >= RulesDuties }
@@ -53,13 +70,15 @@ func (c *Case) CheckUpgrade() error {
 // UpgradeRules moves the case to the current rules (see UpgradeRulesTo).
 func (c *Case) UpgradeRules(env Env) Result { return c.UpgradeRulesTo(env, RulesCurrent) }
 
-// UpgradeRulesTo moves the case to the rules given, never back. The workflow names the version
-// its history recorded, so an upgrade taken under earlier rules replays to the rules it moved the
-// case to then, whatever a later release calls current. Open actions whose ladder ended in
-// silence under the old rules are given their rule's re-chase interval, so they are chased until
-// done.
+// UpgradeRulesTo moves the case to the given rules, ending nothing: the workflow names the
+// version its history recorded, so an upgrade made under earlier rules replays as it ran. Open
+// actions whose ladder ended in silence under the old rules are given their rule's re-chase
+// interval, so they are chased until done. Moving to RulesAgeDecision or later, child clocks an
+// 18th birthday ended by itself run again, and the Safeguarding Lead or a manager is asked to
+// confirm the move to adulthood.
 func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 	now := env.Now()
+	wereOpen := c.openActionIDs()
 	for i := range c.Actions {
 		a := &c.Actions[i]
 		if !a.Open() || !a.RechaseEvery.IsZero() {
@@ -67,11 +86,18 @@ func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 		}
 		a.RechaseEvery = c.rechaseFor(env, a)
 	}
+	var opened []string
+	if c.Rules < RulesAgeDecision && to >= RulesAgeDecision {
+		opened = c.undoSilentAdulthood(env)
+	}
 	c.Rules = max(c.Rules, to)
+	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
+	if c.ageDecided() && c.Opened() && !c.Closed() {
+		opened = append(opened, c.reviewAge(env, systemActor, "the recorded date of birth")...)
+	}
 	c.Revision++
 	c.UpdatedAt = now
-	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
-	return Result{CaseID: c.ID, Revision: c.Revision}
+	return Result{CaseID: c.ID, Revision: c.Revision, Opened: opened, Closed: c.endedSince(wereOpen)}
 }
 
 // rechaseFor is the re-chase interval of an action's rule, or of the default ladder for an action
@@ -84,4 +110,4 @@ func (c *Case) rechaseFor(env Env, a *Action) policy.Duration {
 }
 
 // systemActor is caseflow itself: chases, upgrades, and reopening on a new concern.
-var systemActor = Actor{Role: "system"}
+var systemActor = Actor{Role: RoleSystem}

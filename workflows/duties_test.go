@@ -130,9 +130,9 @@ func TestAChaseToTheLeadAsksForAConductDecision(t *testing.T) {
 }
 
 // TestARunOfAnEarlierReleaseMovesACaseOnlyToTheRulesItRecorded: a continued case on the
-// fail-safe rules replays a run recorded before the seed duties (no rules-move marker) on those
-// rules: a negative NRM decision opens no challenge. A run of this release moves it to the
-// current rules as it starts, and the same decision opens one.
+// fail-safe rules replays a run recorded before the seed duties (no rules-upgrade-target
+// marker) on those rules: a negative NRM decision opens no challenge. A run of this release
+// moves it to the current rules as it starts, and the same decision opens one.
 func TestARunOfAnEarlierReleaseMovesACaseOnlyToTheRulesItRecorded(t *testing.T) {
 	h := newHarness(t, nil)
 	h.env.OnGetVersion(rulesChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(workflow.Version(safeguarding.RulesFailSafe))
@@ -145,7 +145,7 @@ func TestARunOfAnEarlierReleaseMovesACaseOnlyToTheRulesItRecorded(t *testing.T) 
 		h := newHarness(t, nil)
 		h.continueFrom(next)
 		if recorded {
-			h.env.OnGetVersion(rulesMoveChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(workflow.DefaultVersion)
+			h.env.OnGetVersion(upgradeChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(workflow.DefaultVersion)
 		}
 		// Request ids of their own: the case remembers those of the run before.
 		referral, decision := errNotSent, errNotSent

@@ -25,6 +25,13 @@ const (
 	QueryCase = "case"
 	// QueryTimeline returns the timeline entries the actor may see.
 	QueryTimeline = "timeline"
+	// QuerySight returns how the querying actor stands to the case (SightAnswer), for the doors
+	// that show something of a case without showing the case: its access log, the codec.
+	QuerySight = "sight"
+	// QueryExclusions returns who the case excludes and the cases linked to it
+	// (ExclusionsAnswer), for the API to exclude the same people from every case of the child.
+	// It shows the API, never a person: the API asks as caseflow itself (RoleSystem).
+	QueryExclusions = "exclusions"
 	// QuerySummary returns the read-model summary (no personal data), for rebuilding the read model.
 	QuerySummary = "summary"
 )

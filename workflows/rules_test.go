@@ -123,3 +123,115 @@ func TestANewCaseRefusesTheCatchUp(t *testing.T) {
 		t.Errorf("the refused catch-up changed the case: revision %d -> %d", before.Revision, after.Revision)
 	}
 }
+
+// TestACaseMovingToTheAgeRulesRunsAgainWhatTheBirthdayEndedWithoutADecision: a case on the
+// fail-safe rules keeps them, and its 18th birthday ends the child clocks by itself. The catch-up
+// makes it go on in a run of this release, which moves the case to today's rules as it starts:
+// the child clocks run again, nothing ends, and the Safeguarding Lead is asked to decide.
+func TestACaseMovingToTheAgeRulesRunsAgainWhatTheBirthdayEndedWithoutADecision(t *testing.T) {
+	h := newHarness(t, nil)
+	h.env.OnGetVersion(rulesChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(workflow.Version(safeguarding.RulesFailSafe))
+	birthday := time.Date(2027, 1, 27, 0, 0, 0, 0, policy.London)
+	h.step(0, safeguarding.StepRaiseConcern, carer, raise("2009-01-27"))
+	h.step(m, "looked-after", sw, map[string]any{"since": at(0), "placement_start": at(0)})
+	after := birthday.Sub(testStart) + time.Hour
+	h.view(after, manager, func(v safeguarding.View) {
+		if _, ok := openAction(v, policy.LACReview); ok || v.TurnedAdult.IsZero() {
+			t.Error("the fail-safe birthday did not end the child clocks")
+		}
+	})
+	catchUp := errNotSent
+	h.sendBare(after+m, UpdateCatchUp, "catch-up", &catchUp)
+	next := h.runUntilContinued(after + time.Hour)
+	if catchUp != nil {
+		t.Fatalf("the catch-up of a run on older rules: %v", catchUp)
+	}
+	if next.State.Rules != safeguarding.RulesFailSafe {
+		t.Fatalf("the old run moved the case to rules %d itself", next.State.Rules)
+	}
+
+	h2 := newHarness(t, nil)
+	h2.continueFrom(next)
+	h2.env.SetStartTime(testStart.Add(after + time.Hour)) // the next run begins when the last one ended
+	again := errNotSent
+	h2.sendBare(m, UpdateCatchUp, "catch-up-again", &again)
+	h2.view(2*m, manager, func(v safeguarding.View) {
+		for _, kind := range []policy.RuleID{policy.LACReview, policy.SWVisit, policy.CarePlan, policy.ConfirmAdulthood, policy.Transition} {
+			if _, ok := openAction(v, kind); !ok {
+				t.Errorf("%s is not open after the move to today's rules", kind)
+			}
+		}
+		if !v.TurnedAdult.IsZero() {
+			t.Error("still treated as an adult without a decision")
+		}
+	})
+	h2.run(3 * m)
+	if safeguarding.CodeOf(again) != safeguarding.EConflict {
+		t.Errorf("a second catch-up: %v, want refused as not needed", again)
+	}
+}
+
+// TestAnUpgradeMovesACaseToTheRulesItsHistoryRecorded: a case on the fail-safe rules opens only
+// the LADO clock for an allegation of no offence. The catch-up makes its run continue as new, and
+// the next run moves the case to the rules under which every allegation also opens the police
+// and DBS referrals. A run that moved before the move recorded its target (replayed) went no
+// further than the fail-safe rules, so its history replays as it ran.
+func TestAnUpgradeMovesACaseToTheRulesItsHistoryRecorded(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		recorded workflow.Version // what the move's version marker says
+		want     []policy.RuleID  // what the allegation after the move opens
+	}{
+		{"moved now", workflow.Version(safeguarding.RulesAllegationReferrals), []policy.RuleID{policy.AllegationPolice, policy.DBSReferral, policy.LADO}},
+		{"moved before the marker", workflow.DefaultVersion, []policy.RuleID{policy.LADO}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			allegation := func(user string) map[string]any {
+				return map[string]any{"received_at": at(0), "against_user": user, "against_role": "carer", "summary": "Seen with the exploiters."}
+			}
+			opened := func(v safeguarding.View, user string) []policy.RuleID {
+				var kinds []policy.RuleID
+				for _, al := range v.Allegations {
+					for _, a := range v.OpenActions {
+						if al.AgainstUser == user && a.Ref == al.ID {
+							kinds = append(kinds, a.Kind)
+						}
+					}
+				}
+				slices.Sort(kinds)
+				return kinds
+			}
+			h := newHarness(t, nil)
+			h.env.OnGetVersion(rulesChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(workflow.Version(safeguarding.RulesFailSafe))
+			h.step(0, safeguarding.StepRaiseConcern, carer, raise(""))
+			h.step(m, "allegation", lead, allegation("carer-8"))
+			h.view(2*m, manager, func(v safeguarding.View) {
+				if got := opened(v, "carer-8"); !slices.Equal(got, []policy.RuleID{policy.LADO}) {
+					t.Errorf("on the fail-safe rules the allegation opened %v, want the LADO clock alone", got)
+				}
+			})
+			catchUp := errNotSent
+			h.sendBare(3*m, UpdateCatchUp, "catch-up", &catchUp)
+			next := h.runUntilContinued(time.Hour)
+			if catchUp != nil {
+				t.Fatalf("the catch-up of a case on older rules: %v", catchUp)
+			}
+
+			h2 := newHarness(t, nil)
+			h2.env.OnGetVersion(upgradeChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(tt.recorded)
+			h2.continueFrom(next)
+			body, _ := json.Marshal(allegation("carer-9"))
+			step := errNotSent
+			h2.sendAs(m, UpdateStep, "allegation-9", safeguarding.Request{Step: "allegation", RequestID: "allegation-9", Actor: lead, Body: body}, &step)
+			var after []policy.RuleID
+			h2.view(2*m, manager, func(v safeguarding.View) { after = opened(v, "carer-9") })
+			h2.run(3 * m)
+			if step != nil {
+				t.Fatalf("the allegation after the move: %v", step)
+			}
+			if !slices.Equal(after, tt.want) {
+				t.Errorf("after the move the allegation opened %v, want %v", after, tt.want)
+			}
+		})
+	}
+}

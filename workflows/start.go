@@ -71,17 +71,14 @@ func trustedInput(ctx workflow.Context, in Input) Input {
 // moveToCurrentRules moves a case that follows older rules to the current ones as a run of this
 // release starts: nobody asks for it, and nothing a client sends can do it (see startChange). A
 // new case already follows the current rules; a continued one carries the rules it followed.
-//
-// The rules it moves to are recorded (rulesMoveChange), so a run replays to the rules it moved
-// the case to when it ran, whatever a later release calls current.
+// The rules it moves to are recorded (upgradeTarget): replayed when later rules are current, the
+// run moves as far as it did, and a run recorded before the target was recorded moves no further
+// than the fail-safe rules that were current then.
 func (r *run) moveToCurrentRules(ctx workflow.Context) {
 	if r.start < startTrusted || !r.state.Opened() || r.state.Rules >= safeguarding.RulesCurrent {
 		return
 	}
-	to := safeguarding.RulesFailSafe
-	if v := workflow.GetVersion(ctx, rulesMoveChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)); v > 0 {
-		to = safeguarding.RulesVersion(v)
-	}
+	to := upgradeTarget(ctx)
 	if r.state.Rules >= to {
 		return
 	}
@@ -90,18 +87,14 @@ func (r *run) moveToCurrentRules(ctx workflow.Context) {
 	r.logger.Info("case moved to the current rules", "case", r.state.ID, "from", int(from), "to", int(r.state.Rules))
 }
 
-// rulesMoveChange records, when a run moves a case to newer rules as it starts, which rules those
-// are: its version is the RulesVersion moved to. A run recorded before it (DefaultVersion) moved
-// cases to the fail-safe rules, the current ones then.
-const rulesMoveChange = "rules-move"
-
-// validateCatchUp accepts the catch-up Update only from a run begun by an earlier release that
-// holds a case: any other is refused, leaving no trace in history.
+// validateCatchUp accepts the catch-up Update only from a run that holds a case and was begun by
+// an earlier release, or follows rules older than the current ones (a release that raised them
+// since): any other is refused, leaving no trace in history.
 func (r *run) validateCatchUp(workflow.Context) error {
 	switch {
 	case !r.state.Opened():
 		return toApplicationError(safeguarding.Errorf(safeguarding.ENotFound, "case not opened"))
-	case r.start >= startCurrentVersion || r.renew:
+	case r.renew || r.start >= startCurrentVersion && r.state.Rules >= safeguarding.RulesCurrent:
 		return toApplicationError(safeguarding.Errorf(safeguarding.EConflict, "This case already runs on the current release."))
 	}
 	return nil

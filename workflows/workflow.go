@@ -164,7 +164,7 @@ func (r *run) loop(ctx workflow.Context) error {
 			return nil
 		}
 		if r.state.AdulthoodDue(now) {
-			r.state.TurnAdult(&workflowEnv{ctx: ctx, cw: r.cw})
+			r.state.ActOnAdulthood(&workflowEnv{ctx: ctx, cw: r.cw})
 		}
 		chases := r.state.TakeDueChases(now)
 		r.state.AfterChases(&workflowEnv{ctx: ctx, cw: r.cw}, chases)
