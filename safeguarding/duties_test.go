@@ -1,6 +1,7 @@
 package safeguarding
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -307,41 +308,45 @@ func TestAParentsObjectionNeverHoldsUpTheNRMReferral(t *testing.T) {
 	}
 }
 
-// TestACaseOnEarlierRulesOpensNoDutyClocks: a case that follows the fail-safe rules (begun before
-// the seed duties were clocks) replays as it ran: its outcomes, negative decisions, concerns
-// about adults, accompanying adults and chases to the Lead open nothing new; moved to the
-// current rules, they do.
+// TestACaseOnEarlierRulesOpensNoDutyClocks: a case that follows earlier rules (begun before the
+// seed duties were clocks: the fail-safe rules, the allegation referrals' or the age decision's)
+// replays as it ran: its outcomes, negative decisions, concerns about adults, accompanying adults
+// and chases to the Lead open nothing new; moved to the current rules, they do.
 func TestACaseOnEarlierRulesOpensNoDutyClocks(t *testing.T) {
-	f := unopenedCase(t)
-	f.c.Rules = RulesFailSafe
-	first := firstConcern("E1")
-	first["indicators"] = []body{{"code": "older-boyfriend"}}
-	f.must(StepRaiseConcern, aCarer, first)
-	f.env.now = t0.Add(24 * time.Hour)
-	f.referred()
-	f.decided(DecisionChildInNeed)
-	f.nrmReferred()
-	f.rg("negative")
-	f.accompanied()
-	opened := f.c.AfterChases(f.env, f.c.TakeDueChases(f.env.now))
-	for _, kind := range []policy.RuleID{policy.TellYoungPerson, policy.NRMChallenge, policy.CSODSDecision, policy.SpeakAlone, policy.ConductReview} {
-		if len(f.open(kind)) != 0 {
-			t.Errorf("a case on the fail-safe rules opened %s", kind)
-		}
-	}
-	if len(opened) != 0 {
-		t.Errorf("chases opened %v", opened)
-	}
+	for _, rules := range []RulesVersion{RulesFailSafe, RulesAllegationReferrals, RulesAgeDecision} {
+		t.Run(fmt.Sprintf("rules %d", rules), func(t *testing.T) {
+			f := unopenedCase(t)
+			f.c.Rules = rules
+			first := firstConcern("E1")
+			first["indicators"] = []body{{"code": "older-boyfriend"}}
+			f.must(StepRaiseConcern, aCarer, first)
+			f.env.now = t0.Add(24 * time.Hour)
+			f.referred()
+			f.decided(DecisionChildInNeed)
+			f.nrmReferred()
+			f.rg("negative")
+			f.accompanied()
+			opened := f.c.AfterChases(f.env, f.c.TakeDueChases(f.env.now))
+			for _, kind := range []policy.RuleID{policy.TellYoungPerson, policy.NRMChallenge, policy.CSODSDecision, policy.SpeakAlone, policy.ConductReview} {
+				if len(f.open(kind)) != 0 {
+					t.Errorf("a case on rules %d opened %s", rules, kind)
+				}
+			}
+			if len(opened) != 0 {
+				t.Errorf("chases opened %v", opened)
+			}
 
-	f.c.UpgradeRulesTo(f.env, RulesFailSafe)
-	if f.c.Rules != RulesFailSafe {
-		t.Fatalf("an upgrade recorded under the fail-safe rules moved the case to %d", f.c.Rules)
-	}
-	f.c.UpgradeRules(f.env)
-	f.must("nrm-reconsideration", aSW, body{"decision": decisionRG, "requested_at": ts(4 * time.Hour), "reason": "New evidence."})
-	f.must("nrm-rg-decision", aSW, body{"decided_at": ts(5 * time.Hour), "outcome": "negative"})
-	if len(f.open(policy.NRMChallenge)) != 1 || len(f.open(policy.TellYoungPerson)) != 1 {
-		t.Errorf("after moving to the current rules: challenges %v, tell %v", f.open(policy.NRMChallenge), f.open(policy.TellYoungPerson))
+			f.c.UpgradeRulesTo(f.env, rules)
+			if f.c.Rules != rules {
+				t.Fatalf("an upgrade recorded under rules %d moved the case to %d", rules, f.c.Rules)
+			}
+			f.c.UpgradeRules(f.env)
+			f.must("nrm-reconsideration", aSW, body{"decision": decisionRG, "requested_at": ts(4 * time.Hour), "reason": "New evidence."})
+			f.must("nrm-rg-decision", aSW, body{"decided_at": ts(5 * time.Hour), "outcome": "negative"})
+			if len(f.open(policy.NRMChallenge)) != 1 || len(f.open(policy.TellYoungPerson)) != 1 {
+				t.Errorf("after moving to the current rules: challenges %v, tell %v", f.open(policy.NRMChallenge), f.open(policy.TellYoungPerson))
+			}
+		})
 	}
 }
 

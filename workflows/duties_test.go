@@ -130,9 +130,10 @@ func TestAChaseToTheLeadAsksForAConductDecision(t *testing.T) {
 }
 
 // TestARunOfAnEarlierReleaseMovesACaseOnlyToTheRulesItRecorded: a continued case on the
-// fail-safe rules replays a run recorded before the seed duties (no rules-upgrade-target
-// marker) on those rules: a negative NRM decision opens no challenge. A run of this release
-// moves it to the current rules as it starts, and the same decision opens one.
+// fail-safe rules replays a run recorded before the seed duties on the rules that run moved it
+// to (its rules-upgrade-target marker): no marker, the fail-safe rules; the age decision's
+// release, version 3. On neither does a negative NRM decision open a challenge. A run of this
+// release moves it to the current rules as it starts, and the same decision opens one.
 func TestARunOfAnEarlierReleaseMovesACaseOnlyToTheRulesItRecorded(t *testing.T) {
 	h := newHarness(t, nil)
 	h.env.OnGetVersion(rulesChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(workflow.Version(safeguarding.RulesFailSafe))
@@ -141,11 +142,19 @@ func TestARunOfAnEarlierReleaseMovesACaseOnlyToTheRulesItRecorded(t *testing.T) 
 	if next.State.Rules != safeguarding.RulesFailSafe {
 		t.Fatalf("the case follows rules %d, want the fail-safe rules", next.State.Rules)
 	}
-	for _, recorded := range []bool{true, false} {
+	for _, tt := range []struct {
+		name     string
+		recorded *workflow.Version // the move's marker as recorded; nil: this release's run
+	}{
+		{"recorded before the marker", new(workflow.DefaultVersion)},
+		{"recorded on the age rules", new(workflow.Version(safeguarding.RulesAgeDecision))},
+		{"this release", nil},
+	} {
+		recorded := tt.recorded != nil
 		h := newHarness(t, nil)
 		h.continueFrom(next)
 		if recorded {
-			h.env.OnGetVersion(upgradeChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(workflow.DefaultVersion)
+			h.env.OnGetVersion(upgradeChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent)).Return(*tt.recorded)
 		}
 		// Request ids of their own: the case remembers those of the run before.
 		referral, decision := errNotSent, errNotSent
@@ -163,7 +172,7 @@ func TestARunOfAnEarlierReleaseMovesACaseOnlyToTheRulesItRecorded(t *testing.T) 
 			t.Fatalf("the referral %v and the decision %v (recorded %v)", referral, decision, decided)
 		}
 		if challenged == recorded {
-			t.Errorf("recorded before the seed duties %v: challenge opened %v", recorded, challenged)
+			t.Errorf("%s: challenge opened %v", tt.name, challenged)
 		}
 	}
 }
