@@ -210,11 +210,14 @@ function missingPanel(v, L, openByRef) {
 function allegationsPanel(v, L) {
   const to = (what, at, ref) => (at && !at.startsWith("0001-") ? [`${what} told `, timeEl(at), ref ? `, reference ${ref}` : ""] : `${what}: not yet told`);
   // A referral is shown when the allegation called for it: an offence alleged, or a clock opened
-  // for it (every allegation, under the current rules), or a record of it either way.
+  // for it (every allegation, under the current rules; a substantiated one, where none was
+  // made), or a record of it either way. A clock still open is shown as such, even after a
+  // manager's decision not to refer: a substantiated finding asks again.
   const referral = (a, what, referral, kind, at, ref) => {
+    const clocks = (v.actions || []).filter((x) => x.ref === a.id && x.kind === kind);
     const declined = (a.not_referred || []).find((d) => d.referral === referral);
-    if (declined) return [`${what}: not told, by a manager's decision `, timeEl(declined.decided_at), `: ${declined.reason}`];
-    const called = a.possible_offence || (at && !at.startsWith("0001-")) || (v.actions || []).some((x) => x.ref === a.id && x.kind === kind);
+    if (declined && !clocks.some((x) => x.status === "open")) return [`${what}: not told, by a manager's decision `, timeEl(declined.decided_at), `: ${declined.reason}`];
+    const called = a.possible_offence || (at && !at.startsWith("0001-")) || clocks.length > 0;
     return called ? to(what, at, ref) : "";
   };
   const excluded = (v.exclusions || []).map((e) => el("li", {}, `${e.user_id} (${ROLE_NAMES[e.role] || e.role}), `, timeEl(e.at), `: ${e.reason}`));
