@@ -35,6 +35,13 @@ type Allegation struct {
 	// NotReferred are a manager's decisions not to tell the police or the DBS, with why.
 	NotReferred []ReferralDeclined `json:"not_referred,omitempty"`
 	By          Actor              `json:"by"`
+	// External names the person the allegation is about when they are not a caseflow user (a
+	// supplier, a teacher, a driver); AgainstUser and AgainstRole are then empty.
+	External *ExternalSubject `json:"external,omitempty"`
+	// Outcome is how the allegation was concluded, and Relationship the decision on ending the
+	// agency's relationship with the person after a substantiated one (see external.go).
+	Outcome      *AllegationOutcome    `json:"outcome,omitempty"`
+	Relationship *RelationshipDecision `json:"relationship,omitempty"`
 }
 
 // RecordAllegation records an allegation against a carer or member of staff.

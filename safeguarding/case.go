@@ -52,6 +52,8 @@ type Case struct {
 	Withdrawals []Withdrawal `json:"withdrawals,omitempty"`
 	// Links are the other cases of the same child.
 	Links []Link `json:"links,omitempty"`
+	// Duties are the records of the agency policy's seed duties (see duties.go).
+	Duties Duties `json:"duties,omitzero"`
 
 	Closure  Closure  `json:"closure"`
 	Actions  []Action `json:"actions"`

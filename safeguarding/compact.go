@@ -46,6 +46,7 @@ func (c *Case) Compact() []Entry {
 	}
 	c.CarePlan.Reviews = lastN(c.CarePlan.Reviews, keptDatedRecords)
 	c.Missing = c.keptEpisodes()
+	c.Duties.Outcomes = keptOutcomes(c.Duties.Outcomes)
 	return archived
 }
 

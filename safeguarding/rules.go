@@ -31,8 +31,15 @@ const (
 	// Grounds limit; a chase to the managers of a case without a team also reaches the
 	// Safeguarding Lead.
 	RulesAgeDecision RulesVersion = 3
+	// RulesDuties: the agency policy's seed duties are clocks. An outcome opens an action to tell
+	// the young person; a negative NRM decision the decision whether to challenge it; a concern
+	// about an adult in contact with the child the decision on a Child Sex Offender Disclosure
+	// Scheme check; an accompanying adult the conversation with the child without them; a chase
+	// that reaches the Safeguarding Lead about a named person's action the Lead's decision
+	// whether it is a conduct matter (see duties.go).
+	RulesDuties RulesVersion = 4
 	// RulesCurrent is what new cases follow and upgrades move to.
-	RulesCurrent = RulesAgeDecision
+	RulesCurrent = RulesDuties
 )
 
 // failSafe reports whether the case follows the fail-safe rules.
@@ -40,6 +47,9 @@ func (c *Case) failSafe() bool { return c.Rules >= RulesFailSafe }
 
 // ageDecided reports whether the case's child clocks end at 18 only by a person's decision.
 func (c *Case) ageDecided() bool { return c.Rules >= RulesAgeDecision }
+
+// keepsDuties reports whether the case opens the seed duties' clocks.
+func (c *Case) keepsDuties() bool { return c.Rules >= RulesDuties }
 
 // UpgradeRulesStep is the name of the update that moved a case to RulesCurrent before cases
 // moved themselves. It was never a person's step and has no API route; runs begun before keep
