@@ -260,6 +260,20 @@ func TestOnlyManagersAndTheLeadSeeAConductReview(t *testing.T) {
 	}
 }
 
+// TestAssigningASocialWorkerLeavesTheManagersDecisionsWithThem: the decision on the agency's
+// relationship and a conduct review about the Lead's own failure are the managers' own, not the
+// social worker's actions the managers hold while the post is vacant; a new social worker is not
+// given them.
+func TestAssigningASocialWorkerLeavesTheManagersDecisionsWithThem(t *testing.T) {
+	f := newCase(t, "E1")
+	f.must("allegation", aLead, body{"received_at": ts(2 * time.Hour), "against_user": "carer-1", "against_role": "carer", "summary": "Seen with the exploiters."})
+	f.substantiated()
+	f.must("team", aManager, body{"social_worker": "sw-2", "reason": "Caseload moved."})
+	if a := f.open(policy.EndRelationship)[0]; a.Owner != (Owner{Role: RoleManager}) {
+		t.Errorf("the decision on the carer's approval went to %+v when a social worker was assigned, want the managers", a.Owner)
+	}
+}
+
 // TestWhatIsWrittenAboutAConductReviewIsSeenByManagersAndTheLeadOnly: the chase of a conduct
 // review left late, and an overseer's resolution of it, name the review; like the review
 // itself they are for managers and the Safeguarding Lead alone, on the case and read back from
