@@ -52,7 +52,7 @@ func (c *Case) openConductReview(env Env, late *Action, escalatedAt time.Time) *
 	if late.Owner.Role == RoleSafeguardingLead {
 		owner = Owner{Role: RoleManager}
 	}
-	a := c.openAction(env, policy.ConductReview, owner, escalatedAt, 0, late.ID)
+	a := c.openOwnAction(env, policy.ConductReview, owner, escalatedAt, late.ID)
 	a.Title += ": " + late.Title
 	c.Duties.Conduct = append(c.Duties.Conduct, ConductReview{
 		ReviewID: a.ID, Action: late.ID, Title: late.Title, Subject: late.Owner, EscalatedAt: escalatedAt,

@@ -109,6 +109,15 @@ func (c *Case) followUp(cmd Command, from int, by Actor, env Env) []string {
 	return opened
 }
 
+// openOwnAction opens an action its owner holds in their own right: one owned by the managers is
+// their decision, not the social worker's held while the post is vacant, so assigning a social
+// worker leaves it with them.
+func (c *Case) openOwnAction(env Env, rule policy.RuleID, owner Owner, start time.Time, ref string) *Action {
+	a := c.openAction(env, rule, owner, start, 0, ref)
+	a.HandedFrom = nil
+	return a
+}
+
 // hadAction reports whether an action of kind about ref was ever opened, open or ended.
 func (c *Case) hadAction(kind policy.RuleID, ref string) bool {
 	return slices.ContainsFunc(c.Actions, func(a Action) bool { return a.Kind == kind && a.Ref == ref })

@@ -260,6 +260,56 @@ func TestOnlyManagersAndTheLeadSeeAConductReview(t *testing.T) {
 	}
 }
 
+// TestAssigningASocialWorkerLeavesTheManagersDecisionsWithThem: the decision on the agency's
+// relationship and a conduct review about the Lead's own failure are the managers' own, not the
+// social worker's actions the managers hold while the post is vacant; a new social worker is not
+// given them.
+func TestAssigningASocialWorkerLeavesTheManagersDecisionsWithThem(t *testing.T) {
+	f := newCase(t, "E1")
+	f.must("allegation", aLead, body{"received_at": ts(2 * time.Hour), "against_user": "carer-1", "against_role": "carer", "summary": "Seen with the exploiters."})
+	f.substantiated()
+	f.must("team", aManager, body{"social_worker": "sw-2", "reason": "Caseload moved."})
+	if a := f.open(policy.EndRelationship)[0]; a.Owner != (Owner{Role: RoleManager}) {
+		t.Errorf("the decision on the carer's approval went to %+v when a social worker was assigned, want the managers", a.Owner)
+	}
+}
+
+// TestWhatIsWrittenAboutAConductReviewIsSeenByManagersAndTheLeadOnly: the chase of a conduct
+// review left late, and an overseer's resolution of it, name the review; like the review
+// itself they are for managers and the Safeguarding Lead alone, on the case and read back from
+// the archive after compaction.
+func TestWhatIsWrittenAboutAConductReviewIsSeenByManagersAndTheLeadOnly(t *testing.T) {
+	f := newCase(t, "E1")
+	f.escalatedToLead()
+	review := f.open(policy.ConductReview)[0]
+	f.env.now = review.EscalateAt.Add(time.Minute)
+	f.c.TakeDueChases(f.env.now)
+	f.must("action-resolve", aLead, body{"action_id": review.ID, "reason": "PLANTED-RESOLUTION"})
+	var about []Entry
+	for _, e := range f.c.Timeline {
+		if e.Ref == review.ID && !conductEntries[e.Kind] {
+			about = append(about, e)
+		}
+	}
+	if len(about) < 2 {
+		t.Fatalf("want the review's chase and resolution in the timeline, got %+v", about)
+	}
+	for _, who := range []Actor{aCarer, aSW, aFSW, aLead, aManager} {
+		overseer := who.Role.Oversees()
+		tl, _ := f.c.TimelineFor(who, Access{})
+		if strings.Contains(mustJSON(t, tl), review.ID) != overseer {
+			t.Errorf("%s sees entries about the conduct review %s: %v, want %v", who.Role, review.ID, !overseer, overseer)
+		}
+		// An archived entry is read back without the case, by what it says of itself.
+		sight := f.c.SightOf(who, Access{})
+		for _, e := range about {
+			if sight.SeesEntry(e) != overseer {
+				t.Errorf("%s sees entry %q read back from the archive: %v, want %v", who.Role, e.Summary, !overseer, overseer)
+			}
+		}
+	}
+}
+
 // TestTheDutiesRecordsAreSeenByWhoMaySeeThem: carers see none of the duties' records; staff
 // see the disclosure scheme check and the parental responsibility holder's view; an allegation
 // against someone outside caseflow, its outcome and the relationship decision are seen only by

@@ -175,7 +175,7 @@ func (c *Case) actOnSubstantiated(env Env, al *Allegation, at time.Time) []strin
 		if al.AgainstRole == RoleManager {
 			owner = Owner{Role: RoleSafeguardingLead}
 		}
-		opened = append(opened, c.openAction(env, policy.EndRelationship, owner, at, 0, al.ID).ID)
+		opened = append(opened, c.openOwnAction(env, policy.EndRelationship, owner, at, al.ID).ID)
 	}
 	lead := Owner{Role: RoleSafeguardingLead}
 	if al.PoliceAt.IsZero() && !c.hasOpen(policy.AllegationPolice, al.ID) {

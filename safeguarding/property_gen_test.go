@@ -265,6 +265,12 @@ func person(t *rapid.T, label string) sg.Actor {
 // secret marks what only those who see allegations may read: the leak checks look for it.
 func (w *world) secret(what string) string { return fmt.Sprintf("hush-%d: %s", w.n, what) }
 
+// conductSecret marks what only managers and the Safeguarding Lead may read: the words of a
+// decision on a failure to act.
+func (w *world) conductSecret(what string) string {
+	return fmt.Sprintf("staff-matter-%d: %s", w.n, what)
+}
+
 // reason draws a reason someone gives.
 func reason(t *rapid.T) string {
 	return rapid.SampledFrom([]string{"Handed over to Leeds on 3 January.", "Made by the police, reference 123.", " "}).Draw(t, "reason")
@@ -508,7 +514,8 @@ var bodies = map[string]func(w *world, t *rapid.T) map[string]any{
 		return map[string]any{"visited_at": w.when(t, "visited at")}
 	},
 	"contact": func(w *world, t *rapid.T) map[string]any {
-		return map[string]any{"name": "Accompanying adult", "relationship": "says he is an uncle", "restricted": rapid.Bool().Draw(t, "restricted")}
+		return map[string]any{"name": "Accompanying adult", "relationship": "says he is an uncle", "restricted": rapid.Bool().Draw(t, "restricted"),
+			"accompanying": rapid.Bool().Draw(t, "accompanying")}
 	},
 	"disclosure-withdrawn": func(w *world, t *rapid.T) map[string]any {
 		return map[string]any{"withdrawn_at": w.when(t, "withdrawn at")}
@@ -565,6 +572,121 @@ var bodies = map[string]func(w *world, t *rapid.T) map[string]any{
 	"reopen": func(w *world, t *rapid.T) map[string]any {
 		return map[string]any{"reason": "Seen with the same adults again."}
 	},
+}
+
+// The seed duties' bodies (docs/rules.md, "The seed duties").
+var dutyBodies = map[string]func(w *world, t *rapid.T) map[string]any{
+	"young-person-told": func(w *world, t *rapid.T) map[string]any {
+		b := map[string]any{"outcome_id": w.outcomeID(t), "told_at": w.when(t, "told at"),
+			"told_by": rapid.SampledFrom([]string{"Their social worker", "Their social worker", ""}).Draw(t, "told by"),
+			"how":     rapid.SampledFrom([]string{"in person, with an interpreter", "by phone", ""}).Draw(t, "how")}
+		if rapid.Bool().Draw(t, "response") {
+			b["response"] = "I understand. I want to stay here."
+		}
+		return b
+	},
+	"csods-request": func(w *world, t *rapid.T) map[string]any {
+		b := map[string]any{"requested_at": w.when(t, "requested at"), "adult": rapid.SampledFrom([]string{"The older boyfriend", ""}).Draw(t, "adult"),
+			"reason": "Seen collecting her from school.", "reference": "CSODS-1"}
+		if rapid.Bool().Draw(t, "names a contact") {
+			b["contact_id"] = w.contactID(t, false)
+		}
+		return b
+	},
+	"csods-not-requested": func(w *world, t *rapid.T) map[string]any {
+		return map[string]any{"decided_at": w.when(t, "decided at"), "reason": reason(t)}
+	},
+	"csods-answer": func(w *world, t *rapid.T) map[string]any {
+		ids := []string{"Q9999"}
+		for _, q := range w.c.Duties.Checks {
+			ids = append(ids, q.ID, q.ID, q.ID)
+		}
+		return map[string]any{"request_id": rapid.SampledFrom(ids).Draw(t, "check id"), "answered_at": w.when(t, "answered at"),
+			"outcome": rapid.SampledFrom([]string{sg.DisclosureMade, sg.DisclosureNone, sg.DisclosureDeclined, "maybe"}).Draw(t, "answer")}
+	},
+	"spoke-alone": func(w *world, t *rapid.T) map[string]any {
+		b := map[string]any{"contact_id": w.contactID(t, true), "at": w.when(t, "at"),
+			"outcome": rapid.SampledFrom([]string{sg.SpokenAloneHeld, sg.SpokenAloneHeld, sg.SpokenAloneNot}).Draw(t, "outcome")}
+		if rapid.IntRange(0, 3).Draw(t, "with a reason") > 0 {
+			b["reason"] = reason(t)
+		}
+		interpreter(t, b)
+		return b
+	},
+	"nrm-challenge": func(w *world, t *rapid.T) map[string]any {
+		return map[string]any{"decision": rapid.SampledFrom([]string{"reasonable-grounds", "reasonable-grounds", "conclusive-grounds"}).Draw(t, "decision"),
+			"decided_at": w.when(t, "decided at"), "outcome": rapid.SampledFrom([]string{sg.ChallengeDecision, sg.AcceptDecision}).Draw(t, "outcome"),
+			"reason": reason(t)}
+	},
+	"nrm-parental-view": func(w *world, t *rapid.T) map[string]any {
+		b := map[string]any{"recorded_at": w.when(t, "recorded at"), "holder": "Mother, in Eritrea",
+			"view": rapid.SampledFrom([]string{sg.ParentAgrees, sg.ParentObjects, sg.ParentNotAsked}).Draw(t, "view")}
+		if rapid.Bool().Draw(t, "with a reason") {
+			b["reason"] = reason(t)
+		}
+		return b
+	},
+	"conduct-decision": func(w *world, t *rapid.T) map[string]any {
+		ids := []string{"A9999"}
+		for _, a := range w.c.Actions {
+			if a.Kind == policy.ConductReview {
+				ids = append(ids, a.ID, a.ID, a.ID)
+			}
+		}
+		if rapid.IntRange(0, 4).Draw(t, "another action") == 0 {
+			ids = append(ids, w.actionID(t, "any action"))
+		}
+		return map[string]any{"action_id": rapid.SampledFrom(ids).Draw(t, "action id"), "decided_at": w.when(t, "decided at"),
+			"outcome": rapid.SampledFrom([]string{sg.ConductMatter, sg.NotConductMatter}).Draw(t, "outcome"), "reason": w.conductSecret("the carer was in hospital")}
+	},
+	"allegation-external": func(w *world, t *rapid.T) map[string]any {
+		return map[string]any{"received_at": w.when(t, "received at"), "name": "Mr K. Doe",
+			"organisation": rapid.SampledFrom([]string{"Northfield Academy", "Swift Taxis"}).Draw(t, "organisation"),
+			"role":         rapid.SampledFrom([]string{"teacher", "taxi driver", ""}).Draw(t, "role"), "supplier": rapid.Bool().Draw(t, "supplier"),
+			"summary": w.secret("gave her a lift at night"), "urgent": rapid.Bool().Draw(t, "urgent"), "possible_offence": rapid.Bool().Draw(t, "offence")}
+	},
+	"allegation-outcome": func(w *world, t *rapid.T) map[string]any {
+		return map[string]any{"allegation_id": w.allegationID(t), "decided_at": w.when(t, "decided at"),
+			"outcome":    rapid.SampledFrom([]string{sg.Substantiated, sg.Substantiated, "unsubstantiated", "unfounded", "false", "malicious", "proven"}).Draw(t, "outcome"),
+			"decided_by": "LADO allegation management meeting", "note": w.secret("the LADO's minutes")}
+	},
+	"relationship-ended": func(w *world, t *rapid.T) map[string]any {
+		return map[string]any{"allegation_id": w.allegationID(t), "decided_at": w.when(t, "decided at"),
+			"decision":   rapid.SampledFrom([]string{sg.RelationshipEnded, sg.RelationshipContinued}).Draw(t, "decision"),
+			"decided_by": "Responsible Individual, after the fostering panel", "reason": w.secret("approval withdrawn")}
+	},
+}
+
+func init() {
+	for name, f := range dutyBodies {
+		bodies[name] = f
+	}
+}
+
+// outcomeID is an outcome the young person is to be told of, or one the case does not hold.
+func (w *world) outcomeID(t *rapid.T) string {
+	ids := []string{"Y9999"}
+	for _, o := range w.c.Duties.Outcomes {
+		if o.Told == nil {
+			ids = append(ids, o.ID, o.ID, o.ID)
+		} else {
+			ids = append(ids, o.ID)
+		}
+	}
+	return rapid.SampledFrom(ids).Draw(t, "outcome id")
+}
+
+// contactID is a contact of the child, mostly an accompanying adult when asked for, or one the
+// case does not hold.
+func (w *world) contactID(t *rapid.T, accompanying bool) string {
+	ids := []string{"P9999"}
+	for _, k := range w.c.Contacts {
+		ids = append(ids, k.ID)
+		if accompanying && k.Accompanying {
+			ids = append(ids, k.ID, k.ID, k.ID)
+		}
+	}
+	return rapid.SampledFrom(ids).Draw(t, "contact id")
 }
 
 func informedBody(w *world, t *rapid.T) map[string]any {

@@ -34,8 +34,19 @@ var (
 // the Safeguarding Lead only".
 func seesAllegations(r sg.Relation) bool { return slices.Contains(caseLeads, r) }
 
-// restrictedKinds are the actions that follow an allegation.
-var restrictedKinds = []policy.RuleID{policy.LADO, policy.LADOUrgent, policy.AllegationPolice, policy.DBSReferral}
+// restrictedKinds are the actions that follow an allegation: "everything about it is
+// restricted, as every allegation is" (docs/rules.md, "An allegation against someone outside
+// caseflow"), the decision on the agency's relationship a substantiated one calls for included
+// ("Both are restricted", "Ending the agency's relationship after a substantiated allegation").
+var restrictedKinds = []policy.RuleID{policy.LADO, policy.LADOUrgent, policy.AllegationPolice, policy.DBSReferral, policy.EndRelationship}
+
+// conductKinds are the reviews of a failure to act: "Managers and the Safeguarding Lead decide,
+// and they alone see the review, its action, its timeline entries and its decision" (docs/rules.md,
+// "A staff member or carer who failed to act").
+var conductKinds = []policy.RuleID{policy.ConductReview}
+
+// seesConduct: only managers and the Safeguarding Lead see a conduct review.
+func seesConduct(r sg.Relation) bool { return r == sg.RelationOverseer }
 
 // careKinds are the actions about the child's care at home, which carers see besides their own.
 var careKinds = []policy.RuleID{policy.CarePlan, policy.CarePlanReview, policy.MissingChild, policy.MissingPoliceReport,
@@ -140,6 +151,46 @@ var closers = map[policy.RuleID][]closer{
 	// not referred, is the Lead's or a manager's, with why.
 	policy.NRMLeadDecision: {done("nrm-request", staffOnly), done("nrm-referral", staffOnly),
 		{step: "nrm-not-referred", status: sg.ActionResolved, who: overseeing, when: noteGives("reason")}},
+	// The seed duties (docs/rules.md, "The seed duties"). "Telling the young person of each
+	// outcome": young-person-told closes it, recorded by staff; "if the young person cannot be
+	// told, a manager or the Safeguarding Lead ends it for a reason" (action-resolve).
+	policy.TellYoungPerson: {{step: "young-person-told", status: sg.ActionDone, who: staffOnly, when: bodyNames("outcome_id")}},
+	// "A police check under the Child Sex Offender Disclosure Scheme": by the social worker, a
+	// manager or the Safeguarding Lead. A check requested closes the decision; a decision not to
+	// request one, with the reason the timeline keeps, "closes only the decisions that began at
+	// or before it". The police's answer closes the chase of that check.
+	policy.CSODSDecision: {{step: "csods-request", status: sg.ActionDone, who: caseLeads, when: startedBy("requested_at")},
+		{step: "csods-not-requested", status: sg.ActionDone, who: caseLeads, when: func(e ending) bool {
+			return startedBy("decided_at")(e) && noteGives("reason")(e) && timelineGives(e, "reason")
+		}}},
+	policy.CSODSAnswer: {{step: "csods-answer", status: sg.ActionDone, who: caseLeads, when: bodyNames("request_id")}},
+	// "Speaking with the child without the accompanying adult": spoken with alone closes it (by
+	// staff); "a record of why not by a manager or the Safeguarding Lead ends the obligation for
+	// that reason ... by anyone else it is kept and the clock runs on".
+	policy.SpeakAlone: {{step: "spoke-alone", status: sg.ActionDone, who: staffOnly, when: func(e ending) bool {
+		return bodyNames("contact_id")(e) && e.body["outcome"] == sg.SpokenAloneHeld
+	}}, {step: "spoke-alone", status: sg.ActionResolved, who: overseeing, when: func(e ending) bool {
+		return bodyNames("contact_id")(e) && e.body["outcome"] == sg.SpokenAloneNot && noteGives("reason")(e) && timelineGives(e, "reason")
+	}}},
+	// "Challenging a negative NRM decision": a challenge (by the social worker, a manager or the
+	// Lead) or a reconsideration asked for closes it; "accepting the decision is a manager's or
+	// the Safeguarding Lead's, with the reasons".
+	policy.NRMChallenge: {{step: "nrm-challenge", status: sg.ActionDone, who: caseLeads, when: func(e ending) bool {
+		return bodyNames("decision")(e) && e.body["outcome"] == sg.ChallengeDecision
+	}}, {step: "nrm-challenge", status: sg.ActionDone, who: overseeing, when: func(e ending) bool {
+		return bodyNames("decision")(e) && e.body["outcome"] == sg.AcceptDecision && noteGives("reason")(e) && timelineGives(e, "reason")
+	}}, {step: "nrm-reconsideration", status: sg.ActionDone, who: caseLeads, when: bodyNames("decision")}},
+	// "A staff member or carer who failed to act": conduct-decision, a manager's or the Lead's,
+	// with the reason; "nobody decides about their own failure".
+	policy.ConductReview: {{step: "conduct-decision", status: sg.ActionDone, who: overseeing, when: func(e ending) bool {
+		return e.body["action_id"] == e.now.ID && noteGives("reason")(e) &&
+			!slices.ContainsFunc(e.c.Duties.Conduct, func(r sg.ConductReview) bool { return r.ReviewID == e.now.ID && r.Subject.UserID == e.by.UserID })
+	}}},
+	// "Ending the agency's relationship after a substantiated allegation": "only a manager or
+	// the Lead record the decision on the relationship", with why.
+	policy.EndRelationship: {{step: "relationship-ended", status: sg.ActionDone, who: overseeing, when: func(e ending) bool {
+		return bodyNames("allegation_id")(e) && noteGives("reason")(e)
+	}}},
 	// "Age is a decision, not an edit": the move to adulthood that the record proposes is
 	// decided by the Safeguarding Lead or a manager, with the adulthood step.
 	policy.ConfirmAdulthood: {done("adulthood", overseeing)},
@@ -199,6 +250,26 @@ func bodyIs(field, value string) func(e ending) bool {
 }
 
 func namesEpisode(e ending) bool { return e.body["episode_id"] == e.now.Ref }
+
+// bodyNames: the step names what the action is about.
+func bodyNames(field string) func(e ending) bool {
+	return func(e ending) bool { return e.body[field] == e.now.Ref }
+}
+
+// startedBy: the action began at or before the time the step gives; a record closes only what
+// it can answer.
+func startedBy(field string) func(e ending) bool {
+	return func(e ending) bool {
+		at, err := time.Parse(time.RFC3339Nano, fmt.Sprint(e.body[field]))
+		return err == nil && !e.was.StartedAt.After(at)
+	}
+}
+
+// timelineGives: the timeline has an entry by who took the step, giving the reason it gave.
+func timelineGives(e ending, field string) bool {
+	r, _ := e.body[field].(string)
+	return slices.ContainsFunc(e.entries, func(x sg.Entry) bool { return x.By == e.by && strings.Contains(x.Summary, r) })
+}
 
 // noteGives: the action keeps the reason the step gave.
 func noteGives(field string) func(e ending) bool {
@@ -277,6 +348,8 @@ func (w *world) refuseEnding(e ending) string {
 		return "the timeline keeps no entry by who ended it"
 	case slices.Contains(restrictedKinds, a.Kind) && !seesAllegations(e.sight.Relation):
 		return "ended by someone who may not see allegations"
+	case slices.Contains(conductKinds, a.Kind) && !seesConduct(e.sight.Relation):
+		return "ended by someone who may not see conduct reviews"
 	}
 	rules := append(append(slices.Clone(closers[a.Kind]), resolutions...), confirmedAdult)
 	for _, r := range rules {
@@ -418,6 +491,8 @@ func (w *world) oracleSeesAction(s sg.Sight, a *sg.Action) bool {
 		return false
 	case slices.Contains(restrictedKinds, a.Kind):
 		return seesAllegations(s.Relation)
+	case slices.Contains(conductKinds, a.Kind):
+		return seesConduct(s.Relation)
 	case s.Relation == sg.RelationCarer:
 		return slices.Contains(careKinds, a.Kind) || ownedBy(a.Owner, s.Actor)
 	}
@@ -538,6 +613,10 @@ func (w *world) checkChases(t *rapid.T, chases []sg.DueChase) {
 			if r.UserID != "" && (w.accused[r.UserID] || slices.Contains(w.c.Excluded, r.UserID)) {
 				t.Fatalf("the chase of %s %s goes to %s, whom an allegation excluded", a.ID, a.Kind, r.UserID)
 			}
+			// A conduct review's "chases go to the Lead (or the manager) only" (docs/rules.md).
+			if slices.Contains(conductKinds, a.Kind) && !r.Role.Oversees() {
+				t.Fatalf("the chase of conduct review %s goes to %+v", a.ID, r)
+			}
 		}
 	}
 }
@@ -629,6 +708,25 @@ func (w *world) checkSight(t *rapid.T, p sg.Actor, sum projection.Summary) {
 			t.Fatalf("the view of %s (%s) tells %s", who(p), rel, leak)
 		}
 	}
+	if !seesConduct(rel) {
+		if leak := w.conductLeaks(string(mustJSON(view))); leak != "" {
+			t.Fatalf("the view of %s (%s) tells %s", who(p), rel, leak)
+		}
+	}
+}
+
+// conductLeaks says what text tells someone who is not a manager or the Safeguarding Lead of a
+// conduct review, or "": a decision's words, or a review's action id.
+func (w *world) conductLeaks(text string) string {
+	if strings.Contains(text, "staff-matter-") {
+		return "the words of a conduct decision"
+	}
+	for _, a := range w.c.Actions {
+		if slices.Contains(conductKinds, a.Kind) && namesID(text, a.ID) {
+			return "the id of a conduct review, " + a.ID
+		}
+	}
+	return ""
 }
 
 // carerEntries are what a carer sees of the timeline besides their own entries: the life of the
@@ -640,12 +738,23 @@ var carerEntries = []string{"care-plan-agreed", "care-plan-review", "missing", "
 func (w *world) hiddenEntry(s sg.Sight, e sg.Entry) string {
 	restricted := e.Restricted || w.aboutAllegation(e.Ref)
 	switch {
+	case (slices.Contains(conductEntries, e.Kind) || w.aboutConduct(e.Ref)) && !seesConduct(s.Relation):
+		return "it is about a conduct review"
 	case restricted && !seesAllegations(s.Relation):
 		return "it is about an allegation"
 	case s.Relation == sg.RelationCarer && !(e.By.UserID == s.Actor.UserID && e.By.Role == sg.RoleCarer) && !slices.Contains(carerEntries, e.Kind):
 		return "a carer sees their own entries and the child's life at home"
 	}
 	return ""
+}
+
+// conductEntries are the entries of a conduct review: the Lead asked, and the decision.
+var conductEntries = []string{"conduct-review", "conduct-decision"}
+
+// aboutConduct: the reference names a conduct review's action.
+func (w *world) aboutConduct(ref string) bool {
+	a := w.action(ref)
+	return ref != "" && a != nil && slices.Contains(conductKinds, a.Kind)
 }
 
 // aboutAllegation: the reference names an allegation or an action that follows one.
@@ -701,6 +810,10 @@ func (w *world) checkCompaction(t *rapid.T) *sg.Case {
 			t.Fatalf("compaction unmarked restricted entry %d", e.Seq)
 		}
 		got.Restricted = e.Restricted
+		if e.Conduct && !got.Conduct {
+			t.Fatalf("compaction unmarked conduct entry %d", e.Seq)
+		}
+		got.Conduct = e.Conduct
 		if !bytes.Equal(mustJSON(got), mustJSON(e)) {
 			t.Fatalf("compaction changed entry %d: %+v became %+v", e.Seq, e, whole[i])
 		}

@@ -115,10 +115,11 @@ var families = map[string]family{
 				policy.ICPC: "conference", policy.RCPCFirst: "conference", policy.RCPCNext: "conference"})
 		}},
 	"nrm and ictg": {steps: []string{"nrm-request", "nrm-referral", "nrm-not-referred", "nrm-rg-decision", "nrm-cg-decision", "nrm-reconsideration",
-		"adult-consent", "ictg-referral", "ictg-assignment", "parental-responsibility"},
+		"adult-consent", "ictg-referral", "ictg-assignment", "parental-responsibility", "nrm-challenge", "nrm-parental-view"},
 		next: func(c *sg.Case) []string {
 			next := awaited(c, map[policy.RuleID]string{policy.NRMRequest: "nrm-referral", policy.NRMRGDecision: "nrm-rg-decision",
-				policy.NRMCGDecision: "nrm-cg-decision", policy.Age18Consent: "adult-consent", policy.ICTGReferral: "ictg-referral", policy.ICTGAssignment: "ictg-assignment"})
+				policy.NRMCGDecision: "nrm-cg-decision", policy.Age18Consent: "adult-consent", policy.ICTGReferral: "ictg-referral", policy.ICTGAssignment: "ictg-assignment",
+				policy.NRMChallenge: "nrm-challenge"})
 			if c.NRM.RG != nil && c.NRM.RG.Outcome == "negative" {
 				next = append(next, "nrm-reconsideration")
 			}
@@ -138,10 +139,29 @@ var families = map[string]family{
 		next: func(c *sg.Case) []string {
 			return awaited(c, map[policy.RuleID]string{policy.MissingChild: "missing-return", policy.ReturnInterview: "return-interview"})
 		}},
-	"allegation": {steps: []string{"allegation", "allegation", "lado-informed", "allegation-police-report", "dbs-referral", "allegation-not-referred"},
+	// Allegations against users and against people outside caseflow, what follows them, their
+	// outcome and the decision on the agency's relationship a substantiated one calls for.
+	"allegation": {steps: []string{"allegation", "allegation", "allegation-external", "lado-informed", "allegation-police-report", "dbs-referral",
+		"allegation-not-referred", "allegation-outcome", "relationship-ended"},
 		next: func(c *sg.Case) []string {
-			return awaited(c, map[policy.RuleID]string{policy.LADO: "lado-informed", policy.LADOUrgent: "lado-informed",
-				policy.AllegationPolice: "allegation-police-report", policy.DBSReferral: "dbs-referral"})
+			next := awaited(c, map[policy.RuleID]string{policy.LADO: "lado-informed", policy.LADOUrgent: "lado-informed",
+				policy.AllegationPolice: "allegation-police-report", policy.DBSReferral: "dbs-referral", policy.EndRelationship: "relationship-ended"})
+			if slices.ContainsFunc(c.Allegations, func(a sg.Allegation) bool { return a.Outcome == nil }) {
+				next = append(next, "allegation-outcome")
+			}
+			return next
+		}},
+	// The seed duties (docs/rules.md, "The seed duties"): telling the young person of each
+	// outcome, the Child Sex Offender Disclosure Scheme, speaking with the child without the
+	// accompanying adult, and the Lead's decision on a failure to act.
+	"seed duties": {steps: []string{"young-person-told", "csods-request", "csods-not-requested", "csods-answer", "spoke-alone", "conduct-decision"},
+		next: func(c *sg.Case) []string {
+			next := awaited(c, map[policy.RuleID]string{policy.TellYoungPerson: "young-person-told", policy.CSODSDecision: "csods-request",
+				policy.CSODSAnswer: "csods-answer", policy.SpeakAlone: "spoke-alone", policy.ConductReview: "conduct-decision"})
+			if slices.Contains(next, "csods-request") {
+				next = append(next, "csods-not-requested")
+			}
+			return next
 		}},
 	"exclusion": {steps: []string{sg.StepHouseholdExclusion, sg.StepLinkedExclusion, sg.StepLinkCase},
 		next: func(c *sg.Case) []string {
@@ -430,7 +450,11 @@ func (w *world) wake(t *rapid.T) {
 		w.checkEndings(t, turnedAdult, systemActor, nil, before)
 		w.checkAge(t, turnedAdult, nil, res, before)
 	}
-	w.checkChases(t, w.c.TakeDueChases(w.env.now))
+	chases := w.c.TakeDueChases(w.env.now)
+	w.checkChases(t, chases)
+	if opened := w.c.AfterChases(w.env, chases); len(opened) > 0 {
+		t.Logf("  after the chases: opened %v", opened)
+	}
 }
 
 // timePasses runs the clock on, across nights, weekends, bank holidays and birthdays.

@@ -205,6 +205,9 @@ func (c *Case) seesEntry(s Sight, e Entry) bool {
 	if !e.Restricted && c.restrictedRef(e.Ref) {
 		e.Restricted = true
 	}
+	if !e.Conduct && c.conductRef(e.Ref) {
+		e.Conduct = true
+	}
 	return s.SeesEntry(e)
 }
 
@@ -214,7 +217,7 @@ func (s Sight) SeesEntry(e Entry) bool {
 	switch {
 	case !s.Sees():
 		return false
-	case conductEntries[e.Kind]:
+	case conductEntries[e.Kind] || e.Conduct:
 		return s.Relation == RelationOverseer
 	case e.Restricted:
 		return s.SeesRestricted()
@@ -234,6 +237,16 @@ func (c *Case) restrictedRef(ref string) bool {
 	}
 	a := c.action(ref)
 	return a != nil && a.Class() == ClassRestricted
+}
+
+// conductRef reports whether a record reference names a conduct review's action: what is written
+// about it (its chases, its due date, its resolution) is seen as the review is.
+func (c *Case) conductRef(ref string) bool {
+	if ref == "" {
+		return false
+	}
+	a := c.action(ref)
+	return a != nil && a.Class() == ClassConduct
 }
 
 // copyFor copies the case with what the person may not see removed. Slices are copied where they
