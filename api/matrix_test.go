@@ -176,7 +176,7 @@ func newDoorsFixture(t *testing.T) *doorsFixture {
 		{"mgr-9", safeguarding.RoleManager}, {"lead-9", safeguarding.RoleSafeguardingLead}} {
 		body := map[string]any{"received_at": threeDaysAgo.UTC().Format(time.RFC3339), "against_user": accused.user,
 			"against_role": accused.role, "summary": "Seen handing the child a phone.", "urgent": true}
-		if got := env.Do(http.MethodPost, "/v1/cases/"+f.caseE+"/allegation", p.lead, body); got.Status != http.StatusOK {
+		if got := env.Send(http.MethodPost, "/v1/cases/"+f.caseE+"/allegation", p.lead, body); got.Status != http.StatusOK {
 			t.Fatalf("allegation against %s: %d %s", accused.user, got.Status, got.Body)
 		}
 	}

@@ -249,6 +249,23 @@ func (e *Env) Do(method, path, token string, body any, headers ...string) Respon
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
 }
 
+// Send sends a request as the pages do: under an Idempotency-Key, and again with the same key
+// while caseflow answers 503, as its answer asks ("send the same request again"), for up to a
+// minute. A test that sets a case up needs the step taken, not the first answer of a busy
+// machine.
+func (e *Env) Send(method, path, token string, body any) Response {
+	e.T.Helper()
+	key := fmt.Sprintf("testenv-%d", time.Now().UnixNano())
+	deadline := time.Now().Add(time.Minute)
+	for {
+		resp := e.Do(method, path, token, body, "Idempotency-Key", key)
+		if resp.Status != http.StatusServiceUnavailable || time.Now().After(deadline) {
+			return resp
+		}
+		time.Sleep(time.Second)
+	}
+}
+
 // Eventually retries check until it passes or the timeout ends. check runs at least once, and
 // once more at the deadline, so a condition that already holds never times out, however late
 // a loaded machine gets to ask.
