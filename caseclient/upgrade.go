@@ -22,6 +22,7 @@ func (c *Client) UpgradeRules(ctx context.Context, caseID string) (bool, error) 
 		WorkflowID:   workflows.WorkflowID(caseID),
 		UpdateID:     safeguarding.UpgradeRulesStep + "-" + strconv.Itoa(int(safeguarding.RulesCurrent)),
 		UpdateName:   safeguarding.UpgradeRulesStep,
+		Args:         []any{safeguarding.RulesCurrent},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	}))
 	switch code := safeguarding.CodeOf(err); {

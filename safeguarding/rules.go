@@ -28,20 +28,34 @@ func (c *Case) failSafe() bool { return c.Rules >= RulesFailSafe }
 // person's step and has no API route: the worker sends it to every running case when it starts.
 const UpgradeRulesStep = "upgrade-rules"
 
-// CheckUpgrade refuses an upgrade the case does not need; the refusal leaves no trace in history.
-func (c *Case) CheckUpgrade() error {
-	switch {
+// UpgradeTarget is the version an upgrade moves a case to. The upgrade names it: an upgrade
+// recorded before it did (to rules the release then called current, RulesFailSafe) replays to
+// that version, never to whatever is current when it replays.
+func UpgradeTarget(named RulesVersion) RulesVersion {
+	if named == RulesFirst {
+		return RulesFailSafe
+	}
+	return named
+}
+
+// CheckUpgrade refuses an upgrade the case does not need, or to rules this release does not
+// know; the refusal leaves no trace in history.
+func (c *Case) CheckUpgrade(to RulesVersion) error {
+	switch to = UpgradeTarget(to); {
 	case !c.Opened():
 		return notFound()
-	case c.Rules >= RulesCurrent:
+	case to > RulesCurrent:
+		return Errorf(EConflict, "This release does not know rules version %d.", to)
+	case c.Rules >= to:
 		return Errorf(EConflict, "This case already follows the current rules.")
 	}
 	return nil
 }
 
-// UpgradeRules moves the case to the current rules. Open actions whose ladder ended in silence
-// under the old rules are given their rule's re-chase interval, so they are chased until done.
-func (c *Case) UpgradeRules(env Env) Result {
+// UpgradeRules moves the case to the rules named (see UpgradeTarget). Open actions whose ladder
+// ended in silence under the first release's rules are given their rule's re-chase interval, so
+// they are chased until done.
+func (c *Case) UpgradeRules(env Env, to RulesVersion) Result {
 	now := env.Now()
 	for i := range c.Actions {
 		a := &c.Actions[i]
@@ -50,7 +64,7 @@ func (c *Case) UpgradeRules(env Env) Result {
 		}
 		a.RechaseEvery = c.rechaseFor(env, a)
 	}
-	c.Rules = RulesCurrent
+	c.Rules = UpgradeTarget(to)
 	c.Revision++
 	c.UpdatedAt = now
 	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")

@@ -31,14 +31,18 @@ func (r *run) registerHandlers(ctx workflow.Context, steps workflow.Version) err
 	if err != nil {
 		return err
 	}
+	// The upgrade names the rules it moves to; one recorded before it did has no argument, and
+	// replays to the rules it then moved to (safeguarding.UpgradeTarget).
 	err = workflow.SetUpdateHandlerWithOptions(ctx, safeguarding.UpgradeRulesStep,
-		func(ctx workflow.Context) (safeguarding.Result, error) {
-			res := r.state.UpgradeRules(&workflowEnv{ctx: ctx, cw: r.cw})
+		func(ctx workflow.Context, to safeguarding.RulesVersion) (safeguarding.Result, error) {
+			res := r.state.UpgradeRules(&workflowEnv{ctx: ctx, cw: r.cw}, to)
 			r.wake.signal()
 			return res, nil
 		},
 		workflow.UpdateHandlerOptions{
-			Validator: func(workflow.Context) error { return toApplicationError(r.state.CheckUpgrade()) },
+			Validator: func(_ workflow.Context, to safeguarding.RulesVersion) error {
+				return toApplicationError(r.state.CheckUpgrade(to))
+			},
 		})
 	if err != nil {
 		return err

@@ -32,7 +32,7 @@ func TestAFirstReleaseCaseMovesToTheCurrentRulesByAnUpdate(t *testing.T) {
 			h.env.UpdateWorkflow(safeguarding.UpgradeRulesStep, "upgrade-"+string(rune('a'+i)), &testUpdate{
 				reject:   func(err error) { upgrades = append(upgrades, FromApplicationError(err)) },
 				complete: func(_ any, err error) { upgrades = append(upgrades, err) },
-			})
+			}, safeguarding.RulesCurrent)
 		}, d)
 	}
 	h.step(4*m, "concern", carer, danger(4*m))
