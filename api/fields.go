@@ -143,6 +143,9 @@ var (
 		"The ids of the concerns this record answers. Leave it out to answer every concern raised at or before the time of the record that you can see. Give concerns or a missing episode, not both.")
 	episodeID = opt("Which missing episode does it answer?",
 		"The id of the missing episode this record is about, instead of concerns.")
+	actionIDs = opt("Which actions does it answer?",
+		"The ids of the open actions this record answers. Leave it out to answer the open actions of its kind that began at or before the time of the record. "+
+			"A record dated before an action began cannot answer it.")
 	teamField   = opt("Team", "The team that holds the case (the identity provider's team code).")
 	swField     = opt("The child's social worker", "The social worker's user id at the identity provider.")
 	fswField    = opt("Fostering social worker", "The fostering social worker's user id at the identity provider.")
@@ -226,7 +229,8 @@ var typeFields = map[reflect.Type]map[string]field{
 		"case_id": req("The other case", "The id of the other case of the same child; you must be able to see it. The link is recorded on both cases."),
 		"reason":  req("How do you know it is the same child?", "For example \"raised twice on the night of the missing episode\"."),
 	},
-	reflect.TypeFor[safeguarding.About](): {"concern_ids": concernIDs, "episode_id": episodeID},
+	reflect.TypeFor[safeguarding.About]():   {"concern_ids": concernIDs, "episode_id": episodeID},
+	reflect.TypeFor[safeguarding.Answers](): {"action_ids": actionIDs},
 	reflect.TypeFor[safeguarding.RecordPoliceReport](): {
 		"reported_at": req("When did you report it?", "When the police were told; not in the future."),
 		"channel":     req("How did you report it?", "101, or 999 when the child was in immediate danger.").of(policeChannels),
@@ -479,6 +483,10 @@ var stepFields = map[string]map[string]field{
 	"closure-decline": {
 		"note": req("Why is closure declined?", "What must happen before the case can close."),
 	},
+	"assessment": {
+		"action_ids": opt("Which referral's assessment does it complete?",
+			"The id of the open assessment action it completes. Required when several referrals' assessments are open; left out, the one that began at or before the assessment.").when(),
+	},
 	"action-resolve": {
 		"reason": req("Why does it end without its event?",
 			"For example \"referral made by the police, reference 123\"; the action and the timeline keep it."),
@@ -535,24 +543,24 @@ var closers = []closer{
 	{Step: "safeguarding-lead-informed", Kind: policy.NotifySafeguardingLead, Field: "concern_ids", From: "ref"},
 	{Step: "safeguarding-lead-informed", Kind: policy.MissingNotifyLead, Field: "episode_id", From: "ref"},
 	{Step: "case-details", Kind: policy.CompleteRecord},
-	{Step: "csc-referral", Kind: policy.CSCReferral},
+	{Step: "csc-referral", Kind: policy.CSCReferral, Field: "action_ids", From: "id"},
 	{Step: "csc-decision", Kind: policy.CSCDecision},
 	{Step: "nfa-review", Kind: policy.NFAReview, Field: "referral_id", From: "ref"},
-	{Step: "assessment", Kind: policy.Assessment},
-	{Step: "strategy-meeting-held", Kind: policy.StrategyDiscussion},
-	{Step: "strategy-meeting-held", Kind: policy.StrategyMeeting, Fill: map[string]any{"format": safeguarding.FormatMeeting}},
-	{Step: "conference", Kind: policy.ICPC, Fill: map[string]any{"kind": "initial"}},
-	{Step: "conference", Kind: policy.RCPCFirst, Fill: map[string]any{"kind": "review"}},
-	{Step: "conference", Kind: policy.RCPCNext, Fill: map[string]any{"kind": "review"}},
-	{Step: "nrm-referral", Kind: policy.NRMRequest},
-	{Step: "nrm-rg-decision", Kind: policy.NRMRGDecision},
-	{Step: "nrm-cg-decision", Kind: policy.NRMCGDecision},
-	{Step: "ictg-referral", Kind: policy.ICTGReferral},
-	{Step: "ictg-assignment", Kind: policy.ICTGAssignment},
-	{Step: "care-plan-agreed", Kind: policy.CarePlan},
-	{Step: "care-plan-review", Kind: policy.CarePlanReview},
-	{Step: "lac-review", Kind: policy.LACReview},
-	{Step: "sw-visit", Kind: policy.SWVisit},
+	{Step: "assessment", Kind: policy.Assessment, Field: "action_ids", From: "id"},
+	{Step: "strategy-meeting-held", Kind: policy.StrategyDiscussion, Field: "action_ids", From: "id"},
+	{Step: "strategy-meeting-held", Kind: policy.StrategyMeeting, Field: "action_ids", From: "id", Fill: map[string]any{"format": safeguarding.FormatMeeting}},
+	{Step: "conference", Kind: policy.ICPC, Field: "action_ids", From: "id", Fill: map[string]any{"kind": "initial"}},
+	{Step: "conference", Kind: policy.RCPCFirst, Field: "action_ids", From: "id", Fill: map[string]any{"kind": "review"}},
+	{Step: "conference", Kind: policy.RCPCNext, Field: "action_ids", From: "id", Fill: map[string]any{"kind": "review"}},
+	{Step: "nrm-referral", Kind: policy.NRMRequest, Field: "action_ids", From: "id"},
+	{Step: "nrm-rg-decision", Kind: policy.NRMRGDecision, Field: "action_ids", From: "id"},
+	{Step: "nrm-cg-decision", Kind: policy.NRMCGDecision, Field: "action_ids", From: "id"},
+	{Step: "ictg-referral", Kind: policy.ICTGReferral, Field: "action_ids", From: "id"},
+	{Step: "ictg-assignment", Kind: policy.ICTGAssignment, Field: "action_ids", From: "id"},
+	{Step: "care-plan-agreed", Kind: policy.CarePlan, Field: "action_ids", From: "id"},
+	{Step: "care-plan-review", Kind: policy.CarePlanReview, Field: "action_ids", From: "id"},
+	{Step: "lac-review", Kind: policy.LACReview, Field: "action_ids", From: "id"},
+	{Step: "sw-visit", Kind: policy.SWVisit, Field: "action_ids", From: "id"},
 	{Step: "missing-return", Kind: policy.MissingChild, Field: "episode_id", From: "ref"},
 	{Step: "return-interview", Kind: policy.ReturnInterview, Field: "episode_id", From: "ref"},
 	{Step: "lado-informed", Kind: policy.LADO, Field: "allegation_id", From: "ref"},

@@ -201,6 +201,8 @@ func (r *RecordReturnInterview) check(c *Case, _ Sight) error {
 		return Errorf(EConflict, "Record the child's return before the return home interview.")
 	case !e.InterviewAt.IsZero():
 		return Errorf(EConflict, "The return home interview for this episode is already recorded.")
+	case c.answersChecked() && r.HeldAt.Before(e.ReturnedAt):
+		return predates("held_at", "This return home interview", r.HeldAt, "the child's return from episode "+e.ID+" on", e.ReturnedAt)
 	case r.Outcome != InterviewDeclined:
 		return c.checkInterpreter(r.Interpreter)
 	}

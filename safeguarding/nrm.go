@@ -116,6 +116,12 @@ type RecordNRMReferral struct {
 	Reference      string    `json:"reference"`
 	FirstResponder string    `json:"first_responder"`
 	ReferredBy     string    `json:"referred_by,omitempty"`
+	Answers
+}
+
+// answering: the referral answers the request to refer the child that a concern started.
+func (r *RecordNRMReferral) answering() answering {
+	return answering{kinds: []policy.RuleID{policy.NRMRequest}, at: r.SubmittedAt, field: "submitted_at", what: "This NRM referral"}
 }
 
 func (r *RecordNRMReferral) Validate(now time.Time) error {
@@ -125,12 +131,17 @@ func (r *RecordNRMReferral) Validate(now time.Time) error {
 	f.text("reference", r.Reference, maxShortText)
 	f.oneOf("first_responder", r.FirstResponder, FirstResponders...)
 	f.text("referred_by", r.ReferredBy, maxShortText)
+	r.Answers.validate(f)
 	return f.err()
 }
 
-func (r *RecordNRMReferral) check(c *Case, _ Sight) error {
+func (r *RecordNRMReferral) check(c *Case, s Sight) error {
 	if c.NRM.Referral != nil {
 		return Errorf(EConflict, "The NRM referral is already recorded (reference %s).", c.NRM.Referral.Reference)
+	}
+	if c.answersChecked() {
+		_, err := c.answered(r.ActionIDs, r.answering(), s)
+		return err
 	}
 	return nil
 }
@@ -138,7 +149,11 @@ func (r *RecordNRMReferral) check(c *Case, _ Sight) error {
 func (r *RecordNRMReferral) apply(c *Case, by Actor, env Env) Result {
 	c.NRM.Referral = &NRMReferral{SubmittedAt: r.SubmittedAt, Reference: r.Reference, FirstResponder: r.FirstResponder, ReferredBy: r.ReferredBy}
 
-	c.closeActions(policy.NRMRequest, "", ActionDone, r.SubmittedAt, by, "")
+	if c.answersChecked() {
+		c.closeAnswered(r.ActionIDs, r.answering(), by, "")
+	} else {
+		c.closeActions(policy.NRMRequest, "", ActionDone, r.SubmittedAt, by, "")
+	}
 	sw := c.socialWorker()
 	res := Result{}
 	res.Opened = append(res.Opened, c.openAction(env, policy.NRMRGDecision, sw, r.SubmittedAt, 0, "").ID)
@@ -163,17 +178,38 @@ type RecordDecision struct {
 	DecidedAt time.Time `json:"decided_at"`
 	// Outcome is "positive" or "negative".
 	Outcome string `json:"outcome"`
-	kind    string
+	Answers
+	kind string
 }
 
 func (r *RecordDecision) Validate(now time.Time) error {
 	f := fieldErrors{}
 	f.happened("decided_at", r.DecidedAt, now)
 	f.oneOf("outcome", r.Outcome, "positive", "negative")
+	r.Answers.validate(f)
 	return f.err()
 }
 
-func (r *RecordDecision) check(c *Case, _ Sight) error {
+// answering: a decision answers the wait for it, from the referral or the request to
+// reconsider.
+func (r *RecordDecision) answering() answering {
+	kind, what := policy.NRMRGDecision, "This Reasonable Grounds decision"
+	if r.kind == decisionCG {
+		kind, what = policy.NRMCGDecision, "This Conclusive Grounds decision"
+	}
+	return answering{kinds: []policy.RuleID{kind}, at: r.DecidedAt, field: "decided_at", what: what}
+}
+
+func (r *RecordDecision) check(c *Case, s Sight) error {
+	if err := r.checkOrder(c); err != nil || !c.answersChecked() {
+		return err
+	}
+	_, err := c.answered(r.ActionIDs, r.answering(), s)
+	return err
+}
+
+// checkOrder refuses a decision the NRM track is not at.
+func (r *RecordDecision) checkOrder(c *Case) error {
 	n := &c.NRM
 	if r.kind == decisionRG {
 		switch {
@@ -210,7 +246,11 @@ func (r *RecordDecision) apply(c *Case, by Actor, env Env) Result {
 			n.Superseded = append(n.Superseded, *n.RG)
 		}
 		n.RG = d
-		c.closeActions(policy.NRMRGDecision, "", ActionDone, r.DecidedAt, by, "")
+		if c.answersChecked() {
+			c.closeAnswered(r.ActionIDs, r.answering(), by, "")
+		} else {
+			c.closeActions(policy.NRMRGDecision, "", ActionDone, r.DecidedAt, by, "")
+		}
 		if r.Outcome == "positive" {
 			n.RecoveryUntil = env.Deadline(policy.NRMRecovery, r.DecidedAt, c.LA, 0).Due
 			if n.CG == nil && !c.hasOpen(policy.NRMCGDecision, "") {
@@ -224,7 +264,11 @@ func (r *RecordDecision) apply(c *Case, by Actor, env Env) Result {
 		n.Superseded = append(n.Superseded, *n.CG)
 	}
 	n.CG = d
-	c.closeActions(policy.NRMCGDecision, "", ActionDone, r.DecidedAt, by, "")
+	if c.answersChecked() {
+		c.closeAnswered(r.ActionIDs, r.answering(), by, "")
+	} else {
+		c.closeActions(policy.NRMCGDecision, "", ActionDone, r.DecidedAt, by, "")
+	}
 	c.note(r.DecidedAt, by, "nrm-cg-decision", "Conclusive Grounds decision: "+r.Outcome, "")
 	return res
 }
@@ -341,6 +385,12 @@ type RecordNotReferred struct {
 	DecidedAt time.Time `json:"decided_at"`
 	Reason    string    `json:"reason"`
 	DecidedBy string    `json:"decided_by"`
+	Answers
+}
+
+// answering: the decision answers the request to refer the child.
+func (r *RecordNotReferred) answering() answering {
+	return answering{kinds: []policy.RuleID{policy.NRMRequest}, at: r.DecidedAt, field: "decided_at", what: "This decision"}
 }
 
 func (r *RecordNotReferred) Validate(now time.Time) error {
@@ -350,12 +400,17 @@ func (r *RecordNotReferred) Validate(now time.Time) error {
 	f.text("reason", r.Reason, maxLongText)
 	f.required("decided_by", r.DecidedBy)
 	f.text("decided_by", r.DecidedBy, maxShortText)
+	r.Answers.validate(f)
 	return f.err()
 }
 
-func (r *RecordNotReferred) check(c *Case, _ Sight) error {
+func (r *RecordNotReferred) check(c *Case, s Sight) error {
 	if c.NRM.Referral != nil {
 		return Errorf(EConflict, "The NRM referral is already recorded (reference %s).", c.NRM.Referral.Reference)
+	}
+	if c.answersChecked() {
+		_, err := c.answered(r.ActionIDs, r.answering(), s)
+		return err
 	}
 	return nil
 }
@@ -363,9 +418,17 @@ func (r *RecordNotReferred) check(c *Case, _ Sight) error {
 func (r *RecordNotReferred) apply(c *Case, by Actor, env Env) Result {
 	c.NRM.NotReferred = append(c.NRM.NotReferred, NotReferred{DecidedAt: r.DecidedAt, Reason: r.Reason, DecidedBy: r.DecidedBy, By: by})
 	res := Result{}
-	for i := range c.Actions {
-		if a := &c.Actions[i]; a.Open() && a.Kind == policy.NRMRequest {
-			a.end(ActionResolved, r.DecidedAt, by, "Decision not to refer, by "+r.DecidedBy+": "+r.Reason)
+	note := "Decision not to refer, by " + r.DecidedBy + ": " + r.Reason
+	if c.answersChecked() {
+		answered, _ := c.answered(r.ActionIDs, r.answering(), answersAll)
+		for _, a := range answered {
+			a.end(ActionResolved, r.DecidedAt, by, note)
+		}
+	} else {
+		for i := range c.Actions {
+			if a := &c.Actions[i]; a.Open() && a.Kind == policy.NRMRequest {
+				a.end(ActionResolved, r.DecidedAt, by, note)
+			}
 		}
 	}
 	c.note(r.DecidedAt, by, "nrm-not-referred", "Decision not to refer to the NRM, by "+r.DecidedBy+": "+r.Reason, "")

@@ -17,8 +17,14 @@ const (
 	// actions of the concern or episode they answer; a missing child, an immediate danger and an
 	// allegation start their own clocks; every ladder repeats until done.
 	RulesFailSafe RulesVersion = 1
+	// RulesOneCase: one case per child, and every record checked against what it answers. A
+	// carer's concern about a child not yet on a case of theirs opens the case with its clocks
+	// running, the carer's placement awaiting staff's confirmation; a meeting, conference,
+	// assessment, interview, referral, decision, review or visit closes only the actions it
+	// names, or those that began at or before it, and is refused when it predates them.
+	RulesOneCase RulesVersion = 2
 	// RulesCurrent is what new cases follow and upgrades move to.
-	RulesCurrent = RulesFailSafe
+	RulesCurrent = RulesOneCase
 )
 
 // failSafe reports whether the case follows the fail-safe rules.
