@@ -127,7 +127,9 @@ var (
 	conferenceKinds  = pairs("initial", "Initial conference", "review", "Review conference")
 	interviewResults = pairs(safeguarding.InterviewHeld, "Held", safeguarding.InterviewDeclined, "Offered, and the child declined it")
 	closureDecisions = pairs("approved", "Approved", "declined", "Declined", "reopened", "Reopened")
-	stages           = pairs(string(safeguarding.StageConcernRaised), "Concern raised", string(safeguarding.StageReported), "Reported",
+	placements       = pairs(safeguarding.PlacementConfirmed, "Confirmed: the child is placed with them",
+		safeguarding.PlacementNotPlaced, "Not placed with them: they lose access to the case")
+	stages = pairs(string(safeguarding.StageConcernRaised), "Concern raised", string(safeguarding.StageReported), "Reported",
 		string(safeguarding.StageNRMReferred), "Referred to the NRM", string(safeguarding.StageRGDecided), "Reasonable Grounds decided",
 		string(safeguarding.StageCGDecided), "Conclusive Grounds decided", string(safeguarding.StageClosureRequested), "Closure requested",
 		string(safeguarding.StageClosed), "Closed")
@@ -179,7 +181,7 @@ var typeFields = map[reflect.Type]map[string]field{
 		"child": req("The child", "Who the concern is about. Only a name, or how the child is known, is needed now; staff complete the rest."),
 		"la":    laField, "team": teamField, "social_worker": swField, "fostering_social_worker": fswField,
 		"carers": opt("Foster carers the child is placed with",
-			"Their user ids. A carer raising the concern is added."),
+			"Their user ids; only staff name them. A carer raising a concern about a child with no case of theirs is added, and staff confirm the placement."),
 		"looked_after": opt("Newly looked after", "When the child became looked after and the placement began; starts the review and visit clocks."),
 	},
 	reflect.TypeFor[safeguarding.Child](): {
@@ -224,6 +226,11 @@ var typeFields = map[reflect.Type]map[string]field{
 		"add_indicators":         opt("Signs to add", "The agency policy's signs seen, each with what was seen."),
 		"long_term_placement":    opt("The placement is agreed as long-term", "Or no longer is; the child must be recorded as looked after."),
 		"reason":                 reasonField,
+	},
+	reflect.TypeFor[safeguarding.ConfirmPlacement](): {
+		"carer":    req("Which carer?", "The user id of the carer who raised the concern."),
+		"decision": req("Is the child placed with them?", "Confirmed, they see the case as the child's carer; not placed, their actions pass to the child's social worker.").of(placements),
+		"reason":   req("How do you know?", "For example \"placed with them by Leeds on 3 March\"."),
 	},
 	reflect.TypeFor[safeguarding.LinkCase](): {
 		"case_id": req("The other case", "The id of the other case of the same child; you must be able to see it. The link is recorded on both cases."),

@@ -133,7 +133,8 @@ func tokens(env *testenv.Env) people {
 	}
 }
 
-// raiseCase opens a case as carer-1 and returns its id.
+// raiseCase opens a case as carer-1, whose placement the child's social worker, sw-1, then
+// confirms, and returns its id.
 func raiseCase(t *testing.T, env *testenv.Env, carerToken string, observed time.Time) string {
 	t.Helper()
 	resp := env.Do(http.MethodPost, "/v1/cases", carerToken, testenv.Concern(observed, "sw-1", "north", "carer-1"))
@@ -142,7 +143,20 @@ func raiseCase(t *testing.T, env *testenv.Env, carerToken string, observed time.
 	}
 	var created api.StepResponse
 	resp.JSON(t, &created)
+	confirmPlacement(t, env, created.CaseID, "carer-1")
 	return created.CaseID
+}
+
+// confirmPlacement is the child's social worker, sw-1, confirming the child is placed with the
+// carer who raised the concern.
+func confirmPlacement(t *testing.T, env *testenv.Env, caseID, carer string) {
+	t.Helper()
+	sw := env.Token(safeguarding.RoleSocialWorker, "sw-1", "north")
+	resp := env.Do(http.MethodPost, "/v1/cases/"+caseID+"/"+safeguarding.StepConfirmPlacement, sw,
+		map[string]any{"carer": carer, "decision": safeguarding.PlacementConfirmed, "reason": "Placed with them since March."})
+	if resp.Status != http.StatusOK {
+		t.Fatalf("confirm the placement: %d %s", resp.Status, resp.Body)
+	}
 }
 
 // historyLength counts the events of the case workflow's history that record something: every

@@ -24,9 +24,11 @@ type Summary struct {
 	FosteringSocialWorker string   `json:"fostering_social_worker"`
 	Carers                []string `json:"carers"`
 	// Excluded are the people an allegation removed from the case: they may not see it.
-	Excluded  []string  `json:"excluded,omitempty"`
-	OpenedAt  time.Time `json:"opened_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Excluded []string `json:"excluded,omitempty"`
+	// Unconfirmed are the carers whose placement with the child staff have not yet confirmed.
+	Unconfirmed []string  `json:"unconfirmed_carers,omitempty"`
+	OpenedAt    time.Time `json:"opened_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 	// Actions are the open actions only; a closed case has none.
 	Actions []Action `json:"actions"`
 }
@@ -72,6 +74,7 @@ func Of(c *safeguarding.Case) Summary {
 		FosteringSocialWorker: c.FosteringSocialWorker,
 		Carers:                append([]string{}, c.Carers...),
 		Excluded:              slices.Clone(c.Excluded),
+		Unconfirmed:           slices.Clone(c.Unconfirmed),
 		OpenedAt:              c.OpenedAt,
 		UpdatedAt:             c.UpdatedAt,
 		Actions:               []Action{},
@@ -103,7 +106,7 @@ func ListedKind(a *safeguarding.Action) string {
 func (s *Summary) Parties() safeguarding.Parties {
 	return safeguarding.Parties{
 		Team: s.Team, SocialWorker: s.SocialWorker, FosteringSocialWorker: s.FosteringSocialWorker,
-		Carers: s.Carers, Excluded: s.Excluded,
+		Carers: s.Carers, Excluded: s.Excluded, Unconfirmed: s.Unconfirmed,
 	}
 }
 
@@ -120,6 +123,7 @@ func (s *Summary) Check() error {
 	ids := map[string][]string{
 		"reference": {s.Reference}, "la": {s.LA}, "team": {s.Team}, "social_worker": {s.SocialWorker},
 		"fostering_social_worker": {s.FosteringSocialWorker}, "carers": s.Carers, "excluded": s.Excluded,
+		"unconfirmed_carers": s.Unconfirmed,
 	}
 	for _, a := range s.Actions {
 		ids["actions.id"] = append(ids["actions.id"], a.ID)

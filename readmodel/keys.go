@@ -42,7 +42,7 @@ func changesChannel() string { return rmPrefix + "changes" }
 
 // layoutVersion names the layout of summaries and rows. A release that changes it finds the
 // model not built (IsEmpty), so the worker rebuilds it from the workflows in the new layout.
-const layoutVersion = "2"
+const layoutVersion = "3"
 
 // rowMember names one action in the indexes: action ids are unique only within their case.
 func rowMember(caseID, actionID string) string { return caseID + "/" + actionID }

@@ -27,7 +27,7 @@ func (s *Store) maskedIDs(ids []string) []string {
 // maskedParties returns a case's people by pseudonym.
 func (s *Store) maskedParties(p safeguarding.Parties) safeguarding.Parties {
 	p.SocialWorker, p.FosteringSocialWorker = s.ids.Of(p.SocialWorker), s.ids.Of(p.FosteringSocialWorker)
-	p.Carers, p.Excluded = s.maskedIDs(p.Carers), s.maskedIDs(p.Excluded)
+	p.Carers, p.Excluded, p.Unconfirmed = s.maskedIDs(p.Carers), s.maskedIDs(p.Excluded), s.maskedIDs(p.Unconfirmed)
 	return p
 }
 
@@ -35,7 +35,7 @@ func (s *Store) maskedParties(p safeguarding.Parties) safeguarding.Parties {
 func (s *Store) masked(sum projection.Summary) projection.Summary {
 	sum.SocialWorker = s.ids.Of(sum.SocialWorker)
 	sum.FosteringSocialWorker = s.ids.Of(sum.FosteringSocialWorker)
-	sum.Carers, sum.Excluded = s.maskedIDs(sum.Carers), s.maskedIDs(sum.Excluded)
+	sum.Carers, sum.Excluded, sum.Unconfirmed = s.maskedIDs(sum.Carers), s.maskedIDs(sum.Excluded), s.maskedIDs(sum.Unconfirmed)
 	actions := slices.Clone(sum.Actions)
 	for i := range actions {
 		actions[i].OwnerUser = s.ids.Of(actions[i].OwnerUser)
@@ -72,6 +72,9 @@ func (r revealer) summary(sum projection.Summary) projection.Summary {
 	}
 	for i, e := range sum.Excluded {
 		sum.Excluded[i] = r.id(e)
+	}
+	for i, u := range sum.Unconfirmed {
+		sum.Unconfirmed[i] = r.id(u)
 	}
 	for i := range sum.Actions {
 		sum.Actions[i].OwnerUser = r.id(sum.Actions[i].OwnerUser)

@@ -11,6 +11,9 @@ func summaryVisibleTo(s projection.Summary, sight safeguarding.Sight) projection
 	if !sight.SeesRestricted() {
 		s.Excluded = nil
 	}
+	if sight.IsCarer() {
+		s.Unconfirmed = nil
+	}
 	actions := make([]projection.Action, 0, len(s.Actions))
 	for _, a := range s.Actions {
 		if actionVisibleTo(a, sight) {

@@ -25,6 +25,9 @@ func (c *Case) missingDetails() []string {
 			missing = append(missing, "the exploitation suspected and the signs seen for concern "+k.ID)
 		}
 	}
+	if len(c.Unconfirmed) > 0 {
+		missing = append(missing, "confirmation that the child is placed with the carer who raised the concern")
+	}
 	return missing
 }
 

@@ -32,6 +32,9 @@ type View struct {
 	// Excluded and Revoked are shown only to those who may see allegations.
 	Excluded []string     `json:"excluded,omitempty"`
 	Revoked  []Revocation `json:"revoked,omitempty"`
+	// UnconfirmedCarers are the carers whose placement with the child staff have not yet
+	// confirmed (staff only).
+	UnconfirmedCarers []string `json:"unconfirmed_carers,omitempty"`
 
 	Child       Child        `json:"child"`
 	Concerns    []Concern    `json:"concerns"`
@@ -102,7 +105,7 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 		Meetings: seen.Meetings, Conferences: seen.Conferences, NRM: seen.NRM, ICTG: seen.ICTG,
 		CarePlan: seen.CarePlan, LookedAfter: seen.LookedAfter, Missing: seen.Missing,
 		Allegations: seen.Allegations, Offences: seen.Offences, Withdrawals: seen.Withdrawals, Closure: seen.Closure,
-		Links: seen.Links,
+		Links: seen.Links, UnconfirmedCarers: seen.Unconfirmed,
 
 		OpenActions: []ActionView{}, Actions: []ActionView{}, Timeline: seen.Timeline,
 	}

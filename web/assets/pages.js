@@ -301,6 +301,9 @@ const pages = {
       return el("div", { class: "check" }, el("input", { type: "radio", name: "case", id, value }), el("label", { for: id, text: label }));
     };
     if (ME.role === "carer") {
+      // Only staff add carers to a child's case.
+      $("#carers-field").remove();
+      $("#carer-new-child").hidden = false;
       for (const c of cases.slice(0, 20)) {
         const v = await api("GET", "/v1/cases/" + c.case_id);
         choices.append(radio(c.case_id, `${v.child.name} (${c.reference})`));
@@ -346,7 +349,7 @@ const pages = {
           unaccompanied: f.get("child.unaccompanied") === "on", parental_responsibility: f.get("child.parental_responsibility"),
         };
         Object.assign(body, { la: text("la"), team: text("team"), social_worker: text("social_worker"), fostering_social_worker: text("fostering_social_worker") });
-        const carers = (text("carers") || "").split(",").map((s) => s.trim()).filter(Boolean);
+        const carers = ME.role === "carer" ? [] : (text("carers") || "").split(",").map((s) => s.trim()).filter(Boolean);
         if (carers.length) body.carers = carers;
       }
       if (Object.keys(errors).length) {

@@ -1,0 +1,83 @@
+package api_test
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/caseflow/caseflow/api"
+	"github.com/caseflow/caseflow/internal/testenv"
+	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/safeguarding"
+)
+
+// One case per child, through the service.
+
+// TestACarerRaisesAboutANewChildWhomStaffConfirm: a carer cannot put other carers on a case; a
+// carer's concern about a child with no case opens it with its clocks running, and until staff
+// confirm the placement the carer sees what they recorded and the actions they own; a carer
+// staff find the child is not placed with loses the case, and their actions pass on.
+func TestACarerRaisesAboutANewChildWhomStaffConfirm(t *testing.T) {
+	env := start(t, testenv.Options{})
+	p := tokens(env)
+	newChild := func(name, dob string, carers ...string) map[string]any {
+		return testenv.ConcernFor(name, dob, time.Now().Add(-time.Hour), "sw-1", "north", carers...)
+	}
+	if r := env.Do(http.MethodPost, "/v1/cases", p.otherCarer, newChild("Noor Testchild", "2012-06-07", "carer-2", "carer-1")); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "carers") {
+		t.Fatalf("a carer naming another carer: %d %s", r.Status, r.Body)
+	}
+	resp := env.Do(http.MethodPost, "/v1/cases", p.otherCarer, newChild("Noor Testchild", "2012-06-07"))
+	var created api.StepResponse
+	resp.JSON(t, &created)
+	if resp.Status != http.StatusCreated {
+		t.Fatalf("a carer's concern about a new child: %d %s", resp.Status, resp.Body)
+	}
+	path := "/v1/cases/" + created.CaseID
+	mustStep(t, env, p.sw, path, "contact", map[string]any{"name": "PLANTED-CONTACT", "relationship": "says he is an uncle", "restricted": true})
+	mustStep(t, env, p.sw, path, "case-details", map[string]any{"child": map[string]any{"first_language": "PLANTED-LANGUAGE"}, "reason": "From the LA."})
+
+	carerView := viewAs(t, env, p.otherCarer, created.CaseID)
+	if len(carerView.Contacts) != 0 || carerView.Child.FirstLanguage != "" || carerView.Child.Name != "Noor Testchild" {
+		t.Errorf("before confirmation the carer sees %+v, %+v", carerView.Contacts, carerView.Child)
+	}
+	owned := 0
+	for _, a := range carerView.OpenActions {
+		if a.Owner.UserID != "carer-2" {
+			t.Errorf("before confirmation the carer sees %s (%s), owned by %+v", a.ID, a.Kind, a.Owner)
+		}
+		if a.Kind == policy.PoliceReport {
+			owned++
+		}
+	}
+	if owned != 1 {
+		t.Errorf("the carer's police report clock is not running: %+v", carerView.OpenActions)
+	}
+	if v := viewAs(t, env, p.sw, created.CaseID); !slices.Equal(v.UnconfirmedCarers, []string{"carer-2"}) {
+		t.Errorf("staff do not see the placement awaiting confirmation: %v", v.UnconfirmedCarers)
+	}
+	for _, token := range []string{p.otherCarer, p.carer} {
+		if r := env.Do(http.MethodPost, path+"/"+safeguarding.StepConfirmPlacement, token, map[string]any{"carer": "carer-2", "decision": "confirmed", "reason": "x"}); r.Status != http.StatusForbidden {
+			t.Errorf("a carer confirming a placement: %d", r.Status)
+		}
+	}
+	confirmPlacement(t, env, created.CaseID, "carer-2")
+	if v := viewAs(t, env, p.otherCarer, created.CaseID); len(v.Contacts) != 1 || v.Child.FirstLanguage != "PLANTED-LANGUAGE" {
+		t.Errorf("after confirmation the carer does not see the child's record: %+v, %+v", v.Contacts, v.Child)
+	}
+
+	// Another carer's claim the child's social worker declines.
+	resp = env.Do(http.MethodPost, "/v1/cases", p.carer, newChild("Ash Testchild", ""))
+	resp.JSON(t, &created)
+	mustStep(t, env, p.sw, "/v1/cases/"+created.CaseID, safeguarding.StepConfirmPlacement,
+		map[string]any{"carer": "carer-1", "decision": safeguarding.PlacementNotPlaced, "reason": "The child lives with another carer."})
+	if r := env.Do(http.MethodGet, "/v1/cases/"+created.CaseID, p.carer, nil); r.Status != http.StatusNotFound {
+		t.Errorf("a carer the child is not placed with reads the case: %d", r.Status)
+	}
+	for _, a := range openActions(t, env, p.sw, created.CaseID) {
+		if a.Kind == policy.PoliceReport && a.Owner.UserID != "sw-1" {
+			t.Errorf("the police report stayed with %+v", a.Owner)
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package safeguarding
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/caseflow/caseflow/policy"
+)
+
+// One case per child: a carer raises concerns about the children placed with them, or about a new
+// child whose placement staff then confirm; only staff add carers; a concern is matched to the
+// child's case by who the child is; staff merge two cases of one child, after which the child's
+// counts are counted across both.
+
+func TestOnlyStaffNameTheCarersOfAChild(t *testing.T) {
+	concern := firstConcern("E1")
+	concern["carers"] = []string{"carer-1", "carer-2"}
+	f := unopenedCase(t)
+	_, err := f.try(StepRaiseConcern, aCarer, concern)
+	var e *Error
+	if !asError(err, &e) || e.Code != EInvalid || e.Fields["carers"] == "" || !strings.Contains(e.Message, "Only staff") {
+		t.Fatalf("a carer naming another carer: %v", err)
+	}
+	// Naming themselves is what raising the concern does anyway.
+	concern["carers"] = []string{"carer-1"}
+	f.must(StepRaiseConcern, aCarer, concern)
+
+	staff := unopenedCase(t)
+	concern["carers"] = []string{"carer-1", "carer-2"}
+	staff.must(StepRaiseConcern, aSW, concern)
+	if !slices.Equal(staff.c.Carers, []string{"carer-1", "carer-2"}) || len(staff.c.Unconfirmed) != 0 {
+		t.Fatalf("a social worker's concern: carers %v, unconfirmed %v", staff.c.Carers, staff.c.Unconfirmed)
+	}
+}
+
+func TestACarersConcernAboutANewChildRunsItsClocksWhileStaffConfirmThePlacement(t *testing.T) {
+	f := unconfirmedCase(t)
+	police := f.open(policy.PoliceReport)
+	if len(police) != 1 || !police[0].StartedAt.Equal(t0) || police[0].Owner != (Owner{Role: RoleCarer, UserID: "carer-1"}) {
+		t.Fatalf("the concern's police report clock %+v: it must run from the concern, owned by the carer", police)
+	}
+	if s := f.c.SightOf(aCarer, Access{}); s.Relation != RelationUnconfirmed {
+		t.Fatalf("the carer's relation %s before confirmation", s.Relation)
+	}
+	// Staff record what the carer must not see until the placement is confirmed.
+	f.must("case-details", aSW, body{"child": body{"date_of_birth": "2009-03-02", "first_language": "PLANTED-LANGUAGE"}, "reason": "From the LA."})
+	f.must("team", aManager, body{"add_carers": []string{"carer-2"}, "reason": "Placed with both."})
+	f.must("contact", aSW, body{"name": "PLANTED-CONTACT", "relationship": "says he is an uncle", "restricted": true})
+	f.must("concern", aSW, body{"observed_at": ts(time.Hour), "exploitation_types": []string{"criminal-exploitation"},
+		"indicators": []body{{"code": "multiple-phones"}}, "account": "PLANTED-SW-CONCERN"})
+	f.must("missing-episode", aSW, body{"went_missing_at": ts(2 * time.Hour)})
+	f.must("care-plan-contribution", aFSW, body{"text": "PLANTED-CONTRIBUTION"})
+	f.must("care-plan-contribution", aCarer, body{"text": "MY-CONTRIBUTION"})
+
+	v, err := f.c.ViewFor(aCarer, Access{}, f.env.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := mustJSON(t, v)
+	for _, hidden := range []string{"PLANTED-LANGUAGE", "2009-03-02", "carer-2", "PLANTED-CONTACT", "PLANTED-SW-CONCERN", "PLANTED-CONTRIBUTION", "unconfirmed"} {
+		if strings.Contains(view, hidden) {
+			t.Errorf("before confirmation the carer sees %q", hidden)
+		}
+	}
+	for _, shown := range []string{"Test Child", "Told me about working nights.", "MY-CONTRIBUTION"} {
+		if !strings.Contains(view, shown) {
+			t.Errorf("before confirmation the carer does not see %q, which they recorded", shown)
+		}
+	}
+	if len(v.Missing) != 0 {
+		t.Errorf("the carer sees missing episodes staff recorded: %+v", v.Missing)
+	}
+	for _, a := range v.OpenActions {
+		if a.Owner.UserID != "carer-1" {
+			t.Errorf("the carer sees %s (%s), owned by %+v", a.ID, a.Kind, a.Owner)
+		}
+	}
+	timeline, _ := f.c.TimelineFor(aCarer, Access{})
+	for _, e := range timeline {
+		if e.By.UserID != "carer-1" {
+			t.Errorf("the carer sees the timeline entry %q by %+v", e.Kind, e.By)
+		}
+	}
+	// The read model's lists apply the same sight to a row.
+	if s := f.c.SightOf(aCarer, Access{}); s.SeesAction(ClassCare, Owner{Role: RoleSocialWorker, UserID: "sw-1"}) || !s.SeesAction(ClassCasework, Owner{Role: RoleCarer, UserID: "carer-1"}) {
+		t.Error("the unconfirmed carer's sight of actions by class and owner is wrong")
+	}
+	staff, _ := f.c.ViewFor(aSW, Access{}, f.env.now)
+	if !slices.Equal(staff.UnconfirmedCarers, []string{"carer-1"}) {
+		t.Errorf("staff do not see whose placement awaits confirmation: %v", staff.UnconfirmedCarers)
+	}
+
+	f.confirmPlacement("carer-1")
+	after, _ := f.c.ViewFor(aCarer, Access{}, f.env.now)
+	if after.Child.FirstLanguage != "PLANTED-LANGUAGE" || len(after.Missing) != 1 {
+		t.Errorf("after confirmation the carer does not see the child's care: %+v, %d episodes", after.Child, len(after.Missing))
+	}
+}
