@@ -88,12 +88,15 @@ func (h *handlers) step(step safeguarding.Step) gin.HandlerFunc {
 			return
 		}
 		h.idempotent(c, body, func(requestID string) (int, any, error) {
-			if step.Name == safeguarding.StepLinkCase {
+			switch step.Name {
+			case safeguarding.StepLinkCase:
 				return h.linkCases(c, caseID, requestID, body)
+			case safeguarding.StepMergeInto:
+				return h.mergeCases(c, caseID, requestID, body)
 			}
 			res, err := h.cfg.Cases.Step(stepContext(c), caseID, step.Name, mustActor(c), requestID, body)
 			if err != nil {
-				return 0, nil, err
+				return h.followMerge(c, step, requestID, body, err)
 			}
 			return http.StatusOK, responseOf(res), nil
 		})

@@ -126,8 +126,9 @@ var (
 	meetingFormats   = pairs(safeguarding.FormatMeeting, "A meeting", safeguarding.FormatPhone, "A phone discussion")
 	conferenceKinds  = pairs("initial", "Initial conference", "review", "Review conference")
 	interviewResults = pairs(safeguarding.InterviewHeld, "Held", safeguarding.InterviewDeclined, "Offered, and the child declined it")
-	closureDecisions = pairs("approved", "Approved", "declined", "Declined", "reopened", "Reopened")
-	placements       = pairs(safeguarding.PlacementConfirmed, "Confirmed: the child is placed with them",
+	closureDecisions = pairs("approved", "Approved", "declined", "Declined", "reopened", "Reopened",
+		safeguarding.ClosureMerged, "Merged into the child's other case, which continues")
+	placements = pairs(safeguarding.PlacementConfirmed, "Confirmed: the child is placed with them",
 		safeguarding.PlacementNotPlaced, "Not placed with them: they lose access to the case")
 	stages = pairs(string(safeguarding.StageConcernRaised), "Concern raised", string(safeguarding.StageReported), "Reported",
 		string(safeguarding.StageNRMReferred), "Referred to the NRM", string(safeguarding.StageRGDecided), "Reasonable Grounds decided",
@@ -231,6 +232,12 @@ var typeFields = map[reflect.Type]map[string]field{
 		"carer":    req("Which carer?", "The user id of the carer who raised the concern."),
 		"decision": req("Is the child placed with them?", "Confirmed, they see the case as the child's carer; not placed, their actions pass to the child's social worker.").of(placements),
 		"reason":   req("How do you know?", "For example \"placed with them by Leeds on 3 March\"."),
+	},
+	reflect.TypeFor[safeguarding.MergeInto](): {
+		"case_id": req("The case that continues", "The id of the child's other case, which you must be able to see; this case closes into it and its counts join the child's."),
+		"reason":  req("How do you know it is the same child?", "For example \"the same name and date of birth, raised twice on the night of the missing episode\"."),
+		"resolutions": opt("Open actions to end",
+			"Every open action of this case, each with the reason it ends here (\"carried on the other case\"); the merge is refused (409, naming each) while any is left open."),
 	},
 	reflect.TypeFor[safeguarding.LinkCase](): {
 		"case_id": req("The other case", "The id of the other case of the same child; you must be able to see it. The link is recorded on both cases."),

@@ -81,3 +81,63 @@ func TestACarerRaisesAboutANewChildWhomStaffConfirm(t *testing.T) {
 		}
 	}
 }
+
+// TestMergingTwoCasesOfOneChildCountsTheirEpisodesTogether: a manager merges a case raised twice
+// into the one that continues; the merge is on both, the child's missing episodes are counted
+// across both (three call for a strategy discussion), and a concern sent to the merged case goes
+// to the one that continues, or is refused without naming it for someone who cannot see it.
+func TestMergingTwoCasesOfOneChildCountsTheirEpisodesTogether(t *testing.T) {
+	env := start(t, testenv.Options{})
+	p := tokens(env)
+	first := raiseCase(t, env, p.carer, time.Now().Add(-5*time.Hour))
+	var second api.StepResponse
+	resp := env.Do(http.MethodPost, "/v1/cases", p.sw, testenv.ConcernFor(testenv.ChildName, "", time.Now().Add(-5*time.Hour), "sw-1", "north", "carer-1", "carer-2"))
+	resp.JSON(t, &second)
+	if resp.Status != http.StatusCreated || second.CaseID == first {
+		t.Fatalf("the second case of the child: %d %s", resp.Status, resp.Body)
+	}
+	merged, continuing := "/v1/cases/"+second.CaseID, "/v1/cases/"+first
+	for _, h := range []time.Duration{4, 3} {
+		mustStep(t, env, p.otherCarer, merged, "missing-episode", map[string]any{"went_missing_at": rfc3339(time.Now().Add(-h * time.Hour)),
+			"returned_at": rfc3339(time.Now().Add(-h*time.Hour + 30*time.Minute)), "reported_to_police": true, "police_reference": "M-1"})
+	}
+	mustStep(t, env, p.carer, continuing, "missing-episode", map[string]any{"went_missing_at": rfc3339(time.Now().Add(-2 * time.Hour)),
+		"returned_at": rfc3339(time.Now().Add(-time.Hour)), "reported_to_police": true, "police_reference": "M-2"})
+	if hasOpen(t, env, p.sw, first, policy.StrategyDiscussion) {
+		t.Fatal("a strategy discussion before the merge")
+	}
+
+	body := map[string]any{"case_id": first, "reason": "The same child: the school's concern had no date of birth."}
+	if r := env.Do(http.MethodPost, merged+"/merge-into", p.sw, body); r.Status != http.StatusForbidden {
+		t.Errorf("a social worker merging: %d %s", r.Status, r.Body)
+	}
+	if r := env.Do(http.MethodPost, merged+"/merge-into", p.manager, body); r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "resolutions[") {
+		t.Fatalf("a merge leaving obligations open: %d %s", r.Status, r.Body)
+	}
+	body["resolutions"] = resolveAll(openActions(t, env, p.manager, second.CaseID), "Carried on the child's other case.")
+	mustStep(t, env, p.manager, merged, "merge-into", body)
+
+	v := viewAs(t, env, p.manager, first)
+	if len(v.MergedFrom) != 1 || v.MergedFrom[0].CaseID != second.CaseID || v.ChildCounts == nil || v.ChildCounts.MissingEpisodes != 3 || v.ChildCounts.Concerns != 2 {
+		t.Fatalf("the case that continues: merged from %+v, counts %+v", v.MergedFrom, v.ChildCounts)
+	}
+	if !hasOpen(t, env, p.sw, first, policy.StrategyDiscussion) {
+		t.Error("three missing episodes across the two cases started no strategy discussion")
+	}
+	if m := viewAs(t, env, p.manager, second.CaseID); m.MergedInto == nil || m.MergedInto.CaseID != first || m.Stage != safeguarding.StageClosed {
+		t.Errorf("the merged case: merged into %+v, stage %s", m.MergedInto, m.Stage)
+	}
+
+	// A concern for the merged case goes to the one that continues for the carer of both; the
+	// carer of the merged case alone is refused without being told which case continues.
+	concern := map[string]any{"observed_at": rfc3339(time.Now()), "exploitation_types": []string{"sexual-exploitation"},
+		"indicators": []map[string]string{{"code": "older-boyfriend"}}, "account": "Seen with the same adults again."}
+	got := mustStep(t, env, p.carer, merged, "concern", concern)
+	if got.CaseID != first {
+		t.Errorf("the concern went to %s, want the case that continues %s", got.CaseID, first)
+	}
+	r := env.Do(http.MethodPost, merged+"/concern", p.otherCarer, concern)
+	if r.Status != http.StatusConflict || strings.Contains(string(r.Body), first) || strings.Contains(string(r.Body), "merged_into") {
+		t.Errorf("the carer of the merged case alone: %d %s", r.Status, r.Body)
+	}
+}

@@ -94,7 +94,7 @@ func routes(h *handlers) []route {
 		}},
 	}
 	for _, step := range safeguarding.Steps() {
-		if step.Name == safeguarding.StepRaiseConcern {
+		if step.Name == safeguarding.StepRaiseConcern || step.Internal {
 			continue
 		}
 		rs = append(rs, route{http.MethodPost, "/cases/:id/" + step.Name, step.Roles, h.step(step), operationDoc{

@@ -50,6 +50,7 @@ func sampleBodies(now time.Time) map[string]any {
 		"young-person-views":       map[string]any{"recorded_at": ts, "views": "I want to stay at my school."},
 		"linked-case":              map[string]any{"case_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "reason": "Same child, raised twice."},
 		"carer-placement":          map[string]any{"carer": "carer-9", "decision": "confirmed", "reason": "Placed with them by Leeds."},
+		"merge-into":               map[string]any{"case_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "reason": "Same child, raised twice."},
 
 		"nfa-review":       map[string]any{"reviewed_at": ts, "outcome": "agreed", "note": "The plan meets the need."},
 		"nrm-not-referred": map[string]any{"decided_at": ts, "reason": "No grounds found.", "decided_by": "LA team manager"},

@@ -174,7 +174,12 @@ func (r *RecordConcern) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordConcern) check(*Case, Sight) error { return nil }
+func (r *RecordConcern) check(c *Case, _ Sight) error {
+	if c.MergedInto != nil {
+		return c.mergedAway()
+	}
+	return nil
+}
 
 // apply records the concern. On a closed case it reopens the case first: a child's new concern
 // is never refused, and its clocks start as for the first one.

@@ -98,3 +98,47 @@ func TestACarersConcernAboutANewChildRunsItsClocksWhileStaffConfirmThePlacement(
 		t.Errorf("after confirmation the carer does not see the child's care: %+v, %d episodes", after.Child, len(after.Missing))
 	}
 }
+
+// TestMergedCasesCountTheChildsEpisodesAcrossBoth: three missing episodes split between two cases
+// of one child reach the threshold once the cases are merged, and a later episode counts them.
+func TestMergedCasesCountTheChildsEpisodesAcrossBoth(t *testing.T) {
+	merged := newCase(t, "E1")
+	for _, h := range []time.Duration{2, 4} {
+		merged.must("missing-episode", aCarer, body{"went_missing_at": ts(h * time.Hour), "returned_at": ts((h + 1) * time.Hour)})
+	}
+	continuing := newCase(t, "E1")
+	continuing.c.ID = "c2"
+	continuing.must("missing-episode", aCarer, body{"went_missing_at": ts(6 * time.Hour), "returned_at": ts(7 * time.Hour)})
+	if len(merged.open(policy.StrategyDiscussion))+len(continuing.open(policy.StrategyDiscussion)) != 0 {
+		t.Fatal("a strategy discussion before the merge: each case has fewer than three episodes")
+	}
+
+	merged.must(StepMergeInto, aManager, body{"case_id": "c2", "reason": "The same child.", "resolutions": merged.resolveAll("Carried on the other case.")})
+	mv, _ := merged.c.ViewFor(aManager, Access{}, merged.env.now)
+	var starts []string
+	for _, e := range mv.Missing {
+		starts = append(starts, e.WentMissingAt.Format(time.RFC3339))
+	}
+	res := continuing.must(StepMergedFrom, aManager, body{"case_id": "c1", "reason": "The same child.", "concerns": mv.ChildCounts.Concerns, "missing_at": starts})
+	if len(res.Opened) != 1 || continuing.c.action(res.Opened[0]).Kind != policy.StrategyDiscussion {
+		t.Fatalf("the merge opened %v; want the strategy discussion three episodes call for", res.Opened)
+	}
+	if n := continuing.c.Counts(); n.Concerns != 2 || n.MissingEpisodes != 3 {
+		t.Errorf("the child's counts after the merge: %+v", n)
+	}
+
+	// A concern or a missing episode for the merged case is refused there, naming the case that
+	// continues for caseflow's API alone, which takes it there.
+	for _, step := range []string{"concern", "missing-episode"} {
+		b := body{"went_missing_at": ts(8 * time.Hour)}
+		if step == "concern" {
+			b = body{"observed_at": ts(8 * time.Hour), "account": "Seen again."}
+		}
+		_, err := merged.try(step, aCarer, b)
+		var e *Error
+		if !asError(err, &e) || e.Code != EConflict || e.Fields[MergedIntoField] != "c2" || strings.Contains(e.Message, "c2") {
+			t.Errorf("%s on a merged case: %v", step, err)
+		}
+	}
+	merged.refuse("reopen", aLead, body{"reason": "New concern."}, EConflict)
+}

@@ -23,7 +23,10 @@ type Step struct {
 	// Roles may take the step; every other role is refused outright.
 	Roles []Role
 	// OnClosed allows the step on a closed case (recording a late event, reopening).
-	OnClosed   bool
+	OnClosed bool
+	// Internal steps have no route of their own: caseflow's API takes them as part of another
+	// step (the record of a merge on the case that continues), filling them in itself.
+	Internal   bool
 	newCommand func() Command
 }
 

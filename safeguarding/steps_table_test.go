@@ -501,6 +501,68 @@ func stepRows() []stepRow {
 			},
 		},
 		{
+			step: StepMergeInto, by: aManager,
+			body: func(f *fixture) body {
+				return body{"case_id": "c2", "reason": "The same child, raised twice.", "resolutions": f.resolveAll("Done on the child's other case.")}
+			},
+			closes: []policy.RuleID{policy.PoliceReport, policy.NotifySocialWorker, policy.NotifySafeguardingLead, policy.NRMRequest, policy.CarePlan, policy.ICTGReferral, policy.CSCReferral},
+			want: func(t *testing.T, f *fixture, res Result) {
+				m := f.c.MergedInto
+				if m == nil || m.CaseID != "c2" || res.Ref != "c2" || m.By != aManager || !f.c.Closed() || f.c.Closure.Decisions[len(f.c.Closure.Decisions)-1].Decision != ClosureMerged {
+					t.Fatalf("merged into %+v, closure %+v", m, f.c.Closure)
+				}
+				for _, a := range f.c.Actions {
+					if a.Kind != policy.CompleteRecord && (a.Status != ActionResolved || a.EndedBy != endedByMerge) {
+						t.Errorf("action %s after the merge: %s ended by %q", a.ID, a.Status, a.EndedBy)
+					}
+				}
+				if !f.hasEntry("merged-into", "", "The same child, raised twice.") {
+					t.Error("the merged case's timeline does not say it was merged")
+				}
+			},
+			required: []string{"case_id", "reason"},
+			refusals: []refusal{
+				{name: "the case itself", edit: func(f *fixture, b body) body { return with(b, "case_id", f.c.ID) }, code: EInvalid, field: "case_id"},
+				{name: "obligations left open", edit: func(_ *fixture, b body) body { return without(b, "resolutions") }, code: EConflict},
+				{name: "a case already merged", before: func(f *fixture) {
+					f.must(StepMergeInto, aManager, body{"case_id": "c3", "reason": "Same child.", "resolutions": f.resolveAll("Done elsewhere.")})
+				}, edit: func(_ *fixture, b body) body { return without(b, "resolutions") }, code: EConflict},
+				{name: "a social worker", by: aSW, code: EForbidden},
+			},
+		},
+		{
+			step: StepMergedFrom, by: aManager, setup: func(f *fixture) { f.missing(false) },
+			body: func(*fixture) body {
+				return body{"case_id": "c2", "reference": "CF-OTHER", "reason": "The same child, raised twice.", "concerns": 2,
+					"missing_at": []string{ts(time.Hour), ts(90 * time.Minute)}}
+			},
+			// Three episodes across the two cases call for a strategy discussion.
+			opens: []policy.RuleID{policy.StrategyDiscussion},
+			want: func(t *testing.T, f *fixture, res Result) {
+				if n := f.c.Counts(); n.Concerns != 3 || n.MissingEpisodes != 3 || res.Ref != "c2" {
+					t.Fatalf("counts %+v after the merge", n)
+				}
+				if a := f.open(policy.StrategyDiscussion)[0]; !a.StartedAt.Equal(t0.Add(2 * time.Hour)) {
+					t.Errorf("the strategy discussion began %v, want at the third episode", a.StartedAt)
+				}
+				v, _ := f.c.ViewFor(aSW, Access{}, f.env.now)
+				carer, _ := f.c.ViewFor(aCarer, Access{}, f.env.now)
+				if len(v.MergedFrom) != 1 || v.ChildCounts == nil || v.ChildCounts.MissingEpisodes != 3 || carer.MergedFrom != nil || carer.ChildCounts != nil {
+					t.Errorf("staff see %+v %+v; the carer %+v %+v", v.MergedFrom, v.ChildCounts, carer.MergedFrom, carer.ChildCounts)
+				}
+			},
+			required: []string{"case_id", "reason"},
+			malformed: []malformed{
+				{"concerns", func(b body) body { return with(b, "concerns", -1) }},
+			},
+			refusals: []refusal{
+				{name: "the case itself", edit: func(f *fixture, b body) body { return with(b, "case_id", f.c.ID) }, code: EInvalid, field: "case_id"},
+				{name: "a case already merged in", before: func(f *fixture) {
+					f.must(StepMergedFrom, aManager, body{"case_id": "c2", "reason": "Same child."})
+				}, code: EConflict},
+			},
+		},
+		{
 			step: "police-report", by: aCarer,
 			body: func(*fixture) body {
 				return body{"reported_at": ts(2 * time.Hour), "channel": "101", "reference": "P-1"}

@@ -53,6 +53,12 @@ type View struct {
 	Closure     Closure      `json:"closure"`
 	// Links are the other cases of the same child (staff only).
 	Links []Link `json:"links,omitempty"`
+	// MergedInto is the case of the same child this one was merged into, which continues;
+	// MergedFrom the cases merged into this one; ChildCounts the child's concerns and missing
+	// episodes across them all (staff only).
+	MergedInto  *Merge       `json:"merged_into,omitempty"`
+	MergedFrom  []MergedCase `json:"merged_from,omitempty"`
+	ChildCounts *ChildCounts `json:"child_counts,omitempty"`
 
 	// OpenActions are the open actions the person may see, soonest due first; Actions all of
 	// them, open and ended.
@@ -105,12 +111,16 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 		Meetings: seen.Meetings, Conferences: seen.Conferences, NRM: seen.NRM, ICTG: seen.ICTG,
 		CarePlan: seen.CarePlan, LookedAfter: seen.LookedAfter, Missing: seen.Missing,
 		Allegations: seen.Allegations, Offences: seen.Offences, Withdrawals: seen.Withdrawals, Closure: seen.Closure,
-		Links: seen.Links, UnconfirmedCarers: seen.Unconfirmed,
+		Links: seen.Links, UnconfirmedCarers: seen.Unconfirmed, MergedInto: seen.MergedInto, MergedFrom: seen.MergedFrom,
 
 		OpenActions: []ActionView{}, Actions: []ActionView{}, Timeline: seen.Timeline,
 	}
 	if v.Carers == nil {
 		v.Carers = []string{}
+	}
+	if !s.IsCarer() {
+		counts := c.Counts()
+		v.ChildCounts = &counts
 	}
 	if v.Concerns == nil {
 		v.Concerns = []Concern{}

@@ -260,6 +260,7 @@ func (c *Case) copyFor(s Sight) Case {
 		}
 	}
 	v.Meetings, v.Conferences, v.Offences, v.Links = nil, nil, nil, nil
+	v.MergedInto, v.MergedFrom = nil, nil
 
 	v.NRM = NRM{}
 	v.Child.ParentalResponsibility = ""
