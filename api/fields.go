@@ -198,6 +198,8 @@ var typeFields = map[reflect.Type]map[string]field{
 		"unaccompanied":      opt("The child arrived in the UK unaccompanied", "Arrived without a parent or carer."),
 		"parental_responsibility": opt("Who holds parental responsibility?",
 			"Decides the kind of ICTG guardian; not known yet when left out.").of(prKnown),
+		"reference": opt("The local authority's reference for the child",
+			"The child's number in their local authority's children's record; give the local authority too. A concern naming it goes to the child's case."),
 	},
 	reflect.TypeFor[safeguarding.ChildUpdate](): {
 		"name":          opt("Child's full name", "The corrected name."),
@@ -210,6 +212,8 @@ var typeFields = map[reflect.Type]map[string]field{
 		"dialect":            opt("Dialect", "The dialect of the child's first language."),
 		"interpreter_needed": opt("The child needs an interpreter", "Meetings and interviews with the child then need an interpreter recorded."),
 		"unaccompanied":      opt("The child arrived in the UK unaccompanied", "Arrived without a parent or carer."),
+		"reference": opt("The local authority's reference for the child",
+			"The child's number in their local authority's children's record; the case's local authority must be known."),
 	},
 	reflect.TypeFor[safeguarding.LookedAfterStart](): {
 		"since":               req("Looked after since", "When the child became looked after."),

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
 )
@@ -121,4 +123,80 @@ func (h *handlers) mergeCases(c *gin.Context, caseID, requestID string, body []b
 		return 0, nil, err
 	}
 	return http.StatusOK, responseOf(res), nil
+}
+
+// raiseOnChildsCase records a concern on the case the child already has, when there is one: a
+// child has one case, so everything about them stays together and their counts are whole. The
+// child is matched by name and date of birth, or by the local authority's reference, through
+// the read model's keyed hashes (readmodel.Store.CasesOfChild); the cases found are asked whether
+// the person may see them. A case they may see takes the concern (reopening if it was closed);
+// one they may not is not named: the concern is refused with who can record it. With no match,
+// or while the read model cannot be read, the concern opens a case (done is false): a child at
+// risk is never made to wait, and staff merge two cases of one child.
+func (h *handlers) raiseOnChildsCase(c *gin.Context, requestID string, body []byte) (done bool, status int, out any, err error) {
+	var raise safeguarding.RaiseConcern
+	if err := json.Unmarshal(body, &raise); err != nil {
+		return true, 0, nil, err
+	}
+	actor := mustActor(c)
+	if actor.Role == safeguarding.RoleCarer && slices.ContainsFunc(raise.Carers, func(u string) bool { return u != actor.UserID }) {
+		return true, 0, nil, &safeguarding.Error{Code: safeguarding.EInvalid,
+			Message: "Only staff add carers to a child's case: leave the other carers out, and the child's social worker or a manager will add them.",
+			Fields:  map[string]string{"carers": "only staff name other carers"}}
+	}
+	keys := safeguarding.ChildKeys(raise.Child, raise.LA)
+	if len(keys) == 0 || h.cfg.Store == nil {
+		return false, 0, nil, nil
+	}
+	ctx := c.Request.Context()
+	found, err := h.cfg.Store.CasesOfChild(ctx, keys)
+	if err != nil {
+		h.cfg.Logger.Warn("the child's cases could not be looked up; the concern opens a case", "error", err)
+		return false, 0, nil, nil
+	}
+	// Open cases first, then the most recently updated.
+	slices.SortStableFunc(found, func(a, b readmodel.ChildCase) int {
+		switch {
+		case a.Closed == b.Closed:
+			return 0
+		case !a.Closed:
+			return -1
+		}
+		return 1
+	})
+	var hidden []string
+	for _, m := range found {
+		_, err := h.cfg.Cases.Get(ctx, m.CaseID, actor)
+		switch {
+		case safeguarding.CodeOf(err) == safeguarding.ENotFound:
+			hidden = append(hidden, m.CaseID)
+			continue
+		case err != nil:
+			return true, 0, nil, err
+		}
+		concern, _ := json.Marshal(safeguarding.RecordConcern{ConcernDetails: raise.ConcernDetails})
+		step, _ := safeguarding.StepNamed("concern")
+		res, err := h.cfg.Cases.Step(stepContext(c), m.CaseID, step.Name, actor, requestID, concern)
+		if err != nil {
+			status, out, err := h.followMerge(c, step, requestID, concern, err)
+			if resp, ok := out.(StepResponse); ok {
+				resp.ExistingCase = true
+				out = resp
+			}
+			return true, status, out, err
+		}
+		nameCases(c, m.CaseID)
+		c.Header("Location", "/v1/cases/"+m.CaseID)
+		resp := responseOf(res)
+		resp.ExistingCase = true
+		return true, http.StatusOK, resp, nil
+	}
+	if len(hidden) == 0 {
+		return false, 0, nil, nil
+	}
+	// The refusal is recorded in the access log of each case found, for the Safeguarding Lead.
+	nameCases(c, hidden...)
+	return true, 0, nil, &safeguarding.Error{Code: safeguarding.EConflict,
+		Message: "This child may already have a case with the agency, which you are not part of, so your concern was not recorded here. " +
+			"Tell the Safeguarding Lead or a manager now: they can record it on the child's case. If the child is in immediate danger, call 999 first."}
 }

@@ -8,12 +8,74 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/api"
+	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
 )
 
 // One case per child, through the service.
+
+// waitListed waits until the read model holds the case, so that a concern can find it.
+func waitListed(t *testing.T, env *testenv.Env, token, caseID string) {
+	t.Helper()
+	testenv.Eventually(t, 10*time.Second, "the case in the read model", func() bool {
+		var page api.CasesPage
+		env.Do(http.MethodGet, "/v1/cases", token, nil).JSON(t, &page)
+		return slices.ContainsFunc(page.Cases, func(s projection.Summary) bool { return s.CaseID == caseID })
+	})
+}
+
+// TestAConcernAboutAChildWithACaseGoesToTheirCase: whoever raises a concern about a child who
+// already has a case (the same name and date of birth), it goes to that case when they may see
+// it, reopening it if it was closed; anyone else is refused without being told which case that
+// is, and the refusal is in the case's access log for the Safeguarding Lead.
+func TestAConcernAboutAChildWithACaseGoesToTheirCase(t *testing.T) {
+	env := start(t, testenv.Options{})
+	p := tokens(env)
+	caseID := raiseCase(t, env, p.carer, time.Now().Add(-2*time.Hour))
+	waitListed(t, env, p.manager, caseID)
+	concern := func() map[string]any {
+		c := testenv.Concern(time.Now().Add(-time.Minute), "sw-9", "south")
+		c["child"].(map[string]any)["name"] = "OKONKWO TESTCHILD, Amara" // as the school typed it
+		return c
+	}
+	before := len(viewAs(t, env, p.manager, caseID).Concerns)
+	for name, token := range map[string]string{"carer": p.carer, "social worker": p.sw, "fostering social worker": p.fsw, "lead": p.lead, "manager": p.manager} {
+		resp := env.Do(http.MethodPost, "/v1/cases", token, concern())
+		var got api.StepResponse
+		resp.JSON(t, &got)
+		if resp.Status != http.StatusOK || got.CaseID != caseID || !got.ExistingCase || resp.Header.Get("Location") != "/v1/cases/"+caseID {
+			t.Errorf("%s: %d %s; want the concern on the child's case %s", name, resp.Status, resp.Body, caseID)
+		}
+	}
+	if v := viewAs(t, env, p.manager, caseID); len(v.Concerns) != before+5 || v.SocialWorker != "sw-1" {
+		t.Errorf("the child's case holds %d concerns (want %d) and social worker %q", len(v.Concerns), before+5, v.SocialWorker)
+	}
+	for name, token := range map[string]string{"another carer": p.otherCarer, "another social worker": p.otherSW, "another fostering social worker": p.otherFSW} {
+		resp := env.Do(http.MethodPost, "/v1/cases", token, concern())
+		body := string(resp.Body)
+		if resp.Status != http.StatusConflict || strings.Contains(body, caseID) || strings.Contains(body, workflows.ReferenceFor(caseID)) ||
+			!strings.Contains(body, "Safeguarding Lead") {
+			t.Errorf("%s: %d %s; want a refusal that does not name the case", name, resp.Status, body)
+		}
+	}
+	var log api.AccessLog
+	env.Do(http.MethodGet, "/v1/cases/"+caseID+"/access", p.lead, nil).JSON(t, &log)
+	if !slices.ContainsFunc(log.Records, func(r audit.Record) bool { return r.UserID == "carer-2" && r.Outcome == audit.Refused }) {
+		t.Errorf("the access log does not show the refused concern: %+v", log.Records)
+	}
+
+	// A closed case reopens for the concern.
+	mustStep(t, env, p.sw, "/v1/cases/"+caseID, "closure-request", map[string]any{"reason": "risk-resolved", "note": "Plan complete."})
+	mustStep(t, env, p.manager, "/v1/cases/"+caseID, "closure-approval", map[string]any{"resolutions": resolveAll(openActions(t, env, p.manager, caseID), "Done.")})
+	resp := env.Do(http.MethodPost, "/v1/cases", p.carer, concern())
+	if resp.Status != http.StatusOK || viewAs(t, env, p.sw, caseID).Stage == safeguarding.StageClosed {
+		t.Fatalf("a concern about a child whose case is closed: %d %s; want the case reopened", resp.Status, resp.Body)
+	}
+}
 
 // TestACarerRaisesAboutANewChildWhomStaffConfirm: a carer cannot put other carers on a case; a
 // carer's concern about a child with no case opens it with its clocks running, and until staff
@@ -31,7 +93,7 @@ func TestACarerRaisesAboutANewChildWhomStaffConfirm(t *testing.T) {
 	resp := env.Do(http.MethodPost, "/v1/cases", p.otherCarer, newChild("Noor Testchild", "2012-06-07"))
 	var created api.StepResponse
 	resp.JSON(t, &created)
-	if resp.Status != http.StatusCreated {
+	if resp.Status != http.StatusCreated || created.ExistingCase {
 		t.Fatalf("a carer's concern about a new child: %d %s", resp.Status, resp.Body)
 	}
 	path := "/v1/cases/" + created.CaseID

@@ -30,6 +30,10 @@ func casesSWKey(user string) string    { return rmPrefix + "cases:sw:" + user }
 func casesFSWKey(user string) string   { return rmPrefix + "cases:fsw:" + user }
 func casesCarerKey(user string) string { return rmPrefix + "cases:carer:" + user }
 
+// Sorted sets of the case ids of one child by last update: the keyed hash of a match key of the
+// child (safeguarding.ChildKeys), never the child's details.
+func childKey(keyed string) string { return rmPrefix + "child:" + keyed }
+
 // Sets of every team and action kind seen, so the board knows which indexes to count.
 func teamsKey() string { return rmPrefix + "teams" }
 func kindsKey() string { return rmPrefix + "kinds" }

@@ -36,6 +36,7 @@ func (s *Store) masked(sum projection.Summary) projection.Summary {
 	sum.SocialWorker = s.ids.Of(sum.SocialWorker)
 	sum.FosteringSocialWorker = s.ids.Of(sum.FosteringSocialWorker)
 	sum.Carers, sum.Excluded, sum.Unconfirmed = s.maskedIDs(sum.Carers), s.maskedIDs(sum.Excluded), s.maskedIDs(sum.Unconfirmed)
+	sum.ChildKeys = s.keyedChild(sum.ChildKeys)
 	actions := slices.Clone(sum.Actions)
 	for i := range actions {
 		actions[i].OwnerUser = s.ids.Of(actions[i].OwnerUser)
@@ -85,6 +86,19 @@ func (r revealer) summary(sum projection.Summary) projection.Summary {
 func (r revealer) row(row ActionRow) ActionRow {
 	row.OwnerUser = r.id(row.OwnerUser)
 	return row
+}
+
+// keyedChild returns a child's match keys as the read model holds them: keyed hashes, so that
+// without the server's secret nobody can test a name and date of birth against Redis.
+func (s *Store) keyedChild(keys []string) []string {
+	if keys == nil {
+		return nil
+	}
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = s.ids.Keyed("child", k)
+	}
+	return out
 }
 
 // maskedActor is the actor as the indexes know them.

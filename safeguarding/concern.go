@@ -95,6 +95,9 @@ func (r *RaiseConcern) Validate(now time.Time) error {
 	f.id("fostering_social_worker", r.FosteringSocialWorker)
 	f.ids("carers", r.Carers, maxCarers)
 	f.required("child.name", r.Child.Name)
+	if r.Child.Reference != "" && r.LA == "" {
+		f.add("child.reference", "needs the local authority it belongs to (la)")
+	}
 	if r.Child.ParentalResponsibility == "" {
 		r.Child.ParentalResponsibility = PRUnknown
 	}

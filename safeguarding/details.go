@@ -126,6 +126,9 @@ func (r *CaseDetails) check(c *Case, s Sight) error {
 		child, _ := r.Child.applyTo(c.Child)
 		f := fieldErrors{}
 		child.checkAge(f, "child.", c.firstConcernAt())
+		if child.Reference != "" && r.LA == "" && c.LA == "" {
+			f.add("child.reference", "needs the local authority it belongs to (la)")
+		}
 		return f.err()
 	}
 	return nil

@@ -99,6 +99,56 @@ func TestACarersConcernAboutANewChildRunsItsClocksWhileStaffConfirmThePlacement(
 	}
 }
 
+func TestAChildIsMatchedHoweverTheirNameIsTyped(t *testing.T) {
+	child := func(name, dob, ref string) Child { return Child{Name: name, DateOfBirth: Date(dob), Reference: ref} }
+	base := ChildKeys(child("Amara Okonkwo-Smith", "2010-05-01", ""), "")
+	if len(base) != 1 {
+		t.Fatalf("keys of a named child with a date of birth: %v", base)
+	}
+	for _, same := range []string{"OKONKWO SMITH, Amara", "  amára   okonkwo smith ", "Smith Okonkwo Amara"} {
+		if got := ChildKeys(child(same, "2010-05-01", ""), "E1"); !slices.Equal(got, base) {
+			t.Errorf("%q does not match %q: %v, %v", same, "Amara Okonkwo-Smith", got, base)
+		}
+	}
+	for name, c := range map[string]Child{
+		"another date of birth": child("Amara Okonkwo-Smith", "2010-05-02", ""),
+		"another name":          child("Amara Okonkwo", "2010-05-01", ""),
+	} {
+		if got := ChildKeys(c, ""); len(got) != 1 || got[0] == base[0] {
+			t.Errorf("%s matches: %v", name, got)
+		}
+	}
+	if got := ChildKeys(child("Amara", "", ""), "E1"); len(got) != 0 {
+		t.Errorf("a name without a date of birth matches: %v", got)
+	}
+	ref := ChildKeys(child("Sam", "", "ab-123 4"), "E1")
+	if len(ref) != 1 || !slices.Equal(ChildKeys(child("Samuel", "", "AB1234"), "e1"), ref) {
+		t.Errorf("the same local authority reference does not match: %v", ref)
+	}
+	if slices.Equal(ChildKeys(child("Sam", "", "AB1234"), "E2"), ref) || len(ChildKeys(child("Sam", "", "AB1234"), "")) != 0 {
+		t.Error("a reference matches without its local authority, or across local authorities")
+	}
+	for _, k := range append(base, ref...) {
+		if strings.Contains(strings.ToLower(k), "amara") || strings.Contains(k, "2010") || strings.Contains(k, "1234") {
+			t.Errorf("a match key shows the child's details: %s", k)
+		}
+	}
+}
+
+func TestAChildReferenceNeedsItsLocalAuthority(t *testing.T) {
+	concern := crisisConcern(0)
+	concern["child"] = body{"name": "Sam", "reference": "AB1234"}
+	f := unopenedCase(t)
+	if _, err := f.try(StepRaiseConcern, aCarer, concern); CodeOf(err) != EInvalid || err.(*Error).Fields["child.reference"] == "" {
+		t.Fatalf("a reference without its local authority: %v", err)
+	}
+	concern["la"] = "E1"
+	f.must(StepRaiseConcern, aCarer, concern)
+	if len(f.c.MatchKeys()) != 1 {
+		t.Errorf("match keys %v, want the reference's", f.c.MatchKeys())
+	}
+}
+
 // TestMergedCasesCountTheChildsEpisodesAcrossBoth: three missing episodes split between two cases
 // of one child reach the threshold once the cases are merged, and a later episode counts them.
 func TestMergedCasesCountTheChildsEpisodesAcrossBoth(t *testing.T) {

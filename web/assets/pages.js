@@ -344,7 +344,7 @@ const pages = {
         let dob;
         try { dob = readDate($("#child-dob")); } catch (e) { Object.assign(errors, e.fields); }
         body.child = {
-          name: text("child.name"), date_of_birth: dob, preferred_term: f.get("child.preferred_term") || undefined,
+          name: text("child.name"), date_of_birth: dob, preferred_term: f.get("child.preferred_term") || undefined, reference: text("child.reference"),
           first_language: text("child.first_language"), interpreter_needed: f.get("child.interpreter_needed") === "on",
           unaccompanied: f.get("child.unaccompanied") === "on", parental_responsibility: f.get("child.parental_responsibility"),
         };
@@ -368,7 +368,9 @@ const pages = {
       const v = await api("GET", "/v1/cases/" + res.case_id);
       const opened = v.open_actions.filter((a) => (res.opened_actions || []).includes(a.id));
       form.hidden = true;
-      $("#done-ref").textContent = `The concern is on case ${res.reference}. The child's social worker can see it now.`;
+      $("#done-ref").textContent = res.existing_case
+        ? `The child already has a case with the agency, ${res.reference}: the concern is on it. The child's social worker can see it now.`
+        : `The concern is on case ${res.reference}. The child's social worker can see it now.`;
       $("#next-actions").replaceChildren(...opened.map((a) => el("li", {},
         el("strong", { text: a.title }), `: ${ownerText(a.owner)}, due ${when(a.due)}.`)));
       if (!opened.length) $("#next-actions").append(el("li", { text: "Nothing new to do: the case's open actions already cover this concern." }));
