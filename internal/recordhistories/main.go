@@ -168,12 +168,13 @@ func record(out, name, policyFile, keysFile string, kinds []string) error {
 	return nil
 }
 
-// everyStep takes a case through every step whose behaviour a release changed or added: further
-// concerns (one in immediate danger), reports and notifications naming what they answer, a
-// missing episode and its clocks, an allegation with its referrals, a manager's extension, an
-// agreed action done by its owner, a corrected date of birth, a referral with "no further action"
-// challenged, the young person's views, a resolved obligation, closure with every obligation
-// resolved, and a reopening that re-arms them.
+// everyStep takes a case through every step whose behaviour a release changed or added: a carer's
+// placement confirmed, further concerns (one in immediate danger), reports and notifications
+// naming what they answer, a missing episode and its clocks, an allegation with its referrals, a
+// manager's extension, an agreed action done by its owner, a corrected date of birth, a referral
+// with "no further action" challenged and an assessment naming what it answers, the young
+// person's views, a resolved obligation, closure with every obligation resolved, a reopening that
+// re-arms them, and another case of the child merged into it.
 func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string]any, now time.Time) (string, error) {
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	carer2 := safeguarding.Actor{UserID: "carer-2", Role: safeguarding.RoleCarer}
@@ -182,12 +183,7 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 	manager := safeguarding.Actor{UserID: "mgr-1", Role: safeguarding.RoleManager, Team: "north"}
 	ts := now.Format(time.RFC3339)
 	later := now.Add(30 * 24 * time.Hour).Format(time.RFC3339)
-	household := map[string]any{}
-	for k, v := range concern {
-		household[k] = v
-	}
-	household["carers"] = []string{"carer-2"}
-	id, err := raise(ctx, cases, carer, household, "allsteps")
+	id, err := raise(ctx, cases, carer, concern, "allsteps")
 	if err != nil {
 		return "", err
 	}
@@ -205,6 +201,8 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 		return map[string]any{"observed_at": ts, "immediate_danger": danger, "exploitation_types": []string{"sexual-exploitation"},
 			"indicators": []map[string]string{{"code": "older-boyfriend"}}, "account": "Recorded further concern."}
 	}
+	take(sw, safeguarding.StepConfirmPlacement, map[string]any{"carer": "carer-1", "decision": safeguarding.PlacementConfirmed, "reason": "Recorded placement."})
+	take(manager, "team", map[string]any{"add_carers": []string{"carer-2"}, "reason": "Placed with both."})
 	danger := take(carer, "concern", further(true))
 	take(carer2, "concern", further(false))
 	take(sw, "police-report", map[string]any{"reported_at": ts, "channel": "101", "reference": "P-1"})
@@ -241,6 +239,16 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 	take(sw, "csc-referral", map[string]any{"referred_at": ts, "significant_harm": false})
 	take(sw, "csc-decision", map[string]any{"decided_at": ts, "decision": "no-further-action"})
 	take(lead, "nfa-review", map[string]any{"reviewed_at": ts, "outcome": "challenged", "note": "Raised with the LA."})
+	take(sw, "csc-referral", map[string]any{"referred_at": ts, "significant_harm": true})
+	take(sw, "csc-decision", map[string]any{"decided_at": ts, "decision": "assessment"})
+	if view, viewErr = cases.Get(ctx, id, manager); err == nil && viewErr != nil {
+		err = viewErr
+	}
+	for _, a := range view.OpenActions {
+		if a.Kind == policy.Assessment {
+			take(sw, "assessment", map[string]any{"completed_at": ts, "action_ids": []string{a.ID}})
+		}
+	}
 	take(carer, "young-person-views", map[string]any{"recorded_at": ts, "views": "Recorded views.", "how": "Told the carer"})
 	take(manager, "team", map[string]any{"social_worker": "sw-2", "reason": "New worker."})
 
@@ -254,6 +262,33 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 	}
 	take(manager, "closure-approval", map[string]any{"note": "Closed.", "resolutions": resolutions})
 	take(lead, "reopen", map[string]any{"reason": "New information."})
+
+	// The child raised again without a date of birth, merged into this case.
+	if err != nil {
+		return id, err
+	}
+	again := map[string]any{}
+	for k, v := range concern {
+		again[k] = v
+	}
+	again["child"] = map[string]any{"name": "Recorded Child"}
+	other, err := raise(ctx, cases, sw, again, "merged")
+	if err != nil {
+		return id, err
+	}
+	otherView, err := cases.Get(ctx, other, manager)
+	if err != nil {
+		return id, err
+	}
+	resolutions = nil
+	for _, a := range otherView.OpenActions {
+		resolutions = append(resolutions, map[string]string{"action_id": a.ID, "reason": "Carried on the child's other case."})
+	}
+	if _, err := step(ctx, cases, other, manager, safeguarding.StepMergeInto, map[string]any{"case_id": id, "reason": "Recorded merge.", "resolutions": resolutions}); err != nil {
+		return id, err
+	}
+	take(manager, safeguarding.StepMergedFrom, map[string]any{"case_id": other, "reference": workflows.ReferenceFor(other), "reason": "Recorded merge.",
+		"concerns": 1, "missing_at": []string{ts, ts}})
 	return id, err
 }
 
