@@ -272,16 +272,16 @@ func (c *Case) copyFor(s Sight) Case {
 		}
 	}
 	if s.Unconfirmed() {
-		v.unconfirmedCopy(c, mine)
+		c.narrowForUnconfirmed(&v, mine)
 	}
 	return v
 }
 
-// unconfirmedCopy narrows a carer's copy of the case to what a carer whose placement is not
+// narrowForUnconfirmed narrows a carer's copy of the case to what a carer whose placement is not
 // confirmed may see: the child's name and preferred term, what they recorded themselves and
 // the people they must tell. Nothing staff or other carers record reaches them until staff
 // confirm the child is placed with them.
-func (v *Case) unconfirmedCopy(c *Case, mine func(Actor) bool) {
+func (c *Case) narrowForUnconfirmed(v *Case, mine func(Actor) bool) {
 	v.Child = Child{Name: c.Child.Name, PreferredTerm: c.Child.PreferredTerm}
 	v.Carers = slices.DeleteFunc(slices.Clone(c.Carers), func(u string) bool { return !mine(Actor{UserID: u, Role: RoleCarer}) })
 	v.Contacts, v.LookedAfter, v.ICTG, v.Links = nil, nil, ICTG{}, nil
