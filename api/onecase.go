@@ -102,7 +102,7 @@ func (h *handlers) mergeCases(c *gin.Context, caseID, requestID string, body []b
 	if err != nil {
 		return 0, nil, err
 	}
-	from := safeguarding.MergedFrom{CaseID: caseID, Reference: workflows.ReferenceFor(caseID), Reason: merge.Reason, MissingAt: []time.Time{}}
+	from := safeguarding.MergedFrom{CaseID: caseID, Reference: workflows.ReferenceFor(caseID), Reason: merge.Reason, MissingAt: []time.Time{}, By: actor}
 	if merged.ChildCounts != nil {
 		from.Concerns = merged.ChildCounts.Concerns
 	}
@@ -117,7 +117,7 @@ func (h *handlers) mergeCases(c *gin.Context, caseID, requestID string, body []b
 	if requestID != "" {
 		fromID = requestID + "-merged-from"
 	}
-	if _, err := h.cfg.Cases.Step(ctx, merge.CaseID, safeguarding.StepMergedFrom, actor, fromID, record); err != nil {
+	if _, err := h.cfg.Cases.Step(ctx, merge.CaseID, safeguarding.StepMergedFrom, safeguarding.Caseflow, fromID, record); err != nil {
 		h.cfg.Logger.Error("a merge is recorded on the merged case but not yet on the case that continues; retrying the request records it",
 			"case", caseID, "continues", merge.CaseID, "error", err)
 		return 0, nil, err

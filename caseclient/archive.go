@@ -2,11 +2,13 @@ package caseclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/converter"
 
+	"github.com/caseflow/caseflow/encryption"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
 )
@@ -26,6 +28,11 @@ func (c *Client) archived(ctx context.Context, caseID string, sight safeguarding
 		in, previous, err := c.runInput(ctx, wid, runID)
 		if err != nil {
 			return nil, err
+		}
+		if previous == "" {
+			// Only a run that continues another carries an archive: one a fresh start brings
+			// was written by a client, and the workflow ignores it too (workflows.Input).
+			in.Archive = nil
 		}
 		var page []safeguarding.Entry
 		for _, e := range entriesBefore(in.Archive, before) {
@@ -54,7 +61,12 @@ func (c *Client) runInput(ctx context.Context, wid, runID string) (workflows.Inp
 	}
 	started := first.GetWorkflowExecutionStartedEventAttributes()
 	var in workflows.Input
-	if err := c.converter().FromPayloads(started.GetInput(), &in); err != nil {
+	err = c.converter().FromPayloads(started.GetInput(), &in)
+	if errors.Is(err, encryption.ErrPlaintext) && first.GetEventTime().AsTime().Before(c.clearBefore) {
+		// Written in clear before caseflow encrypted payloads, during the migration.
+		err = converter.GetDefaultDataConverter().FromPayloads(started.GetInput(), &in)
+	}
+	if err != nil {
 		return workflows.Input{}, "", fmt.Errorf("decode the input of case run %s: %w", runID, err)
 	}
 	return in, started.GetContinuedExecutionRunId(), nil

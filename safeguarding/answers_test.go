@@ -179,7 +179,38 @@ func TestACaseOnEarlierRulesClosesAsItDid(t *testing.T) {
 	if len(res.Closed) != 1 || f.c.action(res.Closed[0]).Kind != policy.StrategyDiscussion {
 		t.Fatalf("on the fail-safe rules the meeting closed %v", res.Closed)
 	}
-	f.c.UpgradeRules(f.env, RulesCurrent)
+	f.c.UpgradeRules(f.env)
 	f.must("csc-decision", aSW, body{"decided_at": ts(3 * time.Hour), "decision": DecisionAssessment})
 	f.refuseField("assessment", aSW, body{"completed_at": ts(time.Hour)}, "completed_at")
+}
+
+// TestARequestForAnNRMReferralAnswersOnlyTheLeadsDecisionAskedBeforeIt: the Safeguarding Lead's
+// request that the child be referred is their decision on the concerns that asked for it; one
+// dated before a concern asked answers nothing of it, so the decision stays open and no referral
+// is chased on its account. A case on earlier rules replays as it ran: any request ended it.
+func TestARequestForAnNRMReferralAnswersOnlyTheLeadsDecisionAskedBeforeIt(t *testing.T) {
+	harassment := func(rules RulesVersion) *fixture {
+		f := &fixture{t: t, c: NewCase("c1", "CF-TEST", rules), env: &testEnv{now: t0.Add(time.Minute)}}
+		concern := firstConcern("E1")
+		concern["exploitation_types"] = []string{"sexual-harassment"}
+		delete(concern, "trafficking_purposes")
+		f.must(StepRaiseConcern, aCarer, concern)
+		f.env.now = t0.Add(24 * time.Hour)
+		return f
+	}
+	early := body{"requested_at": ts(-time.Hour), "requested_of": "local-authority"}
+	f := harassment(RulesCurrent)
+	if res := f.must("nrm-request", aLead, early); len(res.Opened) != 0 || len(f.open(policy.NRMLeadDecision)) != 1 {
+		t.Fatalf("a request dated before the concern: opened %v, the Lead's decision open %v", res.Opened, f.open(policy.NRMLeadDecision))
+	}
+	f.must("nrm-request", aLead, body{"requested_at": ts(2 * time.Hour), "requested_of": "local-authority"})
+	if len(f.open(policy.NRMLeadDecision)) != 0 || len(f.open(policy.NRMRequest)) != 1 {
+		t.Fatalf("a request after the concern: decision %v, request %v", f.open(policy.NRMLeadDecision), f.open(policy.NRMRequest))
+	}
+
+	old := harassment(RulesAgeDecision)
+	old.must("nrm-request", aLead, early)
+	if len(old.open(policy.NRMLeadDecision)) != 0 || len(old.open(policy.NRMRequest)) != 1 {
+		t.Fatalf("on earlier rules the early request left decision %v, request %v", old.open(policy.NRMLeadDecision), old.open(policy.NRMRequest))
+	}
 }

@@ -349,11 +349,11 @@ func TestUpgradingAFirstReleaseCase(t *testing.T) {
 			t.Fatalf("first-release closure left %s %s", a.ID, a.Status)
 		}
 	}
-	if err := f.c.CheckUpgrade(RulesCurrent); err != nil {
+	if err := f.c.CheckUpgrade(); err != nil {
 		t.Fatal(err)
 	}
-	f.c.UpgradeRules(f.env, RulesCurrent)
-	if f.c.Rules != RulesCurrent || f.c.CheckUpgrade(RulesCurrent) == nil || !f.hasEntry("rules-upgraded", "", "") {
+	f.c.UpgradeRules(f.env)
+	if f.c.Rules != RulesCurrent || f.c.CheckUpgrade() == nil || !f.hasEntry("rules-upgraded", "", "") {
 		t.Fatal("the case did not move to the current rules once")
 	}
 	res := f.must("reopen", aLead, map[string]any{"reason": "New information."})
@@ -449,27 +449,4 @@ func TestRemovedCarersHandTheirActionsToTheSocialWorker(t *testing.T) {
 	f.must("team", aManager, body{"add_carers": full, "reason": "Large household."})
 	f.refuse("team", aManager, body{"add_carers": []string{"carer-y"}, "reason": "One more."}, EInvalid)
 	f.must("team", aManager, body{"add_carers": []string{"carer-y"}, "remove_carers": []string{"carer-2"}, "reason": "One leaves, one joins."})
-}
-
-// TestAnUpgradeRecordedWithoutItsVersionReplaysToTheRulesItMovedTo: the first upgrades named no
-// version and moved cases to the fail-safe rules; replayed by a release with newer rules, such an
-// upgrade must move the case to the fail-safe rules still, or the steps after it would replay
-// differently from how they ran.
-func TestAnUpgradeRecordedWithoutItsVersionReplaysToTheRulesItMovedTo(t *testing.T) {
-	f := &fixture{t: t, c: NewCase("c1", "CF-TEST", RulesFirst), env: &testEnv{now: t0.Add(time.Minute)}}
-	f.must(StepRaiseConcern, aCarer, firstConcern("E1"))
-	f.c.UpgradeRules(f.env, 0)
-	if f.c.Rules != RulesFailSafe {
-		t.Fatalf("an upgrade naming no version moved the case to rules %d, want %d", f.c.Rules, RulesFailSafe)
-	}
-	if err := f.c.CheckUpgrade(RulesCurrent + 1); CodeOf(err) != EConflict {
-		t.Errorf("an upgrade to rules this release does not know: %v", err)
-	}
-	if err := f.c.CheckUpgrade(RulesFailSafe); CodeOf(err) != EConflict {
-		t.Errorf("a second upgrade to the same rules: %v", err)
-	}
-	f.c.UpgradeRules(f.env, RulesCurrent)
-	if f.c.Rules != RulesCurrent {
-		t.Fatalf("the named upgrade moved the case to rules %d", f.c.Rules)
-	}
 }

@@ -133,6 +133,11 @@ func (r *RecordMeeting) Validate(now time.Time) error {
 }
 
 func (r *RecordMeeting) check(c *Case, s Sight) error {
+	for i, a := range r.Actions {
+		if field := "actions[" + strconv.Itoa(i) + "].owner_user"; c.excludedAmong(assigned{field, []string{a.OwnerUser}}) != "" {
+			return notAssignable(s, field)
+		}
+	}
 	if r.MeetingID != "" {
 		m := c.meeting(r.MeetingID)
 		if m == nil {

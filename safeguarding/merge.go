@@ -14,8 +14,8 @@ import (
 // the case that continues keeps the merged case's counts, so the child's concerns and missing
 // episodes are counted across both (three episodes split between two cases reach the threshold
 // of repeated missing episodes). The API records the merge on both cases: the merged case first
-// (StepMergeInto, the person's decision), then the case that continues (StepMergedFrom, filled
-// in by caseflow from the merged case).
+// (StepMergeInto, the person's decision), then the case that continues (StepMergedFrom, a step
+// caseflow takes itself, filled in from the merged case).
 
 // The steps of a merge.
 const (
@@ -144,14 +144,16 @@ const ClosureMerged = "merged"
 const endedByMerge = "merge"
 
 // MergedFrom records on the case that continues that another case of the same child was merged
-// into it, with what that case adds to the child's counts. caseflow fills it in from the merged
-// case when a manager or the Safeguarding Lead merges it (MergeInto); it has no route of its own.
+// into it, with what that case adds to the child's counts. caseflow takes it itself (a step of
+// the system, with no route), filling it in from the merged case once a manager or the
+// Safeguarding Lead merged it (MergeInto); By is that person.
 type MergedFrom struct {
 	CaseID    string      `json:"case_id"`
 	Reference string      `json:"reference,omitempty"`
 	Reason    string      `json:"reason"`
 	Concerns  int         `json:"concerns"`
 	MissingAt []time.Time `json:"missing_at,omitempty"`
+	By        Actor       `json:"by"`
 }
 
 func (r *MergedFrom) Validate(time.Time) error {
@@ -164,6 +166,10 @@ func (r *MergedFrom) Validate(time.Time) error {
 		f.add("concerns", "cannot be negative")
 	}
 	f.count("missing_at", len(r.MissingAt), maxMergedEpisodes)
+	f.requiredID("by.user_id", r.By.UserID)
+	if !r.By.Role.Oversees() {
+		f.add("by.role", "must be a manager or the Safeguarding Lead, who merge cases")
+	}
 	return f.err()
 }
 
@@ -184,12 +190,12 @@ func (r *MergedFrom) check(c *Case, _ Sight) error {
 
 // apply keeps the merged case's counts, and starts the strategy discussion that repeated missing
 // episodes call for when the child's episodes across both cases reach the threshold.
-func (r *MergedFrom) apply(c *Case, by Actor, env Env) Result {
+func (r *MergedFrom) apply(c *Case, _ Actor, env Env) Result {
 	now := env.Now()
-	c.MergedFrom = append(c.MergedFrom, MergedCase{CaseID: r.CaseID, Reference: r.Reference, Reason: r.Reason, At: now, By: by,
+	c.MergedFrom = append(c.MergedFrom, MergedCase{CaseID: r.CaseID, Reference: r.Reference, Reason: r.Reason, At: now, By: r.By,
 		Concerns: r.Concerns, MissingAt: slices.Clone(r.MissingAt)})
 	n := c.Counts()
-	c.note(now, by, "merged-from", "The child's other case was merged into this one ("+strconv.Itoa(n.Concerns)+" concerns and "+
+	c.note(now, r.By, "merged-from", "The child's other case was merged into this one ("+strconv.Itoa(n.Concerns)+" concerns and "+
 		strconv.Itoa(n.MissingEpisodes)+" missing episodes in all): "+r.Reason, "")
 	res := Result{Ref: r.CaseID}
 	if at, ok := c.repeatMissingSince(env); ok && !c.hasOpen(policy.StrategyDiscussion, "") {

@@ -106,7 +106,37 @@ func (r *RequestNRMReferral) check(c *Case, _ Sight) error {
 func (r *RequestNRMReferral) apply(c *Case, by Actor, env Env) Result {
 	c.NRM.Requests = append(c.NRM.Requests, NRMRequest{RequestedAt: r.RequestedAt, RequestedOf: r.RequestedOf, By: by})
 	c.note(r.RequestedAt, by, "nrm-request", "Asked the "+r.RequestedOf+" to make the NRM referral", "")
-	return Result{}
+	res := Result{}
+	if c.requestDecides(r.RequestedAt) {
+		// The child is to be referred: the decision is made, and the request is chased until the
+		// First Responder's reference is recorded.
+		if c.answersChecked() {
+			// The request answers only the Lead's decisions asked for at or before it.
+			for i := range c.Actions {
+				if a := &c.Actions[i]; a.Open() && a.Kind == policy.NRMLeadDecision && !a.StartedAt.After(r.RequestedAt) {
+					a.end(ActionDone, r.RequestedAt, by, "")
+				}
+			}
+		} else {
+			c.closeActions(policy.NRMLeadDecision, "", ActionDone, r.RequestedAt, by, "")
+		}
+		if !c.hasOpen(policy.NRMRequest, "") {
+			res.Opened = append(res.Opened, c.openAction(env, policy.NRMRequest, c.socialWorker(), r.RequestedAt, 0, "").ID)
+		}
+	}
+	return res
+}
+
+// requestDecides reports whether a request to refer the child made at the time given is the
+// Safeguarding Lead's decision to refer: a decision is open and, once records are checked
+// against what they answer (RulesOneCase), one asked for at or before the request.
+func (c *Case) requestDecides(at time.Time) bool {
+	for i := range c.Actions {
+		if a := &c.Actions[i]; a.Open() && a.Kind == policy.NRMLeadDecision && (!c.answersChecked() || !a.StartedAt.After(at)) {
+			return true
+		}
+	}
+	return false
 }
 
 // RecordNRMReferral records the referral a First Responder submitted, with its reference; the
@@ -121,7 +151,7 @@ type RecordNRMReferral struct {
 
 // answering: the referral answers the request to refer the child that a concern started.
 func (r *RecordNRMReferral) answering() answering {
-	return answering{kinds: []policy.RuleID{policy.NRMRequest}, at: r.SubmittedAt, field: "submitted_at", what: "This NRM referral"}
+	return answering{kinds: []policy.RuleID{policy.NRMRequest, policy.NRMLeadDecision}, at: r.SubmittedAt, field: "submitted_at", what: "This NRM referral"}
 }
 
 func (r *RecordNRMReferral) Validate(now time.Time) error {
@@ -153,10 +183,11 @@ func (r *RecordNRMReferral) apply(c *Case, by Actor, env Env) Result {
 		c.closeAnswered(r.ActionIDs, r.answering(), by, "")
 	} else {
 		c.closeActions(policy.NRMRequest, "", ActionDone, r.SubmittedAt, by, "")
+		c.closeActions(policy.NRMLeadDecision, "", ActionDone, r.SubmittedAt, by, "")
 	}
 	sw := c.socialWorker()
 	res := Result{}
-	res.Opened = append(res.Opened, c.openAction(env, policy.NRMRGDecision, sw, r.SubmittedAt, 0, "").ID)
+	res.Opened = append(res.Opened, c.openRGDecision(env, sw, r.SubmittedAt, "").ID)
 	if c.ICTGSite && c.ICTG.Referral == nil && !c.hasOpen(policy.ICTGReferral, "") {
 		res.Opened = append(res.Opened, c.openAction(env, policy.ICTGReferral, sw, r.SubmittedAt, 0, "").ID)
 	}
@@ -326,11 +357,12 @@ func (r *RequestReconsideration) check(c *Case, _ Sight) error {
 
 func (r *RequestReconsideration) apply(c *Case, by Actor, env Env) Result {
 	c.NRM.Reconsiderations = append(c.NRM.Reconsiderations, Reconsideration{Decision: r.Decision, RequestedAt: r.RequestedAt, Reason: r.Reason, Pending: true})
-	rule := policy.NRMRGDecision
+	var a *Action
 	if r.Decision == decisionCG {
-		rule = policy.NRMCGDecision
+		a = c.openAction(env, policy.NRMCGDecision, c.socialWorker(), r.RequestedAt, 0, "reconsideration")
+	} else {
+		a = c.openRGDecision(env, c.socialWorker(), r.RequestedAt, "reconsideration")
 	}
-	a := c.openAction(env, rule, c.socialWorker(), r.RequestedAt, 0, "reconsideration")
 	c.note(r.RequestedAt, by, "nrm-reconsideration", "Reconsideration of the "+r.Decision+" decision requested", "")
 	return Result{Opened: []string{a.ID}}
 }
@@ -390,7 +422,7 @@ type RecordNotReferred struct {
 
 // answering: the decision answers the request to refer the child.
 func (r *RecordNotReferred) answering() answering {
-	return answering{kinds: []policy.RuleID{policy.NRMRequest}, at: r.DecidedAt, field: "decided_at", what: "This decision"}
+	return answering{kinds: []policy.RuleID{policy.NRMRequest, policy.NRMLeadDecision}, at: r.DecidedAt, field: "decided_at", what: "This decision"}
 }
 
 func (r *RecordNotReferred) Validate(now time.Time) error {
@@ -426,11 +458,22 @@ func (r *RecordNotReferred) apply(c *Case, by Actor, env Env) Result {
 		}
 	} else {
 		for i := range c.Actions {
-			if a := &c.Actions[i]; a.Open() && a.Kind == policy.NRMRequest {
+			if a := &c.Actions[i]; a.Open() && (a.Kind == policy.NRMRequest || a.Kind == policy.NRMLeadDecision) {
 				a.end(ActionResolved, r.DecidedAt, by, note)
 			}
 		}
 	}
 	c.note(r.DecidedAt, by, "nrm-not-referred", "Decision not to refer to the NRM, by "+r.DecidedBy+": "+r.Reason, "")
 	return res
+}
+
+// openRGDecision starts the Reasonable Grounds clock. In a devolved child decision pilot area
+// the pilot's limit does not apply to a child referred within the policy's margin of their 18th
+// birthday (by the date of birth recorded, disputed or not: the national limit is the shorter),
+// who keeps the national one. Cases on earlier rules took the local authority's limit.
+func (c *Case) openRGDecision(env Env, owner Owner, start time.Time, ref string) *Action {
+	if !c.ageDecided() {
+		return c.openAction(env, policy.NRMRGDecision, owner, start, 0, ref)
+	}
+	return c.openActionBy(env.ChildDeadline(policy.NRMRGDecision, start, c.LA, 0, c.adultAt()), policy.NRMRGDecision, owner, start, 0, ref)
 }

@@ -169,7 +169,7 @@ func TestMergedCasesCountTheChildsEpisodesAcrossBoth(t *testing.T) {
 	for _, e := range mv.Missing {
 		starts = append(starts, e.WentMissingAt.Format(time.RFC3339))
 	}
-	res := continuing.must(StepMergedFrom, aManager, body{"case_id": "c1", "reason": "The same child.", "concerns": mv.ChildCounts.Concerns, "missing_at": starts})
+	res := continuing.must(StepMergedFrom, Caseflow, body{"case_id": "c1", "reason": "The same child.", "concerns": mv.ChildCounts.Concerns, "missing_at": starts, "by": aManager})
 	if len(res.Opened) != 1 || continuing.c.action(res.Opened[0]).Kind != policy.StrategyDiscussion {
 		t.Fatalf("the merge opened %v; want the strategy discussion three episodes call for", res.Opened)
 	}

@@ -17,12 +17,26 @@ const (
 	// actions of the concern or episode they answer; a missing child, an immediate danger and an
 	// allegation start their own clocks; every ladder repeats until done.
 	RulesFailSafe RulesVersion = 1
+	// RulesAllegationReferrals: every allegation against a carer or member of staff opens the
+	// police and DBS referrals beside the LADO's, unless a manager records why not; before, only
+	// an allegation of a possible offence did.
+	RulesAllegationReferrals RulesVersion = 2
+	// RulesAgeDecision: age is a decision, not an edit. Child clocks end at 18 only when the
+	// Safeguarding Lead or a manager confirms the move to adulthood (the adulthood step); the
+	// 18th birthday, a corrected date of birth or an age assessment only proposes it, and an
+	// age-disputed young person is a child until an age assessment is recorded. A further
+	// concern starts the referral to Children's Social Care unless an open referral covers it;
+	// a concern of a kind the policy leaves out of the NRM request asks the Safeguarding Lead to
+	// decide; a child referred within the pilot's margin of 18 keeps the national Reasonable
+	// Grounds limit; a chase to the managers of a case without a team also reaches the
+	// Safeguarding Lead.
+	RulesAgeDecision RulesVersion = 3
 	// RulesOneCase: one case per child, and every record checked against what it answers. A
 	// carer's concern about a child not yet on a case of theirs opens the case with its clocks
 	// running, the carer's placement awaiting staff's confirmation; a meeting, conference,
 	// assessment, interview, referral, decision, review or visit closes only the actions it
 	// names, or those that began at or before it, and is refused when it predates them.
-	RulesOneCase RulesVersion = 2
+	RulesOneCase RulesVersion = 5
 	// RulesCurrent is what new cases follow and upgrades move to.
 	RulesCurrent = RulesOneCase
 )
@@ -30,39 +44,37 @@ const (
 // failSafe reports whether the case follows the fail-safe rules.
 func (c *Case) failSafe() bool { return c.Rules >= RulesFailSafe }
 
-// UpgradeRulesStep is the name of the update that moves a case to RulesCurrent. It is not a
-// person's step and has no API route: the worker sends it to every running case when it starts.
+// ageDecided reports whether the case's child clocks end at 18 only by a person's decision.
+func (c *Case) ageDecided() bool { return c.Rules >= RulesAgeDecision }
+
+// UpgradeRulesStep is the name of the update that moved a case to RulesCurrent before cases
+// moved themselves. It was never a person's step and has no API route; runs begun before keep
+// its handler so that their histories replay, and refuse a new one.
 const UpgradeRulesStep = "upgrade-rules"
 
-// UpgradeTarget is the version an upgrade moves a case to. The upgrade names it: an upgrade
-// recorded before it did (to rules the release then called current, RulesFailSafe) replays to
-// that version, never to whatever is current when it replays.
-func UpgradeTarget(named RulesVersion) RulesVersion {
-	if named == RulesFirst {
-		return RulesFailSafe
-	}
-	return named
-}
-
-// CheckUpgrade refuses an upgrade the case does not need, or to rules this release does not
-// know; the refusal leaves no trace in history.
-func (c *Case) CheckUpgrade(to RulesVersion) error {
-	switch to = UpgradeTarget(to); {
+// CheckUpgrade refuses an upgrade the case does not need; the refusal leaves no trace in history.
+func (c *Case) CheckUpgrade() error {
+	switch {
 	case !c.Opened():
 		return notFound()
-	case to > RulesCurrent:
-		return Errorf(EConflict, "This release does not know rules version %d.", to)
-	case c.Rules >= to:
+	case c.Rules >= RulesCurrent:
 		return Errorf(EConflict, "This case already follows the current rules.")
 	}
 	return nil
 }
 
-// UpgradeRules moves the case to the rules named (see UpgradeTarget). Open actions whose ladder
-// ended in silence under the first release's rules are given their rule's re-chase interval, so
-// they are chased until done.
-func (c *Case) UpgradeRules(env Env, to RulesVersion) Result {
+// UpgradeRules moves the case to the current rules (see UpgradeRulesTo).
+func (c *Case) UpgradeRules(env Env) Result { return c.UpgradeRulesTo(env, RulesCurrent) }
+
+// UpgradeRulesTo moves the case to the given rules, ending nothing: the workflow names the
+// version its history recorded, so an upgrade made under earlier rules replays as it ran. Open
+// actions whose ladder ended in silence under the old rules are given their rule's re-chase
+// interval, so they are chased until done. Moving to RulesAgeDecision or later, child clocks an
+// 18th birthday ended by itself run again, and the Safeguarding Lead or a manager is asked to
+// confirm the move to adulthood.
+func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 	now := env.Now()
+	wereOpen := c.openActionIDs()
 	for i := range c.Actions {
 		a := &c.Actions[i]
 		if !a.Open() || !a.RechaseEvery.IsZero() {
@@ -70,11 +82,18 @@ func (c *Case) UpgradeRules(env Env, to RulesVersion) Result {
 		}
 		a.RechaseEvery = c.rechaseFor(env, a)
 	}
-	c.Rules = UpgradeTarget(to)
+	var opened []string
+	if c.Rules < RulesAgeDecision && to >= RulesAgeDecision {
+		opened = c.undoSilentAdulthood(env)
+	}
+	c.Rules = max(c.Rules, to)
+	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
+	if c.ageDecided() && c.Opened() && !c.Closed() {
+		opened = append(opened, c.reviewAge(env, systemActor, "the recorded date of birth")...)
+	}
 	c.Revision++
 	c.UpdatedAt = now
-	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
-	return Result{CaseID: c.ID, Revision: c.Revision}
+	return Result{CaseID: c.ID, Revision: c.Revision, Opened: opened, Closed: c.endedSince(wereOpen)}
 }
 
 // rechaseFor is the re-chase interval of an action's rule, or of the default ladder for an action
@@ -87,4 +106,4 @@ func (c *Case) rechaseFor(env Env, a *Action) policy.Duration {
 }
 
 // systemActor is caseflow itself: chases, upgrades, and reopening on a new concern.
-var systemActor = Actor{Role: "system"}
+var systemActor = Actor{Role: RoleSystem}

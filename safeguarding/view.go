@@ -1,6 +1,7 @@
 package safeguarding
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -36,7 +37,9 @@ type View struct {
 	// confirmed (staff only).
 	UnconfirmedCarers []string `json:"unconfirmed_carers,omitempty"`
 
-	Child       Child        `json:"child"`
+	Child Child `json:"child"`
+	// Age is how the young person's age was established and what was decided on it (staff only).
+	Age         AgeView      `json:"age"`
 	Concerns    []Concern    `json:"concerns"`
 	Contacts    []Contact    `json:"contacts,omitempty"`
 	Reporting   Reporting    `json:"reporting"`
@@ -48,6 +51,7 @@ type View struct {
 	LookedAfter *LookedAfter `json:"looked_after,omitempty"`
 	Missing     []Episode    `json:"missing,omitempty"`
 	Allegations []Allegation `json:"allegations,omitempty"`
+	Exclusions  []Exclusion  `json:"exclusions,omitempty"`
 	Offences    []Offence    `json:"offences,omitempty"`
 	Withdrawals []Withdrawal `json:"withdrawals,omitempty"`
 	Closure     Closure      `json:"closure"`
@@ -65,6 +69,14 @@ type View struct {
 	OpenActions []ActionView `json:"open_actions"`
 	Actions     []ActionView `json:"actions"`
 	Timeline    []Entry      `json:"timeline"`
+}
+
+// AgeView is the record of the young person's age: the age assessments, the proposal of a move
+// to adulthood and its confirmations, and, while a proposal awaits its decision, the child
+// clocks confirming it would end.
+type AgeView struct {
+	Age
+	ConfirmingEnds []string `json:"confirming_ends,omitempty"`
 }
 
 // ActionView is an action as the person may see it, with its standing at the time of the view.
@@ -110,7 +122,7 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 		Child: seen.Child, Concerns: seen.Concerns, Contacts: seen.Contacts, Reporting: seen.Reporting,
 		Meetings: seen.Meetings, Conferences: seen.Conferences, NRM: seen.NRM, ICTG: seen.ICTG,
 		CarePlan: seen.CarePlan, LookedAfter: seen.LookedAfter, Missing: seen.Missing,
-		Allegations: seen.Allegations, Offences: seen.Offences, Withdrawals: seen.Withdrawals, Closure: seen.Closure,
+		Allegations: seen.Allegations, Exclusions: seen.Exclusions, Offences: seen.Offences, Withdrawals: seen.Withdrawals, Closure: seen.Closure,
 		Links: seen.Links, UnconfirmedCarers: seen.Unconfirmed, MergedInto: seen.MergedInto, MergedFrom: seen.MergedFrom,
 
 		OpenActions: []ActionView{}, Actions: []ActionView{}, Timeline: seen.Timeline,
@@ -121,6 +133,10 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 	if !s.IsCarer() {
 		counts := c.Counts()
 		v.ChildCounts = &counts
+	}
+	v.Age = AgeView{Age: seen.Age}
+	if c.proposalPending() && !s.IsCarer() {
+		v.Age.ConfirmingEnds = slices.DeleteFunc(c.childClocks(), func(id string) bool { return !s.seesAction(c.action(id)) })
 	}
 	if v.Concerns == nil {
 		v.Concerns = []Concern{}

@@ -82,6 +82,8 @@ type harness struct {
 	results []safeguarding.Result
 	errs    []error
 	input   Input
+	// cw is the registered workflow: a test may replace its Callers before the run.
+	cw *CaseWorkflow
 }
 
 func newHarness(t *testing.T, pol *policy.Policy) *harness {
@@ -100,10 +102,18 @@ func newHarness(t *testing.T, pol *policy.Policy) *harness {
 	h := &harness{t: t, env: env, pol: pol, sent: &recorder{}, store: readmodel.New(rdb, testPseudonyms),
 		input: Input{CaseID: "c1", Reference: "CF-TEST01"}}
 	cw := &CaseWorkflow{Policy: func() *policy.Policy { return pol }, Callers: trustEveryCaller{}}
+	h.cw = cw
 	env.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: WorkflowName})
 	env.RegisterActivity(&activities.Activities{Notifier: h.sent})
 	env.RegisterActivity(&projection.Activity{ReadModel: h.store})
 	return h
+}
+
+// continueFrom makes the harness's run the continuation of the run that carried next: Temporal
+// links such a run to the one before it, and only such a run takes the state in its input.
+func (h *harness) continueFrom(next Input) {
+	h.input = next
+	h.env.SetContinuedExecutionRunID("the-run-before")
 }
 
 // at is the instant d after the start, as the API would send it.
@@ -206,6 +216,26 @@ func (h *harness) continuedAsNew(d time.Duration) Input {
 	var next Input
 	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil || next.State == nil {
 		h.t.Fatalf("carried input: %v", err)
+	}
+	return next
+}
+
+// runUntilContinued runs the workflow until it continues as new, or fails the test at offset
+// end, and returns the input it carried to the next run.
+func (h *harness) runUntilContinued(end time.Duration) Input {
+	h.t.Helper()
+	h.env.RegisterDelayedCallback(h.env.CancelWorkflow, end)
+	h.env.ExecuteWorkflow(WorkflowName, h.input)
+	var can *workflow.ContinueAsNewError
+	if !errors.As(h.env.GetWorkflowError(), &can) {
+		h.t.Fatalf("the run ended with %v, want continue-as-new", h.env.GetWorkflowError())
+	}
+	var next Input
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil || next.State == nil {
+		h.t.Fatalf("carried input: %v", err)
+	}
+	for _, err := range h.errs {
+		h.t.Error(err)
 	}
 	return next
 }

@@ -27,9 +27,11 @@ func TestAFiveYearCaseCarriesABoundedState(t *testing.T) {
 	for run := 0; run < 11; run++ {
 
 		h := newHarnessAt(t, start)
-		h.input = in
 		if run == 0 {
+			h.input = in
 			h.openLongCase()
+		} else {
+			h.continueFrom(in)
 		}
 		h.keepUp(7*24*time.Hour, 26)
 		next := h.continuedAsNew(26*7*24*time.Hour + time.Hour)

@@ -15,7 +15,9 @@ import (
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
-// Input starts a case workflow, or continues one as new.
+// Input starts a case workflow, or continues one as new. A run of this release takes its case id
+// and reference from its workflow id, and State and Archive only from its own continue-as-new
+// (see trustedInput).
 type Input struct {
 	CaseID    string `json:"case_id"`
 	Reference string `json:"reference"`
@@ -64,6 +66,7 @@ func (cw *CaseWorkflow) access() safeguarding.Access {
 // Run is the workflow function, registered as WorkflowName.
 func (cw *CaseWorkflow) Run(ctx workflow.Context, in Input) error {
 	r := newRun(ctx, cw, in)
+	r.moveToCurrentRules(ctx)
 	steps := workflow.GetVersion(ctx, stepUpdateChange, workflow.DefaultVersion, stepUpdateCurrentVersion)
 	if err := r.registerHandlers(ctx, steps); err != nil {
 		return err
@@ -95,6 +98,10 @@ type run struct {
 	// email is the version of how chases are emailed (see emailChange), asked at the first
 	// chase of the run; emailUnknown until then.
 	email workflow.Version
+	// start is the version of what the run took from its start (see startChange).
+	start workflow.Version
+	// renew continues the run as new at the next turn of the loop: see catchUp.
+	renew bool
 }
 
 // sideEffectsChange versions how the workflow runs its side effects. Version 1 sends the chases
@@ -128,6 +135,10 @@ const (
 const rulesChange = "case-rules"
 
 func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
+	start := workflow.GetVersion(ctx, startChange, workflow.DefaultVersion, startCurrentVersion)
+	if start >= startTrusted {
+		in = trustedInput(ctx, in)
+	}
 	state := in.State
 	if state == nil {
 		rules := safeguarding.RulesFirst
@@ -139,7 +150,7 @@ func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
 	if in.MaxHistory == 0 {
 		in.MaxHistory = DefaultMaxHistory
 	}
-	return &run{cw: cw, in: in, state: state, logger: workflow.GetLogger(ctx), wake: newWakeup(ctx), projectedRev: -1, email: emailUnknown}
+	return &run{cw: cw, in: in, state: state, logger: workflow.GetLogger(ctx), wake: newWakeup(ctx), projectedRev: -1, email: emailUnknown, start: start}
 }
 
 // loop sends due chases, keeps the read model and search attributes current, and sleeps until
@@ -153,7 +164,7 @@ func (r *run) loop(ctx workflow.Context) error {
 			return nil
 		}
 		if r.state.AdulthoodDue(now) {
-			r.state.TurnAdult(&workflowEnv{ctx: ctx, cw: r.cw})
+			r.state.ActOnAdulthood(&workflowEnv{ctx: ctx, cw: r.cw})
 		}
 		r.sendChases(ctx, r.state.TakeDueChases(now))
 		if r.state.Opened() {
@@ -212,7 +223,7 @@ func (r *run) waitForChange(ctx workflow.Context) {
 
 func (r *run) shouldContinueAsNew(ctx workflow.Context) bool {
 	info := workflow.GetInfo(ctx)
-	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= r.in.MaxHistory
+	return r.renew || info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= r.in.MaxHistory
 }
 
 // continueAsNew hands the whole case to a fresh run once every handler and activity has
@@ -363,6 +374,7 @@ func (r *run) project(ctx workflow.Context) {
 		return
 	}
 	summary := projection.Of(r.state)
+	summary.AsOf = workflow.Now(ctx)
 	r.projecting = true
 	r.background(ctx, "read model projection", func(ctx workflow.Context) error {
 		defer func() { r.projecting = false }()
