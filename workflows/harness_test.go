@@ -59,6 +59,14 @@ func (r *recorder) Send(_ context.Context, n notify.Notice) error {
 	return nil
 }
 
+// all is every notice delivered so far, copied under the lock: local activities run on their
+// own goroutines even in the time-skipping environment.
+func (r *recorder) all() []notify.Notice {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]notify.Notice(nil), r.notices...)
+}
+
 func (r *recorder) forAction(id string) []notify.Notice {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -268,7 +268,7 @@ func TestACrisisIntakeWithoutATeamReachesTheDutyManagerAndTheLead(t *testing.T) 
 	h.run(4 * 24 * time.Hour)
 	duty := safeguarding.Recipient{Role: safeguarding.RoleManager}
 	var escalated, vacant int
-	for _, n := range h.sent.notices {
+	for _, n := range h.sent.all() {
 		if !slices.Contains(n.To, duty) {
 			continue
 		}
@@ -283,6 +283,6 @@ func TestACrisisIntakeWithoutATeamReachesTheDutyManagerAndTheLead(t *testing.T) 
 		}
 	}
 	if escalated == 0 || vacant == 0 {
-		t.Fatalf("the 999 call's escalation at 15 minutes %d, the vacant post's chases %d: %v", escalated, vacant, describe(h.sent.notices))
+		t.Fatalf("the 999 call's escalation at 15 minutes %d, the vacant post's chases %d: %v", escalated, vacant, describe(h.sent.all()))
 	}
 }
