@@ -63,6 +63,8 @@ type View struct {
 	MergedInto  *Merge       `json:"merged_into,omitempty"`
 	MergedFrom  []MergedCase `json:"merged_from,omitempty"`
 	ChildCounts *ChildCounts `json:"child_counts,omitempty"`
+	// Duties are the records of the agency policy's seed duties, as the person may see them.
+	Duties Duties `json:"duties,omitzero"`
 
 	// OpenActions are the open actions the person may see, soonest due first; Actions all of
 	// them, open and ended.
@@ -124,6 +126,7 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 		CarePlan: seen.CarePlan, LookedAfter: seen.LookedAfter, Missing: seen.Missing,
 		Allegations: seen.Allegations, Exclusions: seen.Exclusions, Offences: seen.Offences, Withdrawals: seen.Withdrawals, Closure: seen.Closure,
 		Links: seen.Links, UnconfirmedCarers: seen.Unconfirmed, MergedInto: seen.MergedInto, MergedFrom: seen.MergedFrom,
+		Duties: seen.Duties,
 
 		OpenActions: []ActionView{}, Actions: []ActionView{}, Timeline: seen.Timeline,
 	}

@@ -166,7 +166,9 @@ func (r *run) loop(ctx workflow.Context) error {
 		if r.state.AdulthoodDue(now) {
 			r.state.ActOnAdulthood(&workflowEnv{ctx: ctx, cw: r.cw})
 		}
-		r.sendChases(ctx, r.state.TakeDueChases(now))
+		chases := r.state.TakeDueChases(now)
+		r.state.AfterChases(&workflowEnv{ctx: ctx, cw: r.cw}, chases)
+		r.sendChases(ctx, chases)
 		if r.state.Opened() {
 			r.project(ctx)
 			r.upsertSearchAttributes(ctx, now)
