@@ -99,6 +99,21 @@ func TestACarersConcernAboutANewChildRunsItsClocksWhileStaffConfirmThePlacement(
 	}
 }
 
+// TestACarerRemovedBeforeTheirPlacementIsConfirmedLeavesTheCase: staff who remove a carer whose
+// placement awaits confirmation take them off the case; they no longer see it, and adding them
+// again makes them the child's carer.
+func TestACarerRemovedBeforeTheirPlacementIsConfirmedLeavesTheCase(t *testing.T) {
+	f := unconfirmedCase(t)
+	f.must("team", aManager, body{"remove_carers": []string{"carer-1"}, "reason": "Placement moved."})
+	if s := f.c.SightOf(aCarer, Access{}); s.Relation != RelationNone || len(f.c.Unconfirmed) != 0 {
+		t.Fatalf("the removed carer stands to the case as %s (awaiting confirmation: %v)", s.Relation, f.c.Unconfirmed)
+	}
+	f.must("team", aManager, body{"add_carers": []string{"carer-1"}, "reason": "Placed with her again."})
+	if s := f.c.SightOf(aCarer, Access{}); s.Relation != RelationCarer {
+		t.Fatalf("the carer staff added again stands to the case as %s", s.Relation)
+	}
+}
+
 func TestAChildIsMatchedHoweverTheirNameIsTyped(t *testing.T) {
 	child := func(name, dob, ref string) Child { return Child{Name: name, DateOfBirth: Date(dob), Reference: ref} }
 	base := ChildKeys(child("Amara Okonkwo-Smith", "2010-05-01", ""), "")
