@@ -79,7 +79,7 @@ func init() { families["one case"] = oneCaseFamily }
 // followOneCase keeps the oracle's account of whose placement awaits confirmation: "a carer's
 // concern about a child with no case of theirs opens the case ... until staff confirm the child
 // is placed with them, the carer's relation is unconfirmed-carer"; a decision either way ends
-// the wait, and "not placed" the carer's place on the case.
+// the wait, and "not placed" the carer's place on the case, as staff removing them does.
 func (w *world) followOneCase(step string, by sg.Actor, body map[string]any) {
 	switch step {
 	case sg.StepRaiseConcern:
@@ -88,6 +88,12 @@ func (w *world) followOneCase(step string, by sg.Actor, body map[string]any) {
 		}
 	case sg.StepConfirmPlacement:
 		delete(w.unconfirmed, fmt.Sprint(body["carer"]))
+	case "team":
+		// A carer staff remove leaves the case; added again, staff made them the child's carer.
+		removed, _ := body["remove_carers"].([]any)
+		for _, u := range removed {
+			delete(w.unconfirmed, fmt.Sprint(u))
+		}
 	}
 }
 
