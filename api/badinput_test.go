@@ -113,7 +113,7 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 
 	// Raising a concern twice with one key opens one case.
-	concern := testenv.Concern(time.Now(), "sw-1", "north", "carer-1")
+	concern := testenv.ConcernFor("Kit Testchild", "2011-02-03", time.Now(), "sw-1", "north", "carer-1")
 	first := env.Do(http.MethodPost, "/v1/cases", p.carer, concern, "Idempotency-Key", "concern-1")
 	second := env.Do(http.MethodPost, "/v1/cases", p.carer, concern, "Idempotency-Key", "concern-1")
 	var a, b api.StepResponse

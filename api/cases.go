@@ -30,6 +30,8 @@ type StepResponse struct {
 	Ref       string   `json:"ref,omitempty"`
 	Opened    []string `json:"opened_actions,omitempty"`
 	Replayed  bool     `json:"replayed,omitempty"`
+	// ExistingCase: the concern was recorded on the case the child already has.
+	ExistingCase bool `json:"existing_case,omitempty"`
 }
 
 func responseOf(r safeguarding.Result) StepResponse {
@@ -64,6 +66,9 @@ func (h *handlers) raiseConcern(c *gin.Context) {
 		return
 	}
 	h.idempotent(c, body, func(requestID string) (int, any, error) {
+		if done, status, out, err := h.raiseOnChildsCase(c, requestID, body); done {
+			return status, out, err
+		}
 		if allowed, retry := h.newCaseAllowed(c); !allowed {
 			c.Header("Retry-After", retryAfter(retry))
 			return 0, nil, &httpError{status: http.StatusTooManyRequests, detail: "You have opened the most cases allowed in an hour. If this is an emergency, call the Safeguarding Lead; otherwise try again later."}
@@ -88,12 +93,15 @@ func (h *handlers) step(step safeguarding.Step) gin.HandlerFunc {
 			return
 		}
 		h.idempotent(c, body, func(requestID string) (int, any, error) {
-			if step.Name == safeguarding.StepLinkCase {
+			switch step.Name {
+			case safeguarding.StepLinkCase:
 				return h.linkCases(c, caseID, requestID, body)
+			case safeguarding.StepMergeInto:
+				return h.mergeCases(c, caseID, requestID, body)
 			}
 			res, err := h.cfg.Cases.Step(stepContext(c), caseID, step.Name, mustActor(c), requestID, body)
 			if err != nil {
-				return 0, nil, err
+				return h.followMerge(c, step, requestID, body, err)
 			}
 			if slices.Contains(spreadsExclusions, step.Name) {
 				if err := h.spreadExclusions(c.Request.Context(), caseID, requestID); err != nil {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -88,7 +89,8 @@ func dutyEndpoints() []dutyEndpoint {
 			return map[string]any{"request_id": d.lead().Duties.Checks[0].ID, "answered_at": d.at(0), "outcome": "nothing-to-disclose"}
 		}},
 		{step: "spoke-alone", roles: staff, setup: accompanied, body: func(d *dutyCase) map[string]any {
-			return map[string]any{"contact_id": d.lead().Contacts[0].ID, "at": d.at(0), "outcome": "spoken-alone"}
+			// After the contact that started the obligation (a second on, as times are to the second).
+			return map[string]any{"contact_id": d.lead().Contacts[0].ID, "at": time.Now().Add(time.Second).UTC().Format(time.RFC3339), "outcome": "spoken-alone"}
 		}},
 		{step: "nrm-challenge", roles: caseLeads, setup: negative, body: func(d *dutyCase) map[string]any {
 			return map[string]any{"decision": "reasonable-grounds", "decided_at": d.at(0), "outcome": "challenge", "reason": "New evidence."}
@@ -141,13 +143,18 @@ func TestDutyEndpointsByRoleAndRelation(t *testing.T) {
 	strangers := map[safeguarding.Role]string{
 		safeguarding.RoleCarer: p.otherCarer, safeguarding.RoleSocialWorker: p.otherSW, safeguarding.RoleFosteringSocialWorker: p.otherFSW,
 	}
+	// Each case is of a child of its own: a concern about a child with a case goes to that case.
+	children := 0
 	newDutyCase := func(t *testing.T, ep dutyEndpoint) *dutyCase {
 		ago := ep.raisedAgo
 		if ago == 0 {
 			ago = time.Hour
 		}
 		now := time.Now()
-		id := raiseCase(t, env, p.carer, now.Add(-ago))
+		children++
+		name := testenv.ChildName + " " + string(rune('A'+children%26)) + string(rune('a'+children/26))
+		dob := fmt.Sprintf("2011-%02d-%02d", 1+children/28%12, 1+children%28)
+		id := raiseCaseWith(t, env, p.carer, testenv.ConcernFor(name, dob, now.Add(-ago), "sw-1", "north", "carer-1"))
 		d := &dutyCase{t: t, env: env, p: p, id: id, path: "/v1/cases/" + id, now: now}
 		if ep.setup != nil {
 			ep.setup(d)

@@ -21,7 +21,7 @@ func TestAnAllegationExcludesTheAccusedFromEveryCaseOfTheChild(t *testing.T) {
 	p := tokens(env)
 	now := time.Now()
 	caseA := raiseCase(t, env, p.carer, now)
-	caseB := raiseCase(t, env, p.carer, now) // the same child, raised twice
+	caseB := raiseDuplicate(t, env, p.carer, now) // the same child, raised twice
 	mustStep(t, env, p.sw, "/v1/cases/"+caseA, "linked-case", map[string]any{"case_id": caseB, "reason": "Raised twice the same night."})
 	allegation := mustStep(t, env, p.lead, "/v1/cases/"+caseA, "allegation", map[string]any{"received_at": rfc3339(now.Add(-time.Minute)),
 		"against_user": "carer-1", "against_role": "carer", "summary": "Seen taking the child to a trap house."})
@@ -43,7 +43,7 @@ func TestAnAllegationExcludesTheAccusedFromEveryCaseOfTheChild(t *testing.T) {
 	}
 
 	// A case of the same child linked later is closed to them too.
-	caseC := raiseCase(t, env, p.sw, now)
+	caseC := raiseDuplicate(t, env, p.sw, now)
 	if got := env.Do(http.MethodGet, "/v1/cases/"+caseC, p.carer, nil).Status; got != http.StatusOK {
 		t.Fatalf("the carer of a case not yet linked: %d", got)
 	}

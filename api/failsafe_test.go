@@ -170,7 +170,7 @@ func TestOnlyAManagerExtendsADeadlineThroughTheAPI(t *testing.T) {
 func TestEveryResponseAppliesTheVisibilityPolicy(t *testing.T) {
 	env := start(t, testenv.Options{})
 	p := tokens(env)
-	resp := env.Do(http.MethodPost, "/v1/cases", p.carer, testenv.Concern(time.Now().Add(-3*time.Hour), "sw-1", "north", "carer-1", "carer-2"))
+	resp := env.Do(http.MethodPost, "/v1/cases", p.sw, testenv.Concern(time.Now().Add(-3*time.Hour), "sw-1", "north", "carer-1", "carer-2"))
 	var created api.StepResponse
 	resp.JSON(t, &created)
 	caseID := created.CaseID

@@ -34,8 +34,10 @@ type fakeCases struct {
 	mu     sync.Mutex
 	err    error
 	errFor map[string]error // errors of one case, before err
-	exists bool
-	calls  []caseCall
+	// viewFor are the views of some cases; others are empty views.
+	viewFor map[string]safeguarding.View
+	exists  bool
+	calls   []caseCall
 }
 
 // caseCall is one call the API made to the case workflows (Exists aside).
@@ -83,7 +85,9 @@ func (f *fakeCases) Get(ctx context.Context, caseID string, actor safeguarding.A
 	if err := f.record(ctx, caseCall{method: "Get", caseID: caseID, actor: actor}); err != nil {
 		return safeguarding.View{}, err
 	}
-	return safeguarding.View{}, nil
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.viewFor[caseID], nil
 }
 
 func (f *fakeCases) Sight(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.Sight, error) {

@@ -129,8 +129,11 @@ var (
 	meetingFormats   = pairs(safeguarding.FormatMeeting, "A meeting", safeguarding.FormatPhone, "A phone discussion")
 	conferenceKinds  = pairs("initial", "Initial conference", "review", "Review conference")
 	interviewResults = pairs(safeguarding.InterviewHeld, "Held", safeguarding.InterviewDeclined, "Offered, and the child declined it")
-	closureDecisions = pairs("approved", "Approved", "declined", "Declined", "reopened", "Reopened")
-	stages           = pairs(string(safeguarding.StageConcernRaised), "Concern raised", string(safeguarding.StageReported), "Reported",
+	closureDecisions = pairs("approved", "Approved", "declined", "Declined", "reopened", "Reopened",
+		safeguarding.ClosureMerged, "Merged into the child's other case, which continues")
+	placements = pairs(safeguarding.PlacementConfirmed, "Confirmed: the child is placed with them",
+		safeguarding.PlacementNotPlaced, "Not placed with them: they lose access to the case")
+	stages = pairs(string(safeguarding.StageConcernRaised), "Concern raised", string(safeguarding.StageReported), "Reported",
 		string(safeguarding.StageNRMReferred), "Referred to the NRM", string(safeguarding.StageRGDecided), "Reasonable Grounds decided",
 		string(safeguarding.StageCGDecided), "Conclusive Grounds decided", string(safeguarding.StageClosureRequested), "Closure requested",
 		string(safeguarding.StageClosed), "Closed")
@@ -146,6 +149,9 @@ var (
 		"The ids of the concerns this record answers. Leave it out to answer every concern raised at or before the time of the record that you can see. Give concerns or a missing episode, not both.")
 	episodeID = opt("Which missing episode does it answer?",
 		"The id of the missing episode this record is about, instead of concerns.")
+	actionIDs = opt("Which actions does it answer?",
+		"The ids of the open actions this record answers. Leave it out to answer the open actions of its kind that began at or before the time of the record. "+
+			"A record dated before an action began cannot answer it.")
 	teamField   = opt("Team", "The team that holds the case (the identity provider's team code).")
 	swField     = opt("The child's social worker", "The social worker's user id at the identity provider.")
 	fswField    = opt("Fostering social worker", "The fostering social worker's user id at the identity provider.")
@@ -179,7 +185,7 @@ var typeFields = map[reflect.Type]map[string]field{
 		"child": req("The child", "Who the concern is about. Only a name, or how the child is known, is needed now; staff complete the rest."),
 		"la":    laField, "team": teamField, "social_worker": swField, "fostering_social_worker": fswField,
 		"carers": opt("Foster carers the child is placed with",
-			"Their user ids. A carer raising the concern is added."),
+			"Their user ids; only staff name them. A carer raising a concern about a child with no case of theirs is added, and staff confirm the placement."),
 		"looked_after": opt("Newly looked after", "When the child became looked after and the placement began; starts the review and visit clocks."),
 	},
 	reflect.TypeFor[safeguarding.Child](): {
@@ -195,6 +201,8 @@ var typeFields = map[reflect.Type]map[string]field{
 		"unaccompanied":      opt("The child arrived in the UK unaccompanied", "Arrived without a parent or carer."),
 		"parental_responsibility": opt("Who holds parental responsibility?",
 			"Decides the kind of ICTG guardian; not known yet when left out.").of(prKnown),
+		"reference": opt("The local authority's reference for the child",
+			"The child's number in their local authority's children's record; give the local authority too. A concern naming it goes to the child's case."),
 	},
 	reflect.TypeFor[safeguarding.ChildUpdate](): {
 		"name":          opt("Child's full name", "The corrected name."),
@@ -207,6 +215,8 @@ var typeFields = map[reflect.Type]map[string]field{
 		"dialect":            opt("Dialect", "The dialect of the child's first language."),
 		"interpreter_needed": opt("The child needs an interpreter", "Meetings and interviews with the child then need an interpreter recorded."),
 		"unaccompanied":      opt("The child arrived in the UK unaccompanied", "Arrived without a parent or carer."),
+		"reference": opt("The local authority's reference for the child",
+			"The child's number in their local authority's children's record; the case's local authority must be known."),
 	},
 	reflect.TypeFor[safeguarding.LookedAfterStart](): {
 		"since":           req("Looked after since", "When the child became looked after."),
@@ -227,11 +237,23 @@ var typeFields = map[reflect.Type]map[string]field{
 			"Or no longer is; the child must be recorded as looked after. Visits after the first year are then at most three-monthly, otherwise six-weekly."),
 		"reason": reasonField,
 	},
+	reflect.TypeFor[safeguarding.ConfirmPlacement](): {
+		"carer":    req("Which carer?", "The user id of the carer who raised the concern."),
+		"decision": req("Is the child placed with them?", "Confirmed, they see the case as the child's carer; not placed, their actions pass to the child's social worker.").of(placements),
+		"reason":   req("How do you know?", "For example \"placed with them by Leeds on 3 March\"."),
+	},
+	reflect.TypeFor[safeguarding.MergeInto](): {
+		"case_id": req("The case that continues", "The id of the child's other case, which you must be able to see; this case closes into it and its counts join the child's."),
+		"reason":  req("How do you know it is the same child?", "For example \"the same name and date of birth, raised twice on the night of the missing episode\"."),
+		"resolutions": opt("Open actions to end",
+			"Every open action of this case, each with the reason it ends here (\"carried on the other case\"); the merge is refused (409, naming each) while any is left open."),
+	},
 	reflect.TypeFor[safeguarding.LinkCase](): {
 		"case_id": req("The other case", "The id of the other case of the same child; you must be able to see it. The link is recorded on both cases."),
 		"reason":  req("How do you know it is the same child?", "For example \"raised twice on the night of the missing episode\"."),
 	},
-	reflect.TypeFor[safeguarding.About](): {"concern_ids": concernIDs, "episode_id": episodeID},
+	reflect.TypeFor[safeguarding.About]():   {"concern_ids": concernIDs, "episode_id": episodeID},
+	reflect.TypeFor[safeguarding.Answers](): {"action_ids": actionIDs},
 	reflect.TypeFor[safeguarding.RecordPoliceReport](): {
 		"reported_at": req("When did you report it?", "When the police were told; not in the future."),
 		"channel":     req("How did you report it?", "101, or 999 when the child was in immediate danger.").of(policeChannels),
@@ -510,6 +532,10 @@ var stepFields = map[string]map[string]field{
 	"closure-decline": {
 		"note": req("Why is closure declined?", "What must happen before the case can close."),
 	},
+	"assessment": {
+		"action_ids": opt("Which referral's assessment does it complete?",
+			"The id of the open assessment action it completes. Required when several referrals' assessments are open; left out, the one that began at or before the assessment.").when(),
+	},
 	"action-resolve": {
 		"reason": req("Why does it end without its event?",
 			"For example \"referral made by the police, reference 123\"; the action and the timeline keep it."),
@@ -567,24 +593,24 @@ var closers = []closer{
 	{Step: "safeguarding-lead-informed", Kind: policy.NotifySafeguardingLead, Field: "concern_ids", From: "ref"},
 	{Step: "safeguarding-lead-informed", Kind: policy.MissingNotifyLead, Field: "episode_id", From: "ref"},
 	{Step: "case-details", Kind: policy.CompleteRecord},
-	{Step: "csc-referral", Kind: policy.CSCReferral},
+	{Step: "csc-referral", Kind: policy.CSCReferral, Field: "action_ids", From: "id"},
 	{Step: "csc-decision", Kind: policy.CSCDecision},
 	{Step: "nfa-review", Kind: policy.NFAReview, Field: "referral_id", From: "ref"},
-	{Step: "assessment", Kind: policy.Assessment},
-	{Step: "strategy-meeting-held", Kind: policy.StrategyDiscussion},
-	{Step: "strategy-meeting-held", Kind: policy.StrategyMeeting, Fill: map[string]any{"format": safeguarding.FormatMeeting}},
-	{Step: "conference", Kind: policy.ICPC, Fill: map[string]any{"kind": "initial"}},
-	{Step: "conference", Kind: policy.RCPCFirst, Fill: map[string]any{"kind": "review"}},
-	{Step: "conference", Kind: policy.RCPCNext, Fill: map[string]any{"kind": "review"}},
-	{Step: "nrm-referral", Kind: policy.NRMRequest},
-	{Step: "nrm-rg-decision", Kind: policy.NRMRGDecision},
-	{Step: "nrm-cg-decision", Kind: policy.NRMCGDecision},
-	{Step: "ictg-referral", Kind: policy.ICTGReferral},
-	{Step: "ictg-assignment", Kind: policy.ICTGAssignment},
-	{Step: "care-plan-agreed", Kind: policy.CarePlan},
-	{Step: "care-plan-review", Kind: policy.CarePlanReview},
-	{Step: "lac-review", Kind: policy.LACReview},
-	{Step: "sw-visit", Kind: policy.SWVisit},
+	{Step: "assessment", Kind: policy.Assessment, Field: "action_ids", From: "id"},
+	{Step: "strategy-meeting-held", Kind: policy.StrategyDiscussion, Field: "action_ids", From: "id"},
+	{Step: "strategy-meeting-held", Kind: policy.StrategyMeeting, Field: "action_ids", From: "id", Fill: map[string]any{"format": safeguarding.FormatMeeting}},
+	{Step: "conference", Kind: policy.ICPC, Field: "action_ids", From: "id", Fill: map[string]any{"kind": "initial"}},
+	{Step: "conference", Kind: policy.RCPCFirst, Field: "action_ids", From: "id", Fill: map[string]any{"kind": "review"}},
+	{Step: "conference", Kind: policy.RCPCNext, Field: "action_ids", From: "id", Fill: map[string]any{"kind": "review"}},
+	{Step: "nrm-referral", Kind: policy.NRMRequest, Field: "action_ids", From: "id"},
+	{Step: "nrm-rg-decision", Kind: policy.NRMRGDecision, Field: "action_ids", From: "id"},
+	{Step: "nrm-cg-decision", Kind: policy.NRMCGDecision, Field: "action_ids", From: "id"},
+	{Step: "ictg-referral", Kind: policy.ICTGReferral, Field: "action_ids", From: "id"},
+	{Step: "ictg-assignment", Kind: policy.ICTGAssignment, Field: "action_ids", From: "id"},
+	{Step: "care-plan-agreed", Kind: policy.CarePlan, Field: "action_ids", From: "id"},
+	{Step: "care-plan-review", Kind: policy.CarePlanReview, Field: "action_ids", From: "id"},
+	{Step: "lac-review", Kind: policy.LACReview, Field: "action_ids", From: "id"},
+	{Step: "sw-visit", Kind: policy.SWVisit, Field: "action_ids", From: "id"},
 	{Step: "missing-return", Kind: policy.MissingChild, Field: "episode_id", From: "ref"},
 	{Step: "return-interview", Kind: policy.ReturnInterview, Field: "episode_id", From: "ref"},
 	{Step: "lado-informed", Kind: policy.LADO, Field: "allegation_id", From: "ref"},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -133,16 +134,49 @@ func tokens(env *testenv.Env) people {
 	}
 }
 
-// raiseCase opens a case as carer-1 and returns its id.
-func raiseCase(t *testing.T, env *testenv.Env, carerToken string, observed time.Time) string {
+// raiseCase opens a case of the test child placed with carer-1, raised by the holder of token
+// (carer-1, or staff), and returns its id. A carer's placement the child's social worker, sw-1,
+// then confirms.
+func raiseCase(t *testing.T, env *testenv.Env, token string, observed time.Time) string {
 	t.Helper()
-	resp := env.Do(http.MethodPost, "/v1/cases", carerToken, testenv.Concern(observed, "sw-1", "north", "carer-1"))
+	return raiseCaseWith(t, env, token, testenv.Concern(observed, "sw-1", "north", "carer-1"))
+}
+
+// raiseDuplicate opens a second case of the test child, raised without a date of birth, as when
+// one child is raised twice before anyone sees it (a concern naming the child's date of birth
+// goes to their case).
+func raiseDuplicate(t *testing.T, env *testenv.Env, token string, observed time.Time) string {
+	t.Helper()
+	return raiseCaseWith(t, env, token, testenv.ConcernFor(testenv.ChildName, "", observed, "sw-1", "north", "carer-1"))
+}
+
+func raiseCaseWith(t *testing.T, env *testenv.Env, token string, concern map[string]any) string {
+	t.Helper()
+	resp := env.Do(http.MethodPost, "/v1/cases", token, concern)
 	if resp.Status != http.StatusCreated {
 		t.Fatalf("raise concern: %d %s", resp.Status, resp.Body)
 	}
 	var created api.StepResponse
 	resp.JSON(t, &created)
+	sw := env.Token(safeguarding.RoleSocialWorker, "sw-1", "north")
+	var v safeguarding.View
+	env.Do(http.MethodGet, "/v1/cases/"+created.CaseID, sw, nil).JSON(t, &v)
+	if slices.Contains(v.UnconfirmedCarers, "carer-1") {
+		confirmPlacement(t, env, created.CaseID, "carer-1")
+	}
 	return created.CaseID
+}
+
+// confirmPlacement is the child's social worker, sw-1, confirming the child is placed with the
+// carer who raised the concern.
+func confirmPlacement(t *testing.T, env *testenv.Env, caseID, carer string) {
+	t.Helper()
+	sw := env.Token(safeguarding.RoleSocialWorker, "sw-1", "north")
+	resp := env.Do(http.MethodPost, "/v1/cases/"+caseID+"/"+safeguarding.StepConfirmPlacement, sw,
+		map[string]any{"carer": carer, "decision": safeguarding.PlacementConfirmed, "reason": "Placed with them since March."})
+	if resp.Status != http.StatusOK {
+		t.Fatalf("confirm the placement: %d %s", resp.Status, resp.Body)
+	}
 }
 
 // historyLength counts the events of the case workflow's history that record something: every

@@ -160,7 +160,8 @@ func newDoorsFixture(t *testing.T) *doorsFixture {
 	f.connected = f.people[connected]
 	threeDaysAgo := time.Now().Add(-72 * time.Hour)
 	f.caseC = raiseCase(t, env, p.carer, threeDaysAgo)
-	concernE := testenv.Concern(threeDaysAgo, "sw-9", "north", "carer-9")
+	// Another child (a concern about the child of case C goes to case C).
+	concernE := testenv.ConcernFor(testenv.ChildName+" E", "2010-05-01", threeDaysAgo, "sw-9", "north", "carer-9")
 	concernE["fostering_social_worker"] = "fsw-9"
 	resp := env.Do(http.MethodPost, "/v1/cases", f.people[excluded][safeguarding.RoleCarer], concernE)
 	if resp.Status != http.StatusCreated {
@@ -227,14 +228,14 @@ func TestEveryDoorByRoleAndRelation(t *testing.T) {
 	for _, rt := range api.Routes() {
 		allowed[rt.Method+" "+rt.Path] = rt.Roles
 	}
-	// Lists, the board and plain doors first; then case doors, closing and reopening last, as
-	// they change what the other steps may do.
+	// Lists, the board and plain doors first; then case doors, closing, reopening and merging
+	// last, as they change what the other steps may do.
 	rank := func(r gin.RouteInfo) int {
 		d, _ := doorOf(r.Method, r.Path)
 		switch {
 		case d != caseDoor:
 			return 0
-		case strings.Contains(r.Path, "/closure-") || strings.HasSuffix(r.Path, "/reopen"):
+		case strings.Contains(r.Path, "/closure-") || strings.HasSuffix(r.Path, "/reopen") || strings.HasSuffix(r.Path, "/"+safeguarding.StepMergeInto):
 			return 2
 		}
 		return 1

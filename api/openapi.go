@@ -180,6 +180,9 @@ func buildDocument() (*openapi3.T, error) {
 				return nil, err
 			}
 			op.AddResponse(rt.doc.status, jsonResponse("Success", ref).Value)
+			for status, meaning := range rt.doc.also {
+				op.AddResponse(status, jsonResponse(meaning, ref).Value)
+			}
 		}
 		statuses := append(append([]int{}, commonProblems...), rt.doc.problems...)
 		sort.Ints(statuses)

@@ -83,15 +83,18 @@ func TestCasesOfTheSameChildAreLinkedBothWays(t *testing.T) {
 	env := start(t, testenv.Options{})
 	p := tokens(env)
 	first := raiseCase(t, env, p.carer, time.Now().Add(-2*time.Hour))
+	// The school raised the child again, without a date of birth, before anyone saw it was one child.
 	var second api.StepResponse
-	env.Do(http.MethodPost, "/v1/cases", p.otherCarer, testenv.Concern(time.Now().Add(-time.Hour), "sw-1", "north", "carer-2")).JSON(t, &second)
+	env.Do(http.MethodPost, "/v1/cases", p.sw, testenv.ConcernFor(testenv.ChildName, "", time.Now().Add(-time.Hour), "sw-1", "north", "carer-2")).JSON(t, &second)
 	mustStep(t, env, p.sw, "/v1/cases/"+first, "linked-case", map[string]any{"case_id": second.CaseID, "reason": "The same child, placed twice."})
 	for own, other := range map[string]string{first: second.CaseID, second.CaseID: first} {
 		if v := viewAs(t, env, p.sw, own); len(v.Links) != 1 || v.Links[0].CaseID != other {
 			t.Errorf("case %s links %+v; want %s", own, v.Links, other)
 		}
 	}
-	unseen := raiseCase(t, env, p.carer, time.Now())
+	var other api.StepResponse
+	env.Do(http.MethodPost, "/v1/cases", p.sw, testenv.ConcernFor("Kit Testchild", "2011-02-03", time.Now(), "sw-1", "north", "carer-1")).JSON(t, &other)
+	unseen := other.CaseID
 	// The other social worker works in another team: neither case is theirs.
 	r := env.Do(http.MethodPost, "/v1/cases/"+first+"/linked-case", p.otherSW, map[string]any{"case_id": unseen, "reason": "x"})
 	if r.Status != http.StatusNotFound {

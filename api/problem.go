@@ -88,7 +88,7 @@ func problemFor(err error) Problem {
 	case errors.As(err, &h):
 		return newProblem(h.status, h.detail, h.fields)
 	case errors.As(err, &d):
-		return newProblem(statusOf[d.Code], d.Message, d.Fields)
+		return newProblem(statusOf[d.Code], d.Message, withoutCaseOfChild(d.Fields))
 	case errors.Is(err, session.ErrExpired):
 		return newProblem(http.StatusUnauthorized, "Your sign-in has ended. Please sign in again.", nil)
 	case errors.Is(err, session.ErrForged):

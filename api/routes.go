@@ -14,9 +14,11 @@ type operationDoc struct {
 	// takes, when it takes one.
 	body any
 	step string
-	// response is a value of the success response type, and status its code.
+	// response is a value of the success response type, and status its code; also are other
+	// success codes with the same response, each with what it means.
 	response any
 	status   int
+	also     map[int]string
 	query    []queryParam
 	// problems lists the error statuses the route can answer beyond the common ones.
 	problems []int
@@ -43,8 +45,9 @@ var (
 func routes(h *handlers) []route {
 	rs := []route{
 		{http.MethodPost, "/cases", allRoles, h.raiseConcern, operationDoc{
-			id: "raiseConcern", summary: "Raise a concern: opens a case. Idempotent with an Idempotency-Key header.",
+			id: "raiseConcern", summary: "Raise a concern: opens the child's case, or records the concern on the case the child already has (matched by name and date of birth, or the local authority's reference). Idempotent with an Idempotency-Key header.",
 			body: &safeguarding.RaiseConcern{}, step: safeguarding.StepRaiseConcern, response: StepResponse{}, status: http.StatusCreated,
+			also:     map[int]string{http.StatusOK: "The child already has a case you can see: the concern is recorded on it (existing_case), reopening it if it was closed"},
 			problems: []int{http.StatusConflict, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge},
 		}},
 		{http.MethodGet, "/cases", allRoles, h.listCases, operationDoc{

@@ -226,6 +226,12 @@ func checkCalls(t *testing.T, p probe, calls []caseCall) {
 		return
 	}
 	last := calls[len(calls)-1]
+	// A merge records the decision on this case, then the merge on the case that continues.
+	for _, c := range calls {
+		if p.rt.doc.step != "" && c.method == "Step" && c.step == p.rt.doc.step {
+			last = c
+		}
+	}
 	if last.actor != p.caller {
 		t.Errorf("the case workflows were asked by %+v, want %+v", last.actor, p.caller)
 	}
@@ -431,6 +437,51 @@ func TestLinkingToACaseTheCallerCannotSee(t *testing.T) {
 	}
 }
 
+// Merging acts on the case that continues only once this case's merge is recorded; one the caller
+// cannot see, a closed one, or this case itself is a correction of the request, and this case is
+// not merged.
+func TestMergingIntoACaseTheCallerCannotSeeOrThatIsClosed(t *testing.T) {
+	p := probeOf(t, stepRoute(t, safeguarding.StepMergeInto))
+	var merge safeguarding.MergeInto
+	if err := json.Unmarshal(p.body, &merge); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		body   []byte
+		err    error
+		view   *safeguarding.View
+		status int
+		field  string
+	}{
+		"a case the caller cannot see": {p.body, safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you."), nil, http.StatusUnprocessableEntity, "case_id"},
+		"this case":                    {[]byte(`{"case_id":"` + theCase + `","reason":"Raised twice."}`), nil, nil, http.StatusUnprocessableEntity, "case_id"},
+		"a closed case":                {p.body, nil, &safeguarding.View{ID: merge.CaseID, Stage: safeguarding.StageClosed}, http.StatusConflict, ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			if c.err != nil {
+				f.cases.errFor = map[string]error{merge.CaseID: c.err}
+			}
+			if c.view != nil {
+				f.cases.viewFor = map[string]safeguarding.View{merge.CaseID: *c.view}
+			}
+			p.body = c.body
+			a := p.send(f)
+			if a.status != c.status {
+				t.Fatalf("%d %s, want %d", a.status, a.body, c.status)
+			}
+			if pr := a.problem(t); c.field != "" && pr.Errors[c.field] == "" {
+				t.Errorf("the problem does not name %s: %+v", c.field, pr)
+			}
+			for _, call := range f.cases.called() {
+				if call.method == "Step" {
+					t.Errorf("a case was changed although the merge could not be made: %+v", call)
+				}
+			}
+		})
+	}
+}
+
 func stepRoute(t *testing.T, step string) route {
 	t.Helper()
 	for _, rt := range routes(&handlers{}) {
@@ -440,4 +491,29 @@ func stepRoute(t *testing.T, step string) route {
 	}
 	t.Fatalf("no route takes step %s", step)
 	return route{}
+}
+
+// TestNoRefusalNamesTheCaseAMergedCaseContinuesIn: the domain names, for the API alone, the case
+// a merged case continues in; whatever step is refused that way, the answer never carries it,
+// and a concern for it reaches it only for someone who may see it.
+func TestNoRefusalNamesTheCaseAMergedCaseContinuesIn(t *testing.T) {
+	const continues = "k2m4n6p8q1r3s5t7v9w2x4y6"
+	merged := &safeguarding.Error{Code: safeguarding.EConflict, Message: "This case was merged into another case of the child.",
+		Fields: map[string]string{safeguarding.MergedIntoField: continues}}
+	for _, step := range []string{"police-report", "concern", "missing-episode"} {
+		t.Run(step, func(t *testing.T) {
+			p := probeOf(t, stepRoute(t, step))
+			f := newFixture(t)
+			f.cases.errFor = map[string]error{theCase: merged, continues: safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")}
+			a := p.send(f)
+			if a.status != http.StatusConflict || strings.Contains(string(a.body), continues) || strings.Contains(string(a.body), safeguarding.MergedIntoField) {
+				t.Fatalf("%d %s", a.status, a.body)
+			}
+			for _, call := range f.cases.called() {
+				if call.method == "Step" && call.caseID == continues {
+					t.Errorf("the step reached the case that continues, which the caller may not see: %+v", call)
+				}
+			}
+		})
+	}
 }

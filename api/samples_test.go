@@ -53,6 +53,8 @@ func sampleBodies(now time.Time) map[string]any {
 		"case-details":             map[string]any{"child": map[string]any{"first_language": "Tigrinya"}, "reason": "Confirmed with the child."},
 		"young-person-views":       map[string]any{"recorded_at": ts, "views": "I want to stay at my school."},
 		"linked-case":              map[string]any{"case_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "reason": "Same child, raised twice."},
+		"carer-placement":          map[string]any{"carer": "carer-9", "decision": "confirmed", "reason": "Placed with them by Leeds."},
+		"merge-into":               map[string]any{"case_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "reason": "Same child, raised twice."},
 
 		"nfa-review":       map[string]any{"reviewed_at": ts, "outcome": "agreed", "note": "The plan meets the need."},
 		"nrm-not-referred": map[string]any{"decided_at": ts, "reason": "No grounds found.", "decided_by": "LA team manager"},

@@ -146,14 +146,14 @@ func TestNewCasesPerUserPerHour(t *testing.T) {
 	if again := env.Do(http.MethodPost, "/v1/cases", p.carer, concern, "Idempotency-Key", "one"); again.Status != http.StatusCreated {
 		t.Errorf("the retry of the first case: %d", again.Status)
 	}
-	second := env.Do(http.MethodPost, "/v1/cases", p.carer, testenv.Concern(time.Now(), "sw-1", "north", "carer-1"), "Idempotency-Key", "two")
+	second := env.Do(http.MethodPost, "/v1/cases", p.carer, testenv.ConcernFor("Kit Testchild", "2011-02-03", time.Now(), "sw-1", "north", "carer-1"), "Idempotency-Key", "two")
 	if second.Status != http.StatusTooManyRequests {
 		t.Fatalf("second case at once: %d %s", second.Status, second.Body)
 	}
 	if retry := second.Header.Get("Retry-After"); retry == "" || retry == "0" || len(retry) < 3 {
 		t.Errorf("Retry-After %q, want about 900 seconds", retry)
 	}
-	if other := env.Do(http.MethodPost, "/v1/cases", p.otherCarer, testenv.Concern(time.Now(), "sw-1", "north", "carer-2")); other.Status != http.StatusCreated {
+	if other := env.Do(http.MethodPost, "/v1/cases", p.otherCarer, testenv.ConcernFor("Lou Testchild", "2012-03-04", time.Now(), "sw-1", "north", "carer-2")); other.Status != http.StatusCreated {
 		t.Errorf("another user's case: %d", other.Status)
 	}
 }

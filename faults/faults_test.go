@@ -160,8 +160,10 @@ func TestTemporalRestartKeepsTimers(t *testing.T) {
 	carer := env.Token(safeguarding.RoleCarer, "carer-1", "")
 	const cases = 5
 	observed := time.Now()
-	for range cases {
-		if resp := env.Do(http.MethodPost, "/v1/cases", carer, testenv.Concern(observed, "sw-1", "north", "carer-1")); resp.Status != http.StatusCreated {
+	for i := range cases {
+		// Five children: a concern about a child with a case goes to that case.
+		child := testenv.ChildName + " " + string(rune('A'+i))
+		if resp := env.Do(http.MethodPost, "/v1/cases", carer, testenv.ConcernFor(child, "2010-05-01", observed, "sw-1", "north", "carer-1")); resp.Status != http.StatusCreated {
 			t.Fatalf("raise: %d %s", resp.Status, resp.Body)
 		}
 	}

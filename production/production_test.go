@@ -509,7 +509,7 @@ func (s *stack) load() []created {
 		wg.Go(func() {
 			carer := fmt.Sprintf("carer-%d", i%carers)
 			tok := tokens[i%carers]
-			body := concern(time.Now(), carer)
+			body := concern(time.Now(), carer, i)
 			var res api.StepResponse
 			if !c.post(i, "/v1/cases", tok, fmt.Sprintf("raise-%d", i), body, http.StatusCreated, &res) {
 				return
@@ -926,11 +926,13 @@ func (s *stack) getJSON(path, token string, into any) {
 	}
 }
 
-func concern(observed time.Time, carer string) map[string]any {
+// concern is a carer's concern about child number child: each case is a child of its own, since a
+// concern about a child with a case goes to that case.
+func concern(observed time.Time, carer string, child int) map[string]any {
 	return map[string]any{
 		"observed_at": observed.UTC().Format(time.RFC3339),
 		"child": map[string]any{
-			"name": plantedName, "date_of_birth": "2010-05-01", "preferred_term": "survivor",
+			"name": fmt.Sprintf("%s %d", plantedName, child), "date_of_birth": "2010-05-01", "preferred_term": "survivor",
 			"parental_responsibility": "none-in-uk",
 		},
 		"la": "E08000025", "team": "north", "social_worker": "sw-1", "fostering_social_worker": "fsw-1",

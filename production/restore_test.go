@@ -128,7 +128,7 @@ func (s *stack) raiseDrillCases() []created {
 		carer := fmt.Sprintf("carer-%d", i%carers)
 		tok := s.token(carer)
 		var res api.StepResponse
-		if !c.post(index, "/v1/cases", tok, fmt.Sprintf("drill-%d", i), concern(observed, carer), http.StatusCreated, &res) {
+		if !c.post(index, "/v1/cases", tok, fmt.Sprintf("drill-%d", i), concern(observed, carer, index), http.StatusCreated, &res) {
 			s.t.FailNow()
 		}
 		out[i] = created{index: index, caseID: res.CaseID, carer: carer, token: tok}

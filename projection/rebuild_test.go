@@ -54,7 +54,9 @@ func TestFlushedReadModelIsRebuilt(t *testing.T) {
 	manager := env.Token(safeguarding.RoleManager, "mgr-1", "north")
 	for i := range 6 {
 		observed := time.Now().Add(-time.Duration(4+i) * time.Hour)
-		resp := env.Do(http.MethodPost, "/v1/cases", carer, testenv.Concern(observed, "sw-1", "north", "carer-1"))
+		// Six children: a concern about a child with a case goes to that case.
+		child := testenv.ChildName + " " + string(rune('A'+i))
+		resp := env.Do(http.MethodPost, "/v1/cases", carer, testenv.ConcernFor(child, "2010-05-01", observed, "sw-1", "north", "carer-1"))
 		if resp.Status != http.StatusCreated {
 			t.Fatalf("raise: %d %s", resp.Status, resp.Body)
 		}

@@ -30,7 +30,13 @@ type Summary struct {
 	FosteringSocialWorker string    `json:"fostering_social_worker"`
 	Carers                []string  `json:"carers"`
 	// Excluded are the people an allegation removed from the case: they may not see it.
-	Excluded  []string  `json:"excluded,omitempty"`
+	Excluded []string `json:"excluded,omitempty"`
+	// Unconfirmed are the carers whose placement with the child staff have not yet confirmed.
+	Unconfirmed []string `json:"unconfirmed_carers,omitempty"`
+	// Child are the match keys of the child (safeguarding.ChildKeys): digests, never the
+	// child's details, which the read model stores only as keyed hashes, so a concern about the
+	// child finds their case.
+	ChildKeys []string  `json:"child_keys,omitempty"`
 	OpenedAt  time.Time `json:"opened_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	// Actions are the open actions only; a closed case has none.
@@ -78,6 +84,8 @@ func Of(c *safeguarding.Case) Summary {
 		FosteringSocialWorker: c.FosteringSocialWorker,
 		Carers:                append([]string{}, c.Carers...),
 		Excluded:              slices.Clone(c.Excluded),
+		Unconfirmed:           slices.Clone(c.Unconfirmed),
+		ChildKeys:             c.MatchKeys(),
 		OpenedAt:              c.OpenedAt,
 		UpdatedAt:             c.UpdatedAt,
 		Actions:               []Action{},
@@ -109,7 +117,7 @@ func ListedKind(a *safeguarding.Action) string {
 func (s *Summary) Parties() safeguarding.Parties {
 	return safeguarding.Parties{
 		Team: s.Team, SocialWorker: s.SocialWorker, FosteringSocialWorker: s.FosteringSocialWorker,
-		Carers: s.Carers, Excluded: s.Excluded,
+		Carers: s.Carers, Excluded: s.Excluded, Unconfirmed: s.Unconfirmed,
 	}
 }
 
@@ -126,6 +134,7 @@ func (s *Summary) Check() error {
 	ids := map[string][]string{
 		"reference": {s.Reference}, "la": {s.LA}, "team": {s.Team}, "social_worker": {s.SocialWorker},
 		"fostering_social_worker": {s.FosteringSocialWorker}, "carers": s.Carers, "excluded": s.Excluded,
+		"unconfirmed_carers": s.Unconfirmed, "child_keys": s.ChildKeys,
 	}
 	for _, a := range s.Actions {
 		ids["actions.id"] = append(ids["actions.id"], a.ID)

@@ -3,8 +3,12 @@ package readmodel
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -152,3 +156,58 @@ func (s *Store) CanSee(ctx context.Context, v Visibility, caseID string) (bool, 
 	sight, _, err := s.SightOf(ctx, v, caseID)
 	return sight.Sees(), err
 }
+
+// ChildCase is a case of a child found by a match key: its id, whether it is closed, and when it
+// last changed. Who may see it is the case's own business: the caller asks the case.
+type ChildCase struct {
+	CaseID    string
+	Closed    bool
+	UpdatedAt time.Time
+}
+
+// CasesOfChild finds the cases of the child these match keys (safeguarding.ChildKeys) name, open
+// and closed, the most recently updated first. The keys are looked up as the read model holds
+// them, keyed hashes; a case the read model does not hold yet (projected a second after it
+// opened) is not found.
+func (s *Store) CasesOfChild(ctx context.Context, keys []string) ([]ChildCase, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	p := s.rdb.Pipeline()
+	cmds := make([]*redis.StringSliceCmd, len(keys))
+	for i, k := range s.keyedChild(keys) {
+		cmds[i] = p.ZRevRange(ctx, childKey(k), 0, maxChildCases-1)
+	}
+	if _, err := p.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("find the cases of a child: %w", err)
+	}
+	var zs []redis.Z
+	seen := map[string]bool{}
+	for _, cmd := range cmds {
+		for _, id := range cmd.Val() {
+			if !seen[id] {
+				seen[id] = true
+				zs = append(zs, redis.Z{Member: id})
+			}
+		}
+	}
+	batch, err := s.summaries(ctx, zs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ChildCase, 0, len(batch))
+	for _, sum := range batch {
+		out = append(out, ChildCase{CaseID: sum.CaseID, Closed: sum.Closed, UpdatedAt: sum.UpdatedAt})
+	}
+	slices.SortFunc(out, func(a, b ChildCase) int {
+		if c := b.UpdatedAt.Compare(a.UpdatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.CaseID, b.CaseID)
+	})
+	return out, nil
+}
+
+// maxChildCases bounds the cases one child's key finds: a child has one case, and a handful
+// before staff merge them.
+const maxChildCases = 20

@@ -36,6 +36,10 @@ func casesSWKey(user string) string    { return rmPrefix + "cases:sw:" + user }
 func casesFSWKey(user string) string   { return rmPrefix + "cases:fsw:" + user }
 func casesCarerKey(user string) string { return rmPrefix + "cases:carer:" + user }
 
+// Sorted sets of the case ids of one child by last update: the keyed hash of a match key of the
+// child (safeguarding.ChildKeys), never the child's details.
+func childKey(keyed string) string { return rmPrefix + "child:" + keyed }
+
 // Sets of every team and action kind seen, so the board knows which indexes to count.
 func teamsKey() string { return rmPrefix + "teams" }
 func kindsKey() string { return rmPrefix + "kinds" }
@@ -52,7 +56,7 @@ func changesChannel() string               { return rmPrefix + "changes" }
 
 // layoutVersion names the layout of summaries and rows. A release that changes it finds the
 // model not built (IsEmpty), so the worker rebuilds it from the workflows in the new layout.
-const layoutVersion = "3"
+const layoutVersion = "4"
 
 // rowMember names one action in the indexes: action ids are unique only within their case.
 func rowMember(caseID, actionID string) string { return caseID + "/" + actionID }

@@ -207,6 +207,9 @@ func index(ctx context.Context, p redis.Pipeliner, sum projection.Summary) error
 			add(casesCarerKey(carer), updated, sum.CaseID)
 		}
 	}
+	for _, k := range sum.ChildKeys {
+		add(childKey(k), updated, sum.CaseID)
+	}
 
 	if sum.Closed {
 		sc.Summary.Actions = nil

@@ -27,7 +27,7 @@ func (s *Store) maskedIDs(ids []string) []string {
 // maskedParties returns a case's people by pseudonym.
 func (s *Store) maskedParties(p safeguarding.Parties) safeguarding.Parties {
 	p.SocialWorker, p.FosteringSocialWorker = s.ids.Of(p.SocialWorker), s.ids.Of(p.FosteringSocialWorker)
-	p.Carers, p.Excluded = s.maskedIDs(p.Carers), s.maskedIDs(p.Excluded)
+	p.Carers, p.Excluded, p.Unconfirmed = s.maskedIDs(p.Carers), s.maskedIDs(p.Excluded), s.maskedIDs(p.Unconfirmed)
 	return p
 }
 
@@ -35,7 +35,8 @@ func (s *Store) maskedParties(p safeguarding.Parties) safeguarding.Parties {
 func (s *Store) masked(sum projection.Summary) projection.Summary {
 	sum.SocialWorker = s.ids.Of(sum.SocialWorker)
 	sum.FosteringSocialWorker = s.ids.Of(sum.FosteringSocialWorker)
-	sum.Carers, sum.Excluded = s.maskedIDs(sum.Carers), s.maskedIDs(sum.Excluded)
+	sum.Carers, sum.Excluded, sum.Unconfirmed = s.maskedIDs(sum.Carers), s.maskedIDs(sum.Excluded), s.maskedIDs(sum.Unconfirmed)
+	sum.ChildKeys = s.keyedChild(sum.ChildKeys)
 	actions := slices.Clone(sum.Actions)
 	for i := range actions {
 		actions[i].OwnerUser = s.ids.Of(actions[i].OwnerUser)
@@ -73,6 +74,9 @@ func (r revealer) summary(sum projection.Summary) projection.Summary {
 	for i, e := range sum.Excluded {
 		sum.Excluded[i] = r.id(e)
 	}
+	for i, u := range sum.Unconfirmed {
+		sum.Unconfirmed[i] = r.id(u)
+	}
 	for i := range sum.Actions {
 		sum.Actions[i].OwnerUser = r.id(sum.Actions[i].OwnerUser)
 	}
@@ -82,6 +86,19 @@ func (r revealer) summary(sum projection.Summary) projection.Summary {
 func (r revealer) row(row ActionRow) ActionRow {
 	row.OwnerUser = r.id(row.OwnerUser)
 	return row
+}
+
+// keyedChild returns a child's match keys as the read model holds them: keyed hashes, so that
+// without the server's secret nobody can test a name and date of birth against Redis.
+func (s *Store) keyedChild(keys []string) []string {
+	if keys == nil {
+		return nil
+	}
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = s.ids.Keyed("child", k)
+	}
+	return out
 }
 
 // maskedActor is the actor as the indexes know them.

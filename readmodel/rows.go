@@ -16,7 +16,7 @@ import (
 // The model is disposable: a change of this layout needs a Reset and rebuild, not a migration.
 const (
 	rowSep    = "\x1f"
-	rowFields = 15
+	rowFields = 16
 	// listSep joins the user ids of a row's list fields; identifiers never contain it (see
 	// projection.Summary.check).
 	listSep = ","
@@ -29,7 +29,7 @@ var errSeparator = errors.New("contains the row separator")
 // rowPeople are the case's people as a row stores them: enough for the visibility policy to
 // decide who sees the row, kept as the stored text so rows stay comparable and cheap to decode.
 type rowPeople struct {
-	socialWorker, fosteringSocialWorker, carers, excluded string
+	socialWorker, fosteringSocialWorker, carers, excluded, unconfirmed string
 }
 
 func (p rowPeople) parties(team string) safeguarding.Parties {
@@ -41,7 +41,7 @@ func (p rowPeople) parties(team string) safeguarding.Parties {
 	}
 	return safeguarding.Parties{
 		Team: team, SocialWorker: p.socialWorker, FosteringSocialWorker: p.fosteringSocialWorker,
-		Carers: split(p.carers), Excluded: split(p.excluded),
+		Carers: split(p.carers), Excluded: split(p.excluded), Unconfirmed: split(p.unconfirmed),
 	}
 }
 
@@ -50,7 +50,7 @@ func encodeRow(sum projection.Summary, a projection.Action) (string, error) {
 		sum.CaseID, sum.Reference, sum.Team, sum.Stage,
 		sum.SocialWorker, sum.FosteringSocialWorker, strings.Join(sum.Carers, listSep), strings.Join(sum.Excluded, listSep),
 		a.ID, a.Kind, a.Class, a.OwnerRole, a.OwnerUser,
-		strconv.FormatInt(a.Due.UnixMilli(), 10), strconv.Itoa(a.Escalation),
+		strconv.FormatInt(a.Due.UnixMilli(), 10), strconv.Itoa(a.Escalation), strings.Join(sum.Unconfirmed, listSep),
 	}
 	for _, f := range fields {
 		if strings.Contains(f, rowSep) {
@@ -75,7 +75,7 @@ func decodeRow(s string) (ActionRow, error) {
 	}
 	return ActionRow{
 		CaseID: f[0], Reference: f[1], Team: f[2], Stage: f[3],
-		people: rowPeople{socialWorker: f[4], fosteringSocialWorker: f[5], carers: f[6], excluded: f[7]},
+		people: rowPeople{socialWorker: f[4], fosteringSocialWorker: f[5], carers: f[6], excluded: f[7], unconfirmed: f[15]},
 		Action: projection.Action{
 			ID: f[8], Kind: f[9], Class: f[10], OwnerRole: f[11], OwnerUser: f[12],
 			Due: time.UnixMilli(due).UTC(), Escalation: level,

@@ -11,6 +11,11 @@ func summaryVisibleTo(s projection.Summary, sight safeguarding.Sight) projection
 	if !sight.SeesRestricted() {
 		s.Excluded = nil
 	}
+	if sight.IsCarer() {
+		s.Unconfirmed = nil
+	}
+	// The child's match keys find the child's case for caseflow itself; no list shows them.
+	s.ChildKeys = nil
 	actions := make([]projection.Action, 0, len(s.Actions))
 	for _, a := range s.Actions {
 		if actionVisibleTo(a, sight) {

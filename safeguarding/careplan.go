@@ -88,6 +88,11 @@ type AgreeCarePlan struct {
 	NoContributionReason string `json:"no_contribution_reason,omitempty"`
 	// NextReviewBy brings the first review forward; it cannot be later than the policy allows.
 	NextReviewBy time.Time `json:"next_review_by,omitzero"`
+	Answers
+}
+
+func (r *AgreeCarePlan) answering() answering {
+	return answering{kinds: []policy.RuleID{policy.CarePlan}, at: r.AgreedAt, field: "agreed_at", what: "This care plan"}
 }
 
 func (r *AgreeCarePlan) Validate(now time.Time) error {
@@ -99,16 +104,21 @@ func (r *AgreeCarePlan) Validate(now time.Time) error {
 		f.add("next_review_by", "must be after the plan was agreed")
 	}
 	f.text("no_contribution_reason", r.NoContributionReason, maxLongText)
+	r.Answers.validate(f)
 	return f.err()
 }
 
-func (r *AgreeCarePlan) check(c *Case, _ Sight) error {
+func (r *AgreeCarePlan) check(c *Case, s Sight) error {
 	if c.CarePlan.Agreed != nil {
 		return Errorf(EConflict, "The care plan is already agreed; record a review to change it.")
 	}
 	if missing := c.missingContributors(); c.failSafe() && len(missing) > 0 && strings.TrimSpace(r.NoContributionReason) == "" {
 		return invalid("no_contribution_reason", "The "+strings.Join(missing, " and the ")+" have not contributed to the care plan: "+
 			"add their contributions first, or record why the plan is agreed without them.", "is required without a contribution from the "+strings.Join(missing, " and the "))
+	}
+	if c.answersChecked() {
+		_, err := c.answered(r.ActionIDs, r.answering(), s)
+		return err
 	}
 	return nil
 }
@@ -132,7 +142,11 @@ func (c *Case) missingContributors() []string {
 func (r *AgreeCarePlan) apply(c *Case, by Actor, env Env) Result {
 	c.CarePlan.Agreed = &Agreement{AgreedAt: r.AgreedAt, Summary: r.Summary, By: by, NoContributionReason: r.NoContributionReason}
 
-	c.closeActions(policy.CarePlan, "", ActionDone, r.AgreedAt, by, "")
+	if c.answersChecked() {
+		c.closeAnswered(r.ActionIDs, r.answering(), by, "")
+	} else {
+		c.closeActions(policy.CarePlan, "", ActionDone, r.AgreedAt, by, "")
+	}
 	a := c.openAction(env, policy.CarePlanReview, c.socialWorker(), r.AgreedAt, 0, "")
 	bringForward(a, r.NextReviewBy)
 	c.note(r.AgreedAt, by, "care-plan-agreed", "Care plan agreed", "")
@@ -152,6 +166,11 @@ type RecordReview struct {
 	HeldAt       time.Time `json:"held_at"`
 	Outcome      string    `json:"outcome"`
 	NextReviewBy time.Time `json:"next_review_by,omitzero"`
+	Answers
+}
+
+func (r *RecordReview) answering() answering {
+	return answering{kinds: []policy.RuleID{policy.CarePlanReview}, at: r.HeldAt, field: "held_at", what: "This review"}
 }
 
 func (r *RecordReview) Validate(now time.Time) error {
@@ -162,19 +181,28 @@ func (r *RecordReview) Validate(now time.Time) error {
 	if !r.NextReviewBy.IsZero() && !r.NextReviewBy.After(r.HeldAt) {
 		f.add("next_review_by", "must be after the review")
 	}
+	r.Answers.validate(f)
 	return f.err()
 }
 
-func (r *RecordReview) check(c *Case, _ Sight) error {
+func (r *RecordReview) check(c *Case, s Sight) error {
 	if c.CarePlan.Agreed == nil {
 		return Errorf(EConflict, "A review needs an agreed care plan, which is not recorded yet.")
+	}
+	if c.answersChecked() {
+		_, err := c.answered(r.ActionIDs, r.answering(), s)
+		return err
 	}
 	return nil
 }
 
 func (r *RecordReview) apply(c *Case, by Actor, env Env) Result {
 	c.CarePlan.Reviews = append(c.CarePlan.Reviews, Review{HeldAt: r.HeldAt, Outcome: r.Outcome, NextReviewBy: r.NextReviewBy, By: by})
-	c.closeActions(policy.CarePlanReview, "", ActionDone, r.HeldAt, by, "")
+	if c.answersChecked() {
+		c.closeAnswered(r.ActionIDs, r.answering(), by, "")
+	} else {
+		c.closeActions(policy.CarePlanReview, "", ActionDone, r.HeldAt, by, "")
+	}
 	a := c.openAction(env, policy.CarePlanReview, c.socialWorker(), r.HeldAt, len(c.CarePlan.Reviews), "")
 	bringForward(a, r.NextReviewBy)
 	c.note(r.HeldAt, by, "care-plan-review", "Care plan reviewed: "+r.Outcome, "")

@@ -52,6 +52,10 @@ type Case struct {
 	Withdrawals []Withdrawal `json:"withdrawals,omitempty"`
 	// Links are the other cases of the same child.
 	Links []Link `json:"links,omitempty"`
+	// MergedInto is the case of the same child this one was merged into, which continues;
+	// MergedFrom the cases merged into this one (see merge.go).
+	MergedInto *Merge       `json:"merged_into,omitempty"`
+	MergedFrom []MergedCase `json:"merged_from,omitempty"`
 	// Duties are the records of the agency policy's seed duties (see duties.go).
 	Duties Duties `json:"duties,omitzero"`
 

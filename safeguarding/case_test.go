@@ -66,8 +66,16 @@ type fixture struct {
 func newCase(t *testing.T, la string) *fixture {
 	f := unopenedCase(t)
 	f.must(StepRaiseConcern, aCarer, firstConcern(la))
+	f.confirmPlacement("carer-1")
 	f.env.now = t0.Add(24 * time.Hour) // later steps record events of the day
 	return f
+}
+
+// confirmPlacement is the child's social worker confirming that the child is placed with the
+// carer who raised the concern.
+func (f *fixture) confirmPlacement(carer string) {
+	f.t.Helper()
+	f.must(StepConfirmPlacement, aSW, map[string]any{"carer": carer, "decision": PlacementConfirmed, "reason": "Placed with them since March."})
 }
 
 // unopenedCase is a case waiting for its first concern, a minute after t0.

@@ -157,12 +157,12 @@ func (r *DecideClosure) check(c *Case, s Sight) error {
 	if err := c.checkResolutions(r.Resolutions, s); err != nil {
 		return err
 	}
-	return c.unresolved(r.Resolutions)
+	return c.unresolved(r.Resolutions, "close")
 }
 
-// unresolved refuses closure while an open action has no resolution, naming each of them, so the
-// manager can decide on every one.
-func (c *Case) unresolved(list []Resolution) error {
+// unresolved refuses closure (or a merge, which closes the case) while an open action has no
+// resolution, naming each of them, so the manager can decide on every one.
+func (c *Case) unresolved(list []Resolution, what string) error {
 	resolved := map[string]bool{}
 	for _, res := range list {
 		resolved[res.ActionID] = true
@@ -182,7 +182,7 @@ func (c *Case) unresolved(list []Resolution) error {
 	}
 	return &Error{
 		Code: EConflict,
-		Message: "The case cannot close while obligations are open: " + strings.Join(titles, "; ") +
+		Message: "The case cannot " + what + " while obligations are open: " + strings.Join(titles, "; ") +
 			". Resolve each one with a reason, or record what was done first.",
 		Fields: fields,
 	}
@@ -226,7 +226,10 @@ func (r *ReopenCase) Validate(time.Time) error {
 }
 
 func (r *ReopenCase) check(c *Case, _ Sight) error {
-	if !c.Closed() {
+	switch {
+	case c.MergedInto != nil:
+		return Errorf(EConflict, "This case was merged into another case of the child, which continues: reopen that one.")
+	case !c.Closed():
 		return Errorf(EConflict, "This case is open.")
 	}
 	return nil

@@ -79,7 +79,8 @@ type RaiseConcern struct {
 	Team                  string `json:"team,omitempty"`
 	SocialWorker          string `json:"social_worker,omitempty"`
 	FosteringSocialWorker string `json:"fostering_social_worker,omitempty"`
-	// Carers are the carers the child is placed with. A carer raising the concern is added.
+	// Carers are the carers the child is placed with; only staff name them. A carer raising
+	// the concern is added, their placement awaiting staff's confirmation (ConfirmPlacement).
 	Carers []string `json:"carers,omitempty"`
 	// LookedAfter starts the looked-after review and visit clocks for a newly looked-after child.
 	LookedAfter *LookedAfterStart `json:"looked_after,omitempty"`
@@ -94,6 +95,9 @@ func (r *RaiseConcern) Validate(now time.Time) error {
 	f.id("fostering_social_worker", r.FosteringSocialWorker)
 	f.ids("carers", r.Carers, maxCarers)
 	f.required("child.name", r.Child.Name)
+	if r.Child.Reference != "" && r.LA == "" {
+		f.add("child.reference", "needs the local authority it belongs to (la)")
+	}
 	if r.Child.ParentalResponsibility == "" {
 		r.Child.ParentalResponsibility = PRUnknown
 	}
@@ -105,9 +109,13 @@ func (r *RaiseConcern) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RaiseConcern) check(c *Case, _ Sight) error {
+func (r *RaiseConcern) check(c *Case, s Sight) error {
 	if c.Opened() {
 		return Errorf(EConflict, "This case is already open; record a further concern on it instead.")
+	}
+	if c.Rules >= RulesOneCase && s.Actor.Role == RoleCarer && slices.ContainsFunc(r.Carers, func(u string) bool { return u != s.Actor.UserID }) {
+		return invalid("carers", "Only staff add carers to a child's case: leave the other carers out, and the child's social worker or a manager will add them.",
+			"only staff name other carers")
 	}
 	return nil
 }
@@ -124,6 +132,11 @@ func (r *RaiseConcern) apply(c *Case, by Actor, env Env) Result {
 	c.Carers = uniq(r.Carers)
 	if by.Role == RoleCarer && !c.IsCarer(by.UserID) {
 		c.Carers = append(c.Carers, by.UserID)
+	}
+	if by.Role == RoleCarer && c.Rules >= RulesOneCase {
+		// A carer's concern about a child with no case of theirs: the clocks run at once, and
+		// staff confirm the child is placed with them before they see more than they recorded.
+		c.Unconfirmed = []string{by.UserID}
 	}
 	concern := r.ConcernDetails.record(c.newRef("C"), by)
 	c.Concerns = append(c.Concerns, concern)
@@ -167,7 +180,12 @@ func (r *RecordConcern) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordConcern) check(*Case, Sight) error { return nil }
+func (r *RecordConcern) check(c *Case, _ Sight) error {
+	if c.MergedInto != nil {
+		return c.mergedAway()
+	}
+	return nil
+}
 
 // apply records the concern. On a closed case it reopens the case first: a child's new concern
 // is never refused, and its clocks start as for the first one.

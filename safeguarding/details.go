@@ -25,6 +25,9 @@ func (c *Case) missingDetails() []string {
 			missing = append(missing, "the exploitation suspected and the signs seen for concern "+k.ID)
 		}
 	}
+	if len(c.Unconfirmed) > 0 {
+		missing = append(missing, "confirmation that the child is placed with the carer who raised the concern")
+	}
 	return missing
 }
 
@@ -125,6 +128,9 @@ func (r *CaseDetails) check(c *Case, s Sight) error {
 		child, _ := r.Child.applyTo(c.Child)
 		f := fieldErrors{}
 		child.checkAge(f, "child.", c.firstConcernAt())
+		if child.Reference != "" && r.LA == "" && c.LA == "" {
+			f.add("child.reference", "needs the local authority it belongs to (la)")
+		}
 		return f.err()
 	}
 	return nil

@@ -118,7 +118,7 @@ func dutyRows() []stepRow {
 		{
 			step: "spoke-alone", by: aSW, setup: func(f *fixture) { f.accompanied() },
 			body: func(f *fixture) body {
-				return body{"contact_id": f.c.Contacts[0].ID, "at": ts(5 * time.Hour), "outcome": SpokenAloneHeld, "note": "At school, in the nurse's room."}
+				return body{"contact_id": f.c.Contacts[0].ID, "at": ts(24 * time.Hour), "outcome": SpokenAloneHeld, "note": "At school, in the nurse's room."}
 			},
 			closes: []policy.RuleID{policy.SpeakAlone},
 			want: func(t *testing.T, f *fixture, _ Result) {
@@ -146,7 +146,7 @@ func dutyRows() []stepRow {
 		{
 			step: "spoke-alone", variant: "not yet, by the social worker: the clock runs on", by: aSW, setup: func(f *fixture) { f.accompanied() },
 			body: func(f *fixture) body {
-				return body{"contact_id": f.c.Contacts[0].ID, "at": ts(5 * time.Hour), "outcome": SpokenAloneNot, "reason": "He would not leave the room."}
+				return body{"contact_id": f.c.Contacts[0].ID, "at": ts(24 * time.Hour), "outcome": SpokenAloneNot, "reason": "He would not leave the room."}
 			},
 			want: func(t *testing.T, f *fixture, _ Result) {
 				if len(f.open(policy.SpeakAlone)) != 1 || !f.hasEntry("not-spoken-alone", f.c.Contacts[0].ID, "He would not leave the room.") {
@@ -157,7 +157,7 @@ func dutyRows() []stepRow {
 		{
 			step: "spoke-alone", variant: "not to be, by a manager: the obligation ends for the reason", by: aManager, setup: func(f *fixture) { f.accompanied() },
 			body: func(f *fixture) body {
-				return body{"contact_id": f.c.Contacts[0].ID, "at": ts(5 * time.Hour), "outcome": SpokenAloneNot,
+				return body{"contact_id": f.c.Contacts[0].ID, "at": ts(24 * time.Hour), "outcome": SpokenAloneNot,
 					"reason": "The adult is the child's father, confirmed by the Home Office; the child asked for him to stay."}
 			},
 			closes: []policy.RuleID{policy.SpeakAlone},

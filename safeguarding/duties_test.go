@@ -169,9 +169,38 @@ func TestAnAccompanyingAdultIsNeverToldAndTheChildIsSpokenWithAlone(t *testing.T
 	if len(a) != 1 || a[0].Ref != k.ID || a[0].Owner.UserID != "sw-1" {
 		t.Fatalf("speak-alone actions %+v", a)
 	}
-	f.must("spoke-alone", aFSW, body{"contact_id": k.ID, "at": ts(5 * time.Hour), "outcome": SpokenAloneHeld})
+	f.must("spoke-alone", aFSW, body{"contact_id": k.ID, "at": ts(24 * time.Hour), "outcome": SpokenAloneHeld})
 	if len(f.open(policy.SpeakAlone)) != 0 {
 		t.Error("speaking with the child alone did not close the clock")
+	}
+}
+
+// TestAConversationAloneAnswersOnlyTheAccompanyingAdultRecordedBeforeIt: under the one-case rules
+// a record of speaking with the child alone answers the obligation the accompanying adult's
+// record started, and only from then: one dated before it is refused, naming its time, and a
+// manager's record of why not ends nothing that began after it. A case on the seed-duty rules
+// replays as it ran: the conversation closed the clock whatever its date.
+func TestAConversationAloneAnswersOnlyTheAccompanyingAdultRecordedBeforeIt(t *testing.T) {
+	f := newCase(t, "E1")
+	f.accompanied()
+	k := f.c.Contacts[0]
+	f.refuseField("spoke-alone", aSW, body{"contact_id": k.ID, "at": ts(5 * time.Hour), "outcome": SpokenAloneHeld}, "at")
+	f.refuseField("spoke-alone", aManager, body{"contact_id": k.ID, "at": ts(5 * time.Hour), "outcome": SpokenAloneNot, "reason": "His father."}, "at")
+	// Why not, by the social worker, ends nothing and is kept whatever its date.
+	f.must("spoke-alone", aSW, body{"contact_id": k.ID, "at": ts(5 * time.Hour), "outcome": SpokenAloneNot, "reason": "He would not leave the room."})
+	if len(f.open(policy.SpeakAlone)) != 1 {
+		t.Fatal("the social worker's record of why not ended the obligation")
+	}
+	f.must("spoke-alone", aSW, body{"contact_id": k.ID, "at": ts(24 * time.Hour), "outcome": SpokenAloneHeld})
+	if len(f.open(policy.SpeakAlone)) != 0 {
+		t.Error("a conversation at the time the adult was recorded did not close the clock")
+	}
+
+	old := newCaseOn(t, "E1", RulesDuties)
+	old.accompanied()
+	old.must("spoke-alone", aSW, body{"contact_id": old.c.Contacts[0].ID, "at": ts(5 * time.Hour), "outcome": SpokenAloneHeld})
+	if len(old.open(policy.SpeakAlone)) != 0 {
+		t.Error("on the seed-duty rules the conversation did not close the clock as it did")
 	}
 }
 

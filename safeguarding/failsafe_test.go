@@ -41,7 +41,8 @@ func TestClosureRefusedWhileObligationsAreOpen(t *testing.T) {
 	if !f.c.Closed() || len(res.Closed) != len(open) {
 		t.Fatalf("closed %v; want every obligation resolved", res.Closed)
 	}
-	for _, a := range f.c.Actions {
+	for _, a := range open {
+		a := f.c.action(a.ID)
 		if a.Status != ActionResolved || a.Note != "Handed over to Leeds on 3 January." || a.ClosedBy.UserID != "mgr-1" || a.EndedBy != endedByClosure {
 			t.Errorf("action %s after closure: %+v", a.ID, a)
 		}
@@ -55,8 +56,8 @@ func TestReopeningReArmsEveryObligationClosureEnded(t *testing.T) {
 	f := newCase(t, "E1")
 	f.must("police-report", aCarer, map[string]any{"reported_at": ts(time.Hour), "channel": "101", "reference": "P1"})
 	f.must("closure-request", aSW, map[string]any{"reason": "risk-resolved", "note": "Done."})
+	resolved := len(f.c.OpenActions()) // the police report was done, not resolved
 	f.must("closure-approval", aManager, map[string]any{"resolutions": f.resolveAll("Risk resolved at review.")})
-	resolved := len(f.c.Actions) - 1 // the police report was done, not resolved
 	res := f.must("reopen", aLead, map[string]any{"reason": "Seen with the same adults again."})
 	if f.c.Closed() || len(res.Opened) != resolved || len(f.c.OpenActions()) != resolved {
 		t.Fatalf("reopen re-armed %v; want the %d obligations closure ended", res.Opened, resolved)

@@ -30,6 +30,9 @@ type Child struct {
 	// ParentalResponsibility decides the ICTG service: a Direct Worker when nobody in the UK
 	// holds it, a Regional Practice Coordinator when someone does.
 	ParentalResponsibility string `json:"parental_responsibility"`
+	// Reference is the child's reference in their local authority's children's record; with
+	// the local authority it identifies the child, so a concern naming it finds the child's case.
+	Reference string `json:"reference,omitempty"`
 }
 
 // Who holds parental responsibility for the child.
@@ -48,6 +51,7 @@ func (ch *Child) validate(f fieldErrors, prefix string, now time.Time) {
 	f.text(prefix+"preferred_term", ch.PreferredTerm, maxShortText)
 	f.text(prefix+"first_language", ch.FirstLanguage, maxShortText)
 	f.text(prefix+"dialect", ch.Dialect, maxShortText)
+	f.text(prefix+"reference", ch.Reference, maxShortText)
 	if ch.ParentalResponsibility != "" {
 		f.oneOf(prefix+"parental_responsibility", ch.ParentalResponsibility, PRInUK, PRNoneInUK, PRUnknown)
 	}
@@ -109,6 +113,7 @@ type ChildUpdate struct {
 	Dialect           *string `json:"dialect,omitempty"`
 	InterpreterNeeded *bool   `json:"interpreter_needed,omitempty"`
 	Unaccompanied     *bool   `json:"unaccompanied,omitempty"`
+	Reference         *string `json:"reference,omitempty"`
 }
 
 // changesAge reports whether the update gives a date of birth or says whether the age is disputed.
@@ -132,5 +137,6 @@ func (u *ChildUpdate) applyTo(ch Child) (Child, []string) {
 	take("dialect", u.Dialect != nil, func() { ch.Dialect = *u.Dialect })
 	take("interpreter", u.InterpreterNeeded != nil, func() { ch.InterpreterNeeded = *u.InterpreterNeeded })
 	take("unaccompanied", u.Unaccompanied != nil, func() { ch.Unaccompanied = *u.Unaccompanied })
+	take("local authority reference", u.Reference != nil, func() { ch.Reference = *u.Reference })
 	return ch, changed
 }

@@ -91,17 +91,27 @@ func (r *RecordLookedAfter) apply(c *Case, by Actor, env Env) Result {
 // cadence.
 type RecordLACReview struct {
 	HeldAt time.Time `json:"held_at"`
+	Answers
 }
 
 func (r *RecordLACReview) Validate(now time.Time) error {
 	f := fieldErrors{}
 	f.happened("held_at", r.HeldAt, now)
+	r.Answers.validate(f)
 	return f.err()
 }
 
-func (r *RecordLACReview) check(c *Case, _ Sight) error {
+func (r *RecordLACReview) answering() answering {
+	return answering{kinds: []policy.RuleID{policy.LACReview}, at: r.HeldAt, field: "held_at", what: "This looked-after review"}
+}
+
+func (r *RecordLACReview) check(c *Case, s Sight) error {
 	if c.LookedAfter == nil {
 		return Errorf(EConflict, "Record that the child is looked after before a looked-after review.")
+	}
+	if c.answersChecked() {
+		_, err := c.answered(r.ActionIDs, r.answering(), s)
+		return err
 	}
 	return nil
 }
@@ -109,7 +119,11 @@ func (r *RecordLACReview) check(c *Case, _ Sight) error {
 func (r *RecordLACReview) apply(c *Case, by Actor, env Env) Result {
 	l := c.LookedAfter
 	l.Reviews = append(l.Reviews, r.HeldAt)
-	c.closeActions(policy.LACReview, "", ActionDone, r.HeldAt, by, "")
+	if c.answersChecked() {
+		c.closeAnswered(r.ActionIDs, r.answering(), by, "")
+	} else {
+		c.closeActions(policy.LACReview, "", ActionDone, r.HeldAt, by, "")
+	}
 	a := c.openAction(env, policy.LACReview, c.socialWorker(), r.HeldAt, len(l.Reviews), "")
 	c.note(r.HeldAt, by, "lac-review", "Looked-after review held", "")
 	return Result{Opened: []string{a.ID}}
@@ -118,17 +132,27 @@ func (r *RecordLACReview) apply(c *Case, by Actor, env Env) Result {
 // RecordVisit records a social worker's visit to the child in placement.
 type RecordVisit struct {
 	VisitedAt time.Time `json:"visited_at"`
+	Answers
 }
 
 func (r *RecordVisit) Validate(now time.Time) error {
 	f := fieldErrors{}
 	f.happened("visited_at", r.VisitedAt, now)
+	r.Answers.validate(f)
 	return f.err()
 }
 
-func (r *RecordVisit) check(c *Case, _ Sight) error {
+func (r *RecordVisit) answering() answering {
+	return answering{kinds: []policy.RuleID{policy.SWVisit}, at: r.VisitedAt, field: "visited_at", what: "This visit"}
+}
+
+func (r *RecordVisit) check(c *Case, s Sight) error {
 	if c.LookedAfter == nil {
 		return Errorf(EConflict, "Record that the child is looked after before a placement visit.")
+	}
+	if c.answersChecked() {
+		_, err := c.answered(r.ActionIDs, r.answering(), s)
+		return err
 	}
 	return nil
 }
@@ -136,7 +160,11 @@ func (r *RecordVisit) check(c *Case, _ Sight) error {
 func (r *RecordVisit) apply(c *Case, by Actor, env Env) Result {
 	l := c.LookedAfter
 	l.Visits = append(l.Visits, r.VisitedAt)
-	c.closeActions(policy.SWVisit, "", ActionDone, r.VisitedAt, by, "")
+	if c.answersChecked() {
+		c.closeAnswered(r.ActionIDs, r.answering(), by, "")
+	} else {
+		c.closeActions(policy.SWVisit, "", ActionDone, r.VisitedAt, by, "")
+	}
 	res := Result{}
 	switch {
 	case !c.failSafe():

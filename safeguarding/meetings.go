@@ -100,6 +100,7 @@ type RecordMeeting struct {
 	S47Enquiry bool           `json:"s47_enquiry"`
 	MinutesRef string         `json:"minutes_ref,omitempty"`
 	Actions    []AgreedAction `json:"actions,omitempty"`
+	Answers
 }
 
 func (r *RecordMeeting) Validate(now time.Time) error {
@@ -127,6 +128,7 @@ func (r *RecordMeeting) Validate(now time.Time) error {
 			f.add(field+".due", "must be after the meeting")
 		}
 	}
+	r.Answers.validate(f)
 	return f.err()
 }
 
@@ -136,17 +138,30 @@ func (r *RecordMeeting) check(c *Case, s Sight) error {
 			return notAssignable(s, field)
 		}
 	}
-	if r.MeetingID == "" {
-		return nil
+	if r.MeetingID != "" {
+		m := c.meeting(r.MeetingID)
+		if m == nil {
+			return invalid("meeting_id", "There is no scheduled meeting with this id.", "unknown meeting")
+		}
+		if !m.HeldAt.IsZero() {
+			return Errorf(EConflict, "This meeting is already recorded as held.")
+		}
 	}
-	m := c.meeting(r.MeetingID)
-	if m == nil {
-		return invalid("meeting_id", "There is no scheduled meeting with this id.", "unknown meeting")
-	}
-	if !m.HeldAt.IsZero() {
-		return Errorf(EConflict, "This meeting is already recorded as held.")
+	if c.answersChecked() {
+		_, err := c.answered(r.ActionIDs, r.answering(), s)
+		return err
 	}
 	return nil
+}
+
+// answering: a strategy discussion answers the strategy discussions called for; a meeting also
+// the meeting a phone discussion must be followed by.
+func (r *RecordMeeting) answering() answering {
+	kinds := []policy.RuleID{policy.StrategyDiscussion}
+	if r.Format == FormatMeeting {
+		kinds = append(kinds, policy.StrategyMeeting)
+	}
+	return answering{kinds: kinds, at: r.HeldAt, field: "held_at", what: "This strategy " + r.Format}
 }
 
 func (r *RecordMeeting) apply(c *Case, by Actor, env Env) Result {
@@ -159,9 +174,14 @@ func (r *RecordMeeting) apply(c *Case, by Actor, env Env) Result {
 	if len(r.Attendees) > 0 {
 		m.Attendees = r.Attendees
 	}
-	c.closeActions(policy.StrategyDiscussion, "", ActionDone, r.HeldAt, by, "")
-	if r.Format == FormatMeeting {
-		c.closeActions(policy.StrategyMeeting, "", ActionDone, r.HeldAt, by, "")
+	switch {
+	case c.answersChecked():
+		c.closeAnswered(r.ActionIDs, r.answering(), by, "")
+	default:
+		c.closeActions(policy.StrategyDiscussion, "", ActionDone, r.HeldAt, by, "")
+		if r.Format == FormatMeeting {
+			c.closeActions(policy.StrategyMeeting, "", ActionDone, r.HeldAt, by, "")
+		}
 	}
 	res := Result{Ref: m.ID}
 	sw := c.socialWorker()
@@ -196,6 +216,7 @@ type RecordConference struct {
 	HeldAt  time.Time `json:"held_at"`
 	Plan    bool      `json:"child_protection_plan"`
 	Outcome string    `json:"outcome,omitempty"`
+	Answers
 }
 
 func (r *RecordConference) Validate(now time.Time) error {
@@ -203,31 +224,52 @@ func (r *RecordConference) Validate(now time.Time) error {
 	f.oneOf("kind", r.Kind, "initial", "review")
 	f.happened("held_at", r.HeldAt, now)
 	f.text("outcome", r.Outcome, maxLongText)
+	r.Answers.validate(f)
 	return f.err()
 }
 
-func (r *RecordConference) check(c *Case, _ Sight) error {
+func (r *RecordConference) check(c *Case, s Sight) error {
 	switch {
 	case r.Kind == "initial" && c.hasConference("initial"):
 		return Errorf(EConflict, "The initial child protection conference is already recorded.")
 	case r.Kind == "review" && !c.hasConference("initial"):
 		return Errorf(EConflict, "A review conference follows the initial conference, which is not recorded yet.")
+	case c.answersChecked():
+		_, err := c.answered(r.ActionIDs, r.answering(), s)
+		return err
 	}
 	return nil
+}
+
+// answering: an initial conference answers the conference a section 47 enquiry calls for; a
+// review the review conference the last one set.
+func (r *RecordConference) answering() answering {
+	kinds := []policy.RuleID{policy.ICPC}
+	if r.Kind == "review" {
+		kinds = []policy.RuleID{policy.RCPCFirst, policy.RCPCNext}
+	}
+	return answering{kinds: kinds, at: r.HeldAt, field: "held_at", what: "This conference"}
 }
 
 func (r *RecordConference) apply(c *Case, by Actor, env Env) Result {
 	c.Conferences = append(c.Conferences, Conference{Kind: r.Kind, HeldAt: r.HeldAt, Plan: r.Plan, Outcome: r.Outcome})
 	res := Result{}
 	sw := c.socialWorker()
+	if c.answersChecked() {
+		c.closeAnswered(r.ActionIDs, r.answering(), by, "")
+	}
 	if r.Kind == "initial" {
-		c.closeActions(policy.ICPC, "", ActionDone, r.HeldAt, by, "")
+		if !c.answersChecked() {
+			c.closeActions(policy.ICPC, "", ActionDone, r.HeldAt, by, "")
+		}
 		if r.Plan {
 			res.Opened = append(res.Opened, c.openAction(env, policy.RCPCFirst, sw, r.HeldAt, 0, "").ID)
 		}
 	} else {
-		c.closeActions(policy.RCPCFirst, "", ActionDone, r.HeldAt, by, "")
-		c.closeActions(policy.RCPCNext, "", ActionDone, r.HeldAt, by, "")
+		if !c.answersChecked() {
+			c.closeActions(policy.RCPCFirst, "", ActionDone, r.HeldAt, by, "")
+			c.closeActions(policy.RCPCNext, "", ActionDone, r.HeldAt, by, "")
+		}
 		if r.Plan {
 			res.Opened = append(res.Opened, c.openAction(env, policy.RCPCNext, sw, r.HeldAt, 0, "").ID)
 		}
@@ -273,6 +315,10 @@ func (r *CompleteAction) check(c *Case, s Sight) error {
 	}
 	if !s.Owns(a.Owner) && s.Relation != RelationSocialWorker && s.Relation != RelationOverseer {
 		return Errorf(EForbidden, "Only the person who owns this action, the child's social worker, a manager or the Safeguarding Lead can mark it done.")
+	}
+	if c.answersChecked() && r.CompletedAt.Before(a.StartedAt) {
+		return invalid("completed_at", "An action cannot be done before the meeting that agreed it, on "+ukTime(a.StartedAt)+": check the date.",
+			"is before what it answers began ("+a.StartedAt.UTC().Format(time.RFC3339)+")")
 	}
 	return nil
 }

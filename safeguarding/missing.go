@@ -51,6 +51,9 @@ func (r *RecordMissing) Validate(now time.Time) error {
 }
 
 func (r *RecordMissing) check(c *Case, _ Sight) error {
+	if c.MergedInto != nil {
+		return c.mergedAway()
+	}
 	if c.failSafe() && r.ReportedToPolice && r.PoliceReference == "" {
 		return invalid("police_reference", "Give the police reference of the missing report, or say it was not reported yet: caseflow will then chase the report.", "is required when the child was reported missing to the police")
 	}
@@ -91,11 +94,12 @@ func (r *RecordMissing) apply(c *Case, by Actor, env Env) Result {
 	return res
 }
 
-// missingWithin counts the episodes that began in the window ending at t.
+// missingWithin counts the child's episodes that began in the window ending at t, those of the
+// cases merged into this one included.
 func (c *Case) missingWithin(t time.Time, window time.Duration) int {
 	n := 0
-	for _, e := range c.Missing {
-		if !e.WentMissingAt.After(t) && t.Sub(e.WentMissingAt) <= window {
+	for _, at := range c.missingStarts() {
+		if !at.After(t) && t.Sub(at) <= window {
 			n++
 		}
 	}
@@ -201,6 +205,8 @@ func (r *RecordReturnInterview) check(c *Case, _ Sight) error {
 		return Errorf(EConflict, "Record the child's return before the return home interview.")
 	case !e.InterviewAt.IsZero():
 		return Errorf(EConflict, "The return home interview for this episode is already recorded.")
+	case c.answersChecked() && r.HeldAt.Before(e.ReturnedAt):
+		return predates("held_at", "This return home interview", r.HeldAt, "the child's return from episode "+e.ID+" on", e.ReturnedAt)
 	case r.Outcome != InterviewDeclined:
 		return c.checkInterpreter(r.Interpreter)
 	}

@@ -107,15 +107,36 @@ func (r *RequestNRMReferral) apply(c *Case, by Actor, env Env) Result {
 	c.NRM.Requests = append(c.NRM.Requests, NRMRequest{RequestedAt: r.RequestedAt, RequestedOf: r.RequestedOf, By: by})
 	c.note(r.RequestedAt, by, "nrm-request", "Asked the "+r.RequestedOf+" to make the NRM referral", "")
 	res := Result{}
-	if c.hasOpen(policy.NRMLeadDecision, "") {
+	if c.requestDecides(r.RequestedAt) {
 		// The child is to be referred: the decision is made, and the request is chased until the
 		// First Responder's reference is recorded.
-		c.closeActions(policy.NRMLeadDecision, "", ActionDone, r.RequestedAt, by, "")
+		if c.answersChecked() {
+			// The request answers only the Lead's decisions asked for at or before it.
+			for i := range c.Actions {
+				if a := &c.Actions[i]; a.Open() && a.Kind == policy.NRMLeadDecision && !a.StartedAt.After(r.RequestedAt) {
+					a.end(ActionDone, r.RequestedAt, by, "")
+				}
+			}
+		} else {
+			c.closeActions(policy.NRMLeadDecision, "", ActionDone, r.RequestedAt, by, "")
+		}
 		if !c.hasOpen(policy.NRMRequest, "") {
 			res.Opened = append(res.Opened, c.openAction(env, policy.NRMRequest, c.socialWorker(), r.RequestedAt, 0, "").ID)
 		}
 	}
 	return res
+}
+
+// requestDecides reports whether a request to refer the child made at the time given is the
+// Safeguarding Lead's decision to refer: a decision is open and, once records are checked
+// against what they answer (RulesOneCase), one asked for at or before the request.
+func (c *Case) requestDecides(at time.Time) bool {
+	for i := range c.Actions {
+		if a := &c.Actions[i]; a.Open() && a.Kind == policy.NRMLeadDecision && (!c.answersChecked() || !a.StartedAt.After(at)) {
+			return true
+		}
+	}
+	return false
 }
 
 // RecordNRMReferral records the referral a First Responder submitted, with its reference; the
@@ -125,6 +146,12 @@ type RecordNRMReferral struct {
 	Reference      string    `json:"reference"`
 	FirstResponder string    `json:"first_responder"`
 	ReferredBy     string    `json:"referred_by,omitempty"`
+	Answers
+}
+
+// answering: the referral answers the request to refer the child that a concern started.
+func (r *RecordNRMReferral) answering() answering {
+	return answering{kinds: []policy.RuleID{policy.NRMRequest, policy.NRMLeadDecision}, at: r.SubmittedAt, field: "submitted_at", what: "This NRM referral"}
 }
 
 func (r *RecordNRMReferral) Validate(now time.Time) error {
@@ -134,12 +161,17 @@ func (r *RecordNRMReferral) Validate(now time.Time) error {
 	f.text("reference", r.Reference, maxShortText)
 	f.oneOf("first_responder", r.FirstResponder, FirstResponders...)
 	f.text("referred_by", r.ReferredBy, maxShortText)
+	r.Answers.validate(f)
 	return f.err()
 }
 
-func (r *RecordNRMReferral) check(c *Case, _ Sight) error {
+func (r *RecordNRMReferral) check(c *Case, s Sight) error {
 	if c.NRM.Referral != nil {
 		return Errorf(EConflict, "The NRM referral is already recorded (reference %s).", c.NRM.Referral.Reference)
+	}
+	if c.answersChecked() {
+		_, err := c.answered(r.ActionIDs, r.answering(), s)
+		return err
 	}
 	return nil
 }
@@ -147,8 +179,12 @@ func (r *RecordNRMReferral) check(c *Case, _ Sight) error {
 func (r *RecordNRMReferral) apply(c *Case, by Actor, env Env) Result {
 	c.NRM.Referral = &NRMReferral{SubmittedAt: r.SubmittedAt, Reference: r.Reference, FirstResponder: r.FirstResponder, ReferredBy: r.ReferredBy}
 
-	c.closeActions(policy.NRMRequest, "", ActionDone, r.SubmittedAt, by, "")
-	c.closeActions(policy.NRMLeadDecision, "", ActionDone, r.SubmittedAt, by, "")
+	if c.answersChecked() {
+		c.closeAnswered(r.ActionIDs, r.answering(), by, "")
+	} else {
+		c.closeActions(policy.NRMRequest, "", ActionDone, r.SubmittedAt, by, "")
+		c.closeActions(policy.NRMLeadDecision, "", ActionDone, r.SubmittedAt, by, "")
+	}
 	sw := c.socialWorker()
 	res := Result{}
 	res.Opened = append(res.Opened, c.openRGDecision(env, sw, r.SubmittedAt, "").ID)
@@ -173,17 +209,38 @@ type RecordDecision struct {
 	DecidedAt time.Time `json:"decided_at"`
 	// Outcome is "positive" or "negative".
 	Outcome string `json:"outcome"`
-	kind    string
+	Answers
+	kind string
 }
 
 func (r *RecordDecision) Validate(now time.Time) error {
 	f := fieldErrors{}
 	f.happened("decided_at", r.DecidedAt, now)
 	f.oneOf("outcome", r.Outcome, "positive", "negative")
+	r.Answers.validate(f)
 	return f.err()
 }
 
-func (r *RecordDecision) check(c *Case, _ Sight) error {
+// answering: a decision answers the wait for it, from the referral or the request to
+// reconsider.
+func (r *RecordDecision) answering() answering {
+	kind, what := policy.NRMRGDecision, "This Reasonable Grounds decision"
+	if r.kind == decisionCG {
+		kind, what = policy.NRMCGDecision, "This Conclusive Grounds decision"
+	}
+	return answering{kinds: []policy.RuleID{kind}, at: r.DecidedAt, field: "decided_at", what: what}
+}
+
+func (r *RecordDecision) check(c *Case, s Sight) error {
+	if err := r.checkOrder(c); err != nil || !c.answersChecked() {
+		return err
+	}
+	_, err := c.answered(r.ActionIDs, r.answering(), s)
+	return err
+}
+
+// checkOrder refuses a decision the NRM track is not at.
+func (r *RecordDecision) checkOrder(c *Case) error {
 	n := &c.NRM
 	if r.kind == decisionRG {
 		switch {
@@ -220,7 +277,11 @@ func (r *RecordDecision) apply(c *Case, by Actor, env Env) Result {
 			n.Superseded = append(n.Superseded, *n.RG)
 		}
 		n.RG = d
-		c.closeActions(policy.NRMRGDecision, "", ActionDone, r.DecidedAt, by, "")
+		if c.answersChecked() {
+			c.closeAnswered(r.ActionIDs, r.answering(), by, "")
+		} else {
+			c.closeActions(policy.NRMRGDecision, "", ActionDone, r.DecidedAt, by, "")
+		}
 		if r.Outcome == "positive" {
 			n.RecoveryUntil = env.Deadline(policy.NRMRecovery, r.DecidedAt, c.LA, 0).Due
 			if n.CG == nil && !c.hasOpen(policy.NRMCGDecision, "") {
@@ -234,7 +295,11 @@ func (r *RecordDecision) apply(c *Case, by Actor, env Env) Result {
 		n.Superseded = append(n.Superseded, *n.CG)
 	}
 	n.CG = d
-	c.closeActions(policy.NRMCGDecision, "", ActionDone, r.DecidedAt, by, "")
+	if c.answersChecked() {
+		c.closeAnswered(r.ActionIDs, r.answering(), by, "")
+	} else {
+		c.closeActions(policy.NRMCGDecision, "", ActionDone, r.DecidedAt, by, "")
+	}
 	c.note(r.DecidedAt, by, "nrm-cg-decision", "Conclusive Grounds decision: "+r.Outcome, "")
 	return res
 }
@@ -352,6 +417,12 @@ type RecordNotReferred struct {
 	DecidedAt time.Time `json:"decided_at"`
 	Reason    string    `json:"reason"`
 	DecidedBy string    `json:"decided_by"`
+	Answers
+}
+
+// answering: the decision answers the request to refer the child.
+func (r *RecordNotReferred) answering() answering {
+	return answering{kinds: []policy.RuleID{policy.NRMRequest, policy.NRMLeadDecision}, at: r.DecidedAt, field: "decided_at", what: "This decision"}
 }
 
 func (r *RecordNotReferred) Validate(now time.Time) error {
@@ -361,12 +432,17 @@ func (r *RecordNotReferred) Validate(now time.Time) error {
 	f.text("reason", r.Reason, maxLongText)
 	f.required("decided_by", r.DecidedBy)
 	f.text("decided_by", r.DecidedBy, maxShortText)
+	r.Answers.validate(f)
 	return f.err()
 }
 
-func (r *RecordNotReferred) check(c *Case, _ Sight) error {
+func (r *RecordNotReferred) check(c *Case, s Sight) error {
 	if c.NRM.Referral != nil {
 		return Errorf(EConflict, "The NRM referral is already recorded (reference %s).", c.NRM.Referral.Reference)
+	}
+	if c.answersChecked() {
+		_, err := c.answered(r.ActionIDs, r.answering(), s)
+		return err
 	}
 	return nil
 }
@@ -374,9 +450,17 @@ func (r *RecordNotReferred) check(c *Case, _ Sight) error {
 func (r *RecordNotReferred) apply(c *Case, by Actor, env Env) Result {
 	c.NRM.NotReferred = append(c.NRM.NotReferred, NotReferred{DecidedAt: r.DecidedAt, Reason: r.Reason, DecidedBy: r.DecidedBy, By: by})
 	res := Result{}
-	for i := range c.Actions {
-		if a := &c.Actions[i]; a.Open() && (a.Kind == policy.NRMRequest || a.Kind == policy.NRMLeadDecision) {
-			a.end(ActionResolved, r.DecidedAt, by, "Decision not to refer, by "+r.DecidedBy+": "+r.Reason)
+	note := "Decision not to refer, by " + r.DecidedBy + ": " + r.Reason
+	if c.answersChecked() {
+		answered, _ := c.answered(r.ActionIDs, r.answering(), answersAll)
+		for _, a := range answered {
+			a.end(ActionResolved, r.DecidedAt, by, note)
+		}
+	} else {
+		for i := range c.Actions {
+			if a := &c.Actions[i]; a.Open() && (a.Kind == policy.NRMRequest || a.Kind == policy.NRMLeadDecision) {
+				a.end(ActionResolved, r.DecidedAt, by, note)
+			}
 		}
 	}
 	c.note(r.DecidedAt, by, "nrm-not-referred", "Decision not to refer to the NRM, by "+r.DecidedBy+": "+r.Reason, "")

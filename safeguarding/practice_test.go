@@ -22,9 +22,11 @@ func TestACrisisConcernNeedsOnlyWhatIsKnown(t *testing.T) {
 	f := &fixture{t: t, c: NewCase("c1", "CF-CRISIS", RulesCurrent), env: &testEnv{now: t0.Add(time.Minute)}}
 	res := f.must(StepRaiseConcern, aCarer, crisisConcern(0))
 	complete := f.open(policy.CompleteRecord)
-	if len(complete) != 1 || complete[0].Owner.Role != RoleSafeguardingLead || !strings.Contains(complete[0].Title, "local authority") {
+	if len(complete) != 1 || complete[0].Owner.Role != RoleSafeguardingLead || !strings.Contains(complete[0].Title, "local authority") ||
+		!strings.Contains(complete[0].Title, "placed with the carer") {
 		t.Fatalf("complete-record action %+v", complete)
 	}
+	f.must(StepConfirmPlacement, aLead, map[string]any{"carer": "carer-1", "decision": PlacementConfirmed, "reason": "The placing authority confirmed it."})
 	for _, rule := range []policy.RuleID{policy.PoliceReport, policy.NotifySocialWorker, policy.NotifySafeguardingLead, policy.NRMRequest, policy.CSCReferral, policy.CarePlan} {
 		if len(f.open(rule)) != 1 {
 			t.Errorf("no %s clock for a concern taken with the minimum", rule)

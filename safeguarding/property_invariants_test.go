@@ -23,7 +23,7 @@ import (
 
 // Relations, grouped as the rules speak of them.
 var (
-	connected  = []sg.Relation{sg.RelationOverseer, sg.RelationSocialWorker, sg.RelationTeam, sg.RelationFostering, sg.RelationCarer}
+	connected  = []sg.Relation{sg.RelationOverseer, sg.RelationSocialWorker, sg.RelationTeam, sg.RelationFostering, sg.RelationCarer, sg.RelationUnconfirmed}
 	staffOnly  = []sg.Relation{sg.RelationOverseer, sg.RelationSocialWorker, sg.RelationTeam, sg.RelationFostering}
 	caseLeads  = []sg.Relation{sg.RelationOverseer, sg.RelationSocialWorker, sg.RelationTeam}
 	childsSW   = []sg.Relation{sg.RelationSocialWorker, sg.RelationTeam}
@@ -67,6 +67,10 @@ func (w *world) expectRelation(p sg.Actor) sg.Relation {
 		return sg.RelationTeam
 	case p.Role == sg.RoleFosteringSocialWorker && c.FosteringSocialWorker == p.UserID:
 		return sg.RelationFostering
+	case p.Role == sg.RoleCarer && slices.Contains(c.Carers, p.UserID) && w.unconfirmed[p.UserID]:
+		// "Until staff confirm the child is placed with them ... the carer's relation is
+		// unconfirmed-carer" (docs/rules.md, "One case per child").
+		return sg.RelationUnconfirmed
 	case p.Role == sg.RoleCarer && slices.Contains(c.Carers, p.UserID):
 		return sg.RelationCarer
 	}
@@ -107,33 +111,36 @@ var closers = map[policy.RuleID][]closer{
 	policy.ImmediateDanger:        {{step: "police-report", status: sg.ActionDone, who: connected, when: bodyIs("channel", "999")}},
 	policy.NotifySocialWorker:     {done("social-worker-informed", connected)},
 	policy.NotifySafeguardingLead: {done("safeguarding-lead-informed", connected)},
-	policy.CompleteRecord:         {{step: "case-details", status: sg.ActionDone, who: staffOnly, when: recordComplete}},
-	policy.CSCReferral:            {done("csc-referral", staffOnly)},
-	policy.CSCDecision:            {done("csc-decision", staffOnly)},
-	policy.NFAReview:              {done("nfa-review", overseeing)},
-	policy.Assessment: {done("assessment", caseLeads),
+	// "complete-record chases the Safeguarding Lead until [a carer's placement] is confirmed"
+	// (docs/rules.md, "One case per child"): staff's confirmation may complete the record.
+	policy.CompleteRecord: {{step: "case-details", status: sg.ActionDone, who: staffOnly, when: recordComplete},
+		{step: sg.StepConfirmPlacement, status: sg.ActionDone, who: staffOnly, when: recordComplete}},
+	policy.CSCReferral: {answers("csc-referral", staffOnly, "referred_at")},
+	policy.CSCDecision: {done("csc-decision", staffOnly)},
+	policy.NFAReview:   {answers("nfa-review", overseeing, "reviewed_at")},
+	policy.Assessment: {answers("assessment", caseLeads, "completed_at"),
 		// "No further action" ends the assessment of the referral it decides: there is none.
 		{step: "csc-decision", status: sg.ActionResolved, who: staffOnly, when: bodyIs("decision", sg.DecisionNoFurtherAction)}},
-	policy.StrategyDiscussion: {done("strategy-meeting-held", staffOnly)},
-	policy.StrategyMeeting:    {{step: "strategy-meeting-held", status: sg.ActionDone, who: staffOnly, when: bodyIs("format", "meeting")}},
-	policy.ICPC:               {{step: "conference", status: sg.ActionDone, who: caseLeads, when: bodyIs("kind", "initial")}},
-	policy.RCPCFirst:          {{step: "conference", status: sg.ActionDone, who: caseLeads, when: bodyIs("kind", "review")}},
-	policy.RCPCNext:           {{step: "conference", status: sg.ActionDone, who: caseLeads, when: bodyIs("kind", "review")}},
-	policy.NRMRequest: {done("nrm-referral", staffOnly),
-		{step: "nrm-not-referred", status: sg.ActionResolved, who: overseeing, when: noteGives("reason")}},
-	policy.NRMRGDecision:       {done("nrm-rg-decision", caseLeads)},
-	policy.NRMCGDecision:       {done("nrm-cg-decision", caseLeads)},
-	policy.ICTGReferral:        {done("ictg-referral", staffOnly)},
-	policy.ICTGAssignment:      {done("ictg-assignment", staffOnly)},
-	policy.CarePlan:            {done("care-plan-agreed", childsSW)},
-	policy.CarePlanReview:      {done("care-plan-review", childsSW)},
-	policy.LACReview:           {done("lac-review", childsSW)},
-	policy.SWVisit:             {done("sw-visit", childsSW)},
+	policy.StrategyDiscussion: {answers("strategy-meeting-held", staffOnly, "held_at")},
+	policy.StrategyMeeting:    {{step: "strategy-meeting-held", status: sg.ActionDone, who: staffOnly, when: both(bodyIs("format", "meeting"), answered("held_at"))}},
+	policy.ICPC:               {{step: "conference", status: sg.ActionDone, who: caseLeads, when: both(bodyIs("kind", "initial"), answered("held_at"))}},
+	policy.RCPCFirst:          {{step: "conference", status: sg.ActionDone, who: caseLeads, when: both(bodyIs("kind", "review"), answered("held_at"))}},
+	policy.RCPCNext:           {{step: "conference", status: sg.ActionDone, who: caseLeads, when: both(bodyIs("kind", "review"), answered("held_at"))}},
+	policy.NRMRequest: {answers("nrm-referral", staffOnly, "submitted_at"),
+		{step: "nrm-not-referred", status: sg.ActionResolved, who: overseeing, when: both(noteGives("reason"), answered("decided_at"))}},
+	policy.NRMRGDecision:       {answers("nrm-rg-decision", caseLeads, "decided_at")},
+	policy.NRMCGDecision:       {answers("nrm-cg-decision", caseLeads, "decided_at")},
+	policy.ICTGReferral:        {answers("ictg-referral", staffOnly, "referred_at")},
+	policy.ICTGAssignment:      {answers("ictg-assignment", staffOnly, "assigned_at")},
+	policy.CarePlan:            {answers("care-plan-agreed", childsSW, "agreed_at")},
+	policy.CarePlanReview:      {answers("care-plan-review", childsSW, "held_at")},
+	policy.LACReview:           {answers("lac-review", childsSW, "held_at")},
+	policy.SWVisit:             {answers("sw-visit", childsSW, "visited_at")},
 	policy.MissingChild:        {done("missing-return", connected)},
 	policy.MissingPoliceReport: {{step: "police-report", status: sg.ActionDone, who: connected, when: namesEpisode}},
 	policy.MissingNotifySW:     {{step: "social-worker-informed", status: sg.ActionDone, who: connected, when: namesEpisode}},
 	policy.MissingNotifyLead:   {{step: "safeguarding-lead-informed", status: sg.ActionDone, who: connected, when: namesEpisode}},
-	policy.ReturnInterview:     {{step: "return-interview", status: sg.ActionDone, who: staffOnly, when: namesEpisode}},
+	policy.ReturnInterview:     {{step: "return-interview", status: sg.ActionDone, who: staffOnly, when: both(namesEpisode, answered("held_at"))}},
 	policy.LADO:                {done("lado-informed", caseLeads)},
 	policy.LADOUrgent:          {done("lado-informed", caseLeads)},
 	// Only a manager's recorded reason ends the police or DBS referral of an allegation
@@ -149,8 +156,8 @@ var closers = map[policy.RuleID][]closer{
 	// itself; either is a step for anyone on the staff, and the answer that refers the child
 	// takes no more authority than the request does. Only the other answer, that the child is
 	// not referred, is the Lead's or a manager's, with why.
-	policy.NRMLeadDecision: {done("nrm-request", staffOnly), done("nrm-referral", staffOnly),
-		{step: "nrm-not-referred", status: sg.ActionResolved, who: overseeing, when: noteGives("reason")}},
+	policy.NRMLeadDecision: {answers("nrm-request", staffOnly, "requested_at"), answers("nrm-referral", staffOnly, "submitted_at"),
+		{step: "nrm-not-referred", status: sg.ActionResolved, who: overseeing, when: both(noteGives("reason"), answered("decided_at"))}},
 	// The seed duties (docs/rules.md, "The seed duties"). "Telling the young person of each
 	// outcome": young-person-told closes it, recorded by staff; "if the young person cannot be
 	// told, a manager or the Safeguarding Lead ends it for a reason" (action-resolve).
@@ -168,9 +175,9 @@ var closers = map[policy.RuleID][]closer{
 	// staff); "a record of why not by a manager or the Safeguarding Lead ends the obligation for
 	// that reason ... by anyone else it is kept and the clock runs on".
 	policy.SpeakAlone: {{step: "spoke-alone", status: sg.ActionDone, who: staffOnly, when: func(e ending) bool {
-		return bodyNames("contact_id")(e) && e.body["outcome"] == sg.SpokenAloneHeld
+		return bodyNames("contact_id")(e) && e.body["outcome"] == sg.SpokenAloneHeld && answered("at")(e)
 	}}, {step: "spoke-alone", status: sg.ActionResolved, who: overseeing, when: func(e ending) bool {
-		return bodyNames("contact_id")(e) && e.body["outcome"] == sg.SpokenAloneNot && noteGives("reason")(e) && timelineGives(e, "reason")
+		return bodyNames("contact_id")(e) && e.body["outcome"] == sg.SpokenAloneNot && noteGives("reason")(e) && timelineGives(e, "reason") && answered("at")(e)
 	}}},
 	// "Challenging a negative NRM decision": a challenge (by the social worker, a manager or the
 	// Lead) or a reconsideration asked for closes it; "accepting the decision is a manager's or
@@ -197,7 +204,7 @@ var closers = map[policy.RuleID][]closer{
 	// An agreed action is marked done "only by its owner, the child's social worker, a manager or
 	// the Safeguarding Lead".
 	sg.MeetingAction: {{step: "action-done", status: sg.ActionDone, who: connected, when: func(e ending) bool {
-		return e.sight.Owns(e.was.Owner) || e.sight.Relation == sg.RelationSocialWorker || e.sight.Relation == sg.RelationOverseer
+		return (e.sight.Owns(e.was.Owner) || e.sight.Relation == sg.RelationSocialWorker || e.sight.Relation == sg.RelationOverseer) && answered("completed_at")(e)
 	}}},
 }
 
@@ -207,6 +214,16 @@ var closers = map[policy.RuleID][]closer{
 var resolutions = []closer{
 	{step: "action-resolve", status: sg.ActionResolved, who: overseeing, when: func(e ending) bool {
 		return e.body["action_id"] == e.now.ID && e.now.Note == e.body["reason"] && keepsReason(e)
+	}},
+	// "Merging two cases of one child is a manager's or the Safeguarding Lead's decision ...
+	// Like closing, it needs each open obligation of the merged case done or resolved with a
+	// reason" (docs/rules.md, "One case per child").
+	{step: sg.StepMergeInto, status: sg.ActionResolved, who: overseeing, when: func(e ending) bool {
+		list, _ := e.body["resolutions"].([]any)
+		return e.now.EndedBy == "merge" && slices.ContainsFunc(list, func(r any) bool {
+			m, _ := r.(map[string]any)
+			return m["action_id"] == e.now.ID && m["reason"] == e.now.Note
+		}) && keepsReason(e)
 	}},
 	{step: "closure-approval", status: sg.ActionResolved, who: overseeing, when: func(e ending) bool {
 		if e.by.Role != sg.RoleManager || e.now.EndedBy != "closure" {
@@ -243,6 +260,26 @@ var childClocks = []policy.RuleID{
 	policy.StrategyMeeting, policy.ICPC, policy.RCPCFirst, policy.RCPCNext, policy.ICTGReferral,
 	policy.ICTGAssignment, policy.CarePlan, policy.CarePlanReview, policy.LACReview, policy.SWVisit,
 	policy.ReturnInterview,
+}
+
+// answers is a record that closes the obligations it answers: under the one-case rules
+// (docs/rules.md, "Every record is checked against what it answers") only those that began at or
+// before the time it records, and, when it names the actions it answers, only those.
+func answers(step string, who []sg.Relation, field string) closer {
+	return closer{step: step, status: sg.ActionDone, who: who, when: answered(field)}
+}
+
+// answered: the action began at or before the time the record gives, and is among those it
+// names, if it names any.
+func answered(field string) func(e ending) bool {
+	return func(e ending) bool {
+		named, _ := e.body["action_ids"].([]any)
+		return startedBy(field)(e) && (len(named) == 0 || slices.Contains(named, any(e.now.ID)))
+	}
+}
+
+func both(a, b func(e ending) bool) func(e ending) bool {
+	return func(e ending) bool { return a(e) && b(e) }
 }
 
 func bodyIs(field, value string) func(e ending) bool {
@@ -293,11 +330,11 @@ func keepsReason(e ending) bool {
 }
 
 // recordComplete: the record now lacks nothing the complete-record clock waits for: the local
-// authority, team and social worker, and for every concern the exploitation suspected and the
-// signs seen.
+// authority, team and social worker, no carer's placement awaiting confirmation, and for every
+// concern the exploitation suspected and the signs seen.
 func recordComplete(e ending) bool {
 	c := e.c
-	return c.LA != "" && c.Team != "" && c.SocialWorker != "" && !slices.ContainsFunc(c.Concerns, func(k sg.Concern) bool {
+	return c.LA != "" && c.Team != "" && c.SocialWorker != "" && len(c.Unconfirmed) == 0 && !slices.ContainsFunc(c.Concerns, func(k sg.Concern) bool {
 		return len(k.ExploitationTypes) == 0 || len(k.Indicators) == 0
 	})
 }
@@ -493,6 +530,9 @@ func (w *world) oracleSeesAction(s sg.Sight, a *sg.Action) bool {
 		return seesAllegations(s.Relation)
 	case slices.Contains(conductKinds, a.Kind):
 		return seesConduct(s.Relation)
+	case s.Relation == sg.RelationUnconfirmed:
+		// "the actions they own", and no other.
+		return ownedBy(a.Owner, s.Actor)
 	case s.Relation == sg.RelationCarer:
 		return slices.Contains(careKinds, a.Kind) || ownedBy(a.Owner, s.Actor)
 	}
@@ -700,6 +740,9 @@ func (w *world) checkSight(t *rapid.T, p sg.Actor, sum projection.Summary) {
 			t.Fatalf("%s (%s) sees timeline entry %d (%s, %q): %s", who(p), rel, e.Seq, e.Kind, e.Summary, why)
 		}
 	}
+	if rel == sg.RelationUnconfirmed {
+		w.checkUnconfirmedView(t, p, view)
+	}
 	if !seesAllegations(rel) {
 		if len(view.Allegations)+len(view.Excluded)+len(view.Revoked)+len(view.Exclusions) > 0 {
 			t.Fatalf("%s (%s) sees who an allegation excluded, or the allegation", who(p), rel)
@@ -742,6 +785,8 @@ func (w *world) hiddenEntry(s sg.Sight, e sg.Entry) string {
 		return "it is about a conduct review"
 	case restricted && !seesAllegations(s.Relation):
 		return "it is about an allegation"
+	case s.Relation == sg.RelationUnconfirmed && !(e.By.UserID == s.Actor.UserID && e.By.Role == sg.RoleCarer):
+		return "a carer whose placement awaits confirmation sees their own entries only"
 	case s.Relation == sg.RelationCarer && !(e.By.UserID == s.Actor.UserID && e.By.Role == sg.RoleCarer) && !slices.Contains(carerEntries, e.Kind):
 		return "a carer sees their own entries and the child's life at home"
 	}

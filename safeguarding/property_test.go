@@ -251,7 +251,10 @@ type world struct {
 	// accused are the people an allegation excluded, as the oracle saw the steps: nothing of
 	// the case may reach them again.
 	accused map[string]bool
-	n       int
+	// unconfirmed are the carers whose placement awaits staff's confirmation, as the oracle saw
+	// the steps (see followOneCase).
+	unconfirmed map[string]bool
+	n           int
 	// move counts the moves, for the log of a failing case.
 	move int
 	// raw is the case as JSON at a revision (see caseJSON).
@@ -302,10 +305,11 @@ func (e *policyEnv) RepeatMissing(la string) (int, time.Duration) {
 // knows. An intake the rules refuse is checked as a refusal, then a plain one opens the case.
 func openCase(t *rapid.T) *world {
 	w := &world{
-		c:       sg.NewCase("c1", "CF-PROP", sg.RulesCurrent),
-		env:     &policyEnv{now: rapid.SampledFrom(startInstants).Draw(t, "opened at")},
-		access:  sg.Access{TeamAccess: rapid.Bool().Draw(t, "team access")},
-		accused: map[string]bool{},
+		c:           sg.NewCase("c1", "CF-PROP", sg.RulesCurrent),
+		env:         &policyEnv{now: rapid.SampledFrom(startInstants).Draw(t, "opened at")},
+		access:      sg.Access{TeamAccess: rapid.Bool().Draw(t, "team access")},
+		accused:     map[string]bool{},
+		unconfirmed: map[string]bool{},
 	}
 	by := rapid.SampledFrom(cast).Draw(t, "raised by")
 	raise, _ := sg.StepNamed(sg.StepRaiseConcern)
@@ -433,6 +437,10 @@ func (w *world) applied(t *rapid.T, step sg.Step, req sg.Request, res sg.Result,
 	}
 	if res.Replayed {
 		t.Fatalf("a new request %s was taken as a retry", req.RequestID)
+	}
+	w.followOneCase(step.Name, req.Actor, body)
+	if step.Name == sg.StepMergeInto {
+		w.checkMerge(t, body)
 	}
 	w.checkEndings(t, step.Name, req.Actor, body, before)
 	w.checkAge(t, step.Name, body, res, before)

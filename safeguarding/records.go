@@ -195,6 +195,8 @@ func (r *Reassign) apply(c *Case, by Actor, env Env) Result {
 		c.handRemovedCarersOn(r.RemoveCarers)
 	}
 	c.Carers = c.carersAfter(r)
+	// A carer staff remove no longer awaits confirmation: they leave the case.
+	c.Unconfirmed = slices.DeleteFunc(slices.Clone(c.Unconfirmed), func(u string) bool { return !slices.Contains(c.Carers, u) })
 	c.note(env.Now(), by, "reassigned", "Team around the child changed: "+r.Reason, "")
 	return Result{}
 }

@@ -59,8 +59,8 @@ func (a *About) validate(f fieldErrors) {
 }
 
 // check refuses what the record cannot answer: an unknown episode, a concern the person cannot
-// see, or a concern raised after the record was made.
-func (a *About) check(c *Case, s Sight, at time.Time, field string) error {
+// see, or a concern raised after the record was made (see answers.go: one rule for every record).
+func (a *About) check(c *Case, s Sight, at time.Time, what string) error {
 	if a.EpisodeID != "" {
 		if c.episode(a.EpisodeID) == nil {
 			return unknownEpisode()
@@ -73,8 +73,7 @@ func (a *About) check(c *Case, s Sight, at time.Time, field string) error {
 		case k == nil || !seesConcern(s.Actor, *k):
 			return invalid("concern_ids", "There is no concern with this id on the case.", "unknown concern "+quote(id))
 		case k.ObservedAt.After(at):
-			return invalid("concern_ids", "This record was made before concern "+id+" was raised, so it cannot answer it.",
-				"concern "+quote(id)+" was raised after the "+field)
+			return predates("concern_ids", what, at, "concern "+id+" was raised on", k.ObservedAt)
 		}
 	}
 	return nil
@@ -164,7 +163,7 @@ func (r *RecordPoliceReport) Validate(now time.Time) error {
 }
 
 func (r *RecordPoliceReport) check(c *Case, s Sight) error {
-	return r.About.check(c, s, r.ReportedAt, "police report")
+	return r.About.check(c, s, r.ReportedAt, "This police report")
 }
 
 // apply records the report and closes the police actions of what it answers: the police report,
@@ -217,7 +216,7 @@ func (r *RecordInformed) Validate(now time.Time) error {
 }
 
 func (r *RecordInformed) check(c *Case, s Sight) error {
-	return r.About.check(c, s, r.InformedAt, "time they were told")
+	return r.About.check(c, s, r.InformedAt, "This record of telling them")
 }
 
 func (r *RecordInformed) apply(c *Case, by Actor, env Env) Result {
@@ -255,18 +254,28 @@ func (r *RecordInformed) apply(c *Case, by Actor, env Env) Result {
 type ReferToCSC struct {
 	ReferredAt      time.Time `json:"referred_at"`
 	SignificantHarm bool      `json:"significant_harm"`
+	Answers
 }
 
 func (r *ReferToCSC) Validate(now time.Time) error {
 	f := fieldErrors{}
 	f.happened("referred_at", r.ReferredAt, now)
+	r.Answers.validate(f)
 	return f.err()
 }
 
-func (r *ReferToCSC) check(c *Case, _ Sight) error {
+func (r *ReferToCSC) answering() answering {
+	return answering{kinds: []policy.RuleID{policy.CSCReferral}, at: r.ReferredAt, field: "referred_at", what: "This referral"}
+}
+
+func (r *ReferToCSC) check(c *Case, s Sight) error {
 	if c.failSafe() {
 		if p := c.pendingReferral(); p != nil {
 			return Errorf(EConflict, "Referral %s to Children's Social Care still awaits the local authority's decision; record it first.", p.ID)
+		}
+		if c.answersChecked() {
+			_, err := c.answered(r.ActionIDs, r.answering(), s)
+			return err
 		}
 		return nil
 	}
@@ -296,7 +305,11 @@ func (r *ReferToCSC) apply(c *Case, by Actor, env Env) Result {
 	c.Reporting.Referrals = append(c.Reporting.Referrals, *ref)
 	c.Reporting.CSCReferral = ref
 	res.Ref = ref.ID
-	c.closeActions(policy.CSCReferral, "", ActionDone, r.ReferredAt, by, "")
+	if c.answersChecked() {
+		c.closeAnswered(r.ActionIDs, r.answering(), by, "")
+	} else {
+		c.closeActions(policy.CSCReferral, "", ActionDone, r.ReferredAt, by, "")
+	}
 	res.Opened = append(res.Opened,
 		c.openAction(env, policy.CSCDecision, sw, r.ReferredAt, 0, ref.ID).ID,
 		c.openAction(env, policy.Assessment, sw, r.ReferredAt, 0, ref.ID).ID)
@@ -425,7 +438,7 @@ func (r *ReviewNFA) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *ReviewNFA) check(c *Case, _ Sight) error {
+func (r *ReviewNFA) check(c *Case, s Sight) error {
 	waiting := 0
 	for _, a := range c.Actions {
 		if a.Open() && a.Kind == policy.NFAReview {
@@ -439,8 +452,16 @@ func (r *ReviewNFA) check(c *Case, _ Sight) error {
 		return invalid("referral_id", "No \"no further action\" decision on this referral is waiting for review.", "no review waiting for this referral")
 	case r.ReferralID == "" && waiting > 1:
 		return invalid("referral_id", "Several \"no further action\" decisions are waiting for review: say which referral this review is of.", "is required when several decisions await review")
+	case c.answersChecked():
+		_, err := c.answered(nil, r.answering(), s)
+		return err
 	}
 	return nil
+}
+
+// answering: a review answers the review of the referral it names, or the one waiting.
+func (r *ReviewNFA) answering() answering {
+	return answering{kinds: []policy.RuleID{policy.NFAReview}, ref: r.ReferralID, at: r.ReviewedAt, field: "reviewed_at", what: "This review"}
 }
 
 func (r *ReviewNFA) apply(c *Case, by Actor, env Env) Result {
@@ -464,18 +485,38 @@ type RecordAssessment struct {
 	CompletedAt time.Time `json:"completed_at"`
 	// LateReason is required when the assessment took longer than the policy allows.
 	LateReason string `json:"late_reason,omitempty"`
+	Answers
 }
 
 func (r *RecordAssessment) Validate(now time.Time) error {
 	f := fieldErrors{}
 	f.happened("completed_at", r.CompletedAt, now)
 	f.text("late_reason", r.LateReason, maxLongText)
+	r.Answers.validate(f)
 	return f.err()
 }
 
-func (r *RecordAssessment) check(c *Case, _ Sight) error {
+// answering: an assessment completes one referral's assessment.
+func (r *RecordAssessment) answering() answering {
+	return answering{kinds: []policy.RuleID{policy.Assessment}, at: r.CompletedAt, field: "completed_at", what: "This assessment", one: true}
+}
+
+func (r *RecordAssessment) check(c *Case, s Sight) error {
 	if c.Reporting.CSCReferral == nil {
 		return Errorf(EConflict, "Record the referral to Children's Social Care before the assessment.")
+	}
+	if c.answersChecked() {
+		answered, err := c.answered(r.ActionIDs, r.answering(), s)
+		switch {
+		case err != nil:
+			return err
+		case len(answered) == 0:
+			return Errorf(EConflict, "No assessment is waiting to be recorded as complete.")
+		case r.CompletedAt.After(answered[0].Due) && r.LateReason == "":
+			return &Error{Code: EInvalid, Message: "The assessment finished after its deadline: record the reasons.",
+				Fields: map[string]string{"late_reason": "is required when the assessment is late"}}
+		}
+		return nil
 	}
 	open := false
 	for _, a := range c.Actions {
@@ -495,7 +536,11 @@ func (r *RecordAssessment) check(c *Case, _ Sight) error {
 
 func (r *RecordAssessment) apply(c *Case, by Actor, env Env) Result {
 	c.Reporting.Assessment = &Assessment{CompletedAt: r.CompletedAt, LateReason: r.LateReason}
-	c.closeActions(policy.Assessment, "", ActionDone, r.CompletedAt, by, r.LateReason)
+	if c.answersChecked() {
+		c.closeAnswered(r.ActionIDs, r.answering(), by, r.LateReason)
+	} else {
+		c.closeActions(policy.Assessment, "", ActionDone, r.CompletedAt, by, r.LateReason)
+	}
 	c.note(r.CompletedAt, by, "assessment", "Assessment completed", "")
 	return Result{}
 }

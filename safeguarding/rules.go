@@ -38,8 +38,14 @@ const (
 	// that reaches the Safeguarding Lead about a named person's action the Lead's decision
 	// whether it is a conduct matter (see duties.go).
 	RulesDuties RulesVersion = 4
+	// RulesOneCase: one case per child, and every record checked against what it answers. A
+	// carer's concern about a child not yet on a case of theirs opens the case with its clocks
+	// running, the carer's placement awaiting staff's confirmation; a meeting, conference,
+	// assessment, interview, referral, decision, review or visit closes only the actions it
+	// names, or those that began at or before it, and is refused when it predates them.
+	RulesOneCase RulesVersion = 5
 	// RulesCurrent is what new cases follow and upgrades move to.
-	RulesCurrent = RulesDuties
+	RulesCurrent = RulesOneCase
 )
 
 // failSafe reports whether the case follows the fail-safe rules.

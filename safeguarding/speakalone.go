@@ -68,17 +68,39 @@ func (r *RecordSpokenAlone) freeText() []written {
 	return []written{{"reason", r.Reason}, {"note", r.Note}}
 }
 
-func (r *RecordSpokenAlone) check(c *Case, _ Sight) error {
+func (r *RecordSpokenAlone) check(c *Case, s Sight) error {
 	k := c.contact(r.ContactID)
 	switch {
 	case k == nil:
 		return invalid("contact_id", "There is no contact with this id on the case.", "unknown contact")
 	case !k.Accompanying:
 		return invalid("contact_id", "This contact is not recorded as an adult accompanying the child.", "is not an accompanying adult")
-	case r.Outcome == SpokenAloneHeld:
+	}
+	if r.closes(s.Actor) && c.answersChecked() {
+		if _, err := c.answered(nil, r.answering(), s); err != nil {
+			return err
+		}
+	}
+	if r.Outcome == SpokenAloneHeld {
 		return c.checkInterpreter(r.Interpreter)
 	}
 	return nil
+}
+
+// closes reports whether the record ends the obligation: a conversation held, or why not, by a
+// manager or the Safeguarding Lead.
+func (r *RecordSpokenAlone) closes(by Actor) bool {
+	return r.Outcome == SpokenAloneHeld || by.Role.Oversees()
+}
+
+// answering: the record answers the speak-alone obligation the accompanying adult's contact
+// started, and (RulesOneCase) only one that began at or before it.
+func (r *RecordSpokenAlone) answering() answering {
+	what := "This conversation with the child"
+	if r.Outcome == SpokenAloneNot {
+		what = "This record of why the child was not spoken with alone"
+	}
+	return answering{kinds: []policy.RuleID{policy.SpeakAlone}, ref: r.ContactID, at: r.At, field: "at", what: what}
 }
 
 func (r *RecordSpokenAlone) apply(c *Case, by Actor, env Env) Result {
@@ -87,12 +109,16 @@ func (r *RecordSpokenAlone) apply(c *Case, by Actor, env Env) Result {
 	})
 	switch {
 	case r.Outcome == SpokenAloneHeld:
-		c.closeActions(policy.SpeakAlone, r.ContactID, ActionDone, r.At, by, "")
+		if c.answersChecked() {
+			c.closeAnswered(nil, r.answering(), by, "")
+		} else {
+			c.closeActions(policy.SpeakAlone, r.ContactID, ActionDone, r.At, by, "")
+		}
 		c.note(r.At, by, "spoken-alone", "Spoke with the child without the accompanying adult", r.ContactID)
 	case by.Role.Oversees():
 		var ended []Resolution
 		for _, a := range c.Actions {
-			if a.Open() && a.Kind == policy.SpeakAlone && a.Ref == r.ContactID {
+			if a.Open() && a.Kind == policy.SpeakAlone && a.Ref == r.ContactID && (!c.answersChecked() || !a.StartedAt.After(r.At)) {
 				ended = append(ended, Resolution{ActionID: a.ID, Reason: r.Reason})
 			}
 		}

@@ -37,6 +37,9 @@ var steps = []Step{
 	{Name: "concern", Title: "Record a further concern", Roles: everyone, OnClosed: true, newCommand: func() Command { return &RecordConcern{} }},
 	{Name: "case-details", Title: "Complete or correct the record and the child's details", Roles: staff, newCommand: func() Command { return &CaseDetails{} }},
 	{Name: StepLinkCase, Title: "Link another case of the same child", Roles: staff, newCommand: func() Command { return &LinkCase{} }},
+	{Name: StepConfirmPlacement, Title: "Confirm whether the child is placed with the carer who raised the concern", Roles: staff, newCommand: func() Command { return &ConfirmPlacement{} }},
+	{Name: StepMergeInto, Title: "Merge this case into another case of the same child, which continues", Roles: overseers, OnClosed: true, newCommand: func() Command { return &MergeInto{} }},
+	{Name: StepMergedFrom, Title: "Record a case of the same child merged into this one", Roles: caseflow, newCommand: func() Command { return &MergedFrom{} }},
 
 	{Name: "police-report", Title: "Record the police report", Roles: everyone, newCommand: func() Command { return &RecordPoliceReport{} }},
 	{Name: "social-worker-informed", Title: "Record that the child's social worker was informed", Roles: everyone, newCommand: informed(policy.NotifySocialWorker)},

@@ -328,14 +328,16 @@ func stepRows() []stepRow {
 	return append([]stepRow{
 		{
 			step: StepRaiseConcern, by: aCarer, from: unopenedCase,
-			body:  func(*fixture) body { return firstConcern("E1") },
-			opens: []policy.RuleID{policy.PoliceReport, policy.NotifySocialWorker, policy.NotifySafeguardingLead, policy.NRMRequest, policy.CarePlan, policy.ICTGReferral, policy.CSCReferral},
+			body: func(*fixture) body { return firstConcern("E1") },
+			// A carer's concern about a child with no case of theirs: staff confirm the placement.
+			opens: []policy.RuleID{policy.PoliceReport, policy.NotifySocialWorker, policy.NotifySafeguardingLead, policy.NRMRequest, policy.CarePlan, policy.ICTGReferral, policy.CSCReferral, policy.CompleteRecord},
 			want: func(t *testing.T, f *fixture, res Result) {
 				c := f.c
 				if !c.Opened() || c.OpenedBy != aCarer || len(c.Concerns) != 1 || c.Concerns[0].ID != res.Ref || c.Concerns[0].RaisedBy != aCarer {
 					t.Fatalf("opened by %+v with concerns %+v, result ref %q", c.OpenedBy, c.Concerns, res.Ref)
 				}
-				if c.LA != "E1" || !c.ICTGSite || c.PolicyVersion == "" || c.Team != "north" || c.SocialWorker != "sw-1" || !slices.Equal(c.Carers, []string{"carer-1"}) || c.Child.Name != "Test Child" {
+				if c.LA != "E1" || !c.ICTGSite || c.PolicyVersion == "" || c.Team != "north" || c.SocialWorker != "sw-1" || !slices.Equal(c.Carers, []string{"carer-1"}) ||
+					!slices.Equal(c.Unconfirmed, []string{"carer-1"}) || c.Child.Name != "Test Child" {
 					t.Errorf("the case's parties and child: %+v %+v", c.Parties, c.Child)
 				}
 				if police := f.open(policy.PoliceReport)[0]; police.Ref != res.Ref || police.Owner != (Owner{Role: RoleCarer, UserID: "carer-1"}) {
@@ -460,6 +462,110 @@ func stepRows() []stepRow {
 				{name: "a case already linked", before: func(f *fixture) {
 					f.must(StepLinkCase, aSW, body{"case_id": "c2", "reason": "Same child."})
 				}, code: EConflict},
+			},
+		},
+		{
+			step: StepConfirmPlacement, variant: "confirmed", by: aSW, from: unconfirmedCase,
+			body: func(*fixture) body {
+				return body{"carer": "carer-1", "decision": PlacementConfirmed, "reason": "Placed with them since March."}
+			},
+			closes: []policy.RuleID{policy.CompleteRecord},
+			want: func(t *testing.T, f *fixture, _ Result) {
+				if len(f.c.Unconfirmed) != 0 || !f.c.IsCarer("carer-1") || f.c.SightOf(aCarer, Access{}).Relation != RelationCarer {
+					t.Fatalf("after confirmation: carers %v, unconfirmed %v", f.c.Carers, f.c.Unconfirmed)
+				}
+				if !f.hasEntry(StepConfirmPlacement, "", "Placed with them since March.") {
+					t.Error("no timeline entry")
+				}
+			},
+			required: []string{"carer", "decision", "reason"},
+			malformed: []malformed{
+				{"decision", func(b body) body { return with(b, "decision", "maybe") }},
+				{"carer", func(b body) body { return with(b, "carer", "carer 1") }},
+			},
+			refusals: []refusal{
+				{name: "a carer not awaiting confirmation", edit: func(_ *fixture, b body) body { return with(b, "carer", "carer-9") }, code: EInvalid, field: "carer"},
+				{name: "a placement already confirmed", from: func(t *testing.T) *fixture { return newCase(t, "E1") }, code: EInvalid, field: "carer"},
+				{name: "the carer themselves", by: aCarer, code: EForbidden},
+			},
+		},
+		{
+			step: StepConfirmPlacement, variant: "not placed", by: aSW, from: unconfirmedCase,
+			body: func(*fixture) body {
+				return body{"carer": "carer-1", "decision": PlacementNotPlaced, "reason": "The child lives with another carer."}
+			},
+			closes: []policy.RuleID{policy.CompleteRecord},
+			want: func(t *testing.T, f *fixture, _ Result) {
+				if f.c.IsCarer("carer-1") || len(f.c.Unconfirmed) != 0 || f.c.CanSee(aCarer, Access{}) || len(f.c.Revoked) != 1 {
+					t.Fatalf("after declining: carers %v, unconfirmed %v, revoked %v", f.c.Carers, f.c.Unconfirmed, f.c.Revoked)
+				}
+				if police := f.open(policy.PoliceReport)[0]; police.Owner != (Owner{Role: RoleSocialWorker, UserID: "sw-1"}) {
+					t.Errorf("the carer's police report passed to %+v, want the child's social worker", police.Owner)
+				}
+			},
+		},
+		{
+			step: StepMergeInto, by: aManager,
+			body: func(f *fixture) body {
+				return body{"case_id": "c2", "reason": "The same child, raised twice.", "resolutions": f.resolveAll("Done on the child's other case.")}
+			},
+			closes: []policy.RuleID{policy.PoliceReport, policy.NotifySocialWorker, policy.NotifySafeguardingLead, policy.NRMRequest, policy.CarePlan, policy.ICTGReferral, policy.CSCReferral},
+			want: func(t *testing.T, f *fixture, res Result) {
+				m := f.c.MergedInto
+				if m == nil || m.CaseID != "c2" || res.Ref != "c2" || m.By != aManager || !f.c.Closed() || f.c.Closure.Decisions[len(f.c.Closure.Decisions)-1].Decision != ClosureMerged {
+					t.Fatalf("merged into %+v, closure %+v", m, f.c.Closure)
+				}
+				for _, a := range f.c.Actions {
+					if a.Kind != policy.CompleteRecord && (a.Status != ActionResolved || a.EndedBy != endedByMerge) {
+						t.Errorf("action %s after the merge: %s ended by %q", a.ID, a.Status, a.EndedBy)
+					}
+				}
+				if f.c.MatchKeys() != nil || !f.hasEntry("merged-into", "", "The same child, raised twice.") {
+					t.Error("a merged case still matches concerns, or its timeline does not say it was merged")
+				}
+			},
+			required: []string{"case_id", "reason"},
+			refusals: []refusal{
+				{name: "the case itself", edit: func(f *fixture, b body) body { return with(b, "case_id", f.c.ID) }, code: EInvalid, field: "case_id"},
+				{name: "obligations left open", edit: func(_ *fixture, b body) body { return without(b, "resolutions") }, code: EConflict},
+				{name: "a case already merged", before: func(f *fixture) {
+					f.must(StepMergeInto, aManager, body{"case_id": "c3", "reason": "Same child.", "resolutions": f.resolveAll("Done elsewhere.")})
+				}, edit: func(_ *fixture, b body) body { return without(b, "resolutions") }, code: EConflict},
+				{name: "a social worker", by: aSW, code: EForbidden},
+			},
+		},
+		{
+			step: StepMergedFrom, by: Caseflow, setup: func(f *fixture) { f.missing(false) },
+			body: func(*fixture) body {
+				return body{"case_id": "c2", "reference": "CF-OTHER", "reason": "The same child, raised twice.", "concerns": 2,
+					"missing_at": []string{ts(time.Hour), ts(90 * time.Minute)}, "by": aManager}
+			},
+			// Three episodes across the two cases call for a strategy discussion.
+			opens: []policy.RuleID{policy.StrategyDiscussion},
+			want: func(t *testing.T, f *fixture, res Result) {
+				if n := f.c.Counts(); n.Concerns != 3 || n.MissingEpisodes != 3 || res.Ref != "c2" {
+					t.Fatalf("counts %+v after the merge", n)
+				}
+				if a := f.open(policy.StrategyDiscussion)[0]; !a.StartedAt.Equal(t0.Add(2 * time.Hour)) {
+					t.Errorf("the strategy discussion began %v, want at the third episode", a.StartedAt)
+				}
+				v, _ := f.c.ViewFor(aSW, Access{}, f.env.now)
+				carer, _ := f.c.ViewFor(aCarer, Access{}, f.env.now)
+				if len(v.MergedFrom) != 1 || v.ChildCounts == nil || v.ChildCounts.MissingEpisodes != 3 || carer.MergedFrom != nil || carer.ChildCounts != nil {
+					t.Errorf("staff see %+v %+v; the carer %+v %+v", v.MergedFrom, v.ChildCounts, carer.MergedFrom, carer.ChildCounts)
+				}
+			},
+			required: []string{"case_id", "reason", "by.user_id"},
+			malformed: []malformed{
+				{"concerns", func(b body) body { return with(b, "concerns", -1) }},
+				{"by.role", func(b body) body { return with(b, "by", aSW) }},
+			},
+			refusals: []refusal{
+				{name: "the case itself", edit: func(f *fixture, b body) body { return with(b, "case_id", f.c.ID) }, code: EInvalid, field: "case_id"},
+				{name: "a case already merged in", before: func(f *fixture) {
+					f.must(StepMergedFrom, Caseflow, body{"case_id": "c2", "reason": "Same child.", "by": aManager})
+				}, code: EConflict},
+				{name: "a person", by: aManager, code: EForbidden},
 			},
 		},
 		{
@@ -1624,6 +1730,9 @@ func stepRows() []stepRow {
 					t.Fatalf("closure %+v", f.c.Closure)
 				}
 				for _, a := range f.c.Actions {
+					if a.Kind == policy.CompleteRecord {
+						continue // done when the placement was confirmed
+					}
 					if a.Status != ActionResolved || a.EndedBy != endedByClosure || a.Note != "Handed over to the LA." {
 						t.Errorf("action %s after closure: %s %q ended by %q", a.ID, a.Status, a.Note, a.EndedBy)
 					}
@@ -1710,9 +1819,19 @@ func allegationReferralRow(step string, closes policy.RuleID, reference func(*Al
 
 // crisisCase is a case raised in a crisis with only what the carer knew: no local authority,
 // team, social worker or date of birth, and no exploitation named.
+// unconfirmedCase is a case a carer opened about a child with no case of theirs: their placement
+// awaits confirmation.
+func unconfirmedCase(t *testing.T) *fixture {
+	f := unopenedCase(t)
+	f.must(StepRaiseConcern, aCarer, firstConcern("E1"))
+	f.env.now = t0.Add(24 * time.Hour)
+	return f
+}
+
 func crisisCase(t *testing.T) *fixture {
 	f := &fixture{t: t, c: NewCase("c1", "CF-CRISIS", RulesCurrent), env: &testEnv{now: t0.Add(time.Minute)}}
 	f.must(StepRaiseConcern, aCarer, crisisConcern(0))
+	f.must(StepConfirmPlacement, aLead, body{"carer": "carer-1", "decision": PlacementConfirmed, "reason": "The placing authority confirmed it."})
 	f.env.now = t0.Add(24 * time.Hour)
 	return f
 }

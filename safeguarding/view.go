@@ -33,6 +33,9 @@ type View struct {
 	// Excluded and Revoked are shown only to those who may see allegations.
 	Excluded []string     `json:"excluded,omitempty"`
 	Revoked  []Revocation `json:"revoked,omitempty"`
+	// UnconfirmedCarers are the carers whose placement with the child staff have not yet
+	// confirmed (staff only).
+	UnconfirmedCarers []string `json:"unconfirmed_carers,omitempty"`
 
 	Child Child `json:"child"`
 	// Age is how the young person's age was established and what was decided on it (staff only).
@@ -54,6 +57,12 @@ type View struct {
 	Closure     Closure      `json:"closure"`
 	// Links are the other cases of the same child (staff only).
 	Links []Link `json:"links,omitempty"`
+	// MergedInto is the case of the same child this one was merged into, which continues;
+	// MergedFrom the cases merged into this one; ChildCounts the child's concerns and missing
+	// episodes across them all (staff only).
+	MergedInto  *Merge       `json:"merged_into,omitempty"`
+	MergedFrom  []MergedCase `json:"merged_from,omitempty"`
+	ChildCounts *ChildCounts `json:"child_counts,omitempty"`
 	// Duties are the records of the agency policy's seed duties, as the person may see them.
 	Duties Duties `json:"duties,omitzero"`
 
@@ -116,12 +125,17 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 		Meetings: seen.Meetings, Conferences: seen.Conferences, NRM: seen.NRM, ICTG: seen.ICTG,
 		CarePlan: seen.CarePlan, LookedAfter: seen.LookedAfter, Missing: seen.Missing,
 		Allegations: seen.Allegations, Exclusions: seen.Exclusions, Offences: seen.Offences, Withdrawals: seen.Withdrawals, Closure: seen.Closure,
-		Links: seen.Links, Duties: seen.Duties,
+		Links: seen.Links, UnconfirmedCarers: seen.Unconfirmed, MergedInto: seen.MergedInto, MergedFrom: seen.MergedFrom,
+		Duties: seen.Duties,
 
 		OpenActions: []ActionView{}, Actions: []ActionView{}, Timeline: seen.Timeline,
 	}
 	if v.Carers == nil {
 		v.Carers = []string{}
+	}
+	if !s.IsCarer() {
+		counts := c.Counts()
+		v.ChildCounts = &counts
 	}
 	v.Age = AgeView{Age: seen.Age}
 	if c.proposalPending() && !s.IsCarer() {

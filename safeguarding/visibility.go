@@ -21,6 +21,9 @@ type Parties struct {
 	// Excluded are the people an allegation on the case is about. Whatever their role, they may
 	// not know the case exists: an allegation protects the child, not the accused.
 	Excluded []string `json:"excluded,omitempty"`
+	// Unconfirmed are the carers among Carers who raised a concern about a child not yet on a
+	// case of theirs, until staff confirm the child is placed with them (see ConfirmPlacement).
+	Unconfirmed []string `json:"unconfirmed_carers,omitempty"`
 }
 
 // Relation is how a person stands to a case.
@@ -39,10 +42,15 @@ const (
 	RelationFostering Relation = "fostering-social-worker"
 	// RelationCarer: a carer the child is placed with.
 	RelationCarer Relation = "carer"
+	// RelationUnconfirmed: a carer who raised a concern about a child not yet on a case of
+	// theirs, until staff confirm the child is placed with them. They see what they recorded and
+	// the actions they own, nothing staff record: a carer cannot reach a child's record by
+	// naming the child.
+	RelationUnconfirmed Relation = "unconfirmed-carer"
 )
 
 // Relations lists every relation, for tables and tests.
-var Relations = []Relation{RelationNone, RelationOverseer, RelationSocialWorker, RelationTeam, RelationFostering, RelationCarer}
+var Relations = []Relation{RelationNone, RelationOverseer, RelationSocialWorker, RelationTeam, RelationFostering, RelationCarer, RelationUnconfirmed}
 
 // RelationOf says how actor stands to a case with these parties. A person excluded by an
 // allegation, and anyone without a user id, stands in no relation at all.
@@ -65,7 +73,10 @@ func (p *Parties) RelationOf(a Actor, access Access) Relation {
 			return RelationFostering
 		}
 	case RoleCarer:
-		if slices.Contains(p.Carers, a.UserID) {
+		switch {
+		case slices.Contains(p.Unconfirmed, a.UserID):
+			return RelationUnconfirmed
+		case slices.Contains(p.Carers, a.UserID):
 			return RelationCarer
 		}
 	}
@@ -87,7 +98,7 @@ func (p *Parties) SightOf(a Actor, access Access) Sight {
 // nobody worked out (the zero value) sees nothing.
 func (s Sight) Sees() bool {
 	switch s.Relation {
-	case RelationOverseer, RelationSocialWorker, RelationTeam, RelationFostering, RelationCarer:
+	case RelationOverseer, RelationSocialWorker, RelationTeam, RelationFostering, RelationCarer, RelationUnconfirmed:
 		return true
 	}
 	return false
@@ -114,8 +125,14 @@ func (s Sight) SeesStep(step Step) bool {
 	return !step.Restricted() || s.SeesRestricted()
 }
 
-// IsCarer reports whether the person sees the case as one of the child's carers.
-func (s Sight) IsCarer() bool { return s.Relation == RelationCarer }
+// IsCarer reports whether the person sees the case as one of the child's carers, confirmed or
+// not.
+func (s Sight) IsCarer() bool {
+	return s.Relation == RelationCarer || s.Relation == RelationUnconfirmed
+}
+
+// Unconfirmed reports whether the person is a carer whose placement staff have not confirmed.
+func (s Sight) Unconfirmed() bool { return s.Relation == RelationUnconfirmed }
 
 // Owns reports whether an action with this owner is the person's own: named to them, or owned by
 // their role with no one named.
@@ -137,6 +154,8 @@ func (s Sight) SeesAction(class Class, owner Owner) bool {
 		return s.SeesRestricted()
 	case class == ClassConduct:
 		return s.Relation == RelationOverseer
+	case s.Unconfirmed():
+		return s.Owns(owner)
 	case s.IsCarer():
 		return class == ClassCare || s.Owns(owner)
 	}
@@ -221,6 +240,8 @@ func (s Sight) SeesEntry(e Entry) bool {
 		return s.Relation == RelationOverseer
 	case e.Restricted:
 		return s.SeesRestricted()
+	case s.Unconfirmed():
+		return e.By.UserID == s.Actor.UserID && e.By.Role == RoleCarer
 	case s.IsCarer():
 		return (e.By.UserID == s.Actor.UserID && e.By.Role == RoleCarer) || slices.Contains(carerTimeline, e.Kind)
 	}
@@ -262,6 +283,7 @@ func (c *Case) copyFor(s Sight) Case {
 	if !s.IsCarer() {
 		return v
 	}
+	v.Unconfirmed = nil
 	mine := func(by Actor) bool { return by.UserID == s.Actor.UserID && by.Role == RoleCarer }
 	v.Concerns = slices.DeleteFunc(slices.Clone(v.Concerns), func(k Concern) bool { return !seesConcern(s.Actor, k) })
 	v.Reporting = Reporting{}
@@ -271,6 +293,7 @@ func (c *Case) copyFor(s Sight) Case {
 		}
 	}
 	v.Meetings, v.Conferences, v.Offences, v.Links = nil, nil, nil, nil
+	v.MergedInto, v.MergedFrom = nil, nil
 
 	v.NRM = NRM{}
 	v.Age = Age{}
@@ -282,7 +305,35 @@ func (c *Case) copyFor(s Sight) Case {
 			v.Withdrawals[i].Note = ""
 		}
 	}
+	if s.Unconfirmed() {
+		c.narrowForUnconfirmed(&v, mine)
+	}
 	return v
+}
+
+// narrowForUnconfirmed narrows a carer's copy of the case to what a carer whose placement is not
+// confirmed may see: the child's name and preferred term, what they recorded themselves and
+// the people they must tell. Nothing staff or other carers record reaches them until staff
+// confirm the child is placed with them.
+func (c *Case) narrowForUnconfirmed(v *Case, mine func(Actor) bool) {
+	v.Child = Child{Name: c.Child.Name, PreferredTerm: c.Child.PreferredTerm}
+	v.Carers = slices.DeleteFunc(slices.Clone(c.Carers), func(u string) bool { return !mine(Actor{UserID: u, Role: RoleCarer}) })
+	v.Contacts, v.LookedAfter, v.ICTG, v.Links = nil, nil, ICTG{}, nil
+	v.Missing = slices.DeleteFunc(slices.Clone(v.Missing), func(e Episode) bool { return !mine(e.RecordedBy) })
+	v.Withdrawals = slices.DeleteFunc(v.Withdrawals, func(w Withdrawal) bool { return !mine(w.By) })
+	plan := CarePlan{}
+	for _, k := range c.CarePlan.Contributions {
+		if mine(k.By) {
+			plan.Contributions = append(plan.Contributions, k)
+		}
+	}
+	for _, w := range c.CarePlan.Views {
+		if mine(w.By) {
+			plan.Views = append(plan.Views, w)
+		}
+	}
+	v.CarePlan = plan
+	v.Closure = Closure{ClosedAt: c.Closure.ClosedAt}
 }
 
 // seesConcern reports whether a person may see a concern: a carer sees the concerns they raised,

@@ -84,6 +84,9 @@ func (h *harness) openLongCase() {
 		body map[string]any
 	}{
 		{carer, "police-report", map[string]any{"reported_at": at(m), "channel": "101", "reference": "P-1"}},
+		// The carer's concern opened the case: staff confirm the child is placed with them, or the
+		// Safeguarding Lead is chased about it for five years.
+		{sw, safeguarding.StepConfirmPlacement, map[string]any{"carer": carer.UserID, "decision": safeguarding.PlacementConfirmed, "reason": "Placed with them."}},
 		{carer, "social-worker-informed", map[string]any{"informed_at": at(m)}},
 		{carer, "safeguarding-lead-informed", map[string]any{"informed_at": at(m)}},
 		{sw, "nrm-referral", map[string]any{"submitted_at": at(m), "reference": "NRM-1", "first_responder": "police"}},

@@ -14,7 +14,8 @@ import (
 // The case as practitioners live it, through the workflow with time skipping.
 
 // TestIntakeThenCompleteTheRecord: a carer's crisis concern with only what they know opens the
-// case; the Safeguarding Lead is chased to complete the record until staff do, and not after.
+// case; the Safeguarding Lead is chased to complete the record (the placement with the carer
+// confirmed among it) until staff do, and not after.
 func TestIntakeThenCompleteTheRecord(t *testing.T) {
 	h := newHarness(t, nil)
 	h.step(0, safeguarding.StepRaiseConcern, carer, map[string]any{"observed_at": at(0), "immediate_danger": false,
@@ -32,6 +33,7 @@ func TestIntakeThenCompleteTheRecord(t *testing.T) {
 	h.step(done, "case-details", lead, map[string]any{"la": testLA, "team": "north", "social_worker": "sw-1", "reason": "Confirmed with the LA."})
 	h.step(done+m, "case-details", sw, map[string]any{"concern_id": "C1", "add_exploitation_types": []string{"criminal-exploitation"},
 		"add_indicators": []map[string]string{{"code": "multiple-phones"}}, "reason": "From the account."})
+	h.step(done+90*time.Second, safeguarding.StepConfirmPlacement, sw, map[string]any{"carer": carer.UserID, "decision": safeguarding.PlacementConfirmed, "reason": "Placed with them."})
 	h.view(done+2*m, manager, func(v safeguarding.View) {
 		for _, a := range v.Actions {
 			if a.ID == complete.ID && a.Status != safeguarding.ActionDone {

@@ -41,7 +41,10 @@ func dutySteps(ctx context.Context, cases *caseclient.Client, id string, now tim
 
 	contact := take(sw, "contact", map[string]any{"name": "Recorded adult", "relationship": "Says he is an uncle", "accompanying": true})
 	take(sw, "spoke-alone", map[string]any{"contact_id": contact.Ref, "at": ts, "outcome": "not-spoken-alone", "reason": "He would not leave."})
-	take(manager, "spoke-alone", map[string]any{"contact_id": contact.Ref, "at": ts, "outcome": "not-spoken-alone", "reason": "Confirmed as the father."})
+	// A second later than now: under the one-case rules the record that ends the obligation may
+	// not come before the contact that started it.
+	take(manager, "spoke-alone", map[string]any{"contact_id": contact.Ref, "at": time.Now().Add(time.Second).UTC().Format(time.RFC3339),
+		"outcome": "not-spoken-alone", "reason": "Confirmed as the father."})
 
 	take(sw, "nrm-referral", map[string]any{"submitted_at": ts, "reference": "NRM-D1", "first_responder": "local-authority"})
 	take(sw, "nrm-parental-view", map[string]any{"recorded_at": ts, "holder": "Recorded holder", "view": "objects"})

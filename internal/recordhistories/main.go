@@ -168,15 +168,16 @@ func record(out, name, policyFile, keysFile string, kinds []string) error {
 	return nil
 }
 
-// everyStep takes a case through every step whose behaviour a release changed or added: further
-// concerns (one in immediate danger), reports and notifications naming what they answer, a
+// everyStep takes a case through every step whose behaviour a release changed or added: a carer's
+// placement confirmed, further concerns (one in immediate danger), reports and notifications naming what they answer, a
 // missing episode and its clocks, allegations with their referrals and a manager's decision not
 // to make one, exclusions from a linked case and from the household, a manager's extension, an
 // agreed action done by its owner, a corrected date of birth, a referral with "no further action"
 // challenged, the young person's views, a further concern referred again, the Safeguarding Lead's
-// NRM decision, an age assessment and the confirmed move to adulthood, the steps of the seed
-// duties (dutySteps), a resolved obligation, closure with every obligation resolved, and a
-// reopening that re-arms them.
+// NRM decision, an assessment naming the action it answers, an age assessment and the confirmed
+// move to adulthood, the steps of the seed duties (dutySteps), a resolved obligation, closure
+// with every obligation resolved, a reopening that re-arms them, and another case of the child
+// merged into it.
 func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string]any, now time.Time) (string, error) {
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	carer2 := safeguarding.Actor{UserID: "carer-2", Role: safeguarding.RoleCarer}
@@ -185,12 +186,7 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 	manager := safeguarding.Actor{UserID: "mgr-1", Role: safeguarding.RoleManager, Team: "north"}
 	ts := now.Format(time.RFC3339)
 	later := now.Add(30 * 24 * time.Hour).Format(time.RFC3339)
-	household := map[string]any{}
-	for k, v := range concern {
-		household[k] = v
-	}
-	household["carers"] = []string{"carer-2"}
-	id, err := raise(ctx, cases, carer, household, "allsteps")
+	id, err := raise(ctx, cases, carer, concern, "allsteps")
 	if err != nil {
 		return "", err
 	}
@@ -208,6 +204,10 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 		return map[string]any{"observed_at": ts, "immediate_danger": danger, "exploitation_types": []string{"sexual-exploitation"},
 			"indicators": []map[string]string{{"code": "older-boyfriend"}}, "account": "Recorded further concern."}
 	}
+	// Only staff add carers: the social worker confirms the placement and a manager adds the
+	// household's other carer.
+	take(sw, safeguarding.StepConfirmPlacement, map[string]any{"carer": "carer-1", "decision": safeguarding.PlacementConfirmed, "reason": "Recorded placement."})
+	take(manager, "team", map[string]any{"add_carers": []string{"carer-2"}, "reason": "Placed with both."})
 	danger := take(carer, "concern", further(true))
 	take(carer2, "concern", further(false))
 	take(sw, "police-report", map[string]any{"reported_at": ts, "channel": "101", "reference": "P-1"})
@@ -259,6 +259,17 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 	take(sw, "csc-referral", map[string]any{"referred_at": ts, "significant_harm": false})
 	take(sw, "csc-decision", map[string]any{"decided_at": ts, "decision": "no-further-action"})
 	take(lead, "nfa-review", map[string]any{"reviewed_at": ts, "outcome": "challenged", "note": "Raised with the LA."})
+	// An assessment names the referral's assessment it completes.
+	take(sw, "csc-referral", map[string]any{"referred_at": ts, "significant_harm": true})
+	take(sw, "csc-decision", map[string]any{"decided_at": ts, "decision": "assessment"})
+	if view, viewErr = cases.Get(ctx, id, manager); err == nil && viewErr != nil {
+		err = viewErr
+	}
+	for _, a := range view.OpenActions {
+		if a.Kind == policy.Assessment {
+			take(sw, "assessment", map[string]any{"completed_at": ts, "action_ids": []string{a.ID}})
+		}
+	}
 	take(carer, "young-person-views", map[string]any{"recorded_at": ts, "views": "Recorded views.", "how": "Told the carer"})
 	// A further concern after the local authority's decision is referred again; sexual harassment
 	// alone asks the Safeguarding Lead whether to refer to the NRM, and the Lead asks.
@@ -282,6 +293,34 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 	}
 	take(manager, "closure-approval", map[string]any{"note": "Closed.", "resolutions": resolutions})
 	take(lead, "reopen", map[string]any{"reason": "New information."})
+
+	// The child raised again without a date of birth, merged into this case: the decision on
+	// the merged case, and caseflow's record of it on this one.
+	if err != nil {
+		return id, err
+	}
+	again := map[string]any{}
+	for k, v := range concern {
+		again[k] = v
+	}
+	again["child"] = map[string]any{"name": "Recorded Child"}
+	merged, err := raise(ctx, cases, sw, again, "merged")
+	if err != nil {
+		return id, err
+	}
+	mergedView, err := cases.Get(ctx, merged, manager)
+	if err != nil {
+		return id, err
+	}
+	resolutions = nil
+	for _, a := range mergedView.OpenActions {
+		resolutions = append(resolutions, map[string]string{"action_id": a.ID, "reason": "Carried on the child's other case."})
+	}
+	if _, err := step(ctx, cases, merged, manager, safeguarding.StepMergeInto, map[string]any{"case_id": id, "reason": "Recorded merge.", "resolutions": resolutions}); err != nil {
+		return id, err
+	}
+	take(safeguarding.Caseflow, safeguarding.StepMergedFrom, map[string]any{"case_id": merged, "reference": workflows.ReferenceFor(merged), "reason": "Recorded merge.",
+		"concerns": 1, "missing_at": []string{ts, ts}, "by": manager})
 	return id, err
 }
 

@@ -5,7 +5,7 @@ import "time"
 // Concern returns a valid concern body: a carer's concern about a child placed with them. The
 // names are test data: the privacy tests look for them where they must never appear.
 func Concern(observed time.Time, socialWorker, team string, carers ...string) map[string]any {
-	return map[string]any{
+	concern := map[string]any{
 		"observed_at": observed.UTC().Format(time.RFC3339),
 		"child": map[string]any{
 			"name": ChildName, "date_of_birth": "2010-05-01", "preferred_term": "survivor",
@@ -23,6 +23,24 @@ func Concern(observed time.Time, socialWorker, team string, carers ...string) ma
 		"immediate_danger":      false,
 		"account":               "Came home late with a second phone and cash; said " + CarerName + " would not understand.",
 	}
+	if len(carers) == 0 {
+		delete(concern, "carers")
+	}
+	return concern
+}
+
+// ConcernFor is Concern about another child, known as name and born on dob ("" when not known):
+// a child has one case, so a concern about the child of Concern goes to the case they have.
+func ConcernFor(name, dob string, observed time.Time, socialWorker, team string, carers ...string) map[string]any {
+	concern := Concern(observed, socialWorker, team, carers...)
+	child := concern["child"].(map[string]any)
+	child["name"] = name
+	if dob == "" {
+		delete(child, "date_of_birth")
+	} else {
+		child["date_of_birth"] = dob
+	}
+	return concern
 }
 
 // Names used in test data, which must never reach Redis, logs or search attributes.

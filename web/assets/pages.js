@@ -301,6 +301,9 @@ const pages = {
       return el("div", { class: "check" }, el("input", { type: "radio", name: "case", id, value }), el("label", { for: id, text: label }));
     };
     if (ME.role === "carer") {
+      // Only staff add carers to a child's case.
+      $("#carers-field").remove();
+      $("#carer-new-child").hidden = false;
       for (const c of cases.slice(0, 20)) {
         const v = await api("GET", "/v1/cases/" + c.case_id);
         choices.append(radio(c.case_id, `${v.child.name} (${c.reference})`));
@@ -341,12 +344,12 @@ const pages = {
         let dob;
         try { dob = readDate($("#child-dob")); } catch (e) { Object.assign(errors, e.fields); }
         body.child = {
-          name: text("child.name"), date_of_birth: dob, preferred_term: f.get("child.preferred_term") || undefined,
+          name: text("child.name"), date_of_birth: dob, preferred_term: f.get("child.preferred_term") || undefined, reference: text("child.reference"),
           first_language: text("child.first_language"), interpreter_needed: f.get("child.interpreter_needed") === "on",
           unaccompanied: f.get("child.unaccompanied") === "on", parental_responsibility: f.get("child.parental_responsibility"),
         };
         Object.assign(body, { la: text("la"), team: text("team"), social_worker: text("social_worker"), fostering_social_worker: text("fostering_social_worker") });
-        const carers = (text("carers") || "").split(",").map((s) => s.trim()).filter(Boolean);
+        const carers = ME.role === "carer" ? [] : (text("carers") || "").split(",").map((s) => s.trim()).filter(Boolean);
         if (carers.length) body.carers = carers;
       }
       if (Object.keys(errors).length) {
@@ -365,7 +368,9 @@ const pages = {
       const v = await api("GET", "/v1/cases/" + res.case_id);
       const opened = v.open_actions.filter((a) => (res.opened_actions || []).includes(a.id));
       form.hidden = true;
-      $("#done-ref").textContent = `The concern is on case ${res.reference}. The child's social worker can see it now.`;
+      $("#done-ref").textContent = res.existing_case
+        ? `The child already has a case with the agency, ${res.reference}: the concern is on it. The child's social worker can see it now.`
+        : `The concern is on case ${res.reference}. The child's social worker can see it now.`;
       $("#next-actions").replaceChildren(...opened.map((a) => el("li", {},
         el("strong", { text: a.title }), `: ${ownerText(a.owner)}, due ${when(a.due)}.`)));
       if (!opened.length) $("#next-actions").append(el("li", { text: "Nothing new to do: the case's open actions already cover this concern." }));

@@ -227,6 +227,7 @@ function recordChoices(name, view) {
     case "concern_id":
       return (view.concerns || []).map((k) => [k.id, `Concern seen ${when(k.observed_at)}${k.immediate_danger ? " (immediate danger)" : ""}`]);
     case "action_id":
+    case "action_ids":
       return (view.open_actions || []).map((a) => [a.id, `${a.title} (due ${when(a.due)})`]);
     case "episode_id":
       return (view.missing || []).map((e) => [e.id, `Missing from ${when(e.went_missing_at)}${e.returned_at ? `, back ${when(e.returned_at)}` : ""}`]);
