@@ -56,6 +56,8 @@ func TestEveryRuleDue(t *testing.T) {
 		AllegationPolice: {"2026-12-21T10:00:00Z", "2026-03-31T08:00:00Z", "2026-05-27T08:00:00Z"},
 		DBSReferral:      {"2026-12-29T10:00:00Z", "2026-04-08T08:00:00Z", "2026-06-02T08:00:00Z"},
 		Age18Consent:     {fridayBeforeChristmas, saturdayBeforeBST, springBankHoliday},
+		// 20 working days, like the first looked-after review.
+		RetentionReview: {"2027-01-20T10:00:00Z", "2026-04-29T08:00:00Z", "2026-06-23T08:00:00Z"},
 	}
 	if len(want) != len(RuleIDs) {
 		t.Fatalf("the table covers %d rules; there are %d", len(want), len(RuleIDs))

@@ -42,17 +42,20 @@ const (
 	DBSReferral            RuleID = "dbs-referral"
 	Age18Consent           RuleID = "age-18-consent"
 	Transition             RuleID = "transition-at-18"
+	// RetentionReview is the review of a closed record whose retention period has ended.
+	RetentionReview RuleID = "retention-review"
 )
 
 // RuleIDs lists every rule in the order of the timescales table (strategy-meeting follows the
 // strategy discussion it completes; the immediate-danger, missing-child and allegation clocks
-// follow the rule they sharpen). A policy file must define each.
+// follow the rule they sharpen; the review of a closed record comes last). A policy file must
+// define each.
 var RuleIDs = []RuleID{
 	PoliceReport, ImmediateDanger, NotifySocialWorker, NotifySafeguardingLead, CompleteRecord, CSCReferral, CSCDecision, NFAReview, StrategyDiscussion,
 	StrategyMeeting, ICPC, RCPCFirst, RCPCNext, Assessment, NRMRequest, NRMRGDecision, NRMRecovery,
 	NRMCGDecision, ICTGReferral, ICTGAssignment, CarePlan, CarePlanReview, LACReview, SWVisit,
 	MissingChild, MissingPoliceReport, MissingNotifySW, MissingNotifyLead, ReturnInterview,
-	LADO, LADOUrgent, AllegationPolice, DBSReferral, Age18Consent, Transition,
+	LADO, LADOUrgent, AllegationPolice, DBSReferral, Age18Consent, Transition, RetentionReview,
 }
 
 // Kind says whether a rule sets a deadline, chased when missed, or a minimum: an earliest date
