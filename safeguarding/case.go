@@ -47,7 +47,13 @@ type Case struct {
 	// Links are the other cases of the same child.
 	Links []Link `json:"links,omitempty"`
 
-	Closure  Closure  `json:"closure"`
+	Closure Closure `json:"closure"`
+	// Retention is the closed record's retention date; LegalHolds keep it whatever the date;
+	// Destruction is the approval of its destruction (see retention.go).
+	Retention   *Retention   `json:"retention,omitempty"`
+	LegalHolds  []LegalHold  `json:"legal_holds,omitempty"`
+	Destruction *Destruction `json:"destruction,omitempty"`
+
 	Actions  []Action `json:"actions"`
 	Timeline []Entry  `json:"timeline"`
 	// ArchivedThrough is the number of the last timeline entry no longer carried: earlier runs'
@@ -75,6 +81,8 @@ type Env interface {
 	Facts(la string) Facts
 	// RepeatMissing is how many missing episodes within how long call for a strategy discussion.
 	RepeatMissing(la string) (count int, window time.Duration)
+	// Retention is a closed record's retention date, from what the case holds.
+	Retention(facts policy.RetentionFacts) policy.RetentionDate
 }
 
 // Facts are the policy facts fixed when a case opens.

@@ -31,6 +31,9 @@ func (e *testEnv) RepeatMissing(la string) (int, time.Duration) {
 	n, w := policy.Default().RepeatMissing(la)
 	return n, w.Approx()
 }
+func (e *testEnv) Retention(f policy.RetentionFacts) policy.RetentionDate {
+	return policy.Default().Retention(f)
+}
 
 var (
 	t0        = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)

@@ -17,8 +17,11 @@ const (
 	// actions of the concern or episode they answer; a missing child, an immediate danger and an
 	// allegation start their own clocks; every ladder repeats until done.
 	RulesFailSafe RulesVersion = 1
+	// RulesRetention: a closed case's record is kept until a retention date computed when it
+	// closes, then reviewed; a person approves its destruction or places a legal hold.
+	RulesRetention RulesVersion = 2
 	// RulesCurrent is what new cases follow and upgrades move to.
-	RulesCurrent = RulesFailSafe
+	RulesCurrent = RulesRetention
 )
 
 // failSafe reports whether the case follows the fail-safe rules.
@@ -40,9 +43,15 @@ func (c *Case) CheckUpgrade() error {
 }
 
 // UpgradeRules moves the case to the current rules. Open actions whose ladder ended in silence
-// under the old rules are given their rule's re-chase interval, so they are chased until done.
+// under the old rules are given their rule's re-chase interval, so they are chased until done;
+// a case closed under rules without retention is given its retention date, counted from its
+// closure.
 func (c *Case) UpgradeRules(env Env) Result {
 	now := env.Now()
+	if !c.retains() && c.Closed() && c.Retention == nil {
+		c.Rules = RulesCurrent
+		c.keepUntilRetention(env, c.Closure.ClosedAt)
+	}
 	for i := range c.Actions {
 		a := &c.Actions[i]
 		if !a.Open() || !a.RechaseEvery.IsZero() {

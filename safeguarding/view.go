@@ -56,6 +56,9 @@ type View struct {
 	OpenActions []ActionView `json:"open_actions"`
 	Actions     []ActionView `json:"actions"`
 	Timeline    []Entry      `json:"timeline"`
+	// Retention is the record's retention date, legal holds and any approved destruction:
+	// shown to managers and the Safeguarding Lead, who decide on them.
+	Retention *RetentionView `json:"retention,omitempty"`
 }
 
 // ActionView is an action as the person may see it, with its standing at the time of the view.
@@ -105,6 +108,7 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 		Links: seen.Links,
 
 		OpenActions: []ActionView{}, Actions: []ActionView{}, Timeline: seen.Timeline,
+		Retention: c.retentionFor(s),
 	}
 	if v.Carers == nil {
 		v.Carers = []string{}
