@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -72,7 +73,10 @@ func CaseStream(caseID string) Stream { return Stream("case-" + caseID) }
 func AuditWorkflowID(s Stream) string { return "audit-" + string(s) }
 
 // AuditChunkID is the workflow id of the n-th sealed chunk of a stream, counted from 0.
-func AuditChunkID(s Stream, n int) string { return fmt.Sprintf("audit-%s-chunk-%d", s, n) }
+func AuditChunkID(s Stream, n int) string { return AuditChunkSeries(s) + strconv.Itoa(n) }
+
+// AuditChunkSeries is what the ids of a stream's chunks start with, before their number.
+func AuditChunkSeries(s Stream) string { return "audit-" + string(s) + "-chunk-" }
 
 // Defaults of the head: continue as new well before Temporal's history limits, and seal a
 // chunk of records when the head carries this many (about 150 bytes each before compression).

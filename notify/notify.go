@@ -172,3 +172,33 @@ func (in *Inbox) Read(ctx context.Context, actor safeguarding.Actor, limit int) 
 	}
 	return out, nil
 }
+
+// ForgetCase removes every notice about a case from every inbox: its record was destroyed, and
+// an inbox keeps nothing of a record the agency no longer holds. It reports how many it removed;
+// removing them again removes nothing.
+func (in *Inbox) ForgetCase(ctx context.Context, caseID string) (int, error) {
+	removed := 0
+	iter := in.rdb.Scan(ctx, 0, inboxPrefix+"*", 500).Iterator()
+	for iter.Next(ctx) {
+		key := iter.Val()
+		items, err := in.rdb.LRange(ctx, key, 0, -1).Result()
+		if err != nil {
+			return removed, fmt.Errorf("read inbox: %w", err)
+		}
+		for _, item := range items {
+			var n Notice
+			if json.Unmarshal([]byte(item), &n) != nil || n.CaseID != caseID {
+				continue
+			}
+			gone, err := in.rdb.LRem(ctx, key, 0, item).Result()
+			if err != nil {
+				return removed, fmt.Errorf("remove a notice from an inbox: %w", err)
+			}
+			removed += int(gone)
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return removed, fmt.Errorf("list inboxes: %w", err)
+	}
+	return removed, nil
+}

@@ -113,8 +113,9 @@ type RetentionDate struct {
 	// Until is the first instant the record is no longer needed: the latest date any rule that
 	// applies gives.
 	Until time.Time `json:"until"`
-	// Rule is the record type whose rule gave Until.
-	Rule RecordType `json:"rule"`
+	// Rule is the record type whose rule gave Until, and Title that rule's title.
+	Rule  RecordType `json:"rule"`
+	Title string     `json:"title"`
 	// Basis says, for each rule that applies, the date it gives and why.
 	Basis []string `json:"basis"`
 	// Estimated says what a rule had to assume because the case does not hold it; the person
@@ -133,7 +134,7 @@ func (p *Policy) Retention(f RetentionFacts) RetentionDate {
 	consider := func(t RecordType, until time.Time, why string) {
 		d.Basis = append(d.Basis, fmt.Sprintf("%s: %s (%s)", p.retention[t].Title, ukDate(until), why))
 		if until.After(d.Until) {
-			d.Until, d.Rule = until, t
+			d.Until, d.Rule, d.Title = until, t, p.retention[t].Title
 		}
 	}
 	child := RecordOther

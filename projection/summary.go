@@ -27,7 +27,8 @@ type Summary struct {
 	Excluded  []string  `json:"excluded,omitempty"`
 	OpenedAt  time.Time `json:"opened_at"`
 	UpdatedAt time.Time `json:"updated_at"`
-	// Actions are the open actions only; a closed case has none.
+	// Actions are the open actions only; a closed case has none but the review of its record
+	// when its retention period has ended.
 	Actions []Action `json:"actions"`
 }
 

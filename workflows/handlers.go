@@ -67,7 +67,7 @@ func (r *run) registerHandlers(ctx workflow.Context, steps workflow.Version) err
 				return TimelineAnswer{Refused: domainError(err)}, nil
 			}
 			sight := r.state.SightOf(actor, r.cw.Access)
-			return TimelineAnswer{Entries: t, Sight: &sight, ArchivedThrough: r.state.ArchivedThrough}, nil
+			return TimelineAnswer{Entries: t, Sight: &sight, ArchivedThrough: r.state.ArchivedThrough, ChunkStarts: r.in.ChunkStarts, SealedThrough: r.in.SealedThrough}, nil
 		}},
 		{QuerySummary, func() (Summary, error) {
 			if !r.state.Opened() {
@@ -170,12 +170,16 @@ type CaseAnswer struct {
 
 // TimelineAnswer is the answer of the timeline query: the entries the case carries that the
 // caller may see, and, when earlier entries were archived, the caller's sight of the case, which
-// filters those entries when they are read back from earlier runs.
+// filters those entries when they are read back from the case's record chunks (starting at the
+// entries numbered ChunkStarts, holding those up to SealedThrough) or from earlier runs (those
+// after SealedThrough).
 type TimelineAnswer struct {
 	Entries         []safeguarding.Entry `json:"entries,omitempty"`
 	Refused         *safeguarding.Error  `json:"refused,omitempty"`
 	Sight           *safeguarding.Sight  `json:"sight,omitempty"`
 	ArchivedThrough int                  `json:"archived_through,omitempty"`
+	ChunkStarts     []int                `json:"chunk_starts,omitempty"`
+	SealedThrough   int                  `json:"sealed_through,omitempty"`
 }
 
 func domainError(err error) *safeguarding.Error {

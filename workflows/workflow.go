@@ -22,9 +22,14 @@ type Input struct {
 	// State is the case carried across continue-as-new; nil for a new case.
 	State *safeguarding.Case `json:"state,omitempty"`
 	// Archive is the page of timeline entries the previous run stopped carrying (see
-	// safeguarding.Case.Compact). It is not carried further: this run's history keeps it, and
-	// the timeline of a long case is read back run by run.
+	// safeguarding.Case.Compact), when it did not seal them into a record chunk (record.go): runs
+	// before chunks, or a run that could not seal. It is not carried further: this run's history
+	// keeps it until the next continue-as-new seals it.
 	Archive []safeguarding.Entry `json:"archive,omitempty"`
+	// ChunkStarts are the numbers of the first timeline entry of each of the case's record
+	// chunks, in order, and SealedThrough the number of the last entry they hold (see record.go).
+	ChunkStarts   []int `json:"chunk_starts,omitempty"`
+	SealedThrough int   `json:"sealed_through,omitempty"`
 	// MaxHistory continues the workflow as new once its history holds this many events, well
 	// before Temporal's own limits; 0 uses DefaultMaxHistory.
 	MaxHistory int `json:"max_history,omitempty"`
@@ -95,6 +100,9 @@ type run struct {
 	// email is the version of how chases are emailed (see emailChange), asked at the first
 	// chase of the run; emailUnknown until then.
 	email workflow.Version
+	// retention is the version of records retention (see retentionChange), asked when the run
+	// first needs it; retentionUnknown until then.
+	retention workflow.Version
 }
 
 // sideEffectsChange versions how the workflow runs its side effects. Version 1 sends the chases
@@ -139,7 +147,7 @@ func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
 	if in.MaxHistory == 0 {
 		in.MaxHistory = DefaultMaxHistory
 	}
-	return &run{cw: cw, in: in, state: state, logger: workflow.GetLogger(ctx), wake: newWakeup(ctx), projectedRev: -1, email: emailUnknown}
+	return &run{cw: cw, in: in, state: state, logger: workflow.GetLogger(ctx), wake: newWakeup(ctx), projectedRev: -1, email: emailUnknown, retention: retentionUnknown}
 }
 
 // loop sends due chases, keeps the read model and search attributes current, and sleeps until
@@ -155,6 +163,13 @@ func (r *run) loop(ctx workflow.Context) error {
 		if r.state.AdulthoodDue(now) {
 			r.state.TurnAdult(&workflowEnv{ctx: ctx, cw: r.cw})
 		}
+		if r.state.RetentionReviewDue(now) && r.retentionVersion(ctx) >= retentionReviews {
+			r.state.OpenRetentionReview(&workflowEnv{ctx: ctx, cw: r.cw})
+		}
+		if r.state.DestructionApproved() && r.retentionVersion(ctx) >= retentionReviews {
+			r.project(ctx)
+			return r.destroy(ctx)
+		}
 		r.sendChases(ctx, r.state.TakeDueChases(now))
 		if r.state.Opened() {
 			r.project(ctx)
@@ -166,6 +181,11 @@ func (r *run) loop(ctx workflow.Context) error {
 		next := r.state.NextEventAt()
 		if !r.state.Opened() {
 			next = started.Add(unopenedLifetime)
+		}
+		if r.state.RetentionReviewDue(now) {
+			// A run whose version does not review records (none was ever recorded so) must not
+			// wake at once again for a date it will not act on.
+			next = r.state.NextChaseAt()
 		}
 		r.armTimer(ctx, next, now)
 		r.waitForChange(ctx)
@@ -222,7 +242,13 @@ func (r *run) continueAsNew(ctx workflow.Context) error {
 		return err
 	}
 	next := r.in
-	next.Archive = r.state.Compact()
+	archivedBefore := r.state.ArchivedThrough
+	dropped := r.state.Compact()
+	next.Archive = dropped
+	if workflow.GetVersion(ctx, recordChunksChange, workflow.DefaultVersion, recordChunksCurrentVersion) >= recordChunksSealed &&
+		r.sealRecord(ctx, &next, archivedBefore, dropped) {
+		next.Archive = nil
+	}
 	next.State = r.state
 
 	r.logger.Info("continuing case as new", "case", r.state.ID, "revision", r.state.Revision)
