@@ -27,6 +27,8 @@ type Cases interface {
 	Step(ctx context.Context, caseID, step string, actor safeguarding.Actor, requestID string, body json.RawMessage) (safeguarding.Result, error)
 	Get(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.View, error)
 	Timeline(ctx context.Context, caseID string, actor safeguarding.Actor, before, limit int) (workflows.TimelinePage, error)
+	// Register lists the destruction register, for the Safeguarding Lead.
+	Register(ctx context.Context, actor safeguarding.Actor) ([]workflows.RegisterEntry, error)
 }
 
 // Sessions authenticates a request of the pages by its session cookie. It returns

@@ -86,7 +86,7 @@ func TestForgetCaseEmptiesEveryInboxOfTheCase(t *testing.T) {
 	in := NewInbox(rdb, ids, slog.New(slog.DiscardHandler))
 	to := []safeguarding.Recipient{{Role: safeguarding.RoleSocialWorker, UserID: "sw-1"}, {Role: safeguarding.RoleSafeguardingLead}}
 	for i, caseID := range []string{"gone", "kept", "gone"} {
-		n := Notice{ID: "n" + string(rune('1'+i)), CaseID: caseID, Reference: "CF-" + caseID, ActionID: "A1", Kind: "retention-review", Level: 2, Due: time.Now(), SentAt: time.Now(), To: to}
+		n := Notice{ID: caseID + "/A1/2/0/" + string(rune('1'+i)), CaseID: caseID, Reference: "CF-" + caseID, ActionID: "A1", Kind: "retention-review", Level: 2, Due: time.Now(), SentAt: time.Now(), To: to}
 		if err := in.Send(ctx, n); err != nil {
 			t.Fatal(err)
 		}
@@ -102,5 +102,13 @@ func TestForgetCaseEmptiesEveryInboxOfTheCase(t *testing.T) {
 	}
 	if removed, err := in.ForgetCase(ctx, "gone"); err != nil || removed != 0 {
 		t.Errorf("forgetting again removed %d (%v)", removed, err)
+	}
+	for _, key := range mr.Keys() {
+		if strings.Contains(key, "gone") {
+			t.Errorf("%s is still kept", key)
+		}
+	}
+	if !mr.Exists(seenPrefix + "kept/A1/2/0/2") {
+		t.Error("the mark of the other case's notice went too")
 	}
 }

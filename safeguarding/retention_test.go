@@ -53,7 +53,7 @@ func TestAnAllegationKeepsTheRecordLongerAndRestricted(t *testing.T) {
 	f := newCase(t, "E1")
 	f.allegedOffence()
 	f.closeCase()
-	want := t0.Add(2 * time.Hour).In(london).AddDate(50, 0, 0)
+	want := t0.Add(2*time.Hour).In(london).AddDate(50, 0, 0)
 	if r := f.c.Retention; r.Rule != policy.RecordAllegation || !r.Until.Equal(want) || len(r.Estimated) != 1 {
 		t.Fatalf("retention %+v; want 50 years after the allegation, the pension age assumed", r)
 	}

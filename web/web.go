@@ -53,6 +53,7 @@ var pages = []page{
 	{"/cases/:id", "case", "Case", nil},
 	{"/my", "my", "My children", []safeguarding.Role{safeguarding.RoleCarer}},
 	{"/raise", "raise", "Raise a concern", nil},
+	{"/register", "register", "Destruction register", []safeguarding.Role{safeguarding.RoleSafeguardingLead}},
 }
 
 func pageNamed(name string) page {

@@ -48,6 +48,8 @@ type DestroyInput struct {
 	Reference string                   `json:"reference"`
 	Approval  safeguarding.Destruction `json:"approval"`
 	RuleTitle string                   `json:"rule_title"`
+	// SweepAfter replaces sweepAfter when set (see Input.SweepAfter).
+	SweepAfter time.Duration `json:"sweep_after,omitempty"`
 }
 
 // RegisterEntry is the destruction register's record of one destroyed case: what was destroyed,
@@ -104,7 +106,11 @@ func (cw *CaseWorkflow) DestroyRecord(ctx workflow.Context, in DestroyInput) err
 	if err != nil {
 		return err
 	}
-	if err := workflow.Sleep(ctx, sweepAfter); err != nil {
+	wait := in.SweepAfter
+	if wait <= 0 {
+		wait = sweepAfter
+	}
+	if err := workflow.Sleep(ctx, wait); err != nil {
 		return err
 	}
 	again, err := eraseRecord(ctx, in.CaseID)
@@ -230,7 +236,7 @@ func (r *run) destroy(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && r.inflight == 0 }); err != nil {
 		return err
 	}
-	in := DestroyInput{CaseID: r.in.CaseID, Reference: r.state.Reference, Approval: *r.state.Destruction}
+	in := DestroyInput{CaseID: r.in.CaseID, Reference: r.state.Reference, Approval: *r.state.Destruction, SweepAfter: r.in.SweepAfter}
 	if rt := r.state.Retention; rt != nil {
 		in.RuleTitle = rt.Title
 	}

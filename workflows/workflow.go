@@ -33,6 +33,9 @@ type Input struct {
 	// MaxHistory continues the workflow as new once its history holds this many events, well
 	// before Temporal's own limits; 0 uses DefaultMaxHistory.
 	MaxHistory int `json:"max_history,omitempty"`
+	// SweepAfter is how long the destruction of the case's record waits before it sweeps once
+	// more; 0 uses sweepAfter (tests use a short one).
+	SweepAfter time.Duration `json:"sweep_after,omitempty"`
 }
 
 // DefaultMaxHistory keeps each run's history small enough to replay in milliseconds.

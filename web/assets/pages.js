@@ -67,6 +67,22 @@ const pages = {
     setInterval(refresh, 30000);
   },
 
+  // The Safeguarding Lead's destruction register: each record destroyed, with who approved it,
+  // under which rule and why.
+  async register() {
+    const r = await api("GET", "/v1/destruction-register");
+    const body = $("#register tbody");
+    body.replaceChildren(...r.entries.map((e) => el("tr", {},
+      el("td", { text: e.reference }),
+      el("td", {}, timeEl(e.destroyed_at)),
+      el("td", {}, `${ownerText(e.approved_by)}, `, timeEl(e.approved_at),
+        e.assumptions_confirmed ? el("span", { class: "hint", text: ` (confirmed ${e.assumptions_confirmed} assumed date${e.assumptions_confirmed > 1 ? "s" : ""})` }) : ""),
+      el("td", { text: e.rule_title || e.rule }),
+      el("td", { text: e.reason }),
+      el("td", {}, el("ul", {}, ...(e.destroyed || []).map((d) => el("li", { text: d })))))));
+    if (!r.entries.length) body.append(el("tr", {}, el("td", { colspan: "6", text: "No record has been destroyed." })));
+  },
+
   // The social worker's work: their actions soon due or overdue, their notifications, their cases.
   async cases() {
     const now = Date.now();
