@@ -158,7 +158,7 @@ func serviceName(parts Parts) string {
 func (a *App) checkSetup(ctx context.Context, parts Parts) error {
 	if parts.Embedded {
 		target := setup.Target{Client: a.Temporal, Namespace: a.cfg.TemporalNamespace}
-		return setup.Run(ctx, target, setup.Tasks(setup.Options{DigestAt: a.cfg.Mail.DigestAt}), func(r setup.Result) {
+		return setup.Run(ctx, target, setup.Tasks(setup.Options{DigestAt: a.cfg.Mail.DigestAt, Policy: a.cfg.Policy}), func(r setup.Result) {
 			a.logger.Debug("temporal setup", "task", r.Task, "outcome", r.Outcome)
 		})
 	}
