@@ -302,7 +302,7 @@ func TestARecordIsDestroyedOnlyByThoseWithAuthority(t *testing.T) {
 			t.Errorf("the register read by another role: %d", r.Status)
 		}
 	}
-	t.Logf("destroyed %d case runs, %d record chunks, %d audit runs and their chunks in %s (a sweep of 1s included)", len(caseRuns), chunks, len(auditRuns), destroyedIn.Round(100*time.Millisecond))
+	t.Logf("destroyed in %s (a sweep of 1s included): %s", destroyedIn.Round(100*time.Millisecond), strings.Join(e.Destroyed, "; "))
 }
 
 // redisValue is everything a key holds, as text.
