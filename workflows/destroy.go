@@ -50,6 +50,15 @@ type DestroyInput struct {
 	RuleTitle string                   `json:"rule_title"`
 	// SweepAfter replaces sweepAfter when set (see Input.SweepAfter).
 	SweepAfter time.Duration `json:"sweep_after,omitempty"`
+	// Approved is the approval step as the API sent it, with the API's proof of it: nothing is
+	// erased unless the proof is the API's (see DestroyRecord).
+	Approved vouchedRequest `json:"approved"`
+}
+
+// vouchedRequest is a step's request and the API's proof of it.
+type vouchedRequest struct {
+	Request safeguarding.Request `json:"request"`
+	Proof   identity.Proof       `json:"proof"`
 }
 
 // RegisterEntry is the destruction register's record of one destroyed case: what was destroyed,
@@ -102,6 +111,10 @@ func (cw *CaseWorkflow) DestroyRecord(ctx workflow.Context, in DestroyInput) err
 		return temporal.NewNonRetryableApplicationError("a record is destroyed only by its case, once its destruction is approved", "NotApprovedByCase", nil)
 	}
 	logger := workflow.GetLogger(ctx)
+	if !cw.approvalVouched(ctx, in) {
+		logger.Error("destruction refused: its approval did not come through caseflow's API", "case", in.CaseID)
+		return temporal.NewNonRetryableApplicationError("the approval of this destruction did not come through caseflow's API", "NotApprovedByAPI", nil)
+	}
 	erased, err := eraseRecord(ctx, in.CaseID)
 	if err != nil {
 		return err
@@ -131,6 +144,23 @@ func (cw *CaseWorkflow) DestroyRecord(ctx workflow.Context, in DestroyInput) err
 	}
 	logger.Info("case record destroyed", "case", in.CaseID, "reference", in.Reference, "rule", string(in.Approval.Rule))
 	return nil
+}
+
+// approvalVouched says whether the API signed the approval the destruction carries: whoever can
+// start workflows on the cluster (a case workflow with a made-up state, say) still cannot
+// destroy a record, or write the register, without it. The signature is checked once, whenever
+// the proof was made, and the verdict recorded, so a replay decides the same.
+func (cw *CaseWorkflow) approvalVouched(ctx workflow.Context, in DestroyInput) bool {
+	var vouched bool
+	err := workflow.SideEffect(ctx, func(workflow.Context) any {
+		a, ok := cw.Callers.(interface {
+			Authentic(identity.Call, identity.Proof) error
+		})
+		req := in.Approved.Request
+		call := identity.Call{Operation: safeguarding.StepApproveDestruction, Subject: in.CaseID, Actor: req.Actor, StepID: req.RequestID, Body: req.Body, Flags: RequestFlags(req)}
+		return ok && req.Step == safeguarding.StepApproveDestruction && req.Actor == in.Approval.ApprovedBy && a.Authentic(call, in.Approved.Proof) == nil
+	}).Get(&vouched)
+	return err == nil && vouched
 }
 
 // erasedCount is what one pass of the destruction erased.
@@ -236,7 +266,13 @@ func (r *run) destroy(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && r.inflight == 0 }); err != nil {
 		return err
 	}
-	in := DestroyInput{CaseID: r.in.CaseID, Reference: r.state.Reference, Approval: *r.state.Destruction, SweepAfter: r.in.SweepAfter}
+	if r.approval == nil {
+		// The approval was applied in an earlier run, which cannot be: the run that applies it
+		// hands the record over before it could continue as new.
+		r.logger.Error("the approved destruction has no approval to show", "case", r.in.CaseID)
+		return workflow.Await(ctx, func() bool { return false })
+	}
+	in := DestroyInput{CaseID: r.in.CaseID, Reference: r.state.Reference, Approval: *r.state.Destruction, SweepAfter: r.in.SweepAfter, Approved: *r.approval}
 	if rt := r.state.Retention; rt != nil {
 		in.RuleTitle = rt.Title
 	}

@@ -89,8 +89,8 @@ func (r *run) registerHandlers(ctx workflow.Context, steps workflow.Version) err
 func (r *run) registerUpdatePerStep(ctx workflow.Context) error {
 	for _, step := range safeguarding.Steps() {
 		err := workflow.SetUpdateHandlerWithOptions(ctx, step.Name,
-			func(ctx workflow.Context, req safeguarding.Request, _ identity.Proof) (safeguarding.Result, error) {
-				return r.apply(ctx, step, req)
+			func(ctx workflow.Context, req safeguarding.Request, proof identity.Proof) (safeguarding.Result, error) {
+				return r.apply(ctx, step, req, proof)
 			},
 			workflow.UpdateHandlerOptions{
 				Validator: func(ctx workflow.Context, req safeguarding.Request, proof identity.Proof) error {
@@ -115,12 +115,12 @@ func (r *run) validateStep(ctx workflow.Context, req safeguarding.Request, proof
 }
 
 // applyStep runs an accepted step Update.
-func (r *run) applyStep(ctx workflow.Context, req safeguarding.Request, _ identity.Proof) (safeguarding.Result, error) {
+func (r *run) applyStep(ctx workflow.Context, req safeguarding.Request, proof identity.Proof) (safeguarding.Result, error) {
 	step, err := requestedStep(req)
 	if err != nil {
 		return safeguarding.Result{}, toApplicationError(err)
 	}
-	return r.apply(ctx, step, req)
+	return r.apply(ctx, step, req, proof)
 }
 
 // requestedStep is the step a request names.
@@ -147,7 +147,9 @@ func (r *run) validate(ctx workflow.Context, step safeguarding.Step, req safegua
 
 // apply runs an accepted update. Policy lookups go through SideEffect, so the deadlines this
 // update sets are recorded in history and replay identically whatever the policy file says later.
-func (r *run) apply(ctx workflow.Context, step safeguarding.Step, req safeguarding.Request) (safeguarding.Result, error) {
+// The approval of a record's destruction is kept with the API's proof of it, which the
+// destruction checks before it erases anything (see destroy.go).
+func (r *run) apply(ctx workflow.Context, step safeguarding.Step, req safeguarding.Request, proof identity.Proof) (safeguarding.Result, error) {
 	env := &workflowEnv{ctx: ctx, cw: r.cw}
 	if !r.state.Opened() && step.Name == safeguarding.StepRaiseConcern {
 		r.state.Reference = r.in.Reference
@@ -155,6 +157,11 @@ func (r *run) apply(ctx workflow.Context, step safeguarding.Step, req safeguardi
 	res, err := r.state.Apply(step, req, env)
 	if err != nil {
 		return res, toApplicationError(err)
+	}
+	if step.Name == safeguarding.StepApproveDestruction && !res.Replayed {
+		approved := req
+		approved.Step = step.Name // a run begun before the step Update took it by its own name
+		r.approval = &vouchedRequest{Request: approved, Proof: proof}
 	}
 	r.wake.signal()
 	return res, nil

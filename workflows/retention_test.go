@@ -4,15 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/caseflow/caseflow/activities"
 	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/policy"
@@ -304,4 +307,93 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return raw
+}
+
+// TestADestructionErasesOnlyWhatTheAPIApproved runs the destruction of a record as its case
+// starts it: with the API's proof of the approval it erases, in order, the case, its chunks,
+// its audit and the audit's chunks, and the read model, sweeps once more a while later, and
+// writes the register entry with what both passes erased; with a proof the API did not make (a
+// case workflow started with a made-up state by someone with access to the cluster) it erases
+// nothing and writes nothing.
+func TestADestructionErasesOnlyWhatTheAPIApproved(t *testing.T) {
+	keys, err := keyring.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := identity.NewSigner(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := mustJSON(t, map[string]any{"reason": "Retention period ended."})
+	req := safeguarding.Request{Step: safeguarding.StepApproveDestruction, RequestID: "approve-1", Actor: manager, Body: body}
+	vouched := signer.Sign(context.Background(), identity.Call{Operation: safeguarding.StepApproveDestruction, Subject: "c1", Actor: manager, StepID: "approve-1", Body: body})
+	forged := vouched
+	forged.Signature = append([]byte(nil), vouched.Signature...)
+	forged.Signature[0] ^= 1
+
+	for _, tt := range []struct {
+		name    string
+		proof   identity.Proof
+		erasing bool
+	}{{"vouched for", vouched, true}, {"forged", forged, false}} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			cw := &CaseWorkflow{Callers: identity.NewVerifier(keys)}
+			h.env.RegisterWorkflowWithOptions(cw.DestroyRecord, workflow.RegisterOptions{Name: "VerifyingDestroy"})
+			var entries []RegisterEntry
+			h.env.RegisterWorkflowWithOptions(func(_ workflow.Context, e RegisterEntry) error {
+				entries = append(entries, e)
+				return nil
+			}, workflow.RegisterOptions{Name: RegisterEntryWorkflowName})
+			var calls []string
+			erase := func(name string, n int) {
+				h.env.RegisterActivityWithOptions(func(_ context.Context, arg any) (activities.Erased, error) {
+					calls = append(calls, name+" "+fmt.Sprint(arg))
+					return activities.Erased{Workflows: n}, nil
+				}, activity.RegisterOptions{Name: name})
+			}
+			erase(activities.EraseWorkflowName, 2)
+			erase(activities.EraseSeriesName, 3)
+			h.env.RegisterActivityWithOptions(func(_ context.Context, caseID string) error {
+				calls = append(calls, activities.EraseCaseReadModelName+" "+caseID)
+				return nil
+			}, activity.RegisterOptions{Name: activities.EraseCaseReadModelName})
+			in := DestroyInput{CaseID: "c1", Reference: "CF-TEST01", RuleTitle: "Case record of a child who was not looked after",
+				Approval: safeguarding.Destruction{ApprovedBy: manager, Reason: "Retention period ended.", Rule: policy.RecordOther},
+				Approved: vouchedRequest{Request: req, Proof: tt.proof}}
+			h.env.RegisterWorkflowWithOptions(func(ctx workflow.Context) error {
+				cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{WorkflowID: DestroyID("c1")})
+				return workflow.ExecuteChildWorkflow(cctx, "VerifyingDestroy", in).Get(ctx, nil)
+			}, workflow.RegisterOptions{Name: "ApprovingCase"})
+			h.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: WorkflowID("c1")})
+			h.env.ExecuteWorkflow("ApprovingCase")
+			err := h.env.GetWorkflowError()
+
+			if !tt.erasing {
+				if err == nil || !strings.Contains(err.Error(), "did not come through caseflow's API") || len(calls) != 0 || len(entries) != 0 {
+					t.Fatalf("a forged approval: %v; erased %q, wrote %d entries", err, calls, len(entries))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			pass := []string{
+				activities.EraseWorkflowName + " map[workflow_id:case-c1]",
+				activities.EraseSeriesName + " map[prefix:case-c1-record-]",
+				activities.EraseWorkflowName + " map[workflow_id:audit-case-c1]",
+				activities.EraseSeriesName + " map[prefix:audit-case-c1-chunk-]",
+				activities.EraseCaseReadModelName + " c1",
+			}
+			if want := append(slices.Clone(pass), pass...); !slices.Equal(calls, want) {
+				t.Errorf("erased\n%q\nwant, twice over,\n%q", calls, pass)
+			}
+			if len(entries) != 1 || entries[0].ApprovedBy != manager || entries[0].Reference != "CF-TEST01" ||
+				!slices.Equal(entries[0].Destroyed[:3], []string{
+					"the case's workflow: 4 runs, with every step, chase and record in their histories",
+					"the case's timeline chunks: 6", "the case's access log: 4 runs and 6 chunks"}) {
+				t.Errorf("register entries %+v", entries)
+			}
+		})
+	}
 }

@@ -106,6 +106,8 @@ type run struct {
 	// retention is the version of records retention (see retentionChange), asked when the run
 	// first needs it; retentionUnknown until then.
 	retention workflow.Version
+	// approval is the step that approved destroying the record, as the API vouched for it.
+	approval *vouchedRequest
 }
 
 // sideEffectsChange versions how the workflow runs its side effects. Version 1 sends the chases
