@@ -290,9 +290,9 @@ func TestARecordIsDestroyedOnlyByThoseWithAuthority(t *testing.T) {
 	}
 	// The closure and the review added runs and chunks after they were counted above.
 	var destroyedRuns, destroyedChunks, destroyedAuditRuns, destroyedAuditChunks int
-	_, errRuns := fmt.Sscanf(e.Destroyed[0], "the case's workflow: %d runs", &destroyedRuns)
+	_, errRuns := fmt.Sscanf(e.Destroyed[0], "the case's workflow: %d", &destroyedRuns)
 	_, errChunks := fmt.Sscanf(e.Destroyed[1], "the case's timeline chunks: %d", &destroyedChunks)
-	_, errAudit := fmt.Sscanf(e.Destroyed[2], "the case's access log: %d runs and %d chunks", &destroyedAuditRuns, &destroyedAuditChunks)
+	_, errAudit := fmt.Sscanf(e.Destroyed[2], "the case's access log: %d runs and %d", &destroyedAuditRuns, &destroyedAuditChunks)
 	if err := errors.Join(errRuns, errChunks, errAudit); err != nil || destroyedRuns < len(caseRuns) || destroyedChunks < chunks ||
 		destroyedAuditRuns < len(auditRuns) || destroyedAuditChunks < 2 {
 		t.Errorf("the register says %q were destroyed (%v); want at least %d case runs, %d chunks, %d audit runs and 2 chunks", e.Destroyed, err, len(caseRuns), chunks, len(auditRuns))

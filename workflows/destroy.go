@@ -174,11 +174,19 @@ func (e erasedCount) add(o erasedCount) erasedCount {
 
 func (e erasedCount) words() []string {
 	return []string{
-		fmt.Sprintf("the case's workflow: %d runs, with every step, chase and record in their histories", e.caseRuns),
+		fmt.Sprintf("the case's workflow: %s, with every step, chase and record in their histories", count(e.caseRuns, "run")),
 		fmt.Sprintf("the case's timeline chunks: %d", e.chunks),
-		fmt.Sprintf("the case's access log: %d runs and %d chunks", e.auditRuns, e.auditChunks),
+		fmt.Sprintf("the case's access log: %s and %s", count(e.auditRuns, "run"), count(e.auditChunks, "chunk")),
 		"the case's summary, actions and notifications in the read model",
 	}
+}
+
+// count says how many of a thing, in words: "1 run", "3 runs".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // eraseRecord erases, in order, the case's workflow (which ends it, so it seals no more chunks

@@ -149,6 +149,34 @@ func archivedPagesOptions(ctx workflow.Context) workflow.Context {
 	})
 }
 
+// earlierPagesChange versions sealing, as soon as a run can, the pages earlier runs kept: a case
+// that continued before record chunks and is now closed may not continue as new for years, while
+// retention deletes its earlier runs within months. It is asked only once the case follows the
+// rules of records retention, which a case reaches by an update recorded after this release, so
+// histories recorded before never ask it.
+const (
+	earlierPagesChange         = "seal-earlier-pages"
+	earlierPagesSealed         = 1
+	earlierPagesCurrentVersion = earlierPagesSealed
+)
+
+// sealEarlierPagesSoon starts sealing, in the background, the pages of entries earlier runs still
+// hold, once per run, when there are any and the case follows records retention. Continue-as-new
+// waits for it, and carries where the chunks it sealed start.
+func (r *run) sealEarlierPagesSoon(ctx workflow.Context) {
+	if r.earlierPagesAsked || r.state.Rules < safeguarding.RulesRetention || r.state.ArchivedThrough <= r.in.SealedThrough {
+		return
+	}
+	r.earlierPagesAsked = true
+	if workflow.GetVersion(ctx, earlierPagesChange, workflow.DefaultVersion, earlierPagesCurrentVersion) < earlierPagesSealed {
+		return
+	}
+	r.background(ctx, "sealing earlier timeline pages", func(ctx workflow.Context) error {
+		r.sealEarlierPages(ctx, &r.in)
+		return nil
+	})
+}
+
 // sealRecord seals the entries this run stops carrying into the case's record chunks, after any
 // pages earlier runs kept in their inputs, and says where the next run's chunks start. It
 // returns false when a page could not be sealed: the run then carries its page in the next

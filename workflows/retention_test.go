@@ -397,3 +397,50 @@ func TestADestructionErasesOnlyWhatTheAPIApproved(t *testing.T) {
 		})
 	}
 }
+
+// TestAnOldCaseSealsItsEarlierPagesWhenUpgraded: a case that continued before record chunks, and
+// may not continue as new again for years (closed and idle, say), seals the pages its earlier
+// runs kept as soon as the worker moves it to the current rules, without waiting for a
+// continue-as-new: the namespace's retention would delete those runs first.
+func TestAnOldCaseSealsItsEarlierPagesWhenUpgraded(t *testing.T) {
+	h := newHarness(t, nil)
+	state := safeguarding.NewCase("c1", "CF-TEST01", safeguarding.RulesFailSafe)
+	pages := [][]safeguarding.Entry{entries(1, 40), entries(41, 80)}
+	state.ArchivedThrough = 80
+	h.input = Input{CaseID: "c1", Reference: "CF-TEST01", State: state, Archive: pages[1]}
+	h.env.OnActivity(ArchivedPagesName, mock.Anything, mock.Anything).Return(ArchivedPages{Pages: pages}, nil)
+	var sealed []RecordChunkInput
+	h.env.OnWorkflow(RecordChunkWorkflowName, mock.Anything, mock.Anything).Return(func(_ workflow.Context, c RecordChunkInput) error {
+		sealed = append(sealed, c)
+		return nil
+	})
+	h.step(0, safeguarding.StepRaiseConcern, carer, raise("2010-01-01"))
+	h.view(m, manager, func(safeguarding.View) {
+		if len(sealed) != 0 {
+			t.Errorf("sealed %d chunks before the case follows records retention", len(sealed))
+		}
+	})
+	h.env.RegisterDelayedCallback(func() {
+		h.env.UpdateWorkflow(safeguarding.UpgradeRulesStep, "upgrade", &testUpdate{
+			reject:   func(err error) { t.Errorf("upgrade refused: %v", err) },
+			complete: func(any, error) {},
+		})
+	}, 2*m)
+	var timeline TimelineAnswer
+	h.env.RegisterDelayedCallback(func() {
+		v, err := h.env.QueryWorkflow(QueryTimeline, manager, identity.Proof{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := v.Get(&timeline); err != nil {
+			t.Fatal(err)
+		}
+	}, 3*m)
+	h.run(4 * m)
+	if len(sealed) != 2 || sealed[0].Entries[0].Seq != 1 || sealed[1].Entries[0].Seq != 41 {
+		t.Fatalf("sealed %d chunks after the upgrade; want the two earlier pages, oldest first", len(sealed))
+	}
+	if !slices.Equal(timeline.ChunkStarts, []int{1, 41}) || timeline.SealedThrough != 80 {
+		t.Errorf("the timeline reads chunks %v through %d", timeline.ChunkStarts, timeline.SealedThrough)
+	}
+}

@@ -108,6 +108,8 @@ type run struct {
 	retention workflow.Version
 	// approval is the step that approved destroying the record, as the API vouched for it.
 	approval *vouchedRequest
+	// earlierPagesAsked: the run has looked for pages earlier runs kept (see record.go).
+	earlierPagesAsked bool
 }
 
 // sideEffectsChange versions how the workflow runs its side effects. Version 1 sends the chases
@@ -175,6 +177,7 @@ func (r *run) loop(ctx workflow.Context) error {
 			r.project(ctx)
 			return r.destroy(ctx)
 		}
+		r.sealEarlierPagesSoon(ctx)
 		r.sendChases(ctx, r.state.TakeDueChases(now))
 		if r.state.Opened() {
 			r.project(ctx)
