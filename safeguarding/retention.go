@@ -174,12 +174,15 @@ func (r *ApproveDestruction) apply(c *Case, by Actor, env Env) Result {
 		c.Destruction.Confirmed = slices.Clone(c.Retention.Estimated)
 	}
 	c.closeActions(policy.RetentionReview, "", ActionDone, now, by, "Destruction approved: "+r.Reason)
-	c.note(now, by, "destruction-approved", "Destruction of the record approved (reason: "+r.Reason+")", "")
+	c.note(now, by, "destruction-approved", "Destruction of the record approved (reason: "+r.Reason+")", "").Restricted = true
 	return Result{}
 }
 
 // PlaceLegalHold keeps a record whatever its retention date: litigation, an inquiry, a
-// subject access request in progress. It may be placed at any time, open or closed.
+// subject access request in progress. It may be placed at any time, open or closed. What the
+// timeline says of holds and of an approved destruction is restricted: their reasons may name a
+// claim against a carer or member of staff, so carers and fostering social workers never see
+// them.
 type PlaceLegalHold struct {
 	Reason string `json:"reason"`
 }
@@ -202,7 +205,7 @@ func (r *PlaceLegalHold) apply(c *Case, by Actor, env Env) Result {
 	now := env.Now()
 	c.LegalHolds = append(c.LegalHolds, LegalHold{PlacedAt: now, PlacedBy: by, Reason: r.Reason})
 	c.closeActions(policy.RetentionReview, "", ActionResolved, now, by, "Legal hold placed: "+r.Reason)
-	c.note(now, by, "legal-hold", "Legal hold placed on the record (reason: "+r.Reason+")", "")
+	c.note(now, by, "legal-hold", "Legal hold placed on the record (reason: "+r.Reason+")", "").Restricted = true
 	return Result{}
 }
 
@@ -230,7 +233,7 @@ func (r *LiftLegalHold) apply(c *Case, by Actor, env Env) Result {
 	h := &c.LegalHolds[len(c.LegalHolds)-1]
 	who := by
 	h.LiftedAt, h.LiftedBy, h.LiftReason = now, &who, r.Reason
-	c.note(now, by, "legal-hold-lifted", "Legal hold lifted (reason: "+r.Reason+")", "")
+	c.note(now, by, "legal-hold-lifted", "Legal hold lifted (reason: "+r.Reason+")", "").Restricted = true
 	return Result{}
 }
 

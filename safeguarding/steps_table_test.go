@@ -1525,8 +1525,8 @@ func stepRows() []stepRow {
 					!d.RetainedUntil.Equal(f.c.Retention.Until) || !f.c.DestructionApproved() {
 					t.Fatalf("destruction %+v", d)
 				}
-				if !f.hasEntry("destruction-approved", "", "nothing outstanding") {
-					t.Error("the timeline does not keep the approval and its reason")
+				if !f.hasEntry("destruction-approved", "", "nothing outstanding") || !f.c.Timeline[len(f.c.Timeline)-1].Restricted {
+					t.Error("the timeline does not keep the approval and its reason, restricted")
 				}
 			},
 			required: []string{"reason"},
@@ -1563,6 +1563,9 @@ func stepRows() []stepRow {
 			want: func(t *testing.T, f *fixture, _ Result) {
 				if !f.c.OnHold() || f.c.LegalHolds[0].PlacedBy != aManager || f.c.RetentionReviewDue(f.env.now.AddDate(30, 0, 0)) {
 					t.Fatalf("holds %+v: want the record held, and no review due while it is", f.c.LegalHolds)
+				}
+				if e := f.c.Timeline[len(f.c.Timeline)-1]; e.Kind != "legal-hold" || !e.Restricted || !strings.Contains(e.Summary, "Civil claim notified.") {
+					t.Errorf("timeline entry %+v: want the hold and its reason, restricted", e)
 				}
 			},
 			required: []string{"reason"},
