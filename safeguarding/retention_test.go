@@ -151,3 +151,15 @@ func TestOnlyOverseersSeeTheRetention(t *testing.T) {
 		}
 	}
 }
+
+// TestApprovalUnderALegalHoldSaysWhy: the approval is refused under a hold, and the refusal
+// names the hold, which is what the approver must lift first.
+func TestApprovalUnderALegalHoldSaysWhy(t *testing.T) {
+	f := newCase(t, "E1")
+	f.retentionReviewDue()
+	f.must("legal-hold", aManager, body{"reason": "Civil claim notified."})
+	_, err := f.try(StepApproveDestruction, aLead, body{"reason": "Ended."})
+	if CodeOf(err) != EConflict || !strings.Contains(err.Error(), "legal hold") {
+		t.Errorf("approval under a legal hold: %v", err)
+	}
+}
