@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
@@ -58,23 +59,29 @@ type Erased struct {
 // EraseWorkflow deletes every run of a workflow: those its current run continued from, oldest
 // first, those visibility lists beside them (a run that ended before the workflow started
 // again), and the current one last, which ends it if it is running. A run deleted before (or by
-// a retry's first attempt) is skipped.
+// a retry's first attempt) is skipped. It returns once each run is gone, not merely once
+// Temporal took the request: the register says what was destroyed, so it must be.
 func (e *Eraser) EraseWorkflow(ctx context.Context, req EraseWorkflow) (Erased, error) {
 	runs, err := e.runsOf(ctx, req.WorkflowID)
 	if err != nil {
 		return Erased{}, err
 	}
-	deleted := 0
+	var deleted []string
 	for _, run := range runs {
 		ok, err := e.delete(ctx, req.WorkflowID, run)
 		if err != nil {
-			return Erased{Workflows: deleted}, err
+			return Erased{Workflows: len(deleted)}, err
 		}
 		if ok {
-			deleted++
+			deleted = append(deleted, run)
 		}
 	}
-	return Erased{Workflows: deleted}, nil
+	for _, run := range deleted {
+		if err := e.waitGone(ctx, req.WorkflowID, run); err != nil {
+			return Erased{Workflows: len(deleted)}, err
+		}
+	}
+	return Erased{Workflows: len(deleted)}, nil
 }
 
 // EraseSeries deletes the workflows of a series. They were started in order from 0, so the
@@ -94,15 +101,41 @@ func (e *Eraser) EraseSeries(ctx context.Context, req EraseSeries) (Erased, erro
 	}
 	deleted := 0
 	for i := n - 1; i >= 0; i-- {
-		ok, err := e.delete(ctx, req.Prefix+strconv.Itoa(i), "")
+		id := req.Prefix + strconv.Itoa(i)
+		ok, err := e.delete(ctx, id, "")
+		if err == nil && ok {
+			deleted++
+			// Gone before the next: a retry after a crash must find the rest numbered from 0.
+			err = e.waitGone(ctx, id, "")
+		}
 		if err != nil {
 			return Erased{Workflows: deleted}, err
 		}
-		if ok {
-			deleted++
-		}
 	}
 	return Erased{Workflows: deleted}, nil
+}
+
+// goneEvery is how often waitGone looks again.
+const goneEvery = 200 * time.Millisecond
+
+// waitGone waits until Temporal no longer keeps a run's history ("" for the workflow's current
+// run): it deletes in the background, seconds later on a busy cluster. The activity's heartbeat
+// keeps the wait alive; its timeout bounds it.
+func (e *Eraser) waitGone(ctx context.Context, workflowID, runID string) error {
+	for {
+		activity.RecordHeartbeat(ctx, workflowID+"/"+runID)
+		iter := e.Temporal.GetWorkflowHistory(ctx, workflowID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		_, err := iter.Next()
+		var notFound *serviceerror.NotFound
+		if errors.As(err, &notFound) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s run %q not yet deleted: %w", workflowID, runID, ctx.Err())
+		case <-time.After(goneEvery):
+		}
+	}
 }
 
 // EraseCaseReadModel removes a case from the read model, leaving a mark that keeps a late

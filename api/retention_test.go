@@ -128,7 +128,8 @@ func TestTheEarliestEntriesOutliveTheirRuns(t *testing.T) {
 			t.Fatalf("delete run %s: %v", run, err)
 		}
 	}
-	testenv.Eventually(t, 30*time.Second, "the earlier runs deleted", func() bool {
+	// Temporal deletes in the background: on a busy machine, tens of seconds later.
+	testenv.Eventually(t, 2*time.Minute, "the earlier runs deleted", func() bool {
 		return !slices.ContainsFunc(runs[1:], func(run string) bool { return !gone(env, wid, run) })
 	})
 
