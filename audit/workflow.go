@@ -288,9 +288,7 @@ func sealChunk(ctx workflow.Context, s Stream, n int, records []Record) error {
 // chunk, as its child under the chunk's own id; a chunk started any other way holds nothing and
 // ends at once, leaving its id to the head.
 func (w *Workflows) Chunk(ctx workflow.Context, in ChunkInput) error {
-	info := workflow.GetInfo(ctx)
-	parent := info.ParentWorkflowExecution
-	if parent == nil || parent.ID != AuditWorkflowID(in.Stream) || info.WorkflowExecution.ID != AuditChunkID(in.Stream, in.Index) {
+	if !identity.StartedAsChildOf(workflow.GetInfo(ctx), AuditWorkflowID(in.Stream), AuditChunkID(in.Stream, in.Index)) {
 		return temporal.NewNonRetryableApplicationError("an audit chunk is started only by the head of its stream", "NotSealedByHead", nil)
 	}
 	err := workflow.SetQueryHandler(ctx, QueryRecords, w.recordsQuery(in.Stream, func() Page {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -105,9 +104,7 @@ const sweepAfter = 2 * time.Minute
 // DestroyRecord destroys a case's record and writes the destruction into the register. Only the
 // case's workflow starts it, as its child under the destruction's id.
 func (cw *CaseWorkflow) DestroyRecord(ctx workflow.Context, in DestroyInput) error {
-	info := workflow.GetInfo(ctx)
-	parent := info.ParentWorkflowExecution
-	if parent == nil || parent.ID != WorkflowID(in.CaseID) || info.WorkflowExecution.ID != DestroyID(in.CaseID) {
+	if !identity.StartedAsChildOf(workflow.GetInfo(ctx), WorkflowID(in.CaseID), DestroyID(in.CaseID)) {
 		return temporal.NewNonRetryableApplicationError("a record is destroyed only by its case, once its destruction is approved", "NotApprovedByCase", nil)
 	}
 	logger := workflow.GetLogger(ctx)
@@ -135,11 +132,7 @@ func (cw *CaseWorkflow) DestroyRecord(ctx workflow.Context, in DestroyInput) err
 		ApprovedAt: in.Approval.ApprovedAt, ApprovedBy: in.Approval.ApprovedBy, Rule: in.Approval.Rule, RuleTitle: in.RuleTitle,
 		Reason: in.Approval.Reason, AssumptionsConfirmed: len(in.Approval.Confirmed), Destroyed: erased.add(again).words(),
 	}
-	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:        RegisterEntryID(in.CaseID),
-		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
-	})
-	if err := workflow.ExecuteChildWorkflow(cctx, RegisterEntryWorkflowName, entry).GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+	if err := startAbandoned(ctx, RegisterEntryID(in.CaseID), RegisterEntryWorkflowName, entry); err != nil {
 		return fmt.Errorf("write the destruction of %s into the register: %w", in.Reference, err)
 	}
 	logger.Info("case record destroyed", "case", in.CaseID, "reference", in.Reference, "rule", string(in.Approval.Rule))
@@ -220,9 +213,7 @@ func eraseRecord(ctx workflow.Context, caseID string) (erasedCount, error) {
 // RegisterEntry holds one destruction of the register and answers the Safeguarding Lead's reads
 // of it. It never ends. Only the destruction of the same case starts it.
 func (cw *CaseWorkflow) RegisterEntry(ctx workflow.Context, entry RegisterEntry) error {
-	info := workflow.GetInfo(ctx)
-	parent := info.ParentWorkflowExecution
-	if parent == nil || parent.ID != DestroyID(entry.CaseID) || info.WorkflowExecution.ID != RegisterEntryID(entry.CaseID) {
+	if !identity.StartedAsChildOf(workflow.GetInfo(ctx), DestroyID(entry.CaseID), RegisterEntryID(entry.CaseID)) {
 		return temporal.NewNonRetryableApplicationError("a register entry is written only by the destruction it records", "NotWrittenByDestruction", nil)
 	}
 	err := workflow.SetQueryHandler(ctx, QueryRegisterEntry, func(actor safeguarding.Actor, proof identity.Proof) (RegisterAnswer, error) {
@@ -284,11 +275,7 @@ func (r *run) destroy(ctx workflow.Context) error {
 	if rt := r.state.Retention; rt != nil {
 		in.RuleTitle = rt.Title
 	}
-	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:        DestroyID(r.in.CaseID),
-		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
-	})
-	if err := workflow.ExecuteChildWorkflow(cctx, DestroyWorkflowName, in).GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+	if err := startAbandoned(ctx, DestroyID(r.in.CaseID), DestroyWorkflowName, in); err != nil {
 		r.logger.Error("the approved destruction did not start", "case", r.in.CaseID, "error", err)
 	} else {
 		r.logger.Info("destroying the case's record", "case", r.in.CaseID)

@@ -75,9 +75,7 @@ func SightProofBody(s safeguarding.Sight) []byte {
 // ends. Only the case's own workflow starts it, as its child under the chunk's id; a chunk
 // started any other way holds nothing and ends at once, leaving its id to the case.
 func (cw *CaseWorkflow) RecordChunk(ctx workflow.Context, in RecordChunkInput) error {
-	info := workflow.GetInfo(ctx)
-	parent := info.ParentWorkflowExecution
-	if parent == nil || parent.ID != WorkflowID(in.CaseID) || info.WorkflowExecution.ID != RecordChunkID(in.CaseID, in.Index) {
+	if !identity.StartedAsChildOf(workflow.GetInfo(ctx), WorkflowID(in.CaseID), RecordChunkID(in.CaseID, in.Index)) {
 		return temporal.NewNonRetryableApplicationError("a record chunk is started only by its case", "NotSealedByCase", nil)
 	}
 	err := workflow.SetQueryHandler(ctx, QueryRecordChunk, func(actor safeguarding.Actor, sight safeguarding.Sight, proof identity.Proof) (RecordChunkAnswer, error) {
@@ -213,15 +211,19 @@ func (r *run) sealEarlierPages(ctx workflow.Context, next *Input) bool {
 	}
 }
 
+// startAbandoned starts a workflow that outlives the one starting it (ParentClosePolicy abandon)
+// under a fixed id, so that a replayed or retried run cannot start it twice, and returns once
+// Temporal has it.
+func startAbandoned(ctx workflow.Context, id, name string, input any) error {
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{WorkflowID: id, ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON})
+	return workflow.ExecuteChildWorkflow(cctx, name, input).GetChildWorkflowExecution().Get(ctx, nil)
+}
+
 // sealChunk starts the chunk holding entries, and returns once Temporal has it.
 func (r *run) sealChunk(ctx workflow.Context, next *Input, entries []safeguarding.Entry) bool {
-	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:        RecordChunkID(r.in.CaseID, len(next.ChunkStarts)),
-		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
-	})
-	child := workflow.ExecuteChildWorkflow(cctx, RecordChunkWorkflowName, RecordChunkInput{CaseID: r.in.CaseID, Index: len(next.ChunkStarts), Entries: entries})
-	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
-		r.logger.Error("timeline chunk not sealed", "case", r.in.CaseID, "chunk", len(next.ChunkStarts), "error", err)
+	n := len(next.ChunkStarts)
+	if err := startAbandoned(ctx, RecordChunkID(r.in.CaseID, n), RecordChunkWorkflowName, RecordChunkInput{CaseID: r.in.CaseID, Index: n, Entries: entries}); err != nil {
+		r.logger.Error("timeline chunk not sealed", "case", r.in.CaseID, "chunk", n, "error", err)
 		return false
 	}
 	next.ChunkStarts = append(slices.Clone(next.ChunkStarts), entries[0].Seq)
