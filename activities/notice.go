@@ -32,7 +32,15 @@ func NoticeFor(c *safeguarding.Case, chase safeguarding.DueChase) notify.Notice 
 		To:        chase.To,
 		HourClock: !a.Quiet.Keeps(),
 		Excluded:  slices.Clone(c.Excluded),
+		Parties:   partiesOf(c),
 	}
+}
+
+// partiesOf is a copy of the case's people, for the notice to carry.
+func partiesOf(c *safeguarding.Case) *safeguarding.Parties {
+	p := c.Parties
+	p.Carers, p.Excluded = slices.Clone(p.Carers), slices.Clone(p.Excluded)
+	return &p
 }
 
 func findAction(c *safeguarding.Case, id string) safeguarding.Action {

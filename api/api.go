@@ -26,6 +26,12 @@ type Cases interface {
 	Raise(ctx context.Context, actor safeguarding.Actor, requestID string, body json.RawMessage) (safeguarding.Result, error)
 	Step(ctx context.Context, caseID, step string, actor safeguarding.Actor, requestID string, body json.RawMessage) (safeguarding.Result, error)
 	Get(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.View, error)
+	// Sight is how actor stands to the case (safeguarding.Sight), or a not-found error when they
+	// may not know it exists: for the doors that show something of a case beside its view.
+	Sight(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.Sight, error)
+	// Exclusions is who a case excludes and the cases linked to it, for spreading exclusions to
+	// every case of the child; it is never shown to anyone.
+	Exclusions(ctx context.Context, caseID string) (safeguarding.CaseExclusions, error)
 	Timeline(ctx context.Context, caseID string, actor safeguarding.Actor, before, limit int) (workflows.TimelinePage, error)
 	// Register lists the destruction register, for the Safeguarding Lead.
 	Register(ctx context.Context, actor safeguarding.Actor) ([]workflows.RegisterEntry, error)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-
+	"slices"
 	"strconv"
 
 	"time"
@@ -95,6 +95,12 @@ func (h *handlers) step(step safeguarding.Step) gin.HandlerFunc {
 			if err != nil {
 				return 0, nil, err
 			}
+			if slices.Contains(spreadsExclusions, step.Name) {
+				if err := h.spreadExclusions(c.Request.Context(), caseID, requestID); err != nil {
+					_ = c.Error(err)
+					return 0, nil, errNotSpread
+				}
+			}
 			return http.StatusOK, responseOf(res), nil
 		})
 	}
@@ -130,6 +136,10 @@ func (h *handlers) linkCases(c *gin.Context, caseID, requestID string, body []by
 	res, err := h.cfg.Cases.Step(c.Request.Context(), caseID, safeguarding.StepLinkCase, actor, requestID, body)
 	if err != nil {
 		return 0, nil, err
+	}
+	if err := h.spreadExclusions(c.Request.Context(), caseID, requestID); err != nil {
+		_ = c.Error(err)
+		return 0, nil, errNotSpread
 	}
 	return http.StatusOK, responseOf(res), nil
 }

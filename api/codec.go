@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	commonpb "go.temporal.io/api/common/v1"
@@ -14,13 +15,22 @@ import (
 	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
 )
 
 // The codec endpoints are Temporal's remote codec protocol: the official CLI
-// (--codec-endpoint URL/codec --codec-auth "Bearer TOKEN") and the Web UI (codec endpoint
-// setting) post a JSON Payloads document to /codec/decode and show what comes back. They
-// decrypt case records for whoever may call them, so they are for the Safeguarding Lead only,
-// and every call is recorded in the codec audit stream.
+// (--codec-endpoint URL/codec/workflows/case-<id> --codec-auth "Bearer TOKEN") and the Web UI
+// (codec endpoint setting) post a JSON Payloads document to <endpoint>/decode and show what comes
+// back. They decrypt case records for whoever may call them, so they are for the Safeguarding
+// Lead only, and every call is recorded in the codec audit stream.
+//
+// A payload does not say which case it belongs to, and the CLI and the Web UI send only the
+// namespace (X-Namespace), so the case is named by the endpoint itself: the protocol looks only
+// at the last segment of the address, and /codec/workflows/<workflow id>/decode decodes the
+// payloads of that workflow's case (its own, or its access audit's) for a Lead whom the case's
+// visibility policy lets see it. A Lead an allegation excluded from the case is told it does not
+// exist, as by every other door. A decode naming no case is refused, for everyone, saying how to
+// name it. Encoding shows nothing, and needs no case.
 
 // maxCodecBytes bounds a codec request: a page of a history's payloads.
 const maxCodecBytes = 8 << 20
@@ -34,11 +44,60 @@ const CodecCookie = "caseflow_codec"
 
 func (h *handlers) mountCodec(r *gin.Engine) {
 	codec := r.Group("/codec", h.codecCORS)
-	codec.OPTIONS("/encode", preflight)
-	codec.OPTIONS("/decode", preflight)
+	for _, path := range codecPaths {
+		codec.OPTIONS(path, preflight)
+	}
 	guarded := codec.Group("", authenticateCodec(h.cfg.Verifier), rateLimit(h.cfg.Limiter), authorize(codecRoles...))
 	guarded.POST("/encode", h.codecCall("codec-encode", converter.PayloadCodec.Encode))
-	guarded.POST("/decode", h.codecCall("codec-decode", converter.PayloadCodec.Decode))
+	guarded.POST("/decode", decodeNamingNoCase)
+	guarded.POST(codecOfWorkflow+"/encode", h.codecCase, h.codecCall("codec-encode", converter.PayloadCodec.Encode))
+	guarded.POST(codecOfWorkflow+"/decode", h.codecCase, h.codecCall("codec-decode", converter.PayloadCodec.Decode))
+}
+
+// codecOfWorkflow is the prefix of the codec endpoints of one workflow's payloads.
+const codecOfWorkflow = "/workflows/:workflow"
+
+// codecPaths are the codec endpoints, under /codec.
+var codecPaths = []string{"/encode", "/decode", codecOfWorkflow + "/encode", codecOfWorkflow + "/decode"}
+
+// decodeNamingNoCase refuses a decode that does not say whose payloads it decodes.
+func decodeNamingNoCase(c *gin.Context) {
+	fail(c, http.StatusBadRequest, "Name the case whose records you are decoding: use the codec endpoint of its workflow, "+
+		"/codec/workflows/case-<case id> (the CLI's --codec-endpoint, or the Web UI's codec server setting), instead of /codec.")
+}
+
+// codecCase lets a decode of a workflow's payloads through only when the caller may see the case
+// the workflow belongs to, by the case's own visibility policy; the refusal is recorded.
+func (h *handlers) codecCase(c *gin.Context) {
+	caseID, ok := caseOfWorkflow(c.Param("workflow"))
+	if !ok {
+		fail(c, http.StatusNotFound, "This workflow is not a case's: only the records of a case can be decoded here.")
+		return
+	}
+	if _, err := h.cfg.Cases.Sight(c.Request.Context(), caseID, mustActor(c)); err != nil {
+		if p := problemFor(err); p.Status == http.StatusNotFound && h.cfg.Audit != nil {
+			rec := accessRecord(c, "codec-refused", p.Status)
+			rec.Detail = "workflow " + c.Param("workflow")
+			h.cfg.Audit.AppendSoon(map[audit.Stream][]audit.Record{audit.CodecStream: {rec}})
+		}
+		abort(c, err)
+		return
+	}
+	c.Next()
+}
+
+// caseOfWorkflow is the case a workflow id belongs to: the case's own workflow, case-<id>, or its
+// access audit's, audit-case-<id> and its chunks.
+func caseOfWorkflow(workflowID string) (string, bool) {
+	id, _ := strings.CutPrefix(workflowID, "audit-")
+	id, ok := strings.CutPrefix(id, "case-")
+	if !ok {
+		return "", false
+	}
+	if head, _, chunk := strings.Cut(id, "-chunk-"); chunk {
+		id = head
+	}
+	return id, workflows.ValidCaseID(id)
 }
 
 // codecCall reads a Payloads document, runs f on it, records the call and answers with the
@@ -62,6 +121,9 @@ func (h *handlers) codecCall(action string, f func(converter.PayloadCodec, []*co
 		out, codecErr := f(h.cfg.Codec, in.GetPayloads())
 		rec := accessRecord(c, action, http.StatusOK)
 		rec.Detail = strconv.Itoa(len(in.GetPayloads())) + " payloads, namespace " + c.GetHeader("X-Namespace")
+		if wf := c.Param("workflow"); wf != "" {
+			rec.Detail += ", workflow " + wf
+		}
 		if codecErr != nil {
 			rec.Outcome, rec.Status = audit.Failed, http.StatusBadRequest
 		}

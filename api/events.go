@@ -58,8 +58,8 @@ func (h *handlers) events(c *gin.Context) {
 			if !ok {
 				return false
 			}
-			if h.cfg.Store.Tells(ch, readmodel.Visibility{Actor: actor, TeamAccess: h.cfg.Access.TeamAccess}) {
-				body, _ := json.Marshal(ch.Event)
+			if event, told := h.cfg.Store.EventFor(ch, readmodel.Visibility{Actor: actor, TeamAccess: h.cfg.Access.TeamAccess}); told {
+				body, _ := json.Marshal(event)
 				c.SSEvent("case", json.RawMessage(body))
 				h.recordEvent(c, ch.CaseID)
 			}

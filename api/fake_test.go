@@ -86,6 +86,20 @@ func (f *fakeCases) Get(ctx context.Context, caseID string, actor safeguarding.A
 	return safeguarding.View{}, nil
 }
 
+func (f *fakeCases) Sight(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.Sight, error) {
+	if err := f.record(ctx, caseCall{method: "Sight", caseID: caseID, actor: actor}); err != nil {
+		return safeguarding.Sight{}, err
+	}
+	return safeguarding.Sight{Actor: actor, Relation: safeguarding.RelationOverseer}, nil
+}
+
+func (f *fakeCases) Exclusions(ctx context.Context, caseID string) (safeguarding.CaseExclusions, error) {
+	if err := f.record(ctx, caseCall{method: "Exclusions", caseID: caseID, actor: safeguarding.Caseflow}); err != nil {
+		return safeguarding.CaseExclusions{}, err
+	}
+	return safeguarding.CaseExclusions{}, nil
+}
+
 func (f *fakeCases) Timeline(ctx context.Context, caseID string, actor safeguarding.Actor, _, _ int) (workflows.TimelinePage, error) {
 	if err := f.record(ctx, caseCall{method: "Timeline", caseID: caseID, actor: actor}); err != nil {
 		return workflows.TimelinePage{}, err

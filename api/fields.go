@@ -117,9 +117,12 @@ var (
 	nrmRequestedOf = pairs("local-authority", "The local authority", "police", "The police")
 	nrmOutcomes    = pairs("positive", "Positive", "negative", "Negative")
 	nrmDecisions   = pairs("reasonable-grounds", "Reasonable Grounds", "conclusive-grounds", "Conclusive Grounds")
+	declinable     = pairs(safeguarding.ReferralPolice, "The police", safeguarding.ReferralDBS, "The Disclosure and Barring Service")
 	consents       = pairs("given", "Given: stays in the NRM", "withdrawn", "Withdrawn: leaves the NRM")
-	guardianTypes  = pairs(safeguarding.GuardianDirectWorker, "Direct Worker", safeguarding.GuardianCoordinator, "Regional Practice Coordinator")
-	prHolders      = pairs(safeguarding.PRInUK, "Someone in the UK", safeguarding.PRNoneInUK, "Nobody in the UK")
+	ageOutcomes    = pairs(safeguarding.AssessedChild, "A child: under 18 on the date of the assessment",
+		safeguarding.AssessedAdult, "An adult: 18 or over on the date of the assessment")
+	guardianTypes = pairs(safeguarding.GuardianDirectWorker, "Direct Worker", safeguarding.GuardianCoordinator, "Regional Practice Coordinator")
+	prHolders     = pairs(safeguarding.PRInUK, "Someone in the UK", safeguarding.PRNoneInUK, "Nobody in the UK")
 	// prKnown adds "not known yet" and, as the case view writes it for people who may not see
 	// it, the empty string.
 	prKnown          = append(append([]choice{}, prHolders...), choice{safeguarding.PRUnknown, "Not known yet"}, choice{"", "Not given, or not shown to you"})
@@ -206,9 +209,10 @@ var typeFields = map[reflect.Type]map[string]field{
 		"unaccompanied":      opt("The child arrived in the UK unaccompanied", "Arrived without a parent or carer."),
 	},
 	reflect.TypeFor[safeguarding.LookedAfterStart](): {
-		"since":               req("Looked after since", "When the child became looked after."),
-		"placement_start":     req("Placement started", "When the current placement began."),
-		"long_term_placement": opt("The placement is agreed as long-term", "Visits after its first year are then at most six-monthly."),
+		"since":           req("Looked after since", "When the child became looked after."),
+		"placement_start": req("Placement started", "When the current placement began."),
+		"long_term_placement": opt("The placement is intended to last until the child is 18",
+			"Visits after its first year are then at most three-monthly, rather than six-weekly (regulation 28(2)(c))."),
 	},
 	reflect.TypeFor[safeguarding.CaseDetails](): {
 		"child": opt("The child's details", "Only the details given change. Give at least one detail to complete or correct, here or below.").when(),
@@ -219,8 +223,9 @@ var typeFields = map[reflect.Type]map[string]field{
 			"The id of the concern that the kinds of exploitation and signs below complete; required with them.").when(),
 		"add_exploitation_types": opt("Kinds of exploitation to add", "In the agency policy's words.").of(exploitationTypes),
 		"add_indicators":         opt("Signs to add", "The agency policy's signs seen, each with what was seen."),
-		"long_term_placement":    opt("The placement is agreed as long-term", "Or no longer is; the child must be recorded as looked after."),
-		"reason":                 reasonField,
+		"long_term_placement": opt("The placement is intended to last until the child is 18",
+			"Or no longer is; the child must be recorded as looked after. Visits after the first year are then at most three-monthly, otherwise six-weekly."),
+		"reason": reasonField,
 	},
 	reflect.TypeFor[safeguarding.LinkCase](): {
 		"case_id": req("The other case", "The id of the other case of the same child; you must be able to see it. The link is recorded on both cases."),
@@ -328,6 +333,18 @@ var typeFields = map[reflect.Type]map[string]field{
 		"recorded_at": req("When was it given?", "From 30 days before the 18th birthday."),
 		"consent":     req("Consent to remain in the NRM", "The young person's own choice.").of(consents),
 	},
+	reflect.TypeFor[safeguarding.RecordAgeAssessment](): {
+		"assessed_at": req("When was the age assessed?", "When the assessment was concluded; not in the future."),
+		"assessed_by": req("Who carried out the assessment?", "The organisation and the assessors' roles, for example \"Croydon Children's Services, two qualified social workers\"."),
+		"date_of_birth": req("Date of birth the assessment gives",
+			"It replaces the recorded one and settles the dispute: a child keeps every child clock until 18 by it; an adult is put to the Safeguarding Lead or a manager to confirm the move to adulthood."),
+		"note": opt("Note", "How the assessment was made, for example with an interpreter."),
+	},
+	reflect.TypeFor[safeguarding.ConfirmAdulthood](): {
+		"decided_at": req("When was it decided?", "Not before the 18th birthday the record gives."),
+		"reason": req("Why do the child clocks end?",
+			"The case view lists the child clocks this ends (confirming_ends); the timeline keeps them with your reason. A young person whose age is disputed keeps them until an age assessment is recorded."),
+	},
 	reflect.TypeFor[safeguarding.RecordICTGReferral](): {
 		"referred_at": req("When was the referral made?", "When the child was referred to the ICTG service."),
 	},
@@ -387,9 +404,21 @@ var typeFields = map[reflect.Type]map[string]field{
 		"summary":      req("What is alleged", "A factual summary. Everything about an allegation is restricted."),
 		"urgent":       opt("Urgent: the LADO must be told within the hour", "Otherwise within a working day."),
 		"possible_offence": opt("It may be a criminal offence",
-			"Starts the police report and the referral to the Disclosure and Barring Service."),
+			"Recorded with the allegation. Every allegation starts the police report and the referral to the Disclosure and Barring Service; a manager may record why one is not made."),
 		"pension_age_on": opt("When they reach their normal pension age",
 			"A date like 2049-06-30, if known. The allegation's record is kept at least until then, or 10 years, whichever is later; if not known, for the policy's longer period."),
+	},
+	reflect.TypeFor[safeguarding.DeclineAllegationReferral](): {
+		"allegation_id": req("Which allegation?", "The id of the allegation."),
+		"referral":      req("Which referral is not made?", "The police, or the Disclosure and Barring Service.").of(declinable),
+		"decided_at":    req("When was it decided?", "Not before the allegation was received."),
+		"reason":        req("Why is it not made?", "The agency policy reports carers and staff involved in exploitation to the police and the DBS: say why this one is not."),
+	},
+	reflect.TypeFor[safeguarding.HouseholdExclusion](): {
+		"against_user": req("Whom to exclude (user id)", "The user id of the person an allegation about another child of the household is about; they lose access to this case at once."),
+		"against_role": req("Their role", "The role of the person excluded.").of(roles),
+		"other_case":   opt("The other child's case", "The id of the other child's case with the allegation, when caseflow holds it."),
+		"reason":       req("Why exclude them from this case too?", "For example \"the same carers look after both children\"."),
 	},
 	reflect.TypeFor[safeguarding.AllegationReferral](): {
 		"allegation_id": req("Which allegation?", "The id of the allegation."),
@@ -512,6 +541,7 @@ var responseCodes = map[reflect.Type]map[string][]choice{
 	reflect.TypeFor[safeguarding.NRMRequest]():      {"requested_of": nrmRequestedOf},
 	reflect.TypeFor[safeguarding.NRMReferral]():     {"first_responder": firstResponders},
 	reflect.TypeFor[safeguarding.AdultConsent]():    {"consent": consents},
+	reflect.TypeFor[safeguarding.AgeAssessment]():   {"outcome": ageOutcomes},
 	reflect.TypeFor[safeguarding.Guardian]():        {"type": guardianTypes},
 	reflect.TypeFor[safeguarding.Meeting]():         {"format": meetingFormats},
 	reflect.TypeFor[safeguarding.Conference]():      {"kind": conferenceKinds},
@@ -575,6 +605,10 @@ var closers = []closer{
 	{Step: "allegation-police-report", Kind: policy.AllegationPolice, Field: "allegation_id", From: "ref"},
 	{Step: "dbs-referral", Kind: policy.DBSReferral, Field: "allegation_id", From: "ref"},
 	{Step: "adult-consent", Kind: policy.Age18Consent},
+	{Step: "adulthood", Kind: policy.ConfirmAdulthood},
+	// The Lead's decision whether to refer: asking a First Responder records it (nrm-not-referred
+	// records the other answer).
+	{Step: "nrm-request", Kind: policy.NRMLeadDecision},
 	{Step: "action-done", Kind: safeguarding.MeetingAction, Field: "action_id", From: "id"},
 	// The transition at 18 has no event of its own: a manager ends it once the young person is
 	// settled with adult services.

@@ -135,7 +135,8 @@ func (h *handlers) overdue(c *gin.Context) {
 	c.JSON(http.StatusOK, actionsPage(c, page, q.Now))
 }
 
-// OverdueSummary is the manager's board: counts by team and kind, and overdue over time.
+// OverdueSummary is the manager's board: counts by team and kind, and overdue over time, of the
+// actions the caller may see (those of a case an allegation excluded them from are not counted).
 type OverdueSummary struct {
 	AsOf   time.Time          `json:"as_of"`
 	Counts readmodel.Counts   `json:"counts"`
@@ -148,12 +149,12 @@ type OverdueSummary struct {
 
 func (h *handlers) overdueSummary(c *gin.Context) {
 	now := time.Now()
-	counts, err := h.cfg.Store.OverdueCounts(c.Request.Context(), now)
+	counts, err := h.cfg.Store.OverdueCountsFor(c.Request.Context(), h.visibility(c), now)
 	if err != nil {
 		abort(c, err)
 		return
 	}
-	series, err := h.cfg.Store.OverdueSeries(c.Request.Context(), now.Add(-7*24*time.Hour))
+	series, err := h.cfg.Store.OverdueSeriesFor(c.Request.Context(), h.visibility(c), now.Add(-7*24*time.Hour))
 	if err != nil {
 		abort(c, err)
 		return

@@ -246,24 +246,50 @@ func addCodecOperations(doc *openapi3.T, schemas openapi3.Schemas, problem *open
 	schemas["Payloads"] = &openapi3.SchemaRef{Value: openapi3.NewObjectSchema().WithProperty("payloads", openapi3.NewArraySchema().WithItems(payload))}
 	payloads := &openapi3.SchemaRef{Ref: "#/components/schemas/Payloads", Value: schemas["Payloads"].Value}
 	public := openapi3.SecurityRequirements{}
-	for _, action := range []string{"encode", "decode"} {
+	for _, path := range []struct {
+		action, prefix, summary string
+		decodes                 bool // answers with the payloads
+		problems                []int
+	}{
+		{"encode", "", "Temporal remote codec: encode payloads (temporal --codec-endpoint URL/codec). Every call is recorded in the codec audit.", true, nil},
+		{"decode", "", "Temporal remote codec: refused, because it names no case. Decode through the endpoint of the case's workflow, /codec/workflows/case-<case id>.", false, nil},
+		{"encode", "/workflows/{workflow}", "Temporal remote codec of one case's workflow (case-<id>, or its access audit's audit-case-<id>): encode payloads. Every call is recorded in the codec audit.", true, []int{http.StatusNotFound}},
+		{"decode", "/workflows/{workflow}", "Temporal remote codec of one case's workflow (case-<id>, or its access audit's audit-case-<id>): decode its payloads (temporal --codec-endpoint URL/codec/workflows/case-<id>, or the Web UI's codec setting), if the caller may see the case. Every call is recorded in the codec audit.", true, []int{http.StatusNotFound}},
+	} {
+		id := "codec-" + path.action
+		if path.prefix != "" {
+			id = "codec-workflow-" + path.action
+		}
 		op := &openapi3.Operation{
-			OperationID: "codec-" + action,
-			Summary:     "Temporal remote codec: " + action + " payloads (temporal --codec-endpoint URL/codec, or the Web UI's codec setting). Every call is recorded in the codec audit.",
+			OperationID: id,
+			Summary:     path.summary,
 			Description: "Roles: " + rolesText(codecRoles) + ". The bearer token may come in the " + CodecCookie + " cookie instead.",
 			RequestBody: &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithJSONSchemaRef(payloads)},
-			Responses:   openapi3.NewResponses(openapi3.WithStatus(200, jsonResponse("The payloads, "+action+"d", payloads))),
+			Responses:   openapi3.NewResponses(),
+		}
+		if path.decodes {
+			op.AddResponse(http.StatusOK, jsonResponse("The payloads, "+path.action+"d", payloads).Value)
 		}
 		op.AddParameter(openapi3.NewHeaderParameter("X-Namespace").WithSchema(openapi3.NewStringSchema()).WithDescription("The namespace of the payloads, as the CLI sends it."))
-		for _, status := range append([]int{http.StatusRequestEntityTooLarge}, commonProblems...) {
+		if path.prefix != "" {
+			op.AddParameter(openapi3.NewPathParameter("workflow").WithSchema(openapi3.NewStringSchema()).
+				WithDescription("The workflow whose payloads these are: case-<case id>, or audit-case-<case id> for its access audit."))
+		}
+		statuses := append(append([]int{http.StatusRequestEntityTooLarge}, commonProblems...), path.problems...)
+		sort.Ints(statuses)
+		for _, status := range statuses {
 			op.AddResponse(status, openapi3.NewResponse().WithDescription(titles[status]).
 				WithContent(openapi3.Content{ProblemContentType: &openapi3.MediaType{Schema: problem}}))
 		}
-		doc.AddOperation("/codec/"+action, http.MethodPost, op)
-		doc.AddOperation("/codec/"+action, http.MethodOptions, &openapi3.Operation{
-			OperationID: "codec-" + action + "-preflight", Summary: "CORS preflight of the configured Temporal Web UI origins.", Security: &public,
+		at := "/codec" + path.prefix + "/" + path.action
+		doc.AddOperation(at, http.MethodPost, op)
+		doc.AddOperation(at, http.MethodOptions, &openapi3.Operation{
+			OperationID: id + "-preflight", Summary: "CORS preflight of the configured Temporal Web UI origins.", Security: &public,
 			Responses: openapi3.NewResponses(openapi3.WithStatus(204, &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription("Allowed methods and headers")})),
 		})
+		if path.prefix != "" {
+			doc.Paths.Value(at).Options.AddParameter(openapi3.NewPathParameter("workflow").WithSchema(openapi3.NewStringSchema()))
+		}
 	}
 }
 
@@ -309,7 +335,9 @@ var requestTypes = func() map[reflect.Type]bool {
 		}
 	}
 	for _, s := range safeguarding.Steps() {
-		walk(reflect.TypeOf(s.NewBody()))
+		if !s.BySystem() { // caseflow's own steps have no route, so no body to document
+			walk(reflect.TypeOf(s.NewBody()))
+		}
 	}
 	return seen
 }()

@@ -25,6 +25,10 @@ type operationDoc struct {
 
 type queryParam struct{ name, description string }
 
+// stepOperation begins the operation id of every step's route, "step-" and the step's name: the
+// access records of steps carry it as their action.
+const stepOperation = "step-"
+
 var (
 	allRoles  = safeguarding.Roles
 	overseers = []safeguarding.Role{safeguarding.RoleManager, safeguarding.RoleSafeguardingLead}
@@ -99,14 +103,33 @@ func routes(h *handlers) []route {
 		}},
 	}
 	for _, step := range safeguarding.Steps() {
-		if step.Name == safeguarding.StepRaiseConcern {
-			continue
+		if step.Name == safeguarding.StepRaiseConcern || step.BySystem() {
+			continue // raising a concern has its own route above; caseflow's own steps have none
 		}
 		rs = append(rs, route{http.MethodPost, "/cases/:id/" + step.Name, step.Roles, h.step(step), operationDoc{
-			id: "step-" + step.Name, summary: step.Title + ". Idempotent with an Idempotency-Key header.",
+			id: stepOperation + step.Name, summary: step.Title + ". Idempotent with an Idempotency-Key header.",
 			body: step.NewBody(), step: step.Name, response: StepResponse{}, status: http.StatusOK,
 			problems: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge},
 		}})
 	}
 	return rs
+}
+
+// RouteRoles is a route the API serves to people signed in, with the roles that may call it.
+type RouteRoles struct {
+	Method, Path string
+	Roles        []safeguarding.Role
+}
+
+// Routes lists the routes people signed in may call, with their roles: the route table under /v1
+// and the codec endpoints. The role and relation table test tries each as every role.
+func Routes() []RouteRoles {
+	var out []RouteRoles
+	for _, rt := range routes(&handlers{}) {
+		out = append(out, RouteRoles{Method: rt.method, Path: "/v1" + rt.path, Roles: rt.roles})
+	}
+	for _, path := range codecPaths {
+		out = append(out, RouteRoles{Method: http.MethodPost, Path: "/codec" + path, Roles: codecRoles})
+	}
+	return out
 }

@@ -214,9 +214,11 @@ func TestEveryRouteAnswersWhatItDocuments(t *testing.T) {
 }
 
 // checkCalls: a route acting on the case workflows names the case in its path, the step it
-// takes, its caller, and the update id its Idempotency-Key makes.
+// takes, its caller, and the update id its Idempotency-Key makes. What caseflow asks of its own
+// accord afterwards (who the child's cases exclude) is not the caller's call.
 func checkCalls(t *testing.T, p probe, calls []caseCall) {
 	t.Helper()
+	calls = slices.DeleteFunc(slices.Clone(calls), func(c caseCall) bool { return c.actor == safeguarding.Caseflow })
 	if len(calls) == 0 {
 		if p.namesCase() && p.rt.path != "/cases/:id/access" {
 			t.Errorf("a route of one case never asked the case workflows")

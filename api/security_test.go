@@ -21,6 +21,7 @@ import (
 	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows"
 )
 
 // get sends a plain GET, outside the OpenAPI check (pages are not API operations).
@@ -249,11 +250,12 @@ func TestCodecEndpointsCORS(t *testing.T) {
 	}
 	body, _ := json.Marshal(map[string]any{"payloads": []any{}})
 	p := tokens(env)
+	caseID := raiseCase(t, env, p.carer, time.Now())
 	for _, c := range []struct {
 		token string
 		want  int
 	}{{"", http.StatusUnauthorized}, {p.manager, http.StatusForbidden}, {p.sw, http.StatusForbidden}, {p.lead, http.StatusOK}} {
-		if got := env.Do(http.MethodPost, "/codec/decode", c.token, body).Status; got != c.want {
+		if got := env.Do(http.MethodPost, "/codec/workflows/"+workflows.WorkflowID(caseID)+"/decode", c.token, body).Status; got != c.want {
 			t.Errorf("decode with token %v: %d, want %d", c.token != "", got, c.want)
 		}
 	}
@@ -290,7 +292,8 @@ func TestDevCodecSignIn(t *testing.T) {
 		t.Fatalf("sign-in: %d, cookie %+v", resp.StatusCode, cookie)
 	}
 	body, _ := json.Marshal(map[string]any{"payloads": []any{}})
-	decode, _ := http.NewRequest(http.MethodPost, env.URL+"/codec/decode", bytes.NewReader(body))
+	caseID := raiseCase(t, env, tokens(env).carer, time.Now())
+	decode, _ := http.NewRequest(http.MethodPost, env.URL+"/codec/workflows/"+workflows.WorkflowID(caseID)+"/decode", bytes.NewReader(body))
 	decode.AddCookie(cookie)
 	got, err := http.DefaultClient.Do(decode)
 	if err != nil {

@@ -94,6 +94,9 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 	if a.protection, err = loadProtection(cfg, parts); err != nil {
 		return a, err
 	}
+	if until := cfg.Security.PlaintextUntil; !until.IsZero() {
+		logger.Warn("payloads written in clear before encryption are read until the migration ends", "until", until.Format(time.DateOnly))
+	}
 	if a.Metrics, err = metrics.New(); err != nil {
 		return a, err
 	}
@@ -276,19 +279,20 @@ func (a *App) startWorker(bg context.Context) error {
 		projection.Keep(bg, a.cfg.ReadModelCheck, caseclient.New(a.Temporal, caseclient.Options{}), a.Store, a.logger)
 	})
 	a.goBackground(func() { a.keepCaseload(bg) })
-	a.goBackground(func() { a.upgradeCases(bg) })
+	a.goBackground(func() { a.catchUpCases(bg) })
 	return nil
 }
 
-// upgradeCases moves the cases still on an older release's safeguarding rules to the current
-// ones, once, when the worker starts.
-func (a *App) upgradeCases(ctx context.Context) {
-	n, err := caseclient.UpgradeRunning(ctx, a.Temporal, a.logger)
+// catchUpCases brings the cases still running in a run begun by an earlier release to this
+// one, once, when the worker starts: each continues as new, and its new run moves to the
+// current safeguarding rules by itself.
+func (a *App) catchUpCases(ctx context.Context) {
+	n, err := caseclient.CatchUpRunning(ctx, a.Temporal, a.logger)
 	switch {
 	case err != nil && ctx.Err() == nil:
-		a.logger.Error("cases not all upgraded to the current rules", "upgraded", n, "error", err)
+		a.logger.Error("cases not all caught up with this release", "caught_up", n, "error", err)
 	case n > 0:
-		a.logger.Info("cases upgraded to the current rules", "upgraded", n)
+		a.logger.Info("cases caught up with this release", "caught_up", n)
 	}
 }
 
@@ -324,7 +328,7 @@ func (a *App) startAPI(ctx context.Context) error {
 	sec := a.cfg.Security
 	a.audit = a.newAuditLog()
 	handler := api.New(api.Config{
-		Cases:          caseclient.New(a.Temporal, caseclient.Options{Signer: a.protection.signer, DataConverter: a.protection.converters.Data}),
+		Cases:          caseclient.New(a.Temporal, caseclient.Options{Signer: a.protection.signer, DataConverter: a.protection.converters.Data, ClearBefore: a.cfg.Security.PlaintextUntil}),
 		Store:          a.Store,
 		Idempotency:    idempotency.New(a.Redis, a.protection.ids),
 		Limiter:        ratelimit.NewLimiter(a.Redis, a.protection.ids, a.cfg.RateLimit, max(a.cfg.RateLimit/6, 10)),
@@ -336,7 +340,7 @@ func (a *App) startAPI(ctx context.Context) error {
 		Verifier:       v,
 		Access:         a.access(),
 		Audit:          a.audit,
-		Codec:          a.protection.converters.Codec,
+		Codec:          a.protection.converters.Codec.ForReading(),
 		CodecOrigins:   a.codecOrigins(),
 		Health:         a.health(),
 		Logger:         a.logger.With("component", "api"),

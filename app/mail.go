@@ -64,7 +64,8 @@ func (a *App) registerMail(bg context.Context, w worker.Worker, pol *policy.Poli
 	digests := &digest.Activities{Directory: m.Directory, Store: a.Store, Links: links, Policy: func() *policy.Policy { return pol }, Logger: logger}
 	w.RegisterWorkflowWithOptions(digest.Workflow, workflow.RegisterOptions{Name: digest.WorkflowName})
 	w.RegisterActivityWithOptions(digests.SendDigests, activity.RegisterOptions{Name: digest.SendName})
-	w.RegisterWorkflowWithOptions(directory.ContactsWorkflow, workflow.RegisterOptions{Name: directory.ContactsWorkflowName})
+	contacts := &directory.Contacts{Callers: a.protection.verifier}
+	w.RegisterWorkflowWithOptions(contacts.Run, workflow.RegisterOptions{Name: directory.ContactsWorkflowName})
 	if sender == nil || m.Directory == nil {
 		logger.Warn("caseflow sends no email: set --smtp-addr and --directory to email chases and the morning digest")
 		return nil, nil
@@ -80,14 +81,15 @@ func (a *App) registerMail(bg context.Context, w worker.Worker, pol *policy.Poli
 	logger.Info(where, "people", m.Directory.Size(), "digest_at", m.DigestAt)
 	return &notify.Emailer{
 		Directory: m.Directory, Postman: postman, Inbox: notify.NewInbox(a.Redis, a.protection.ids, logger), Links: links,
-		Calendar: pol.Calendar(""), Counter: counter, Logger: logger,
+		Calendar: pol.Calendar(""), Counter: counter, Logger: logger, Access: a.access(),
 	}, nil
 }
 
 // contactTeller passes on what the identity provider says of people at sign-in, their email and
-// name, to the workers' directory (see directory.Teller). It never overrides the directory file.
+// name, signed, to the workers' directory (see directory.Teller). It never overrides the
+// directory file.
 func (a *App) contactTeller() func(context.Context, safeguarding.Actor, string, string) {
-	teller := &directory.Teller{Client: a.Temporal, TaskQueue: workflows.TaskQueue}
+	teller := &directory.Teller{Client: a.Temporal, TaskQueue: workflows.TaskQueue, Signer: a.protection.signer}
 	return func(ctx context.Context, actor safeguarding.Actor, email, name string) {
 		if err := teller.Tell(ctx, actor, email, name); err != nil {
 			a.logger.Warn("sign-in contact not passed on to the directory", "user", actor.UserID, "error", err)

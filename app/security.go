@@ -43,6 +43,13 @@ func loadProtection(cfg *config.Config, parts Parts) (*protection, error) {
 	if p.converters, err = encryption.NewConverters(keys); err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
+	clock := time.Now
+	if cfg.Security.ProofClock != nil {
+		clock = cfg.Security.ProofClock
+	}
+	if until := cfg.Security.PlaintextUntil; !until.IsZero() {
+		p.converters = p.converters.AllowingPlaintextUntil(until, clock)
+	}
 	if p.ids, err = pseudonym.New(keys.Pseudonym); err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
@@ -51,11 +58,9 @@ func loadProtection(cfg *config.Config, parts Parts) (*protection, error) {
 			return nil, fmt.Errorf("keys: %w", err)
 		}
 	}
-	if clock := cfg.Security.ProofClock; clock != nil {
-		p.verifier.Now = clock
-		if p.signer != nil {
-			p.signer.Now = clock
-		}
+	p.verifier.Now = clock
+	if p.signer != nil {
+		p.signer.Now = clock
 	}
 	return p, nil
 }

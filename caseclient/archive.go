@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/converter"
 
+	"github.com/caseflow/caseflow/encryption"
 	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
@@ -80,6 +81,11 @@ func (c *Client) archived(ctx context.Context, caseID string, sight safeguarding
 		if err != nil {
 			return nil, err
 		}
+		if previous == "" {
+			// Only a run that continues another carries an archive: one a fresh start brings
+			// was written by a client, and the workflow ignores it too (workflows.Input).
+			in.Archive = nil
+		}
 		var page []safeguarding.Entry
 		for _, e := range entriesBefore(in.Archive, before) {
 			if e.Seq > floor && sight.SeesEntry(e) {
@@ -114,7 +120,12 @@ func (c *Client) runInput(ctx context.Context, wid, runID string) (workflows.Inp
 	}
 	started := first.GetWorkflowExecutionStartedEventAttributes()
 	var in workflows.Input
-	if err := c.converter().FromPayloads(started.GetInput(), &in); err != nil {
+	err = c.converter().FromPayloads(started.GetInput(), &in)
+	if errors.Is(err, encryption.ErrPlaintext) && first.GetEventTime().AsTime().Before(c.clearBefore) {
+		// Written in clear before caseflow encrypted payloads, during the migration.
+		err = converter.GetDefaultDataConverter().FromPayloads(started.GetInput(), &in)
+	}
+	if err != nil {
 		return workflows.Input{}, "", fmt.Errorf("decode the input of case run %s: %w", runID, err)
 	}
 	return in, started.GetContinuedExecutionRunId(), nil

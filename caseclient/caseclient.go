@@ -31,7 +31,9 @@ type Client struct {
 	timeout  time.Duration
 	// dataConverter decodes payloads read from history; nil means the SDK's default.
 	dataConverter converter.DataConverter
-	updates       *caseGate
+	// clearBefore: see Options.ClearBefore.
+	clearBefore time.Time
+	updates     *caseGate
 }
 
 // Options are what a Client needs beside its Temporal client.
@@ -42,11 +44,16 @@ type Options struct {
 	// DataConverter decodes payloads the Client reads from history itself (the timeline's
 	// earlier runs): the encrypting converter of the Temporal client.
 	DataConverter converter.DataConverter
+	// ClearBefore is the end of the deployment's migration from payloads in clear (the
+	// setting --plaintext-payloads-until), zero for none: a run Temporal started before it may
+	// hold an archive caseflow wrote in clear before it encrypted payloads, which the timeline
+	// still reads after the migration; a run started later cannot, and one in clear is refused.
+	ClearBefore time.Time
 }
 
 // New returns a Client using c.
 func New(c client.Client, opts Options) *Client {
-	return &Client{temporal: c, signer: opts.Signer, dataConverter: opts.DataConverter, timeout: DefaultTimeout, updates: newCaseGate(UpdatesPerCase)}
+	return &Client{temporal: c, signer: opts.Signer, dataConverter: opts.DataConverter, clearBefore: opts.ClearBefore, timeout: DefaultTimeout, updates: newCaseGate(UpdatesPerCase)}
 }
 
 // stepArgs are the arguments of a step's update: the request naming the step, with its body in
@@ -129,6 +136,13 @@ func unknownUpdate(err error, name string) bool {
 	return errors.As(err, &app) && strings.HasPrefix(app.Message(), "unknown update "+name+". ")
 }
 
+// unknownQuery reports whether err is a worker's answer to a query the run registered no handler
+// for: "unknown queryType NAME. KnownQueryTypes=[...]" (go.temporal.io/sdk internal_workflow.go).
+func unknownQuery(err error, name string) bool {
+	var failed *serviceerror.QueryFailed
+	return errors.As(err, &failed) && strings.HasPrefix(failed.Message, "unknown queryType "+name+". ")
+}
+
 // result waits for an update's outcome, in domain terms.
 func result(ctx context.Context) func(client.WorkflowUpdateHandle, error) (safeguarding.Result, error) {
 	return func(handle client.WorkflowUpdateHandle, err error) (safeguarding.Result, error) {
@@ -192,6 +206,33 @@ func (c *Client) Get(ctx context.Context, caseID string, actor safeguarding.Acto
 		return safeguarding.View{}, refusal(a.Refused)
 	}
 	return *a.View, nil
+}
+
+// Sight returns how actor stands to the case, by the case's own visibility policy: a not-found
+// error when they may not know it exists.
+func (c *Client) Sight(ctx context.Context, caseID string, actor safeguarding.Actor) (safeguarding.Sight, error) {
+	var a workflows.SightAnswer
+	if err := c.query(ctx, caseID, workflows.QuerySight, &a, actor, c.proof(ctx, identity.Call{Operation: workflows.QuerySight, Subject: caseID, Actor: actor})); err != nil {
+		return safeguarding.Sight{}, err
+	}
+	if a.Refused != nil || a.Sight == nil {
+		return safeguarding.Sight{}, refusal(a.Refused)
+	}
+	return *a.Sight, nil
+}
+
+// Exclusions returns who a case excludes and the cases linked to it, asked as caseflow itself
+// (safeguarding.RoleSystem): for spreading exclusions to every case of a child, never shown.
+func (c *Client) Exclusions(ctx context.Context, caseID string) (safeguarding.CaseExclusions, error) {
+	var a workflows.ExclusionsAnswer
+	actor := safeguarding.Caseflow
+	if err := c.query(ctx, caseID, workflows.QueryExclusions, &a, actor, c.proof(ctx, identity.Call{Operation: workflows.QueryExclusions, Subject: caseID, Actor: actor})); err != nil {
+		return safeguarding.CaseExclusions{}, err
+	}
+	if a.Refused != nil || a.Exclusions == nil {
+		return safeguarding.CaseExclusions{}, refusal(a.Refused)
+	}
+	return *a.Exclusions, nil
 }
 
 // Timeline returns the page of the case's timeline before entry number before (0: the latest),
@@ -268,6 +309,9 @@ func (c *Client) Exists(ctx context.Context, caseID string) (bool, error) {
 func (c *Client) Summary(ctx context.Context, caseID string) (workflows.Summary, error) {
 	var s workflows.Summary
 	err := c.query(ctx, caseID, workflows.QuerySummary, &s)
+	// What the query answers is what Temporal recorded: it replaces a projection of the same
+	// version that a worker made in a task it never completed.
+	s.AsOf = time.Now()
 	return s, err
 }
 
@@ -278,6 +322,11 @@ func (c *Client) query(ctx context.Context, caseID, name string, out any, args .
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	value, err := c.temporal.QueryWorkflow(ctx, workflows.WorkflowID(caseID), "", name, args...)
+	if unknownQuery(err, name) {
+		// The run registered no query of a case: it never became one (a start whose input the
+		// worker refused, say, failed before it could).
+		return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
+	}
 	if err != nil {
 		return translate(err)
 	}

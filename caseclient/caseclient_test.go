@@ -400,3 +400,24 @@ func TestExists(t *testing.T) {
 		})
 	}
 }
+
+// A run that registered no query of a case never became one (a start whose input the worker
+// refused fails before it can): asking it for the case finds none. Any other failed query is
+// passed on.
+func TestARunWithoutTheCaseQueriesIsNoCase(t *testing.T) {
+	for _, tc := range []struct {
+		err      error
+		notFound bool
+	}{
+		{serviceerror.NewQueryFailed("unknown queryType case. KnownQueryTypes=[__stack_trace __open_sessions]"), true},
+		{serviceerror.NewQueryFailed("unknown queryType timeline. KnownQueryTypes=[__stack_trace]"), false},
+		{serviceerror.NewQueryFailed("workflow panicked"), false},
+	} {
+		temporalClient := mocks.NewClient(t)
+		temporalClient.On("QueryWorkflow", anyCtx, workflows.WorkflowID(aCase), "", workflows.QueryCase, carer, mock.Anything).Return(nil, tc.err)
+		_, err := caseclient.New(temporalClient, caseclient.Options{}).Get(context.Background(), aCase, carer)
+		if got := safeguarding.CodeOf(err) == safeguarding.ENotFound; got != tc.notFound {
+			t.Errorf("%v: %v, want not found %v", tc.err, err, tc.notFound)
+		}
+	}
+}

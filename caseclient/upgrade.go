@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 
 	"go.temporal.io/sdk/client"
 
@@ -13,15 +12,17 @@ import (
 	"github.com/caseflow/caseflow/workflows"
 )
 
-// UpgradeRules moves one case to the current safeguarding rules. The update is refused, leaving
-// no trace, when the case already follows them; that is reported as done.
-func (c *Client) UpgradeRules(ctx context.Context, caseID string) (bool, error) {
+// CatchUp asks a case to go on in a run of the worker's release (workflows.UpdateCatchUp): a run
+// begun by an earlier release continues as new, and the new run moves the case to the current
+// rules by itself. The update carries nothing; a run of the current release refuses it, leaving
+// no trace, which is reported as not needed.
+func (c *Client) CatchUp(ctx context.Context, caseID string) (bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	_, err := result(ctx)(c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.WorkflowID(caseID),
-		UpdateID:     safeguarding.UpgradeRulesStep + "-" + strconv.Itoa(int(safeguarding.RulesCurrent)),
-		UpdateName:   safeguarding.UpgradeRulesStep,
+		UpdateID:     workflows.UpdateCatchUp,
+		UpdateName:   workflows.UpdateCatchUp,
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	}))
 	switch code := safeguarding.CodeOf(err); {
@@ -30,29 +31,30 @@ func (c *Client) UpgradeRules(ctx context.Context, caseID string) (bool, error) 
 	case code == safeguarding.EConflict, code == safeguarding.ENotFound:
 		return false, nil
 	}
-	return false, fmt.Errorf("upgrade case %s: %w", caseID, err)
+	return false, fmt.Errorf("catch up case %s: %w", caseID, err)
 }
 
-// UpgradeRunning moves every running case that follows older rules to the current ones, and
-// reports how many it moved. The worker runs it when it starts, so a release's safer rules reach
-// the cases already open, each by a recorded update.
-func UpgradeRunning(ctx context.Context, tc client.Client, logger *slog.Logger) (int, error) {
-	cases := New(tc, Options{}) // the upgrade names no caller: it only brings a case to the rules its worker applies
+// CatchUpRunning asks every running case to catch up (CatchUp) and reports how many went on in
+// a new run. The worker runs it when it starts, so that the cases already open reach its
+// release, and its rules, without waiting for their next continue-as-new. It needs no signer:
+// the update vouches for nobody and changes nothing a client chooses.
+func CatchUpRunning(ctx context.Context, tc client.Client, logger *slog.Logger) (int, error) {
+	cases := New(tc, Options{})
 	moved := 0
 	err := cases.Running(ctx, func(caseID string) error {
-		ok, err := cases.UpgradeRules(ctx, caseID)
+		ok, err := cases.CatchUp(ctx, caseID)
 		switch {
 		case errors.Is(err, context.Canceled):
 			return err
 		case err != nil:
-			logger.Warn("case not upgraded", "case", caseID, "error", err)
+			logger.Warn("case not caught up", "case", caseID, "error", err)
 		case ok:
 			moved++
 		}
 		return nil
 	})
 	if err != nil {
-		return moved, fmt.Errorf("upgrade cases: %w", err)
+		return moved, fmt.Errorf("catch up cases: %w", err)
 	}
 	return moved, nil
 }

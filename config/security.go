@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/auth"
+	"github.com/caseflow/caseflow/encryption"
 )
 
 // Security is the configuration of caseflow's protections: its keys, the limits on callers,
@@ -44,8 +45,15 @@ type Security struct {
 	// InsecureLoopbackIssuer accepts an http OIDC issuer on loopback: for the in-process
 	// identity providers of tests, which set it directly. No flag or variable sets it.
 	InsecureLoopbackIssuer bool
+	// PlaintextUntil is the migration switch for histories written before caseflow encrypted
+	// payloads: until the end of that day (UTC), processes read payloads in clear; zero reads
+	// none. It can name no day after encryption.PlaintextEnd, and the codec refuses them after
+	// that whatever it says. PlaintextUntilText is the flag's value, parsed by Validate.
+	PlaintextUntil     time.Time
+	PlaintextUntilText string
 	// ProofClock replaces the wall clock by which the API dates its proofs and the worker judges
-	// them: for tests that run caseflow as it would be a year later. No flag or variable sets it.
+	// them, and by which the codec judges the end of the migration from payloads in clear: for
+	// tests that run caseflow as it would be on another day. No flag or variable sets it.
 	ProofClock func() time.Time
 }
 
@@ -67,6 +75,7 @@ func bindSecurity(fs *flag.FlagSet, c *Config, mode Mode, env func(name, def str
 	perAddress, _ := strconv.Atoi(env("CASEFLOW_ADDRESS_RATE_LIMIT", strconv.Itoa(DefaultAddressRateLimit)))
 	fs.IntVar(&s.AddressRateLimit, "address-rate-limit", perAddress, "requests per minute from one client address, checked before authentication (env CASEFLOW_ADDRESS_RATE_LIMIT)")
 	fs.StringVar(&s.TrustedProxiesText, "trusted-proxies", env("CASEFLOW_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-* headers are believed (env CASEFLOW_TRUSTED_PROXIES)")
+	fs.StringVar(&s.PlaintextUntilText, "plaintext-payloads-until", env("CASEFLOW_PLAINTEXT_PAYLOADS_UNTIL", ""), "migration from a release before payload encryption: read payloads written in clear until the end of this day, YYYY-MM-DD (UTC), at the latest "+encryption.PlaintextEnd().Format(time.DateOnly)+"; empty reads none (env CASEFLOW_PLAINTEXT_PAYLOADS_UNTIL)")
 	fs.StringVar(&s.CodecOriginsText, "codec-cors-origins", env("CASEFLOW_CODEC_CORS_ORIGINS", ""), "comma-separated Temporal Web UI origins allowed to call the codec endpoints from a browser (env CASEFLOW_CODEC_CORS_ORIGINS)")
 	if mode == ModeDev {
 		fs.BoolVar(&s.InsecureListen, "insecure-listen", false, "let dev listen on an address other than loopback: anyone who can reach it can sign in as anyone")
@@ -94,6 +103,18 @@ func validateSecurity(c *Config, mode Mode, bad func(setting, format string, arg
 			continue
 		}
 		s.TrustedProxies = append(s.TrustedProxies, p)
+	}
+	s.PlaintextUntil = time.Time{}
+	if s.PlaintextUntilText != "" {
+		day, err := time.Parse(time.DateOnly, s.PlaintextUntilText)
+		switch end := encryption.PlaintextEnd(); {
+		case err != nil:
+			bad("--plaintext-payloads-until (CASEFLOW_PLAINTEXT_PAYLOADS_UNTIL)", "%q is not a day such as 2027-03-31", s.PlaintextUntilText)
+		case day.AddDate(0, 0, 1).After(end.Add(time.Second)):
+			bad("--plaintext-payloads-until (CASEFLOW_PLAINTEXT_PAYLOADS_UNTIL)", "the migration from payloads in clear ends on %s; caseflow reads none after it", end.Format(time.DateOnly))
+		default:
+			s.PlaintextUntil = day.AddDate(0, 0, 1).Add(-time.Second)
+		}
 	}
 	s.CodecOrigins = splitList(s.CodecOriginsText)
 	for _, o := range s.CodecOrigins {

@@ -5,6 +5,9 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/caseflow/caseflow/encryption"
 )
 
 func validate(t *testing.T, mode Mode, args ...string) error {
@@ -67,5 +70,35 @@ func TestTrustedProxiesParsed(t *testing.T) {
 	}
 	if len(c.Security.CodecOrigins) != 1 || c.Security.CodecOrigins[0] != "https://ui.example" {
 		t.Errorf("codec origins %v", c.Security.CodecOrigins)
+	}
+}
+
+// The migration switch for payloads in clear names a day, read to its end, and no day after the
+// migration's end.
+func TestPlaintextPayloadsUntilADay(t *testing.T) {
+	last := encryption.PlaintextEnd().Format(time.DateOnly)
+	for _, tc := range []struct {
+		value string
+		want  time.Time
+		bad   bool
+	}{
+		{"", time.Time{}, false},
+		{"2027-01-31", time.Date(2027, 1, 31, 23, 59, 59, 0, time.UTC), false},
+		{last, encryption.PlaintextEnd(), false},
+		{encryption.PlaintextEnd().AddDate(0, 0, 1).Format(time.DateOnly), time.Time{}, true},
+		{"31/01/2027", time.Time{}, true},
+	} {
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		c := Bind(fs, ModeDev)
+		if err := fs.Parse([]string{"--plaintext-payloads-until", tc.value}); err != nil {
+			t.Fatal(err)
+		}
+		err := c.Validate(ModeDev)
+		if (err != nil) != tc.bad || (tc.bad && !strings.Contains(err.Error(), "--plaintext-payloads-until")) {
+			t.Errorf("%q: %v", tc.value, err)
+		}
+		if !c.Security.PlaintextUntil.Equal(tc.want) {
+			t.Errorf("%q: until %v, want %v", tc.value, c.Security.PlaintextUntil, tc.want)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	temporalconfig "go.temporal.io/server/common/config"
 	"gopkg.in/yaml.v3"
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -443,30 +444,40 @@ func TestNetworkPolicies(t *testing.T) {
 	}
 }
 
-// TestComposeIsProductionShaped: compose runs the Temporal server image with a schema job (not
-// the development auto-setup image) and caseflow setup before the worker and the API; every
-// secret comes from the uncommitted env file, and the key files from the shell, the API's full
-// and the worker's verify-only; Redis has a password and an append-only file.
-func TestComposeIsProductionShaped(t *testing.T) {
+// composeService is what the tests read of a service of compose.yaml.
+type composeService struct {
+	Image       string            `yaml:"image"`
+	Command     any               `yaml:"command"`
+	Environment map[string]string `yaml:"environment"`
+	Volumes     []string          `yaml:"volumes"`
+	DependsOn   map[string]struct {
+		Condition string `yaml:"condition"`
+	} `yaml:"depends_on"`
+}
+
+// loadCompose reads compose.yaml: its text, and its services by name.
+func loadCompose(t *testing.T) (string, map[string]composeService) {
+	t.Helper()
 	raw, err := os.ReadFile("compose.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var compose struct {
-		Services map[string]struct {
-			Image       string `yaml:"image"`
-			Command     any    `yaml:"command"`
-			Environment map[string]string
-			DependsOn   map[string]struct {
-				Condition string `yaml:"condition"`
-			} `yaml:"depends_on"`
-		} `yaml:"services"`
+		Services map[string]composeService `yaml:"services"`
 	}
 	if err := yaml.Unmarshal(raw, &compose); err != nil {
 		t.Fatalf("compose.yaml: %v", err)
 	}
-	svc := compose.Services
-	if strings.Contains(string(raw), "auto-setup") {
+	return string(raw), compose.Services
+}
+
+// TestComposeIsProductionShaped: compose runs the Temporal server image with a schema job (not
+// the development auto-setup image) and caseflow setup before the worker and the API; every
+// secret comes from the uncommitted env file, and the key files from the shell, the API's full
+// and the worker's verify-only; Redis has a password and an append-only file.
+func TestComposeIsProductionShaped(t *testing.T) {
+	raw, svc := loadCompose(t)
+	if strings.Contains(raw, "auto-setup") {
 		t.Error("compose uses the development auto-setup image")
 	}
 	if !strings.HasPrefix(svc["temporal"].Image, "temporalio/server:1.32.0") {
@@ -501,7 +512,7 @@ func TestComposeIsProductionShaped(t *testing.T) {
 
 	// The key files come from the shell, as the header's command passes them: the full one to
 	// the API, the verify-only one to the worker, none to the setup job.
-	header := string(raw)
+	header := raw
 	full, verifyOnly := keyCommands(t, "compose.yaml", header)
 	fromShell := map[string]string{} // variable -> the key file it holds
 	for _, m := range regexp.MustCompile(`([A-Z_]+)="\$\(cat (\S+)\)"`).FindAllStringSubmatch(header, -1) {
@@ -527,7 +538,7 @@ func TestComposeIsProductionShaped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range regexp.MustCompile(`\$\{([A-Z_]+)[:}]`).FindAllStringSubmatch(string(raw), -1) {
+	for _, v := range regexp.MustCompile(`\$\{([A-Z_]+)[:}]`).FindAllStringSubmatch(raw, -1) {
 		if _, ok := fromShell[v[1]]; ok {
 			if !strings.Contains(string(example), v[1]) {
 				t.Errorf("caseflow.env.example does not say that %s comes from the shell", v[1])
@@ -542,11 +553,96 @@ func TestComposeIsProductionShaped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, secret := range []string{"/deploy/caseflow.env\n", "/deploy/*keys.json\n"} {
+	for _, secret := range []string{"/deploy/caseflow.env\n", "/deploy/*keys.json\n", "/deploy/tls/\n"} {
 		if !strings.Contains(string(ignore), secret) {
 			t.Errorf(".gitignore does not keep %s out of the repository", strings.TrimSpace(secret))
 		}
 	}
+}
+
+// TestComposeTemporalRequiresClientCertificates: compose's Temporal server, its configuration
+// (temporal/server.yaml) rendered with compose's environment by the server's own loader, requires
+// a client certificate of the client CA on its frontend and of the server's CA between its
+// services, from files mounted read-only; without those settings it does not start. caseflow's
+// services connect with a client certificate mounted read-only, by the variables the Kubernetes
+// manifests use, checking the server by the name its services check it by.
+func TestComposeTemporalRequiresClientCertificates(t *testing.T) {
+	_, svc := loadCompose(t)
+	temporal := svc["temporal"]
+	for k, v := range temporal.Environment {
+		t.Setenv(k, composeValue(v))
+	}
+	cfg, err := temporalconfig.Load(temporalconfig.WithConfigFile("temporal/server.yaml"))
+	if err != nil {
+		t.Fatalf("temporal/server.yaml with compose's environment: %v", err)
+	}
+	tls := cfg.Global.TLS
+	clientCA, serverCA := temporal.Environment["TEMPORAL_TLS_CLIENT_CA_CERT"], temporal.Environment["TEMPORAL_TLS_SERVER_CA_CERT"]
+	frontend, internode := tls.Frontend.Server, tls.Internode.Server
+	if !frontend.RequireClientAuth || !slices.Contains(frontend.ClientCAFiles, clientCA) || clientCA == "" {
+		t.Errorf("the frontend takes clients without a certificate of the client CA %q: %+v", clientCA, frontend)
+	}
+	if !internode.RequireClientAuth || !slices.Equal(internode.ClientCAFiles, []string{serverCA}) || serverCA == "" {
+		t.Errorf("the server's services take others than the holders of the server CA %q's certificates: %+v", serverCA, internode)
+	}
+	files := []string{frontend.CertFile, frontend.KeyFile, internode.CertFile, internode.KeyFile, tls.SystemWorker.CertFile, tls.SystemWorker.KeyFile}
+	files = append(append(append(files, frontend.ClientCAFiles...), internode.ClientCAFiles...), tls.Internode.Client.RootCAFiles...)
+	for _, f := range append(files, tls.SystemWorker.Client.RootCAFiles...) {
+		if !mountedReadOnly(temporal, f) {
+			t.Errorf("temporal: TLS file %q is not in a volume mounted read-only", f)
+		}
+	}
+	serverName := tls.Internode.Client.ServerName
+	if serverName == "" || tls.SystemWorker.Client.ServerName != serverName {
+		t.Errorf("the server's services check its certificate by the names %q and %q", serverName, tls.SystemWorker.Client.ServerName)
+	}
+
+	t.Setenv("TEMPORAL_TLS_SERVER_CERT", "")
+	if _, err := temporalconfig.Load(temporalconfig.WithConfigFile("temporal/server.yaml")); err == nil || !strings.Contains(err.Error(), "TEMPORAL_TLS_SERVER_CERT") {
+		t.Errorf("temporal/server.yaml without the server's certificate: %v, want a refusal naming it", err)
+	}
+
+	kubernetes := map[string]string{}
+	for _, cm := range load(t).configMaps {
+		for k, v := range cm.Data {
+			if strings.HasPrefix(k, "TEMPORAL_TLS_") {
+				kubernetes[k] = v
+			}
+		}
+	}
+	for _, name := range []string{"caseflow-setup", "caseflow-worker", "caseflow-api"} {
+		env := svc[name].Environment
+		for k := range kubernetes {
+			if env[k] == "" {
+				t.Errorf("%s: no %s, which the Kubernetes manifests set", name, k)
+			}
+		}
+		for _, k := range []string{"TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CA"} {
+			if !mountedReadOnly(svc[name], env[k]) {
+				t.Errorf("%s: %s %q is not in a volume mounted read-only", name, k, env[k])
+			}
+		}
+		if env["TEMPORAL_TLS_SERVER_NAME"] != serverName {
+			t.Errorf("%s: checks Temporal's certificate by the name %q, the server's services by %q", name, env["TEMPORAL_TLS_SERVER_NAME"], serverName)
+		}
+	}
+}
+
+// composeValue is a value of compose's environment as compose passes it, with a variable from the
+// env file or the shell (${NAME:?message}, ${NAME:-default}) standing for itself.
+func composeValue(v string) string {
+	return regexp.MustCompile(`\$\{([A-Z_]+)[^}]*\}`).ReplaceAllString(v, "from-$1")
+}
+
+// mountedReadOnly reports whether a service sees path through a volume it mounts read-only.
+func mountedReadOnly(s composeService, path string) bool {
+	for _, v := range s.Volumes {
+		parts := strings.Split(v, ":")
+		if len(parts) == 3 && parts[2] == "ro" && path != "" && strings.HasPrefix(path, strings.TrimSuffix(parts[1], "/")+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // TestAPIReplicasWithinTemporalsUpdateLimit: all API processes together never hold more updates

@@ -28,7 +28,9 @@ type Directory struct {
 	managers map[string][]string // team -> manager ids, in file order
 	leads    []string
 	deputies []string
-	cover    Cover
+	// duty are the agency's duty managers: the managers of a case without a team yet.
+	duty  []string
+	cover Cover
 }
 
 // Cover is who receives the chases of hour clocks when the office is closed: outside Office on
@@ -56,6 +58,10 @@ func (d *Directory) Person(id string) (Person, bool) {
 
 // Managers are the managers of a team.
 func (d *Directory) Managers(team string) []Person { return d.all(d.managers[team]) }
+
+// DutyManagers are the agency's duty managers, who stand for the team manager of a case that
+// has no team yet (a concern taken in a crisis).
+func (d *Directory) DutyManagers() []Person { return d.all(d.duty) }
 
 // Leads are the Safeguarding Leads, then their deputies: everything the Lead is told, the
 // deputies are told too, so an escalation never waits for one person's return.
@@ -113,6 +119,8 @@ func (d *Directory) Resolve(r safeguarding.Recipient, excluded []string) (people
 			p = Person{ID: r.UserID, Role: r.Role}
 		}
 		candidates = []Person{p}
+	case r.Role == safeguarding.RoleManager && r.Team == "":
+		candidates = d.DutyManagers()
 	case r.Role == safeguarding.RoleManager:
 		candidates = d.Managers(r.Team)
 	case r.Role == safeguarding.RoleSafeguardingLead:
@@ -140,6 +148,8 @@ func describe(r safeguarding.Recipient) string {
 		return r.UserID
 	case r.Role == safeguarding.RoleSafeguardingLead:
 		return "the Safeguarding Lead"
+	case r.Role == safeguarding.RoleManager && r.Team == "":
+		return "the duty manager (the case has no team yet)"
 	case r.Team != "":
 		return "the " + string(r.Role) + "s of team " + r.Team
 	}

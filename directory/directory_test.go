@@ -100,6 +100,10 @@ func TestResolve(t *testing.T) {
 		{"an excluded deputy is never told", safeguarding.Recipient{Role: safeguarding.RoleSafeguardingLead}, []string{"lead-2"}, []string{"lead-1"}, ""},
 		{"an excluded manager leaves no one", safeguarding.Recipient{Role: safeguarding.RoleManager, Team: "north"}, []string{"mgr-1"},
 			nil, "the managers of team north (nobody in the directory)"},
+		// A case without a team yet: its managers are the agency's duty manager.
+		{"the managers of no team are the duty manager", safeguarding.Recipient{Role: safeguarding.RoleManager}, nil, []string{"duty-1"}, ""},
+		{"an excluded duty manager is never told", safeguarding.Recipient{Role: safeguarding.RoleManager}, []string{"duty-1"},
+			nil, "the duty manager (the case has no team yet) (nobody in the directory)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,6 +115,25 @@ func TestResolve(t *testing.T) {
 				t.Errorf("unresolved %q, want %q", unresolved, tc.unresolved)
 			}
 		})
+	}
+}
+
+// TestDutyManagersAreManagersOrLeads: the duty manager stands for a team's manager, so only a
+// manager or a Safeguarding Lead may be one; a directory without any still loads.
+func TestDutyManagersAreManagersOrLeads(t *testing.T) {
+	text := strings.Replace(string(ExampleFile()), "duty_managers: [duty-1]", "duty_managers: [sw-1, nobody]", 1)
+	_, err := Load("duty.yaml", []byte(text))
+	for _, want := range []string{`duty_managers[0]: "sw-1" is a social_worker`, `duty_managers[1]: "nobody" is not one of the people listed`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in %v", want, err)
+		}
+	}
+	d, err := Load("none.yaml", []byte(strings.Replace(string(ExampleFile()), "duty_managers: [duty-1]", "", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, unresolved := d.Resolve(safeguarding.Recipient{Role: safeguarding.RoleManager}, nil); len(got) != 0 || len(unresolved) != 1 {
+		t.Errorf("without a duty manager: %v, %v; want nobody, reported", ids(got), unresolved)
 	}
 }
 

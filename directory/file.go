@@ -20,6 +20,7 @@ type fileFormat struct {
 	Teams            map[string]teamFile `yaml:"teams"`
 	SafeguardingLead []string            `yaml:"safeguarding_leads"`
 	Deputies         []string            `yaml:"deputies"`
+	DutyManagers     []string            `yaml:"duty_managers"`
 	OutOfHours       *coverFile          `yaml:"out_of_hours"`
 }
 
@@ -181,6 +182,10 @@ func build(f *fileFormat, probs *problems) *Directory {
 			probs.add(path{"deputies", fmt.Sprint(i)}, "%q is already a Safeguarding Lead", id)
 		}
 	}
+	// Optional, so that a directory written before it still loads: without a duty manager, a
+	// chase to the managers of a case without a team reaches the Safeguarding Lead alone, and
+	// each is reported to them as not emailed.
+	d.duty = ids(path{"duty_managers"}, f.DutyManagers, "", safeguarding.RoleManager, safeguarding.RoleSafeguardingLead)
 	if c := f.OutOfHours; c != nil {
 		at := path{"out_of_hours"}
 		d.cover.People = ids(at.With("cover"), c.Cover,

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
@@ -25,8 +27,10 @@ import (
 const (
 	ContactsWorkflowName = "DirectoryContacts"
 	ContactsWorkflowID   = "caseflow-directory-contacts"
-	learnSignal          = "learn"
-	contactsQuery        = "contacts"
+	// LearnSignal carries a SignedContact.
+	LearnSignal = "learn"
+	// ContactsQuery answers the contacts held, one a person.
+	ContactsQuery = "contacts"
 	// contactsHistory continues the workflow as new well before its history grows slow to replay.
 	contactsHistory = 2000
 )
@@ -36,56 +40,198 @@ type Contact struct {
 	Actor safeguarding.Actor `json:"actor"`
 	Email string             `json:"email"`
 	Name  string             `json:"name,omitempty"`
+	// SignedAt is when the API signed the contact (its proof's time): a contact signed before
+	// the one taken for the same person is refused. Zero for one taken before contacts were
+	// signed.
+	SignedAt time.Time `json:"signed_at,omitzero"`
 }
 
-// ContactsWorkflow keeps the latest contact of each person, answers the contacts query, and
-// carries them across continue-as-new.
-func ContactsWorkflow(ctx workflow.Context, known []Contact) error {
-	contacts := map[string]Contact{}
-	for _, c := range known {
-		contacts[c.Actor.UserID] = c
+// SignedContact is what the learn signal carries: a contact and the API's proof of it. The
+// release before sent the contact alone, which reads as one with no proof.
+type SignedContact struct {
+	Contact
+	Proof identity.Proof `json:"proof"`
+}
+
+// contactCall is what the API's proof of a contact vouches for: this person's address and name,
+// for the contacts workflow.
+func contactCall(c Contact) identity.Call {
+	body, err := json.Marshal(struct {
+		Email string `json:"email"`
+		Name  string `json:"name"`
+	}{c.Email, c.Name})
+	if err != nil {
+		panic(err) // two strings always encode
 	}
-	list := func() []Contact {
-		out := make([]Contact, 0, len(contacts))
-		// Map order does not matter: the list is sorted below.
-		//workflowcheck:ignore
-		for _, c := range contacts {
-			out = append(out, c)
+	return identity.Call{Operation: LearnSignal, Subject: ContactsWorkflowID, Actor: c.Actor, Body: body}
+}
+
+// ContactVerifier checks the API's proofs (identity.Verifier in the worker).
+type ContactVerifier interface {
+	Authentic(identity.Call, identity.Proof) error
+}
+
+// Contacts is the contacts workflow as the worker registers it.
+type Contacts struct {
+	// Callers checks that the API signed each contact. Without it no contact is taken.
+	Callers ContactVerifier
+}
+
+// signedChange versions which contacts the workflow takes. The first release took every learn
+// signal, so anyone with access to the Temporal frontend could repoint a person's chase email.
+// From version 1 it takes a contact only if the API signed it, judged once and recorded (a side
+// effect: a replay takes what the first run took, whatever keys the worker then holds), and only
+// if it was signed after the contact it holds for that person, so that a copy of an old signal
+// cannot roll an address back. The signing time is the proof's, which the signature covers: no
+// clock is read. A run begun before keeps taking every signal until the first signed contact
+// reaches it (sent by an API of this release), then continues as new (renewChange), so that
+// from then on only signed contacts are taken.
+const (
+	signedChange         = "signed-contacts"
+	signedContacts       = 1
+	signedCurrentVersion = signedContacts
+	renewChange          = "signed-contacts-renew"
+	renewAtSigned        = 1
+)
+
+// book is what a run of the contacts workflow holds.
+type book struct {
+	contacts map[string]Contact
+	signed   workflow.Version
+	// renew continues the run as new at once: see signedChange.
+	renew bool
+}
+
+// Run keeps the latest contact of each person, answers the contacts query, and carries them
+// across continue-as-new. The contacts of its input are taken only from its own continue-as-new
+// (identity.ContinuedByItself): what a client's start brings was not signed by the API.
+func (w *Contacts) Run(ctx workflow.Context, known []Contact) error {
+	info := workflow.GetInfo(ctx)
+	b := &book{contacts: map[string]Contact{}}
+	if identity.ContinuedByItself(info) {
+		for _, c := range known {
+			b.contacts[c.Actor.UserID] = c
 		}
-		sort.Slice(out, func(i, j int) bool { return out[i].Actor.UserID < out[j].Actor.UserID })
-		return out
+	} else if len(known) > 0 {
+		workflow.GetLogger(ctx).Warn("contacts workflow started with contacts it did not take: they are ignored", "contacts", len(known))
 	}
-	if err := workflow.SetQueryHandler(ctx, contactsQuery, func() ([]Contact, error) { return list(), nil }); err != nil {
+	if err := workflow.SetQueryHandler(ctx, ContactsQuery, func() ([]Contact, error) { return b.list(), nil }); err != nil {
 		return err
 	}
-	signals := workflow.GetSignalChannel(ctx, learnSignal)
+	b.signed = workflow.GetVersion(ctx, signedChange, workflow.DefaultVersion, signedCurrentVersion)
+	signals := workflow.GetSignalChannel(ctx, LearnSignal)
 	for {
-		var c Contact
-		signals.Receive(ctx, &c)
-		contacts[c.Actor.UserID] = c
+		w.take(ctx, b, receive(ctx, signals, true))
 		info := workflow.GetInfo(ctx)
-		if info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= contactsHistory {
-			for signals.ReceiveAsync(&c) {
-				contacts[c.Actor.UserID] = c
+		if b.renew || info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= contactsHistory {
+			if rest := receive(ctx, signals, false); len(rest) > 0 {
+				w.take(ctx, b, rest)
 			}
-			return workflow.NewContinueAsNewError(ctx, ContactsWorkflowName, list())
+			return workflow.NewContinueAsNewError(ctx, ContactsWorkflowName, b.list())
 		}
 	}
+}
+
+// receive takes every learn signal pending, waiting for the first when wait is set.
+func receive(ctx workflow.Context, signals workflow.ReceiveChannel, wait bool) []SignedContact {
+	var batch []SignedContact
+	if wait {
+		var sc SignedContact
+		signals.Receive(ctx, &sc)
+		batch = append(batch, sc)
+	}
+	for {
+		var sc SignedContact
+		if !signals.ReceiveAsync(&sc) {
+			return batch
+		}
+		batch = append(batch, sc)
+	}
+}
+
+// take takes the contacts of a batch as the run's version says.
+func (w *Contacts) take(ctx workflow.Context, b *book, batch []SignedContact) {
+	if b.signed == workflow.DefaultVersion {
+		b.takeAsFirstRelease(ctx, batch)
+		return
+	}
+	authentic := w.judge(ctx, batch)
+	logger := workflow.GetLogger(ctx)
+	for i, sc := range batch {
+		held, ok := b.contacts[sc.Actor.UserID]
+		switch {
+		case !authentic[i]:
+			logger.Warn("contact dropped: not signed by caseflow's API")
+		case ok && !sc.Proof.IssuedAt.After(held.SignedAt):
+			logger.Warn("contact dropped: signed before the one held for the person")
+		default:
+			c := sc.Contact
+			c.SignedAt = sc.Proof.IssuedAt
+			b.contacts[c.Actor.UserID] = c
+		}
+	}
+}
+
+// takeAsFirstRelease takes every contact, as the first release did, for the runs it began. The
+// first signed contact shows that the API signs them: the run then continues as new.
+func (b *book) takeAsFirstRelease(ctx workflow.Context, batch []SignedContact) {
+	for _, sc := range batch {
+		b.contacts[sc.Actor.UserID] = sc.Contact
+		if len(sc.Proof.Signature) > 0 && !b.renew {
+			b.renew = workflow.GetVersion(ctx, renewChange, workflow.DefaultVersion, renewAtSigned) >= renewAtSigned
+		}
+	}
+}
+
+// judge says of each contact whether the API signed it, once: the verdicts are recorded.
+func (w *Contacts) judge(ctx workflow.Context, batch []SignedContact) []bool {
+	var authentic []bool
+	err := workflow.SideEffect(ctx, func(workflow.Context) any {
+		out := make([]bool, len(batch))
+		for i, sc := range batch {
+			out[i] = w.Callers != nil && w.Callers.Authentic(contactCall(sc.Contact), sc.Proof) == nil
+		}
+		return out
+	}).Get(&authentic)
+	if err != nil || len(authentic) != len(batch) {
+		// A recorded verdict that cannot be read is a fault of this worker, not of the contacts:
+		// failing the task keeps them for a worker that can.
+		panic("directory: the recorded verdicts of learned contacts cannot be read")
+	}
+	return authentic
+}
+
+// list is the contacts held, one a person, in the order of their user ids.
+func (b *book) list() []Contact {
+	out := make([]Contact, 0, len(b.contacts))
+	// Map order does not matter: the list is sorted below.
+	//workflowcheck:ignore
+	for _, c := range b.contacts {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Actor.UserID < out[j].Actor.UserID })
+	return out
 }
 
 // Teller passes on what sign-ins say of people, once per person and address per process.
 type Teller struct {
 	Client    client.Client
 	TaskQueue string
+	// Signer vouches for each contact: the contacts workflow takes no other.
+	Signer *identity.Signer
 
 	mu   sync.Mutex
 	told map[string]Contact
 }
 
-// Tell passes on a signed-in person's address and name; an address that is not one is ignored.
+// Tell passes on a signed-in person's address and name, signed; an address that is not one is
+// ignored.
 func (t *Teller) Tell(ctx context.Context, a safeguarding.Actor, email, name string) error {
 	if a.UserID == "" || !validEmail(email) {
 		return nil
+	}
+	if t.Signer == nil {
+		return errors.New("pass on a sign-in's contact: this process cannot sign it")
 	}
 	c := Contact{Actor: a, Email: email, Name: name}
 	t.mu.Lock()
@@ -98,7 +244,8 @@ func (t *Teller) Tell(ctx context.Context, a safeguarding.Actor, email, name str
 	if seen {
 		return nil
 	}
-	_, err := t.Client.SignalWithStartWorkflow(ctx, ContactsWorkflowID, learnSignal, c,
+	signed := SignedContact{Contact: c, Proof: t.Signer.Sign(ctx, contactCall(c))}
+	_, err := t.Client.SignalWithStartWorkflow(ctx, ContactsWorkflowID, LearnSignal, signed,
 		client.StartWorkflowOptions{ID: ContactsWorkflowID, TaskQueue: t.TaskQueue}, ContactsWorkflowName, []Contact(nil))
 	if err != nil {
 		t.mu.Lock()
@@ -126,7 +273,7 @@ func Follow(ctx context.Context, c client.Client, d *Directory, every time.Durat
 }
 
 func (d *Directory) readContacts(ctx context.Context, c client.Client) error {
-	v, err := c.QueryWorkflow(ctx, ContactsWorkflowID, "", contactsQuery)
+	v, err := c.QueryWorkflow(ctx, ContactsWorkflowID, "", ContactsQuery)
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
 		return nil // nobody has signed in with an address yet

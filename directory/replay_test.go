@@ -12,7 +12,8 @@ import (
 // TestReplayRecordedHistories replays the recorded histories of the contacts learned at sign-in
 // (run by run, across a continue-as-new) with today's code and its clocks a year ahead.
 func TestReplayRecordedHistories(t *testing.T) {
-	replaytest.Replay(t, "testdata/histories", 2, func(r worker.WorkflowReplayer) {
-		r.RegisterWorkflowWithOptions(ContactsWorkflow, workflow.RegisterOptions{Name: ContactsWorkflowName})
+	replaytest.Replay(t, "testdata/histories", 4, func(r worker.WorkflowReplayer) {
+		contacts := &Contacts{Callers: replaytest.Verifier(t)}
+		r.RegisterWorkflowWithOptions(contacts.Run, workflow.RegisterOptions{Name: ContactsWorkflowName})
 	})
 }

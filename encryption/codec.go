@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/converter"
@@ -32,11 +33,49 @@ const (
 // ErrUnknownKey is returned when a payload names a key the ring does not hold.
 var ErrUnknownKey = errors.New("payload encrypted with a key this process does not have")
 
+// ErrPlaintext is returned for a payload in clear: caseflow writes every payload encrypted, so
+// one in clear was written by something else (a client of the Temporal frontend without the
+// keys), or before caseflow encrypted payloads (see Codec.AllowingPlaintextUntil).
+var ErrPlaintext = errors.New("payload in clear refused: caseflow encrypts every payload it writes")
+
+// PlaintextEnd is the last day of the migration from payloads in clear: after it no process of
+// caseflow reads one as workflow input, whatever its configuration says. By then every case
+// begun before encryption has continued as new, encrypted, at the first start of a worker of
+// the release that refuses payloads in clear (workflows.UpdateCatchUp).
+func PlaintextEnd() time.Time { return time.Date(2027, time.June, 30, 23, 59, 59, 0, time.UTC) }
+
 // Codec is a converter.PayloadCodec that encrypts with the current key and decrypts with any key
-// of the ring.
+// of the ring. It refuses a payload in clear, unless the migration switch allows it
+// (AllowingPlaintextUntil), or it only decodes for people to read (ForReading).
 type Codec struct {
 	current string
 	aeads   map[string]cipher.AEAD
+	// plaintext says whether a payload in clear passes through now; nil refuses it.
+	plaintext func() bool
+}
+
+// AllowingPlaintextUntil is the migration switch: a copy of the codec that passes payloads in
+// clear through, as written before caseflow encrypted them, while clock reads until or earlier,
+// and never after PlaintextEnd. Workers need it while cases begun before
+// encryption replay their first runs, which the catch-up at a worker's start ends; replay tests
+// of histories recorded before encryption use it with the clock of their recording.
+func (c *Codec) AllowingPlaintextUntil(until time.Time, clock func() time.Time) *Codec {
+	last := until
+	if end := PlaintextEnd(); last.After(end) {
+		last = end
+	}
+	out := *c
+	out.plaintext = func() bool { return !clock().After(last) }
+	return &out
+}
+
+// ForReading is a copy of the codec that returns payloads in clear as they are: for the codec
+// endpoint, which shows people what they send it and acts on nothing. A payload in clear is as
+// readable before decoding as after.
+func (c *Codec) ForReading() *Codec {
+	out := *c
+	out.plaintext = func() bool { return true }
+	return &out
 }
 
 // NewCodec returns a codec for the payload keys of k.
@@ -88,11 +127,15 @@ func (c *Codec) Encode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error
 	return out, nil
 }
 
-// Decode opens each payload the codec sealed and passes any other through unchanged.
+// Decode opens each payload the codec sealed. A payload in clear is refused (ErrPlaintext)
+// unless the codec allows it, and then passed through unchanged.
 func (c *Codec) Decode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error) {
 	out := make([]*commonpb.Payload, len(payloads))
 	for i, p := range payloads {
 		if !IsEncrypted(p) {
+			if c.plaintext == nil || !c.plaintext() {
+				return payloads, ErrPlaintext
+			}
 			out[i] = p
 			continue
 		}
@@ -191,14 +234,24 @@ type Converters struct {
 	Failure converter.FailureConverter
 }
 
-// NewConverters builds the converters for the payload keys of k. Failures carry their message
-// and stack trace encoded too, so a refusal's wording is no more readable in history than the
-// payloads.
+// NewConverters builds the converters for the payload keys of k, refusing payloads in clear.
+// Failures carry their message and stack trace encoded too, so a refusal's wording is no more
+// readable in history than the payloads.
 func NewConverters(k *keyring.Keys) (*Converters, error) {
 	codec, err := NewCodec(k)
 	if err != nil {
 		return nil, err
 	}
+	return convertersOf(codec), nil
+}
+
+// AllowingPlaintextUntil is the converters with the migration switch on (see
+// Codec.AllowingPlaintextUntil).
+func (c *Converters) AllowingPlaintextUntil(until time.Time, clock func() time.Time) *Converters {
+	return convertersOf(c.Codec.AllowingPlaintextUntil(until, clock))
+}
+
+func convertersOf(codec *Codec) *Converters {
 	data := converter.NewCodecDataConverter(converter.GetDefaultDataConverter(), codec)
 	return &Converters{
 		Codec: codec,
@@ -207,5 +260,5 @@ func NewConverters(k *keyring.Keys) (*Converters, error) {
 			DataConverter:          data,
 			EncodeCommonAttributes: true,
 		}),
-	}, nil
+	}
 }

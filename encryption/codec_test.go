@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/converter"
@@ -66,20 +67,112 @@ func TestSamePlaintextGivesDifferentCiphertext(t *testing.T) {
 	}
 }
 
-// Histories recorded before encryption hold payloads in clear; they must still decode.
-func TestPayloadsInClearPassThrough(t *testing.T) {
-	plain, err := converter.GetDefaultDataConverter().ToPayload(map[string]string{"name": "old"})
+// inClear is a payload as a client without the keys writes it.
+func inClear(t *testing.T, v any) *commonpb.Payload {
+	t.Helper()
+	p, err := converter.GetDefaultDataConverter().ToPayload(v)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+// A payload in clear was not written by caseflow: it is refused, whether alone or beside
+// encrypted ones, and nothing is decoded from it.
+func TestPayloadsInClearAreRefused(t *testing.T) {
 	c := newConverters(t, newKeys(t))
-	out, err := c.Codec.Decode([]*commonpb.Payload{plain})
+	sealed, err := c.Data.ToPayload("sealed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, payloads := range [][]*commonpb.Payload{
+		{inClear(t, map[string]string{"name": "forged"})},
+		{sealed, inClear(t, nil)},
+		{{}},
+	} {
+		if _, err := c.Codec.Decode(payloads); !errors.Is(err, ErrPlaintext) {
+			t.Errorf("decoding %d payloads with one in clear: %v, want refused", len(payloads), err)
+		}
+	}
+	var v map[string]string
+	if err := c.Data.FromPayload(inClear(t, map[string]string{"name": "forged"}), &v); !errors.Is(err, ErrPlaintext) || v != nil {
+		t.Errorf("the data converter read a payload in clear: %v, %v", v, err)
+	}
+}
+
+// Histories written before encryption decode while the migration switch allows it: up to the
+// instant it names, never after PlaintextEnd, whatever it names.
+func TestTheMigrationSwitchReadsPayloadsInClearUntilItsEnd(t *testing.T) {
+	plain := inClear(t, map[string]string{"name": "old"})
+	until := time.Date(2027, 1, 31, 23, 59, 59, 0, time.UTC)
+	for _, tc := range []struct {
+		name        string
+		until, now  time.Time
+		passThrough bool
+	}{
+		{"before the day it names", until, until.Add(-24 * time.Hour), true},
+		{"at its end", until, until, true},
+		{"after it", until, until.Add(time.Second), false},
+		{"named after the migration's end, read before it", PlaintextEnd().AddDate(1, 0, 0), PlaintextEnd(), true},
+		{"named after the migration's end, read after it", PlaintextEnd().AddDate(1, 0, 0), PlaintextEnd().Add(time.Second), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newConverters(t, newKeys(t)).AllowingPlaintextUntil(tc.until, func() time.Time { return tc.now })
+			out, err := c.Codec.Decode([]*commonpb.Payload{plain})
+			if !tc.passThrough {
+				if !errors.Is(err, ErrPlaintext) {
+					t.Fatalf("a payload in clear: %v, want refused", err)
+				}
+				return
+			}
+			if err != nil || out[0] != plain {
+				t.Fatalf("a payload in clear was changed or refused: %v", err)
+			}
+			var v map[string]string
+			if err := c.Data.FromPayload(plain, &v); err != nil || v["name"] != "old" {
+				t.Fatalf("decode a payload in clear: %v %v", v, err)
+			}
+			sealed, err := c.Data.ToPayload(secret)
+			if err != nil || !IsEncrypted(sealed) {
+				t.Fatalf("with the switch on, a new payload is not encrypted: %v", err)
+			}
+		})
+	}
+}
+
+// The codec endpoint returns a payload in clear as it is: it shows people what they send.
+func TestTheCodecForReadingReturnsPayloadsInClear(t *testing.T) {
+	plain := inClear(t, "old")
+	out, err := newConverters(t, newKeys(t)).Codec.ForReading().Decode([]*commonpb.Payload{plain})
 	if err != nil || out[0] != plain {
 		t.Fatalf("a payload in clear was changed or refused: %v", err)
 	}
-	var v map[string]string
-	if err := c.Data.FromPayload(plain, &v); err != nil || v["name"] != "old" {
-		t.Fatalf("decode a payload in clear: %v %v", v, err)
+}
+
+// Nothing becomes a payload in clear on its way out: nil and empty values are encrypted like
+// any other, and no value at all is no payload, which there is nothing to refuse in.
+func TestNothingIsWrittenInClear(t *testing.T) {
+	c := newConverters(t, newKeys(t))
+	var nilSlice []string
+	for _, v := range []any{nil, nilSlice, "", struct{}{}, []byte(nil)} {
+		p, err := c.Data.ToPayload(v)
+		if err != nil || !IsEncrypted(p) {
+			t.Errorf("%#v became a payload in clear: %v", v, err)
+		}
+		ps, err := c.Data.ToPayloads(v)
+		if err != nil || len(ps.GetPayloads()) != 1 || !IsEncrypted(ps.GetPayloads()[0]) {
+			t.Errorf("%#v became payloads in clear: %v", v, err)
+		}
+	}
+	none, err := c.Data.ToPayloads()
+	if err != nil || len(none.GetPayloads()) != 0 {
+		t.Fatalf("no value became %v: %v", none, err)
+	}
+	if err := c.Data.FromPayloads(none); err != nil {
+		t.Errorf("no payloads refused: %v", err)
+	}
+	if err := c.Data.FromPayloads(nil); err != nil {
+		t.Errorf("nil payloads refused: %v", err)
 	}
 }
 

@@ -6,6 +6,9 @@
 // actor (user, role, team), the step's request id and a digest of its body, when it signed and
 // the API request's id. The worker's validators and query handlers refuse a call whose proof is
 // missing, signed by a key it does not know, made for another call, or older than MaxAge.
+// Signals, which reach workflow code itself, are judged by Authentic alone, once, in a recorded
+// side effect: the access audit's batches and the contacts learned at sign-in. What a workflow's
+// start brings is taken only from its own continue-as-new (ContinuedByItself).
 //
 // Signatures are Ed25519 rather than HMAC: the API alone holds the signing key; workers, the
 // replay tests and operators' tools hold only public keys, so no process but the API can

@@ -26,7 +26,7 @@ func TestAddressLearnedAtSignIn(t *testing.T) {
 	cfg.Directory, cfg.FollowEvery = d, 200*time.Millisecond
 	env := testenv.Start(t, testenv.Options{RedisDB: redisDB + 4, Policy: shortClocks(), Mail: cfg})
 
-	teller := &directory.Teller{Client: env.App.Temporal, TaskQueue: workflows.TaskQueue}
+	teller := &directory.Teller{Client: env.App.Temporal, TaskQueue: workflows.TaskQueue, Signer: env.App.Signer()}
 	ctx := context.Background()
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	lead := safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}

@@ -31,7 +31,10 @@ type Emailer struct {
 	Calendar *policy.Calendar
 	// Counter counts recipients without an address (the postman counts the rest).
 	Counter mail.Counter
-	Logger  *slog.Logger
+	// Access is the agency's choice of who sees what (team access), for the visibility policy
+	// each message is checked against.
+	Access safeguarding.Access
+	Logger *slog.Logger
 	// ReportAfter is the attempt after which a failing mail server is reported to the Lead
 	// (DefaultReportAfter when zero).
 	ReportAfter int
@@ -82,6 +85,7 @@ func (e *Emailer) Email(ctx context.Context, notices []Notice, attempt int, beat
 
 func (e *Emailer) email(ctx context.Context, n Notice, attempt int, beat func()) error {
 	to, unresolved := e.addressees(n)
+	to, unresolved = e.mayBeTold(n, to, unresolved)
 	if cover := e.cover(n, to); len(cover) > 0 {
 		if err := e.tellCover(ctx, n, cover); err != nil {
 			return err
@@ -128,7 +132,7 @@ func (e *Emailer) addressees(n Notice) ([]addressee, []string) {
 	var out []addressee
 	var unresolved []string
 	for _, r := range n.To {
-		people, missing := e.Directory.Resolve(r, n.Excluded)
+		people, missing := e.Directory.Resolve(r, n.excluded())
 		unresolved = append(unresolved, missing...)
 		for _, p := range people {
 			if !slices.ContainsFunc(out, func(a addressee) bool { return a.ID == p.ID }) {
@@ -139,6 +143,46 @@ func (e *Emailer) addressees(n Notice) ([]addressee, []string) {
 	return out, unresolved
 }
 
+// tells reports whether a person may be told of the notice's action, by the visibility policy
+// with their relation to the case: never anyone an allegation excluded, whatever their role (a
+// manager's or the Safeguarding Lead's too), and never someone who may not see the action. A
+// notice of an earlier release, without the case's people, is judged by who is excluded alone.
+func (e *Emailer) tells(n Notice, p directory.Person) bool {
+	if slices.Contains(n.excluded(), p.ID) {
+		return false
+	}
+	if n.Parties == nil {
+		return true
+	}
+	sight := n.Parties.SightOf(safeguarding.Actor{UserID: p.ID, Role: p.Role, Team: p.Team}, e.Access)
+	return sight.SeesAction(safeguarding.Class(n.Class), n.Owner)
+}
+
+// excluded lists everyone an allegation excluded from the case.
+func (n Notice) excluded() []string {
+	if n.Parties == nil {
+		return n.Excluded
+	}
+	return slices.Concat(n.Excluded, n.Parties.Excluded)
+}
+
+// mayBeTold keeps the addressees the visibility policy lets be told of the notice's action. One
+// it leaves out who is not excluded (named on a chase of a case they no longer work on, say) is
+// reported to the Safeguarding Lead with the other problems, so no chase ends in silence; who an
+// allegation excluded is never named.
+func (e *Emailer) mayBeTold(n Notice, to []addressee, unresolved []string) ([]addressee, []string) {
+	var kept []addressee
+	for _, a := range to {
+		switch {
+		case e.tells(n, a.Person):
+			kept = append(kept, a)
+		case !slices.Contains(n.excluded(), a.ID):
+			unresolved = append(unresolved, a.ID+" (may not see this action of the case)")
+		}
+	}
+	return kept, unresolved
+}
+
 // cover is the out-of-hours cover to tell of an hour clock's chase made while the office was
 // closed, leaving out those already told and anyone excluded from the case.
 func (e *Emailer) cover(n Notice, told []addressee) []addressee {
@@ -147,7 +191,7 @@ func (e *Emailer) cover(n Notice, told []addressee) []addressee {
 	}
 	var out []addressee
 	for _, p := range e.Directory.CoverAt(n.SentAt, e.Calendar) {
-		if p.Email == "" || slices.Contains(n.Excluded, p.ID) || slices.ContainsFunc(told, func(a addressee) bool { return a.ID == p.ID }) {
+		if p.Email == "" || !e.tells(n, p) || slices.ContainsFunc(told, func(a addressee) bool { return a.ID == p.ID }) {
 			continue
 		}
 		out = append(out, addressee{Person: p, why: "you cover out of hours, and this clock runs day and night"})
@@ -174,7 +218,8 @@ func (e *Emailer) report(ctx context.Context, n Notice, what, note string) error
 	if err := e.Inbox.Send(ctx, r); err != nil {
 		return err
 	}
-	leads, _ := e.Directory.Resolve(r.To[0], n.Excluded)
+	leads, _ := e.Directory.Resolve(r.To[0], n.excluded())
+	leads = slices.DeleteFunc(leads, func(p directory.Person) bool { return !e.tells(n, p) })
 	if len(leads) == 0 {
 		e.Logger.Error("no Safeguarding Lead to email a delivery problem to", "notice", n.ID, "case", n.CaseID)
 	}
@@ -208,6 +253,8 @@ func reason(r safeguarding.Recipient, n Notice) string {
 		return "the action is yours"
 	case r.UserID != "":
 		return "you are named on the chase"
+	case r.Role == safeguarding.RoleManager && r.Team == "":
+		return "you are the agency's duty manager, and the case has no team yet"
 	case r.Role == safeguarding.RoleManager:
 		return "you manage team " + r.Team
 	case r.Role == safeguarding.RoleSafeguardingLead:

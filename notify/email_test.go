@@ -142,6 +142,24 @@ func TestEmailsTheOwnerAndTheTeamsManagersOnce(t *testing.T) {
 	}
 }
 
+// TestACaseWithoutATeamEmailsTheDutyManager: the managers of a case with no team yet are the
+// agency's duty manager, told why.
+func TestACaseWithoutATeamEmailsTheDutyManager(t *testing.T) {
+	f := newFixture(t)
+	n := escalation(friday10, true)
+	n.To = []safeguarding.Recipient{{Role: safeguarding.RoleManager}, {Role: safeguarding.RoleSafeguardingLead}}
+	if err := f.emailer.Email(context.Background(), []notify.Notice{n}, 1, noBeat); err != nil {
+		t.Fatal(err)
+	}
+	got := f.out.to("duty@agency.example")
+	if len(got) != 1 || !strings.Contains(got[0].Text, "duty manager") {
+		t.Fatalf("the duty manager got %d messages: %+v", len(got), got)
+	}
+	if len(f.out.to("mgr-1@agency.example")) != 0 || len(f.out.to("lead-1@agency.example")) != 1 {
+		t.Error("a team's manager was told, or the Safeguarding Lead was not")
+	}
+}
+
 func TestHourClockOutOfHoursAlsoGoesToTheCover(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -318,5 +336,59 @@ func TestSubjectSaysHowFarTheChaseHasGone(t *testing.T) {
 	}
 	if len(f.out.sent) != 5 || len(ids) != 5 {
 		t.Errorf("%d messages with %d Message-IDs, want 5 of each: one per level and repeat", len(f.out.sent), len(ids))
+	}
+}
+
+// TestEmailAppliesTheVisibilityPolicyToEachPerson: with the case's people on the notice, each
+// person is emailed only if the visibility policy, with their relation to the case, lets them
+// see the action. A manager or Lead an allegation excluded is not emailed and not named, even
+// when the notice's own list of the excluded leaves them out; a social worker no longer on the
+// case is not emailed, and the Lead is told so.
+func TestEmailAppliesTheVisibilityPolicyToEachPerson(t *testing.T) {
+	ctx := context.Background()
+	parties := safeguarding.Parties{Team: "north", SocialWorker: "sw-1", FosteringSocialWorker: "fsw-1", Carers: []string{"carer-1"}}
+
+	f := newFixture(t)
+	n := escalation(friday18, true)
+	n.Level, n.LevelName = int(safeguarding.LevelLead), safeguarding.LevelLead.String()
+	n.To = append(n.To, safeguarding.Recipient{Role: safeguarding.RoleSafeguardingLead})
+	accused := parties
+	accused.Excluded = []string{"mgr-1", "lead-2", "duty-1"}
+	n.Parties = &accused
+	if err := f.emailer.Email(ctx, []notify.Notice{n}, 1, noBeat); err != nil {
+		t.Fatal(err)
+	}
+	for _, addr := range []string{"mgr-1@agency.example", "lead-2@agency.example", "duty@agency.example"} {
+		if got := f.out.to(addr); len(got) != 0 {
+			t.Errorf("%s, excluded from the case, was emailed: %s", addr, got[0].Subject)
+		}
+	}
+	if got := f.out.to("sw-1@agency.example"); len(got) != 1 {
+		t.Errorf("the owner got %d messages, want 1", len(got))
+	}
+	for _, m := range f.out.to("lead-1@agency.example") {
+		for _, id := range []string{"mgr-1", "lead-2", "duty-1"} {
+			if strings.Contains(m.Text, id+" (") {
+				t.Errorf("a report names %s, excluded from the case:\n%s", id, m.Text)
+			}
+		}
+	}
+
+	f = newFixture(t)
+	n = escalation(friday10, false)
+	moved := parties
+	moved.SocialWorker = "sw-2" // the owner no longer works on the case
+	n.Parties = &moved
+	if err := f.emailer.Email(ctx, []notify.Notice{n}, 1, noBeat); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.out.to("sw-1@agency.example"); len(got) != 0 {
+		t.Errorf("a social worker no longer on the case was emailed: %s", got[0].Subject)
+	}
+	if got := f.out.to("mgr-1@agency.example"); len(got) != 1 {
+		t.Errorf("the team's manager got %d messages, want 1", len(got))
+	}
+	if reports := f.out.to("lead-1@agency.example"); len(reports) != 1 || !strings.Contains(reports[0].Text, "sw-1 (may not see this action of the case)") {
+		t.Errorf("the Lead was not told who could not be emailed: %+v", reports)
 	}
 }

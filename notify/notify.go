@@ -44,6 +44,10 @@ type Notice struct {
 	// Excluded are the people an allegation removed from the case: nobody among them is ever
 	// told, whatever role the directory gives them. Inboxes never keep it.
 	Excluded []string `json:"excluded,omitempty"`
+	// Parties are the case's people when the chase was made, so that email applies the
+	// visibility policy to each person it would tell, with their relation to the case (nil in
+	// notices of earlier releases, which carry Excluded alone). Inboxes never keep them.
+	Parties *safeguarding.Parties `json:"parties,omitempty"`
 	// Note says, on a notice about a notice (one that could not be emailed, one passed to the
 	// out-of-hours cover), what happened.
 	Note string `json:"note,omitempty"`
@@ -113,7 +117,7 @@ return 1
 
 // Send delivers n once, however often it is called.
 func (in *Inbox) Send(ctx context.Context, n Notice) error {
-	n.Excluded = nil // who an allegation is about is not for an inbox
+	n.Excluded, n.Parties = nil, nil // who an allegation is about, and who works the case, are not for an inbox
 	keys := []string{seenPrefix + n.ID}
 	for _, r := range n.To {
 		keys = append(keys, in.InboxKey(r))

@@ -41,6 +41,38 @@ func (p *Policy) Deadline(id RuleID, start time.Time, la string, occurrence int)
 	if !ok {
 		return Deadline{}, fmt.Errorf("policy %s has no rule %q", p.version, id)
 	}
+	return p.deadline(r, start, la, occurrence)
+}
+
+// ChildDeadline is Deadline for a clock whose limit may depend on the child's age, given when
+// they turn 18 (zero when their date of birth is not known). In a devolved child decision pilot
+// area, the Reasonable Grounds decision for a child referred within nrm_pilot_excludes_within of
+// their 18th birthday is not the pilot's: the child keeps the national limit, counted in the
+// local authority's calendar. Every other clock is Deadline's.
+func (p *Policy) ChildDeadline(id RuleID, start time.Time, la string, occurrence int, adultAt time.Time) (Deadline, error) {
+	if !p.OutsidePilot(id, start, la, adultAt) {
+		return p.Deadline(id, start, la, occurrence)
+	}
+	// A pilot area may not override nrm-rg-decision otherwise, so its rule without the pilot
+	// is the national one.
+	r, ok := p.RuleAt(id, start, "")
+	if !ok {
+		return Deadline{}, fmt.Errorf("policy %s has no rule %q", p.version, id)
+	}
+	return p.deadline(r, start, la, occurrence)
+}
+
+// OutsidePilot reports whether a Reasonable Grounds clock started at start in a pilot area is
+// left to the national limit because the child is then within nrm_pilot_excludes_within of their
+// 18th birthday (adultAt), or past it.
+func (p *Policy) OutsidePilot(id RuleID, start time.Time, la string, adultAt time.Time) bool {
+	return id == NRMRGDecision && !adultAt.IsZero() && p.InNRMPilot(la, start) &&
+		!start.Before(p.pilotExcludes.SubtractFrom(adultAt, p.Calendar(la)))
+}
+
+// deadline applies a rule in force at start.
+func (p *Policy) deadline(r Rule, start time.Time, la string, occurrence int) (Deadline, error) {
+	id := r.ID
 	if occurrence < 0 {
 		return Deadline{}, fmt.Errorf("rule %s: occurrence %d is negative", id, occurrence)
 	}

@@ -56,6 +56,8 @@ func TestEveryRuleDue(t *testing.T) {
 		AllegationPolice: {"2026-12-21T10:00:00Z", "2026-03-31T08:00:00Z", "2026-05-27T08:00:00Z"},
 		DBSReferral:      {"2026-12-29T10:00:00Z", "2026-04-08T08:00:00Z", "2026-06-02T08:00:00Z"},
 		Age18Consent:     {fridayBeforeChristmas, saturdayBeforeBST, springBankHoliday},
+		ConfirmAdulthood: {"2026-12-22T10:00:00Z", "2026-04-01T08:00:00Z", "2026-05-28T08:00:00Z"},
+		NRMLeadDecision:  {"2026-12-22T10:00:00Z", "2026-04-01T08:00:00Z", "2026-05-28T08:00:00Z"},
 		// 20 working days, like the first looked-after review.
 		RetentionReview: {"2027-01-20T10:00:00Z", "2026-04-29T08:00:00Z", "2026-06-23T08:00:00Z"},
 	}
@@ -220,7 +222,9 @@ func TestSequenceOccurrences(t *testing.T) {
 		want       string
 	}{
 		{LACReview, 0, "20WD"}, {LACReview, 1, "3mo"}, {LACReview, 2, "6mo"}, {LACReview, 7, "6mo"},
-		{SWVisit, 0, "7CD"}, {SWVisit, 1, "6w"}, {SWVisit, 2, "3mo"}, {SWVisit, 3, "6mo"}, {SWVisit, 5, "6mo"},
+		// Regulation 28(2): a week, then six-weekly in the first year and after it, three-monthly
+		// after it where the placement is intended to last until the child is 18.
+		{SWVisit, 0, "7CD"}, {SWVisit, 1, "6w"}, {SWVisit, 2, "6w"}, {SWVisit, 3, "3mo"}, {SWVisit, 5, "3mo"},
 		{CarePlanReview, 0, "6w"}, {CarePlanReview, 4, "6w"},
 		{RCPCFirst, 0, "3mo"}, {RCPCNext, 3, "6mo"},
 	}

@@ -9,21 +9,30 @@ import (
 // and dates are read as text here and parsed while validating, where the field they came from is
 // known, so that every mistake is reported with its place.
 type fileFormat struct {
-	Version           string               `yaml:"version"`
-	Nation            string               `yaml:"nation"`
-	DefaultLadder     ladderFile           `yaml:"default_ladder"`
-	ICTGSitesDefault  bool                 `yaml:"ictg_sites_default"`
-	RepeatMissing     repeatFile           `yaml:"repeat_missing"`
-	WorkingHours      *hoursFile           `yaml:"working_hours"`
-	ChaseAnyHour      bool                 `yaml:"chase_at_any_hour"`
-	NationHours       map[string]hoursFile `yaml:"working_hours_by_nation"`
-	NRMPilotRGLimit   string               `yaml:"nrm_pilot_rg_limit"`
-	Wording           []wordingFile        `yaml:"wording"`
-	ExtraBankHolidays map[string][]string  `yaml:"extra_bank_holidays"`
-	Rules             map[string]ruleFile  `yaml:"rules"`
-	LocalAuthorities  map[string]laFile    `yaml:"local_authorities"`
+	Version          string               `yaml:"version"`
+	Nation           string               `yaml:"nation"`
+	DefaultLadder    ladderFile           `yaml:"default_ladder"`
+	ICTGSitesDefault bool                 `yaml:"ictg_sites_default"`
+	RepeatMissing    repeatFile           `yaml:"repeat_missing"`
+	WorkingHours     *hoursFile           `yaml:"working_hours"`
+	ChaseAnyHour     bool                 `yaml:"chase_at_any_hour"`
+	NationHours      map[string]hoursFile `yaml:"working_hours_by_nation"`
+	NRMPilotRGLimit  string               `yaml:"nrm_pilot_rg_limit"`
+	// NRMPilotExcludesWithin: a child referred this close to their 18th birthday keeps the
+	// national Reasonable Grounds limit in a pilot area.
+	NRMPilotExcludesWithin string                     `yaml:"nrm_pilot_excludes_within"`
+	ConcernTypes           map[string]concernTypeFile `yaml:"concern_types"`
+	Wording                []wordingFile              `yaml:"wording"`
+	ExtraBankHolidays      map[string][]string        `yaml:"extra_bank_holidays"`
+	Rules                  map[string]ruleFile        `yaml:"rules"`
+	LocalAuthorities       map[string]laFile          `yaml:"local_authorities"`
 	// Retention is how long each type of closed record is kept (see retention.go).
 	Retention map[string]retentionFile `yaml:"retention"`
+}
+
+// concernTypeFile says which clocks a concern of one kind of exploitation leaves out.
+type concernTypeFile struct {
+	Without []string `yaml:"without"`
 }
 
 // ladderFile holds the chase steps; nil means not given, "none" removes an inherited step.

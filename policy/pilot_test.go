@@ -198,3 +198,99 @@ func TestWriteDeadlinesForPilot(t *testing.T) {
 		t.Errorf("an unknown LA: %v, wrote %q; want an error naming it and the known LAs, and no output", err, b.String())
 	}
 }
+
+// TestThePilotDoesNotDecideForChildrenNearEighteen: a pilot area decides Reasonable Grounds
+// within 45 calendar days, except for a child referred within 100 days of their 18th birthday
+// (or past it), who keeps the national 5 working days.
+func TestThePilotDoesNotDecideForChildrenNearEighteen(t *testing.T) {
+	p := Default()
+	hull := "E06000010"
+	start := utc(fridayBeforeChristmas)
+	// The 18th birthday n days after the referral's date, at midnight UK time.
+	birthday := func(n int) time.Time {
+		d := start.In(London)
+		return time.Date(d.Year(), d.Month(), d.Day()+n, 0, 0, 0, 0, London)
+	}
+	for _, tt := range []struct {
+		name    string
+		rule    RuleID
+		la      string
+		adultAt time.Time
+		limit   string
+	}{
+		{"no date of birth", NRMRGDecision, hull, time.Time{}, "45CD"},
+		{"18 in 101 days", NRMRGDecision, hull, birthday(101), "45CD"},
+		{"18 in 100 days", NRMRGDecision, hull, birthday(100), "5WD"},
+		{"18 tomorrow", NRMRGDecision, hull, birthday(1), "5WD"},
+		{"already 18", NRMRGDecision, hull, birthday(-3), "5WD"},
+		{"not a pilot area", NRMRGDecision, "E08000025", birthday(300), "5WD"},
+		{"another clock", StrategyDiscussion, hull, birthday(10), "1WD"},
+	} {
+		d, err := p.ChildDeadline(tt.rule, start, hull, 0, tt.adultAt)
+		if tt.la != hull {
+			d, err = p.ChildDeadline(tt.rule, start, tt.la, 0, tt.adultAt)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := p.Deadline(tt.rule, start, "", 0)
+		if tt.limit == "45CD" {
+			want, _ = p.Deadline(tt.rule, start, hull, 0)
+		}
+		if d.Limit != MustParseDuration(tt.limit) || !d.Due.Equal(want.Due) || d.LA != tt.la {
+			t.Errorf("%s: %s due %s for %q; want %s due %s", tt.name, d.Limit, d.Due, d.LA, tt.limit, want.Due)
+		}
+	}
+	// An agency may set the margin; a mistake in it is named.
+	text := strings.Replace(string(defaultFile), "nrm_pilot_excludes_within: 100CD", "nrm_pilot_excludes_within: 10CD", 1)
+	short, err := Load("short.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := short.ChildDeadline(NRMRGDecision, start, hull, 0, birthday(20)); d.Limit != MustParseDuration("45CD") {
+		t.Errorf("a 10-day margin: %s for a child 18 in 20 days; want the pilot's 45CD", d.Limit)
+	}
+	text = strings.Replace(string(defaultFile), "nrm_pilot_excludes_within: 100CD", "nrm_pilot_excludes_within: 100 days", 1)
+	if _, err := Load("bad.yaml", []byte(text)); err == nil || !strings.Contains(err.Error(), "nrm_pilot_excludes_within") {
+		t.Errorf("a bad margin: %v", err)
+	}
+	// Left out, the margin is 100 days.
+	text = strings.Replace(string(defaultFile), "nrm_pilot_excludes_within: 100CD", "", 1)
+	if p, err := Load("none.yaml", []byte(text)); err != nil || !p.OutsidePilot(NRMRGDecision, start, hull, birthday(100)) || p.OutsidePilot(NRMRGDecision, start, hull, birthday(101)) {
+		t.Errorf("without the setting: %v", err)
+	}
+}
+
+// TestAConcernTypeLeavesOutOnlyWhatThePolicySays: sexual harassment alone does not open the NRM
+// request (the Safeguarding Lead decides); with any other kind, or with no kind known yet, it
+// does. Only the NRM request may be left out.
+func TestAConcernTypeLeavesOutOnlyWhatThePolicySays(t *testing.T) {
+	p := Default()
+	for _, tt := range []struct {
+		types []string
+		want  []RuleID
+	}{
+		{[]string{"sexual-harassment"}, []RuleID{NRMRequest}},
+		{[]string{"sexual-harassment", "trafficking"}, nil},
+		{[]string{"trafficking", "sexual-harassment"}, nil},
+		{[]string{"criminal-exploitation"}, nil},
+		{nil, nil},
+	} {
+		if got := p.ClocksLeftOut(tt.types); !slices.Equal(got, tt.want) {
+			t.Errorf("%v leaves out %v; want %v", tt.types, got, tt.want)
+		}
+	}
+	if got := p.ConcernTypes(); !slices.Equal(got, []string{"sexual-harassment"}) {
+		t.Errorf("concern types %v", got)
+	}
+	for _, tt := range []struct{ name, new, want string }{
+		{"a clock that must open", "without: [police-report]", `"police-report" may not be left out`},
+		{"nothing left out", "without: []", "concern_types.sexual-harassment.without"},
+		{"twice", "without: [nrm-request, nrm-request]", "listed twice"},
+	} {
+		text := strings.Replace(string(defaultFile), "without: [nrm-request]", tt.new, 1)
+		if _, err := Load("types.yaml", []byte(text)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v; want %q", tt.name, err, tt.want)
+		}
+	}
+}

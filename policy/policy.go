@@ -3,6 +3,7 @@ package policy
 import (
 	_ "embed"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -20,6 +21,12 @@ type Policy struct {
 	// chaseAnyHour delivers every chase when it falls due, office hours or not.
 	chaseAnyHour bool
 	wording      []wordingRule
+	// pilotExcludes: a child referred within this long of their 18th birthday keeps the national
+	// Reasonable Grounds limit in a devolved child decision pilot area.
+	pilotExcludes Duration
+	// leftOut lists, per kind of exploitation, the clocks a concern of that kind alone does not
+	// open.
+	leftOut map[string][]RuleID
 
 	nationHours map[Nation]WorkingHours
 	rules       map[RuleID]versionedRule
@@ -192,6 +199,29 @@ func (p *Policy) InNRMPilot(la string, at time.Time) bool {
 	pilot := p.las[la].pilot
 	return !pilot.IsZero() && !at.Before(pilot)
 }
+
+// ClocksLeftOut lists the clocks a concern of these kinds of exploitation does not open: those
+// that every one of its kinds leaves out. A concern whose kinds are not known yet opens every
+// clock.
+func (p *Policy) ClocksLeftOut(types []string) []RuleID {
+	if len(types) == 0 {
+		return nil
+	}
+	var out []RuleID
+	for _, id := range p.leftOut[types[0]] {
+		if !slices.ContainsFunc(types[1:], func(t string) bool { return !slices.Contains(p.leftOut[t], id) }) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// ConcernTypes lists the kinds of exploitation the policy gives clocks of their own, sorted.
+func (p *Policy) ConcernTypes() []string { return slices.Sorted(maps.Keys(p.leftOut)) }
+
+// LeavesOut are the rules a concern type may leave out: the Safeguarding Lead then decides
+// (nrm-lead-decision). Every other clock of a concern is an obligation whatever its kind.
+var LeavesOut = []RuleID{NRMRequest}
 
 // LAs lists the codes of the LAs the policy lists, sorted.
 func (p *Policy) LAs() []string {

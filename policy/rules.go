@@ -42,6 +42,12 @@ const (
 	DBSReferral            RuleID = "dbs-referral"
 	Age18Consent           RuleID = "age-18-consent"
 	Transition             RuleID = "transition-at-18"
+	// ConfirmAdulthood asks the Safeguarding Lead or a manager to decide whether a young person
+	// the record shows as 18 moves to adulthood: their child clocks end only by that decision.
+	ConfirmAdulthood RuleID = "confirm-adulthood"
+	// NRMLeadDecision asks the Safeguarding Lead to decide whether a concern of a type the policy
+	// does not refer by itself (sexual harassment, by default) is referred to the NRM.
+	NRMLeadDecision RuleID = "nrm-lead-decision"
 	// RetentionReview is the review of a closed record whose retention period has ended.
 	RetentionReview RuleID = "retention-review"
 )
@@ -55,7 +61,8 @@ var RuleIDs = []RuleID{
 	StrategyMeeting, ICPC, RCPCFirst, RCPCNext, Assessment, NRMRequest, NRMRGDecision, NRMRecovery,
 	NRMCGDecision, ICTGReferral, ICTGAssignment, CarePlan, CarePlanReview, LACReview, SWVisit,
 	MissingChild, MissingPoliceReport, MissingNotifySW, MissingNotifyLead, ReturnInterview,
-	LADO, LADOUrgent, AllegationPolice, DBSReferral, Age18Consent, Transition, RetentionReview,
+	LADO, LADOUrgent, AllegationPolice, DBSReferral, Age18Consent, Transition,
+	ConfirmAdulthood, NRMLeadDecision, RetentionReview,
 }
 
 // Kind says whether a rule sets a deadline, chased when missed, or a minimum: an earliest date

@@ -82,6 +82,11 @@ func build(f *fileFormat, probs *problems) *Policy {
 	if f.NRMPilotRGLimit != "" {
 		pilotLimit, _ = readDuration(probs, path{"nrm_pilot_rg_limit"}, f.NRMPilotRGLimit)
 	}
+	p.pilotExcludes = defaultPilotExcludes
+	if f.NRMPilotExcludesWithin != "" {
+		p.pilotExcludes, _ = readDuration(probs, path{"nrm_pilot_excludes_within"}, f.NRMPilotExcludesWithin)
+	}
+	p.leftOut = readConcernTypes(probs, f.ConcernTypes)
 	for _, code := range slices.Sorted(maps.Keys(f.LocalAuthorities)) {
 		if la, ok := readLA(probs, code, f.LocalAuthorities[code], f.ICTGSitesDefault, pilotLimit); ok {
 			p.las[code] = la
@@ -90,6 +95,46 @@ func build(f *fileFormat, probs *problems) *Policy {
 	p.retention = readRetention(probs, f.Retention)
 	checkResolved(probs, p)
 	return p
+}
+
+// defaultPilotExcludes: the devolved child decision pilot does not decide for a child referred
+// within 100 days of their 18th birthday.
+var defaultPilotExcludes = Duration{N: 100, Unit: CalendarDays}
+
+// readConcernTypes reads which clocks a concern of each kind of exploitation leaves out. Only the
+// rules of LeavesOut may be left out, each once.
+func readConcernTypes(probs *problems, in map[string]concernTypeFile) map[string][]RuleID {
+	out := map[string][]RuleID{}
+	for _, kind := range slices.Sorted(maps.Keys(in)) {
+		at := path{"concern_types", kind}
+		if kind == "" || strings.ContainsFunc(kind, func(r rune) bool { return r <= ' ' || r == ',' }) {
+			probs.add(at, "a kind of exploitation is one code without spaces, e.g. sexual-harassment")
+			continue
+		}
+		without := in[kind].Without
+		if len(without) == 0 {
+			probs.addMissing(at.With("without"), "is required: the clocks a concern of this kind does not open (only %s)", leavesOutList())
+		}
+		for i, id := range without {
+			switch {
+			case !slices.Contains(LeavesOut, RuleID(id)):
+				probs.add(at.With("without").At(i), "%q may not be left out: only %s may, and the Safeguarding Lead then decides", id, leavesOutList())
+			case slices.Contains(out[kind], RuleID(id)):
+				probs.add(at.With("without").At(i), "%q is listed twice", id)
+			default:
+				out[kind] = append(out[kind], RuleID(id))
+			}
+		}
+	}
+	return out
+}
+
+func leavesOutList() string {
+	names := make([]string, len(LeavesOut))
+	for i, id := range LeavesOut {
+		names[i] = string(id)
+	}
+	return strings.Join(names, ", ")
 }
 
 func readNation(probs *problems, at path, s string) Nation {

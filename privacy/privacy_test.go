@@ -251,10 +251,11 @@ func TestPlantedNamesAppearNowhereInClear(t *testing.T) {
 		t.Fatalf("%d sessions in Redis, want the page user's one: the test looked at the wrong thing", sessions)
 	}
 
-	// The codec endpoint, as the CLI's --codec-endpoint and --codec-auth use it.
+	// The codec endpoint of the case's workflow, as the CLI's --codec-endpoint and --codec-auth
+	// use it.
 	decodeAs := func(token string) ([]byte, error) {
 		codec := converter.NewRemotePayloadCodec(converter.RemotePayloadCodecOptions{
-			Endpoint: env.URL + "/codec",
+			Endpoint: env.URL + "/codec/workflows/" + workflows.WorkflowID(caseID),
 			ModifyRequest: func(r *http.Request) error {
 				r.Header.Set("X-Namespace", "default")
 				if token != "" {

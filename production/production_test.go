@@ -67,12 +67,17 @@ func TestProductionShape(t *testing.T) {
 	t.Cleanup(s.stopAll)
 	s.build()
 	s.makeKeys()
+	s.pki = makePKI(t, filepath.Join(s.dir, "tls"))
 	s.startIdentityProvider()
 	s.startPostgres()
-	s.startTemporal()
-	s.startRedis()
+	s.startTemporal("temporal")
+	s.checkTemporalRefusesStrangers()
+	s.startRedis("redis")
+	s.env = s.caseflowEnv()
+	s.checkWorkerRefusedBeforeSetup()
 	s.setup()
-	s.startCaseflow()
+	s.checkServeRefusesWorkerKeys()
+	s.startCaseflow("")
 	t.Logf("stack up in %s", time.Since(started).Round(time.Second))
 
 	loadStart := time.Now()
@@ -85,7 +90,10 @@ func TestProductionShape(t *testing.T) {
 	s.checkReadModel(created)
 	s.checkMetrics()
 	s.checkNothingInClear(created)
-	t.Logf("checks done in %s; whole test %s", time.Since(checkStart).Round(time.Second), time.Since(started).Round(time.Second))
+	t.Logf("checks done in %s", time.Since(checkStart).Round(time.Second))
+
+	s.backupAndRestore(created)
+	t.Logf("whole test %s", time.Since(started).Round(time.Second))
 }
 
 // stack is the processes of the test and where they listen.
@@ -107,9 +115,13 @@ type stack struct {
 	issuer string
 	idpKey *rsa.PrivateKey
 	caFile string
+	// pki is the certificates of mutual TLS to Temporal.
+	pki pki
 
-	pgBin        string
-	pgPort       int
+	// db is the PostgreSQL cluster Temporal runs on; databases every one the test started, to
+	// stop once every process using them has stopped.
+	db           *postgres
+	databases    []*postgres
 	dbPassword   string
 	temporalAddr string
 	redisURL     string
@@ -118,8 +130,8 @@ type stack struct {
 	env          []string
 	apis         []*proc
 	workers      []*proc
-	// stopDatabase stops PostgreSQL once every process using it has stopped.
-	stopDatabase func()
+	// server and redisServer are the running Temporal server and Redis.
+	server, redisServer *proc
 }
 
 // proc is a running process with its log file.
@@ -192,27 +204,44 @@ func (s *stack) startIdentityProvider() {
 }
 
 // token is an ID token of the identity provider for a carer, valid for an hour.
-func (s *stack) token(userID string) string {
+func (s *stack) token(userID string) string { return s.tokenAs(userID, safeguarding.RoleCarer) }
+
+// tokenAs is an ID token of the identity provider for someone in a role, valid for an hour.
+func (s *stack) tokenAs(userID string, role safeguarding.Role) string {
 	now := time.Now()
 	claims, _ := json.Marshal(map[string]any{
 		"iss": s.issuer, "aud": "caseflow", "sub": userID, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(),
-		"role": string(safeguarding.RoleCarer),
+		"role": string(role),
 	})
 	return oidctest.SignIDToken(s.idpKey, "production-test", oidc.RS256, string(claims))
 }
 
-// startPostgres initialises a scratch PostgreSQL cluster with password authentication over TCP
-// and starts it on a free loopback port. As root, it runs as the postgres user.
+// postgres is a scratch PostgreSQL cluster on a loopback port, with password authentication over
+// TCP and the user temporal, which may create databases.
+type postgres struct {
+	bin  string // the directory of PostgreSQL's programs
+	port int
+	stop func()
+}
+
+// startPostgres starts the PostgreSQL cluster Temporal runs on and sets up Temporal's schema.
 func (s *stack) startPostgres() {
+	s.dbPassword = "temporal-ci"
+	s.db = s.newPostgres("caseflow-pg-")
+	s.schemaJob(2)
+}
+
+// newPostgres initialises a scratch PostgreSQL cluster in a new directory and starts it on a free
+// loopback port. As root, it runs as the postgres user.
+func (s *stack) newPostgres(prefix string) *postgres {
 	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
 	if len(bins) == 0 {
 		s.t.Fatal("PostgreSQL's server binaries are not installed (apt-get install postgresql)")
 	}
 	sort.Strings(bins)
-	pgBin := filepath.Dir(bins[len(bins)-1])
-	s.pgBin = pgBin
+	db := &postgres{bin: filepath.Dir(bins[len(bins)-1])}
 	// The cluster's directory must belong to the user PostgreSQL runs as.
-	data, err := os.MkdirTemp("", "caseflow-pg-")
+	data, err := os.MkdirTemp("", prefix)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -230,34 +259,42 @@ func (s *stack) startPostgres() {
 		owner = []string{"runuser", "-u", "postgres", "--"}
 	}
 	asOwner := func(args ...string) []string { return append(append([]string{}, owner...), args...) }
-	stop := asOwner(filepath.Join(pgBin, "pg_ctl"), "-D", filepath.Join(data, "db"), "-m", "fast", "stop")
-	s.stopDatabase = func() {
-		_ = exec.Command(stop[0], stop[1:]...).Run()
-		_ = os.RemoveAll(data)
+	stop := asOwner(filepath.Join(db.bin, "pg_ctl"), "-D", filepath.Join(data, "db"), "-m", "fast", "stop")
+	var once sync.Once
+	db.stop = func() {
+		once.Do(func() {
+			_ = exec.Command(stop[0], stop[1:]...).Run()
+			_ = os.RemoveAll(data)
+		})
 	}
+	s.mu.Lock()
+	s.databases = append(s.databases, db)
+	s.mu.Unlock()
 	pwfile := filepath.Join(data, "superuser-password")
 	if err := os.WriteFile(pwfile, []byte("postgres-ci\n"), 0o644); err != nil {
 		s.t.Fatal(err)
 	}
-	s.mustRun(asOwner(filepath.Join(pgBin, "initdb"), "-D", filepath.Join(data, "db"), "-U", "postgres",
+	s.mustRun(asOwner(filepath.Join(db.bin, "initdb"), "-D", filepath.Join(data, "db"), "-U", "postgres",
 		"--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile="+pwfile)...)
-	s.pgPort = freePort(s.t)
-	s.mustRun(asOwner(filepath.Join(pgBin, "pg_ctl"), "-D", filepath.Join(data, "db"), "-l", filepath.Join(data, "postgres.log"), "-w",
-		"-o", fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1", s.pgPort, data), "start")...)
-	s.dbPassword = "temporal-ci"
-	psql := exec.Command("psql", "-h", "127.0.0.1", "-p", strconv.Itoa(s.pgPort), "-U", "postgres", "-v", "ON_ERROR_STOP=1",
+	db.port = freePort(s.t)
+	s.mustRun(asOwner(filepath.Join(db.bin, "pg_ctl"), "-D", filepath.Join(data, "db"), "-l", filepath.Join(data, "postgres.log"), "-w",
+		"-o", fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1", db.port, data), "start")...)
+	psql := exec.Command("psql", "-h", "127.0.0.1", "-p", strconv.Itoa(db.port), "-U", "postgres", "-v", "ON_ERROR_STOP=1",
 		"-c", "CREATE USER temporal WITH PASSWORD '"+s.dbPassword+"' CREATEDB")
 	psql.Env = append(os.Environ(), "PGPASSWORD=postgres-ci")
 	if out, err := psql.CombinedOutput(); err != nil {
 		s.t.Fatalf("create the temporal database user: %v\n%s", err, out)
 	}
+	return db
+}
 
-	// The schema, with the server's own tool, by the script of compose's schema job; twice, as
-	// every start of the stack runs it.
+// schemaJob brings Temporal's schema up to date with the server's own tool, by the script of
+// compose's schema job, as often as times says: every start of the stack runs it.
+func (s *stack) schemaJob(times int) {
 	module := strings.TrimSpace(s.output("go", "list", "-m", "-f", "{{.Dir}}", "go.temporal.io/server"))
-	for range 2 {
+	for range times {
 		schemaJob := exec.Command("../deploy/temporal/setup-schema.sh")
-		schemaJob.Env = append(os.Environ(), "TEMPORAL_DB_HOST=127.0.0.1", "TEMPORAL_DB_PORT="+strconv.Itoa(s.pgPort),
+		schemaJob.Env = append(os.Environ(), "TEMPORAL_DB_HOST=127.0.0.1", "TEMPORAL_DB_PORT="+strconv.Itoa(s.db.port),
 			"TEMPORAL_DB_USER=temporal", "TEMPORAL_DB_PASSWORD="+s.dbPassword,
 			"TEMPORAL_SQL_TOOL="+s.sqlTool, "TEMPORAL_SCHEMA_DIR="+filepath.Join(module, "schema/postgresql"))
 		if out, err := schemaJob.CombinedOutput(); err != nil {
@@ -266,22 +303,34 @@ func (s *stack) startPostgres() {
 	}
 }
 
-// startTemporal starts the official server with the configuration shipped in deploy/.
-func (s *stack) startTemporal() {
-	base := freePortBlock(s.t)
+// startTemporal starts the official server with the configuration shipped in deploy/, on the
+// database of s.db, requiring mutual TLS, and a client of the test's own on it, with caseflow's
+// client certificate. A second cluster takes ports of its own, as a new host would.
+func (s *stack) startTemporal(name string) {
+	previous := 0
+	if s.temporalAddr != "" {
+		_, port, _ := net.SplitHostPort(s.temporalAddr)
+		previous, _ = strconv.Atoi(port)
+	}
+	base := freePortBlock(s.t, previous)
 	s.temporalAddr = fmt.Sprintf("127.0.0.1:%d", base)
 	cfg, _ := filepath.Abs("../deploy/temporal/server.yaml")
 	dyn, _ := filepath.Abs("../deploy/temporal/dynamicconfig.yaml")
 	cmd := exec.Command(s.temporalServer, "--config-file", cfg, "--allow-no-auth", "start")
-	cmd.Env = append(os.Environ(),
-		"TEMPORAL_DB_PORT="+strconv.Itoa(s.pgPort), "TEMPORAL_DB_PASSWORD="+s.dbPassword,
+	cmd.Env = append(append(os.Environ(),
+		"TEMPORAL_DB_PORT="+strconv.Itoa(s.db.port), "TEMPORAL_DB_PASSWORD="+s.dbPassword,
 		"TEMPORAL_PORT_BASE="+strconv.Itoa(base), "TEMPORAL_METRICS_ADDRESS=127.0.0.1:"+strconv.Itoa(freePort(s.t)),
-		"TEMPORAL_DYNAMIC_CONFIG="+dyn)
-	p := s.start("temporal", cmd)
+		"TEMPORAL_DYNAMIC_CONFIG="+dyn), s.pki.serverEnv()...)
+	p := s.start(name, cmd)
+	s.server = p
+	if s.temporal != nil {
+		s.temporal.Close()
+	}
 	var err error
 	s.temporal, err = client.NewLazyClient(client.Options{
 		HostPort: s.temporalAddr, Namespace: namespace, Logger: quiet{},
 		DataConverter: s.converters.Data, FailureConverter: s.converters.Failure,
+		ConnectionOptions: client.ConnectionOptions{TLS: s.pki.tlsConfig(s.t, s.pki.clientCert, s.pki.clientKey)},
 	})
 	if err != nil {
 		s.t.Fatal(err)
@@ -293,31 +342,37 @@ func (s *stack) startTemporal() {
 	})
 }
 
-// startRedis starts redis-server as production runs it: a password and an append-only file.
-func (s *stack) startRedis() {
+// startRedis starts redis-server as production runs it: a password and an append-only file in
+// s.dir/name.
+func (s *stack) startRedis(name string) {
 	port := freePort(s.t)
-	data := filepath.Join(s.dir, "redis")
+	data := filepath.Join(s.dir, name)
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		s.t.Fatal(err)
 	}
-	s.start("redis", exec.Command("redis-server", "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+	s.redisServer = s.start(name, exec.Command("redis-server", "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
 		"--requirepass", "redis-ci", "--appendonly", "yes", "--save", "", "--dir", data))
 	s.redisURL = fmt.Sprintf("redis://:redis-ci@127.0.0.1:%d/0", port)
 	opts, _ := redis.ParseURL(s.redisURL)
-	s.rdb = redis.NewClient(opts)
-	s.t.Cleanup(func() { _ = s.rdb.Close() })
-	s.eventually(10*time.Second, "redis answering", func() bool { return s.rdb.Ping(context.Background()).Err() == nil })
+	rdb := redis.NewClient(opts)
+	s.rdb = rdb
+	s.t.Cleanup(func() { _ = rdb.Close() })
+	s.eventually(10*time.Second, name+" answering", func() bool { return s.rdb.Ping(context.Background()).Err() == nil })
 }
 
-// setup runs `caseflow setup` as the deployment's job does (with no keys: it needs none), after
-// checking that a worker refuses to start without it.
-func (s *stack) setup() {
+// caseflowEnv is the environment of caseflow's processes on the stack's Temporal and Redis, with
+// mutual TLS to Temporal as deploy/kubernetes/caseflow.yaml configures it.
+func (s *stack) caseflowEnv() []string {
 	policyFile, _ := filepath.Abs("../policy/testdata/short-clocks.yaml")
-	s.env = append(os.Environ(),
+	return append(append(os.Environ(),
 		"TEMPORAL_ADDRESS="+s.temporalAddr, "TEMPORAL_NAMESPACE="+namespace, "REDIS_URL="+s.redisURL,
 		"CASEFLOW_POLICY="+policyFile, "CASEFLOW_OIDC_ISSUER="+s.issuer, "SSL_CERT_FILE="+s.caFile,
-		"CASEFLOW_RATE_LIMIT=100000", "CASEFLOW_LOG_FORMAT=json")
+		"CASEFLOW_RATE_LIMIT=100000", "CASEFLOW_LOG_FORMAT=json"), s.pki.caseflowEnv()...)
+}
 
+// checkWorkerRefusedBeforeSetup: a worker refuses to start before `caseflow setup` has run, and
+// names it.
+func (s *stack) checkWorkerRefusedBeforeSetup() {
 	refused := s.command(s.caseflow, "worker")
 	refused.Env = append(refused.Env, "CASEFLOW_KEYS_FILE="+s.workerKeysFile)
 	var stderr bytes.Buffer
@@ -329,29 +384,44 @@ func (s *stack) setup() {
 	if !strings.Contains(stderr.String(), "caseflow setup") {
 		s.t.Errorf("worker before setup did not name the fix: %s", stderr.String())
 	}
+}
 
+// setup runs `caseflow setup` twice as the deployment's job does (with no keys: it needs none):
+// the first creates the namespace and registers the search attributes, the second finds them.
+func (s *stack) setup() {
 	first := s.output(s.caseflow, "setup", "--retention", "7d")
 	again := s.output(s.caseflow, "setup")
 	s.t.Logf("caseflow setup:\n%s\nagain:\n%s", first, again)
 	if !strings.Contains(first, "namespace: caseflow created (retention 7d)") || !strings.Contains(first, "search attributes: registered") {
 		s.t.Fatalf("first setup did not create the namespace and register the attributes:\n%s", first)
 	}
-	if !strings.Contains(again, "namespace: caseflow exists") || !strings.Contains(again, "search attributes: all 7 present") {
-		s.t.Fatalf("second setup was not a no-op:\n%s", again)
+	s.checkSetupFindsAll(again)
+}
+
+// checkSetupFindsAll: a run of `caseflow setup` found everything in place and changed nothing.
+func (s *stack) checkSetupFindsAll(out string) {
+	for _, want := range []string{"namespace: caseflow exists", "search attributes: all 7 present", "morning digest schedule: unchanged"} {
+		if !strings.Contains(out, want) {
+			s.t.Fatalf("caseflow setup was not a no-op (no %q):\n%s", want, out)
+		}
 	}
 }
 
-// startCaseflow starts two workers and two API processes of the lean binary, the workers with
-// the verify-only key file and the APIs with the full one, each pair given its keys both ways
-// the deployment files do: a file named by CASEFLOW_KEYS_FILE, and the content in CASEFLOW_KEYS.
-// First, serve must refuse the workers' file: it cannot sign callers with it.
-func (s *stack) startCaseflow() {
+// checkServeRefusesWorkerKeys: serve refuses the workers' key file: it cannot sign callers with
+// it.
+func (s *stack) checkServeRefusesWorkerKeys() {
 	refused := s.command(s.caseflow, "serve", "--http", "127.0.0.1:0")
 	refused.Env = append(refused.Env, "CASEFLOW_KEYS_FILE="+s.workerKeysFile)
 	if out, err := refused.CombinedOutput(); err == nil || !strings.Contains(string(out), "no identity signing key") {
 		s.t.Fatalf("serve with the workers' key file: %v, want a refusal naming the signing key: %s", err, out)
 	}
+}
 
+// startCaseflow starts two workers and two API processes of the lean binary, named with prefix,
+// the workers with the verify-only key file and the APIs with the full one, each pair given its
+// keys both ways the deployment files do: a file named by CASEFLOW_KEYS_FILE, and the content in
+// CASEFLOW_KEYS. They replace the stack's workers and APIs.
+func (s *stack) startCaseflow(prefix string) {
 	keysBothWays := func(i int, file string) string {
 		if i == 0 {
 			return "CASEFLOW_KEYS_FILE=" + file
@@ -369,14 +439,14 @@ func (s *stack) startCaseflow() {
 			port := freePort(s.t)
 			cmd := s.command(s.caseflow, command, addrFlag, fmt.Sprintf("127.0.0.1:%d", port))
 			cmd.Env = append(cmd.Env, keysBothWays(i, keysFile))
-			p := s.start(fmt.Sprintf("%s-%d", name, i), cmd)
+			p := s.start(fmt.Sprintf("%s%s-%d", prefix, name, i), cmd)
 			p.url = fmt.Sprintf("http://127.0.0.1:%d", port)
 			procs = append(procs, p)
 		}
 		return procs
 	}
-	s.workers = append(s.workers, twoOf("worker", "worker", "--worker-http", s.workerKeysFile)...)
-	s.apis = append(s.apis, twoOf("api", "serve", "--http", s.keysFile)...)
+	s.workers = twoOf("worker", "worker", "--worker-http", s.workerKeysFile)
+	s.apis = twoOf("api", "serve", "--http", s.keysFile)
 	for _, p := range append(append([]*proc{}, s.workers...), s.apis...) {
 		s.eventually(60*time.Second, p.name+" ready", func() bool {
 			s.exitedEarly(p)
@@ -712,7 +782,7 @@ func (s *stack) checkNothingInClear(all []created) {
 	}
 
 	for _, db := range []string{"temporal", "temporal_visibility"} {
-		dump := exec.Command(filepath.Join(s.pgBin, "pg_dump"), "-h", "127.0.0.1", "-p", strconv.Itoa(s.pgPort), "-U", "temporal", "--data-only", db)
+		dump := exec.Command(filepath.Join(s.db.bin, "pg_dump"), "-h", "127.0.0.1", "-p", strconv.Itoa(s.db.port), "-U", "temporal", "--data-only", db)
 		dump.Env = append(os.Environ(), "PGPASSWORD="+s.dbPassword)
 		var stderr bytes.Buffer
 		dump.Stderr = &stderr
@@ -816,7 +886,12 @@ func (s *stack) scrape(p *proc) string {
 }
 
 func (s *stack) get(caseID, token string, into any) {
-	req, _ := http.NewRequest(http.MethodGet, s.apis[1].url+"/v1/cases/"+caseID, nil)
+	s.getJSON("/v1/cases/"+caseID, token, into)
+}
+
+// getJSON reads path from the second API with a bearer token, into a value.
+func (s *stack) getJSON(path, token string, into any) {
+	req, _ := http.NewRequest(http.MethodGet, s.apis[1].url+path, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -825,10 +900,10 @@ func (s *stack) get(caseID, token string, into any) {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
-		s.t.Fatalf("get case %s: %d %s", caseID, resp.StatusCode, body)
+		s.t.Fatalf("get %s: %d %s", path, resp.StatusCode, body)
 	}
 	if err := json.Unmarshal(body, into); err != nil {
-		s.t.Fatalf("decode case %s: %v", caseID, err)
+		s.t.Fatalf("decode %s: %v", path, err)
 	}
 }
 
@@ -894,6 +969,18 @@ func (s *stack) kill(p *proc) {
 	<-p.done
 }
 
+// stop asks p to stop, as an operator's stop would, and kills it if it has not after fifteen
+// seconds.
+func stop(p *proc) {
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(15 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
 // exitedEarly fails the test if p has stopped.
 func (s *stack) exitedEarly(p *proc) {
 	select {
@@ -910,18 +997,14 @@ func (s *stack) stopAll() {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.stopDatabase != nil {
-		defer s.stopDatabase()
-	}
+	defer func() {
+		for _, db := range s.databases {
+			db.stop()
+		}
+	}()
 	for i := len(s.procs) - 1; i >= 0; i-- {
 		p := s.procs[i]
-		_ = p.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-p.done:
-		case <-time.After(15 * time.Second):
-			_ = p.cmd.Process.Kill()
-			<-p.done
-		}
+		stop(p)
 		if s.t.Failed() {
 			s.t.Logf("--- %s log (last lines):\n%s", p.name, tail(p.log, 40))
 		}
@@ -979,24 +1062,26 @@ func freePort(t *testing.T) int {
 }
 
 // freePortBlock finds a frontend port for deploy/temporal/server.yaml whose service ports
-// (base, +1, +2, +6) and membership ports (base-300 ...) are all free.
-func freePortBlock(t *testing.T) int {
+// (base, +1, +2, +6) and membership ports (base-300 ...) are all free, other than previous.
+func freePortBlock(t *testing.T, previous int) int {
 	for base := 20300 + os.Getpid()%1000*10; base < 40000; base += 97 {
-		free := true
-		for _, p := range []int{base, base + 1, base + 2, base + 6, base - 300, base - 299, base - 298, base - 294} {
-			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-			if err != nil {
-				free = false
-				break
-			}
-			l.Close()
-		}
-		if free {
+		if base != previous && portsFree(base, base+1, base+2, base+6, base-300, base-299, base-298, base-294) {
 			return base
 		}
 	}
 	t.Fatal("no free block of ports for Temporal")
 	return 0
+}
+
+func portsFree(ports ...int) bool {
+	for _, p := range ports {
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err != nil {
+			return false
+		}
+		l.Close()
+	}
+	return true
 }
 
 // quiet silences the SDK client of the checks.

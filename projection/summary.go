@@ -14,15 +14,21 @@ type Summary struct {
 	CaseID string `json:"case_id"`
 	// Reference is pseudonymous, such as "CF-7K3M9Q": safe to show in lists and logs.
 	Reference string `json:"reference"`
-	// Version grows with every change of the case; a projection only replaces a lower one.
-	Version               int64    `json:"version"`
-	Stage                 string   `json:"stage"`
-	Closed                bool     `json:"closed"`
-	LA                    string   `json:"la"`
-	Team                  string   `json:"team"`
-	SocialWorker          string   `json:"social_worker"`
-	FosteringSocialWorker string   `json:"fostering_social_worker"`
-	Carers                []string `json:"carers"`
+	// Version grows with every change of the case; a projection only replaces a lower one, or
+	// an equal one made earlier (AsOf).
+	Version int64 `json:"version"`
+	// AsOf is when the summary was made: the time of the workflow task that projected it, or of
+	// the query a rebuild read. A workflow task that is retried after its projection ran (its
+	// worker died before Temporal recorded the task) may produce the same version with other
+	// content, later: the later one is what Temporal recorded, and it wins.
+	AsOf                  time.Time `json:"as_of,omitzero"`
+	Stage                 string    `json:"stage"`
+	Closed                bool      `json:"closed"`
+	LA                    string    `json:"la"`
+	Team                  string    `json:"team"`
+	SocialWorker          string    `json:"social_worker"`
+	FosteringSocialWorker string    `json:"fostering_social_worker"`
+	Carers                []string  `json:"carers"`
 	// Excluded are the people an allegation removed from the case: they may not see it.
 	Excluded  []string  `json:"excluded,omitempty"`
 	OpenedAt  time.Time `json:"opened_at"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -17,6 +18,18 @@ import (
 type Change struct {
 	Event
 	People safeguarding.Parties `json:"people"`
+	// OverdueActions are the case's actions past due when the change was made, with what the
+	// visibility policy needs to know of them (class and owner, the owner by pseudonym once
+	// published), so that each person is told the case has overdue work only when they may see
+	// some of it (see Store.EventFor).
+	OverdueActions []OverdueAction `json:"overdue_actions,omitempty"`
+}
+
+// OverdueAction is an overdue action as a change names it: who may see it, and nothing else.
+type OverdueAction struct {
+	Class     string `json:"class"`
+	OwnerRole string `json:"owner_role,omitempty"`
+	OwnerUser string `json:"owner_user,omitempty"`
 }
 
 // Event is what a live view is told of a change: which case, and whether it has overdue work.
@@ -42,15 +55,35 @@ func changeAt(s projection.Summary, now time.Time) Change {
 	for _, a := range s.Actions {
 		if !s.Closed && !a.Due.After(now) {
 			c.Overdue = true
+			c.OverdueActions = append(c.OverdueActions, OverdueAction{Class: a.Class, OwnerRole: a.OwnerRole, OwnerUser: a.OwnerUser})
 		}
 	}
 	return c
+}
+
+// eventFor is the event as a person with this sight may be told it: whether the case has overdue
+// work they may see. A change published before changes named their overdue actions says only
+// whether there was any: it is passed on to those who see every action of the case.
+func (c Change) eventFor(sight safeguarding.Sight) Event {
+	e := c.Event
+	if len(c.OverdueActions) == 0 {
+		e.Overdue = c.Overdue && sight.SeesRestricted()
+		return e
+	}
+	e.Overdue = slices.ContainsFunc(c.OverdueActions, func(a OverdueAction) bool {
+		return actionVisibleTo(projection.Action{Class: a.Class, OwnerRole: a.OwnerRole, OwnerUser: a.OwnerUser}, sight)
+	})
+	return e
 }
 
 // Publish announces a change to every subscriber, on any API replica, its people named by
 // pseudonym (see Tells). Call it after Project reports the summary applied.
 func (s *Store) Publish(ctx context.Context, c Change) error {
 	c.People = s.maskedParties(c.People)
+	c.OverdueActions = slices.Clone(c.OverdueActions)
+	for i := range c.OverdueActions {
+		c.OverdueActions[i].OwnerUser = s.ids.Of(c.OverdueActions[i].OwnerUser)
+	}
 	body, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("encode change of case %s: %w", c.CaseID, err)

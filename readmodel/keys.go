@@ -20,6 +20,12 @@ func dueUserKey(user string) string { return rmPrefix + "due:user:" + user }
 func dueRoleKey(role string) string { return rmPrefix + "due:role:" + role }
 func dueKindKey(kind string) string { return rmPrefix + "due:kind:" + kind }
 
+// dueExcludedKey holds the open actions of the cases an allegation excluded a person from: the
+// actions the board never counts for them (see OverdueCountsFor). excludedKey is the set of
+// everyone such an index exists for, so the board's series can be sampled for each of them.
+func dueExcludedKey(user string) string { return rmPrefix + "due:excluded:" + user }
+func excludedKey() string               { return rmPrefix + "excluded" }
+
 // The hash of action rows, by rowMember, so a page of an index is one HMGET away.
 func rowsKey() string { return rmPrefix + "rows" }
 
@@ -39,14 +45,18 @@ func kindsKey() string { return rmPrefix + "kinds" }
 func destroyedKey(id string) string { return rmPrefix + "destroyed:" + id }
 
 // The overdue-over-time series, the rebuilt marker and the live-update channel.
-func seriesKey() string      { return rmPrefix + "series" }
-func failuresKey() string    { return rmPrefix + "projection-failures" }
-func builtKey() string       { return rmPrefix + "built:" + layoutVersion }
-func changesChannel() string { return rmPrefix + "changes" }
+func seriesKey() string { return rmPrefix + "series" }
+
+// seriesExcludedKey is the overdue-over-time series of the actions a person is excluded from,
+// taken with the board's series, so that theirs can leave those actions out.
+func seriesExcludedKey(user string) string { return rmPrefix + "series:excluded:" + user }
+func failuresKey() string                  { return rmPrefix + "projection-failures" }
+func builtKey() string                     { return rmPrefix + "built:" + layoutVersion }
+func changesChannel() string               { return rmPrefix + "changes" }
 
 // layoutVersion names the layout of summaries and rows. A release that changes it finds the
 // model not built (IsEmpty), so the worker rebuilds it from the workflows in the new layout.
-const layoutVersion = "2"
+const layoutVersion = "3"
 
 // rowMember names one action in the indexes: action ids are unique only within their case.
 func rowMember(caseID, actionID string) string { return caseID + "/" + actionID }

@@ -45,8 +45,8 @@ const maxTxRetries = 10
 
 // Project stores a case summary and re-indexes it, atomically: the old summary's index entries
 // and rows go and the new ones come in one MULTI, under WATCH of the case key. A version older
-// than or equal to the stored one changes nothing and reports false, so retried and overtaken
-// projections are harmless.
+// than the stored one, or equal to it and made no later (Summary.AsOf), changes nothing and
+// reports false, so retried and overtaken projections are harmless.
 func (s *Store) Project(ctx context.Context, sum projection.Summary) (bool, error) {
 	if err := sum.Check(); err != nil {
 		return false, err
@@ -54,7 +54,7 @@ func (s *Store) Project(ctx context.Context, sum projection.Summary) (bool, erro
 	sum = s.masked(sum)
 	applied := false
 	err := s.update(ctx, sum.CaseID, func(tx *redis.Tx, old *storedCase) error {
-		if old != nil && old.Summary.Version >= sum.Version {
+		if old != nil && !supersedes(sum, old.Summary) {
 			applied = false
 			return nil
 		}
@@ -76,6 +76,14 @@ func (s *Store) Project(ctx context.Context, sum projection.Summary) (bool, erro
 		return false, fmt.Errorf("project case %s version %d: %w", sum.CaseID, sum.Version, err)
 	}
 	return applied, nil
+}
+
+// supersedes reports whether next is a later summary of the case than stored.
+func supersedes(next, stored projection.Summary) bool {
+	if next.Version != stored.Version {
+		return next.Version > stored.Version
+	}
+	return next.AsOf.After(stored.AsOf)
 }
 
 // RecordProjectionFailure remembers that a case could not be projected, so the managers' board
@@ -249,6 +257,10 @@ func index(ctx context.Context, p redis.Pipeliner, sum projection.Summary) error
 		}
 		if a.OwnerUser != "" {
 			add(dueUserKey(a.OwnerUser), due, member)
+		}
+		for _, excluded := range sum.Excluded {
+			add(dueExcludedKey(excluded), due, member)
+			p.SAdd(ctx, excludedKey(), excluded)
 		}
 		row, err := encodeRow(sum, a)
 		if err != nil {

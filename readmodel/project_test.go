@@ -16,6 +16,7 @@ import (
 func TestProjectVersionOrdering(t *testing.T) {
 	ctx := context.Background()
 	v2 := summary("c1", 2, "north", action("A1", "police-report", -time.Hour, projection.EscalationOverdue))
+	v2.AsOf = projectedAt
 	tests := []struct {
 		name        string
 		next        projection.Summary
@@ -26,6 +27,10 @@ func TestProjectVersionOrdering(t *testing.T) {
 		{"older version is ignored", summary("c1", 1, "south"), false, 2, "north"},
 		{"same version twice is a no-op", summary("c1", 2, "south"), false, 2, "north"},
 		{"newer version replaces", summary("c1", 3, "south"), true, 3, "south"},
+		// A workflow task retried after its worker died projects the same version again, later,
+		// with what Temporal recorded.
+		{"same version made later replaces", asOf(summary("c1", 2, "south"), time.Minute), true, 2, "south"},
+		{"same version made earlier is ignored", asOf(summary("c1", 2, "south"), -time.Minute), false, 2, "north"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,6 +51,15 @@ func TestProjectVersionOrdering(t *testing.T) {
 			}
 		})
 	}
+}
+
+// projectedAt is when the stored version 2 was made.
+var projectedAt = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+
+// asOf dates a summary by its offset from the stored version 2's.
+func asOf(s projection.Summary, offset time.Duration) projection.Summary {
+	s.AsOf = projectedAt.Add(offset)
+	return s
 }
 
 // TestReprojectionLeavesNoTrace changes every indexed field of a case at once: what remains

@@ -93,6 +93,19 @@ func (s *Store) maskedActor(a safeguarding.Actor) safeguarding.Actor {
 // Tells reports whether the person may be told of a change announced by Subscribe, whose
 // people are pseudonyms: Change.Visible, with the person as the read model knows them.
 func (s *Store) Tells(c Change, v Visibility) bool {
-	v.Actor = s.maskedActor(v.Actor)
-	return c.Visible(v)
+	_, ok := s.EventFor(c, v)
+	return ok
+}
+
+// EventFor is what the person may be told of a change announced by Subscribe, by the visibility
+// policy: nothing (false) of a case they may not see, and of one they may, whether it has overdue
+// work they may see.
+func (s *Store) EventFor(c Change, v Visibility) (Event, bool) {
+	actor := v.Actor
+	v.Actor = s.maskedActor(actor)
+	sight := v.sightOf(&c.People)
+	if !sight.Sees() {
+		return Event{}, false
+	}
+	return c.eventFor(sight), true
 }

@@ -235,13 +235,22 @@ func (c *Case) recipients(a *Action, level Level) []Recipient {
 	if level >= LevelLead {
 		add(Recipient{Role: RoleSafeguardingLead})
 	}
+	if c.ageDecided() && c.Team == "" && slices.ContainsFunc(to, func(r Recipient) bool { return r.Role == RoleManager && r.UserID == "" }) {
+		// A case without a team yet has no team manager: "the managers" are the agency's duty
+		// manager (the directory's duty_managers), and the Safeguarding Lead is told with them.
+		add(Recipient{Role: RoleSafeguardingLead})
+	}
 	return to
 }
 
 // openAction starts an action for a policy rule, its deadline computed by env from the time the
 // starting event happened.
 func (c *Case) openAction(env Env, rule policy.RuleID, owner Owner, start time.Time, occurrence int, ref string) *Action {
-	d := env.Deadline(rule, start, c.LA, occurrence)
+	return c.openActionBy(env.Deadline(rule, start, c.LA, occurrence), rule, owner, start, occurrence, ref)
+}
+
+// openActionBy starts an action of a rule with the deadline the policy gave it.
+func (c *Case) openActionBy(d policy.Deadline, rule policy.RuleID, owner Owner, start time.Time, occurrence int, ref string) *Action {
 	var handedFrom *Owner
 	if owner == vacantPost {
 		// The social worker's post is vacant: the manager holds the action until it is filled.

@@ -14,6 +14,14 @@ const (
 	RoleManager               Role = "manager"
 )
 
+// RoleSystem is caseflow itself: chases, upgrades, and the steps it takes on a case of its own
+// accord (an exclusion carried to a linked case). No token may carry it: ParseRole refuses it.
+const RoleSystem Role = "system"
+
+// Caseflow is caseflow acting of its own accord, as the API names it in the steps and queries it
+// sends for nobody in particular (an exclusion carried to a linked case).
+var Caseflow = Actor{UserID: "caseflow", Role: RoleSystem}
+
 // Roles lists every role, in a stable order for tables and tests.
 var Roles = []Role{RoleCarer, RoleSocialWorker, RoleFosteringSocialWorker, RoleSafeguardingLead, RoleManager}
 

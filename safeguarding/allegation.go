@@ -9,10 +9,12 @@ import (
 
 // Allegations protect the child, not the accused. An allegation that a carer or member of staff
 // harmed a child or is involved in exploitation at once removes that person's access to the case
-// (whatever their role), hands every action they own to their manager (or, for a manager, to the
-// Safeguarding Lead), and starts the LADO clock: an hour when urgent, a working day otherwise.
-// An allegation of a possible offence also starts the police and DBS referrals. Everything about
-// an allegation is restricted (see the visibility policy).
+// (whatever their role) and to every other case of the child (see exclusion.go), hands every
+// action they own to their manager (or, for a manager, to the Safeguarding Lead), and starts the
+// LADO clock: an hour when urgent, a working day otherwise, and the police and DBS referrals,
+// which a manager may end only by recording why not (before RulesAllegationReferrals, only an
+// allegation of a possible offence started those). Everything about an allegation is restricted
+// (see the visibility policy).
 
 // Allegation is an allegation against a carer or member of staff.
 type Allegation struct {
@@ -30,7 +32,9 @@ type Allegation struct {
 	PoliceRef       string    `json:"police_reference,omitempty"`
 	DBSAt           time.Time `json:"dbs_referred_at,omitzero"`
 	DBSRef          string    `json:"dbs_reference,omitempty"`
-	By              Actor     `json:"by"`
+	// NotReferred are a manager's decisions not to tell the police or the DBS, with why.
+	NotReferred []ReferralDeclined `json:"not_referred,omitempty"`
+	By          Actor              `json:"by"`
 	// PensionAgeOn is when the person reaches their normal pension age, when known: the record
 	// of the allegation is kept at least until then.
 	PensionAgeOn Date `json:"pension_age_on,omitempty"`
@@ -46,6 +50,8 @@ type RecordAllegation struct {
 	PossibleOffence bool      `json:"possible_offence,omitempty"`
 	PensionAgeOn    Date      `json:"pension_age_on,omitempty"`
 }
+
+func (*RecordAllegation) aboutAllegation() {}
 
 func (r *RecordAllegation) Validate(now time.Time) error {
 	f := fieldErrors{}
@@ -90,7 +96,14 @@ func (r *RecordAllegation) apply(c *Case, by Actor, env Env) Result {
 			rule = policy.LADOUrgent
 		}
 		res.Opened = append(res.Opened, c.openAction(env, rule, lead, r.ReceivedAt, 0, al.ID).ID)
-		if r.PossibleOffence {
+		if c.Rules >= RulesAllegationReferrals {
+			// Carers or staff involved in exploitation, or failing to act, are reported "to the
+			// police and to the local authority designated officer and DBS": every allegation
+			// opens both referrals, which only a manager's recorded reason ends without them.
+			for _, rule := range allegationReferrals {
+				res.Opened = append(res.Opened, c.openAction(env, rule, lead, r.ReceivedAt, 0, al.ID).ID)
+			}
+		} else if r.PossibleOffence {
 			res.Opened = append(res.Opened,
 				c.openAction(env, policy.AllegationPolice, lead, r.ReceivedAt, 0, al.ID).ID,
 				c.openAction(env, policy.DBSReferral, lead, r.ReceivedAt, 0, al.ID).ID)
@@ -100,16 +113,21 @@ func (r *RecordAllegation) apply(c *Case, by Actor, env Env) Result {
 	return res
 }
 
-// exclude removes a person's access to the case and hands their actions on. A carer leaves the
+// exclude removes a person's access to the case because of an allegation on it (see excludeWith).
+func (c *Case) exclude(user string, role Role, at time.Time, allegationID string) {
+	c.excludeWith(user, role, at, "allegation "+allegationID)
+}
+
+// excludeWith removes a person's access to the case and hands their actions on. A carer leaves the
 // household's list; a social worker's or fostering social worker's post on the case falls vacant
 // until a manager assigns someone else.
-func (c *Case) exclude(user string, role Role, at time.Time, allegationID string) {
+func (c *Case) excludeWith(user string, role Role, at time.Time, reason string) {
 	if !slices.Contains(c.Excluded, user) {
 		c.Excluded = append(c.Excluded, user)
 	}
 	if i := slices.Index(c.Carers, user); i >= 0 {
 		c.Carers = slices.Delete(c.Carers, i, i+1)
-		c.Revoked = append(c.Revoked, Revocation{UserID: user, At: at, Reason: "allegation " + allegationID})
+		c.Revoked = append(c.Revoked, Revocation{UserID: user, At: at, Reason: reason})
 	}
 	if c.SocialWorker == user {
 		c.SocialWorker = ""
@@ -131,6 +149,39 @@ func (c *Case) exclude(user string, role Role, at time.Time, allegationID string
 
 // isExcluded reports whether an allegation removed user from the case.
 func (c *Case) isExcluded(user string) bool { return slices.Contains(c.Excluded, user) }
+
+// assigned names the people a request field gives work on the case to.
+type assigned struct {
+	field string
+	users []string
+}
+
+// excludedAmong is the first field, in the order given, that names someone an allegation
+// excluded from the case, or "" when none does.
+func (c *Case) excludedAmong(fields ...assigned) string {
+	for _, f := range fields {
+		if slices.ContainsFunc(f.users, func(u string) bool { return u != "" && c.isExcluded(u) }) {
+			return f.field
+		}
+	}
+	return ""
+}
+
+// notAssignable refuses to give work on the case to someone an allegation excluded from it. Only
+// those who may see allegations are told why: to anyone else the refusal names no allegation, as
+// the visibility policy hides every allegation from them.
+func notAssignable(s Sight, field string) *Error {
+	msg := "This person cannot be given work on this case. Ask a manager or the Safeguarding Lead who to name instead."
+	reason := "cannot be given work on this case"
+	if s.SeesRestricted() {
+		msg = "This person lost access to the case after an allegation and cannot be given work on it."
+		reason = "excluded after an allegation"
+	}
+	if field == "" {
+		return Errorf(EConflict, "%s", msg)
+	}
+	return &Error{Code: EConflict, Message: msg, Fields: map[string]string{field: reason}}
+}
 
 func (c *Case) allegation(id string) *Allegation {
 	for i := range c.Allegations {
@@ -166,6 +217,8 @@ var (
 	toDBS = referralTo{name: "the DBS", rules: []policy.RuleID{policy.DBSReferral}, kind: "dbs-referral",
 		field: func(a *Allegation) (*time.Time, *string) { return &a.DBSAt, &a.DBSRef }}
 )
+
+func (*AllegationReferral) aboutAllegation() {}
 
 func (r *AllegationReferral) Validate(now time.Time) error {
 	f := fieldErrors{}

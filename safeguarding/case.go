@@ -21,8 +21,11 @@ type Case struct {
 
 	// Rules is the version of the safeguarding rules the case follows: see RulesVersion.
 	Rules RulesVersion `json:"rules,omitempty"`
-	// TurnedAdult is the 18th birthday the case acted on (see TurnAdult), zero before.
+	// TurnedAdult is the 18th birthday the case acted on (see TurnAdult), or under today's rules
+	// the date from which the move to adulthood was confirmed; zero before.
 	TurnedAdult time.Time `json:"turned_adult,omitzero"`
+	// Age holds the age assessments and the decisions on the move to adulthood.
+	Age Age `json:"age,omitzero"`
 
 	// Where the case is held and who holds it. Ids come from the identity provider.
 	LA            string `json:"la"`
@@ -42,6 +45,9 @@ type Case struct {
 	LookedAfter *LookedAfter `json:"looked_after,omitempty"`
 	Missing     []Episode    `json:"missing,omitempty"`
 	Allegations []Allegation `json:"allegations,omitempty"`
+	// Exclusions are the people excluded because of an allegation recorded elsewhere: on a
+	// linked case of the same child, or on another child's case of the household.
+	Exclusions  []Exclusion  `json:"exclusions,omitempty"`
 	Offences    []Offence    `json:"offences,omitempty"`
 	Withdrawals []Withdrawal `json:"withdrawals,omitempty"`
 	// Links are the other cases of the same child.
@@ -81,6 +87,11 @@ type Env interface {
 	Facts(la string) Facts
 	// RepeatMissing is how many missing episodes within how long call for a strategy discussion.
 	RepeatMissing(la string) (count int, window time.Duration)
+	// ChildDeadline is Deadline for a clock whose limit may depend on when the child turns 18
+	// (zero when not known): the devolved pilot's Reasonable Grounds limit (policy.ChildDeadline).
+	ChildDeadline(rule policy.RuleID, start time.Time, la string, occurrence int, adultAt time.Time) policy.Deadline
+	// ClocksLeftOut lists the clocks a concern of these kinds of exploitation does not open.
+	ClocksLeftOut(types []string) []policy.RuleID
 	// Retention is a closed record's retention date, from what the case holds.
 	Retention(facts policy.RetentionFacts) policy.RetentionDate
 }

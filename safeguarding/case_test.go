@@ -31,6 +31,16 @@ func (e *testEnv) RepeatMissing(la string) (int, time.Duration) {
 	n, w := policy.Default().RepeatMissing(la)
 	return n, w.Approx()
 }
+func (e *testEnv) ChildDeadline(rule policy.RuleID, start time.Time, la string, occurrence int, adultAt time.Time) policy.Deadline {
+	d, err := policy.Default().ChildDeadline(rule, start, la, occurrence, adultAt)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+func (e *testEnv) ClocksLeftOut(types []string) []policy.RuleID {
+	return policy.Default().ClocksLeftOut(types)
+}
 func (e *testEnv) Retention(f policy.RetentionFacts) policy.RetentionDate {
 	return policy.Default().Retention(f)
 }
@@ -66,6 +76,14 @@ func newCase(t *testing.T, la string) *fixture {
 // unopenedCase is a case waiting for its first concern, a minute after t0.
 func unopenedCase(t *testing.T) *fixture {
 	return &fixture{t: t, c: NewCase("c1", "CF-TEST", RulesCurrent), env: &testEnv{now: t0.Add(time.Minute)}}
+}
+
+// newCaseOn is newCase for a case opened under earlier rules, as its history replays them.
+func newCaseOn(t *testing.T, la string, rules RulesVersion) *fixture {
+	f := &fixture{t: t, c: NewCase("c1", "CF-TEST", rules), env: &testEnv{now: t0.Add(time.Minute)}}
+	f.must(StepRaiseConcern, aCarer, firstConcern(la))
+	f.env.now = t0.Add(24 * time.Hour)
+	return f
 }
 
 // firstConcern is the concern, seen at t0, that opens the case of a trafficked child placed with

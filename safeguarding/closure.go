@@ -263,6 +263,11 @@ func (c *Case) reopen(env Env, by Actor, reason string) []string {
 			c.note(now, by, "action-rearmed", "Obligation open again: "+a.Title, a.ID)
 		}
 	}
+	if c.ageDecided() && len(c.Age.Confirmations) == 0 {
+		// A case closed under the fail-safe rules after its 18th birthday ended the child clocks
+		// by itself: nobody decided it, so they run again until someone does.
+		rearmed = append(rearmed, c.undoSilentAdulthood(env)...)
+	}
 	return rearmed
 }
 

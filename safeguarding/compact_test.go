@@ -119,7 +119,8 @@ func TestACompactedCaseReArmsWhatClosureOrTheBirthdayEnded(t *testing.T) {
 		f.doneMeetingActions(keptEndedActions + 5)
 		birthday, _ := f.c.Child.DateOfBirth.Birthday(18)
 		f.env.now = birthday
-		f.c.TurnAdult(f.env)
+		f.c.ActOnAdulthood(f.env)
+		f.must("adulthood", aLead, body{"decided_at": birthday.Format(time.RFC3339), "reason": "Passport seen."})
 		byBirthday := endedBy(f.c, endedByAdulthood)
 		if len(byBirthday) < 3 {
 			t.Fatalf("the birthday ended only %v", byBirthday)

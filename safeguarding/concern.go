@@ -135,7 +135,10 @@ func (r *RaiseConcern) apply(c *Case, by Actor, env Env) Result {
 	sw := c.socialWorker()
 	// Every child suspected of being trafficked or exploited must be referred to the NRM; the
 	// agency is not a First Responder, so the clock runs until the LA's reference is recorded.
-	res.Opened = append(res.Opened, c.openAction(env, policy.NRMRequest, sw, start, 0, "").ID)
+	// A concern of a kind the policy does not refer by itself asks the Safeguarding Lead instead.
+	if a := c.openNRM(env, concern, start); a != nil {
+		res.Opened = append(res.Opened, a.ID)
+	}
 	res.Opened = append(res.Opened, c.openAction(env, policy.CarePlan, sw, start, 0, "").ID)
 	if slices.Contains(r.ExploitationTypes, "trafficking") && c.ICTGSite {
 		res.Opened = append(res.Opened, c.openAction(env, policy.ICTGReferral, sw, start, 0, "").ID)
@@ -179,9 +182,31 @@ func (r *RecordConcern) apply(c *Case, by Actor, env Env) Result {
 	res.Ref = concern.ID
 	res.Opened = append(res.Opened, c.openReporting(env, concern, by)...)
 	if c.failSafe() && c.NRM.Referral == nil && !c.hasOpen(policy.NRMRequest, "") {
-		res.Opened = append(res.Opened, c.openAction(env, policy.NRMRequest, c.socialWorker(), r.ObservedAt, 0, "").ID)
+		if a := c.openNRM(env, concern, r.ObservedAt); a != nil {
+			res.Opened = append(res.Opened, a.ID)
+		}
+	}
+	// A further concern is referred to Children's Social Care unless a referral still open (its
+	// clock running, or awaiting the local authority's decision) covers it. A young person whose
+	// move to adulthood was confirmed is referred to adult services instead.
+	if c.ageDecided() && c.TurnedAdult.IsZero() && !c.hasOpen(policy.CSCReferral, "") && c.pendingReferral() == nil {
+		res.Opened = append(res.Opened, c.openAction(env, policy.CSCReferral, c.socialWorker(), r.ObservedAt, 0, "").ID)
 	}
 	return res
+}
+
+// openNRM starts the NRM request for a concern, or, when the policy leaves the request out for
+// every kind of exploitation the concern names (sexual harassment, by default), the Safeguarding
+// Lead's decision whether to refer, unless one waits already. Cases on earlier rules open the
+// request for every concern.
+func (c *Case) openNRM(env Env, k Concern, start time.Time) *Action {
+	if c.ageDecided() && slices.Contains(env.ClocksLeftOut(k.ExploitationTypes), policy.NRMRequest) {
+		if c.hasOpen(policy.NRMLeadDecision, "") {
+			return nil
+		}
+		return c.openAction(env, policy.NRMLeadDecision, Owner{Role: RoleSafeguardingLead}, start, 0, k.ID)
+	}
+	return c.openAction(env, policy.NRMRequest, c.socialWorker(), start, 0, "")
 }
 
 // openReporting starts the clocks every concern starts, owned by the person who raised it: the

@@ -57,7 +57,8 @@ type CaseDetails struct {
 	ConcernID            string      `json:"concern_id,omitempty"`
 	AddExploitationTypes []string    `json:"add_exploitation_types,omitempty"`
 	AddIndicators        []Indicator `json:"add_indicators,omitempty"`
-	// LongTermPlacement records that the placement is agreed as long-term (or no longer is).
+	// LongTermPlacement records that the placement is intended to last until the child is 18 (or
+	// no longer is).
 	LongTermPlacement *bool  `json:"long_term_placement,omitempty"`
 	Reason            string `json:"reason"`
 }
@@ -106,10 +107,8 @@ func (r *CaseDetails) check(c *Case, s Sight) error {
 			return invalid(field, "The case already has one: a manager or the Safeguarding Lead changes who works with the child (the team step).", "is already set")
 		}
 	}
-	for _, u := range []string{r.SocialWorker, r.FosteringSocialWorker} {
-		if u != "" && c.isExcluded(u) {
-			return Errorf(EConflict, "This person lost access to the case after an allegation and cannot be assigned to it.")
-		}
+	if field := c.excludedAmong(assigned{"social_worker", []string{r.SocialWorker}}, assigned{"fostering_social_worker", []string{r.FosteringSocialWorker}}); field != "" {
+		return notAssignable(s, field)
 	}
 	if r.LongTermPlacement != nil && c.LookedAfter == nil {
 		return Errorf(EConflict, "Record that the child is looked after before describing the placement.")
@@ -119,7 +118,10 @@ func (r *CaseDetails) check(c *Case, s Sight) error {
 			return invalid("concern_id", "There is no concern with this id on the case.", "unknown concern")
 		}
 	}
-	if r.Child != nil {
+	if r.Child != nil && r.Child.changesAge() && (!c.ageDecided() || len(c.Age.Assessments) == 0) {
+		// Once an age assessment is recorded it settles the young person's age, adult or not;
+		// before it, a correction may not make them an adult when the concern was raised unless
+		// their age is disputed.
 		child, _ := r.Child.applyTo(c.Child)
 		f := fieldErrors{}
 		child.checkAge(f, "child.", c.firstConcernAt())
@@ -141,7 +143,7 @@ func (r *CaseDetails) apply(c *Case, by Actor, env Env) Result {
 	now := env.Now()
 	var changed []string
 	res := Result{}
-	dob := c.Child.DateOfBirth
+	dob, disputed := c.Child.DateOfBirth, c.Child.AgeDisputed
 	if r.Child != nil {
 		var fields []string
 		c.Child, fields = r.Child.applyTo(c.Child)
@@ -181,8 +183,17 @@ func (r *CaseDetails) apply(c *Case, by Actor, env Env) Result {
 	}
 	c.note(now, by, "case-details", "Record completed or corrected ("+strings.Join(changed, ", ")+"): "+r.Reason, "")
 
-	if c.Child.DateOfBirth != dob {
-		res.Opened = append(res.Opened, c.rearmForAge(env, by)...)
+	switch {
+	case !c.ageDecided():
+		if c.Child.DateOfBirth != dob {
+			res.Opened = append(res.Opened, c.rearmForAge(env, by)...)
+		}
+	case c.Child.DateOfBirth != dob || c.Child.AgeDisputed != disputed:
+		// A correction proposes a move to adulthood, or runs child clocks again; it ends nothing.
+		if c.Child.DateOfBirth != dob {
+			res.Opened = append(res.Opened, c.followBirthday(env, by)...)
+		}
+		res.Opened = append(res.Opened, c.reviewAge(env, by, "a correction by the "+roleName(by.Role)+": "+r.Reason)...)
 	}
 	if len(c.missingDetails()) == 0 {
 		c.closeActions(policy.CompleteRecord, "", ActionDone, now, by, "")

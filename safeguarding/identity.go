@@ -111,6 +111,9 @@ type ChildUpdate struct {
 	Unaccompanied     *bool   `json:"unaccompanied,omitempty"`
 }
 
+// changesAge reports whether the update gives a date of birth or says whether the age is disputed.
+func (u *ChildUpdate) changesAge() bool { return u.DateOfBirth != nil || u.AgeDisputed != nil }
+
 // applyTo returns the child with the update applied and the names of the fields it changed.
 func (u *ChildUpdate) applyTo(ch Child) (Child, []string) {
 	var changed []string

@@ -10,8 +10,8 @@ import (
 type LookedAfter struct {
 	Since          time.Time `json:"since"`
 	PlacementStart time.Time `json:"placement_start"`
-	// LongTerm: the placement is agreed as long-term, so visits after its first year are at most
-	// six-monthly rather than three-monthly.
+	// LongTerm: the placement is intended to last until the child is 18, so visits after its
+	// first year are at most three-monthly rather than six-weekly (regulation 28(2)(c)).
 	LongTerm bool        `json:"long_term_placement,omitempty"`
 	Reviews  []time.Time `json:"reviews,omitempty"`
 	Visits   []time.Time `json:"visits,omitempty"`
@@ -30,11 +30,13 @@ func (l *LookedAfterStart) validate(f fieldErrors, prefix string, now time.Time)
 	f.happened(prefix+"placement_start", l.PlacementStart, now)
 }
 
-// visitsFirstYear: visits every six weeks at most apply in the placement's first year.
+// visitsFirstYear: the placement's first year, after which a placement intended to last until
+// the child is 18 is visited at most three-monthly.
 const visitsFirstYear = 365 * 24 * time.Hour
 
-// The stages of the sw-visit rule's limits (regulation 28): the first visit, visits in the
-// placement's first year, visits after it, and visits after it in a long-term placement.
+// The stages of the sw-visit rule's limits (regulation 28(2)): the first visit, visits in the
+// placement's first year, visits after it, and visits after it in a placement intended to last
+// until the child is 18.
 const (
 	visitInFirstYear = 1
 	visitAfterYear   = 2

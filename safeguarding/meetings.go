@@ -130,7 +130,12 @@ func (r *RecordMeeting) Validate(now time.Time) error {
 	return f.err()
 }
 
-func (r *RecordMeeting) check(c *Case, _ Sight) error {
+func (r *RecordMeeting) check(c *Case, s Sight) error {
+	for i, a := range r.Actions {
+		if field := "actions[" + strconv.Itoa(i) + "].owner_user"; c.excludedAmong(assigned{field, []string{a.OwnerUser}}) != "" {
+			return notAssignable(s, field)
+		}
+	}
 	if r.MeetingID == "" {
 		return nil
 	}

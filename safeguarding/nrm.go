@@ -106,7 +106,16 @@ func (r *RequestNRMReferral) check(c *Case, _ Sight) error {
 func (r *RequestNRMReferral) apply(c *Case, by Actor, env Env) Result {
 	c.NRM.Requests = append(c.NRM.Requests, NRMRequest{RequestedAt: r.RequestedAt, RequestedOf: r.RequestedOf, By: by})
 	c.note(r.RequestedAt, by, "nrm-request", "Asked the "+r.RequestedOf+" to make the NRM referral", "")
-	return Result{}
+	res := Result{}
+	if c.hasOpen(policy.NRMLeadDecision, "") {
+		// The child is to be referred: the decision is made, and the request is chased until the
+		// First Responder's reference is recorded.
+		c.closeActions(policy.NRMLeadDecision, "", ActionDone, r.RequestedAt, by, "")
+		if !c.hasOpen(policy.NRMRequest, "") {
+			res.Opened = append(res.Opened, c.openAction(env, policy.NRMRequest, c.socialWorker(), r.RequestedAt, 0, "").ID)
+		}
+	}
+	return res
 }
 
 // RecordNRMReferral records the referral a First Responder submitted, with its reference; the
@@ -139,9 +148,10 @@ func (r *RecordNRMReferral) apply(c *Case, by Actor, env Env) Result {
 	c.NRM.Referral = &NRMReferral{SubmittedAt: r.SubmittedAt, Reference: r.Reference, FirstResponder: r.FirstResponder, ReferredBy: r.ReferredBy}
 
 	c.closeActions(policy.NRMRequest, "", ActionDone, r.SubmittedAt, by, "")
+	c.closeActions(policy.NRMLeadDecision, "", ActionDone, r.SubmittedAt, by, "")
 	sw := c.socialWorker()
 	res := Result{}
-	res.Opened = append(res.Opened, c.openAction(env, policy.NRMRGDecision, sw, r.SubmittedAt, 0, "").ID)
+	res.Opened = append(res.Opened, c.openRGDecision(env, sw, r.SubmittedAt, "").ID)
 	if c.ICTGSite && c.ICTG.Referral == nil && !c.hasOpen(policy.ICTGReferral, "") {
 		res.Opened = append(res.Opened, c.openAction(env, policy.ICTGReferral, sw, r.SubmittedAt, 0, "").ID)
 	}
@@ -282,11 +292,12 @@ func (r *RequestReconsideration) check(c *Case, _ Sight) error {
 
 func (r *RequestReconsideration) apply(c *Case, by Actor, env Env) Result {
 	c.NRM.Reconsiderations = append(c.NRM.Reconsiderations, Reconsideration{Decision: r.Decision, RequestedAt: r.RequestedAt, Reason: r.Reason, Pending: true})
-	rule := policy.NRMRGDecision
+	var a *Action
 	if r.Decision == decisionCG {
-		rule = policy.NRMCGDecision
+		a = c.openAction(env, policy.NRMCGDecision, c.socialWorker(), r.RequestedAt, 0, "reconsideration")
+	} else {
+		a = c.openRGDecision(env, c.socialWorker(), r.RequestedAt, "reconsideration")
 	}
-	a := c.openAction(env, rule, c.socialWorker(), r.RequestedAt, 0, "reconsideration")
 	c.note(r.RequestedAt, by, "nrm-reconsideration", "Reconsideration of the "+r.Decision+" decision requested", "")
 	return Result{Opened: []string{a.ID}}
 }
@@ -364,10 +375,21 @@ func (r *RecordNotReferred) apply(c *Case, by Actor, env Env) Result {
 	c.NRM.NotReferred = append(c.NRM.NotReferred, NotReferred{DecidedAt: r.DecidedAt, Reason: r.Reason, DecidedBy: r.DecidedBy, By: by})
 	res := Result{}
 	for i := range c.Actions {
-		if a := &c.Actions[i]; a.Open() && a.Kind == policy.NRMRequest {
+		if a := &c.Actions[i]; a.Open() && (a.Kind == policy.NRMRequest || a.Kind == policy.NRMLeadDecision) {
 			a.end(ActionResolved, r.DecidedAt, by, "Decision not to refer, by "+r.DecidedBy+": "+r.Reason)
 		}
 	}
 	c.note(r.DecidedAt, by, "nrm-not-referred", "Decision not to refer to the NRM, by "+r.DecidedBy+": "+r.Reason, "")
 	return res
+}
+
+// openRGDecision starts the Reasonable Grounds clock. In a devolved child decision pilot area
+// the pilot's limit does not apply to a child referred within the policy's margin of their 18th
+// birthday (by the date of birth recorded, disputed or not: the national limit is the shorter),
+// who keeps the national one. Cases on earlier rules took the local authority's limit.
+func (c *Case) openRGDecision(env Env, owner Owner, start time.Time, ref string) *Action {
+	if !c.ageDecided() {
+		return c.openAction(env, policy.NRMRGDecision, owner, start, 0, ref)
+	}
+	return c.openActionBy(env.ChildDeadline(policy.NRMRGDecision, start, c.LA, 0, c.adultAt()), policy.NRMRGDecision, owner, start, 0, ref)
 }

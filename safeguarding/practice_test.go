@@ -77,8 +77,11 @@ func TestAdultConsentOnlyAroundTheEighteenthBirthday(t *testing.T) {
 	f.must("adult-consent", aSW, map[string]any{"recorded_at": "2027-02-10T11:00:00Z", "consent": "given"})
 }
 
+// TestTurningEighteenEndsTheChildClocksAndOpensTheTransition: under the fail-safe rules, which
+// the cases opened then replay until upgraded, the 18th birthday ended the child clocks by
+// itself.
 func TestTurningEighteenEndsTheChildClocksAndOpensTheTransition(t *testing.T) {
-	f := newCase(t, "E1") // born 1 March 2009
+	f := newCaseOn(t, "E1", RulesFailSafe) // born 1 March 2009
 	f.must("nrm-referral", aSW, map[string]any{"submitted_at": ts(time.Hour), "reference": "N1", "first_responder": "police"})
 	f.must("looked-after", aSW, map[string]any{"since": ts(time.Hour), "placement_start": ts(time.Hour)})
 	birthday, _ := f.c.Child.DateOfBirth.Birthday(18)
@@ -138,6 +141,10 @@ func TestEveryReferralStartsTheStrategyDiscussion(t *testing.T) {
 	}
 }
 
+// TestVisitsContinueAfterTheFirstYear: regulation 28(2)(c) of the Care Planning, Placement and
+// Case Review (England) Regulations 2010: after the placement's first year, visits at intervals
+// of not more than six weeks, or three months where the placement is intended to last until the
+// child is 18.
 func TestVisitsContinueAfterTheFirstYear(t *testing.T) {
 	f := newCase(t, "E1")
 	f.must("looked-after", aSW, map[string]any{"since": ts(time.Hour), "placement_start": ts(time.Hour)})
@@ -145,14 +152,15 @@ func TestVisitsContinueAfterTheFirstYear(t *testing.T) {
 	f.env.now = after.Add(time.Hour)
 	f.must("sw-visit", aSW, map[string]any{"visited_at": after.Format(time.RFC3339)})
 	next := f.open(policy.SWVisit)
-	if len(next) != 1 || next[0].Due.Before(after.AddDate(0, 3, -1)) || next[0].Due.After(after.AddDate(0, 3, 1)) {
-		t.Fatalf("the visit after the first year: %+v; want one due three months on", next)
+	if len(next) != 1 || !next[0].Due.Equal(after.In(policy.London).AddDate(0, 0, 42)) {
+		t.Fatalf("the visit after the first year: %+v; want one due six weeks on", next)
 	}
-	f.must("case-details", aSW, map[string]any{"long_term_placement": true, "reason": "Long-term match agreed."})
-	f.env.now = after.AddDate(0, 2, 0)
-	f.must("sw-visit", aSW, map[string]any{"visited_at": after.AddDate(0, 2, 0).Format(time.RFC3339)})
-	if next := f.open(policy.SWVisit); len(next) != 1 || next[0].Due.Before(after.AddDate(0, 7, -2)) {
-		t.Fatalf("a long-term placement's next visit: %+v; want six months on", next)
+	f.must("case-details", aSW, map[string]any{"long_term_placement": true, "reason": "Placement intended to last until 18."})
+	visited := after.AddDate(0, 0, 40)
+	f.env.now = visited.Add(time.Hour)
+	f.must("sw-visit", aSW, map[string]any{"visited_at": visited.Format(time.RFC3339)})
+	if next := f.open(policy.SWVisit); len(next) != 1 || !next[0].Due.Equal(visited.In(policy.London).AddDate(0, 3, 0)) {
+		t.Fatalf("the next visit in a placement intended to last until 18: %+v; want three months on", next)
 	}
 }
 
@@ -293,7 +301,7 @@ func TestAnAdultsReturnStartsNoReturnInterview(t *testing.T) {
 	f := newCase(t, "E1")
 	birthday, _ := f.c.Child.DateOfBirth.Birthday(18)
 	f.env.now = birthday.Add(time.Hour)
-	f.c.TurnAdult(f.env)
+	f.must("adulthood", aLead, body{"decided_at": birthday.Add(time.Hour).Format(time.RFC3339), "reason": "Confirmed with the young person's passport."})
 	at := birthday.Add(30 * time.Minute).Format(time.RFC3339)
 	res := f.must("missing-episode", aCarer, body{"went_missing_at": at, "returned_at": at, "reported_to_police": true, "police_reference": "M1"})
 	if got := f.open(policy.ReturnInterview); len(got) != 0 {

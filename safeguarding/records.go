@@ -163,11 +163,10 @@ func (r *Reassign) Validate(time.Time) error {
 	return f.err()
 }
 
-func (r *Reassign) check(c *Case, _ Sight) error {
-	for _, u := range append([]string{r.SocialWorker, r.FosteringSocialWorker}, r.AddCarers...) {
-		if u != "" && c.isExcluded(u) {
-			return Errorf(EConflict, "This person lost access to the case after an allegation and cannot be assigned to it.")
-		}
+func (r *Reassign) check(c *Case, s Sight) error {
+	if field := c.excludedAmong(assigned{"social_worker", []string{r.SocialWorker}},
+		assigned{"fostering_social_worker", []string{r.FosteringSocialWorker}}, assigned{"add_carers", r.AddCarers}); field != "" {
+		return notAssignable(s, field)
 	}
 	if len(c.carersAfter(r)) > maxCarers {
 		return invalid("add_carers", "A child is placed with at most 20 carers.", "too many carers")

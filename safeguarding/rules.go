@@ -17,9 +17,26 @@ const (
 	// actions of the concern or episode they answer; a missing child, an immediate danger and an
 	// allegation start their own clocks; every ladder repeats until done.
 	RulesFailSafe RulesVersion = 1
+	// RulesAllegationReferrals: every allegation against a carer or member of staff opens the
+	// police and DBS referrals beside the LADO's, unless a manager records why not; before, only
+	// an allegation of a possible offence did.
+	RulesAllegationReferrals RulesVersion = 2
+	// RulesAgeDecision: age is a decision, not an edit. Child clocks end at 18 only when the
+	// Safeguarding Lead or a manager confirms the move to adulthood (the adulthood step); the
+	// 18th birthday, a corrected date of birth or an age assessment only proposes it, and an
+	// age-disputed young person is a child until an age assessment is recorded. A further
+	// concern starts the referral to Children's Social Care unless an open referral covers it;
+	// a concern of a kind the policy leaves out of the NRM request asks the Safeguarding Lead to
+	// decide; a child referred within the pilot's margin of 18 keeps the national Reasonable
+	// Grounds limit; a chase to the managers of a case without a team also reaches the
+	// Safeguarding Lead.
+	RulesAgeDecision RulesVersion = 3
+	// Versions 4 and 5 are left to rules released before these. Every comparison is "at least",
+	// so a case passes over a number it never followed.
+
 	// RulesRetention: a closed case's record is kept until a retention date computed when it
 	// closes, then reviewed; a person approves its destruction or places a legal hold.
-	RulesRetention RulesVersion = 2
+	RulesRetention RulesVersion = 6
 	// RulesCurrent is what new cases follow and upgrades move to.
 	RulesCurrent = RulesRetention
 )
@@ -27,8 +44,12 @@ const (
 // failSafe reports whether the case follows the fail-safe rules.
 func (c *Case) failSafe() bool { return c.Rules >= RulesFailSafe }
 
-// UpgradeRulesStep is the name of the update that moves a case to RulesCurrent. It is not a
-// person's step and has no API route: the worker sends it to every running case when it starts.
+// ageDecided reports whether the case's child clocks end at 18 only by a person's decision.
+func (c *Case) ageDecided() bool { return c.Rules >= RulesAgeDecision }
+
+// UpgradeRulesStep is the name of the update that moved a case to RulesCurrent before cases
+// moved themselves. It was never a person's step and has no API route; runs begun before keep
+// its handler so that their histories replay, and refuse a new one.
 const UpgradeRulesStep = "upgrade-rules"
 
 // CheckUpgrade refuses an upgrade the case does not need; the refusal leaves no trace in history.
@@ -42,16 +63,19 @@ func (c *Case) CheckUpgrade() error {
 	return nil
 }
 
-// UpgradeRules moves the case to the current rules. Open actions whose ladder ended in silence
-// under the old rules are given their rule's re-chase interval, so they are chased until done;
-// a case closed under rules without retention is given its retention date, counted from its
-// closure.
-func (c *Case) UpgradeRules(env Env) Result {
+// UpgradeRules moves the case to the current rules (see UpgradeRulesTo).
+func (c *Case) UpgradeRules(env Env) Result { return c.UpgradeRulesTo(env, RulesCurrent) }
+
+// UpgradeRulesTo moves the case to the given rules, ending nothing: the workflow names the
+// version its history recorded, so an upgrade made under earlier rules replays as it ran. Open
+// actions whose ladder ended in silence under the old rules are given their rule's re-chase
+// interval, so they are chased until done. Moving to RulesAgeDecision or later, child clocks an
+// 18th birthday ended by itself run again, and the Safeguarding Lead or a manager is asked to
+// confirm the move to adulthood. Moving to RulesRetention or later, a case closed under rules
+// without retention is given its retention date, counted from its closure.
+func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 	now := env.Now()
-	if !c.retains() && c.Closed() && c.Retention == nil {
-		c.Rules = RulesCurrent
-		c.keepUntilRetention(env, c.Closure.ClosedAt)
-	}
+	wereOpen := c.openActionIDs()
 	for i := range c.Actions {
 		a := &c.Actions[i]
 		if !a.Open() || !a.RechaseEvery.IsZero() {
@@ -59,11 +83,22 @@ func (c *Case) UpgradeRules(env Env) Result {
 		}
 		a.RechaseEvery = c.rechaseFor(env, a)
 	}
-	c.Rules = RulesCurrent
+	var opened []string
+	if c.Rules < RulesAgeDecision && to >= RulesAgeDecision {
+		opened = c.undoSilentAdulthood(env)
+	}
+	retainFrom := !c.retains() && to >= RulesRetention && c.Closed() && c.Retention == nil
+	c.Rules = max(c.Rules, to)
+	if retainFrom {
+		c.keepUntilRetention(env, c.Closure.ClosedAt)
+	}
+	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
+	if c.ageDecided() && c.Opened() && !c.Closed() {
+		opened = append(opened, c.reviewAge(env, systemActor, "the recorded date of birth")...)
+	}
 	c.Revision++
 	c.UpdatedAt = now
-	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
-	return Result{CaseID: c.ID, Revision: c.Revision}
+	return Result{CaseID: c.ID, Revision: c.Revision, Opened: opened, Closed: c.endedSince(wereOpen)}
 }
 
 // rechaseFor is the re-chase interval of an action's rule, or of the default ladder for an action
@@ -76,4 +111,4 @@ func (c *Case) rechaseFor(env Env, a *Action) policy.Duration {
 }
 
 // systemActor is caseflow itself: chases, upgrades, and reopening on a new concern.
-var systemActor = Actor{Role: "system"}
+var systemActor = Actor{Role: RoleSystem}

@@ -81,6 +81,21 @@ func StepNamed(name string) (Step, bool) {
 // NewBody returns an empty body of the step's type, for decoders and schema generators.
 func (s Step) NewBody() Command { return s.newCommand() }
 
+// Restricted reports whether the step is about an allegation, and so restricted like it (see
+// Sight.SeesStep): its command says so by implementing restrictedCommand.
+func (s Step) Restricted() bool {
+	_, ok := s.newCommand().(restrictedCommand)
+	return ok
+}
+
+// restrictedCommand marks the commands of the steps about an allegation.
+type restrictedCommand interface{ aboutAllegation() }
+
+// BySystem reports whether caseflow takes the step itself, never a person: it has no API route,
+// the system role alone may take it, and it needs no sight of the case (its command checks what
+// links it to a case the person acted on).
+func (s Step) BySystem() bool { return slices.Equal(s.Roles, []Role{RoleSystem}) }
+
 // Allows reports whether role may ever take the step.
 func (s Step) Allows(role Role) bool { return slices.Contains(s.Roles, role) }
 
@@ -140,7 +155,7 @@ func (c *Case) Check(step Step, req Request, now time.Time, access Access) error
 	}
 	sight := c.SightOf(req.Actor, access)
 	if step.Name != StepRaiseConcern {
-		if !sight.Sees() {
+		if !sight.Sees() && !step.BySystem() {
 			return notFound()
 		}
 		if c.DestructionApproved() {

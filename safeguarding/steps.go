@@ -12,6 +12,8 @@ var (
 	overseers    = []Role{RoleSafeguardingLead, RoleManager}
 	contributors = []Role{RoleCarer, RoleFosteringSocialWorker, RoleSocialWorker}
 	households   = []Role{RoleCarer, RoleSocialWorker, RoleFosteringSocialWorker, RoleSafeguardingLead}
+	leads        = []Role{RoleSafeguardingLead}
+	caseflow     = []Role{RoleSystem}
 )
 
 func informed(rule policy.RuleID) func() Command {
@@ -54,6 +56,8 @@ var steps = []Step{
 	{Name: "nrm-cg-decision", Title: "Record the Conclusive Grounds decision", Roles: caseLeads, newCommand: decision(decisionCG)},
 	{Name: "nrm-reconsideration", Title: "Request reconsideration of an NRM decision", Roles: caseLeads, newCommand: func() Command { return &RequestReconsideration{} }},
 	{Name: "adult-consent", Title: "Record consent to remain in the NRM at 18", Roles: caseLeads, newCommand: func() Command { return &RecordAdultConsent{} }},
+	{Name: "age-assessment", Title: "Record an age assessment", Roles: caseLeads, newCommand: func() Command { return &RecordAgeAssessment{} }},
+	{Name: "adulthood", Title: "Confirm the young person's move to adulthood, ending their child clocks", Roles: overseers, newCommand: func() Command { return &ConfirmAdulthood{} }},
 	{Name: "ictg-referral", Title: "Record the ICTG referral", Roles: staff, newCommand: func() Command { return &RecordICTGReferral{} }},
 	{Name: "ictg-assignment", Title: "Record the ICTG guardian assigned", Roles: staff, newCommand: func() Command { return &RecordICTGAssignment{} }},
 	{Name: "parental-responsibility", Title: "Record who holds parental responsibility", Roles: caseLeads, newCommand: func() Command { return &RecordParentalResponsibility{} }},
@@ -69,6 +73,9 @@ var steps = []Step{
 	{Name: "lado-informed", Title: "Record that the LADO was informed", Roles: caseLeads, newCommand: referral(toLADO)},
 	{Name: "allegation-police-report", Title: "Record that the police were told of an allegation", Roles: caseLeads, newCommand: referral(toPolice)},
 	{Name: "dbs-referral", Title: "Record the referral to the Disclosure and Barring Service", Roles: caseLeads, newCommand: referral(toDBS)},
+	{Name: "allegation-not-referred", Title: "Record a decision not to tell the police or the DBS of an allegation, and why", Roles: managers, newCommand: func() Command { return &DeclineAllegationReferral{} }},
+	{Name: StepHouseholdExclusion, Title: "Exclude someone an allegation about another child of the household is about", Roles: leads, OnClosed: true, newCommand: func() Command { return &HouseholdExclusion{} }},
+	{Name: StepLinkedExclusion, Title: "Exclude someone an allegation on a linked case of the same child is about", Roles: caseflow, OnClosed: true, newCommand: func() Command { return &LinkedExclusion{} }},
 	{Name: "suspected-offence", Title: "Record an offence the child is suspected of", Roles: staff, newCommand: func() Command { return &RecordOffence{} }},
 	{Name: "looked-after", Title: "Record that the child is newly looked after", Roles: socialWorker, newCommand: func() Command { return &RecordLookedAfter{} }},
 	{Name: "lac-review", Title: "Record a looked-after review", Roles: socialWorker, newCommand: func() Command { return &RecordLACReview{} }},

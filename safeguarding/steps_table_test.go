@@ -233,6 +233,9 @@ func TestEveryStepIsGuarded(t *testing.T) {
 			if s.Name == StepRaiseConcern {
 				return // anyone may raise a concern about a child not yet known
 			}
+			if s.BySystem() {
+				return // no person takes it; its command checks what links it to the case
+			}
 			stranger := strangerFor(s)
 			f := r.fixture(t, nil)
 			if stranger.Role.Oversees() {
@@ -261,6 +264,7 @@ func TestOnlyThoseWithAuthorityEndObligations(t *testing.T) {
 	overseersOnly := []Role{RoleSafeguardingLead, RoleManager}
 	for step, roles := range map[string][]Role{
 		"action-resolve":   overseersOnly,
+		"adulthood":        overseersOnly,
 		"nrm-not-referred": overseersOnly,
 		"nfa-review":       overseersOnly,
 		"reopen":           overseersOnly,
@@ -964,6 +968,102 @@ func stepRows() []stepRow {
 			},
 		},
 		{
+			step: "age-assessment", variant: "an adult", by: aSW,
+			body: func(*fixture) body {
+				return body{"assessed_at": ts(2 * time.Hour), "assessed_by": "Birmingham Children's Services, two qualified social workers",
+					"date_of_birth": "2008-06-01", "note": "Assessed with a Tigrinya interpreter."}
+			},
+			opens: []policy.RuleID{policy.ConfirmAdulthood},
+			want: func(t *testing.T, f *fixture, res Result) {
+				a := f.c.Age.Assessments
+				if len(a) != 1 || a[0].ID != res.Ref || a[0].Outcome != AssessedAdult || a[0].Age != 18 || a[0].RecordedBy != aSW || a[0].AssessedBy == "" {
+					t.Fatalf("assessments %+v", a)
+				}
+				if f.c.Child.DateOfBirth != "2008-06-01" || f.c.Child.AgeDisputed || f.c.Child.AssessedAge != 18 {
+					t.Errorf("the child's age after the assessment: %+v", f.c.Child)
+				}
+				confirm := f.open(policy.ConfirmAdulthood)
+				if len(confirm) != 1 || confirm[0].Owner != (Owner{Role: RoleSafeguardingLead}) || f.c.Age.Proposal == nil || f.c.Age.Proposal.ActionID != confirm[0].ID {
+					t.Errorf("the move to adulthood is not put to the Safeguarding Lead: %+v, %+v", confirm, f.c.Age.Proposal)
+				}
+				if len(f.open(policy.CarePlan)) != 1 || len(f.open(policy.CSCReferral)) != 1 || len(f.open(policy.ICTGReferral)) != 1 || !f.c.TurnedAdult.IsZero() {
+					t.Error("an assessment ended child clocks")
+				}
+				if !f.hasEntry("age-assessment", res.Ref, "an adult of 18") || !f.hasEntry("adulthood-proposed", confirm[0].ID, "Confirming it would end: ") {
+					t.Errorf("timeline %+v", f.c.Timeline)
+				}
+			},
+			required: []string{"assessed_at", "assessed_by", "date_of_birth"},
+			malformed: []malformed{
+				{"assessed_at", func(b body) body { return with(b, "assessed_at", ts(48*time.Hour)) }},
+				{"date_of_birth", func(b body) body { return with(b, "date_of_birth", "1 June 2008") }},
+				{"date_of_birth", func(b body) body {
+					return with(with(b, "assessed_at", ts(-72*time.Hour)), "date_of_birth", "2026-11-01")
+				}},
+			},
+			refusals: []refusal{
+				{name: "a case on earlier rules", from: func(t *testing.T) *fixture { return newCaseOn(t, "E1", RulesFailSafe) }, code: EConflict},
+			},
+			wording: []string{"note"},
+		},
+		{
+			step: "age-assessment", variant: "a child whose age was disputed", by: aManager, from: disputedCase,
+			body: func(*fixture) body {
+				return body{"assessed_at": ts(2 * time.Hour), "assessed_by": "Merton-compliant assessment, Croydon", "date_of_birth": "2010-09-01"}
+			},
+			want: func(t *testing.T, f *fixture, res Result) {
+				if a := f.c.Age.Assessments; len(a) != 1 || a[0].Outcome != AssessedChild || a[0].Age != 16 {
+					t.Fatalf("assessments %+v", a)
+				}
+				if f.c.Child.AgeDisputed || f.c.Child.DateOfBirth != "2010-09-01" || f.c.Age.Proposal != nil || !f.c.AdulthoodDue(time.Date(2028, 9, 1, 0, 0, 0, 0, london)) {
+					t.Errorf("after assessing a child: %+v, proposal %+v", f.c.Child, f.c.Age.Proposal)
+				}
+			},
+		},
+		{
+			step: "adulthood", by: aLead,
+			setup: func(f *fixture) {
+				f.env.now = time.Date(2027, 3, 2, 12, 0, 0, 0, time.UTC) // born 1 March 2009
+				f.c.ActOnAdulthood(f.env)
+			},
+			body: func(*fixture) body {
+				return body{"decided_at": "2027-03-02T11:00:00Z", "reason": "Passport seen; placed with adult services."}
+			},
+			opens:  []policy.RuleID{policy.Transition},
+			closes: []policy.RuleID{policy.ConfirmAdulthood, policy.CarePlan, policy.CSCReferral, policy.ICTGReferral},
+			want: func(t *testing.T, f *fixture, _ Result) {
+				birthday := time.Date(2027, 3, 1, 0, 0, 0, 0, london)
+				d := f.c.Age.Confirmations
+				if !f.c.TurnedAdult.Equal(birthday) || len(d) != 1 || d[0].By != aLead || len(d[0].Ended) != 3 || !d[0].AdultSince.Equal(birthday) {
+					t.Fatalf("turned adult %v, confirmations %+v", f.c.TurnedAdult, d)
+				}
+				for _, id := range d[0].Ended {
+					a := f.c.action(id)
+					if a.Status != ActionResolved || a.EndedBy != endedByAdulthood || a.ClosedBy == nil || *a.ClosedBy != aLead || !strings.Contains(a.Note, "Passport seen") {
+						t.Errorf("child clock %s ended as %+v", id, a)
+					}
+				}
+				if !f.hasEntry("adulthood-confirmed", "", "Child clocks ended: Agree the care plan") {
+					t.Errorf("the timeline does not list what ended: %+v", f.c.Timeline)
+				}
+			},
+			required: []string{"decided_at", "reason"},
+			malformed: []malformed{
+				{"decided_at", func(b body) body { return with(b, "decided_at", "2027-03-05T11:00:00Z") }},
+			},
+			refusals: []refusal{
+				{name: "before the 18th birthday", edit: func(_ *fixture, b body) body { return with(b, "decided_at", "2027-02-28T11:00:00Z") },
+					code: EInvalid, field: "decided_at"},
+				{name: "an age-disputed young person", from: disputedCase, code: EConflict},
+				{name: "no date of birth", from: allocatedCrisisCase, code: EConflict},
+				{name: "already confirmed", before: func(f *fixture) {
+					f.env.now = time.Date(2027, 3, 2, 12, 0, 0, 0, time.UTC)
+					f.must("adulthood", aManager, body{"decided_at": "2027-03-02T10:00:00Z", "reason": "Confirmed."})
+				}, code: EConflict},
+				{name: "a case on earlier rules", from: func(t *testing.T) *fixture { return newCaseOn(t, "E1", RulesFailSafe) }, code: EConflict},
+			},
+		},
+		{
 			step: "ictg-referral", by: aSW,
 			body:   func(*fixture) body { return body{"referred_at": ts(2 * time.Hour)} },
 			opens:  []policy.RuleID{policy.ICTGAssignment},
@@ -1217,7 +1317,9 @@ func stepRows() []stepRow {
 			body: func(*fixture) body {
 				return body{"received_at": ts(2 * time.Hour), "against_user": "carer-1", "against_role": "carer", "summary": "Seen with the exploiters."}
 			},
-			opens: []policy.RuleID{policy.LADO},
+			// Carers or staff involved in exploitation are reported "to the police and to the
+			// local authority designated officer and DBS" (the agency policy).
+			opens: []policy.RuleID{policy.LADO, policy.AllegationPolice, policy.DBSReferral},
 			want: func(t *testing.T, f *fixture, res Result) {
 				al := f.c.allegation(res.Ref)
 				if al == nil || al.AgainstUser != "carer-1" || al.By != aLead || f.c.IsCarer("carer-1") || !f.c.isExcluded("carer-1") || len(f.c.Revoked) != 1 {
@@ -1248,9 +1350,64 @@ func stepRows() []stepRow {
 			},
 			opens: []policy.RuleID{policy.LADOUrgent, policy.AllegationPolice, policy.DBSReferral},
 		},
+		{
+			step: "allegation", variant: "under the fail-safe rules, of no offence", by: aLead, from: failSafeCase,
+			body: func(*fixture) body {
+				return body{"received_at": ts(2 * time.Hour), "against_user": "carer-1", "against_role": "carer", "summary": "Seen with the exploiters.", "urgent": true}
+			},
+			opens: []policy.RuleID{policy.LADOUrgent},
+		},
 		allegationReferralRow("lado-informed", policy.LADO, func(a *Allegation) string { return a.LADORef }),
 		allegationReferralRow("allegation-police-report", policy.AllegationPolice, func(a *Allegation) string { return a.PoliceRef }),
 		allegationReferralRow("dbs-referral", policy.DBSReferral, func(a *Allegation) string { return a.DBSRef }),
+		declinedReferralRow(ReferralPolice, policy.AllegationPolice),
+		declinedReferralRow(ReferralDBS, policy.DBSReferral),
+		{
+			step: StepHouseholdExclusion, by: aLead, setup: func(f *fixture) { f.placedWith("carer-7") },
+			body: func(*fixture) body {
+				return body{"against_user": "carer-7", "against_role": "carer", "other_case": "c2", "reason": "Accused on the case of the child's sister, placed in the same home."}
+			},
+			want: func(t *testing.T, f *fixture, _ Result) {
+				f.wantExcluded(t, "carer-7", "c2")
+			},
+			required: []string{"against_user", "against_role", "reason"},
+			malformed: []malformed{
+				{"against_role", func(b body) body { return with(b, "against_role", "neighbour") }},
+				{"other_case", func(b body) body { return with(b, "other_case", "not an id!") }},
+			},
+			refusals: []refusal{
+				{name: "already excluded", before: func(f *fixture) {
+					f.placedWith("carer-7")
+					f.must("allegation", aLead, body{"received_at": ts(time.Hour), "against_user": "carer-7", "against_role": "carer", "summary": "Involved."})
+				}, code: EConflict},
+				{name: "oneself", edit: func(_ *fixture, b body) body {
+					return with(with(b, "against_user", aLead.UserID), "against_role", "safeguarding_lead")
+				}, code: EConflict},
+				{name: "this case as the other child's", edit: func(f *fixture, b body) body { return with(b, "other_case", f.c.ID) }, code: EInvalid, field: "other_case"},
+			},
+		},
+		{
+			step: StepLinkedExclusion, by: caseflowItself, setup: func(f *fixture) {
+				f.placedWith("carer-7")
+				f.must(StepLinkCase, aSW, body{"case_id": "c2", "reason": "Raised twice."})
+			},
+			body: func(*fixture) body {
+				return body{"from_case": "c2", "against_user": "carer-7", "against_role": "carer"}
+			},
+			want: func(t *testing.T, f *fixture, _ Result) {
+				f.wantExcluded(t, "carer-7", "c2")
+			},
+			required:  []string{"from_case", "against_user", "against_role"},
+			malformed: []malformed{{"against_role", func(b body) body { return with(b, "against_role", "neighbour") }}},
+			refusals: []refusal{
+				{name: "a case it is not linked to", edit: func(_ *fixture, b body) body { return with(b, "from_case", "c3") }, code: EInvalid, field: "from_case"},
+				{name: "already excluded", before: func(f *fixture) {
+					f.placedWith("carer-7")
+					f.must(StepLinkCase, aSW, body{"case_id": "c2", "reason": "Raised twice."})
+					f.must("allegation", aLead, body{"received_at": ts(time.Hour), "against_user": "carer-7", "against_role": "carer", "summary": "Involved."})
+				}, code: EConflict},
+			},
+		},
 		{
 			step: "suspected-offence", by: aSW,
 			body: func(*fixture) body {
@@ -1653,6 +1810,17 @@ func crisisCase(t *testing.T) *fixture {
 	return f
 }
 
+// disputedCase is a case of a young person whose recorded date of birth makes them 26, and
+// whose age is disputed: a child until an age assessment is recorded.
+func disputedCase(t *testing.T) *fixture {
+	f := unopenedCase(t)
+	concern := firstConcern("E1")
+	concern["child"] = body{"name": "Test Child", "date_of_birth": "2000-05-01", "age_disputed": true, "parental_responsibility": PRNoneInUK}
+	f.must(StepRaiseConcern, aCarer, concern)
+	f.env.now = t0.Add(24 * time.Hour)
+	return f
+}
+
 // allocatedCrisisCase is the crisis case once a social worker is allocated: still no date of
 // birth, and nobody knows who holds parental responsibility.
 func allocatedCrisisCase(t *testing.T) *fixture {
@@ -1732,6 +1900,85 @@ func (f *fixture) lookedAfter() {
 
 func (f *fixture) needsInterpreter() {
 	f.must("case-details", aSW, body{"child": body{"interpreter_needed": true, "first_language": "Tigrinya"}, "reason": "Needs one."})
+}
+
+// declinedReferralRow is a manager's decision not to tell the police or the DBS of the alleged
+// offence, which ends that referral's clock for the reason given.
+func declinedReferralRow(referral string, closes policy.RuleID) stepRow {
+	return stepRow{
+		step: "allegation-not-referred", variant: referral, by: aManager, setup: func(f *fixture) { f.allegedOffence() },
+		body: func(f *fixture) body {
+			return body{"allegation_id": f.c.Allegations[0].ID, "referral": referral, "decided_at": ts(3 * time.Hour),
+				"reason": "The LADO advised the threshold for referral is not met."}
+		},
+		closes: []policy.RuleID{closes},
+		want: func(t *testing.T, f *fixture, res Result) {
+			al := f.c.allegation(res.Ref)
+			if al == nil || len(al.NotReferred) != 1 || al.NotReferred[0].Referral != referral || al.NotReferred[0].By != aManager {
+				t.Fatalf("allegation %+v", al)
+			}
+			if a := f.actionOf(closes); a.Status != ActionResolved || !strings.Contains(a.Note, "threshold") {
+				t.Errorf("the referral's action %+v: want it resolved with the reason", a)
+			}
+			if e := f.c.Timeline[len(f.c.Timeline)-1]; e.Ref != al.ID || !e.Restricted {
+				t.Errorf("timeline entry %+v: want a restricted record of the decision", e)
+			}
+		},
+		required:  []string{"allegation_id", "referral", "decided_at", "reason"},
+		malformed: []malformed{{"referral", func(b body) body { return with(b, "referral", "lado") }}},
+		refusals: []refusal{
+			{name: "an unknown allegation", edit: func(_ *fixture, b body) body { return with(b, "allegation_id", "L99") }, code: EInvalid, field: "allegation_id"},
+			{name: "decided before the allegation", edit: func(_ *fixture, b body) body { return with(b, "decided_at", ts(time.Hour)) }, code: EInvalid, field: "decided_at"},
+			{name: "already told", before: func(f *fixture) {
+				f.allegedOffence()
+				step := map[string]string{ReferralPolice: "allegation-police-report", ReferralDBS: "dbs-referral"}[referral]
+				f.must(step, aManager, body{"allegation_id": f.c.Allegations[0].ID, "informed_at": ts(3 * time.Hour), "reference": "R"})
+			}, code: EConflict},
+			{name: "already decided", before: func(f *fixture) {
+				f.allegedOffence()
+				f.must("allegation-not-referred", aManager, body{"allegation_id": f.c.Allegations[0].ID, "referral": referral,
+					"decided_at": ts(3 * time.Hour), "reason": "Not met."})
+			}, code: EConflict},
+		},
+	}
+}
+
+// caseflowItself is caseflow taking a step of its own accord.
+var caseflowItself = Actor{UserID: "caseflow", Role: RoleSystem}
+
+// failSafeCase is a case opened under the fail-safe rules, before every allegation opened the
+// police and DBS referrals.
+func failSafeCase(t *testing.T) *fixture {
+	f := &fixture{t: t, c: NewCase("c1", "CF-TEST", RulesFailSafe), env: &testEnv{now: t0.Add(time.Minute)}}
+	f.must(StepRaiseConcern, aCarer, firstConcern("E1"))
+	f.env.now = t0.Add(24 * time.Hour)
+	return f
+}
+
+// placedWith adds a carer to the household.
+func (f *fixture) placedWith(carer string) {
+	f.must("team", aManager, body{"add_carers": []string{carer}, "reason": "Placed."})
+}
+
+// wantExcluded checks that an exclusion from another case removed the person: no longer a
+// carer, seeing nothing of the case, its record restricted.
+func (f *fixture) wantExcluded(t *testing.T, user, fromCase string) {
+	t.Helper()
+	if f.c.IsCarer(user) || !f.c.isExcluded(user) || f.c.CanSee(Actor{UserID: user, Role: RoleCarer}, Access{}) {
+		t.Fatalf("carers %v, excluded %v: %s still on the case", f.c.Carers, f.c.Excluded, user)
+	}
+	if n := len(f.c.Exclusions); n != 1 || f.c.Exclusions[0].UserID != user || f.c.Exclusions[0].FromCase != fromCase {
+		t.Errorf("exclusions %+v", f.c.Exclusions)
+	}
+	if e := f.c.Timeline[len(f.c.Timeline)-1]; e.Kind != "excluded" || !e.Restricted {
+		t.Errorf("timeline entry %+v: want a restricted record", e)
+	}
+	if v, _ := f.c.ViewFor(aFSW, Access{}, f.env.now); len(v.Exclusions) != 0 {
+		t.Error("the fostering social worker sees the exclusion")
+	}
+	if v, _ := f.c.ViewFor(aManager, Access{}, f.env.now); len(v.Exclusions) != 1 {
+		t.Error("a manager does not see the exclusion")
+	}
 }
 
 func (f *fixture) allegedOffence() {

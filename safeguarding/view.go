@@ -1,6 +1,7 @@
 package safeguarding
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -33,7 +34,9 @@ type View struct {
 	Excluded []string     `json:"excluded,omitempty"`
 	Revoked  []Revocation `json:"revoked,omitempty"`
 
-	Child       Child        `json:"child"`
+	Child Child `json:"child"`
+	// Age is how the young person's age was established and what was decided on it (staff only).
+	Age         AgeView      `json:"age"`
 	Concerns    []Concern    `json:"concerns"`
 	Contacts    []Contact    `json:"contacts,omitempty"`
 	Reporting   Reporting    `json:"reporting"`
@@ -45,6 +48,7 @@ type View struct {
 	LookedAfter *LookedAfter `json:"looked_after,omitempty"`
 	Missing     []Episode    `json:"missing,omitempty"`
 	Allegations []Allegation `json:"allegations,omitempty"`
+	Exclusions  []Exclusion  `json:"exclusions,omitempty"`
 	Offences    []Offence    `json:"offences,omitempty"`
 	Withdrawals []Withdrawal `json:"withdrawals,omitempty"`
 	Closure     Closure      `json:"closure"`
@@ -59,6 +63,14 @@ type View struct {
 	// Retention is the record's retention date, legal holds and any approved destruction:
 	// shown to managers and the Safeguarding Lead, who decide on them.
 	Retention *RetentionView `json:"retention,omitempty"`
+}
+
+// AgeView is the record of the young person's age: the age assessments, the proposal of a move
+// to adulthood and its confirmations, and, while a proposal awaits its decision, the child
+// clocks confirming it would end.
+type AgeView struct {
+	Age
+	ConfirmingEnds []string `json:"confirming_ends,omitempty"`
 }
 
 // ActionView is an action as the person may see it, with its standing at the time of the view.
@@ -104,7 +116,7 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 		Child: seen.Child, Concerns: seen.Concerns, Contacts: seen.Contacts, Reporting: seen.Reporting,
 		Meetings: seen.Meetings, Conferences: seen.Conferences, NRM: seen.NRM, ICTG: seen.ICTG,
 		CarePlan: seen.CarePlan, LookedAfter: seen.LookedAfter, Missing: seen.Missing,
-		Allegations: seen.Allegations, Offences: seen.Offences, Withdrawals: seen.Withdrawals, Closure: seen.Closure,
+		Allegations: seen.Allegations, Exclusions: seen.Exclusions, Offences: seen.Offences, Withdrawals: seen.Withdrawals, Closure: seen.Closure,
 		Links: seen.Links,
 
 		OpenActions: []ActionView{}, Actions: []ActionView{}, Timeline: seen.Timeline,
@@ -112,6 +124,10 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 	}
 	if v.Carers == nil {
 		v.Carers = []string{}
+	}
+	v.Age = AgeView{Age: seen.Age}
+	if c.proposalPending() && !s.IsCarer() {
+		v.Age.ConfirmingEnds = slices.DeleteFunc(c.childClocks(), func(id string) bool { return !s.seesAction(c.action(id)) })
 	}
 	if v.Concerns == nil {
 		v.Concerns = []Concern{}

@@ -104,6 +104,16 @@ func (s Sight) SeesRestricted() bool {
 	return false
 }
 
+// SeesStep reports whether the person may know that a step was taken on the case: steps about an
+// allegation (recording it, and telling the LADO, the police or the DBS of it) are restricted
+// like the allegation itself. The access log applies it to the records it lists.
+func (s Sight) SeesStep(step Step) bool {
+	if !s.Sees() {
+		return false
+	}
+	return !step.Restricted() || s.SeesRestricted()
+}
+
 // IsCarer reports whether the person sees the case as one of the child's carers.
 func (s Sight) IsCarer() bool { return s.Relation == RelationCarer }
 
@@ -224,7 +234,7 @@ func (c *Case) copyFor(s Sight) Case {
 	v.Timeline = slices.DeleteFunc(slices.Clone(c.Timeline), func(e Entry) bool { return !c.seesEntry(s, e) })
 	v.Actions = slices.DeleteFunc(slices.Clone(c.Actions), func(a Action) bool { return !s.seesAction(&a) })
 	if !s.SeesRestricted() {
-		v.Allegations, v.Revoked, v.Excluded = nil, nil, nil
+		v.Allegations, v.Revoked, v.Excluded, v.Exclusions = nil, nil, nil, nil
 	}
 	if !s.IsCarer() {
 		return v
@@ -240,6 +250,7 @@ func (c *Case) copyFor(s Sight) Case {
 	v.Meetings, v.Conferences, v.Offences, v.Links = nil, nil, nil, nil
 
 	v.NRM = NRM{}
+	v.Age = Age{}
 	v.Child.ParentalResponsibility = ""
 	// Staff notes on a withdrawn disclosure are professional judgement about the child's account.
 	v.Withdrawals = slices.Clone(v.Withdrawals)

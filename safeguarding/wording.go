@@ -70,3 +70,6 @@ func (r *RecordOffence) freeText() []written     { return []written{{"offence", 
 func (r *RecordAllegation) freeText() []written  { return []written{{"summary", r.Summary}} }
 func (r *RecordCSCDecision) freeText() []written { return []written{{"note", r.Note}} }
 func (r *ReviewNFA) freeText() []written         { return []written{{"note", r.Note}} }
+func (r *RecordAgeAssessment) freeText() []written {
+	return []written{{"note", r.Note}}
+}

@@ -24,6 +24,8 @@ type clockCase struct {
 	rule   policy.RuleID
 	dob    string
 	danger bool // the concern says the child is in immediate danger
+	// types are the kinds of exploitation the concern names, when not raise's.
+	types []string
 	// completeAt is when TestNothingFiresAfterCompletion completes the action, when it cannot
 	// be a few minutes after it opened (consent is given only within a month of the birthday).
 	completeAt time.Duration
@@ -106,6 +108,18 @@ func clockCases() []clockCase {
 		{rule: policy.LADOUrgent, setup: []timedStep{allegation("urgent")}, start: m, complete: toAllegation("lado-informed")},
 		{rule: policy.AllegationPolice, setup: []timedStep{allegation("possible_offence")}, start: m, complete: toAllegation("allegation-police-report")},
 		{rule: policy.DBSReferral, setup: []timedStep{allegation("possible_offence")}, start: m, complete: toAllegation("dbs-referral")},
+		// The case wakes at the 18th birthday (a Wednesday, at midnight) and asks the Safeguarding
+		// Lead or a manager to confirm the move to adulthood.
+		{rule: policy.ConfirmAdulthood, dob: "2009-01-27", start: birthday.Sub(testStart), anchor: birthday,
+			complete: timedStep{0, "adulthood", lead, fixed(map[string]any{"decided_at": "$now", "reason": "Settled with adult services."})}},
+		// Sexual harassment alone asks the Lead whether to refer to the NRM.
+		{rule: policy.NRMLeadDecision, types: []string{"sexual-harassment"},
+			complete: timedStep{0, "nrm-request", lead, fixed(map[string]any{"requested_at": "$now", "requested_of": "local-authority"})}},
+		// A further concern after the local authority decided the referral is referred again.
+		{rule: policy.CSCReferral, setup: []timedStep{cscReferral,
+			{2 * m, "csc-decision", sw, fixed(map[string]any{"decided_at": at(2 * m), "decision": "child-in-need"})},
+			{3 * m, "concern", carer, fixed(map[string]any{"observed_at": at(3 * m), "exploitation_types": []string{"criminal-exploitation"}, "account": "Seen again."})}},
+			start: 3 * m, complete: done("csc-referral", map[string]any{"referred_at": "$now"})},
 	}
 }
 
@@ -161,6 +175,9 @@ func withNow(h *harness, body any) any {
 func (h *harness) openClock(c clockCase) {
 	concern := raise(c.dob)
 	concern["immediate_danger"] = c.danger
+	if c.types != nil {
+		concern["exploitation_types"] = c.types
+	}
 	h.step(0, safeguarding.StepRaiseConcern, carer, concern)
 	for _, s := range c.setup {
 		h.apply(s)

@@ -47,7 +47,7 @@ func TestChasesAreAlsoEmailed(t *testing.T) {
 	if !slices.Equal(levels, want) || len(emailed) != 3 {
 		t.Fatalf("emailed levels %v in %d wake-ups, want %v in 3", levels, len(emailed), want)
 	}
-	inApp := h.sent.notices
+	inApp := h.sent.all()
 	if len(inApp) != len(want) {
 		t.Fatalf("%d chases in caseflow, want %d", len(inApp), len(want))
 	}

@@ -47,6 +47,20 @@ func (e *workflowEnv) Deadline(rule policy.RuleID, start time.Time, la string, o
 	})
 }
 
+func (e *workflowEnv) ChildDeadline(rule policy.RuleID, start time.Time, la string, occurrence int, adultAt time.Time) policy.Deadline {
+	return record(e.ctx, func() policy.Deadline {
+		d, err := e.policy().ChildDeadline(rule, start, la, occurrence, adultAt)
+		if err != nil {
+			d, _ = policy.Default().ChildDeadline(rule, start, "", occurrence, adultAt)
+		}
+		return d
+	})
+}
+
+func (e *workflowEnv) ClocksLeftOut(types []string) []policy.RuleID {
+	return record(e.ctx, func() []policy.RuleID { return e.policy().ClocksLeftOut(types) })
+}
+
 func (e *workflowEnv) Ladder(due time.Time, la string) policy.Deadline {
 	return record(e.ctx, func() policy.Deadline { return e.policy().Ladder(due, la) })
 }

@@ -149,7 +149,7 @@ func TestAProjectionThatCanNeverSucceedFailsOnce(t *testing.T) {
 	// The same case, continued as new with a team written by an older release.
 	next.State.Team = "north\x1fteam"
 	h2 := newHarness(t, nil)
-	h2.input = next
+	h2.continueFrom(next)
 
 	h2.step(m, "care-plan-contribution", carer, map[string]any{"text": "A note."})
 	h2.run(30 * m)

@@ -12,8 +12,8 @@ import (
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
-// registerHandlers registers the step Update and the rules upgrade, each with a validator, and
-// the queries. Validators run before anything reaches history: a refused step leaves no trace.
+// registerHandlers registers the step Update and the catch-up Update (and, in a run begun
+// before this release, the refused rules upgrade), each with a validator, and the queries. Validators run before anything reaches history: a refused step leaves no trace.
 // Updates and the queries that show the case carry the API's proof of who is calling, checked
 // before anything else (see callers.go). A run begun before the step Update (steps at
 // DefaultVersion, see stepUpdateChange) also takes each step as an Update of the step's name.
@@ -31,15 +31,22 @@ func (r *run) registerHandlers(ctx workflow.Context, steps workflow.Version) err
 	if err != nil {
 		return err
 	}
-	err = workflow.SetUpdateHandlerWithOptions(ctx, safeguarding.UpgradeRulesStep,
-		func(ctx workflow.Context) (safeguarding.Result, error) {
-			res := r.state.UpgradeRules(&workflowEnv{ctx: ctx, cw: r.cw})
-			r.wake.signal()
-			return res, nil
-		},
-		workflow.UpdateHandlerOptions{
-			Validator: func(workflow.Context) error { return toApplicationError(r.state.CheckUpgrade()) },
-		})
+	if r.start == workflow.DefaultVersion {
+		// Histories of runs begun before this release may hold upgrades taken then: the handler
+		// replays them, to the rules each recorded (upgradeTarget). A new one is refused (see
+		// startChange).
+		err = workflow.SetUpdateHandlerWithOptions(ctx, safeguarding.UpgradeRulesStep,
+			func(ctx workflow.Context) (safeguarding.Result, error) {
+				res := r.state.UpgradeRulesTo(&workflowEnv{ctx: ctx, cw: r.cw}, upgradeTarget(ctx))
+				r.wake.signal()
+				return res, nil
+			},
+			workflow.UpdateHandlerOptions{Validator: refuseRulesUpgrade})
+		if err != nil {
+			return err
+		}
+	}
+	err = workflow.SetUpdateHandlerWithOptions(ctx, UpdateCatchUp, r.catchUp, workflow.UpdateHandlerOptions{Validator: r.validateCatchUp})
 	if err != nil {
 		return err
 	}
@@ -68,6 +75,26 @@ func (r *run) registerHandlers(ctx workflow.Context, steps workflow.Version) err
 			}
 			sight := r.state.SightOf(actor, r.cw.Access)
 			return TimelineAnswer{Entries: t, Sight: &sight, ArchivedThrough: r.state.ArchivedThrough, ChunkStarts: r.in.ChunkStarts, SealedThrough: r.in.SealedThrough}, nil
+		}},
+		{QuerySight, func(actor safeguarding.Actor, proof identity.Proof) (SightAnswer, error) {
+			if err := r.verifyQuery(QuerySight, actor, proof); err != nil {
+				return SightAnswer{Refused: domainError(err)}, nil
+			}
+			sight := r.state.SightOf(actor, r.cw.Access)
+			if !sight.Sees() {
+				return SightAnswer{Refused: domainError(safeguarding.NotFound())}, nil
+			}
+			return SightAnswer{Sight: &sight}, nil
+		}},
+		{QueryExclusions, func(actor safeguarding.Actor, proof identity.Proof) (ExclusionsAnswer, error) {
+			if err := r.verifyQuery(QueryExclusions, actor, proof); err != nil {
+				return ExclusionsAnswer{Refused: domainError(err)}, nil
+			}
+			if !r.state.Opened() {
+				return ExclusionsAnswer{Refused: domainError(safeguarding.NotFound())}, nil
+			}
+			ex := r.state.ExclusionsToSpread()
+			return ExclusionsAnswer{Exclusions: &ex}, nil
 		}},
 		{QuerySummary, func() (Summary, error) {
 			if !r.state.Opened() {
@@ -187,6 +214,33 @@ type TimelineAnswer struct {
 	ArchivedThrough int                  `json:"archived_through,omitempty"`
 	ChunkStarts     []int                `json:"chunk_starts,omitempty"`
 	SealedThrough   int                  `json:"sealed_through,omitempty"`
+}
+
+// ExclusionsAnswer is the answer of the exclusions query: who the case excludes and which cases
+// it is linked to, for the API to exclude the same people from every case of the child.
+type ExclusionsAnswer struct {
+	Exclusions *safeguarding.CaseExclusions `json:"exclusions,omitempty"`
+	Refused    *safeguarding.Error          `json:"refused,omitempty"`
+}
+
+// upgradeChange records the rules an upgrade moved a case to: an upgrade recorded before it
+// moved the case to the fail-safe rules, and replays so whatever the current rules are.
+const upgradeChange = "rules-upgrade-target"
+
+// upgradeTarget is the rules an upgrade moves the case to.
+func upgradeTarget(ctx workflow.Context) safeguarding.RulesVersion {
+	v := workflow.GetVersion(ctx, upgradeChange, workflow.DefaultVersion, workflow.Version(safeguarding.RulesCurrent))
+	if v == workflow.DefaultVersion {
+		return safeguarding.RulesFailSafe
+	}
+	return safeguarding.RulesVersion(v)
+}
+
+// SightAnswer is the answer of the sight query: how the caller stands to the case, or why they
+// may not know it exists.
+type SightAnswer struct {
+	Sight   *safeguarding.Sight `json:"sight,omitempty"`
+	Refused *safeguarding.Error `json:"refused,omitempty"`
 }
 
 func domainError(err error) *safeguarding.Error {

@@ -60,6 +60,14 @@ func (r *recorder) Send(_ context.Context, n notify.Notice) error {
 	return nil
 }
 
+// all is every notice delivered so far, copied under the lock: local activities run on their
+// own goroutines even in the time-skipping environment.
+func (r *recorder) all() []notify.Notice {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]notify.Notice(nil), r.notices...)
+}
+
 func (r *recorder) forAction(id string) []notify.Notice {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -83,6 +91,8 @@ type harness struct {
 	results []safeguarding.Result
 	errs    []error
 	input   Input
+	// cw is the registered workflow: a test may replace its Callers before the run.
+	cw *CaseWorkflow
 }
 
 func newHarness(t *testing.T, pol *policy.Policy) *harness {
@@ -101,6 +111,7 @@ func newHarness(t *testing.T, pol *policy.Policy) *harness {
 	h := &harness{t: t, env: env, pol: pol, sent: &recorder{}, store: readmodel.New(rdb, testPseudonyms),
 		input: Input{CaseID: "c1", Reference: "CF-TEST01"}}
 	cw := &CaseWorkflow{Policy: func() *policy.Policy { return pol }, Callers: trustEveryCaller{}}
+	h.cw = cw
 	env.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: WorkflowName})
 	env.RegisterWorkflowWithOptions(cw.RecordChunk, workflow.RegisterOptions{Name: RecordChunkWorkflowName})
 	env.RegisterWorkflowWithOptions(cw.DestroyRecord, workflow.RegisterOptions{Name: DestroyWorkflowName})
@@ -111,6 +122,13 @@ func newHarness(t *testing.T, pol *policy.Policy) *harness {
 	env.RegisterActivityWithOptions(func(context.Context, ArchivedPagesRequest) (ArchivedPages, error) { return ArchivedPages{}, nil },
 		activity.RegisterOptions{Name: ArchivedPagesName})
 	return h
+}
+
+// continueFrom makes the harness's run the continuation of the run that carried next: Temporal
+// links such a run to the one before it, and only such a run takes the state in its input.
+func (h *harness) continueFrom(next Input) {
+	h.input = next
+	h.env.SetContinuedExecutionRunID("the-run-before")
 }
 
 // at is the instant d after the start, as the API would send it.
@@ -213,6 +231,26 @@ func (h *harness) continuedAsNew(d time.Duration) Input {
 	var next Input
 	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil || next.State == nil {
 		h.t.Fatalf("carried input: %v", err)
+	}
+	return next
+}
+
+// runUntilContinued runs the workflow until it continues as new, or fails the test at offset
+// end, and returns the input it carried to the next run.
+func (h *harness) runUntilContinued(end time.Duration) Input {
+	h.t.Helper()
+	h.env.RegisterDelayedCallback(h.env.CancelWorkflow, end)
+	h.env.ExecuteWorkflow(WorkflowName, h.input)
+	var can *workflow.ContinueAsNewError
+	if !errors.As(h.env.GetWorkflowError(), &can) {
+		h.t.Fatalf("the run ended with %v, want continue-as-new", h.env.GetWorkflowError())
+	}
+	var next Input
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil || next.State == nil {
+		h.t.Fatalf("carried input: %v", err)
+	}
+	for _, err := range h.errs {
+		h.t.Error(err)
 	}
 	return next
 }

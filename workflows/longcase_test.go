@@ -31,14 +31,16 @@ func TestAFiveYearCaseCarriesABoundedState(t *testing.T) {
 	for run := 0; run < 11; run++ {
 
 		h := newHarnessAt(t, start)
-		h.input = in
 		var sealed []RecordChunkInput
 		h.env.OnWorkflow(RecordChunkWorkflowName, mock.Anything, mock.Anything).Return(func(_ workflow.Context, c RecordChunkInput) error {
 			sealed = append(sealed, c)
 			return nil
 		})
 		if run == 0 {
+			h.input = in
 			h.openLongCase()
+		} else {
+			h.continueFrom(in)
 		}
 		h.keepUp(7*24*time.Hour, 26)
 		next := h.continuedAsNew(26*7*24*time.Hour + time.Hour)

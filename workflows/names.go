@@ -16,10 +16,22 @@ const (
 	// begun before it also take each step as an Update named after the step (see
 	// stepUpdateChange).
 	UpdateStep = "step"
+	// UpdateCatchUp makes a case still running in a run begun by an earlier release continue as
+	// new, in a run of the worker's release; it carries nothing, and a run of the current
+	// release refuses it (see startChange). The worker sends it to every running case when it
+	// starts.
+	UpdateCatchUp = "catch-up"
 	// QueryCase returns the case as the querying actor may see it (safeguarding.View).
 	QueryCase = "case"
 	// QueryTimeline returns the timeline entries the actor may see.
 	QueryTimeline = "timeline"
+	// QuerySight returns how the querying actor stands to the case (SightAnswer), for the doors
+	// that show something of a case without showing the case: its access log, the codec.
+	QuerySight = "sight"
+	// QueryExclusions returns who the case excludes and the cases linked to it
+	// (ExclusionsAnswer), for the API to exclude the same people from every case of the child.
+	// It shows the API, never a person: the API asks as caseflow itself (RoleSystem).
+	QueryExclusions = "exclusions"
 	// QuerySummary returns the read-model summary (no personal data), for rebuilding the read model.
 	QuerySummary = "summary"
 )

@@ -150,8 +150,9 @@ func archivedPagesOptions(ctx workflow.Context) workflow.Context {
 // earlierPagesChange versions sealing, as soon as a run can, the pages earlier runs kept: a case
 // that continued before record chunks and is now closed may not continue as new for years, while
 // retention deletes its earlier runs within months. It is asked only once the case follows the
-// rules of records retention, which a case reaches by an update recorded after this release, so
-// histories recorded before never ask it.
+// rules of records retention, which a case reaches only in a run of this release (a new case, or
+// the move to the current rules a run makes as it begins), so histories recorded before never
+// ask it.
 const (
 	earlierPagesChange         = "seal-earlier-pages"
 	earlierPagesSealed         = 1

@@ -123,7 +123,7 @@ func TestPermanentSideEffectFailureIsNotRetried(t *testing.T) {
 		t.Errorf("projections of %d versions, want the raised case and its chases", len(p.attempts))
 	}
 	levels := map[int]bool{}
-	for _, n := range h.sent.notices {
+	for _, n := range h.sent.all() {
 		if n.Kind == string(policy.PoliceReport) {
 			levels[n.Level] = true
 		}

@@ -135,7 +135,7 @@ func TestContinueAsNewKeepsActionsAndTimers(t *testing.T) {
 	}
 
 	second := newHarness(t, nil)
-	second.input = next
+	second.continueFrom(next)
 	// The police report was due an hour after the concern; the new run must still chase it.
 	police, _ := openAction(before, "police-report")
 	second.run(4 * time.Hour)

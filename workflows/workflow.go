@@ -15,7 +15,9 @@ import (
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
-// Input starts a case workflow, or continues one as new.
+// Input starts a case workflow, or continues one as new. A run of this release takes its case id
+// and reference from its workflow id, and State and Archive only from its own continue-as-new
+// (see trustedInput).
 type Input struct {
 	CaseID    string `json:"case_id"`
 	Reference string `json:"reference"`
@@ -72,6 +74,7 @@ func (cw *CaseWorkflow) access() safeguarding.Access {
 // Run is the workflow function, registered as WorkflowName.
 func (cw *CaseWorkflow) Run(ctx workflow.Context, in Input) error {
 	r := newRun(ctx, cw, in)
+	r.moveToCurrentRules(ctx)
 	steps := workflow.GetVersion(ctx, stepUpdateChange, workflow.DefaultVersion, stepUpdateCurrentVersion)
 	if err := r.registerHandlers(ctx, steps); err != nil {
 		return err
@@ -110,6 +113,10 @@ type run struct {
 	approval *vouchedRequest
 	// earlierPagesAsked: the run has looked for pages earlier runs kept (see record.go).
 	earlierPagesAsked bool
+	// start is the version of what the run took from its start (see startChange).
+	start workflow.Version
+	// renew continues the run as new at the next turn of the loop: see catchUp.
+	renew bool
 }
 
 // sideEffectsChange versions how the workflow runs its side effects. Version 1 sends the chases
@@ -143,6 +150,10 @@ const (
 const rulesChange = "case-rules"
 
 func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
+	start := workflow.GetVersion(ctx, startChange, workflow.DefaultVersion, startCurrentVersion)
+	if start >= startTrusted {
+		in = trustedInput(ctx, in)
+	}
 	state := in.State
 	if state == nil {
 		rules := safeguarding.RulesFirst
@@ -154,7 +165,7 @@ func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
 	if in.MaxHistory == 0 {
 		in.MaxHistory = DefaultMaxHistory
 	}
-	return &run{cw: cw, in: in, state: state, logger: workflow.GetLogger(ctx), wake: newWakeup(ctx), projectedRev: -1, email: emailUnknown, retention: retentionUnknown}
+	return &run{cw: cw, in: in, state: state, logger: workflow.GetLogger(ctx), wake: newWakeup(ctx), projectedRev: -1, email: emailUnknown, retention: retentionUnknown, start: start}
 }
 
 // loop sends due chases, keeps the read model and search attributes current, and sleeps until
@@ -168,7 +179,7 @@ func (r *run) loop(ctx workflow.Context) error {
 			return nil
 		}
 		if r.state.AdulthoodDue(now) {
-			r.state.TurnAdult(&workflowEnv{ctx: ctx, cw: r.cw})
+			r.state.ActOnAdulthood(&workflowEnv{ctx: ctx, cw: r.cw})
 		}
 		if r.state.RetentionReviewDue(now) && r.retentionVersion(ctx) >= retentionReviews {
 			r.state.OpenRetentionReview(&workflowEnv{ctx: ctx, cw: r.cw})
@@ -240,7 +251,7 @@ func (r *run) waitForChange(ctx workflow.Context) {
 
 func (r *run) shouldContinueAsNew(ctx workflow.Context) bool {
 	info := workflow.GetInfo(ctx)
-	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= r.in.MaxHistory
+	return r.renew || info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= r.in.MaxHistory
 }
 
 // continueAsNew hands the whole case to a fresh run once every handler and activity has
@@ -397,6 +408,7 @@ func (r *run) project(ctx workflow.Context) {
 		return
 	}
 	summary := projection.Of(r.state)
+	summary.AsOf = workflow.Now(ctx)
 	r.projecting = true
 	r.background(ctx, "read model projection", func(ctx workflow.Context) error {
 		defer func() { r.projecting = false }()

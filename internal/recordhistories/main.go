@@ -177,10 +177,12 @@ func record(out, name, policyFile, keysFile string, kinds []string) error {
 
 // everyStep takes a case through every step whose behaviour a release changed or added: further
 // concerns (one in immediate danger), reports and notifications naming what they answer, a
-// missing episode and its clocks, an allegation with its referrals, a manager's extension, an
+// missing episode and its clocks, allegations with their referrals and a manager's decision not
+// to make one, exclusions from a linked case and from the household, a manager's extension, an
 // agreed action done by its owner, a corrected date of birth, a referral with "no further action"
-// challenged, the young person's views, a resolved obligation, closure with every obligation
-// resolved, and a reopening that re-arms them.
+// challenged, the young person's views, a further concern referred again, the Safeguarding Lead's
+// NRM decision, an age assessment and the confirmed move to adulthood, a resolved obligation,
+// closure with every obligation resolved, and a reopening that re-arms them.
 func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string]any, now time.Time) (string, error) {
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	carer2 := safeguarding.Actor{UserID: "carer-2", Role: safeguarding.RoleCarer}
@@ -227,6 +229,16 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 	for _, referral := range []string{"lado-informed", "allegation-police-report", "dbs-referral"} {
 		take(lead, referral, map[string]any{"allegation_id": allegation.Ref, "informed_at": ts, "reference": "R-1"})
 	}
+	// Every allegation opens the police and DBS referrals; a manager records why one is not made.
+	second := take(lead, "allegation", map[string]any{"received_at": ts, "against_user": "staff-9", "against_role": "fostering_social_worker",
+		"summary": "Recorded allegation of failing to act."})
+	take(manager, "allegation-not-referred", map[string]any{"allegation_id": second.Ref, "referral": "dbs", "decided_at": ts, "reason": "Recorded decision."})
+	// An exclusion carried from a linked case of the same child, and one the Lead extends from
+	// another child of the household.
+	other := workflows.CaseIDFor("carer-1", "linked")
+	take(sw, safeguarding.StepLinkCase, map[string]any{"case_id": other, "reason": "Raised twice."})
+	take(safeguarding.Caseflow, safeguarding.StepLinkedExclusion, map[string]any{"from_case": other, "against_user": "carer-3", "against_role": "carer"})
+	take(lead, safeguarding.StepHouseholdExclusion, map[string]any{"against_user": "carer-4", "against_role": "carer", "reason": "Recorded household exclusion."})
 	meeting := take(sw, "strategy-meeting-held", map[string]any{"held_at": ts, "format": "meeting", "outcome": "agreed",
 		"actions": []map[string]any{{"title": "Diary", "owner_role": "carer", "owner_user": "carer-1", "due": later}}})
 	if err == nil {
@@ -249,6 +261,15 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 	take(sw, "csc-decision", map[string]any{"decided_at": ts, "decision": "no-further-action"})
 	take(lead, "nfa-review", map[string]any{"reviewed_at": ts, "outcome": "challenged", "note": "Raised with the LA."})
 	take(carer, "young-person-views", map[string]any{"recorded_at": ts, "views": "Recorded views.", "how": "Told the carer"})
+	// A further concern after the local authority's decision is referred again; sexual harassment
+	// alone asks the Safeguarding Lead whether to refer to the NRM, and the Lead asks.
+	take(carer, "concern", map[string]any{"observed_at": ts, "exploitation_types": []string{"sexual-harassment"}, "account": "Recorded comments."})
+	take(lead, "nrm-request", map[string]any{"requested_at": ts, "requested_of": "local-authority"})
+	// Age is a decision: a disputed age, an assessment finding an adult (which proposes the move
+	// to adulthood), and the Safeguarding Lead's confirmation, which ends the child clocks.
+	take(sw, "case-details", map[string]any{"child": map[string]any{"age_disputed": true}, "reason": "Age disputed."})
+	take(sw, "age-assessment", map[string]any{"assessed_at": ts, "assessed_by": "Recorded assessors", "date_of_birth": "2007-01-01"})
+	take(lead, "adulthood", map[string]any{"decided_at": ts, "reason": "Recorded decision."})
 	take(manager, "team", map[string]any{"social_worker": "sw-2", "reason": "New worker."})
 
 	take(safeguarding.Actor{UserID: "sw-2", Role: safeguarding.RoleSocialWorker, Team: "north"}, "closure-request", map[string]any{"reason": "risk-resolved", "note": "Recorded."})

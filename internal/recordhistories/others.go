@@ -3,11 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/caseflow/caseflow/app"
@@ -113,9 +117,11 @@ func signBatch(ctx context.Context, signer *identity.Signer, s audit.Stream, b a
 }
 
 // recordContacts passes on enough sign-ins for the contacts workflow to continue as new once,
-// one person signing in twice with a new address.
+// one person signing in twice with a new address, and with them what the workflow must not
+// take: a contact without the API's signature, and a copy of the person's first signal (their
+// old address) sent again after the second.
 func recordContacts(ctx context.Context, a *app.App, out, name string) error {
-	teller := &directory.Teller{Client: a.Temporal, TaskQueue: workflows.TaskQueue}
+	teller := &directory.Teller{Client: a.Temporal, TaskQueue: workflows.TaskQueue, Signer: a.Signer()}
 	tell := func(i int, email string) error {
 		actor := safeguarding.Actor{UserID: fmt.Sprintf("user-%d", i), Role: safeguarding.RoleSocialWorker, Team: "north"}
 		return teller.Tell(ctx, actor, email, fmt.Sprintf("Person %d", i))
@@ -127,12 +133,43 @@ func recordContacts(ctx context.Context, a *app.App, out, name string) error {
 		if err := tell(i, fmt.Sprintf("user-%d@agency.example", i)); err != nil {
 			return err
 		}
+		if i == 0 {
+			if err := sendForgedContacts(ctx, a); err != nil {
+				return err
+			}
+		}
 	}
 	time.Sleep(2 * time.Second)
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
 	return writeRuns(ctx, a.Temporal, directory.ContactsWorkflowID, filepath.Join(out, name+"-contacts"))
+}
+
+// sendForgedContacts signals the contacts workflow as a client of the Temporal frontend could: a
+// contact with no proof, and the first signal of its history sent again as it is.
+func sendForgedContacts(ctx context.Context, a *app.App) error {
+	unsigned := directory.Contact{Actor: safeguarding.Actor{UserID: "user-0", Role: safeguarding.RoleSocialWorker, Team: "north"}, Email: "unsigned@evil.example"}
+	if err := a.Temporal.SignalWorkflow(ctx, directory.ContactsWorkflowID, "", directory.LearnSignal, unsigned); err != nil {
+		return err
+	}
+	iter := a.Temporal.GetWorkflowHistory(ctx, directory.ContactsWorkflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		if err != nil {
+			return err
+		}
+		if signal := ev.GetWorkflowExecutionSignaledEventAttributes(); signal != nil {
+			_, err := a.Temporal.WorkflowService().SignalWorkflowExecution(ctx, &workflowservice.SignalWorkflowExecutionRequest{
+				Namespace:         "default",
+				WorkflowExecution: &commonpb.WorkflowExecution{WorkflowId: directory.ContactsWorkflowID},
+				SignalName:        directory.LearnSignal,
+				Input:             signal.GetInput(),
+			})
+			return err
+		}
+	}
+	return errors.New("the contacts workflow has no signal to copy")
 }
 
 // recordDigest runs one morning digest to its end.

@@ -28,8 +28,30 @@ const Ahead = 366 * 24 * time.Hour
 
 // Replay replays every history in dir (files *.json, as `temporal workflow show --output json`
 // writes them) with the workflows register adds, and fails unless there are at least min. The
-// replayer decodes with the converters of the test keys the histories were recorded under.
+// replayer decodes with the converters of the test keys the histories were recorded under, which
+// refuse payloads in clear, as caseflow's do.
 func Replay(t *testing.T, dir string, min int, register func(worker.WorkflowReplayer)) {
+	t.Helper()
+	replay(t, dir, min, Converters(t), register)
+}
+
+// ReplayMigrating is Replay for a directory that also holds histories recorded before payloads
+// were encrypted: the converters have the migration switch on, read on the migration's last day
+// (encryption.PlaintextEnd), as a worker of a deployment that set it read them then.
+func ReplayMigrating(t *testing.T, dir string, min int, register func(worker.WorkflowReplayer)) {
+	t.Helper()
+	replay(t, dir, min, Migrating(t), register)
+}
+
+// Migrating are the converters of the test keys with the migration switch on, read on the
+// migration's last day.
+func Migrating(t testing.TB) *encryption.Converters {
+	t.Helper()
+	end := encryption.PlaintextEnd()
+	return Converters(t).AllowingPlaintextUntil(end, func() time.Time { return end })
+}
+
+func replay(t *testing.T, dir string, min int, converters *encryption.Converters, register func(worker.WorkflowReplayer)) {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
@@ -38,7 +60,6 @@ func Replay(t *testing.T, dir string, min int, register func(worker.WorkflowRepl
 	if len(files) < min {
 		t.Fatalf("found %d recorded histories in %s, want at least %d: record them with ./internal/recordhistories", len(files), dir, min)
 	}
-	converters := Converters(t)
 	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	encrypted := 0
 	for _, file := range files {

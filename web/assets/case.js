@@ -59,6 +59,8 @@ function childPanel(v, L) {
       ["Age", ageText],
       ["Age disputed", c.age_disputed ? `Disputed: the ${term} is treated as a child until it is established` : ""],
       ["Assessed age", c.assessed_age ? String(c.assessed_age) : ""],
+      ["Age assessments", v.age?.assessments?.length ? el("ul", {}, ...v.age.assessments.map((a) => el("li", {}, timeEl(a.assessed_at), `: ${a.assessed_by} found the ${term} ${a.outcome === "adult" ? "an adult" : "a child"} of ${a.age} (born ${ukDate(a.date_of_birth)})`))) : ""],
+      ["Move to adulthood", adulthoodText(v, term)],
       ["How they want to be described", c.preferred_term ? `“${c.preferred_term}”, in their own words` : ""],
       ["Language", language || "Not recorded"],
       ["Interpreter", c.interpreter_needed ? `The ${term} needs an interpreter: book one trained, DBS-checked, not from their area of origin` : `The ${term} does not need an interpreter`],
@@ -68,8 +70,21 @@ function childPanel(v, L) {
       ["Team", v.team], ["Social worker", v.social_worker], ["Fostering social worker", v.fostering_social_worker],
       ["Carers", (v.carers || []).join(", ")],
       ["Other cases of this child", v.links?.length ? el("ul", {}, ...v.links.map((l) => el("li", {}, el("a", { href: "/cases/" + l.case_id, text: "Linked case" }), `: ${l.reason} (`, timeEl(l.at), ")"))) : ""],
-      ["Looked after", v.looked_after ? [`Since `, timeEl(v.looked_after.since), `, placement from `, timeEl(v.looked_after.placement_start), v.looked_after.long_term_placement ? " (long-term)" : ""] : ""],
+      ["Looked after", v.looked_after ? [`Since `, timeEl(v.looked_after.since), `, placement from `, timeEl(v.looked_after.placement_start), v.looked_after.long_term_placement ? " (intended to last until 18)" : ""] : ""],
     ]));
+}
+
+// adulthoodText says where the move to adulthood stands: the child clocks end only when the
+// Safeguarding Lead or a manager confirms it.
+function adulthoodText(v, term) {
+  const confirmed = v.age?.confirmations?.at(-1);
+  if (v.turned_18_at && confirmed) {
+    return [`Confirmed `, timeEl(confirmed.at), `: ${confirmed.reason}`];
+  }
+  if (v.age?.confirming_ends?.length) {
+    return `Awaiting the Safeguarding Lead's or a manager's decision; until then every child clock runs. Confirming it would end ${v.age.confirming_ends.length} child clock${v.age.confirming_ends.length === 1 ? "" : "s"} (${v.age.confirming_ends.join(", ")})`;
+  }
+  return v.child.age_disputed ? `The ${term} is a child until an age assessment is recorded` : "";
 }
 
 function parentalLabel(L, code) {
@@ -194,8 +209,18 @@ function missingPanel(v, L, openByRef) {
 
 function allegationsPanel(v, L) {
   const to = (what, at, ref) => (at && !at.startsWith("0001-") ? [`${what} told `, timeEl(at), ref ? `, reference ${ref}` : ""] : `${what}: not yet told`);
+  // A referral is shown when the allegation called for it: an offence alleged, or a clock opened
+  // for it (every allegation, under the current rules), or a record of it either way.
+  const referral = (a, what, referral, kind, at, ref) => {
+    const declined = (a.not_referred || []).find((d) => d.referral === referral);
+    if (declined) return [`${what}: not told, by a manager's decision `, timeEl(declined.decided_at), `: ${declined.reason}`];
+    const called = a.possible_offence || (at && !at.startsWith("0001-")) || (v.actions || []).some((x) => x.ref === a.id && x.kind === kind);
+    return called ? to(what, at, ref) : "";
+  };
+  const excluded = (v.exclusions || []).map((e) => el("li", {}, `${e.user_id} (${ROLE_NAMES[e.role] || e.role}), `, timeEl(e.at), `: ${e.reason}`));
   return panel("allegations-panel", "Allegations (restricted)",
-    el("p", { class: "hint", text: "Only social workers, managers and the Safeguarding Lead see this. The person an allegation is about has lost access to the case." }),
+    el("p", { class: "hint", text: "Only social workers, managers and the Safeguarding Lead see this. The person an allegation is about has lost access to the case and to every other case of the child." }),
+    excluded.length ? [el("h3", { text: "Excluded because of an allegation elsewhere" }), el("ul", {}, ...excluded)] : "",
     list(v.allegations, (a) => [
       el("h3", {}, `Allegation ${a.id}, received `, timeEl(a.received_at)),
       facts([
@@ -203,8 +228,8 @@ function allegationsPanel(v, L) {
         ["What is alleged", a.summary], ["Urgent", a.urgent ? "Yes: the LADO within the hour" : ""],
         ["Possible offence", a.possible_offence ? "Yes" : ""],
         ["LADO", to("The LADO", a.lado_informed_at, a.lado_reference)],
-        ["Police", a.possible_offence ? to("The police", a.police_informed_at, a.police_reference) : ""],
-        ["DBS", a.possible_offence ? to("The DBS", a.dbs_referred_at, a.dbs_reference) : ""],
+        ["Police", referral(a, "The police", "police", "allegation-police-report", a.police_informed_at, a.police_reference)],
+        ["DBS", referral(a, "The DBS", "dbs", "dbs-referral", a.dbs_referred_at, a.dbs_reference)],
         ["Recorded by", byText(a.by)],
       ]),
     ], "None."));
