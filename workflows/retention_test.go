@@ -166,7 +166,7 @@ func TestCasesContinuedBeforeChunksSealTheirEarlierPages(t *testing.T) {
 	state := safeguarding.NewCase("c1", "CF-TEST01", safeguarding.RulesCurrent)
 	pages := [][]safeguarding.Entry{entries(1, 50), entries(51, 120)}
 	state.ArchivedThrough = 120
-	h.input = Input{CaseID: "c1", Reference: "CF-TEST01", State: state, Archive: pages[1]}
+	h.continueFrom(Input{CaseID: "c1", Reference: "CF-TEST01", State: state, Archive: pages[1]})
 	var asked []ArchivedPagesRequest
 	h.env.OnActivity(ArchivedPagesName, mock.Anything, mock.Anything).Return(func(_ context.Context, req ArchivedPagesRequest) (ArchivedPages, error) {
 		asked = append(asked, req)
@@ -205,7 +205,7 @@ func TestAPageThatCannotBeSealedIsCarriedAsBefore(t *testing.T) {
 	h := newHarness(t, nil)
 	state := safeguarding.NewCase("c1", "CF-TEST01", safeguarding.RulesCurrent)
 	state.ArchivedThrough = 50
-	h.input = Input{CaseID: "c1", Reference: "CF-TEST01", State: state, Archive: entries(1, 50)}
+	h.continueFrom(Input{CaseID: "c1", Reference: "CF-TEST01", State: state, Archive: entries(1, 50)})
 	h.env.OnActivity(ArchivedPagesName, mock.Anything, mock.Anything).Return(ArchivedPages{}, errors.New("history unavailable"))
 	h.step(0, safeguarding.StepRaiseConcern, carer, raise("2010-01-01"))
 	for i := range 100 {
@@ -400,45 +400,54 @@ func TestADestructionErasesOnlyWhatTheAPIApproved(t *testing.T) {
 
 // TestAnOldCaseSealsItsEarlierPagesWhenUpgraded: a case that continued before record chunks, and
 // may not continue as new again for years (closed and idle, say), seals the pages its earlier
-// runs kept as soon as the worker moves it to the current rules, without waiting for a
-// continue-as-new: the namespace's retention would delete those runs first.
+// runs kept as soon as it follows the current rules, without waiting for a continue-as-new: the
+// namespace's retention would delete those runs first. Its run of an earlier release takes the
+// catch-up, and the run of this release that follows moves the case to the current rules as it
+// begins, then seals.
 func TestAnOldCaseSealsItsEarlierPagesWhenUpgraded(t *testing.T) {
 	h := newHarness(t, nil)
 	state := safeguarding.NewCase("c1", "CF-TEST01", safeguarding.RulesFailSafe)
 	pages := [][]safeguarding.Entry{entries(1, 40), entries(41, 80)}
 	state.ArchivedThrough = 80
-	h.input = Input{CaseID: "c1", Reference: "CF-TEST01", State: state, Archive: pages[1]}
-	h.env.OnActivity(ArchivedPagesName, mock.Anything, mock.Anything).Return(ArchivedPages{Pages: pages}, nil)
+	h.continueFrom(Input{CaseID: "c1", Reference: "CF-TEST01", State: state, Archive: pages[1]})
+	// The run of the earlier release continues as new as runs did before record chunks.
+	h.env.OnGetVersion(recordChunksChange, workflow.DefaultVersion, recordChunksCurrentVersion).Return(workflow.DefaultVersion)
 	var sealed []RecordChunkInput
 	h.env.OnWorkflow(RecordChunkWorkflowName, mock.Anything, mock.Anything).Return(func(_ workflow.Context, c RecordChunkInput) error {
 		sealed = append(sealed, c)
 		return nil
 	})
 	h.step(0, safeguarding.StepRaiseConcern, carer, raise("2010-01-01"))
-	h.view(m, manager, func(safeguarding.View) {
-		if len(sealed) != 0 {
-			t.Errorf("sealed %d chunks before the case follows records retention", len(sealed))
-		}
+	catchUp := errNotSent
+	h.sendBare(m, UpdateCatchUp, "catch-up", &catchUp)
+	next := h.runUntilContinued(time.Hour)
+	if catchUp != nil {
+		t.Fatalf("the catch-up of a case on older rules: %v", catchUp)
+	}
+	if len(sealed) != 0 || next.State.Rules != safeguarding.RulesFailSafe || next.SealedThrough != 0 {
+		t.Fatalf("sealed %d chunks (through %d) on rules %d before the case follows records retention", len(sealed), next.SealedThrough, next.State.Rules)
+	}
+
+	h2 := newHarness(t, nil)
+	h2.continueFrom(next)
+	h2.env.OnActivity(ArchivedPagesName, mock.Anything, mock.Anything).Return(ArchivedPages{Pages: pages}, nil)
+	h2.env.OnWorkflow(RecordChunkWorkflowName, mock.Anything, mock.Anything).Return(func(_ workflow.Context, c RecordChunkInput) error {
+		sealed = append(sealed, c)
+		return nil
 	})
-	h.env.RegisterDelayedCallback(func() {
-		h.env.UpdateWorkflow(safeguarding.UpgradeRulesStep, "upgrade", &testUpdate{
-			reject:   func(err error) { t.Errorf("upgrade refused: %v", err) },
-			complete: func(any, error) {},
-		})
-	}, 2*m)
 	var timeline TimelineAnswer
-	h.env.RegisterDelayedCallback(func() {
-		v, err := h.env.QueryWorkflow(QueryTimeline, manager, identity.Proof{})
+	h2.env.RegisterDelayedCallback(func() {
+		v, err := h2.env.QueryWorkflow(QueryTimeline, manager, identity.Proof{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := v.Get(&timeline); err != nil {
 			t.Fatal(err)
 		}
-	}, 3*m)
-	h.run(4 * m)
+	}, m)
+	h2.run(2 * m)
 	if len(sealed) != 2 || sealed[0].Entries[0].Seq != 1 || sealed[1].Entries[0].Seq != 41 {
-		t.Fatalf("sealed %d chunks after the upgrade; want the two earlier pages, oldest first", len(sealed))
+		t.Fatalf("sealed %d chunks once the case moved to the current rules; want the two earlier pages, oldest first", len(sealed))
 	}
 	if !slices.Equal(timeline.ChunkStarts, []int{1, 41}) || timeline.SealedThrough != 80 {
 		t.Errorf("the timeline reads chunks %v through %d", timeline.ChunkStarts, timeline.SealedThrough)
