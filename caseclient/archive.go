@@ -151,6 +151,11 @@ func (c *Client) ArchivedPages(ctx context.Context, req workflows.ArchivedPagesR
 		if err != nil {
 			return workflows.ArchivedPages{}, err
 		}
+		if previous == "" {
+			// A first run's archive was written by whoever started it, not by the case: it is
+			// never sealed into the record (see archived).
+			in.Archive = nil
+		}
 		if page := entriesAfter(in.Archive, req.After); len(page) > 0 {
 			pages = append(pages, page)
 		}
