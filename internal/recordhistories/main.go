@@ -436,7 +436,7 @@ func recordRetention(ctx context.Context, a *app.App, cases *caseclient.Client, 
 	if err != nil {
 		return err
 	}
-	if err := writeHistory(prefix+"-retention-run1.json", last); err != nil {
+	if err := writeHistory(prefix+"-review-run1.json", last); err != nil {
 		return err
 	}
 	for deadline := time.Now().Add(time.Minute); ; {
