@@ -70,5 +70,9 @@ func sampleBodies(now time.Time) map[string]any {
 		"closure-decline":             map[string]any{"note": "Keep open until the review."},
 		"reopen":                      map[string]any{"reason": "New concern."},
 		safeguarding.StepRaiseConcern: nil,
+
+		safeguarding.StepApproveDestruction: map[string]any{"reason": "Retention period ended.", "confirm_assumptions": true},
+		"legal-hold":                        map[string]any{"reason": "Civil claim notified."},
+		"legal-hold-lift":                   map[string]any{"reason": "Claim settled."},
 	}
 }
