@@ -82,8 +82,6 @@ type Config struct {
 	Pages func(r *gin.Engine)
 	// Observe runs first on every request, for metrics and tracing by route template.
 	Observe []gin.HandlerFunc
-	// Metrics, when set, is served at /metrics.
-	Metrics http.Handler
 }
 
 // DefaultMaxStreamsPerUser is how many live-update streams one user may hold open in one
@@ -115,7 +113,7 @@ func New(cfg Config) http.Handler {
 	if cfg.AddressLimit != nil {
 		r.Use(limitAddresses(cfg.AddressLimit))
 	}
-	r.NoRoute(func(c *gin.Context) { fail(c, http.StatusNotFound, "There is nothing at this address.") })
+	r.NoRoute(NotFound)
 	r.NoMethod(func(c *gin.Context) {
 		fail(c, http.StatusMethodNotAllowed, "This address does not accept "+c.Request.Method+".")
 	})
@@ -123,9 +121,6 @@ func New(cfg Config) http.Handler {
 	r.GET("/healthz", cfg.Health.alive)
 	r.GET("/readyz", cfg.Health.ready)
 	r.GET("/v1/openapi.json", serveOpenAPI)
-	if cfg.Metrics != nil {
-		r.GET("/metrics", gin.WrapH(cfg.Metrics))
-	}
 
 	h.mountCodec(r)
 	v1 := r.Group("/v1", authenticate(cfg.Verifier, cfg.Sessions))
@@ -141,6 +136,10 @@ func New(cfg Config) http.Handler {
 	}
 	return r
 }
+
+// NotFound is the API's answer at an address it does not serve. The pages, when mounted, answer
+// a browser's request for an unknown page themselves and pass every other request here.
+func NotFound(c *gin.Context) { fail(c, http.StatusNotFound, "There is nothing at this address.") }
 
 // route is one endpoint: the roles that may call it and its handler. The OpenAPI document is
 // built from the same table, so the two cannot drift apart.

@@ -137,7 +137,7 @@ var (
 	actionStatuses = pairs(string(safeguarding.ActionOpen), "Open", string(safeguarding.ActionDone), "Done",
 		string(safeguarding.ActionResolved), "Ended without its event, for a reason", string(safeguarding.ActionCancelled), "Cancelled when the case closed (first release)")
 	actionClasses = pairs(string(safeguarding.ClassRestricted), "Restricted: about an allegation", string(safeguarding.ClassCare), "Care: for the household",
-		string(safeguarding.ClassCasework), "Casework")
+		string(safeguarding.ClassCasework), "Casework", string(safeguarding.ClassConduct), "Conduct: for managers and the Safeguarding Lead")
 )
 
 // Fields several steps share.
@@ -442,6 +442,8 @@ var typeFields = map[reflect.Type]map[string]field{
 		"relationship": req("Relationship to the child", "As they describe it, for example \"says he is an uncle\"."),
 		"restricted":   opt("Restricted: never contact or tell this person", "caseflow never notifies any contact."),
 		"note":         noteField,
+		"accompanying": opt("This adult accompanies the child",
+			"They may not be a parent or have the authority to care for the child: the contact is restricted, and the child is spoken with without them."),
 	},
 	reflect.TypeFor[safeguarding.RecordWithdrawal](): {
 		"withdrawn_at": req("When did the child withdraw it?", "Support and enquiries continue."),

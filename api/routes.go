@@ -133,3 +133,22 @@ func Routes() []RouteRoles {
 	}
 	return out
 }
+
+// stepRoutes are the templates of the routes that record a step, one per step.
+var stepRoutes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, step := range safeguarding.Steps() {
+		m["/v1/cases/:id/"+step.Name] = true
+	}
+	return m
+}()
+
+// MetricsRoute is a route as the metrics label it: the steps share one label, so that counting
+// requests tells an operator how busy caseflow is and never how many allegations, LADO or DBS
+// referrals it holds.
+func MetricsRoute(route string) string {
+	if stepRoutes[route] {
+		return "/v1/cases/:id/:step"
+	}
+	return route
+}

@@ -348,7 +348,7 @@ func TestAListIsAnsweredBeforeItsRecordsAreStored(t *testing.T) {
 		t.Fatalf("the list while the audit is down: %d %s", a.status, a.body)
 	}
 	recs := f.audit.soon[audit.CaseStream(theCase)]
-	if len(recs) != 1 || recs[0].Action != "listCases" || recs[0].UserID != "m-1" || recs[0].RequestID != "list-1" {
+	if len(recs) != 1 || recs[0].Action != "listCases" || recs[0].UserID != "m-1" || recs[0].RequestID != a.header.Get("X-Request-Id") {
 		t.Errorf("records handed on to be stored: %+v", recs)
 	}
 	if len(f.audit.stored) != 0 {

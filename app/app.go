@@ -124,7 +124,7 @@ func Start(ctx context.Context, cfg *config.Config, parts Parts, logger *slog.Lo
 			a.ensureDigestSchedule(ctx)
 		}
 	}
-	if parts.Worker && !parts.API && cfg.WorkerHTTPAddr != "" {
+	if (parts.Worker || parts.API) && cfg.OpsHTTPAddr != "" {
 		if err := a.startOps(); err != nil {
 			return a, err
 		}
@@ -344,8 +344,7 @@ func (a *App) startAPI(ctx context.Context) error {
 		CodecOrigins:   a.codecOrigins(),
 		Health:         a.health(),
 		Logger:         a.logger.With("component", "api"),
-		Observe:        []gin.HandlerFunc{a.tracing.Route(), a.Metrics.HTTP()},
-		Metrics:        a.Metrics.Handler(),
+		Observe:        []gin.HandlerFunc{a.tracing.Route(), a.Metrics.HTTP(api.MetricsRoute)},
 		Sessions:       sessions,
 		Pages: func(r *gin.Engine) {
 			if pages.DevSignIn {
@@ -385,6 +384,7 @@ func (a *App) pages(ctx context.Context, v auth.Verifier) (web.Options, *session
 	opts := web.Options{
 		Sessions: sessions, DevSignIn: a.cfg.Auth == "dev" && a.parts.Embedded,
 		ActionTitles: actionTitles(a.cfg.Policy), Logger: a.logger.With("component", "web"),
+		NotFound: api.NotFound,
 	}
 	if a.cfg.Auth == "oidc" {
 		signIn, err := web.NewOIDC(ctx, web.OIDCOptions{

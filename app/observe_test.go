@@ -29,7 +29,7 @@ import (
 // scrape reads /metrics as Prometheus would.
 func scrape(t *testing.T, env *testenv.Env) map[string]*dto.MetricFamily {
 	t.Helper()
-	resp, err := env.Client.Get(env.URL + "/metrics")
+	resp, err := env.Client.Get(env.OpsURL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

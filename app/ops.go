@@ -30,7 +30,8 @@ func (a *App) health() *api.Health {
 	}
 }
 
-// startOps serves the worker's own small HTTP port: /healthz, /readyz and /metrics.
+// startOps serves the process's own small HTTP port: /healthz, /readyz and /metrics. An API
+// process answers /healthz and /readyz on its API port too, for the ingress; /metrics never.
 func (a *App) startOps() error {
 	health := a.health()
 	mux := http.NewServeMux()
@@ -46,15 +47,15 @@ func (a *App) startOps() error {
 		writeJSON(w, status, ready)
 	})
 	mux.Handle("GET /metrics", a.Metrics.Handler())
-	l, err := net.Listen("tcp", a.cfg.WorkerHTTPAddr)
+	l, err := net.Listen("tcp", a.cfg.OpsHTTPAddr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", a.cfg.WorkerHTTPAddr, err)
+		return fmt.Errorf("listen on %s: %w", a.cfg.OpsHTTPAddr, err)
 	}
 	a.opsListener = l
 	a.opsServer = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	a.goBackground(func() {
 		if err := a.opsServer.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			a.logger.Error("worker http server stopped", "error", err)
+			a.logger.Error("ops http server stopped", "error", err)
 		}
 	})
 	return nil
@@ -66,7 +67,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// OpsURL is the base URL of the worker's health and metrics port, empty when it has none.
+// OpsURL is the base URL of the process's health and metrics port, empty when it has none.
 func (a *App) OpsURL() string {
 	if a.opsListener == nil {
 		return ""

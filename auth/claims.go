@@ -37,6 +37,7 @@ const (
 	reasonTeamType     = "team claim is not a string"
 	reasonNotAccepted  = "token not accepted"
 	reasonTooLong      = "token valid for longer than this service allows"
+	reasonOtherClient  = "token issued to another client"
 )
 
 // claimChecks are the checks on registered claims that every token passes, whoever issued it:
@@ -64,6 +65,25 @@ func checkLifetime(c jwt.Claims, max time.Duration) error {
 	}
 	if exp.Sub(from) > max {
 		return unauthenticated(reasonTooLong)
+	}
+	return nil
+}
+
+// checkAuthorizedParty refuses a token issued to another client, as OpenID Connect Core 1.0
+// (3.1.3.7) asks: one naming several audiences must name caseflow as the party it was issued
+// to (azp), and any azp must be caseflow. Without it, a token another application obtained for
+// itself, listing caseflow among its audiences, would act in caseflow as its holder.
+func checkAuthorizedParty(claims jwt.MapClaims, clientID string) error {
+	audiences, err := claims.GetAudience()
+	if err != nil {
+		return unauthenticated(reasonMalformed)
+	}
+	azp, present := claims["azp"]
+	switch {
+	case present && azp != clientID:
+		return unauthenticated(reasonOtherClient)
+	case !present && len(audiences) > 1:
+		return unauthenticated(reasonOtherClient)
 	}
 	return nil
 }

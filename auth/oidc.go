@@ -62,6 +62,7 @@ type OIDCConfig struct {
 type oidcVerifier struct {
 	idTokens    *oidc.IDTokenVerifier
 	claims      *jwt.Validator
+	audience    string
 	roleClaim   string
 	teamClaim   string
 	maxLifetime time.Duration
@@ -117,6 +118,7 @@ func NewOIDCVerifier(ctx context.Context, cfg OIDCConfig) (Verifier, error) {
 			Now: func() time.Time { return time.Now().Add(-clockLeeway) },
 		}),
 		claims:      jwt.NewValidator(claimChecks(cfg.IssuerURL, cfg.Audience)...),
+		audience:    cfg.Audience,
 		roleClaim:   cfg.RoleClaim,
 		teamClaim:   cfg.TeamClaim,
 		maxLifetime: cfg.MaxLifetime,
@@ -165,6 +167,9 @@ func (v *oidcVerifier) Verify(ctx context.Context, raw string) (safeguarding.Act
 		return safeguarding.Actor{}, unauthenticated(reasonOf(err))
 	}
 	if err := checkLifetime(claims, v.maxLifetime); err != nil {
+		return safeguarding.Actor{}, err
+	}
+	if err := checkAuthorizedParty(claims, v.audience); err != nil {
 		return safeguarding.Actor{}, err
 	}
 	role, err := roleFrom(claims[v.roleClaim])

@@ -52,8 +52,10 @@ type Config struct {
 	RateLimit int
 	LogLevel  string
 	LogFormat string
-	// WorkerHTTPAddr is where a worker serves /healthz, /readyz and /metrics; empty for none.
-	WorkerHTTPAddr string
+	// OpsHTTPAddr is where a worker or an API process serves /healthz, /readyz and /metrics,
+	// apart from the API's own port, so that what the metrics count (requests by route, chases
+	// by rule) never reaches whoever reaches the ingress; empty for none.
+	OpsHTTPAddr string
 	// OTLPEndpoint receives traces by OTLP/gRPC; empty turns tracing off.
 	OTLPEndpoint string
 	// Retention is how long Temporal keeps closed runs of a namespace that setup creates.
@@ -130,7 +132,14 @@ func Bind(fs *flag.FlagSet, mode Mode) *Config {
 	fs.BoolVar(&c.TeamAccess, "team-access", teamAccess, "social workers see every case of their team (env CASEFLOW_TEAM_ACCESS)")
 	rate, _ := strconv.Atoi(env("CASEFLOW_RATE_LIMIT", "300"))
 	fs.IntVar(&c.RateLimit, "rate-limit", rate, "requests per minute per user (env CASEFLOW_RATE_LIMIT)")
-	fs.StringVar(&c.WorkerHTTPAddr, "worker-http", env("CASEFLOW_WORKER_HTTP_ADDR", "127.0.0.1:9090"), "worker: address of its /healthz, /readyz and /metrics (env CASEFLOW_WORKER_HTTP_ADDR)")
+	opsDefault := ""
+	if mode == ModeServe || mode == ModeWorker {
+		opsDefault = "127.0.0.1:9090"
+	}
+	fs.StringVar(&c.OpsHTTPAddr, "ops-http", env("CASEFLOW_OPS_HTTP_ADDR", env("CASEFLOW_WORKER_HTTP_ADDR", opsDefault)),
+		"address of this process's /healthz, /readyz and /metrics, never on the API's port; empty: none (env CASEFLOW_OPS_HTTP_ADDR)")
+	// The name of earlier releases, when only workers had the port.
+	fs.StringVar(&c.OpsHTTPAddr, "worker-http", c.OpsHTTPAddr, "the same as --ops-http (env CASEFLOW_WORKER_HTTP_ADDR), kept for earlier deployments")
 	fs.StringVar(&c.OTLPEndpoint, "otlp-endpoint", env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT")), "send traces by OTLP/gRPC to this URL, e.g. http://otel-collector:4317; empty: no tracing (env OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)")
 	if mode == ModeSetup {
 		retention, err := ParseRetention(env("CASEFLOW_RETENTION", ""))
@@ -168,9 +177,9 @@ func (c *Config) Validate(mode Mode) error {
 			bad("--http (CASEFLOW_HTTP_ADDR)", "%v", err)
 		}
 	}
-	if mode == ModeWorker && c.WorkerHTTPAddr != "" {
-		if err := checkHostPort(c.WorkerHTTPAddr); err != nil {
-			bad("--worker-http (CASEFLOW_WORKER_HTTP_ADDR)", "%v", err)
+	if c.OpsHTTPAddr != "" && mode != ModeTool && mode != ModeSetup {
+		if err := checkHostPort(c.OpsHTTPAddr); err != nil {
+			bad("--ops-http (CASEFLOW_OPS_HTTP_ADDR)", "%v", err)
 		}
 	}
 	if c.OTLPEndpoint != "" && !strings.Contains(c.OTLPEndpoint, "://") {

@@ -404,9 +404,13 @@ func TestNetworkPolicies(t *testing.T) {
 		if !denied {
 			t.Errorf("%s: ingress not denied by default", name)
 		}
-		want := map[string][]int{"caseflow-api": {8080}, "caseflow-worker": {9090}, "caseflow-setup": nil}[name]
+		// The API port for the ingress; the ops port, where /metrics is, for Prometheus alone.
+		want := map[string][]int{"caseflow-api": {8080, 9090}, "caseflow-worker": {9090}, "caseflow-setup": nil}[name]
 		if !slices.Equal(ports, want) {
 			t.Errorf("%s: ingress allowed on %v, want %v", name, ports, want)
+		}
+		if scraped := pod.Annotations["prometheus.io/port"]; scraped != "" && scraped != "9090" {
+			t.Errorf("%s: Prometheus scrapes port %s, want the ops port 9090: the API's port serves no /metrics", name, scraped)
 		}
 	}
 

@@ -107,11 +107,16 @@ func (m *Metrics) Temporal() client.MetricsHandler { return m.sdk }
 
 // HTTP counts and times each request by its route template, never its path: a path holds a
 // case id. Requests that match no route count as route "unmatched".
-func (m *Metrics) HTTP() gin.HandlerFunc {
+//
+// label names the route of a request as the metrics show it (the route template when nil).
+func (m *Metrics) HTTP(label func(route string) string) gin.HandlerFunc {
+	if label == nil {
+		label = func(route string) string { return route }
+	}
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
-		route := c.FullPath()
+		route := label(c.FullPath())
 		if route == "" {
 			route = "unmatched"
 		}

@@ -60,7 +60,7 @@ func TestHTTPCountsRouteTemplates(t *testing.T) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(m.HTTP())
+	r.Use(m.HTTP(nil))
 	r.GET("/v1/cases/:id", func(c *gin.Context) { c.Status(http.StatusOK) })
 	for _, path := range []string{"/v1/cases/abcdefghijklmnopqrstuvwx", "/v1/cases/zyxwvutsrqponmlkjihgfedc", "/nowhere"} {
 		r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))

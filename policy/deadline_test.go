@@ -58,6 +58,15 @@ func TestEveryRuleDue(t *testing.T) {
 		Age18Consent:     {fridayBeforeChristmas, saturdayBeforeBST, springBankHoliday},
 		ConfirmAdulthood: {"2026-12-22T10:00:00Z", "2026-04-01T08:00:00Z", "2026-05-28T08:00:00Z"},
 		NRMLeadDecision:  {"2026-12-22T10:00:00Z", "2026-04-01T08:00:00Z", "2026-05-28T08:00:00Z"},
+		// The seed duties: agency targets of 2 or 5 working days, and 30 calendar days for the
+		// police's answer to a disclosure scheme check.
+		CSODSDecision:   {"2026-12-29T10:00:00Z", "2026-04-08T08:00:00Z", "2026-06-02T08:00:00Z"},
+		CSODSAnswer:     {"2027-01-17T10:00:00Z", "2026-04-27T14:00:00Z", "2026-06-24T09:00:00Z"},
+		TellYoungPerson: {"2026-12-22T10:00:00Z", "2026-04-01T08:00:00Z", "2026-05-28T08:00:00Z"},
+		SpeakAlone:      {"2026-12-22T10:00:00Z", "2026-04-01T08:00:00Z", "2026-05-28T08:00:00Z"},
+		NRMChallenge:    {"2026-12-29T10:00:00Z", "2026-04-08T08:00:00Z", "2026-06-02T08:00:00Z"},
+		ConductReview:   {"2026-12-29T10:00:00Z", "2026-04-08T08:00:00Z", "2026-06-02T08:00:00Z"},
+		EndRelationship: {"2026-12-29T10:00:00Z", "2026-04-08T08:00:00Z", "2026-06-02T08:00:00Z"},
 		// 20 working days, like the first looked-after review.
 		RetentionReview: {"2027-01-20T10:00:00Z", "2026-04-29T08:00:00Z", "2026-06-23T08:00:00Z"},
 	}

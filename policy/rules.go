@@ -48,6 +48,26 @@ const (
 	// NRMLeadDecision asks the Safeguarding Lead to decide whether a concern of a type the policy
 	// does not refer by itself (sexual harassment, by default) is referred to the NRM.
 	NRMLeadDecision RuleID = "nrm-lead-decision"
+
+	// The agency policy's duties that had no clock of their own (see safeguarding/duties.go).
+
+	// CSODSDecision asks the child's social worker to decide whether to request a police check
+	// under the Child Sex Offender Disclosure Scheme, after a concern about an adult in contact
+	// with the child; CSODSAnswer chases the police's answer to a check requested.
+	CSODSDecision RuleID = "csods-decision"
+	CSODSAnswer   RuleID = "csods-answer"
+	// TellYoungPerson: the young person is told of an outcome caseflow recorded.
+	TellYoungPerson RuleID = "tell-young-person"
+	// SpeakAlone: speak with the child without the adult who accompanies them.
+	SpeakAlone RuleID = "speak-alone"
+	// NRMChallenge: decide whether to ask for a negative NRM decision to be reconsidered.
+	NRMChallenge RuleID = "nrm-challenge"
+	// ConductReview: the Safeguarding Lead, told that a named person's action is late, decides
+	// whether their failure to act is a conduct matter.
+	ConductReview RuleID = "conduct-review"
+	// EndRelationship: decide on ending the agency's relationship with a carer, member of staff
+	// or supplier an allegation against whom was substantiated.
+	EndRelationship RuleID = "end-relationship"
 	// RetentionReview is the review of a closed record whose retention period has ended.
 	RetentionReview RuleID = "retention-review"
 )
@@ -62,7 +82,9 @@ var RuleIDs = []RuleID{
 	NRMCGDecision, ICTGReferral, ICTGAssignment, CarePlan, CarePlanReview, LACReview, SWVisit,
 	MissingChild, MissingPoliceReport, MissingNotifySW, MissingNotifyLead, ReturnInterview,
 	LADO, LADOUrgent, AllegationPolice, DBSReferral, Age18Consent, Transition,
-	ConfirmAdulthood, NRMLeadDecision, RetentionReview,
+	ConfirmAdulthood, NRMLeadDecision,
+	CSODSDecision, CSODSAnswer, TellYoungPerson, SpeakAlone, NRMChallenge, ConductReview, EndRelationship,
+	RetentionReview,
 }
 
 // Kind says whether a rule sets a deadline, chased when missed, or a minimum: an earliest date

@@ -23,8 +23,11 @@ func TestAccessAuditAsTheLeadSeesIt(t *testing.T) {
 	stranger := env.Token(safeguarding.RoleCarer, "carer-stranger", "")
 	lead := env.Token(safeguarding.RoleSafeguardingLead, "lead-priv", "")
 
+	// caseflow names each request and answers with its name, which the access log keeps.
+	var listed, viewed, stepped, refused string
 	testenv.Eventually(t, 30*time.Second, "the case in the social worker's list", func() bool {
 		resp := env.Do(http.MethodGet, "/v1/cases", sw, nil, "X-Request-Id", "list-1")
+		listed = resp.Header.Get("X-Request-Id")
 		var page struct {
 			Cases []struct {
 				CaseID string `json:"case_id"`
@@ -33,23 +36,33 @@ func TestAccessAuditAsTheLeadSeesIt(t *testing.T) {
 		resp.JSON(t, &page)
 		return len(page.Cases) == 1 && page.Cases[0].CaseID == caseID
 	})
-	if resp := env.Do(http.MethodGet, "/v1/cases/"+caseID, sw, nil, "X-Request-Id", "view-1"); resp.Status != http.StatusOK {
-		t.Fatalf("view: %d %s", resp.Status, resp.Body)
+	view := env.Do(http.MethodGet, "/v1/cases/"+caseID, sw, nil, "X-Request-Id", "view-1")
+	if view.Status != http.StatusOK {
+		t.Fatalf("view: %d %s", view.Status, view.Body)
 	}
+	viewed = view.Header.Get("X-Request-Id")
 	step := env.Do(http.MethodPost, "/v1/cases/"+caseID+"/care-plan-contribution", sw, map[string]any{"text": "Calmer this week."}, "X-Request-Id", "step-1")
 	if step.Status != http.StatusOK {
 		t.Fatalf("step: %d %s", step.Status, step.Body)
 	}
-	if resp := env.Do(http.MethodGet, "/v1/cases/"+caseID, stranger, nil, "X-Request-Id", "refused-1"); resp.Status != http.StatusNotFound {
-		t.Fatalf("a stranger's view: %d", resp.Status)
+	stepped = step.Header.Get("X-Request-Id")
+	strangers := env.Do(http.MethodGet, "/v1/cases/"+caseID, stranger, nil, "X-Request-Id", "refused-1")
+	if strangers.Status != http.StatusNotFound {
+		t.Fatalf("a stranger's view: %d", strangers.Status)
+	}
+	refused = strangers.Header.Get("X-Request-Id")
+	for _, id := range []string{listed, viewed, stepped, refused} {
+		if id == "" || id == "list-1" || id == "view-1" || id == "step-1" || id == "refused-1" {
+			t.Fatalf("request named %q: caseflow names each request itself, whatever the caller sent", id)
+		}
 	}
 
 	want := []audit.Record{
 		{UserID: "carer-priv", Role: safeguarding.RoleCarer, Action: "raiseConcern", Outcome: audit.Allowed, Status: http.StatusCreated},
-		{UserID: "sw-priv", Role: safeguarding.RoleSocialWorker, Team: "north", Action: "listCases", Outcome: audit.Allowed, Status: http.StatusOK, RequestID: "list-1"},
-		{UserID: "sw-priv", Role: safeguarding.RoleSocialWorker, Team: "north", Action: "getCase", Outcome: audit.Allowed, Status: http.StatusOK, RequestID: "view-1"},
-		{UserID: "sw-priv", Role: safeguarding.RoleSocialWorker, Team: "north", Action: "step-care-plan-contribution", Outcome: audit.Allowed, Status: http.StatusOK, RequestID: "step-1"},
-		{UserID: "carer-stranger", Role: safeguarding.RoleCarer, Action: "getCase", Outcome: audit.Refused, Status: http.StatusNotFound, RequestID: "refused-1"},
+		{UserID: "sw-priv", Role: safeguarding.RoleSocialWorker, Team: "north", Action: "listCases", Outcome: audit.Allowed, Status: http.StatusOK, RequestID: listed},
+		{UserID: "sw-priv", Role: safeguarding.RoleSocialWorker, Team: "north", Action: "getCase", Outcome: audit.Allowed, Status: http.StatusOK, RequestID: viewed},
+		{UserID: "sw-priv", Role: safeguarding.RoleSocialWorker, Team: "north", Action: "step-care-plan-contribution", Outcome: audit.Allowed, Status: http.StatusOK, RequestID: stepped},
+		{UserID: "carer-stranger", Role: safeguarding.RoleCarer, Action: "getCase", Outcome: audit.Refused, Status: http.StatusNotFound, RequestID: refused},
 	}
 	check := func(records []audit.Record) {
 		t.Helper()
@@ -89,7 +102,7 @@ func TestAccessAuditAsTheLeadSeesIt(t *testing.T) {
 	testenv.Eventually(t, 30*time.Second, "the list's record in the access log", func() bool {
 		status, got := read(env, lead)
 		records = got
-		return status == http.StatusOK && slices.ContainsFunc(got, func(r audit.Record) bool { return r.RequestID == "list-1" })
+		return status == http.StatusOK && slices.ContainsFunc(got, func(r audit.Record) bool { return r.RequestID == listed })
 	})
 	check(records)
 	for _, r := range records {

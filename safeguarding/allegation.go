@@ -38,6 +38,13 @@ type Allegation struct {
 	// PensionAgeOn is when the person reaches their normal pension age, when known: the record
 	// of the allegation is kept at least until then.
 	PensionAgeOn Date `json:"pension_age_on,omitempty"`
+	// External names the person the allegation is about when they are not a caseflow user (a
+	// supplier, a teacher, a driver); AgainstUser and AgainstRole are then empty.
+	External *ExternalSubject `json:"external,omitempty"`
+	// Outcome is how the allegation was concluded, and Relationship the decision on ending the
+	// agency's relationship with the person after a substantiated one (see external.go).
+	Outcome      *AllegationOutcome    `json:"outcome,omitempty"`
+	Relationship *RelationshipDecision `json:"relationship,omitempty"`
 }
 
 // RecordAllegation records an allegation against a carer or member of staff.
@@ -139,12 +146,20 @@ func (c *Case) excludeWith(user string, role Role, at time.Time, reason string) 
 	if role == RoleManager {
 		to = Owner{Role: RoleSafeguardingLead}
 	}
+	// An obligation a later step may re-arm (one the case's closure or the 18th birthday ended)
+	// is handed on too, so that re-arming it never gives it back to the accused.
 	for i := range c.Actions {
-		if a := &c.Actions[i]; a.Open() && a.Owner.UserID == user {
+		if a := &c.Actions[i]; (a.Open() || a.rearmable()) && a.Owner.UserID == user {
 			was := a.Owner
 			a.HandedFrom, a.Owner = &was, to
 		}
 	}
+}
+
+// rearmable reports whether the action was ended by something a later step undoes: the case's
+// closure (reopening re-arms it) or the 18th birthday (a corrected date of birth re-arms it).
+func (a *Action) rearmable() bool {
+	return a.EndedBy != "" || (a.Status == ActionCancelled && a.Note == cancelledByClosure)
 }
 
 // isExcluded reports whether an allegation removed user from the case.

@@ -52,6 +52,8 @@ type Case struct {
 	Withdrawals []Withdrawal `json:"withdrawals,omitempty"`
 	// Links are the other cases of the same child.
 	Links []Link `json:"links,omitempty"`
+	// Duties are the records of the agency policy's seed duties (see duties.go).
+	Duties Duties `json:"duties,omitzero"`
 
 	Closure Closure `json:"closure"`
 	// Retention is the closed record's retention date; LegalHolds keep it whatever the date;
@@ -114,6 +116,9 @@ type Entry struct {
 	Ref        string    `json:"ref,omitempty"`
 	// Restricted entries (allegations) are shown only to roles that may see them.
 	Restricted bool `json:"restricted,omitempty"`
+	// Conduct entries are about a conduct review (its chases, a due date moved, its resolution),
+	// shown to managers and the Safeguarding Lead only, like the review itself.
+	Conduct bool `json:"conduct,omitempty"`
 }
 
 // AppliedStep remembers a request already applied, so a retried request returns its first
@@ -175,7 +180,7 @@ func (c *Case) Closed() bool { return !c.Closure.ClosedAt.IsZero() }
 func (c *Case) note(at time.Time, by Actor, kind, summary, ref string) *Entry {
 	c.Timeline = append(c.Timeline, Entry{
 		Seq: c.lastSeq() + 1, At: at, RecordedAt: at, By: by, Kind: kind, Summary: summary, Ref: ref,
-		Restricted: c.restrictedRef(ref),
+		Restricted: c.restrictedRef(ref), Conduct: c.conductRef(ref),
 	})
 	return &c.Timeline[len(c.Timeline)-1]
 }

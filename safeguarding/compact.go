@@ -21,10 +21,15 @@ const (
 // Compact trims the state to its bounds and returns the timeline entries it dropped, oldest
 // first.
 func (c *Case) Compact() []Entry {
-	// Entries name actions by id; mark the restricted ones before those actions may go.
+	// Entries name actions by id; mark the restricted ones, and those about a conduct review,
+	// before those actions may go.
 	for i := range c.Timeline {
-		if e := &c.Timeline[i]; !e.Restricted && c.restrictedRef(e.Ref) {
+		e := &c.Timeline[i]
+		if !e.Restricted && c.restrictedRef(e.Ref) {
 			e.Restricted = true
+		}
+		if !e.Conduct && c.conductRef(e.Ref) {
+			e.Conduct = true
 		}
 	}
 	var archived []Entry
@@ -46,6 +51,7 @@ func (c *Case) Compact() []Entry {
 	}
 	c.CarePlan.Reviews = lastN(c.CarePlan.Reviews, keptDatedRecords)
 	c.Missing = c.keptEpisodes()
+	c.Duties.Outcomes = keptOutcomes(c.Duties.Outcomes)
 	return archived
 }
 

@@ -309,6 +309,9 @@ func (f *fixture) doneMeetingActions(n int) {
 	}
 	res := f.must("strategy-meeting-held", aSW, body{"held_at": ts(4 * time.Hour), "format": FormatMeeting, "outcome": "Tasks.", "actions": agreed})
 	for _, id := range res.Opened {
+		if f.c.action(id).Kind != MeetingAction {
+			continue // telling the young person of the meeting's outcome
+		}
 		f.must("action-done", aCarer, body{"action_id": id, "completed_at": ts(5 * time.Hour)})
 	}
 }

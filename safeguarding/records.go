@@ -14,6 +14,10 @@ type Contact struct {
 	Relationship string `json:"relationship"`
 	Restricted   bool   `json:"restricted"`
 	Note         string `json:"note,omitempty"`
+	// Accompanying: the adult accompanies the child, and may not be a parent or have the
+	// authority to care for them. Such a contact is restricted, and the child is spoken with
+	// without them (see speakalone.go).
+	Accompanying bool `json:"accompanying,omitempty"`
 }
 
 // RecordContact records a contact of the child.
@@ -22,6 +26,7 @@ type RecordContact struct {
 	Relationship string `json:"relationship"`
 	Restricted   bool   `json:"restricted"`
 	Note         string `json:"note,omitempty"`
+	Accompanying bool   `json:"accompanying,omitempty"`
 }
 
 func (r *RecordContact) Validate(time.Time) error {
@@ -37,10 +42,10 @@ func (r *RecordContact) Validate(time.Time) error {
 func (r *RecordContact) check(*Case, Sight) error { return nil }
 
 func (r *RecordContact) apply(c *Case, by Actor, env Env) Result {
-	k := Contact{ID: c.newRef("P"), Name: r.Name, Relationship: r.Relationship, Restricted: r.Restricted, Note: r.Note}
+	k := Contact{ID: c.newRef("P"), Name: r.Name, Relationship: r.Relationship, Restricted: r.Restricted || r.Accompanying, Note: r.Note, Accompanying: r.Accompanying}
 	c.Contacts = append(c.Contacts, k)
 	summary := "Contact recorded"
-	if r.Restricted {
+	if k.Restricted {
 		summary = "Restricted contact recorded: never share concerns with them"
 	}
 	c.note(env.Now(), by, "contact", summary, k.ID)

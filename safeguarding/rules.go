@@ -31,8 +31,15 @@ const (
 	// Grounds limit; a chase to the managers of a case without a team also reaches the
 	// Safeguarding Lead.
 	RulesAgeDecision RulesVersion = 3
-	// Versions 4 and 5 are left to rules released before these. Every comparison is "at least",
-	// so a case passes over a number it never followed.
+	// RulesDuties: the agency policy's seed duties are clocks. An outcome opens an action to tell
+	// the young person; a negative NRM decision the decision whether to challenge it; a concern
+	// about an adult in contact with the child the decision on a Child Sex Offender Disclosure
+	// Scheme check; an accompanying adult the conversation with the child without them; a chase
+	// that reaches the Safeguarding Lead about a named person's action the Lead's decision
+	// whether it is a conduct matter (see duties.go).
+	RulesDuties RulesVersion = 4
+	// Version 5 is left to rules released separately. Every comparison is "at least", so a case
+	// passes over a number it never followed.
 
 	// RulesRetention: a closed case's record is kept until a retention date computed when it
 	// closes, then reviewed; a person approves its destruction or places a legal hold.
@@ -46,6 +53,9 @@ func (c *Case) failSafe() bool { return c.Rules >= RulesFailSafe }
 
 // ageDecided reports whether the case's child clocks end at 18 only by a person's decision.
 func (c *Case) ageDecided() bool { return c.Rules >= RulesAgeDecision }
+
+// keepsDuties reports whether the case opens the seed duties' clocks.
+func (c *Case) keepsDuties() bool { return c.Rules >= RulesDuties }
 
 // UpgradeRulesStep is the name of the update that moved a case to RulesCurrent before cases
 // moved themselves. It was never a person's step and has no API route; runs begun before keep

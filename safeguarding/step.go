@@ -200,6 +200,7 @@ func (c *Case) Apply(step Step, req Request, env Env) (Result, error) {
 	}
 	recorded, wereOpen := len(c.Timeline), c.openActionIDs()
 	res := cmd.apply(c, req.Actor, env)
+	res.Opened = append(res.Opened, c.followUp(cmd, recorded, req.Actor, env)...)
 	res.Closed = c.endedSince(wereOpen)
 	for i := recorded; i < len(c.Timeline); i++ {
 		c.Timeline[i].RecordedAt = env.Now()

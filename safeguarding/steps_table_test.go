@@ -329,7 +329,7 @@ func TestFreeTextIsCheckedForWording(t *testing.T) {
 // stepRows is the step table test: one or more rows per step, in the order of the step table.
 func stepRows() []stepRow {
 	none := func(*fixture) {}
-	return []stepRow{
+	return append([]stepRow{
 		{
 			step: StepRaiseConcern, by: aCarer, from: unopenedCase,
 			body:  func(*fixture) body { return firstConcern("E1") },
@@ -581,7 +581,7 @@ func stepRows() []stepRow {
 			body: func(*fixture) body {
 				return body{"decided_at": ts(3 * time.Hour), "decision": DecisionS47, "note": "Enquiry opened."}
 			},
-			opens:  []policy.RuleID{policy.ICPC},
+			opens:  []policy.RuleID{policy.ICPC, policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.CSCDecision},
 			want: func(t *testing.T, f *fixture, res Result) {
 				r := f.c.referral(res.Ref)
@@ -603,7 +603,7 @@ func stepRows() []stepRow {
 		{
 			step: "csc-decision", variant: "no further action", by: aSW, setup: func(f *fixture) { f.referred() },
 			body:   func(*fixture) body { return body{"decided_at": ts(3 * time.Hour), "decision": DecisionNoFurtherAction} },
-			opens:  []policy.RuleID{policy.NFAReview},
+			opens:  []policy.RuleID{policy.NFAReview, policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.CSCDecision, policy.Assessment},
 			want: func(t *testing.T, f *fixture, _ Result) {
 				for _, a := range f.c.Actions {
@@ -640,6 +640,7 @@ func stepRows() []stepRow {
 		{
 			step: "assessment", by: aSW, setup: func(f *fixture) { f.referred() },
 			body:   func(*fixture) body { return body{"completed_at": ts(5 * time.Hour)} },
+			opens:  []policy.RuleID{policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.Assessment},
 			want: func(t *testing.T, f *fixture, _ Result) {
 				if a := f.c.Reporting.Assessment; a == nil || !a.CompletedAt.Equal(t0.Add(5*time.Hour)) || a.LateReason != "" {
@@ -664,6 +665,7 @@ func stepRows() []stepRow {
 				f.env.now = due.Add(2 * time.Hour)
 				return body{"completed_at": due.Add(time.Hour).Format(time.RFC3339), "late_reason": "The family moved twice."}
 			},
+			opens:  []policy.RuleID{policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.Assessment},
 			want: func(t *testing.T, f *fixture, _ Result) {
 				if f.c.Reporting.Assessment.LateReason != "The family moved twice." || f.actionOf(policy.Assessment).Note != "The family moved twice." {
@@ -706,7 +708,7 @@ func stepRows() []stepRow {
 				return body{"meeting_id": f.c.Meetings[0].ID, "held_at": ts(5 * time.Hour), "format": FormatPhone, "outcome": "Plan agreed.",
 					"s47_enquiry": true, "minutes_ref": "MIN-1", "actions": []body{{"title": "Speak to the school", "owner_role": "fostering_social_worker", "owner_user": "fsw-1", "due": ts(7 * 24 * time.Hour)}}}
 			},
-			opens:  []policy.RuleID{policy.StrategyMeeting, policy.ICPC, MeetingAction},
+			opens:  []policy.RuleID{policy.StrategyMeeting, policy.ICPC, MeetingAction, policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.StrategyDiscussion},
 			want: func(t *testing.T, f *fixture, res Result) {
 				m := f.c.meeting(res.Ref)
@@ -743,6 +745,7 @@ func stepRows() []stepRow {
 			body: func(*fixture) body {
 				return body{"held_at": ts(6 * time.Hour), "format": FormatMeeting, "outcome": "Safety plan agreed."}
 			},
+			opens:  []policy.RuleID{policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.StrategyMeeting},
 			want: func(t *testing.T, f *fixture, res Result) {
 				if len(f.c.Meetings) != 2 || f.c.Meetings[1].ID != res.Ref || f.c.Meetings[1].Format != FormatMeeting {
@@ -755,7 +758,7 @@ func stepRows() []stepRow {
 			body: func(*fixture) body {
 				return body{"kind": "initial", "held_at": ts(5 * time.Hour), "child_protection_plan": true, "outcome": "Plan made."}
 			},
-			opens:  []policy.RuleID{policy.RCPCFirst},
+			opens:  []policy.RuleID{policy.RCPCFirst, policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.ICPC},
 			want: func(t *testing.T, f *fixture, _ Result) {
 				if k := f.c.Conferences; len(k) != 1 || k[0].Kind != "initial" || !k[0].Plan || k[0].Outcome != "Plan made." {
@@ -773,7 +776,7 @@ func stepRows() []stepRow {
 			body: func(*fixture) body {
 				return body{"kind": "review", "held_at": ts(6 * time.Hour), "child_protection_plan": true}
 			},
-			opens:  []policy.RuleID{policy.RCPCNext},
+			opens:  []policy.RuleID{policy.RCPCNext, policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.RCPCFirst},
 		},
 		{
@@ -864,6 +867,7 @@ func stepRows() []stepRow {
 			body: func(*fixture) body {
 				return body{"decided_at": ts(2 * time.Hour), "reason": "No grounds after the strategy meeting.", "decided_by": "LA team manager"}
 			},
+			opens:  []policy.RuleID{policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.NRMRequest},
 			want: func(t *testing.T, f *fixture, res Result) {
 				if n := f.c.NRM.NotReferred; len(n) != 1 || n[0].DecidedBy != "LA team manager" || n[0].By != aManager {
@@ -881,7 +885,7 @@ func stepRows() []stepRow {
 		{
 			step: "nrm-rg-decision", by: aSW, setup: func(f *fixture) { f.nrmReferred() },
 			body:   func(*fixture) body { return body{"decided_at": ts(3 * time.Hour), "outcome": "positive"} },
-			opens:  []policy.RuleID{policy.NRMCGDecision},
+			opens:  []policy.RuleID{policy.NRMCGDecision, policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.NRMRGDecision},
 			want: func(t *testing.T, f *fixture, _ Result) {
 				n := f.c.NRM
@@ -902,6 +906,7 @@ func stepRows() []stepRow {
 		{
 			step: "nrm-cg-decision", by: aSW, setup: func(f *fixture) { f.nrmReferred(); f.rg("positive") },
 			body:   func(*fixture) body { return body{"decided_at": ts(4 * time.Hour), "outcome": "negative"} },
+			opens:  []policy.RuleID{policy.NRMChallenge, policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.NRMCGDecision},
 			want: func(t *testing.T, f *fixture, _ Result) {
 				if cg := f.c.NRM.CG; cg == nil || cg.Outcome != "negative" || cg.Kind != decisionCG || f.c.Stage() != StageCGDecided {
@@ -926,7 +931,8 @@ func stepRows() []stepRow {
 			body: func(*fixture) body {
 				return body{"decision": decisionRG, "requested_at": ts(4 * time.Hour), "reason": "New evidence from the police."}
 			},
-			opens: []policy.RuleID{policy.NRMRGDecision},
+			opens:  []policy.RuleID{policy.NRMRGDecision},
+			closes: []policy.RuleID{policy.NRMChallenge},
 			want: func(t *testing.T, f *fixture, res Result) {
 				r := f.c.NRM.Reconsiderations
 				if len(r) != 1 || !r[0].Pending || r[0].Decision != decisionRG || r[0].Reason != "New evidence from the police." {
@@ -1084,6 +1090,7 @@ func stepRows() []stepRow {
 			body: func(*fixture) body {
 				return body{"assigned_at": ts(3 * time.Hour), "guardian_type": GuardianCoordinator, "reference": "G-1"}
 			},
+			opens:  []policy.RuleID{policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.ICTGAssignment},
 			want: func(t *testing.T, f *fixture, _ Result) {
 				if g := f.c.ICTG.Guardian; g == nil || g.Type != GuardianCoordinator || g.Reference != "G-1" {
@@ -1162,7 +1169,7 @@ func stepRows() []stepRow {
 			body: func(*fixture) body {
 				return body{"agreed_at": ts(3 * time.Hour), "summary": "Stay in placement; school support.", "next_review_by": ts(3*time.Hour + 14*24*time.Hour)}
 			},
-			opens:  []policy.RuleID{policy.CarePlanReview},
+			opens:  []policy.RuleID{policy.CarePlanReview, policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.CarePlan},
 			want: func(t *testing.T, f *fixture, res Result) {
 				if a := f.c.CarePlan.Agreed; a == nil || a.Summary != "Stay in placement; school support." || a.By != aSW {
@@ -1189,7 +1196,7 @@ func stepRows() []stepRow {
 			body: func(*fixture) body {
 				return body{"agreed_at": ts(3 * time.Hour), "summary": "Plan.", "next_review_by": ts(3*time.Hour + 90*24*time.Hour)}
 			},
-			opens:  []policy.RuleID{policy.CarePlanReview},
+			opens:  []policy.RuleID{policy.CarePlanReview, policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.CarePlan},
 			want: func(t *testing.T, f *fixture, res Result) {
 				review := f.c.action(res.Opened[0])
@@ -1203,7 +1210,7 @@ func stepRows() []stepRow {
 			body: func(*fixture) body {
 				return body{"held_at": ts(5 * time.Hour), "outcome": "On track.", "next_review_by": ts(5*time.Hour + 7*24*time.Hour)}
 			},
-			opens:  []policy.RuleID{policy.CarePlanReview},
+			opens:  []policy.RuleID{policy.CarePlanReview, policy.TellYoungPerson},
 			closes: []policy.RuleID{policy.CarePlanReview},
 			want: func(t *testing.T, f *fixture, res Result) {
 				if r := f.c.CarePlan.Reviews; len(r) != 1 || r[0].Outcome != "On track." || r[0].By != aSW || !r[0].NextReviewBy.Equal(t0.Add(5*time.Hour+7*24*time.Hour)) {
@@ -1756,7 +1763,7 @@ func stepRows() []stepRow {
 				{name: "no hold", before: func(f *fixture) { f.retentionReviewDue() }, code: EConflict},
 			},
 		},
-	}
+	}, dutyRows()...)
 }
 
 // retentionReviewDue closes the case and moves to its retention date, when the workflow opens

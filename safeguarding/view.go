@@ -54,6 +54,8 @@ type View struct {
 	Closure     Closure      `json:"closure"`
 	// Links are the other cases of the same child (staff only).
 	Links []Link `json:"links,omitempty"`
+	// Duties are the records of the agency policy's seed duties, as the person may see them.
+	Duties Duties `json:"duties,omitzero"`
 
 	// OpenActions are the open actions the person may see, soonest due first; Actions all of
 	// them, open and ended.
@@ -117,7 +119,7 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 		Meetings: seen.Meetings, Conferences: seen.Conferences, NRM: seen.NRM, ICTG: seen.ICTG,
 		CarePlan: seen.CarePlan, LookedAfter: seen.LookedAfter, Missing: seen.Missing,
 		Allegations: seen.Allegations, Exclusions: seen.Exclusions, Offences: seen.Offences, Withdrawals: seen.Withdrawals, Closure: seen.Closure,
-		Links: seen.Links,
+		Links: seen.Links, Duties: seen.Duties,
 
 		OpenActions: []ActionView{}, Actions: []ActionView{}, Timeline: seen.Timeline,
 		Retention: c.retentionFor(s),

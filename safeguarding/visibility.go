@@ -135,6 +135,8 @@ func (s Sight) SeesAction(class Class, owner Owner) bool {
 		return false
 	case class == ClassRestricted:
 		return s.SeesRestricted()
+	case class == ClassConduct:
+		return s.Relation == RelationOverseer
 	case s.IsCarer():
 		return class == ClassCare || s.Owns(owner)
 	}
@@ -153,13 +155,18 @@ const (
 	ClassCare Class = "care"
 	// ClassCasework: everything else, seen by staff, and by a carer only when it is theirs.
 	ClassCasework Class = "casework"
+	// ClassConduct: whether a person's failure to act is a conduct matter, seen by managers and
+	// the Safeguarding Lead only: the person may be the child's social worker.
+	ClassConduct Class = "conduct"
 )
 
 // ClassOf is the class of an action of kind.
 func ClassOf(kind policy.RuleID) Class {
 	switch kind {
-	case policy.LADO, policy.LADOUrgent, policy.AllegationPolice, policy.DBSReferral:
+	case policy.LADO, policy.LADOUrgent, policy.AllegationPolice, policy.DBSReferral, policy.EndRelationship:
 		return ClassRestricted
+	case policy.ConductReview:
+		return ClassConduct
 	case policy.CarePlan, policy.CarePlanReview, policy.MissingChild, policy.MissingPoliceReport,
 		policy.MissingNotifySW, policy.MissingNotifyLead, policy.ReturnInterview:
 		return ClassCare
@@ -198,6 +205,9 @@ func (c *Case) seesEntry(s Sight, e Entry) bool {
 	if !e.Restricted && c.restrictedRef(e.Ref) {
 		e.Restricted = true
 	}
+	if !e.Conduct && c.conductRef(e.Ref) {
+		e.Conduct = true
+	}
 	return s.SeesEntry(e)
 }
 
@@ -207,6 +217,8 @@ func (s Sight) SeesEntry(e Entry) bool {
 	switch {
 	case !s.Sees():
 		return false
+	case conductEntries[e.Kind] || e.Conduct:
+		return s.Relation == RelationOverseer
 	case e.Restricted:
 		return s.SeesRestricted()
 	case s.IsCarer():
@@ -227,10 +239,21 @@ func (c *Case) restrictedRef(ref string) bool {
 	return a != nil && a.Class() == ClassRestricted
 }
 
+// conductRef reports whether a record reference names a conduct review's action: what is written
+// about it (its chases, its due date, its resolution) is seen as the review is.
+func (c *Case) conductRef(ref string) bool {
+	if ref == "" {
+		return false
+	}
+	a := c.action(ref)
+	return a != nil && a.Class() == ClassConduct
+}
+
 // copyFor copies the case with what the person may not see removed. Slices are copied where they
 // are filtered, so the copy can be changed without touching the case.
 func (c *Case) copyFor(s Sight) Case {
 	v := *c
+	v.Duties = c.Duties.seenBy(s)
 	v.Timeline = slices.DeleteFunc(slices.Clone(c.Timeline), func(e Entry) bool { return !c.seesEntry(s, e) })
 	v.Actions = slices.DeleteFunc(slices.Clone(c.Actions), func(a Action) bool { return !s.seesAction(&a) })
 	if !s.SeesRestricted() {

@@ -186,6 +186,7 @@ func (b *browser) checkPage(t *testing.T, name string) {
 			t.Errorf("%s shows %q", name, junk)
 		}
 	}
+	b.checkLinks(t, name)
 	b.axe(t, name)
 	screenshot(t, b.ctx, name)
 	b.do(t, "narrow the window", chromedp.EmulateViewport(320, 720))
@@ -201,6 +202,36 @@ func (b *browser) checkPage(t *testing.T, name string) {
 	b.axe(t, name+" at 320 px")
 	screenshot(t, b.ctx, name+"-320")
 	b.do(t, "widen the window", chromedp.EmulateViewport(1280, 900))
+}
+
+// checkLinks follows, as the signed-in person, every link of the page that stays in caseflow: a
+// link to a case must lead to a case the API answers for them, and any other to a page that
+// exists. A link built from a field the answer does not carry (/cases/undefined) fails here.
+func (b *browser) checkLinks(t *testing.T, name string) {
+	t.Helper()
+	broken, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`(async () => {
+		const hrefs = [...new Set([...document.querySelectorAll("a[href]")]
+			.map((a) => new URL(a.getAttribute("href"), location.href))
+			.filter((u) => u.origin === location.origin && u.pathname !== location.pathname)
+			.map((u) => u.pathname))];
+		const broken = [];
+		for (const path of hrefs) {
+			if (/undefined|null|NaN|\[object/.test(path)) { broken.push(path); continue; }
+			const m = path.match(/^\/cases\/([^/]+)$/);
+			const res = m
+				? await fetch("/v1/cases/" + m[1], { credentials: "same-origin", headers: { Accept: "application/json" } }).catch(() => null)
+				: await fetch(path, { credentials: "same-origin", redirect: "manual" }).catch(() => null);
+			// A redirect (signing in goes to the identity provider) is a page that exists.
+			if (!res || !(res.ok || res.type === "opaqueredirect")) broken.push(path + " (" + (res ? res.status : "no answer") + ")");
+		}
+		return broken;
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: read its links: %v", name, err)
+	}
+	for _, link := range broken {
+		t.Errorf("%s links to %s, which leads nowhere", name, link)
+	}
 }
 
 type violation struct {
@@ -308,6 +339,12 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 	if err != nil || !noToken {
 		t.Fatalf("the page can read a credential: storage or a cookie visible to scripts (%v)", err)
 	}
+	b.do(t, "follow a mistyped address", chromedp.Navigate(s.env.URL+"/childen"), chromedp.WaitVisible(chromedp.CSS(`main a[href="/"]`)))
+	if h1 := b.text(t, "h1"); h1 != "Page not found" {
+		t.Errorf("a mistyped address shows %q, want a page that says it was not found", h1)
+	}
+	b.checkPage(t, "page-not-found")
+	b.do(t, "go back to their children", chromedp.Navigate(s.env.URL+"/my"), chromedp.WaitVisible(chromedp.CSS("#children .child-title")))
 
 	account := "He came home at 2am with a stranger's phone and said he owes someone money."
 	b.do(t, "open the concern form",

@@ -114,6 +114,7 @@ func TestSocialWorkerSeesTheWholeCase(t *testing.T) {
 		"#care-plan":         {"Placement continues with a weekend safety plan.", "The fostering social worker is on leave until Monday.", "He sleeps better since football started.", "The survivor's views and wishes", "I want to stay at my school."},
 		"#missing-panel":     {"Episode " + episode, "Reported, reference MISPER-3301", "Not yet held", "Clocks running", "return home interview"},
 		"#allegations-panel": {"Allegation " + allegation, "staff-9 (fostering social worker)", "The LADO: not yet told", "Yes: the LADO within the hour"},
+		"#duties-panel":      {"The survivor told of each outcome", "Reasonable Grounds decision: positive", "not yet told"},
 	} {
 		got := strings.Join(strings.Fields(b.text(t, sel)), " ")
 		for _, want := range wants {

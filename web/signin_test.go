@@ -68,7 +68,7 @@ func startSiteTelling(t *testing.T, devSignIn bool, signedIn func(context.Contex
 		Store: readmodel.New(rdb, testPseudonyms), Limiter: ratelimit.NewLimiter(rdb, testPseudonyms, 1000, 100), Verifier: verifier,
 		Sessions: sessions, Logger: logger,
 		Pages: func(r *gin.Engine) {
-			web.Register(r, web.Options{Sessions: sessions, OIDC: signIn, DevSignIn: devSignIn, Logger: logger})
+			web.Register(r, web.Options{Sessions: sessions, OIDC: signIn, DevSignIn: devSignIn, Logger: logger, NotFound: api.NotFound})
 		},
 	}))
 	t.Cleanup(srv.Close)
@@ -376,5 +376,36 @@ func TestASessionRecordInClearMeansSignedOut(t *testing.T) {
 	}
 	if resp, _ := carer.do(http.MethodGet, s.url+"/", nil); resp.StatusCode != http.StatusOK {
 		t.Fatalf("the sign-in page: %d", resp.StatusCode)
+	}
+}
+
+// TestAnUnknownAddressIsAPageNotFound: a person who follows a wrong address gets a page that says
+// so in words and leads home, signed in or not; the API's callers still get its problem answer.
+func TestAnUnknownAddressIsAPageNotFound(t *testing.T) {
+	s := startSite(t, false)
+	p := newPerson(t)
+	page := func(who string) {
+		t.Helper()
+		resp, body := p.do(http.MethodGet, s.url+"/casess/123", nil, "Accept", "text/html,application/xhtml+xml")
+		if resp.StatusCode != http.StatusNotFound || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("%s: %d %s, want a 404 page", who, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		for _, want := range []string{"<h1>Page not found</h1>", `href="/"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: the page lacks %q", who, want)
+			}
+		}
+	}
+	page("signed out")
+	p.signIn(s, "carer.one")
+	page("a signed-in carer")
+	if _, body := p.do(http.MethodGet, s.url+"/casess/123", nil, "Accept", "text/html"); !strings.Contains(body, "carer-1") {
+		t.Error("the page does not show who is signed in, with the way to sign out")
+	}
+	for _, call := range [][2]string{{"/v1/nowhere", "text/html"}, {"/nowhere", "application/json"}, {"/codec/nowhere", "text/html"}} {
+		resp, _ := p.do(http.MethodGet, s.url+call[0], nil, "Accept", call[1])
+		if resp.StatusCode != http.StatusNotFound || resp.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("GET %s (Accept %s): %d %s, want the API's problem", call[0], call[1], resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,6 +34,9 @@ type Options struct {
 	// ActionTitles names each kind of action (a policy rule id) in the policy's own words.
 	ActionTitles map[string]string
 	Logger       *slog.Logger
+	// NotFound answers a request for an unknown address that is not a browser asking for a page
+	// (the API's problem answer); a 404 with no body when nil.
+	NotFound gin.HandlerFunc
 }
 
 // page is one page: its template, title, and the roles it is for (all when empty).
@@ -55,6 +59,9 @@ var pages = []page{
 	{"/raise", "raise", "Raise a concern", nil},
 	{"/register", "register", "Destruction register", []safeguarding.Role{safeguarding.RoleSafeguardingLead}},
 }
+
+// notFound is the page a browser gets at an address caseflow does not serve.
+var notFound = page{name: "notfound", title: "Page not found"}
 
 func pageNamed(name string) page {
 	for _, p := range pages {
@@ -152,6 +159,21 @@ func Register(r *gin.Engine, opts Options) {
 			}
 		})
 	}
+	r.NoRoute(func(c *gin.Context) {
+		if !asksForPage(c.Request) {
+			if opts.NotFound != nil {
+				opts.NotFound(c)
+			} else {
+				c.AbortWithStatus(http.StatusNotFound)
+			}
+			return
+		}
+		data := pageData{}
+		if sess, err := opts.Sessions.Lookup(c.Request.Context(), c.Request); err == nil {
+			data.Actor, data.CSRF = sess.Actor, sess.CSRF
+		}
+		render(c, http.StatusNotFound, notFound, data)
+	})
 	s := &signin{cookies: opts.Sessions, oidc: opts.OIDC, logger: opts.Logger, render: render}
 	if opts.OIDC != nil {
 		r.GET("/auth/signin", s.begin)
@@ -162,6 +184,20 @@ func Register(r *gin.Engine, opts Options) {
 	if opts.DevSignIn {
 		r.POST("/dev/signin", s.devSignIn)
 	}
+}
+
+// asksForPage reports whether a request is a browser asking for a page: a GET that accepts HTML,
+// outside the API and the codec, which answer their callers in JSON.
+func asksForPage(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	for _, prefix := range []string{"/v1/", "/codec/", "/assets/"} {
+		if strings.HasPrefix(r.URL.Path, prefix) {
+			return false
+		}
+	}
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
 }
 
 // noStore keeps pages and sign-in answers out of every cache: they show children's records.

@@ -244,7 +244,7 @@ func ladderOf(d policy.Deadline) []struct {
 // action turns overdue, and the manager then the Safeguarding Lead are told, each at its time and
 // in order.
 func TestClocks(t *testing.T) {
-	for _, c := range clockCases() {
+	for _, c := range append(clockCases(), dutyClockCases()...) {
 		t.Run(string(c.rule), func(t *testing.T) {
 			h := newHarness(t, nil)
 			want := c.expected(h.pol)
@@ -293,7 +293,7 @@ func TestClocks(t *testing.T) {
 // TestNothingFiresAfterCompletion completes each rule's action before any chase: no reminder,
 // no overdue notice and no escalation is ever sent for it.
 func TestNothingFiresAfterCompletion(t *testing.T) {
-	for _, c := range clockCases() {
+	for _, c := range append(clockCases(), dutyClockCases()...) {
 		t.Run(string(c.rule), func(t *testing.T) {
 			h := newHarness(t, nil)
 			want := c.expected(h.pol)

@@ -115,10 +115,37 @@ func (h *harness) openLongCase() {
 	for i, s := range steps {
 		h.step(time.Duration(i+1)*time.Second, s.name, s.by, s.body)
 	}
+	h.env.RegisterDelayedCallback(func() { h.tellTheYoungPerson("opening") }, time.Minute)
+}
+
+// tellTheYoungPerson records that the young person was told of every outcome still to tell them
+// of, as the social worker does the same day.
+func (h *harness) tellTheYoungPerson(round string) {
+	v, err := h.env.QueryWorkflow(QueryCase, sw)
+	var a CaseAnswer
+	if err == nil {
+		err = v.Get(&a)
+	}
+	if err != nil || a.View == nil {
+		h.t.Errorf("query case: %v", err)
+		return
+	}
+	now := h.env.Now().Format(time.RFC3339)
+	for _, action := range a.View.OpenActions {
+		if action.Kind != policy.TellYoungPerson {
+			continue
+		}
+		raw, _ := json.Marshal(map[string]any{"outcome_id": action.Ref, "told_at": now, "told_by": "Social worker", "how": "In person"})
+		id := "told-" + round + "-" + action.Ref
+		h.env.UpdateWorkflow(UpdateStep, id, &testUpdate{
+			reject:   func(err error) { h.t.Errorf("telling the young person refused: %v", FromApplicationError(err)) },
+			complete: func(any, error) {},
+		}, safeguarding.Request{Step: "young-person-told", RequestID: id, Actor: sw, Body: raw})
+	}
 }
 
 // keepUp records, every period for n periods, the reviews and visits falling due within the next
-// period, as the social worker does.
+// period, and tells the young person of their outcomes, as the social worker does.
 func (h *harness) keepUp(period time.Duration, n int) {
 	recurring := map[policy.RuleID]string{
 		policy.CarePlanReview: "care-plan-review", policy.LACReview: "lac-review", policy.SWVisit: "sw-visit",
@@ -156,6 +183,8 @@ func (h *harness) keepUp(period time.Duration, n int) {
 				}, safeguarding.Request{Step: name, RequestID: id, Actor: sw, Body: raw})
 			}
 		}, time.Duration(i)*period-time.Hour)
+		// The outcomes of the reviews just recorded are told to the young person the same day.
+		h.env.RegisterDelayedCallback(func() { h.tellTheYoungPerson(fmt.Sprint(i)) }, time.Duration(i)*period-30*time.Minute)
 	}
 }
 

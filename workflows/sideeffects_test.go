@@ -3,16 +3,12 @@ package workflows
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/activities"
@@ -47,11 +43,8 @@ func (p *projections) record(ctx context.Context, s projection.Summary) {
 // sideEffectHarness runs a case whose ProjectCase is project; chases are recorded.
 func sideEffectHarness(t *testing.T, project func(context.Context, projection.Summary) error) *harness {
 	t.Helper()
-	var suite testsuite.WorkflowTestSuite
-	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	env := suite.NewTestWorkflowEnvironment()
-	env.SetStartTime(testStart)
-	env.SetTestTimeout(time.Minute)
+	env := newTestEnv()
+	env.SetTestTimeout(3 * time.Minute)
 	h := &harness{t: t, env: env, pol: policy.Default(), sent: &recorder{}, input: Input{CaseID: "c1", Reference: "CF-TEST01"}}
 	cw := &CaseWorkflow{Policy: func() *policy.Policy { return h.pol }, Callers: trustEveryCaller{}}
 	env.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: WorkflowName})

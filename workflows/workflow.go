@@ -189,7 +189,9 @@ func (r *run) loop(ctx workflow.Context) error {
 			return r.destroy(ctx)
 		}
 		r.sealEarlierPagesSoon(ctx)
-		r.sendChases(ctx, r.state.TakeDueChases(now))
+		chases := r.state.TakeDueChases(now)
+		r.state.AfterChases(&workflowEnv{ctx: ctx, cw: r.cw}, chases)
+		r.sendChases(ctx, chases)
 		if r.state.Opened() {
 			r.project(ctx)
 			r.upsertSearchAttributes(ctx, now)

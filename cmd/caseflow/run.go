@@ -38,7 +38,7 @@ func runParts(ctx context.Context, name string, mode config.Mode, parts app.Part
 		fmt.Fprintf(stdout, "caseflow API and web pages: %s\n", a.URL())
 	}
 	if ops := a.OpsURL(); ops != "" {
-		fmt.Fprintf(stdout, "worker health and metrics: %s/readyz, %s/metrics\n", ops, ops)
+		fmt.Fprintf(stdout, "health and metrics: %s/readyz, %s/metrics\n", ops, ops)
 	}
 	if announce != nil {
 		announce(a, cfg)

@@ -181,8 +181,9 @@ func record(out, name, policyFile, keysFile string, kinds []string) error {
 // to make one, exclusions from a linked case and from the household, a manager's extension, an
 // agreed action done by its owner, a corrected date of birth, a referral with "no further action"
 // challenged, the young person's views, a further concern referred again, the Safeguarding Lead's
-// NRM decision, an age assessment and the confirmed move to adulthood, a resolved obligation,
-// closure with every obligation resolved, and a reopening that re-arms them.
+// NRM decision, an age assessment and the confirmed move to adulthood, the steps of the seed
+// duties (dutySteps), a legal hold on the open case and its lift, a resolved obligation, closure with every obligation resolved, and a
+// reopening that re-arms them.
 func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string]any, now time.Time) (string, error) {
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	carer2 := safeguarding.Actor{UserID: "carer-2", Role: safeguarding.RoleCarer}
@@ -242,7 +243,12 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 	meeting := take(sw, "strategy-meeting-held", map[string]any{"held_at": ts, "format": "meeting", "outcome": "agreed",
 		"actions": []map[string]any{{"title": "Diary", "owner_role": "carer", "owner_user": "carer-1", "due": later}}})
 	if err == nil {
-		take(carer, "action-done", map[string]any{"action_id": meeting.Opened[len(meeting.Opened)-1], "completed_at": ts})
+		// The agreed action, not the action to tell the young person the meeting's outcome.
+		for _, a := range meeting.Opened {
+			if v, _ := cases.Get(ctx, id, carer); slices.ContainsFunc(v.OpenActions, func(o safeguarding.ActionView) bool { return o.ID == a && o.Kind == safeguarding.MeetingAction }) {
+				take(carer, "action-done", map[string]any{"action_id": a, "completed_at": ts})
+			}
+		}
 	}
 	view, viewErr := cases.Get(ctx, id, manager)
 	if err == nil && viewErr != nil {
@@ -270,6 +276,10 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 	take(sw, "case-details", map[string]any{"child": map[string]any{"age_disputed": true}, "reason": "Age disputed."})
 	take(sw, "age-assessment", map[string]any{"assessed_at": ts, "assessed_by": "Recorded assessors", "date_of_birth": "2007-01-01"})
 	take(lead, "adulthood", map[string]any{"decided_at": ts, "reason": "Recorded decision."})
+	dutySteps(ctx, cases, id, now, take, func() bool { return err != nil })
+	// Records retention: a legal hold may be placed while the case is open, and lifted.
+	take(manager, "legal-hold", map[string]any{"reason": "Recorded hold."})
+	take(lead, "legal-hold-lift", map[string]any{"reason": "Recorded lift."})
 	take(manager, "team", map[string]any{"social_worker": "sw-2", "reason": "New worker."})
 
 	take(safeguarding.Actor{UserID: "sw-2", Role: safeguarding.RoleSocialWorker, Team: "north"}, "closure-request", map[string]any{"reason": "risk-resolved", "note": "Recorded."})

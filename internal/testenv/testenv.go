@@ -59,9 +59,11 @@ type OIDC struct {
 
 // Env is a running stack.
 type Env struct {
-	T       testing.TB
-	App     *app.App
-	URL     string
+	T   testing.TB
+	App *app.App
+	URL string
+	// OpsURL is the base URL of the process's /healthz, /readyz and /metrics port.
+	OpsURL  string
 	DataDir string
 	Client  *http.Client
 }
@@ -72,6 +74,7 @@ func Start(t testing.TB, opts Options) *Env {
 	cfg := &config.Config{
 		DataDir:           opts.DataDir,
 		HTTPAddr:          "127.0.0.1:0",
+		OpsHTTPAddr:       "127.0.0.1:0",
 		TemporalAddress:   opts.TemporalAddress,
 		TemporalNamespace: "default",
 		RedisURL:          opts.RedisURL,
@@ -118,7 +121,7 @@ func Start(t testing.TB, opts Options) *Env {
 	if err != nil {
 		t.Fatalf("start caseflow: %v", err)
 	}
-	e := &Env{T: t, App: a, URL: a.URL(), DataDir: cfg.DataDir, Client: &http.Client{Timeout: 30 * time.Second}}
+	e := &Env{T: t, App: a, URL: a.URL(), OpsURL: a.OpsURL(), DataDir: cfg.DataDir, Client: &http.Client{Timeout: 30 * time.Second}}
 	t.Cleanup(func() {
 		a.Stop(context.Background())
 		if t.Failed() {

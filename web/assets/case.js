@@ -210,11 +210,14 @@ function missingPanel(v, L, openByRef) {
 function allegationsPanel(v, L) {
   const to = (what, at, ref) => (at && !at.startsWith("0001-") ? [`${what} told `, timeEl(at), ref ? `, reference ${ref}` : ""] : `${what}: not yet told`);
   // A referral is shown when the allegation called for it: an offence alleged, or a clock opened
-  // for it (every allegation, under the current rules), or a record of it either way.
+  // for it (every allegation, under the current rules; a substantiated one, where none was
+  // made), or a record of it either way. A clock still open is shown as such, even after a
+  // manager's decision not to refer: a substantiated finding asks again.
   const referral = (a, what, referral, kind, at, ref) => {
+    const clocks = (v.actions || []).filter((x) => x.ref === a.id && x.kind === kind);
     const declined = (a.not_referred || []).find((d) => d.referral === referral);
-    if (declined) return [`${what}: not told, by a manager's decision `, timeEl(declined.decided_at), `: ${declined.reason}`];
-    const called = a.possible_offence || (at && !at.startsWith("0001-")) || (v.actions || []).some((x) => x.ref === a.id && x.kind === kind);
+    if (declined && !clocks.some((x) => x.status === "open")) return [`${what}: not told, by a manager's decision `, timeEl(declined.decided_at), `: ${declined.reason}`];
+    const called = a.possible_offence || (at && !at.startsWith("0001-")) || clocks.length > 0;
     return called ? to(what, at, ref) : "";
   };
   const excluded = (v.exclusions || []).map((e) => el("li", {}, `${e.user_id} (${ROLE_NAMES[e.role] || e.role}), `, timeEl(e.at), `: ${e.reason}`));
@@ -224,21 +227,53 @@ function allegationsPanel(v, L) {
     list(v.allegations, (a) => [
       el("h3", {}, `Allegation ${a.id}, received `, timeEl(a.received_at)),
       facts([
-        ["About", `${a.against_user} (${ROLE_NAMES[a.against_role] || a.against_role})`],
+        ["About", a.external ? `${a.external.name}, ${a.external.role} at ${a.external.organisation}${a.external.supplier ? " (a supplier of the agency)" : ""}`
+          : `${a.against_user} (${ROLE_NAMES[a.against_role] || a.against_role})`],
         ["What is alleged", a.summary], ["Urgent", a.urgent ? "Yes: the LADO within the hour" : ""],
         ["Possible offence", a.possible_offence ? "Yes" : ""],
         ["LADO", to("The LADO", a.lado_informed_at, a.lado_reference)],
         ["Police", referral(a, "The police", "police", "allegation-police-report", a.police_informed_at, a.police_reference)],
         ["DBS", referral(a, "The DBS", "dbs", "dbs-referral", a.dbs_referred_at, a.dbs_reference)],
+        ["Outcome", a.outcome ? [`${L.code("AllegationOutcomeBody", "outcome", a.outcome.outcome)}, by ${a.outcome.decided_by}, `, timeEl(a.outcome.decided_at)] : ""],
+        ["The agency's relationship", a.relationship ? [`${L.code("RelationshipEndedBody", "decision", a.relationship.decision)}, decided by ${a.relationship.decided_by} `,
+          timeEl(a.relationship.decided_at), `: ${a.relationship.reason}`] : ""],
         ["Recorded by", byText(a.by)],
       ]),
     ], "None."));
 }
 
+// dutiesPanel shows the records of the agency policy's duties: the young person told of each
+// outcome, disclosure scheme checks, conversations without the accompanying adult, decisions on
+// negative NRM decisions, the parental responsibility holder's view and, for managers and the
+// Safeguarding Lead, conduct decisions. The API sends only what the person may see.
+function dutiesPanel(v, L) {
+  const d = v.duties || {};
+  const term = termOf(v);
+  const told = (o) => [o.summary, ", ", timeEl(o.at), ": ", o.told ? [`told by ${o.told.told_by} `, timeEl(o.told.told_at), ` (${o.told.how})`,
+    o.told.response ? [". They said: ", el("q", { text: o.told.response })] : ""] : el("strong", { text: "not yet told" })];
+  const sections = [
+    [`The ${term} told of each outcome`, d.outcomes, told],
+    ["Child Sex Offender Disclosure Scheme checks", d.disclosure_checks, (q) => [`About ${q.adult}, requested `, timeEl(q.requested_at),
+      q.reference ? `, reference ${q.reference}` : "", ": ", q.answer ? [L.code("CsodsAnswerBody", "outcome", q.answer.outcome), ", ", timeEl(q.answer.answered_at)] : "no answer yet"]],
+    ["Checks not requested", d.not_checked, (n) => [timeEl(n.decided_at), `: ${n.reason} (${byText(n.by)})`]],
+    [`Spoken with without the accompanying adult`, d.spoken_alone, (s) => [timeEl(s.at), `: ${L.code("SpokeAloneBody", "outcome", s.outcome)}`, s.reason ? `: ${s.reason}` : ""]],
+    ["Negative NRM decisions: challenge or not", d.nrm_challenges, (c) => [`${L.code("NrmChallengeBody", "decision", c.decision)}: ${L.code("NrmChallengeBody", "outcome", c.outcome)}, `,
+      timeEl(c.decided_at), `: ${c.reason}`]],
+    ["Parental responsibility holder's view of the NRM referral", d.parental_views, (p) => [`${p.holder}: ${L.code("NrmParentalViewBody", "view", p.view)}, `,
+      timeEl(p.recorded_at), p.reason ? `: ${p.reason}` : ""]],
+    ["Conduct decisions (managers and the Safeguarding Lead only)", d.conduct, (c) => [`${c.title} (${ownerText(c.subject)}), escalated `, timeEl(c.escalated_at), ": ",
+      c.decision ? `${L.code("ConductDecisionBody", "outcome", c.decision.outcome)}: ${c.decision.reason}` : el("strong", { text: "not yet decided" })]],
+  ].filter(([, items]) => items?.length);
+  if (!sections.length) return "";
+  return panel("duties-panel", `Telling the ${term}, checks and decisions`,
+    ...sections.flatMap(([title, items, render]) => [el("h3", { text: title }), list(items, render, "")]));
+}
+
 function otherPanel(v) {
   const offences = (v.offences || []).map((o) => el("li", {}, timeEl(o.suspected_at), `: ${o.offence} (NRM status: ${o.nrm_status})`,
     ...(o.prompts || []).map((p) => el("p", { class: "hint", text: p }))));
-  const contacts = (v.contacts || []).map((k) => el("li", {}, `${k.name}, ${k.relationship}`, k.restricted ? el("strong", { text: " (restricted: never contact or tell)" }) : "", k.note ? `. ${k.note}` : ""));
+  const contacts = (v.contacts || []).map((k) => el("li", {}, `${k.name}, ${k.relationship}`, k.accompanying ? " (accompanies the child)" : "",
+    k.restricted ? el("strong", { text: " (restricted: never contact or tell)" }) : "", k.note ? `. ${k.note}` : ""));
   const withdrawals = (v.withdrawals || []).map((w) => el("li", {}, "Disclosure withdrawn ", timeEl(w.at), w.note ? `: ${w.note}` : "", ". Support and enquiries continue."));
   if (!offences.length && !contacts.length && !withdrawals.length) return "";
   return panel("other-panel", "Other records",
@@ -273,7 +308,7 @@ function casePanels(v, L) {
   return [
     childPanel(v, L), concernsPanel(v, L), reportingPanel(v, L), nrmPanel(v, L), ictgPanel(v, L),
     meetingsPanel(v, L, actionsByID), carePlanPanel(v), missingPanel(v, L, openByRef),
-    v.allegations?.length ? allegationsPanel(v, L) : "", otherPanel(v), retentionPanel(v),
+    v.allegations?.length ? allegationsPanel(v, L) : "", dutiesPanel(v, L), otherPanel(v), retentionPanel(v),
   ].flat().filter(Boolean);
 }
 

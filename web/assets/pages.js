@@ -266,9 +266,9 @@ const pages = {
       const card = $("#child-card").content.firstElementChild.cloneNode(true);
       const name = v.child.name;
       $(".child-title", card).textContent = `${name} (${v.reference})`;
-      $(".links", card).append("See ", caseLink(v.case_id, `${name}'s case`), ": ",
-        el("a", { href: `/cases/${v.case_id}#timeline-section`, text: "what has happened" }), ", ",
-        el("a", { href: `/cases/${v.case_id}#care-plan`, text: "the care plan" }), ".");
+      $(".links", card).append("See ", caseLink(v.id, `${name}'s case`), ": ",
+        el("a", { href: `/cases/${v.id}#timeline-section`, text: "what has happened" }), ", ",
+        el("a", { href: `/cases/${v.id}#care-plan`, text: "the care plan" }), ".");
       const mine = v.open_actions.filter((a) => a.owner.user_id === ME.user || (!a.owner.user_id && a.owner.role === ME.role));
       $(".open-actions", card).replaceChildren(...mine.map((a) => {
         const closer = closerOf(a, Object.values(steps));

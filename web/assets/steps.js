@@ -234,6 +234,12 @@ function recordChoices(name, view) {
       return (view.allegations || []).map((a) => [a.id, `Allegation received ${when(a.received_at)}`]);
     case "meeting_id":
       return (view.meetings || []).filter((m) => !m.held_at).map((m) => [m.id, `Scheduled for ${when(m.scheduled_for)}`]);
+    case "outcome_id":
+      return (view.duties?.outcomes || []).filter((o) => !o.told).map((o) => [o.id, `${o.summary} (${when(o.at)})`]);
+    case "request_id":
+      return (view.duties?.disclosure_checks || []).filter((q) => !q.answer).map((q) => [q.id, `Check about ${q.adult}, requested ${when(q.requested_at)}`]);
+    case "contact_id":
+      return (view.contacts || []).map((k) => [k.id, `${k.name}, ${k.relationship}${k.accompanying ? " (accompanies the child)" : ""}`]);
     default:
       return null;
   }
