@@ -173,7 +173,9 @@ func (r *ApproveDestruction) apply(c *Case, by Actor, env Env) Result {
 	if r.ConfirmAssumptions {
 		c.Destruction.Confirmed = slices.Clone(c.Retention.Estimated)
 	}
-	c.closeActions(policy.RetentionReview, "", ActionDone, now, by, "Destruction approved: "+r.Reason)
+	// The review's note names the decision, not its reason: the reason is restricted like the
+	// timeline's entry, and the review is seen by the whole team.
+	c.closeActions(policy.RetentionReview, "", ActionDone, now, by, reasonKept("Destruction approved"))
 	c.note(now, by, "destruction-approved", "Destruction of the record approved (reason: "+r.Reason+")", "").Restricted = true
 	return Result{}
 }
@@ -204,9 +206,15 @@ func (r *PlaceLegalHold) check(c *Case, _ Sight) error {
 func (r *PlaceLegalHold) apply(c *Case, by Actor, env Env) Result {
 	now := env.Now()
 	c.LegalHolds = append(c.LegalHolds, LegalHold{PlacedAt: now, PlacedBy: by, Reason: r.Reason})
-	c.closeActions(policy.RetentionReview, "", ActionResolved, now, by, "Legal hold placed: "+r.Reason)
+	c.closeActions(policy.RetentionReview, "", ActionResolved, now, by, reasonKept("Legal hold placed"))
 	c.note(now, by, "legal-hold", "Legal hold placed on the record (reason: "+r.Reason+")", "").Restricted = true
 	return Result{}
+}
+
+// reasonKept is the note a decision on the record leaves on its review: the decision, and where
+// its reason is kept.
+func reasonKept(decision string) string {
+	return decision + ": its reason is kept in the restricted timeline"
 }
 
 // LiftLegalHold lifts the legal hold; a record whose retention date has passed is reviewed again.

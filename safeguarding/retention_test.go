@@ -1,6 +1,7 @@
 package safeguarding
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -161,5 +162,32 @@ func TestApprovalUnderALegalHoldSaysWhy(t *testing.T) {
 	_, err := f.try(StepApproveDestruction, aLead, body{"reason": "Ended."})
 	if CodeOf(err) != EConflict || !strings.Contains(err.Error(), "legal hold") {
 		t.Errorf("approval under a legal hold: %v", err)
+	}
+}
+
+// TestTheReviewKeepsNoReasonForThoseWhoMayNotSeeIt: the review of a record is seen by the
+// whole team, but the reason for approving its destruction or placing a legal hold is
+// restricted like an allegation: the review's note names the decision, never its reason, so a
+// fostering social worker reads neither reason anywhere in the case (found by the property
+// test).
+func TestTheReviewKeepsNoReasonForThoseWhoMayNotSeeIt(t *testing.T) {
+	for step, reason := range map[string]string{
+		StepApproveDestruction: "Retention period ended; the carer's claim was settled.",
+		"legal-hold":           "Civil claim notified by the carer's solicitor.",
+	} {
+		f := newCase(t, "E1")
+		f.retentionReviewDue()
+		f.must(step, aManager, body{"reason": reason})
+		v, err := f.c.ViewFor(aFSW, Access{}, f.env.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if raw, _ := json.Marshal(v); strings.Contains(string(raw), reason) {
+			t.Errorf("%s: the fostering social worker reads its reason: %s", step, raw)
+		}
+		lead, _ := f.c.ViewFor(aLead, Access{}, f.env.now)
+		if raw, _ := json.Marshal(lead.Timeline); !strings.Contains(string(raw), reason) {
+			t.Errorf("%s: the timeline does not keep its reason for the Safeguarding Lead", step)
+		}
 	}
 }
