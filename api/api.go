@@ -33,6 +33,8 @@ type Cases interface {
 	// every case of the child; it is never shown to anyone.
 	Exclusions(ctx context.Context, caseID string) (safeguarding.CaseExclusions, error)
 	Timeline(ctx context.Context, caseID string, actor safeguarding.Actor, before, limit int) (workflows.TimelinePage, error)
+	// Register lists the destruction register, for the Safeguarding Lead.
+	Register(ctx context.Context, actor safeguarding.Actor) ([]workflows.RegisterEntry, error)
 }
 
 // Sessions authenticates a request of the pages by its session cookie. It returns

@@ -27,9 +27,9 @@ import (
 // A payload does not say which case it belongs to, and the CLI and the Web UI send only the
 // namespace (X-Namespace), so the case is named by the endpoint itself: the protocol looks only
 // at the last segment of the address, and /codec/workflows/<workflow id>/decode decodes the
-// payloads of that workflow's case (its own, or its access audit's) for a Lead whom the case's
-// visibility policy lets see it. A Lead an allegation excluded from the case is told it does not
-// exist, as by every other door. A decode naming no case is refused, for everyone, saying how to
+// payloads of that workflow's case (its own, its record chunks' or its access audit's) for a Lead
+// whom the case's visibility policy lets see it. A Lead an allegation excluded from the case is
+// told it does not exist, as by every other door. A decode naming no case is refused, for everyone, saying how to
 // name it. Encoding shows nothing, and needs no case.
 
 // maxCodecBytes bounds a codec request: a page of a history's payloads.
@@ -86,15 +86,17 @@ func (h *handlers) codecCase(c *gin.Context) {
 	c.Next()
 }
 
-// caseOfWorkflow is the case a workflow id belongs to: the case's own workflow, case-<id>, or its
-// access audit's, audit-case-<id> and its chunks.
+// caseOfWorkflow is the case a workflow id belongs to: the case's own workflow, case-<id>, its
+// record chunks, case-<id>-record-<n>, or its access audit's, audit-case-<id> and its chunks.
 func caseOfWorkflow(workflowID string) (string, bool) {
-	id, _ := strings.CutPrefix(workflowID, "audit-")
+	id, audited := strings.CutPrefix(workflowID, "audit-")
 	id, ok := strings.CutPrefix(id, "case-")
 	if !ok {
 		return "", false
 	}
-	if head, _, chunk := strings.Cut(id, "-chunk-"); chunk {
+	if head, _, chunk := strings.Cut(id, "-chunk-"); chunk && audited {
+		id = head
+	} else if head, _, record := strings.Cut(id, "-record-"); record && !audited {
 		id = head
 	}
 	return id, workflows.ValidCaseID(id)

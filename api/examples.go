@@ -106,4 +106,7 @@ var examples = map[string]map[string]any{
 	"closure-approval":         {"note": "Approved.", "resolutions": []map[string]any{{"action_id": "A7", "reason": "Handed over to Leeds on 3 January."}}},
 	"closure-decline":          {"note": "Keep the case open until the review conference."},
 	"reopen":                   {"reason": "A new concern was raised by the school."},
+	"destruction-approval":     {"reason": "Retention period ended; no claim, inquiry or access request outstanding.", "confirm_assumptions": true},
+	"legal-hold":               {"reason": "Civil claim notified by solicitors on 2 March."},
+	"legal-hold-lift":          {"reason": "Claim settled; solicitors confirmed in writing."},
 }

@@ -111,6 +111,13 @@ func (f *fakeCases) Timeline(ctx context.Context, caseID string, actor safeguard
 	return workflows.TimelinePage{}, nil
 }
 
+func (f *fakeCases) Register(ctx context.Context, actor safeguarding.Actor) ([]workflows.RegisterEntry, error) {
+	if err := f.record(ctx, caseCall{method: "Register", actor: actor}); err != nil {
+		return nil, err
+	}
+	return nil, nil
+}
+
 // fakeAudit keeps access records in memory; appendErr and readErr make it unavailable.
 type fakeAudit struct {
 	mu                 sync.Mutex

@@ -427,6 +427,8 @@ var typeFields = map[reflect.Type]map[string]field{
 		"urgent":       opt("Urgent: the LADO must be told within the hour", "Otherwise within a working day."),
 		"possible_offence": opt("It may be a criminal offence",
 			"Recorded with the allegation. Every allegation starts the police report and the referral to the Disclosure and Barring Service; a manager may record why one is not made."),
+		"pension_age_on": opt("When they reach their normal pension age",
+			"A date like 2049-06-30, if known. The allegation's record is kept at least until then, or 10 years, whichever is later; if not known, for the policy's longer period."),
 	},
 	reflect.TypeFor[safeguarding.DeclineAllegationReferral](): {
 		"allegation_id": req("Which allegation?", "The id of the allegation."),
@@ -498,6 +500,19 @@ var typeFields = map[reflect.Type]map[string]field{
 	},
 	reflect.TypeFor[safeguarding.ReopenCase](): {
 		"reason": req("Why is the case reopened?", "Every obligation the closure ended opens again."),
+	},
+	reflect.TypeFor[safeguarding.ApproveDestruction](): {
+		"reason": req("Why may the record be destroyed?",
+			"For example \"retention period ended; no claim, inquiry or request outstanding\". The destruction register keeps it: do not name the child or anyone else."),
+		"confirm_assumptions": opt("I have checked the assumed dates",
+			"Required when the retention date rests on a date the case did not hold (a date of birth, a pension age): the review lists each.").when(),
+	},
+	reflect.TypeFor[safeguarding.PlaceLegalHold](): {
+		"reason": req("Why must the record be kept?",
+			"For example a claim, an inquiry or a subject access request in progress. Nothing is destroyed while the hold stands."),
+	},
+	reflect.TypeFor[safeguarding.LiftLegalHold](): {
+		"reason": req("Why can the hold be lifted?", "Once lifted, a record whose retention period has ended is reviewed again."),
 	},
 }
 
@@ -626,4 +641,7 @@ var closers = []closer{
 	// The transition at 18 has no event of its own: a manager ends it once the young person is
 	// settled with adult services.
 	{Step: "action-resolve", Kind: policy.Transition, Field: "action_id", From: "id"},
+	// The review of a record whose retention period ended: its destruction is approved, or a
+	// legal hold keeps it.
+	{Step: safeguarding.StepApproveDestruction, Kind: policy.RetentionReview},
 }

@@ -40,6 +40,10 @@ const (
 	// publicDoor needs no sign-in and shows nothing of any case (health, the API's description,
 	// CORS preflights).
 	publicDoor
+	// registerDoor is the destruction register, the Safeguarding Lead's: it lists only records
+	// already destroyed (a case that still exists is never in it), holding no personal data, so
+	// it answers alike to every relation and names none of the table's cases.
+	registerDoor
 )
 
 // doors is the table: every route caseflow's API serves, and what kind of door it is. A route
@@ -68,6 +72,7 @@ var doors = map[string]door{
 	"OPTIONS /codec/decode":                     publicDoor,
 	"OPTIONS /codec/workflows/:workflow/encode": publicDoor,
 	"OPTIONS /codec/workflows/:workflow/decode": publicDoor,
+	"GET /v1/destruction-register":              registerDoor,
 }
 
 // doorOf is the kind of door a served route is; false when the table has no row for it.
@@ -338,6 +343,15 @@ func (f *doorsFixture) check(t *testing.T, name string, d door, rt gin.RouteInfo
 		}
 	case boardDoor:
 		f.checkBoard(t, name, rel, token, got)
+	case registerDoor:
+		if got.Status != http.StatusOK {
+			t.Errorf("%s: %d %.300s, want 200", name, got.Status, got.Body)
+		}
+		for _, id := range []string{f.caseC, f.caseE} {
+			if strings.Contains(string(got.Body), id) {
+				t.Errorf("%s: the register names case %s, which was not destroyed: %.300s", name, id, got.Body)
+			}
+		}
 	}
 }
 

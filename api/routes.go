@@ -34,6 +34,7 @@ const stepOperation = "step-"
 var (
 	allRoles  = safeguarding.Roles
 	overseers = []safeguarding.Role{safeguarding.RoleManager, safeguarding.RoleSafeguardingLead}
+	leadOnly  = []safeguarding.Role{safeguarding.RoleSafeguardingLead}
 	pageQuery = []queryParam{
 		{"limit", "Page size, 1 to 500 (default 50)."},
 		{"cursor", "The next_cursor of the previous page."},
@@ -94,6 +95,10 @@ func routes(h *handlers) []route {
 		{http.MethodGet, "/events", allRoles, h.events, operationDoc{
 			id: "events", summary: "Server-Sent Events: a case the caller may see changed, or a chase was sent to them.",
 			status: http.StatusOK, stream: true,
+		}},
+		{http.MethodGet, "/destruction-register", leadOnly, h.destructionRegister, operationDoc{
+			id: "destructionRegister", summary: "The destruction register: every case record destroyed at the end of its retention period, the latest first, with what was destroyed, when, who approved it, under which rule and why. It holds no personal data; nothing deletes it.",
+			response: DestructionRegister{}, status: http.StatusOK,
 		}},
 		{http.MethodGet, "/reference", allRoles, h.reference, operationDoc{
 			id: "reference", summary: "The codes the API accepts, with the policy's wording.",

@@ -84,5 +84,9 @@ func sampleBodies(now time.Time) map[string]any {
 		"allegation-outcome":          map[string]any{"allegation_id": "L999", "decided_at": ts, "outcome": "unfounded", "decided_by": "LADO"},
 		"relationship-ended":          map[string]any{"allegation_id": "L999", "decided_at": ts, "decision": "ended", "decided_by": "RI", "reason": "Involved."},
 		safeguarding.StepRaiseConcern: nil,
+
+		safeguarding.StepApproveDestruction: map[string]any{"reason": "Retention period ended.", "confirm_assumptions": true},
+		"legal-hold":                        map[string]any{"reason": "Civil claim notified."},
+		"legal-hold-lift":                   map[string]any{"reason": "Claim settled."},
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/redis/go-redis/v9"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
@@ -160,7 +161,7 @@ func serviceName(parts Parts) string {
 func (a *App) checkSetup(ctx context.Context, parts Parts) error {
 	if parts.Embedded {
 		target := setup.Target{Client: a.Temporal, Namespace: a.cfg.TemporalNamespace}
-		return setup.Run(ctx, target, setup.Tasks(setup.Options{DigestAt: a.cfg.Mail.DigestAt}), func(r setup.Result) {
+		return setup.Run(ctx, target, setup.Tasks(setup.Options{DigestAt: a.cfg.Mail.DigestAt, Policy: a.cfg.Policy}), func(r setup.Result) {
 			a.logger.Debug("temporal setup", "task", r.Task, "outcome", r.Outcome)
 		})
 	}
@@ -249,6 +250,9 @@ func (a *App) startWorker(bg context.Context) error {
 		Interceptors: []interceptor.WorkerInterceptor{a.Metrics.SideEffects()},
 	})
 	w.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: workflows.WorkflowName})
+	w.RegisterWorkflowWithOptions(cw.RecordChunk, workflow.RegisterOptions{Name: workflows.RecordChunkWorkflowName})
+	w.RegisterWorkflowWithOptions(cw.DestroyRecord, workflow.RegisterOptions{Name: workflows.DestroyWorkflowName})
+	w.RegisterWorkflowWithOptions(cw.RegisterEntry, workflow.RegisterOptions{Name: workflows.RegisterEntryWorkflowName})
 	auditWorkflows := a.protection.auditWorkflows()
 	w.RegisterWorkflowWithOptions(auditWorkflows.Stream, workflow.RegisterOptions{Name: audit.WorkflowName})
 	w.RegisterWorkflowWithOptions(auditWorkflows.Chunk, workflow.RegisterOptions{Name: audit.ChunkWorkflowName})
@@ -261,6 +265,12 @@ func (a *App) startWorker(bg context.Context) error {
 	})
 	w.RegisterActivity(&projection.Activity{ReadModel: a.Store})
 	w.RegisterActivity(&activities.Activities{Notifier: inbox, Emailer: emailer})
+	// Reading back earlier runs' timeline pages, to seal them into record chunks, decodes their
+	// inputs with the workers' converter; destroying a record deletes workflows and read-model
+	// entries.
+	records := caseclient.New(a.Temporal, caseclient.Options{DataConverter: a.protection.converters.Data})
+	w.RegisterActivityWithOptions(records.ArchivedPages, activity.RegisterOptions{Name: workflows.ArchivedPagesName})
+	w.RegisterActivity(&activities.Eraser{Temporal: a.Temporal, Namespace: a.cfg.TemporalNamespace, ReadModel: a.Store, Inbox: inbox})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

@@ -6,7 +6,8 @@
 // per case (AuditWorkflowID): each API replica appends records with signal-with-start, which
 // returns once Temporal has stored them, and the workflow takes a batch into its records only
 // if the API's signature on it checks, so nothing but caseflow's API can add to them, and
-// nothing in caseflow can take away from them. The payloads are encrypted like every other (package
+// nothing in caseflow can take away from them but the destruction of the case's whole record at
+// the end of its retention period, which a person approves (workflows.DestroyRecord). The payloads are encrypted like every other (package
 // encryption), and survive restarts as any workflow does.
 //
 // Temporal deletes a closed run's history once the namespace's retention has passed, so the

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -72,7 +73,10 @@ func CaseStream(caseID string) Stream { return Stream("case-" + caseID) }
 func AuditWorkflowID(s Stream) string { return "audit-" + string(s) }
 
 // AuditChunkID is the workflow id of the n-th sealed chunk of a stream, counted from 0.
-func AuditChunkID(s Stream, n int) string { return fmt.Sprintf("audit-%s-chunk-%d", s, n) }
+func AuditChunkID(s Stream, n int) string { return AuditChunkSeries(s) + strconv.Itoa(n) }
+
+// AuditChunkSeries is what the ids of a stream's chunks start with, before their number.
+func AuditChunkSeries(s Stream) string { return "audit-" + string(s) + "-chunk-" }
 
 // Defaults of the head: continue as new well before Temporal's history limits, and seal a
 // chunk of records when the head carries this many (about 150 bytes each before compression).
@@ -284,9 +288,7 @@ func sealChunk(ctx workflow.Context, s Stream, n int, records []Record) error {
 // chunk, as its child under the chunk's own id; a chunk started any other way holds nothing and
 // ends at once, leaving its id to the head.
 func (w *Workflows) Chunk(ctx workflow.Context, in ChunkInput) error {
-	info := workflow.GetInfo(ctx)
-	parent := info.ParentWorkflowExecution
-	if parent == nil || parent.ID != AuditWorkflowID(in.Stream) || info.WorkflowExecution.ID != AuditChunkID(in.Stream, in.Index) {
+	if !identity.StartedAsChildOf(workflow.GetInfo(ctx), AuditWorkflowID(in.Stream), AuditChunkID(in.Stream, in.Index)) {
 		return temporal.NewNonRetryableApplicationError("an audit chunk is started only by the head of its stream", "NotSealedByHead", nil)
 	}
 	err := workflow.SetQueryHandler(ctx, QueryRecords, w.recordsQuery(in.Stream, func() Page {

@@ -237,8 +237,9 @@ func (c *Client) Exclusions(ctx context.Context, caseID string) (safeguarding.Ca
 
 // Timeline returns the page of the case's timeline before entry number before (0: the latest),
 // at most limit entries, as actor may see it. The case carries its recent entries; older ones
-// are read back from the inputs of its earlier runs (see safeguarding.Case.Compact), filtered by
-// the caller's sight of the case as it is now.
+// are read back from its record chunks, or from the inputs of earlier runs that continued before
+// chunks (see safeguarding.Case.Compact and workflows' record.go), filtered by the caller's sight
+// of the case as it is now.
 func (c *Client) Timeline(ctx context.Context, caseID string, actor safeguarding.Actor, before, limit int) (workflows.TimelinePage, error) {
 	var a workflows.TimelineAnswer
 	if err := c.query(ctx, caseID, workflows.QueryTimeline, &a, actor, c.proof(ctx, identity.Call{Operation: workflows.QueryTimeline, Subject: caseID, Actor: actor})); err != nil {
@@ -249,7 +250,7 @@ func (c *Client) Timeline(ctx context.Context, caseID string, actor safeguarding
 	}
 	entries := entriesBefore(a.Entries, before)
 	if len(entries) < limit && a.ArchivedThrough > 0 && a.Sight != nil && (before == 0 || before > 1) {
-		older, err := c.archived(ctx, caseID, *a.Sight, before, limit-len(entries))
+		older, err := c.older(ctx, caseID, actor, a, before, limit-len(entries))
 		if err != nil {
 			return workflows.TimelinePage{}, err
 		}

@@ -11,3 +11,12 @@ import "go.temporal.io/sdk/workflow"
 func ContinuedByItself(info *workflow.Info) bool {
 	return info.ContinuedExecutionRunID != "" && info.Attempt <= 1 && info.CronSchedule == "" && info.RetryPolicy == nil
 }
+
+// StartedAsChildOf reports whether a workflow runs under ownID and was started by the workflow
+// parentID as its child: what a workflow that holds records (a chunk, a destruction, a register
+// entry) checks before it holds anything, since only that parent starts it so, and a client's
+// start can name no parent.
+func StartedAsChildOf(info *workflow.Info, parentID, ownID string) bool {
+	parent := info.ParentWorkflowExecution
+	return parent != nil && parent.ID == parentID && info.WorkflowExecution.ID == ownID
+}

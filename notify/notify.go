@@ -176,3 +176,43 @@ func (in *Inbox) Read(ctx context.Context, actor safeguarding.Actor, limit int) 
 	}
 	return out, nil
 }
+
+// ForgetCase removes every notice about a case from every inbox, and the marks of the notices
+// delivered (their ids name the case): its record was destroyed, and Redis keeps nothing of a
+// record the agency no longer holds. It reports how many notices it removed from inboxes;
+// removing them again removes nothing.
+func (in *Inbox) ForgetCase(ctx context.Context, caseID string) (int, error) {
+	marks := in.rdb.Scan(ctx, 0, seenPrefix+caseID+"/*", 500).Iterator()
+	for marks.Next(ctx) {
+		if err := in.rdb.Del(ctx, marks.Val()).Err(); err != nil {
+			return 0, fmt.Errorf("forget a delivered notice: %w", err)
+		}
+	}
+	if err := marks.Err(); err != nil {
+		return 0, fmt.Errorf("list delivered notices: %w", err)
+	}
+	removed := 0
+	iter := in.rdb.Scan(ctx, 0, inboxPrefix+"*", 500).Iterator()
+	for iter.Next(ctx) {
+		key := iter.Val()
+		items, err := in.rdb.LRange(ctx, key, 0, -1).Result()
+		if err != nil {
+			return removed, fmt.Errorf("read inbox: %w", err)
+		}
+		for _, item := range items {
+			var n Notice
+			if json.Unmarshal([]byte(item), &n) != nil || n.CaseID != caseID {
+				continue
+			}
+			gone, err := in.rdb.LRem(ctx, key, 0, item).Result()
+			if err != nil {
+				return removed, fmt.Errorf("remove a notice from an inbox: %w", err)
+			}
+			removed += int(gone)
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return removed, fmt.Errorf("list inboxes: %w", err)
+	}
+	return removed, nil
+}

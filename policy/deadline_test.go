@@ -67,6 +67,8 @@ func TestEveryRuleDue(t *testing.T) {
 		NRMChallenge:    {"2026-12-29T10:00:00Z", "2026-04-08T08:00:00Z", "2026-06-02T08:00:00Z"},
 		ConductReview:   {"2026-12-29T10:00:00Z", "2026-04-08T08:00:00Z", "2026-06-02T08:00:00Z"},
 		EndRelationship: {"2026-12-29T10:00:00Z", "2026-04-08T08:00:00Z", "2026-06-02T08:00:00Z"},
+		// 20 working days, like the first looked-after review.
+		RetentionReview: {"2027-01-20T10:00:00Z", "2026-04-29T08:00:00Z", "2026-06-23T08:00:00Z"},
 	}
 	if len(want) != len(RuleIDs) {
 		t.Fatalf("the table covers %d rules; there are %d", len(want), len(RuleIDs))

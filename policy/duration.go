@@ -22,6 +22,8 @@ const (
 	WorkingDays  Unit = "WD"
 	Weeks        Unit = "w"
 	Months       Unit = "mo"
+	// Years are calendar years, for how long records are kept.
+	Years Unit = "y"
 )
 
 // maxDurationN bounds a duration's number. No safeguarding clock runs for ten thousand of
@@ -36,13 +38,13 @@ type Duration struct {
 	Unit Unit
 }
 
-var durationPattern = regexp.MustCompile(`^([0-9]{1,9})(s|m|h|CD|WD|w|mo)$`)
+var durationPattern = regexp.MustCompile(`^([0-9]{1,9})(s|m|h|CD|WD|w|mo|y)$`)
 
 // ParseDuration reads the text form: a whole number and a unit, no space ("15WD").
 func ParseDuration(s string) (Duration, error) {
 	m := durationPattern.FindStringSubmatch(s)
 	if m == nil {
-		return Duration{}, fmt.Errorf("%q is not a duration: write a whole number and a unit, e.g. 15WD, 30CD, 4h, 15m, 6w, 3mo", s)
+		return Duration{}, fmt.Errorf("%q is not a duration: write a whole number and a unit, e.g. 15WD, 30CD, 4h, 15m, 6w, 3mo, 10y", s)
 	}
 	n, err := strconv.Atoi(m[1])
 	if err != nil {
@@ -148,6 +150,9 @@ func (d Duration) shift(t time.Time, cal *Calendar, sign int) time.Time {
 		return local.AddDate(0, 0, 7*n).UTC()
 	case Months:
 		return addMonths(local, n).UTC()
+	case Years:
+		// 29 February plus a year is 1 March: for a retention period, the later day.
+		return local.AddDate(n, 0, 0).UTC()
 	case WorkingDays:
 		if cal == nil {
 			cal = DefaultCalendar()
@@ -186,6 +191,8 @@ func (d Duration) Approx() time.Duration {
 		return time.Duration(d.N) * 7 * day
 	case Months:
 		return time.Duration(d.N) * 30 * day
+	case Years:
+		return time.Duration(d.N) * 365 * day
 	}
 	return 0
 }

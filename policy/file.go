@@ -26,6 +26,8 @@ type fileFormat struct {
 	ExtraBankHolidays      map[string][]string        `yaml:"extra_bank_holidays"`
 	Rules                  map[string]ruleFile        `yaml:"rules"`
 	LocalAuthorities       map[string]laFile          `yaml:"local_authorities"`
+	// Retention is how long each type of closed record is kept (see retention.go).
+	Retention map[string]retentionFile `yaml:"retention"`
 }
 
 // concernTypeFile says which clocks a concern of one kind of exploitation leaves out.

@@ -32,6 +32,7 @@ type Policy struct {
 	rules       map[RuleID]versionedRule
 	las         map[string]localAuthority
 	calendars   map[Nation]*Calendar
+	retention   map[RecordType]RetentionRule
 }
 
 // versionedRule is a rule as first written, with the changes that take effect on later dates.

@@ -14,10 +14,10 @@ var policyFile = yamlcheck.Format{
 	Types: []reflect.Type{
 		reflect.TypeFor[fileFormat](), reflect.TypeFor[ladderFile](), reflect.TypeFor[repeatFile](),
 		reflect.TypeFor[ruleFile](), reflect.TypeFor[changeFile](), reflect.TypeFor[laFile](),
-		reflect.TypeFor[overrideFile](), reflect.TypeFor[concernTypeFile](),
+		reflect.TypeFor[overrideFile](), reflect.TypeFor[concernTypeFile](), reflect.TypeFor[retentionFile](),
 	},
 	FieldsElsewhere: "see default.yaml",
-	Plain:           map[string]string{"string": "a single value", "*string": "a single value", "bool": "true or false", "*bool": "true or false", "int": "a whole number", "[]string": "a list"},
+	Plain:           map[string]string{"string": "a single value", "*string": "a single value", "bool": "true or false", "*bool": "true or false", "int": "a whole number", "*int": "a whole number", "[]string": "a list"},
 	Pin:             pinDecodeError,
 }
 

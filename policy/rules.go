@@ -68,11 +68,14 @@ const (
 	// EndRelationship: decide on ending the agency's relationship with a carer, member of staff
 	// or supplier an allegation against whom was substantiated.
 	EndRelationship RuleID = "end-relationship"
+	// RetentionReview is the review of a closed record whose retention period has ended.
+	RetentionReview RuleID = "retention-review"
 )
 
 // RuleIDs lists every rule in the order of the timescales table (strategy-meeting follows the
 // strategy discussion it completes; the immediate-danger, missing-child and allegation clocks
-// follow the rule they sharpen). A policy file must define each.
+// follow the rule they sharpen; the review of a closed record comes last). A policy file must
+// define each.
 var RuleIDs = []RuleID{
 	PoliceReport, ImmediateDanger, NotifySocialWorker, NotifySafeguardingLead, CompleteRecord, CSCReferral, CSCDecision, NFAReview, StrategyDiscussion,
 	StrategyMeeting, ICPC, RCPCFirst, RCPCNext, Assessment, NRMRequest, NRMRGDecision, NRMRecovery,
@@ -81,6 +84,7 @@ var RuleIDs = []RuleID{
 	LADO, LADOUrgent, AllegationPolice, DBSReferral, Age18Consent, Transition,
 	ConfirmAdulthood, NRMLeadDecision,
 	CSODSDecision, CSODSAnswer, TellYoungPerson, SpeakAlone, NRMChallenge, ConductReview, EndRelationship,
+	RetentionReview,
 }
 
 // Kind says whether a rule sets a deadline, chased when missed, or a minimum: an earliest date

@@ -92,6 +92,7 @@ func build(f *fileFormat, probs *problems) *Policy {
 			p.las[code] = la
 		}
 	}
+	p.retention = readRetention(probs, f.Retention)
 	checkResolved(probs, p)
 	return p
 }

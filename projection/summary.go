@@ -39,7 +39,8 @@ type Summary struct {
 	ChildKeys []string  `json:"child_keys,omitempty"`
 	OpenedAt  time.Time `json:"opened_at"`
 	UpdatedAt time.Time `json:"updated_at"`
-	// Actions are the open actions only; a closed case has none.
+	// Actions are the open actions only; a closed case has none but the review of its record
+	// when its retention period has ended.
 	Actions []Action `json:"actions"`
 }
 

@@ -44,6 +44,10 @@ func childKey(keyed string) string { return rmPrefix + "child:" + keyed }
 func teamsKey() string { return rmPrefix + "teams" }
 func kindsKey() string { return rmPrefix + "kinds" }
 
+// The mark of a case whose record was destroyed: a projection still in flight then must not
+// bring it back (see Destroy).
+func destroyedKey(id string) string { return rmPrefix + "destroyed:" + id }
+
 // The overdue-over-time series, the rebuilt marker and the live-update channel.
 func seriesKey() string { return rmPrefix + "series" }
 

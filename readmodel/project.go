@@ -58,6 +58,10 @@ func (s *Store) Project(ctx context.Context, sum projection.Summary) (bool, erro
 			applied = false
 			return nil
 		}
+		if destroyed, err := tx.Exists(ctx, destroyedKey(sum.CaseID)).Result(); err != nil || destroyed > 0 {
+			applied = false
+			return err
+		}
 		_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			if old != nil {
 				unindex(ctx, p, old)
@@ -119,8 +123,35 @@ func (s *Store) Remove(ctx context.Context, id string) error {
 	return nil
 }
 
-// update runs fn with the stored case under WATCH of its key, again when another writer changed
-// the case in between.
+// destroyedMarkFor is how long a destroyed case's mark stays: longer than a projection of the
+// case can be retried (a day).
+const destroyedMarkFor = 7 * 24 * time.Hour
+
+// Destroy removes a case whose record was destroyed: its summary, every index entry and row,
+// and its projection failure, and marks it destroyed, so that a projection still in flight
+// (sent before the case's workflow was deleted) cannot bring it back. Destroying it again does
+// nothing more.
+func (s *Store) Destroy(ctx context.Context, id string) error {
+	err := s.update(ctx, id, func(tx *redis.Tx, old *storedCase) error {
+		_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			if old != nil {
+				unindex(ctx, p, old)
+			}
+			p.Del(ctx, caseKey(id))
+			p.HDel(ctx, failuresKey(), id)
+			p.Set(ctx, destroyedKey(id), "1", destroyedMarkFor)
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("destroy case %s in the read model: %w", id, err)
+	}
+	return nil
+}
+
+// update runs fn with the stored case under WATCH of its key and of its destroyed mark, again
+// when another writer changed either in between.
 func (s *Store) update(ctx context.Context, id string, fn func(*redis.Tx, *storedCase) error) error {
 	key := caseKey(id)
 	txf := func(tx *redis.Tx) error {
@@ -131,7 +162,7 @@ func (s *Store) update(ctx context.Context, id string, fn func(*redis.Tx, *store
 		return fn(tx, old)
 	}
 	for range maxTxRetries {
-		err := s.rdb.Watch(ctx, txf, key)
+		err := s.rdb.Watch(ctx, txf, key, destroyedKey(id))
 		if !errors.Is(err, redis.TxFailedErr) {
 			return err
 		}
@@ -182,7 +213,8 @@ func unindex(ctx context.Context, p redis.Pipeliner, old *storedCase) {
 
 // index queues the writes that add a summary to every index it belongs in, and the summary
 // itself with the list of those entries. A closed case keeps its summary and its place in the
-// case lists, but no actions: nothing is left to chase.
+// case lists, and the one action a closed case can have open: the review of its record once its
+// retention period has ended.
 func index(ctx context.Context, p redis.Pipeliner, sum projection.Summary) error {
 	sc := storedCase{Summary: sum}
 	add := func(key string, score int64, member string) {
@@ -211,9 +243,6 @@ func index(ctx context.Context, p redis.Pipeliner, sum projection.Summary) error
 		add(childKey(k), updated, sum.CaseID)
 	}
 
-	if sum.Closed {
-		sc.Summary.Actions = nil
-	}
 	rows := map[string]any{}
 	for _, a := range sc.Summary.Actions {
 		member := rowMember(sum.CaseID, a.ID)

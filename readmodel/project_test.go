@@ -122,10 +122,13 @@ func TestReprojectionUpdatesLists(t *testing.T) {
 	}
 }
 
-func TestClosedCaseKeepsSummaryWithoutActions(t *testing.T) {
+// TestClosedCaseKeepsSummaryAndOnlyItsReview: a closed case keeps its summary and its place in
+// the lists; its obligations ended with its closure, so it has no actions there, until its
+// record's retention period ends and the review of its record is listed like any other action.
+func TestClosedCaseKeepsSummaryAndOnlyItsReview(t *testing.T) {
 	ctx := context.Background()
 	s := New(testRedis(t), testIDs)
-	closed := summary("c1", 2, "north", action("A1", "police-report", -time.Hour, projection.EscalationLead))
+	closed := summary("c1", 2, "north")
 	closed.Closed = true
 	mustProject(t, s, summary("c1", 1, "north", action("A1", "police-report", -time.Hour, projection.EscalationLead)), closed)
 
@@ -142,6 +145,13 @@ func TestClosedCaseKeepsSummaryWithoutActions(t *testing.T) {
 	carer := Visibility{Actor: safeguarding.Actor{UserID: "carer-c1", Role: safeguarding.RoleCarer}}
 	if can, _ := s.CanSee(ctx, carer, "c1"); !can {
 		t.Error("the carer no longer sees the closed case")
+	}
+
+	reviewed := summary("c1", 3, "north", action("A9", "retention-review", -time.Hour, projection.EscalationOverdue))
+	reviewed.Closed = true
+	mustProject(t, s, reviewed)
+	if page, _ := s.Overdue(ctx, OverdueQuery{Visibility: overseer, Now: now}); len(page.Items) != 1 || page.Items[0].ID != "A9" {
+		t.Errorf("the overdue review of a closed record is not listed: %v", rowIDs(page.Items))
 	}
 }
 
@@ -161,6 +171,36 @@ func TestRemove(t *testing.T) {
 	}
 	if err := s.Remove(ctx, "c1"); err != nil {
 		t.Errorf("removing a missing case: %v", err)
+	}
+}
+
+// TestDestroyLeavesOnlyItsMark: a destroyed case leaves nothing in the read model but the mark
+// that it was destroyed (its id, nothing more), and a projection still in flight, newer than
+// anything stored, cannot bring it back.
+func TestDestroyLeavesOnlyItsMark(t *testing.T) {
+	ctx := context.Background()
+	rdb := testRedis(t)
+	s := New(rdb, testIDs)
+	mustProject(t, s, summary("c1", 1, "north", action("A1", "retention-review", -time.Hour, projection.EscalationOverdue)))
+	if err := s.RecordProjectionFailure(ctx, "c1", now); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := s.Destroy(ctx, "c1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left := dump(t, rdb, true); !slices.Equal(left, []string{destroyedKey("c1") + " = 1"}) {
+		t.Errorf("left after Destroy: %v", left)
+	}
+	if applied, err := s.Project(ctx, summary("c1", 9, "north", action("A1", "retention-review", -time.Hour, projection.EscalationOverdue))); err != nil || applied {
+		t.Errorf("a late projection of the destroyed case: applied %v, %v", applied, err)
+	}
+	if _, found, _ := s.Case(ctx, "c1"); found {
+		t.Error("the destroyed case came back")
+	}
+	if ttl := rdb.TTL(ctx, destroyedKey("c1")).Val(); ttl <= 0 || ttl > destroyedMarkFor {
+		t.Errorf("the mark lasts %s", ttl)
 	}
 }
 

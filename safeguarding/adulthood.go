@@ -127,8 +127,9 @@ func (c *Case) AdulthoodDue(now time.Time) bool {
 	return c.failSafe() && c.Opened() && !c.Closed() && c.TurnedAdult.IsZero() && !at.IsZero() && !now.Before(at)
 }
 
-// NextEventAt is when the workflow must next wake without being asked: the next chase, or the
-// 18th birthday, whichever comes first; zero when nothing is waiting.
+// NextEventAt is when the workflow must next wake without being asked: the next chase, the
+// 18th birthday or a closed record's retention date, whichever comes first; zero when nothing is
+// waiting.
 func (c *Case) NextEventAt() time.Time {
 	next := c.NextChaseAt()
 	at := c.toPropose()
@@ -139,6 +140,9 @@ func (c *Case) NextEventAt() time.Time {
 		}
 	}
 	if !at.IsZero() && (next.IsZero() || at.Before(next)) {
+		next = at
+	}
+	if at := c.retentionReviewAt(); !at.IsZero() && (next.IsZero() || at.Before(next)) {
 		next = at
 	}
 	return next

@@ -35,6 +35,9 @@ type Allegation struct {
 	// NotReferred are a manager's decisions not to tell the police or the DBS, with why.
 	NotReferred []ReferralDeclined `json:"not_referred,omitempty"`
 	By          Actor              `json:"by"`
+	// PensionAgeOn is when the person reaches their normal pension age, when known: the record
+	// of the allegation is kept at least until then.
+	PensionAgeOn Date `json:"pension_age_on,omitempty"`
 	// External names the person the allegation is about when they are not a caseflow user (a
 	// supplier, a teacher, a driver); AgainstUser and AgainstRole are then empty.
 	External *ExternalSubject `json:"external,omitempty"`
@@ -52,12 +55,16 @@ type RecordAllegation struct {
 	Summary         string    `json:"summary"`
 	Urgent          bool      `json:"urgent"`
 	PossibleOffence bool      `json:"possible_offence,omitempty"`
+	PensionAgeOn    Date      `json:"pension_age_on,omitempty"`
 }
 
 func (*RecordAllegation) aboutAllegation() {}
 
 func (r *RecordAllegation) Validate(now time.Time) error {
 	f := fieldErrors{}
+	if _, err := r.PensionAgeOn.Time(); r.PensionAgeOn != "" && err != nil {
+		f.add("pension_age_on", "must be a date like 2049-06-30")
+	}
 	f.happened("received_at", r.ReceivedAt, now)
 	f.requiredID("against_user", r.AgainstUser)
 	if _, err := ParseRole(string(r.AgainstRole)); err != nil {
@@ -78,7 +85,7 @@ func (r *RecordAllegation) check(_ *Case, s Sight) error {
 func (r *RecordAllegation) apply(c *Case, by Actor, env Env) Result {
 	al := Allegation{
 		ID: c.newRef("L"), ReceivedAt: r.ReceivedAt, AgainstUser: r.AgainstUser, AgainstRole: r.AgainstRole,
-		Summary: r.Summary, Urgent: r.Urgent, PossibleOffence: r.PossibleOffence, By: by,
+		Summary: r.Summary, Urgent: r.Urgent, PossibleOffence: r.PossibleOffence, By: by, PensionAgeOn: r.PensionAgeOn,
 	}
 	c.Allegations = append(c.Allegations, al)
 	c.exclude(r.AgainstUser, r.AgainstRole, env.Now(), al.ID)

@@ -59,7 +59,13 @@ type Case struct {
 	// Duties are the records of the agency policy's seed duties (see duties.go).
 	Duties Duties `json:"duties,omitzero"`
 
-	Closure  Closure  `json:"closure"`
+	Closure Closure `json:"closure"`
+	// Retention is the closed record's retention date; LegalHolds keep it whatever the date;
+	// Destruction is the approval of its destruction (see retention.go).
+	Retention   *Retention   `json:"retention,omitempty"`
+	LegalHolds  []LegalHold  `json:"legal_holds,omitempty"`
+	Destruction *Destruction `json:"destruction,omitempty"`
+
 	Actions  []Action `json:"actions"`
 	Timeline []Entry  `json:"timeline"`
 	// ArchivedThrough is the number of the last timeline entry no longer carried: earlier runs'
@@ -92,6 +98,8 @@ type Env interface {
 	ChildDeadline(rule policy.RuleID, start time.Time, la string, occurrence int, adultAt time.Time) policy.Deadline
 	// ClocksLeftOut lists the clocks a concern of these kinds of exploitation does not open.
 	ClocksLeftOut(types []string) []policy.RuleID
+	// Retention is a closed record's retention date, from what the case holds.
+	Retention(facts policy.RetentionFacts) policy.RetentionDate
 }
 
 // Facts are the policy facts fixed when a case opens.

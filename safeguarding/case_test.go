@@ -41,6 +41,9 @@ func (e *testEnv) ChildDeadline(rule policy.RuleID, start time.Time, la string, 
 func (e *testEnv) ClocksLeftOut(types []string) []policy.RuleID {
 	return policy.Default().ClocksLeftOut(types)
 }
+func (e *testEnv) Retention(f policy.RetentionFacts) policy.RetentionDate {
+	return policy.Default().Retention(f)
+}
 
 var (
 	t0        = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)

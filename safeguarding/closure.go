@@ -207,6 +207,9 @@ func (r *DecideClosure) apply(c *Case, by Actor, env Env) Result {
 	c.Closure.Request = nil
 	c.Closure.Decisions = append(c.Closure.Decisions, ClosureDecision{At: now, By: by, Decision: decision, Note: r.Note})
 	c.note(now, by, "closure-"+decision, "Closure "+decision, "")
+	if r.approve && c.retains() {
+		c.keepUntilRetention(env, now)
+	}
 	return res
 }
 
@@ -247,6 +250,7 @@ func (c *Case) reopen(env Env, by Actor, reason string) []string {
 	c.Closure.ClosedAt = time.Time{}
 	c.Closure.Decisions = append(c.Closure.Decisions, ClosureDecision{At: now, By: by, Decision: "reopened", Note: reason})
 	c.note(now, by, "reopened", "Case reopened: "+reason, "")
+	c.setRetentionAside(now, by)
 	if !c.failSafe() {
 		return nil
 	}

@@ -657,8 +657,34 @@ var dutyBodies = map[string]func(w *world, t *rapid.T) map[string]any{
 	},
 }
 
+// The records retention steps' bodies (docs/records-retention.md): each takes a reason, which
+// the timeline keeps restricted (keptReason marks it, for the leak checks), sometimes blank.
+var retentionBodies = map[string]func(w *world, t *rapid.T) map[string]any{
+	sg.StepApproveDestruction: func(w *world, t *rapid.T) map[string]any {
+		return map[string]any{"reason": w.keptReason(t, "retention period ended; nothing outstanding"),
+			"confirm_assumptions": rapid.Bool().Draw(t, "confirm assumptions")}
+	},
+	"legal-hold": func(w *world, t *rapid.T) map[string]any {
+		return map[string]any{"reason": w.keptReason(t, "civil claim notified by the carer's solicitor")}
+	},
+	"legal-hold-lift": func(w *world, t *rapid.T) map[string]any {
+		return map[string]any{"reason": w.keptReason(t, "claim settled")}
+	},
+}
+
+// keptReason draws the reason given for a decision on a record's retention: marked, or blank.
+func (w *world) keptReason(t *rapid.T, what string) string {
+	if rapid.IntRange(0, 5).Draw(t, "blank reason") == 0 {
+		return " "
+	}
+	return fmt.Sprintf("kept-%d: %s", w.n, what)
+}
+
 func init() {
 	for name, f := range dutyBodies {
+		bodies[name] = f
+	}
+	for name, f := range retentionBodies {
 		bodies[name] = f
 	}
 }

@@ -198,6 +198,16 @@ var closers = map[policy.RuleID][]closer{
 	policy.EndRelationship: {{step: "relationship-ended", status: sg.ActionDone, who: overseeing, when: func(e ending) bool {
 		return bodyNames("allegation_id")(e) && noteGives("reason")(e)
 	}}},
+	// Records retention (docs/records-retention.md, "Review, legal hold and destruction"): the
+	// review of a record whose retention date passed ends only by a decision of a manager or the
+	// Safeguarding Lead, for a reason the timeline keeps: the approval of its destruction, or a
+	// legal hold; or by reopening the case, which sets the date aside.
+	// The reason is the timeline's, restricted: the review, seen by the whole team, never keeps it.
+	policy.RetentionReview: {{step: sg.StepApproveDestruction, status: sg.ActionDone, who: overseeing, when: keptApart},
+		{step: "legal-hold", status: sg.ActionResolved, who: overseeing, when: keptApart}, {step: "reopen", status: sg.ActionResolved, who: overseeing, when: reopened},
+		// A further concern, or the child going missing, reopens a closed case, by whoever records it.
+		{step: "concern", status: sg.ActionResolved, who: connected, when: reopened},
+		{step: "missing-episode", status: sg.ActionResolved, who: connected, when: reopened}},
 	// "Age is a decision, not an edit": the move to adulthood that the record proposes is
 	// decided by the Safeguarding Lead or a manager, with the adulthood step.
 	policy.ConfirmAdulthood: {done("adulthood", overseeing)},
@@ -322,6 +332,15 @@ func managersReason(referral string) func(e ending) bool {
 	}
 }
 
+// reopened: the step reopened the case, setting its retention date aside.
+func reopened(e ending) bool { return !e.c.Closed() && e.c.Retention == nil }
+
+// keptApart: the step gave a reason, which the timeline keeps and the action does not.
+func keptApart(e ending) bool {
+	r, _ := e.body["reason"].(string)
+	return strings.TrimSpace(r) != "" && timelineGives(e, "reason") && !strings.Contains(e.now.Note, r)
+}
+
 // keepsReason: the timeline has an entry about the action, by who ended it, giving the reason.
 func keepsReason(e ending) bool {
 	return slices.ContainsFunc(e.entries, func(x sg.Entry) bool {
@@ -389,6 +408,10 @@ func (w *world) refuseEnding(e ending) string {
 		return "ended by someone who may not see conduct reviews"
 	}
 	rules := append(append(slices.Clone(closers[a.Kind]), resolutions...), confirmedAdult)
+	if a.Kind == policy.RetentionReview {
+		// "It ends only by those decisions": not by a resolution of an obligation.
+		rules = closers[a.Kind]
+	}
 	for _, r := range rules {
 		if r.step == e.step && r.status == a.Status && slices.Contains(r.who, e.sight.Relation) && (r.when == nil || r.when(e)) {
 			return ""
@@ -597,9 +620,10 @@ func isWordByte(b byte) bool {
 // everyone in the cast sees through the view, the timeline and the read model's summary.
 func (w *world) checkState(t *rapid.T) {
 	w.checkDeadlines(t)
-	if w.c.Closed() && len(w.c.OpenActions()) > 0 {
+	if w.c.Closed() && slices.ContainsFunc(w.c.OpenActions(), func(a sg.Action) bool { return a.Kind != policy.RetentionReview }) {
 		t.Fatalf("the case is closed with obligations open: %v", w.c.OpenActions())
 	}
+	w.checkRecordKept(t)
 	sum := projection.Of(w.c)
 	w.checkSummary(t, sum)
 	for _, p := range w.inSight() {
@@ -680,8 +704,8 @@ func (w *world) checkSummary(t *rapid.T, sum projection.Summary) {
 			t.Fatalf("the read model does not exclude %s, whom an allegation excluded", user)
 		}
 	}
-	if sum.Closed && len(sum.Actions) > 0 {
-		t.Fatalf("the read model lists open actions of a closed case")
+	if sum.Closed && slices.ContainsFunc(sum.Actions, func(a projection.Action) bool { return a.Kind != string(policy.RetentionReview) }) {
+		t.Fatalf("the read model lists open actions of a closed case other than its record's review")
 	}
 }
 
@@ -751,6 +775,12 @@ func (w *world) checkSight(t *rapid.T, p sg.Actor, sum projection.Summary) {
 			t.Fatalf("the view of %s (%s) tells %s", who(p), rel, leak)
 		}
 	}
+	if view.Retention != nil && rel != sg.RelationOverseer {
+		t.Fatalf("%s (%s) sees the record's retention, which only managers and the Safeguarding Lead decide on", who(p), rel)
+	}
+	if !seesAllegations(rel) && strings.Contains(string(mustJSON(view)), "kept-") {
+		t.Fatalf("the view of %s (%s) tells the reason of a decision on the record's retention, which the timeline keeps restricted", who(p), rel)
+	}
 	if !seesConduct(rel) {
 		if leak := w.conductLeaks(string(mustJSON(view))); leak != "" {
 			t.Fatalf("the view of %s (%s) tells %s", who(p), rel, leak)
@@ -785,6 +815,8 @@ func (w *world) hiddenEntry(s sg.Sight, e sg.Entry) string {
 		return "it is about a conduct review"
 	case restricted && !seesAllegations(s.Relation):
 		return "it is about an allegation"
+	case slices.Contains(retentionEntries, e.Kind) && !seesAllegations(s.Relation):
+		return "a decision on the record's retention is restricted like an allegation"
 	case s.Relation == sg.RelationUnconfirmed && !(e.By.UserID == s.Actor.UserID && e.By.Role == sg.RoleCarer):
 		return "a carer whose placement awaits confirmation sees their own entries only"
 	case s.Relation == sg.RelationCarer && !(e.By.UserID == s.Actor.UserID && e.By.Role == sg.RoleCarer) && !slices.Contains(carerEntries, e.Kind):
@@ -792,6 +824,10 @@ func (w *world) hiddenEntry(s sg.Sight, e sg.Entry) string {
 	}
 	return ""
 }
+
+// retentionEntries are the decisions on a record's retention, each with its reason: "the timeline
+// keeps [it], restricted like an allegation" (docs/records-retention.md).
+var retentionEntries = []string{"legal-hold", "legal-hold-lifted", "destruction-approved"}
 
 // conductEntries are the entries of a conduct review: the Lead asked, and the decision.
 var conductEntries = []string{"conduct-review", "conduct-decision"}
@@ -928,4 +964,129 @@ func ids(list []sg.ActionView) []string {
 		out = append(out, a.ID)
 	}
 	return out
+}
+
+// --- Records retention ---
+
+// reviewDue is the oracle's word on whether the workflow must open the record's review now: the
+// case is closed, its retention date has passed, no legal hold keeps it, no review is open and
+// nobody approved its destruction.
+func (w *world) reviewDue() bool {
+	c := w.c
+	return c.Closed() && c.Retention != nil && !w.env.now.Before(c.Retention.Until) && !c.OnHold() &&
+		!c.DestructionApproved() && !slices.ContainsFunc(c.OpenActions(), func(a sg.Action) bool { return a.Kind == policy.RetentionReview })
+}
+
+// checkRecordKept: a closed case has a retention date and an open one none ("reopening sets the
+// date aside"); its review is open only while the date has passed and nothing keeps the record.
+func (w *world) checkRecordKept(t *rapid.T) {
+	c := w.c
+	switch {
+	case c.Closed() && c.Retention == nil:
+		t.Fatalf("the case is closed without a retention date")
+	case !c.Closed() && c.Retention != nil:
+		t.Fatalf("the case is open with a retention date (%s): reopening sets it aside", c.Retention.Until)
+	}
+	for _, a := range c.OpenActions() {
+		if a.Kind == policy.RetentionReview && (!c.Closed() || c.OnHold() || c.DestructionApproved() || w.env.now.Before(c.Retention.Until)) {
+			t.Fatalf("the record's review %s is open, but the case is open, held, its destruction approved, or its date (%s) to come", a.ID, c.Retention.Until)
+		}
+	}
+}
+
+// checkRetention checks a step against the rules of records retention: the date a closure sets,
+// and who may approve a destruction, place a legal hold or lift it, when, and with what.
+func (w *world) checkRetention(t *rapid.T, step string, by sg.Actor, body map[string]any, before snapshot) {
+	c := w.c
+	reason, _ := body["reason"].(string)
+	decides := func(what string) {
+		if before.sight.Relation != sg.RelationOverseer {
+			t.Fatalf("%s by %s (%s): only a manager or the Safeguarding Lead %s", step, who(by), before.sight.Relation, what)
+		}
+		if strings.TrimSpace(reason) == "" || !slices.ContainsFunc(c.Timeline[min(before.entries, len(c.Timeline)):], func(e sg.Entry) bool {
+			return e.By == by && e.Restricted && strings.Contains(e.Summary, reason)
+		}) {
+			t.Fatalf("%s by %s: the timeline keeps no restricted entry by them with the reason %q", step, who(by), reason)
+		}
+	}
+	switch step {
+	case "closure-approval":
+		if c.Closed() {
+			w.checkRetentionDate(t)
+		}
+	case "reopen", "concern", "missing-episode":
+		if !c.Closed() && c.Retention != nil {
+			t.Fatalf("the case was reopened and keeps its retention date")
+		}
+	case sg.StepApproveDestruction:
+		decides("approves a record's destruction")
+		switch d := c.Destruction; {
+		case !before.closed || !before.reviewOpen:
+			t.Fatalf("a destruction was approved before the record's retention date had passed (closed %v, review open %v)", before.closed, before.reviewOpen)
+		case before.onHold:
+			t.Fatalf("a destruction was approved under a legal hold")
+		case len(before.estimated) > 0 && body["confirm_assumptions"] != true:
+			t.Fatalf("a destruction was approved without confirming the dates its retention date assumed: %v", before.estimated)
+		case d == nil || d.ApprovedBy != by || d.Reason != reason:
+			t.Fatalf("the approval is not kept with who gave it and why: %+v", d)
+		}
+	case "legal-hold":
+		decides("places a legal hold")
+		if before.onHold || !c.OnHold() || c.LegalHolds[len(c.LegalHolds)-1].PlacedBy != by || c.LegalHolds[len(c.LegalHolds)-1].Reason != reason {
+			t.Fatalf("the legal hold is not kept with who placed it and why (held before %v): %+v", before.onHold, c.LegalHolds)
+		}
+	case "legal-hold-lift":
+		decides("lifts a legal hold")
+		h := c.LegalHolds[len(c.LegalHolds)-1]
+		if !before.onHold || c.OnHold() || h.LiftedBy == nil || *h.LiftedBy != by || h.LiftReason != reason {
+			t.Fatalf("the lift is not kept with who lifted it and why (held before %v): %+v", before.onHold, h)
+		}
+	}
+}
+
+// checkRetentionDate checks a closed case's retention date against the rules of
+// docs/records-retention.md ("The retention date"): the latest date any rule that applies gives;
+// a looked-after child's record until their 75th birthday, another child's until their 25th and
+// at least 6 years after closure, an allegation's until 10 years after it or the person's
+// pension age (50 years when not recorded), whichever is later. What is not known never shortens
+// a period: a child without a date of birth, or whose age is disputed, is taken as born the day
+// the case opened. Dates are compared to the day.
+func (w *world) checkRetentionDate(t *rapid.T) {
+	c := w.c
+	r := c.Retention
+	if r == nil || !r.From.Equal(c.Closure.ClosedAt) {
+		t.Fatalf("the case closed at %s with retention %+v, not counted from its closure", c.Closure.ClosedAt, r)
+	}
+	day := func(t time.Time) time.Time {
+		l := t.In(policy.London)
+		return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, policy.London)
+	}
+	born := day(c.OpenedAt)
+	if dob, err := c.Child.DateOfBirth.Time(); err == nil && (!c.Child.AgeDisputed || dob.After(born)) {
+		born = day(dob) // known, or disputed but later than the day the case opened
+	}
+	var want time.Time
+	wantLatest := func(t time.Time) {
+		if t.After(want) {
+			want = t
+		}
+	}
+	if c.LookedAfter != nil {
+		wantLatest(born.AddDate(75, 0, 0))
+	} else {
+		wantLatest(born.AddDate(25, 0, 0))
+		wantLatest(c.Closure.ClosedAt.AddDate(6, 0, 0))
+	}
+	for _, a := range c.Allegations {
+		wantLatest(a.ReceivedAt.AddDate(10, 0, 0))
+		if on, err := a.PensionAgeOn.Time(); err == nil {
+			wantLatest(on)
+		} else {
+			wantLatest(a.ReceivedAt.AddDate(50, 0, 0))
+		}
+	}
+	if gap := r.Until.Sub(want); gap < -36*time.Hour || gap > 36*time.Hour {
+		t.Fatalf("the record is kept until %s; the rules say %s (born %s, looked after %v, %d allegations)",
+			r.Until.Format(time.RFC3339), want.Format(time.RFC3339), born.Format("2006-01-02"), c.LookedAfter != nil, len(c.Allegations))
+	}
 }

@@ -83,6 +83,7 @@ func (w *world) moves() map[string]func(*rapid.T) {
 		"continue-as-new": w.continueAsNew,
 		"retry":           w.retry,
 		"busy weeks":      w.busyWeeks,
+		"years pass":      w.yearsPass,
 	}
 	for name, f := range families {
 		m[name] = func(t *rapid.T) {
@@ -160,6 +161,16 @@ var families = map[string]family{
 				policy.CSODSAnswer: "csods-answer", policy.SpeakAlone: "spoke-alone", policy.ConductReview: "conduct-decision"})
 			if slices.Contains(next, "csods-request") {
 				next = append(next, "csods-not-requested")
+			}
+			return next
+		}},
+	// Records retention (docs/records-retention.md): the decisions on a closed record whose
+	// retention date passed, and the legal hold that keeps a record whatever its date.
+	"retention": {steps: []string{sg.StepApproveDestruction, "legal-hold", "legal-hold-lift"},
+		next: func(c *sg.Case) []string {
+			next := awaited(c, map[policy.RuleID]string{policy.RetentionReview: sg.StepApproveDestruction})
+			if c.OnHold() {
+				next = append(next, "legal-hold-lift")
 			}
 			return next
 		}},
@@ -300,6 +311,9 @@ func (e *policyEnv) RepeatMissing(la string) (int, time.Duration) {
 	n, w := policy.Default().RepeatMissing(la)
 	return n, w.Approx()
 }
+func (e *policyEnv) Retention(f policy.RetentionFacts) policy.RetentionDate {
+	return policy.Default().Retention(f)
+}
 
 // openCase raises the first concern at a drawn instant, by anyone, with what a crisis intake
 // knows. An intake the rules refuse is checked as a refusal, then a plain one opens the case.
@@ -354,6 +368,9 @@ func (w *world) try(t *rapid.T, step sg.Step, by sg.Actor, body map[string]any) 
 		t.Logf("  refused: %v", err)
 		w.checkRefusal(t, step, req, err, before)
 		return sg.Result{}, false
+	}
+	if before.destroying {
+		t.Fatalf("%s by %s was accepted after the record's destruction was approved: nothing is taken then", step.Name, who(by))
 	}
 	res, err := w.c.Apply(step, req, w.env)
 	if err != nil {
@@ -444,6 +461,7 @@ func (w *world) applied(t *rapid.T, step sg.Step, req sg.Request, res sg.Result,
 	}
 	w.checkEndings(t, step.Name, req.Actor, body, before)
 	w.checkAge(t, step.Name, body, res, before)
+	w.checkRetention(t, step.Name, req.Actor, body, before)
 	w.last = &req
 	w.wake(t)
 }
@@ -457,6 +475,18 @@ func (w *world) wake(t *rapid.T) {
 		t.Logf("  18th birthday: opened %v, ended %v", res.Opened, res.Closed)
 		w.checkEndings(t, turnedAdult, systemActor, nil, before)
 		w.checkAge(t, turnedAdult, nil, res, before)
+	}
+	if due, want := w.c.RetentionReviewDue(w.env.now), w.reviewDue(); due != want {
+		t.Fatalf("at %s the record's review is due: %v; the rules say %v", w.env.now.Format(time.RFC3339), due, want)
+	}
+	if w.c.RetentionReviewDue(w.env.now) {
+		before := w.snapshot(systemActor)
+		res := w.c.OpenRetentionReview(w.env)
+		t.Logf("  retention date passed: opened %v, ended %v", res.Opened, res.Closed)
+		w.checkEndings(t, "(retention date)", systemActor, nil, before)
+	}
+	if w.c.DestructionApproved() {
+		return // the workflow destroys the record: it wakes no more
 	}
 	chases := w.c.TakeDueChases(w.env.now)
 	w.checkChases(t, chases)
@@ -474,6 +504,20 @@ func (w *world) timePasses(t *rapid.T) {
 	}).Draw(t, "time passes")
 	w.env.now = w.env.now.Add(d)
 	t.Logf("%d. time passes: %v, to %s", w.move, d, w.env.now.Format(time.RFC3339))
+	w.wake(t)
+}
+
+// yearsPass runs the clock on to a closed record's retention date, or a little past it, as the
+// workflow's timer does: years, in one move.
+func (w *world) yearsPass(t *rapid.T) {
+	w.move++
+	r := w.c.Retention
+	if r == nil || !r.Until.After(w.env.now) {
+		return
+	}
+	after := rapid.SampledFrom([]time.Duration{0, time.Minute, 40 * 24 * time.Hour}).Draw(t, "past the retention date by")
+	w.env.now = r.Until.Add(after)
+	t.Logf("%d. years pass: to %s, %v past the retention date", w.move, w.env.now.Format(time.RFC3339), after)
 	w.wake(t)
 }
 
@@ -520,15 +564,24 @@ type snapshot struct {
 	turnedAdult time.Time
 	// actions is how many actions the case held: a move appends those it opens anew.
 	actions int
+	// The record's retention before the move: closed, on a legal hold, its review open, its
+	// destruction approved, and the dates its retention date assumed.
+	closed, onHold, reviewOpen, destroying bool
+	estimated                              []string
 }
 
 func (w *world) snapshot(by sg.Actor) snapshot {
 	s := snapshot{raw: w.caseJSON(), open: map[string]sg.Action{}, entries: len(w.c.Timeline), archived: w.c.ArchivedThrough,
-		child: w.c.Child, turnedAdult: w.c.TurnedAdult, actions: len(w.c.Actions)}
+		child: w.c.Child, turnedAdult: w.c.TurnedAdult, actions: len(w.c.Actions),
+		closed: w.c.Closed(), onHold: w.c.OnHold(), destroying: w.c.DestructionApproved()}
 	for _, a := range w.c.Actions {
 		if a.Open() {
 			s.open[a.ID] = a
+			s.reviewOpen = s.reviewOpen || a.Kind == policy.RetentionReview
 		}
+	}
+	if w.c.Retention != nil {
+		s.estimated = w.c.Retention.Estimated
 	}
 	s.sight, s.expected = w.c.SightOf(by, w.access), w.expectRelation(by)
 	return s

@@ -44,8 +44,11 @@ const (
 	// assessment, interview, referral, decision, review or visit closes only the actions it
 	// names, or those that began at or before it, and is refused when it predates them.
 	RulesOneCase RulesVersion = 5
+	// RulesRetention: a closed case's record is kept until a retention date computed when it
+	// closes, then reviewed; a person approves its destruction or places a legal hold.
+	RulesRetention RulesVersion = 6
 	// RulesCurrent is what new cases follow and upgrades move to.
-	RulesCurrent = RulesOneCase
+	RulesCurrent = RulesRetention
 )
 
 // failSafe reports whether the case follows the fail-safe rules.
@@ -81,7 +84,8 @@ func (c *Case) UpgradeRules(env Env) Result { return c.UpgradeRulesTo(env, Rules
 // actions whose ladder ended in silence under the old rules are given their rule's re-chase
 // interval, so they are chased until done. Moving to RulesAgeDecision or later, child clocks an
 // 18th birthday ended by itself run again, and the Safeguarding Lead or a manager is asked to
-// confirm the move to adulthood.
+// confirm the move to adulthood. Moving to RulesRetention or later, a case closed under rules
+// without retention is given its retention date, counted from its closure.
 func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 	now := env.Now()
 	wereOpen := c.openActionIDs()
@@ -96,7 +100,11 @@ func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 	if c.Rules < RulesAgeDecision && to >= RulesAgeDecision {
 		opened = c.undoSilentAdulthood(env)
 	}
+	retainFrom := !c.retains() && to >= RulesRetention && c.Closed() && c.Retention == nil
 	c.Rules = max(c.Rules, to)
+	if retainFrom {
+		c.keepUntilRetention(env, c.Closure.ClosedAt)
+	}
 	c.note(now, systemActor, "rules-upgraded", "The case now follows the current safeguarding rules", "")
 	if c.ageDecided() && c.Opened() && !c.Closed() {
 		opened = append(opened, c.reviewAge(env, systemActor, "the recorded date of birth")...)

@@ -158,6 +158,9 @@ func (c *Case) Check(step Step, req Request, now time.Time, access Access) error
 		if !sight.Sees() && !step.BySystem() {
 			return notFound()
 		}
+		if c.DestructionApproved() {
+			return Errorf(EConflict, "This case's record is being destroyed: its destruction was approved on %s. Record anything new about the child as a new concern.", ukDate(c.Destruction.ApprovedAt))
+		}
 		if c.Closed() && !step.OnClosed {
 			return Errorf(EConflict, "This case is closed.")
 		}

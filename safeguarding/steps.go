@@ -105,4 +105,11 @@ var steps = []Step{
 	{Name: "closure-approval", Title: "Approve closure", Roles: managers, newCommand: closureDecision(true)},
 	{Name: "closure-decline", Title: "Decline closure", Roles: managers, newCommand: closureDecision(false)},
 	{Name: "reopen", Title: "Reopen a closed case", Roles: overseers, OnClosed: true, newCommand: func() Command { return &ReopenCase{} }},
+
+	{Name: StepApproveDestruction, Title: "Approve destroying the closed case's record, its retention period ended", Roles: overseers, OnClosed: true, newCommand: func() Command { return &ApproveDestruction{} }},
+	{Name: "legal-hold", Title: "Place a legal hold on the record", Roles: overseers, OnClosed: true, newCommand: func() Command { return &PlaceLegalHold{} }},
+	{Name: "legal-hold-lift", Title: "Lift the legal hold on the record", Roles: overseers, OnClosed: true, newCommand: func() Command { return &LiftLegalHold{} }},
 }
+
+// StepApproveDestruction is the step after which the workflow destroys the case's record.
+const StepApproveDestruction = "destruction-approval"

@@ -271,6 +271,10 @@ func TestOnlyThoseWithAuthorityEndObligations(t *testing.T) {
 		"closure-request":  {RoleSocialWorker},
 		"closure-approval": {RoleManager},
 		"closure-decline":  {RoleManager},
+		// Destroying a record, and keeping one from destruction, are decisions of the same people.
+		StepApproveDestruction: overseersOnly,
+		"legal-hold":           overseersOnly,
+		"legal-hold-lift":      overseersOnly,
 	} {
 		if s, _ := StepNamed(step); !slices.Equal(s.Roles, roles) {
 			t.Errorf("%s may be taken by %v, want only %v", step, s.Roles, roles)
@@ -1784,7 +1788,103 @@ func stepRows() []stepRow {
 				{name: "an open case", before: none, code: EConflict},
 			},
 		},
+		{
+			step: StepApproveDestruction, by: aLead, setup: func(f *fixture) { f.retentionReviewDue() },
+			body:   func(*fixture) body { return body{"reason": "Retention period ended; nothing outstanding."} },
+			closes: []policy.RuleID{policy.RetentionReview},
+			want: func(t *testing.T, f *fixture, _ Result) {
+				d := f.c.Destruction
+				if d == nil || d.ApprovedBy != aLead || d.Reason != "Retention period ended; nothing outstanding." || d.Rule != policy.RecordOther ||
+					!d.RetainedUntil.Equal(f.c.Retention.Until) || !f.c.DestructionApproved() {
+					t.Fatalf("destruction %+v", d)
+				}
+				if !f.hasEntry("destruction-approved", "", "nothing outstanding") || !f.c.Timeline[len(f.c.Timeline)-1].Restricted {
+					t.Error("the timeline does not keep the approval and its reason, restricted")
+				}
+			},
+			required: []string{"reason"},
+			refusals: []refusal{
+				{name: "an open case", before: none, code: EConflict},
+				{name: "before the retention date", before: func(f *fixture) { f.closeCase() }, code: EConflict},
+				{name: "a legal hold", before: func(f *fixture) {
+					f.retentionReviewDue()
+					f.must("legal-hold", aManager, body{"reason": "Civil claim notified."})
+				}, code: EConflict},
+				{name: "assumed dates not confirmed", from: allocatedCrisisCase, code: EInvalid, field: "confirm_assumptions"},
+				{name: "already approved", before: func(f *fixture) {
+					f.retentionReviewDue()
+					f.must(StepApproveDestruction, aManager, body{"reason": "Ended."})
+				}, code: EConflict},
+			},
+		},
+		{
+			step: StepApproveDestruction, variant: "assumed dates confirmed", by: aManager, from: allocatedCrisisCase, setup: func(f *fixture) { f.retentionReviewDue() },
+			body: func(*fixture) body {
+				return body{"reason": "Ended; no date of birth was ever known.", "confirm_assumptions": true}
+			},
+			closes: []policy.RuleID{policy.RetentionReview},
+			want: func(t *testing.T, f *fixture, _ Result) {
+				if d := f.c.Destruction; d == nil || len(d.Confirmed) != 1 || !strings.Contains(d.Confirmed[0], "date of birth is not recorded") {
+					t.Fatalf("destruction %+v: want the confirmed assumption kept", d)
+				}
+			},
+		},
+		{
+			step: "legal-hold", by: aManager, setup: func(f *fixture) { f.retentionReviewDue() },
+			body:   func(*fixture) body { return body{"reason": "Civil claim notified."} },
+			closes: []policy.RuleID{policy.RetentionReview},
+			want: func(t *testing.T, f *fixture, _ Result) {
+				if !f.c.OnHold() || f.c.LegalHolds[0].PlacedBy != aManager || f.c.RetentionReviewDue(f.env.now.AddDate(30, 0, 0)) {
+					t.Fatalf("holds %+v: want the record held, and no review due while it is", f.c.LegalHolds)
+				}
+				if e := f.c.Timeline[len(f.c.Timeline)-1]; e.Kind != "legal-hold" || !e.Restricted || !strings.Contains(e.Summary, "Civil claim notified.") {
+					t.Errorf("timeline entry %+v: want the hold and its reason, restricted", e)
+				}
+			},
+			required: []string{"reason"},
+			refusals: []refusal{
+				{name: "already on hold", before: func(f *fixture) { f.must("legal-hold", aLead, body{"reason": "Inquiry."}) }, code: EConflict},
+			},
+		},
+		{
+			step: "legal-hold", variant: "an open case", by: aLead,
+			body: func(*fixture) body { return body{"reason": "Inquiry."} },
+			want: func(t *testing.T, f *fixture, _ Result) {
+				if !f.c.OnHold() || f.c.Closed() {
+					t.Fatal("a hold on an open case is not kept")
+				}
+			},
+		},
+		{
+			step: "legal-hold-lift", by: aLead, setup: func(f *fixture) {
+				f.retentionReviewDue()
+				f.must("legal-hold", aManager, body{"reason": "Civil claim notified."})
+			},
+			body: func(*fixture) body { return body{"reason": "Claim settled."} },
+			want: func(t *testing.T, f *fixture, _ Result) {
+				h := f.c.LegalHolds[0]
+				if f.c.OnHold() || h.LiftedBy == nil || *h.LiftedBy != aLead || h.LiftReason != "Claim settled." || !f.c.RetentionReviewDue(f.env.now) {
+					t.Fatalf("hold %+v: want it lifted, and the record's review due again", h)
+				}
+			},
+			required: []string{"reason"},
+			refusals: []refusal{
+				{name: "no hold", before: func(f *fixture) { f.retentionReviewDue() }, code: EConflict},
+			},
+		},
 	}, dutyRows()...)
+}
+
+// retentionReviewDue closes the case and moves to its retention date, when the workflow opens
+// the record's review.
+func (f *fixture) retentionReviewDue() {
+	f.t.Helper()
+	f.closeCase()
+	f.env.now = f.c.Retention.Until
+	if !f.c.RetentionReviewDue(f.env.now) {
+		f.t.Fatalf("no review due at the retention date %s", f.c.Retention.Until)
+	}
+	f.c.OpenRetentionReview(f.env)
 }
 
 // allegationReferralRow is the row of a step telling the LADO, the police or the DBS of an

@@ -71,6 +71,9 @@ type View struct {
 	OpenActions []ActionView `json:"open_actions"`
 	Actions     []ActionView `json:"actions"`
 	Timeline    []Entry      `json:"timeline"`
+	// Retention is the record's retention date, legal holds and any approved destruction:
+	// shown to managers and the Safeguarding Lead, who decide on them.
+	Retention *RetentionView `json:"retention,omitempty"`
 }
 
 // AgeView is the record of the young person's age: the age assessments, the proposal of a move
@@ -129,6 +132,7 @@ func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) 
 		Duties: seen.Duties,
 
 		OpenActions: []ActionView{}, Actions: []ActionView{}, Timeline: seen.Timeline,
+		Retention: c.retentionFor(s),
 	}
 	if v.Carers == nil {
 		v.Carers = []string{}

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/caseflow/caseflow/digest"
+	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/workflows"
 )
 
@@ -43,10 +44,15 @@ type Options struct {
 	// digest.DefaultAt). Without email the digest runs and sends nothing, so the schedule is
 	// always there for the day email is turned on.
 	DigestAt string
+	// Policy holds the records retention rules setup reports; nil is the built-in policy.
+	Policy *policy.Policy
 }
 
-// DefaultRetention keeps closed runs long enough to investigate a case's earlier runs. Each case
-// carries its whole state and timeline from run to run, so nothing of the case is lost after it.
+// DefaultRetention keeps closed runs long enough to investigate a case's earlier runs. Nothing
+// caseflow needs lives only in a closed run: each case carries its state from run to run, seals
+// the timeline entries it stops carrying into record chunks that never close, and its access
+// log does the same, so a record is kept until a person approves its destruction, whatever this
+// period.
 const DefaultRetention = 90 * 24 * time.Hour
 
 // Tasks is caseflow's setup, in order: the namespace first, since everything else lives in it.
@@ -54,11 +60,38 @@ func Tasks(opts Options) []Task {
 	if opts.Retention <= 0 {
 		opts.Retention = DefaultRetention
 	}
+	if opts.Policy == nil {
+		opts.Policy = policy.Default()
+	}
 	return []Task{
 		Namespace{Retention: opts.Retention},
 		SearchAttributes{Wanted: workflows.SearchAttributes()},
 		DigestSchedule{At: opts.DigestAt},
+		RecordsRetention{Policy: opts.Policy},
 	}
+}
+
+// RecordsRetention reports the records retention rules in force: how long caseflow keeps each
+// type of closed record before a person may approve its destruction. It changes nothing on the
+// cluster: the rules live in the policy file, and the records in workflows that never close.
+type RecordsRetention struct{ Policy *policy.Policy }
+
+func (RecordsRetention) Name() string { return "records retention" }
+
+func (r RecordsRetention) Run(context.Context, Target) (string, error) {
+	lines := []string{"a closed record is kept until its retention date, then reviewed; only a manager or the Safeguarding Lead approves its destruction (policy " + r.Policy.Version() + "):"}
+	for _, rule := range r.Policy.RetentionRules() {
+		lines = append(lines, fmt.Sprintf("%s: %s. Source: %s", rule.Title, rule.Describe(), rule.Source))
+	}
+	return strings.Join(lines, "\n    "), nil
+}
+
+// closedRunsNote says what the namespace's retention does to caseflow, and what it does not.
+func closedRunsNote(retention time.Duration) string {
+	return fmt.Sprintf("Temporal deletes a closed run's history %s after it closes: a case's earlier runs (continued as new), "+
+		"concerns that never opened a case, finished digests and destructions. Nothing caseflow needs lives only there: "+
+		"cases, their record chunks, access logs and the destruction register stay in workflows that do not close, "+
+		"so the records retention below decides how long a record is kept", days(retention))
 }
 
 // Result is what one task did.
@@ -100,7 +133,8 @@ func (n Namespace) Run(ctx context.Context, t Target) (string, error) {
 	svc := t.Client.WorkflowService()
 	desc, err := svc.DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: t.Namespace})
 	if err == nil {
-		return fmt.Sprintf("%s exists (retention %s, left as it is)", t.Namespace, days(desc.GetConfig().GetWorkflowExecutionRetentionTtl().AsDuration())), nil
+		retention := desc.GetConfig().GetWorkflowExecutionRetentionTtl().AsDuration()
+		return fmt.Sprintf("%s exists (retention %s, left as it is). %s", t.Namespace, days(retention), closedRunsNote(retention)), nil
 	}
 	var notFound *serviceerror.NamespaceNotFound
 	if !errors.As(err, &notFound) {
@@ -124,7 +158,7 @@ func (n Namespace) Run(ctx context.Context, t Target) (string, error) {
 	if err := waitUntilServed(ctx, t); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s created (retention %s)", t.Namespace, days(n.Retention)), nil
+	return fmt.Sprintf("%s created (retention %s). %s", t.Namespace, days(n.Retention), closedRunsNote(n.Retention)), nil
 }
 
 // SearchAttributes registers the custom search attributes the namespace lacks, and waits until

@@ -50,6 +50,7 @@ var people = map[string]safeguarding.Actor{
 	"carer.one":   {UserID: "carer-1", Role: safeguarding.RoleCarer},
 	"sw.one":      {UserID: "sw-1", Role: safeguarding.RoleSocialWorker, Team: "north"},
 	"manager.one": {UserID: "mgr-1", Role: safeguarding.RoleManager, Team: "north"},
+	"lead.one":    {UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead},
 }
 
 // stack is caseflow with oidc auth against an identity provider of its own.

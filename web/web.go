@@ -57,6 +57,7 @@ var pages = []page{
 	{"/cases/:id", "case", "Case", nil},
 	{"/my", "my", "My children", []safeguarding.Role{safeguarding.RoleCarer}},
 	{"/raise", "raise", "Raise a concern", nil},
+	{"/register", "register", "Destruction register", []safeguarding.Role{safeguarding.RoleSafeguardingLead}},
 }
 
 // notFound is the page a browser gets at an address caseflow does not serve.

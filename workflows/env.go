@@ -83,3 +83,7 @@ func (e *workflowEnv) RepeatMissing(la string) (int, time.Duration) {
 	})
 	return a.Count, a.Window
 }
+
+func (e *workflowEnv) Retention(facts policy.RetentionFacts) policy.RetentionDate {
+	return record(e.ctx, func() policy.RetentionDate { return e.policy().Retention(facts) })
+}

@@ -74,7 +74,7 @@ func (r *run) registerHandlers(ctx workflow.Context, steps workflow.Version) err
 				return TimelineAnswer{Refused: domainError(err)}, nil
 			}
 			sight := r.state.SightOf(actor, r.cw.Access)
-			return TimelineAnswer{Entries: t, Sight: &sight, ArchivedThrough: r.state.ArchivedThrough}, nil
+			return TimelineAnswer{Entries: t, Sight: &sight, ArchivedThrough: r.state.ArchivedThrough, ChunkStarts: r.in.ChunkStarts, SealedThrough: r.in.SealedThrough}, nil
 		}},
 		{QuerySight, func(actor safeguarding.Actor, proof identity.Proof) (SightAnswer, error) {
 			if err := r.verifyQuery(QuerySight, actor, proof); err != nil {
@@ -116,8 +116,8 @@ func (r *run) registerHandlers(ctx workflow.Context, steps workflow.Version) err
 func (r *run) registerUpdatePerStep(ctx workflow.Context) error {
 	for _, step := range safeguarding.Steps() {
 		err := workflow.SetUpdateHandlerWithOptions(ctx, step.Name,
-			func(ctx workflow.Context, req safeguarding.Request, _ identity.Proof) (safeguarding.Result, error) {
-				return r.apply(ctx, step, req)
+			func(ctx workflow.Context, req safeguarding.Request, proof identity.Proof) (safeguarding.Result, error) {
+				return r.apply(ctx, step, req, proof)
 			},
 			workflow.UpdateHandlerOptions{
 				Validator: func(ctx workflow.Context, req safeguarding.Request, proof identity.Proof) error {
@@ -142,12 +142,12 @@ func (r *run) validateStep(ctx workflow.Context, req safeguarding.Request, proof
 }
 
 // applyStep runs an accepted step Update.
-func (r *run) applyStep(ctx workflow.Context, req safeguarding.Request, _ identity.Proof) (safeguarding.Result, error) {
+func (r *run) applyStep(ctx workflow.Context, req safeguarding.Request, proof identity.Proof) (safeguarding.Result, error) {
 	step, err := requestedStep(req)
 	if err != nil {
 		return safeguarding.Result{}, toApplicationError(err)
 	}
-	return r.apply(ctx, step, req)
+	return r.apply(ctx, step, req, proof)
 }
 
 // requestedStep is the step a request names.
@@ -174,7 +174,9 @@ func (r *run) validate(ctx workflow.Context, step safeguarding.Step, req safegua
 
 // apply runs an accepted update. Policy lookups go through SideEffect, so the deadlines this
 // update sets are recorded in history and replay identically whatever the policy file says later.
-func (r *run) apply(ctx workflow.Context, step safeguarding.Step, req safeguarding.Request) (safeguarding.Result, error) {
+// The approval of a record's destruction is kept with the API's proof of it, which the
+// destruction checks before it erases anything (see destroy.go).
+func (r *run) apply(ctx workflow.Context, step safeguarding.Step, req safeguarding.Request, proof identity.Proof) (safeguarding.Result, error) {
 	env := &workflowEnv{ctx: ctx, cw: r.cw}
 	if !r.state.Opened() && step.Name == safeguarding.StepRaiseConcern {
 		r.state.Reference = r.in.Reference
@@ -182,6 +184,11 @@ func (r *run) apply(ctx workflow.Context, step safeguarding.Step, req safeguardi
 	res, err := r.state.Apply(step, req, env)
 	if err != nil {
 		return res, toApplicationError(err)
+	}
+	if step.Name == safeguarding.StepApproveDestruction && !res.Replayed {
+		approved := req
+		approved.Step = step.Name // a run begun before the step Update took it by its own name
+		r.approval = &vouchedRequest{Request: approved, Proof: proof}
 	}
 	r.wake.signal()
 	return res, nil
@@ -197,12 +204,16 @@ type CaseAnswer struct {
 
 // TimelineAnswer is the answer of the timeline query: the entries the case carries that the
 // caller may see, and, when earlier entries were archived, the caller's sight of the case, which
-// filters those entries when they are read back from earlier runs.
+// filters those entries when they are read back from the case's record chunks (starting at the
+// entries numbered ChunkStarts, holding those up to SealedThrough) or from earlier runs (those
+// after SealedThrough).
 type TimelineAnswer struct {
 	Entries         []safeguarding.Entry `json:"entries,omitempty"`
 	Refused         *safeguarding.Error  `json:"refused,omitempty"`
 	Sight           *safeguarding.Sight  `json:"sight,omitempty"`
 	ArchivedThrough int                  `json:"archived_through,omitempty"`
+	ChunkStarts     []int                `json:"chunk_starts,omitempty"`
+	SealedThrough   int                  `json:"sealed_through,omitempty"`
 }
 
 // ExclusionsAnswer is the answer of the exclusions query: who the case excludes and which cases

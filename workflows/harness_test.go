@@ -13,6 +13,7 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
@@ -125,8 +126,14 @@ func newHarness(t *testing.T, pol *policy.Policy) *harness {
 	cw := &CaseWorkflow{Policy: func() *policy.Policy { return pol }, Callers: trustEveryCaller{}}
 	h.cw = cw
 	env.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: WorkflowName})
+	env.RegisterWorkflowWithOptions(cw.RecordChunk, workflow.RegisterOptions{Name: RecordChunkWorkflowName})
+	env.RegisterWorkflowWithOptions(cw.DestroyRecord, workflow.RegisterOptions{Name: DestroyWorkflowName})
 	env.RegisterActivity(&activities.Activities{Notifier: h.sent})
 	env.RegisterActivity(&projection.Activity{ReadModel: h.store})
+	// A case opened in a test continued before record chunks only when a test says so, and that
+	// test gives the earlier runs' pages itself.
+	env.RegisterActivityWithOptions(func(context.Context, ArchivedPagesRequest) (ArchivedPages, error) { return ArchivedPages{}, nil },
+		activity.RegisterOptions{Name: ArchivedPagesName})
 	return h
 }
 

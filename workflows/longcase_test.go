@@ -3,8 +3,12 @@ package workflows
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
@@ -17,8 +21,8 @@ const maxCarriedState = 64 << 10
 // six months each ended by continue-as-new: the Conclusive Grounds decision is chased every
 // month, and the care plan reviews, looked-after reviews and social worker visits are recorded as
 // they fall due, every week's worth of work done by its end. What each run carries into the next
-// stays under maxCarriedState, and the timeline entries it stops carrying go, once, into the next
-// run's archive page.
+// stays under maxCarriedState, and the timeline entries it stops carrying are sealed, once and in
+// order, into a record chunk of the case, numbered after the chunks before it.
 func TestAFiveYearCaseCarriesABoundedState(t *testing.T) {
 	start := testStart
 	in := Input{CaseID: "c1", Reference: "CF-LONG"}
@@ -27,6 +31,11 @@ func TestAFiveYearCaseCarriesABoundedState(t *testing.T) {
 	for run := 0; run < 11; run++ {
 
 		h := newHarnessAt(t, start)
+		var sealed []RecordChunkInput
+		h.env.OnWorkflow(RecordChunkWorkflowName, mock.Anything, mock.Anything).Return(func(_ workflow.Context, c RecordChunkInput) error {
+			sealed = append(sealed, c)
+			return nil
+		})
 		if run == 0 {
 			h.input = in
 			h.openLongCase()
@@ -40,13 +49,19 @@ func TestAFiveYearCaseCarriesABoundedState(t *testing.T) {
 		if size > maxCarriedState {
 			t.Fatalf("run %d carried %d bytes into the next; the bound is %d", run+1, size, maxCarriedState)
 		}
-		for _, e := range next.Archive {
-			if e.Seq <= archived {
-				t.Fatalf("run %d archived entry %d again", run+1, e.Seq)
-			}
-		}
 		if len(next.Archive) > 0 {
-			archived = next.Archive[len(next.Archive)-1].Seq
+			t.Fatalf("run %d carried %d entries in the next run's input instead of sealing them", run+1, len(next.Archive))
+		}
+		for _, c := range sealed {
+			if c.CaseID != "c1" || c.Index != len(in.ChunkStarts) || len(c.Entries) == 0 || c.Entries[0].Seq != archived+1 {
+				t.Fatalf("run %d sealed chunk %d of %s from entry %d; want chunk %d from entry %d", run+1, c.Index, c.CaseID, c.Entries[0].Seq, len(in.ChunkStarts), archived+1)
+			}
+			archived = c.Entries[len(c.Entries)-1].Seq
+			in.ChunkStarts = append(in.ChunkStarts, c.Entries[0].Seq)
+		}
+		if next.SealedThrough != archived || !slices.Equal(next.ChunkStarts, in.ChunkStarts) || next.State.ArchivedThrough != archived {
+			t.Fatalf("run %d carried chunks %v through %d (archived through %d); it sealed %v through %d",
+				run+1, next.ChunkStarts, next.SealedThrough, next.State.ArchivedThrough, in.ChunkStarts, archived)
 		}
 		in, start = next, h.env.Now()
 	}
@@ -63,7 +78,7 @@ func TestAFiveYearCaseCarriesABoundedState(t *testing.T) {
 		}
 	}
 	t.Logf(
-		"largest carried state %d bytes (bound %d); %d timeline entries archived; last run carried %d", largest, maxCarriedState, archived, len(in.State.Timeline))
+		"largest carried state %d bytes (bound %d); %d timeline entries sealed in %d chunks; last run carried %d", largest, maxCarriedState, archived, len(in.ChunkStarts), len(in.State.Timeline))
 }
 
 // newHarnessAt is a harness whose clock starts at start.

@@ -20,17 +20,22 @@ import (
 // code, its clocks a year ahead. A change that alters the order of commands fails here unless it
 // is guarded with workflow.GetVersion, and cases already running would otherwise break.
 // Histories recorded before payloads were encrypted replay with the migration switch on, as a
-// worker of a deployment migrating from that release reads them.
+// worker of a deployment migrating from that release reads them. Beside the case's runs, the
+// workflows a case starts are recorded too: a record chunk, the destruction of a record and the
+// register entry it wrote.
 func TestReplayRecordedHistories(t *testing.T) {
 	replaytest.ReplayMigrating(t, "testdata/histories", 4, func(r worker.WorkflowReplayer) { registerCase(t, r) })
 }
 
-// registerCase registers the case workflow on a replayer.
+// registerCase registers the case workflow, and those a case starts, on a replayer.
 func registerCase(t *testing.T, r worker.WorkflowReplayer) {
 	// Replay never asks the policy: every deadline comes from the recorded side effects, so a
 	// different policy here must not matter.
 	cw := &CaseWorkflow{Policy: func() *policy.Policy { return nil }, Callers: replaytest.Verifier(t)}
 	r.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: WorkflowName})
+	r.RegisterWorkflowWithOptions(cw.RecordChunk, workflow.RegisterOptions{Name: RecordChunkWorkflowName})
+	r.RegisterWorkflowWithOptions(cw.DestroyRecord, workflow.RegisterOptions{Name: DestroyWorkflowName})
+	r.RegisterWorkflowWithOptions(cw.RegisterEntry, workflow.RegisterOptions{Name: RegisterEntryWorkflowName})
 }
 
 // TestAHistoryInClearNeedsTheMigrationSwitch: a history recorded before payloads were encrypted

@@ -24,12 +24,20 @@ type Input struct {
 	// State is the case carried across continue-as-new; nil for a new case.
 	State *safeguarding.Case `json:"state,omitempty"`
 	// Archive is the page of timeline entries the previous run stopped carrying (see
-	// safeguarding.Case.Compact). It is not carried further: this run's history keeps it, and
-	// the timeline of a long case is read back run by run.
+	// safeguarding.Case.Compact), when it did not seal them into a record chunk (record.go): runs
+	// before chunks, or a run that could not seal. It is not carried further: this run's history
+	// keeps it until the next continue-as-new seals it.
 	Archive []safeguarding.Entry `json:"archive,omitempty"`
+	// ChunkStarts are the numbers of the first timeline entry of each of the case's record
+	// chunks, in order, and SealedThrough the number of the last entry they hold (see record.go).
+	ChunkStarts   []int `json:"chunk_starts,omitempty"`
+	SealedThrough int   `json:"sealed_through,omitempty"`
 	// MaxHistory continues the workflow as new once its history holds this many events, well
 	// before Temporal's own limits; 0 uses DefaultMaxHistory.
 	MaxHistory int `json:"max_history,omitempty"`
+	// SweepAfter is how long the destruction of the case's record waits before it sweeps once
+	// more; 0 uses sweepAfter (tests use a short one).
+	SweepAfter time.Duration `json:"sweep_after,omitempty"`
 }
 
 // DefaultMaxHistory keeps each run's history small enough to replay in milliseconds.
@@ -98,6 +106,13 @@ type run struct {
 	// email is the version of how chases are emailed (see emailChange), asked at the first
 	// chase of the run; emailUnknown until then.
 	email workflow.Version
+	// retention is the version of records retention (see retentionChange), asked when the run
+	// first needs it; retentionUnknown until then.
+	retention workflow.Version
+	// approval is the step that approved destroying the record, as the API vouched for it.
+	approval *vouchedRequest
+	// earlierPagesAsked: the run has looked for pages earlier runs kept (see record.go).
+	earlierPagesAsked bool
 	// start is the version of what the run took from its start (see startChange).
 	start workflow.Version
 	// renew continues the run as new at the next turn of the loop: see catchUp.
@@ -150,7 +165,7 @@ func newRun(ctx workflow.Context, cw *CaseWorkflow, in Input) *run {
 	if in.MaxHistory == 0 {
 		in.MaxHistory = DefaultMaxHistory
 	}
-	return &run{cw: cw, in: in, state: state, logger: workflow.GetLogger(ctx), wake: newWakeup(ctx), projectedRev: -1, email: emailUnknown, start: start}
+	return &run{cw: cw, in: in, state: state, logger: workflow.GetLogger(ctx), wake: newWakeup(ctx), projectedRev: -1, email: emailUnknown, retention: retentionUnknown, start: start}
 }
 
 // loop sends due chases, keeps the read model and search attributes current, and sleeps until
@@ -166,6 +181,14 @@ func (r *run) loop(ctx workflow.Context) error {
 		if r.state.AdulthoodDue(now) {
 			r.state.ActOnAdulthood(&workflowEnv{ctx: ctx, cw: r.cw})
 		}
+		if r.state.RetentionReviewDue(now) && r.retentionVersion(ctx) >= retentionReviews {
+			r.state.OpenRetentionReview(&workflowEnv{ctx: ctx, cw: r.cw})
+		}
+		if r.state.DestructionApproved() && r.retentionVersion(ctx) >= retentionReviews {
+			r.project(ctx)
+			return r.destroy(ctx)
+		}
+		r.sealEarlierPagesSoon(ctx)
 		chases := r.state.TakeDueChases(now)
 		r.state.AfterChases(&workflowEnv{ctx: ctx, cw: r.cw}, chases)
 		r.sendChases(ctx, chases)
@@ -179,6 +202,11 @@ func (r *run) loop(ctx workflow.Context) error {
 		next := r.state.NextEventAt()
 		if !r.state.Opened() {
 			next = started.Add(unopenedLifetime)
+		}
+		if r.state.RetentionReviewDue(now) {
+			// A run whose version does not review records (none was ever recorded so) must not
+			// wake at once again for a date it will not act on.
+			next = r.state.NextChaseAt()
 		}
 		r.armTimer(ctx, next, now)
 		r.waitForChange(ctx)
@@ -235,7 +263,13 @@ func (r *run) continueAsNew(ctx workflow.Context) error {
 		return err
 	}
 	next := r.in
-	next.Archive = r.state.Compact()
+	archivedBefore := r.state.ArchivedThrough
+	dropped := r.state.Compact()
+	next.Archive = dropped
+	if workflow.GetVersion(ctx, recordChunksChange, workflow.DefaultVersion, recordChunksCurrentVersion) >= recordChunksSealed &&
+		r.sealRecord(ctx, &next, archivedBefore, dropped) {
+		next.Archive = nil
+	}
 	next.State = r.state
 
 	r.logger.Info("continuing case as new", "case", r.state.ID, "revision", r.state.Revision)

@@ -144,6 +144,19 @@ func TestSetupThenWorker(t *testing.T) {
 	if again := setupOut(); !strings.Contains(again, "search attributes: all 7 present") || !strings.Contains(again, "morning digest schedule: unchanged") {
 		t.Errorf("second setup reported:\n%s", again)
 	}
+	// What the namespace's retention bounds, and the records retention in force, with sources.
+	out := setupOut()
+	for _, says := range []string{
+		"Temporal deletes a closed run's history 1d after it closes", "Nothing caseflow needs lives only there",
+		"records retention: a closed record is kept until its retention date",
+		"Case record of a looked-after child: until the child's 75th birthday. Source: Care Planning, Placement and Case Review (England) Regulations 2010, reg 50",
+		"Record of an allegation against a carer or member of staff: until the person the allegation is about reaches their normal pension age, and for 10 years after the allegation",
+		"Case record of a child who was not looked after: until the child's 25th birthday, and for 6 years after the case closed",
+	} {
+		if !strings.Contains(out, says) {
+			t.Errorf("setup does not say %q:\n%s", says, out)
+		}
+	}
 
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	workerOut, workerErr := &syncBuffer{}, &syncBuffer{}

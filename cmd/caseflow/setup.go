@@ -31,7 +31,7 @@ func runSetup(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer c.Close()
 	fmt.Fprintf(stdout, "setting up Temporal at %s, namespace %s\n", cfg.TemporalAddress, cfg.TemporalNamespace)
 	target := setup.Target{Client: c, Namespace: cfg.TemporalNamespace}
-	err = setup.Run(ctx, target, setup.Tasks(setup.Options{Retention: cfg.Retention, DigestAt: cfg.Mail.DigestAt}), func(r setup.Result) {
+	err = setup.Run(ctx, target, setup.Tasks(setup.Options{Retention: cfg.Retention, DigestAt: cfg.Mail.DigestAt, Policy: cfg.Policy}), func(r setup.Result) {
 		fmt.Fprintf(stdout, "  %s: %s\n", r.Task, r.Outcome)
 	})
 	if err != nil {

@@ -60,7 +60,7 @@ func testKeys(path string) (string, error) {
 
 func record(out, name, policyFile, keysFile string, kinds []string) error {
 	ctx := context.Background()
-	p, err := policy.LoadFile(policyFile)
+	p, err := retentionOfSeconds(policyFile)
 	if err != nil {
 		return err
 	}
@@ -160,12 +160,19 @@ func record(out, name, policyFile, keysFile string, kinds []string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	for label, caseID := range map[string]string{"full": full, "continued": id, "allsteps": all} {
+	sealed, err := sealedCase(ctx, a, cases, concern)
+	if err != nil {
+		return err
+	}
+	for label, caseID := range map[string]string{"full": full, "continued": id, "allsteps": all, "sealed": sealed} {
 		if err := writeRuns(ctx, a.Temporal, workflows.WorkflowID(caseID), filepath.Join(out, name+"-"+label)); err != nil {
 			return err
 		}
 	}
-	return nil
+	if err := writeRuns(ctx, a.Temporal, workflows.RecordChunkID(sealed, 0), filepath.Join(out, name+"-chunk")); err != nil {
+		return err
+	}
+	return recordRetention(ctx, a, cases, concern, filepath.Join(out, name))
 }
 
 // everyStep takes a case through every step whose behaviour a release changed or added: a carer's
@@ -175,9 +182,9 @@ func record(out, name, policyFile, keysFile string, kinds []string) error {
 // agreed action done by its owner, a corrected date of birth, a referral with "no further action"
 // challenged, the young person's views, a further concern referred again, the Safeguarding Lead's
 // NRM decision, an assessment naming the action it answers, an age assessment and the confirmed
-// move to adulthood, the steps of the seed duties (dutySteps), a resolved obligation, closure
-// with every obligation resolved, a reopening that re-arms them, and another case of the child
-// merged into it.
+// move to adulthood, the steps of the seed duties (dutySteps), a legal hold on the open case and
+// its lift, a resolved obligation, closure with every obligation resolved, a reopening that
+// re-arms them, and another case of the child merged into it.
 func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string]any, now time.Time) (string, error) {
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	carer2 := safeguarding.Actor{UserID: "carer-2", Role: safeguarding.RoleCarer}
@@ -281,6 +288,9 @@ func everyStep(ctx context.Context, cases *caseclient.Client, concern map[string
 	take(sw, "age-assessment", map[string]any{"assessed_at": ts, "assessed_by": "Recorded assessors", "date_of_birth": "2007-01-01"})
 	take(lead, "adulthood", map[string]any{"decided_at": ts, "reason": "Recorded decision."})
 	dutySteps(ctx, cases, id, now, take, func() bool { return err != nil })
+	// Records retention: a legal hold may be placed while the case is open, and lifted.
+	take(manager, "legal-hold", map[string]any{"reason": "Recorded hold."})
+	take(lead, "legal-hold-lift", map[string]any{"reason": "Recorded lift."})
 	take(manager, "team", map[string]any{"social_worker": "sw-2", "reason": "New worker."})
 
 	take(safeguarding.Actor{UserID: "sw-2", Role: safeguarding.RoleSocialWorker, Team: "north"}, "closure-request", map[string]any{"reason": "risk-resolved", "note": "Recorded."})
@@ -381,5 +391,164 @@ func writeRuns(ctx context.Context, c client.Client, wid, prefix string) error {
 		}
 		fmt.Printf("%s: %d events\n", file, len(events))
 	}
+	return nil
+}
+
+// retentionOfSeconds loads the recording's policy with the record of a child who was not looked
+// after kept three seconds after its case closes, so that its review falls due while recording.
+func retentionOfSeconds(file string) (*policy.Policy, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	const other = "    until_birthday: 25\n    after_closure: 6y\n"
+	if !strings.Contains(string(data), other) {
+		return nil, fmt.Errorf("%s: no retention rule for other records to shorten", file)
+	}
+	return policy.Load(file, []byte(strings.Replace(string(data), other, "    after_closure: 3s\n", 1)))
+}
+
+// sealedCase is a case that continues as new with more timeline than a run carries: its runs
+// seal what they stop carrying into record chunks.
+func sealedCase(ctx context.Context, a *app.App, cases *caseclient.Client, concern map[string]any) (string, error) {
+	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
+	id := workflows.CaseIDFor(carer.UserID, "sealed")
+	_, err := a.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.WorkflowID(id), TaskQueue: workflows.TaskQueue},
+		workflows.WorkflowName, workflows.Input{CaseID: id, Reference: workflows.ReferenceFor(id), MaxHistory: 400})
+	if err != nil {
+		return "", err
+	}
+	if _, err := raise(ctx, cases, carer, concern, "sealed"); err != nil {
+		return "", err
+	}
+	for i := range 130 {
+		if _, err := step(ctx, cases, id, carer, "care-plan-contribution", map[string]any{"text": fmt.Sprintf("note %d", i)}); err != nil {
+			return "", err
+		}
+	}
+	if _, err := a.Temporal.DescribeWorkflowExecution(ctx, workflows.RecordChunkID(id, 0), ""); err != nil {
+		return "", fmt.Errorf("the sealed case sealed no chunk: %w", err)
+	}
+	return id, nil
+}
+
+// recordRetention closes a case and lets its retention date pass: the review opens, a legal hold
+// sets it aside and, lifted, brings it back; then a manager approves the destruction. The case's
+// history is read as often as possible until the destruction deletes it, and the last read is
+// kept; then the destruction's history and the register entry it wrote.
+func recordRetention(ctx context.Context, a *app.App, cases *caseclient.Client, concern map[string]any, prefix string) error {
+	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
+	sw := safeguarding.Actor{UserID: "sw-1", Role: safeguarding.RoleSocialWorker, Team: "north"}
+	lead := safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}
+	manager := safeguarding.Actor{UserID: "mgr-1", Role: safeguarding.RoleManager, Team: "north"}
+	id := workflows.CaseIDFor(carer.UserID, "retention")
+	_, err := a.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.WorkflowID(id), TaskQueue: workflows.TaskQueue},
+		workflows.WorkflowName, workflows.Input{CaseID: id, Reference: workflows.ReferenceFor(id), SweepAfter: time.Second})
+	if err != nil {
+		return err
+	}
+	if _, err := raise(ctx, cases, carer, concern, "retention"); err != nil {
+		return err
+	}
+	if _, err := step(ctx, cases, id, sw, "closure-request", map[string]any{"reason": "risk-resolved", "note": "Recorded."}); err != nil {
+		return err
+	}
+	view, err := cases.Get(ctx, id, manager)
+	if err != nil {
+		return err
+	}
+	var resolutions []map[string]string
+	for _, act := range view.OpenActions {
+		resolutions = append(resolutions, map[string]string{"action_id": act.ID, "reason": "Recorded resolution."})
+	}
+	if _, err := step(ctx, cases, id, manager, "closure-approval", map[string]any{"resolutions": resolutions}); err != nil {
+		return err
+	}
+	if err := waitForReview(ctx, cases, id, lead); err != nil {
+		return err
+	}
+	for _, s := range []struct {
+		by   safeguarding.Actor
+		name string
+	}{{manager, "legal-hold"}, {lead, "legal-hold-lift"}} {
+		if _, err := step(ctx, cases, id, s.by, s.name, map[string]any{"reason": "Recorded."}); err != nil {
+			return err
+		}
+	}
+	if err := waitForReview(ctx, cases, id, lead); err != nil {
+		return err
+	}
+	if _, err := step(ctx, cases, id, manager, safeguarding.StepApproveDestruction, map[string]any{"reason": "Recorded."}); err != nil {
+		return err
+	}
+	last, err := readUntilDeleted(ctx, a.Temporal, workflows.WorkflowID(id))
+	if err != nil {
+		return err
+	}
+	if err := writeHistory(prefix+"-review-run1.json", last); err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(time.Minute); ; {
+		if _, err := a.Temporal.DescribeWorkflowExecution(ctx, workflows.RegisterEntryID(id), ""); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the destruction wrote no register entry")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := writeRuns(ctx, a.Temporal, workflows.DestroyID(id), prefix+"-destroy"); err != nil {
+		return err
+	}
+	return writeRuns(ctx, a.Temporal, workflows.RegisterEntryID(id), prefix+"-register")
+}
+
+// waitForReview waits until the review of the closed record is open.
+func waitForReview(ctx context.Context, cases *caseclient.Client, id string, lead safeguarding.Actor) error {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		v, err := cases.Get(ctx, id, lead)
+		if err != nil {
+			return err
+		}
+		for _, act := range v.OpenActions {
+			if act.Kind == policy.RetentionReview {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("the review of case %s never opened", id)
+}
+
+// readUntilDeleted reads a workflow's history again and again until it is deleted, and returns
+// the last history read: as close as a reader gets to the moment it handed itself over.
+func readUntilDeleted(ctx context.Context, c client.Client, wid string) ([]*historypb.HistoryEvent, error) {
+	var last []*historypb.HistoryEvent
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
+		var events []*historypb.HistoryEvent
+		iter := c.GetWorkflowHistory(ctx, wid, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for iter.HasNext() {
+			ev, err := iter.Next()
+			if err != nil {
+				if len(last) == 0 {
+					return nil, err
+				}
+				return last, nil
+			}
+			events = append(events, ev)
+		}
+		last = events
+	}
+	return nil, fmt.Errorf("%s was not deleted within a minute", wid)
+}
+
+func writeHistory(file string, events []*historypb.HistoryEvent) error {
+	data, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: events})
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("%s: %d events\n", file, len(events))
 	return nil
 }

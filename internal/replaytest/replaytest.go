@@ -1,6 +1,7 @@
 package replaytest
 
 import (
+	"bytes"
 	"encoding/base64"
 	"io"
 	"log/slog"
@@ -11,8 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/encryption"
 	"github.com/caseflow/caseflow/identity"
@@ -75,7 +78,16 @@ func replay(t *testing.T, dir string, min int, converters *encryption.Converters
 				t.Fatal(err)
 			}
 			register(replayer)
-			if err := replayer.ReplayWorkflowHistoryFromJSONFile(logger, file); err != nil {
+			history, err := client.HistoryFromJSON(bytes.NewReader(data), client.HistoryJSONOptions{})
+			if err != nil {
+				t.Fatalf("read %s: %v", file, err)
+			}
+			// Under the workflow id it ran as: workflows that check who started them (a chunk, a
+			// destruction) read their own id, which the replayer otherwise makes up.
+			id := history.GetEvents()[0].GetWorkflowExecutionStartedEventAttributes().GetWorkflowId()
+			if err := replayer.ReplayWorkflowHistoryWithOptions(logger, history, worker.ReplayWorkflowHistoryOptions{
+				OriginalExecution: workflow.Execution{ID: id},
+			}); err != nil {
 				t.Fatalf("replay %s: %v", file, err)
 			}
 		})

@@ -282,6 +282,24 @@ function otherPanel(v) {
     withdrawals.length ? [el("h3", { text: "Withdrawn disclosures" }), el("ul", { class: "entries" }, ...withdrawals)] : "");
 }
 
+// retentionPanel shows managers and the Safeguarding Lead how long the record is kept and why,
+// what the date had to assume (to check before approving its destruction), and its legal holds.
+function retentionPanel(v) {
+  const r = v.retention;
+  if (!r) return "";
+  const hold = (h) => [`Placed by ${byText(h.placed_by)} `, timeEl(h.placed_at), `: ${h.reason}`,
+    h.lifted_at && !h.lifted_at.startsWith("0001-") ? [`; lifted by ${byText(h.lifted_by)} `, timeEl(h.lifted_at), `: ${h.lift_reason}`] : ""];
+  return panel("retention-panel", "Keeping the record",
+    facts([
+      ["Kept until", r.until && !r.until.startsWith("0001-") ? timeEl(r.until) : "Set when the case closes"],
+      ["Why", r.basis?.length ? el("ul", {}, ...r.basis.map((b) => el("li", { text: b }))) : ""],
+      ["Assumed dates to check", r.estimated?.length ? el("ul", {}, ...r.estimated.map((b) => el("li", { text: b }))) : ""],
+      ["Legal hold", r.on_hold ? "A legal hold keeps this record: nothing is destroyed while it stands" : ""],
+      ["Destruction", r.destruction ? [`Approved by ${byText(r.destruction.approved_by)} `, timeEl(r.destruction.approved_at), `: ${r.destruction.reason}`] : ""],
+    ]),
+    r.legal_holds?.length ? [el("h3", { text: "Legal holds" }), list(r.legal_holds, hold, "")] : "");
+}
+
 // casePanels draws every panel of the case.
 function casePanels(v, L) {
   const actionsByID = Object.fromEntries((v.actions || []).map((a) => [a.id, a]));
@@ -290,7 +308,7 @@ function casePanels(v, L) {
   return [
     childPanel(v, L), concernsPanel(v, L), reportingPanel(v, L), nrmPanel(v, L), ictgPanel(v, L),
     meetingsPanel(v, L, actionsByID), carePlanPanel(v), missingPanel(v, L, openByRef),
-    v.allegations?.length ? allegationsPanel(v, L) : "", dutiesPanel(v, L), otherPanel(v),
+    v.allegations?.length ? allegationsPanel(v, L) : "", dutiesPanel(v, L), otherPanel(v), retentionPanel(v),
   ].flat().filter(Boolean);
 }
 

@@ -67,6 +67,22 @@ const pages = {
     setInterval(refresh, 30000);
   },
 
+  // The Safeguarding Lead's destruction register: each record destroyed, with who approved it,
+  // under which rule and why.
+  async register() {
+    const r = await api("GET", "/v1/destruction-register");
+    const confirmed = (n) => (n ? ` (confirming ${n} assumed date${n > 1 ? "s" : ""})` : "");
+    $("#register").replaceChildren(...r.entries.map((e) => el("li", {},
+      el("h3", {}, `${e.reference}, destroyed `, timeEl(e.destroyed_at)),
+      facts([
+        ["Approved by", [`${ownerText(e.approved_by)}, `, timeEl(e.approved_at), confirmed(e.assumptions_confirmed)]],
+        ["Rule", e.rule_title || e.rule],
+        ["Reason", e.reason],
+        ["What was destroyed", el("ul", {}, ...(e.destroyed || []).map((d) => el("li", { text: d })))],
+      ]))));
+    if (!r.entries.length) $("#register").append(el("li", { text: "No record has been destroyed." }));
+  },
+
   // The social worker's work: their actions soon due or overdue, their notifications, their cases.
   async cases() {
     const now = Date.now();
@@ -118,6 +134,17 @@ const pages = {
     const labels = caseLabels(doc, reference);
     const select = $("#step");
     let view;
+    // Once its destruction is approved the case is about to be gone: the page says so, keeps
+    // nothing of it on screen and stops asking for it.
+    let destroyed = false;
+    const destructionApproved = () => {
+      destroyed = true;
+      $$("#main > :not(h1):not(#status)").forEach((n) => n.remove());
+      $("#main").append(el("p", { text: "The record is being destroyed: every part of it, its timeline and its access log. The destruction register keeps what was destroyed, when, who approved it and why." }),
+        ME.role === "safeguarding_lead" ? el("p", {}, el("a", { href: "/register", text: "Open the destruction register" })) : "");
+      say("Destruction approved.");
+      $("#main").focus();
+    };
     const build = ({ prefill = {}, hidden = [] } = {}) => {
       const step = steps.find((s) => s.name === select.value);
       const holder = $("#step-form");
@@ -125,6 +152,7 @@ const pages = {
       holder.replaceChildren(stepForm(step, {
         view, prefill, hidden,
         onDone: async () => {
+          if (step.name === "destruction-approval") return destructionApproved();
           say(`Recorded: ${step.title}.`);
           select.value = "";
           holder.replaceChildren();
@@ -218,7 +246,7 @@ const pages = {
       const closer = action && closerOf(action, steps);
       if (closer) open(closer.step.name, closer);
     } catch (e) { say(e.message, true); }
-    live(debounce(() => render(true).catch(() => {}), 300));
+    live(debounce(() => (destroyed ? undefined : render(true).catch(() => {})), 300));
   },
 
   // The carer's page: per child, what they must do with a button for each, the child's missing
