@@ -19,7 +19,7 @@ type CarriedState struct {
 
 const fiveYearTest = "TestAFiveYearCaseCarriesABoundedState"
 
-var fiveYearLine = regexp.MustCompile(`largest carried state (\d+) bytes \(bound (\d+)\); (\d+) timeline entries archived`)
+var fiveYearLine = regexp.MustCompile(`largest carried state (\d+) bytes \(bound (\d+)\); (\d+) timeline entries (?:archived|sealed)`)
 
 // fiveYear runs the five-year test of the workflow package and reads the carried-state size it
 // logs: the case is driven through five years of monthly chases and recorded reviews in
