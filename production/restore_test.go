@@ -374,7 +374,10 @@ func (s *stack) checkCaseBack(c created, before, after caseRecord, stoppedAt tim
 		s.t.Errorf("case %d had no access records before the dump: the check would miss a loss", c.index)
 	}
 
-	if a, b := clocks(before.view), clocks(after.view); !slices.Equal(a, b) {
+	// The Lead's conduct decision a chase opens after the restore is new by design
+	// (checkChasedOnce counts it); every clock the dump held must be back as it was.
+	conduct := func(line string) bool { return strings.Contains(line, " conduct-review ") }
+	if a, b := slices.DeleteFunc(clocks(before.view), conduct), slices.DeleteFunc(clocks(after.view), conduct); !slices.Equal(a, b) {
 		s.t.Errorf("%s: open actions and clocks were\n%s\nare\n%s", where, strings.Join(a, "\n"), strings.Join(b, "\n"))
 	}
 }
@@ -412,7 +415,16 @@ func newEntries(before, after []safeguarding.Entry) []safeguarding.Entry {
 func (s *stack) checkChasedOnce(c created, before caseRecord, timeline []safeguarding.Entry, stoppedAt time.Time) {
 	police := policeReport(before.view)
 	byLevel := map[string]int{}
+	conduct := 0
 	for _, e := range newEntries(before.timeline, timeline) {
+		// The chase that reaches the Safeguarding Lead also asks them whether the failure to act
+		// is a conduct matter (a seed duty): one entry, made then, counted like the chases.
+		if e.Kind == "conduct-review" && e.At.After(stoppedAt) {
+			if conduct++; conduct > 1 {
+				s.t.Errorf("drill case %d: the Lead asked about the same late action again after the restore: %s", c.index, asJSON(e))
+			}
+			continue
+		}
 		if e.Kind != "chase" || e.Ref != police.ID || !e.At.After(stoppedAt) {
 			s.t.Errorf("drill case %d: an entry after the restore that is not a chase of its police report made then: %s", c.index, asJSON(e))
 			continue
