@@ -49,13 +49,17 @@ func matchKey(kind string, parts ...string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// foldMarks takes accents off letters: "Amára" reads "Amara".
-var foldMarks = transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// foldMarks takes accents off letters: "Amára" reads "Amara". A chain keeps state between
+// calls, so each name gets its own: one shared chain, used by two workflows at once, panicked
+// (slice bounds out of range) inside their queries.
+func foldMarks() transform.Transformer {
+	return transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}
 
 // normalName is a name as matching compares it: letters and digits only, in lower case, without
 // accents, its words in alphabetical order (a family name written first or last is one name).
 func normalName(name string) string {
-	folded, _, err := transform.String(foldMarks, name)
+	folded, _, err := transform.String(foldMarks(), name)
 	if err != nil {
 		folded = name
 	}
