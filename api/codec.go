@@ -13,8 +13,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/caseflow/caseflow/audit"
-	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/auth"
 	"github.com/caseflow/caseflow/workflows"
 )
 

@@ -19,12 +19,12 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/caseflow/caseflow/audit"
-	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/idempotency"
 	"github.com/caseflow/caseflow/notify"
-	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/auth"
+	"github.com/caseflow/caseflow/security/pseudonym"
 	"github.com/caseflow/caseflow/workflows"
 )
 

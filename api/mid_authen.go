@@ -7,9 +7,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/safeguarding"
-	"github.com/caseflow/caseflow/session"
+	"github.com/caseflow/caseflow/security/auth"
+	"github.com/caseflow/caseflow/security/session"
 )
 
 const actorKey = "caseflow.actor"

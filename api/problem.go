@@ -10,7 +10,7 @@ import (
 	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
-	"github.com/caseflow/caseflow/session"
+	"github.com/caseflow/caseflow/security/session"
 	"github.com/caseflow/caseflow/workflows"
 )
 

@@ -17,10 +17,10 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/auth"
 	"github.com/caseflow/caseflow/workflows"
 )
 

@@ -10,11 +10,11 @@ import (
 
 	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/config"
-	"github.com/caseflow/caseflow/encryption"
-	"github.com/caseflow/caseflow/identity"
-	"github.com/caseflow/caseflow/keyring"
-	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/ratelimit"
+	"github.com/caseflow/caseflow/security/encryption"
+	"github.com/caseflow/caseflow/security/identity"
+	"github.com/caseflow/caseflow/security/keyring"
+	"github.com/caseflow/caseflow/security/pseudonym"
 	"github.com/caseflow/caseflow/workflows"
 )
 

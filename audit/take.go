@@ -8,7 +8,7 @@ import (
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/caseflow/caseflow/identity"
+	"github.com/caseflow/caseflow/security/identity"
 )
 
 // verdictChange versions how a head judges a signalled batch. The first release checked each

@@ -19,9 +19,9 @@ import (
 
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/config"
-	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/identity"
 )
 
 // Options size the run.

@@ -11,9 +11,9 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/converter"
 
-	"github.com/caseflow/caseflow/encryption"
-	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/encryption"
+	"github.com/caseflow/caseflow/security/identity"
 	"github.com/caseflow/caseflow/workflows"
 )
 

@@ -16,9 +16,9 @@ import (
 	"github.com/stretchr/testify/mock"
 
 	"github.com/caseflow/caseflow/caseclient"
-	"github.com/caseflow/caseflow/encryption"
-	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/encryption"
+	"github.com/caseflow/caseflow/security/keyring"
 	"github.com/caseflow/caseflow/workflows"
 )
 

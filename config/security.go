@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/caseflow/caseflow/auth"
-	"github.com/caseflow/caseflow/encryption"
+	"github.com/caseflow/caseflow/security/auth"
+	"github.com/caseflow/caseflow/security/encryption"
 )
 
 // Security is the configuration of caseflow's protections: its keys, the limits on callers,

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseflow/caseflow/encryption"
+	"github.com/caseflow/caseflow/security/encryption"
 )
 
 func validate(t *testing.T, mode Mode, args ...string) error {

@@ -23,8 +23,8 @@ import (
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/projection"
-	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/security/pseudonym"
 )
 
 // tuesday0830 is 08:30 UK time on Tuesday 22 December 2026 (GMT).

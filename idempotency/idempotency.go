@@ -9,7 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/caseflow/caseflow/pseudonym"
+	"github.com/caseflow/caseflow/security/pseudonym"
 )
 
 // Outcome says what Begin found for an idempotency key.

@@ -17,7 +17,7 @@ import (
 
 	"github.com/caseflow/caseflow/internal/smtptest"
 	"github.com/caseflow/caseflow/mail"
-	"github.com/caseflow/caseflow/pseudonym"
+	"github.com/caseflow/caseflow/security/pseudonym"
 )
 
 func message(id, to string) mail.Message {

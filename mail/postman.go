@@ -12,7 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/caseflow/caseflow/pseudonym"
+	"github.com/caseflow/caseflow/security/pseudonym"
 )
 
 // Postman sends each message once, however often it is asked to.

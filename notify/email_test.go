@@ -19,8 +19,8 @@ import (
 	"github.com/caseflow/caseflow/mail"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
-	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/pseudonym"
 )
 
 // outbox is a mail.Sender that keeps messages and can fail for chosen addresses.

@@ -11,8 +11,8 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/pseudonym"
 )
 
 // TestInboxesHoldNoUserIDs delivers a chase to a social worker and the team's managers, then

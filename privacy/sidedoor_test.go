@@ -21,10 +21,10 @@ import (
 	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/directory"
-	"github.com/caseflow/caseflow/encryption"
-	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/encryption"
+	"github.com/caseflow/caseflow/security/identity"
 	"github.com/caseflow/caseflow/workflows"
 )
 

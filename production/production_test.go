@@ -38,13 +38,13 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/encryption"
-	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
-	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/encryption"
+	"github.com/caseflow/caseflow/security/keyring"
+	"github.com/caseflow/caseflow/security/pseudonym"
 	"github.com/caseflow/caseflow/workflows"
 )
 

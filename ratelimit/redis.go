@@ -9,7 +9,7 @@ import (
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/caseflow/caseflow/pseudonym"
+	"github.com/caseflow/caseflow/security/pseudonym"
 )
 
 // Limiter limits how often each user may do something. The count lives in Redis so that every

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/pseudonym"
 )
 
 // TestAChildsCasesAreFoundByKeyedHashesOnly: a concern finds the child's cases, open and closed,

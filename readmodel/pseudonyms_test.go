@@ -9,9 +9,9 @@ import (
 	"github.com/caseflow/caseflow/idempotency"
 	"github.com/caseflow/caseflow/internal/testredis"
 	"github.com/caseflow/caseflow/projection"
-	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/ratelimit"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/pseudonym"
 )
 
 // testIDs is the pseudonym key of the tests.

@@ -3,8 +3,8 @@ package web_test
 import (
 	"bytes"
 
-	"github.com/caseflow/caseflow/keyring"
-	"github.com/caseflow/caseflow/pseudonym"
+	"github.com/caseflow/caseflow/security/keyring"
+	"github.com/caseflow/caseflow/security/pseudonym"
 )
 
 // testPseudonyms is the pseudonym key of the read model in tests that build the API by hand.

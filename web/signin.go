@@ -16,9 +16,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/oauth2"
 
-	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/safeguarding"
-	"github.com/caseflow/caseflow/session"
+	"github.com/caseflow/caseflow/security/auth"
+	"github.com/caseflow/caseflow/security/session"
 )
 
 // Sign-in through the agency's identity provider: the OpenID Connect authorization code flow

@@ -19,12 +19,12 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/internal/testidp"
 	"github.com/caseflow/caseflow/ratelimit"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
-	"github.com/caseflow/caseflow/session"
+	"github.com/caseflow/caseflow/security/auth"
+	"github.com/caseflow/caseflow/security/session"
 	"github.com/caseflow/caseflow/web"
 )
 

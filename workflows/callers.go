@@ -1,8 +1,8 @@
 package workflows
 
 import (
-	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/identity"
 )
 
 // CallerVerifier checks that the API vouched for a call (identity.Verifier in the worker).

@@ -12,13 +12,13 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/activities"
-	"github.com/caseflow/caseflow/identity"
-	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/projection"
-	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/identity"
+	"github.com/caseflow/caseflow/security/keyring"
+	"github.com/caseflow/caseflow/security/pseudonym"
 )
 
 // trustEveryCaller lets the domain tests send updates and queries without proofs; the tests

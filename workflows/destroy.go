@@ -9,9 +9,9 @@ import (
 
 	"github.com/caseflow/caseflow/activities"
 	"github.com/caseflow/caseflow/audit"
-	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/identity"
 )
 
 // Destroying a record. Once a manager or the Safeguarding Lead approves it (the

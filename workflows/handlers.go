@@ -7,9 +7,9 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/identity"
 )
 
 // registerHandlers registers the step Update and the catch-up Update (and, in a run begun

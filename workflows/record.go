@@ -10,8 +10,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/identity"
 )
 
 // A case runs for years and continues as new many times; the timeline entries a run stops

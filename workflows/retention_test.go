@@ -16,10 +16,10 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/activities"
-	"github.com/caseflow/caseflow/identity"
-	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/identity"
+	"github.com/caseflow/caseflow/security/keyring"
 )
 
 // The retention date of the harness's closed case: the child, born 1 January 2010 and not

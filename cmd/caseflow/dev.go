@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/app"
-	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/bench"
 	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/auth"
 )
 
 // devCommands need the embedded servers, mint development tokens or write synthetic data: the

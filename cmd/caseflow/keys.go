@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/caseflow/caseflow/keyring"
+	"github.com/caseflow/caseflow/security/keyring"
 )
 
 const keysUsage = `Usage:

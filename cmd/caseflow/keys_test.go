@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseflow/caseflow/keyring"
+	"github.com/caseflow/caseflow/security/keyring"
 )
 
 func TestTokenTTLObeysTheCap(t *testing.T) {

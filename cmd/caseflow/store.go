@@ -9,9 +9,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/caseflow/caseflow/keyring"
-	"github.com/caseflow/caseflow/pseudonym"
 	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/security/keyring"
+	"github.com/caseflow/caseflow/security/pseudonym"
 )
 
 // openStore is the read model the development tools (seed) write to.

@@ -9,7 +9,7 @@ import (
 
 // identityPath is the package of caseflow's proofs of who calls. Its Verifier and Signer read
 // the wall clock through a func-typed field, Now.
-const identityPath = "github.com/caseflow/caseflow/identity"
+const identityPath = "github.com/caseflow/caseflow/security/identity"
 
 // Functions whose answer differs from one run of the same workflow to the next: a replay would
 // take another path than the history it replays.

@@ -23,9 +23,9 @@ import (
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/config"
-	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/keyring"
 	"github.com/caseflow/caseflow/workflows"
 )
 

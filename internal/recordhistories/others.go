@@ -18,8 +18,8 @@ import (
 	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/directory"
-	"github.com/caseflow/caseflow/identity"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/identity"
 	"github.com/caseflow/caseflow/workflows"
 )
 

@@ -17,9 +17,9 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/caseflow/caseflow/encryption"
-	"github.com/caseflow/caseflow/identity"
-	"github.com/caseflow/caseflow/keyring"
+	"github.com/caseflow/caseflow/security/encryption"
+	"github.com/caseflow/caseflow/security/identity"
+	"github.com/caseflow/caseflow/security/keyring"
 )
 
 // Ahead is how far past the recording every replay moves caseflow's clocks: a case cached by no

@@ -9,7 +9,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/caseflow/caseflow/pseudonym"
+	"github.com/caseflow/caseflow/security/pseudonym"
 )
 
 // New returns a client for the test on database db of the real Redis, or on a miniredis. Each

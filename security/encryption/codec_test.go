@@ -11,7 +11,7 @@ import (
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/caseflow/caseflow/keyring"
+	"github.com/caseflow/caseflow/security/keyring"
 )
 
 const secret = "Amara Okonkwo-Testchild said the older boys keep her phone"

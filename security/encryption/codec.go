@@ -17,7 +17,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/caseflow/caseflow/keyring"
+	"github.com/caseflow/caseflow/security/keyring"
 )
 
 // Metadata of an encrypted payload. The encoding tells every Temporal tool that the data is not

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/keyring"
 )
 
 func pair(t *testing.T) (*Signer, *Verifier, *keyring.Keys) {

@@ -12,9 +12,9 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 
-	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/safeguarding"
-	"github.com/caseflow/caseflow/session"
+	"github.com/caseflow/caseflow/security/keyring"
+	"github.com/caseflow/caseflow/security/session"
 )
 
 // create starts a session for actor and returns its id and the Redis key it landed under.

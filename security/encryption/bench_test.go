@@ -6,7 +6,7 @@ import (
 
 	"go.temporal.io/sdk/converter"
 
-	"github.com/caseflow/caseflow/keyring"
+	"github.com/caseflow/caseflow/security/keyring"
 )
 
 // BenchmarkRoundTrip encodes and decodes a payload the size of a case's state after a few

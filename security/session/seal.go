@@ -12,7 +12,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/caseflow/caseflow/keyring"
+	"github.com/caseflow/caseflow/security/keyring"
 )
 
 // A session record is sealed with AES-256-GCM before it reaches Redis, so Redis holds neither

@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/caseflow/caseflow/auth"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/auth"
 )
 
 // A development token is minted for an actor and verified back into the same actor; anything

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/caseflow/caseflow/keyring"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/keyring"
 )
 
 // Call is what a proof vouches for.
