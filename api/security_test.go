@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/auth"

@@ -12,7 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/devstack"
 	"github.com/caseflow/caseflow/safeguarding"
 )

@@ -9,7 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/app/config"
 )
 
 // embedded is empty in the lean production build: it links no Temporal server, no in-process

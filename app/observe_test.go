@@ -18,7 +18,7 @@ import (
 
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/app"
-	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/projection"

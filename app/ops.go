@@ -12,10 +12,10 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/metrics"
+	"github.com/caseflow/caseflow/app/metrics"
+	"github.com/caseflow/caseflow/app/setup"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
-	"github.com/caseflow/caseflow/setup"
 	"github.com/caseflow/caseflow/workflows"
 )
 

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/app"
+	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/audit"
-	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/safeguarding"
 )

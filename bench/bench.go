@@ -18,7 +18,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/caseflow/caseflow/app"
-	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/identity"

@@ -21,7 +21,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/app"
-	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/app/config"
 )
 
 // The benchmark runs caseflow's worker as a child process, as production does, so that the

@@ -20,7 +20,7 @@ import (
 
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/app"
-	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"

@@ -19,7 +19,7 @@ import (
 
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/app"
-	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/directory"
 	"github.com/caseflow/caseflow/internal/smtptest"

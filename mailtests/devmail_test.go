@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/directory"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/mail"

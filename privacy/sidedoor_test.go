@@ -16,9 +16,9 @@ import (
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/caseclient"
-	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/directory"
 	"github.com/caseflow/caseflow/internal/testenv"

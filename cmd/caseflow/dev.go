@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/app"
+	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/bench"
-	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/auth"

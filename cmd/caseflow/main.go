@@ -12,7 +12,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/caseflow/caseflow/setup"
+	"github.com/caseflow/caseflow/app/setup"
 )
 
 // command is one subcommand.

@@ -6,7 +6,7 @@ import (
 	"io"
 
 	"github.com/caseflow/caseflow/app"
-	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/app/config"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -8,8 +8,8 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/caseflow/caseflow/app"
-	"github.com/caseflow/caseflow/config"
-	"github.com/caseflow/caseflow/setup"
+	"github.com/caseflow/caseflow/app/config"
+	"github.com/caseflow/caseflow/app/setup"
 )
 
 // runSetup prepares the Temporal namespace for caseflow and reports each task's outcome. It is

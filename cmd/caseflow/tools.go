@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/app"
+	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/caseclient"
-	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/projection"
 )

@@ -21,8 +21,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/caseflow/caseflow/app"
+	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/caseclient"
-	"github.com/caseflow/caseflow/config"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/keyring"

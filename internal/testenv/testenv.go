@@ -18,7 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/caseflow/caseflow/app"
-	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 )

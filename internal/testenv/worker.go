@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/caseflow/caseflow/app"
-	"github.com/caseflow/caseflow/config"
+	"github.com/caseflow/caseflow/app/config"
 )
 
 // Fault tests kill a worker with SIGKILL, so it runs as a process of its own: the test binary

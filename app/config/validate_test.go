@@ -64,7 +64,7 @@ func TestValidateRules(t *testing.T) {
 		{"an unknown log level", ModeDev, []string{"--log-level", "verbose"}, "--log-level"},
 		{"an unknown log format", ModeDev, []string{"--log-format", "xml"}, "--log-format"},
 		{"a policy file that is not there", ModeDev, []string{"--policy", missing}, "--policy"},
-		{"a policy file", ModeDev, []string{"--policy", "../policy/testdata/short-clocks.yaml"}, ""},
+		{"a policy file", ModeDev, []string{"--policy", "../../policy/testdata/short-clocks.yaml"}, ""},
 	}
 	for _, c := range cases {
 		err := validate(t, c.mode, c.args...)
@@ -106,7 +106,7 @@ func TestValidateReportsEveryMistake(t *testing.T) {
 
 // Validate loads the policy: the built-in one, or the file named instead.
 func TestValidateLoadsThePolicy(t *testing.T) {
-	for _, file := range []string{"", "../policy/testdata/short-clocks.yaml"} {
+	for _, file := range []string{"", "../../policy/testdata/short-clocks.yaml"} {
 		c := &Config{DataDir: ".caseflow", HTTPAddr: "127.0.0.1:8080", TemporalAddress: "127.0.0.1:7233", TemporalNamespace: "default",
 			Auth: "dev", SessionIdle: time.Minute, SessionMax: time.Hour, RateLimit: 1, LogLevel: "info", LogFormat: "text", PolicyFile: file,
 			Security: Security{MaxTokenLifetime: time.Hour, NewCasesPerHour: 1, AddressRateLimit: 1}}
