@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/caseflow/caseflow/notify"
-	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 

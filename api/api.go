@@ -11,9 +11,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/converter"
 
-	"github.com/caseflow/caseflow/idempotency"
+	"github.com/caseflow/caseflow/api/idempotency"
+	"github.com/caseflow/caseflow/api/ratelimit"
 	"github.com/caseflow/caseflow/notify"
-	"github.com/caseflow/caseflow/ratelimit"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/auth"

@@ -18,8 +18,8 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/caseflow/caseflow/api/idempotency"
 	"github.com/caseflow/caseflow/audit"
-	"github.com/caseflow/caseflow/idempotency"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"

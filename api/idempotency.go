@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/caseflow/caseflow/idempotency"
+	"github.com/caseflow/caseflow/api/idempotency"
 	"github.com/gin-gonic/gin"
 )
 

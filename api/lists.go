@@ -8,8 +8,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/caseflow/caseflow/notify"
-	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/caseflow/caseflow/ratelimit"
+	"github.com/caseflow/caseflow/api/ratelimit"
 )
 
 // MaxBodyBytes bounds every request body: the longest step (a concern with its account) fits in

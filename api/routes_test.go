@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/audit"
-	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
 )

@@ -12,9 +12,9 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/digest"
-	"github.com/caseflow/caseflow/directory"
-	"github.com/caseflow/caseflow/mail"
 	"github.com/caseflow/caseflow/notify"
+	"github.com/caseflow/caseflow/notify/directory"
+	"github.com/caseflow/caseflow/notify/mail"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"

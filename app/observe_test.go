@@ -21,7 +21,7 @@ import (
 	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/policy"
-	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
 )

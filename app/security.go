@@ -8,9 +8,9 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/caseflow/caseflow/api/ratelimit"
 	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/audit"
-	"github.com/caseflow/caseflow/ratelimit"
 	"github.com/caseflow/caseflow/security/encryption"
 	"github.com/caseflow/caseflow/security/identity"
 	"github.com/caseflow/caseflow/security/keyring"

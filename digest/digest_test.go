@@ -18,12 +18,12 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/digest"
-	"github.com/caseflow/caseflow/directory"
-	"github.com/caseflow/caseflow/mail"
 	"github.com/caseflow/caseflow/notify"
+	"github.com/caseflow/caseflow/notify/directory"
+	"github.com/caseflow/caseflow/notify/mail"
 	"github.com/caseflow/caseflow/policy"
-	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/security/pseudonym"
 )
 

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/caseflow/caseflow/mail"
 	"github.com/caseflow/caseflow/notify"
+	"github.com/caseflow/caseflow/notify/mail"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"

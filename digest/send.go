@@ -11,9 +11,9 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"github.com/caseflow/caseflow/activities"
-	"github.com/caseflow/caseflow/directory"
-	"github.com/caseflow/caseflow/mail"
 	"github.com/caseflow/caseflow/notify"
+	"github.com/caseflow/caseflow/notify/directory"
+	"github.com/caseflow/caseflow/notify/mail"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseflow/caseflow/directory"
 	"github.com/caseflow/caseflow/internal/testenv"
+	"github.com/caseflow/caseflow/notify/directory"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
 )

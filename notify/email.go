@@ -10,8 +10,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/caseflow/caseflow/directory"
-	"github.com/caseflow/caseflow/mail"
+	"github.com/caseflow/caseflow/notify/directory"
+	"github.com/caseflow/caseflow/notify/mail"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 )

@@ -15,9 +15,9 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/caseflow/caseflow/directory"
-	"github.com/caseflow/caseflow/mail"
 	"github.com/caseflow/caseflow/notify"
+	"github.com/caseflow/caseflow/notify/directory"
+	"github.com/caseflow/caseflow/notify/mail"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/pseudonym"

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/caseflow/caseflow/mail"
+	"github.com/caseflow/caseflow/notify/mail"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 )

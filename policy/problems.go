@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/caseflow/caseflow/internal/yamlcheck"
+	"github.com/caseflow/caseflow/policy/yamlcheck"
 )
 
 // policyFile is the policy file's format, for messages in plain words.

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseflow/caseflow/idempotency"
-	"github.com/caseflow/caseflow/projection"
-	"github.com/caseflow/caseflow/ratelimit"
+	"github.com/caseflow/caseflow/api/idempotency"
+	"github.com/caseflow/caseflow/api/ratelimit"
+	"github.com/caseflow/caseflow/readmodel/projection"
 )
 
 func TestOverdueCounts(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 

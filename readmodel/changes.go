@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/caseflow/caseflow/internal/testredis"
 	"github.com/caseflow/caseflow/policy"
-	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/redis/go-redis/v9"
 )
 

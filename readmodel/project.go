@@ -9,7 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/security/pseudonym"
 )
 

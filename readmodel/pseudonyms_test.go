@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseflow/caseflow/idempotency"
+	"github.com/caseflow/caseflow/api/idempotency"
+	"github.com/caseflow/caseflow/api/ratelimit"
 	"github.com/caseflow/caseflow/internal/testredis"
-	"github.com/caseflow/caseflow/projection"
-	"github.com/caseflow/caseflow/ratelimit"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/pseudonym"
 )

@@ -1,7 +1,7 @@
 package readmodel
 
 import (
-	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 

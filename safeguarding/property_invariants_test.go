@@ -12,7 +12,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/caseflow/caseflow/policy"
-	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	sg "github.com/caseflow/caseflow/safeguarding"
 )
 

@@ -19,8 +19,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/caseflow/caseflow/api"
+	"github.com/caseflow/caseflow/api/ratelimit"
 	"github.com/caseflow/caseflow/internal/testidp"
-	"github.com/caseflow/caseflow/ratelimit"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/auth"

@@ -13,8 +13,8 @@ import (
 
 	"github.com/caseflow/caseflow/activities"
 	"github.com/caseflow/caseflow/policy"
-	"github.com/caseflow/caseflow/projection"
 	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/identity"
 	"github.com/caseflow/caseflow/security/keyring"

@@ -14,7 +14,7 @@ import (
 	"github.com/caseflow/caseflow/activities"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
-	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/digest"
-	"github.com/caseflow/caseflow/directory"
-	cfmail "github.com/caseflow/caseflow/mail"
+	"github.com/caseflow/caseflow/notify/directory"
+	cfmail "github.com/caseflow/caseflow/notify/mail"
 )
 
 // Mail configures email: the directory of who is who, the agency's mail server, and the morning

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/caseflow/caseflow/mail"
+	"github.com/caseflow/caseflow/notify/mail"
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/caseflow/caseflow/directory"
+	"github.com/caseflow/caseflow/notify/directory"
 )
 
 // runDirectory checks a directory file, or prints the example one.

@@ -11,7 +11,7 @@ import (
 	"github.com/caseflow/caseflow/app/config"
 	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/policy"
-	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/readmodel/projection"
 )
 
 func runPolicy(_ context.Context, args []string, stdout, stderr io.Writer) error {

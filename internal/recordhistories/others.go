@@ -17,7 +17,7 @@ import (
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/digest"
-	"github.com/caseflow/caseflow/directory"
+	"github.com/caseflow/caseflow/notify/directory"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/identity"
 	"github.com/caseflow/caseflow/workflows"

@@ -16,7 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/caseflow/caseflow/internal/smtptest"
-	"github.com/caseflow/caseflow/mail"
+	"github.com/caseflow/caseflow/notify/mail"
 	"github.com/caseflow/caseflow/security/pseudonym"
 )
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"reflect"
 
-	"github.com/caseflow/caseflow/internal/yamlcheck"
+	"github.com/caseflow/caseflow/policy/yamlcheck"
 )
 
 // directoryFile is the directory file's format, for messages in plain words.

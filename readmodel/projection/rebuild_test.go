@@ -14,7 +14,7 @@ import (
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/internal/testenv"
-	"github.com/caseflow/caseflow/projection"
+	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 
