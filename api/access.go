@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows/audit"
 )
 
 // AccessLog is a page of a case's access records, the newest first.

@@ -3,8 +3,8 @@ package api
 import (
 	"testing"
 
-	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows/audit"
 )
 
 // TestTheAccessLogShowsStepsAboutAnAllegationOnlyToThoseWhoSeeAllegations: a record of a step

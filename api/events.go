@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/workflows/audit"
 )
 
 // recordEvent records that a live stream told the caller of a change of a case: like a list,

@@ -19,13 +19,13 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/caseflow/caseflow/api/idempotency"
-	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/auth"
 	"github.com/caseflow/caseflow/security/pseudonym"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/audit"
 )
 
 // fakeCases stands in for the case workflows: it answers a call with the error of its case in

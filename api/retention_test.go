@@ -18,12 +18,12 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/audit"
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/audit"
+	"github.com/caseflow/caseflow/workflows/caseclient"
 )
 
 // longCase starts a case that continues as new every 60 events, raises it as carer-1, records an

@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/audit"
 )
 
 // These tests run every route of the route table against fakes of the case workflows and the

@@ -11,10 +11,10 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/caseclient"
 )
 
 // TestTheWholeTimelineOfALongCase: a case that has continued as new many times carries only its

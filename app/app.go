@@ -30,8 +30,6 @@ import (
 	"github.com/caseflow/caseflow/app/metrics"
 	"github.com/caseflow/caseflow/app/setup"
 	"github.com/caseflow/caseflow/app/tracing"
-	"github.com/caseflow/caseflow/audit"
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/readmodel"
@@ -41,6 +39,8 @@ import (
 	"github.com/caseflow/caseflow/security/session"
 	"github.com/caseflow/caseflow/web"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/audit"
+	"github.com/caseflow/caseflow/workflows/caseclient"
 )
 
 // Parts says which parts a process runs.

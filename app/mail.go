@@ -11,13 +11,13 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/notify/directory"
 	"github.com/caseflow/caseflow/notify/mail"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/digest"
 )
 
 // Email: chases and the morning digest through the agency's mail server (config.Mail), or, in

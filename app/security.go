@@ -10,12 +10,12 @@ import (
 
 	"github.com/caseflow/caseflow/api/ratelimit"
 	"github.com/caseflow/caseflow/app/config"
-	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/security/encryption"
 	"github.com/caseflow/caseflow/security/identity"
 	"github.com/caseflow/caseflow/security/keyring"
 	"github.com/caseflow/caseflow/security/pseudonym"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/audit"
 )
 
 // protection is what a process holds of caseflow's keys: the converters that encrypt payloads,

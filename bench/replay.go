@@ -15,10 +15,10 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/caseclient"
 )
 
 // echoWorkflow is the baseline of the replay measurement: a workflow that accepts updates and

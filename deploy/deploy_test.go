@@ -25,7 +25,7 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	sigsyaml "sigs.k8s.io/yaml"
 
-	"github.com/caseflow/caseflow/caseclient"
+	"github.com/caseflow/caseflow/workflows/caseclient"
 )
 
 // manifests are the Kubernetes objects of deploy/kubernetes, by kind.

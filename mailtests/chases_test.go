@@ -20,7 +20,6 @@ import (
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/app/config"
-	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/internal/smtptest"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/notify/directory"
@@ -28,6 +27,7 @@ import (
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/digest"
 )
 
 // Each test's own Redis databases on a real Redis (REDIS_URL), apart from other packages'.

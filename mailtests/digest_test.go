@@ -12,10 +12,10 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/internal/smtptest"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/digest"
 )
 
 // TestDigestScheduleRunsOncePerWorkingDay checks the morning digest's real Temporal Schedule on

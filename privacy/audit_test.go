@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows/audit"
 )
 
 // TestAccessAuditAsTheLeadSeesIt: after a view, a list, a step and a refused request, the

@@ -12,10 +12,10 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/audit"
 )
 
 // TestRawClientCannotActAsSomeoneElse is the attack of the issue: a program with the Temporal

@@ -17,15 +17,15 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/caseflow/caseflow/app/config"
-	"github.com/caseflow/caseflow/audit"
-	"github.com/caseflow/caseflow/caseclient"
-	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/notify/directory"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/encryption"
 	"github.com/caseflow/caseflow/security/identity"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/audit"
+	"github.com/caseflow/caseflow/workflows/caseclient"
+	"github.com/caseflow/caseflow/workflows/digest"
 )
 
 // The tests of this file go through Temporal's side door: a program that reaches the frontend,

@@ -22,11 +22,11 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/audit"
 )
 
 // The backup-and-restore drill of docs/backup-and-restore.md, on the stack the load left.

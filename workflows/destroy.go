@@ -8,10 +8,10 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/activities"
-	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/identity"
+	"github.com/caseflow/caseflow/workflows/audit"
 )
 
 // Destroying a record. Once a manager or the Safeguarding Lead approves it (the

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/notify/directory"
 	cfmail "github.com/caseflow/caseflow/notify/mail"
+	"github.com/caseflow/caseflow/workflows/digest"
 )
 
 // Mail configures email: the directory of who is who, the agency's mail server, and the morning

@@ -15,9 +15,9 @@ import (
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/digest"
 )
 
 // Target is the cluster and namespace being prepared.

@@ -9,9 +9,9 @@ import (
 
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/app/config"
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/readmodel/projection"
+	"github.com/caseflow/caseflow/workflows/caseclient"
 )
 
 func runPolicy(_ context.Context, args []string, stdout, stderr io.Writer) error {

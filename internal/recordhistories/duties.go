@@ -4,9 +4,9 @@ import (
 	"context"
 	"time"
 
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows/caseclient"
 )
 
 // dutySteps takes the case through the steps of the agency policy's seed duties: the decisions

@@ -15,12 +15,12 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/caseflow/caseflow/app"
-	"github.com/caseflow/caseflow/audit"
-	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/notify/directory"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/identity"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/audit"
+	"github.com/caseflow/caseflow/workflows/digest"
 )
 
 // recorders record the workflows beside the case: an access audit stream that seals chunks and

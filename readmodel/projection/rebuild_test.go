@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/workflows/caseclient"
 )
 
 const redisDB = 4

@@ -17,7 +17,6 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/caseflow/caseflow/digest"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/notify/directory"
 	"github.com/caseflow/caseflow/notify/mail"
@@ -25,6 +24,7 @@ import (
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/security/pseudonym"
+	"github.com/caseflow/caseflow/workflows/digest"
 )
 
 // tuesday0830 is 08:30 UK time on Tuesday 22 December 2026 (GMT).

@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseflow/caseflow/audit"
 	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/audit"
 )
 
 // TestLogKeepsEveryRecordAcrossChunks appends records from many goroutines at once to a stream

@@ -15,11 +15,11 @@ import (
 
 	"github.com/stretchr/testify/mock"
 
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/encryption"
 	"github.com/caseflow/caseflow/security/keyring"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/caseclient"
 )
 
 // startedWith is a run's first event: its input, and the run it continues ("" for none).

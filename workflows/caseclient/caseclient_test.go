@@ -16,9 +16,9 @@ import (
 
 	"github.com/stretchr/testify/mock"
 
-	"github.com/caseflow/caseflow/caseclient"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/caseclient"
 )
 
 var (
