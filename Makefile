@@ -4,16 +4,16 @@
 .PHONY: bench bench-quick lint test
 
 bench:
-	./scripts/with-redis go run ./cmd/caseflow bench --out docs/benchmarks
+	./dev/with-redis go run ./cmd/caseflow bench --out docs/benchmarks
 
 bench-quick:
-	./scripts/with-redis go run ./cmd/caseflow bench --quick --out /tmp/caseflow-bench-quick
+	./dev/with-redis go run ./cmd/caseflow bench --quick --out /tmp/caseflow-bench-quick
 
 test:
 	go test ./...
 
 # make lint: gofmt, go vet, staticcheck (every check), workflowcheck and go mod tidy -diff; see
-# scripts/lint for the pinned versions, staticcheck.conf and workflowcheck.config.yaml for the
+# dev/lint for the pinned versions, staticcheck.conf and workflowcheck.config.yaml for the
 # exceptions and why.
 lint:
-	./scripts/lint
+	./dev/lint

@@ -17,9 +17,9 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/caseflow/caseflow/activities"
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testenv"
 	"github.com/caseflow/caseflow/workflows"
 	"github.com/caseflow/caseflow/workflows/caseclient"
 )

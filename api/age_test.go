@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testenv"
 )
 
 // Age is a decision, not an edit: by the API, per role.

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/policy"
+	"github.com/caseflow/caseflow/test/testenv"
 )
 
 // TestARecordDatedBeforeWhatItAnswersIsRefusedThroughTheAPI: a strategy meeting dated before the

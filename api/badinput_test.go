@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/internal/testenv"
+	"github.com/caseflow/caseflow/test/testenv"
 )
 
 // TestBadRequestsChangeNothing sends what a buggy client or a hurried person might: each gets

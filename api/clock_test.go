@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testenv"
 )
 
 // TestShortClockThroughAPI starts caseflow with a policy whose police-report clock is three

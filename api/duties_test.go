@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testenv"
 )
 
 // dutyCase is a case brought to where one step of the seed duties can be taken.

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testenv"
 )
 
 // TestEndToEnd follows one case through HTTP with real tokens for each role: a carer raises a

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testenv"
 )
 
 // TestAnAllegationExcludesTheAccusedFromEveryCaseOfTheChild: an allegation on one case of a

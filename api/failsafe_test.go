@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testenv"
 )
 
 // The fail-safe rules through the real stack: what each role can and cannot do, and see.

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testenv"
 )
 
 // TestRateLimitPerUser: past the per-user limit requests get 429 with Retry-After, and another

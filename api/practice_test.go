@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/api"
-	"github.com/caseflow/caseflow/internal/testenv"
+	"github.com/caseflow/caseflow/test/testenv"
 )
 
 // Refusals a social worker can act on: each is a 422 problem naming the field to correct, and

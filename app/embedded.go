@@ -13,7 +13,7 @@ import (
 
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/app/config"
-	"github.com/caseflow/caseflow/devstack"
+	"github.com/caseflow/caseflow/dev/devstack"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 

@@ -19,10 +19,10 @@ import (
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/app/config"
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testenv"
 	"github.com/caseflow/caseflow/workflows"
 )
 

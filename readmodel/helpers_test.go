@@ -10,10 +10,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/caseflow/caseflow/internal/testredis"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testredis"
 )
 
 // redisDB is the database these tests flush on the real Redis of REDIS_URL, so that other

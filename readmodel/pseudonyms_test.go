@@ -8,10 +8,10 @@ import (
 
 	"github.com/caseflow/caseflow/api/idempotency"
 	"github.com/caseflow/caseflow/api/ratelimit"
-	"github.com/caseflow/caseflow/internal/testredis"
 	"github.com/caseflow/caseflow/readmodel/projection"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/pseudonym"
+	"github.com/caseflow/caseflow/test/testredis"
 )
 
 // testIDs is the pseudonym key of the tests.

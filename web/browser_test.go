@@ -7,7 +7,7 @@
 //	go test -tags browser ./web/
 //
 // .ci/run installs Chromium and runs them. People sign in through an OpenID provider started in
-// the test (internal/testidp), or with the development sign-in. Every page is checked with
+// the test (test/testidp), or with the development sign-in. Every page is checked with
 // axe-core (web/testdata/axe-core, WCAG 2.2 A and AA) at desktop width and at 320 px, and a
 // screenshot of each is written to $CASEFLOW_SCREENSHOTS (default: caseflow-screenshots in the
 // temporary directory).
@@ -32,10 +32,10 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/caseflow/caseflow/internal/testenv"
-	"github.com/caseflow/caseflow/internal/testidp"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testenv"
+	"github.com/caseflow/caseflow/test/testidp"
 )
 
 const redisDB = 20

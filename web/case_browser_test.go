@@ -13,7 +13,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/caseflow/caseflow/internal/testenv"
+	"github.com/caseflow/caseflow/test/testenv"
 )
 
 // record takes a step on a case through the API, as the test's people, and returns the id of the

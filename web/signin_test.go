@@ -20,11 +20,11 @@ import (
 
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/api/ratelimit"
-	"github.com/caseflow/caseflow/internal/testidp"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/auth"
 	"github.com/caseflow/caseflow/security/session"
+	"github.com/caseflow/caseflow/test/testidp"
 	"github.com/caseflow/caseflow/web"
 )
 

@@ -10,9 +10,9 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/caseflow/caseflow/internal/replaytest"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/security/encryption"
+	"github.com/caseflow/caseflow/test/replaytest"
 )
 
 // TestReplayRecordedHistories replays every history recorded from earlier versions of the

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseflow/caseflow/internal/testredis"
+	"github.com/caseflow/caseflow/test/testredis"
 )
 
 // redisDB is this package's database on the real Redis of REDIS_URL.

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
-	"github.com/caseflow/caseflow/internal/testredis"
+	"github.com/caseflow/caseflow/test/testredis"
 	"github.com/redis/go-redis/v9"
 )
 

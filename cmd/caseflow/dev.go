@@ -13,7 +13,7 @@ import (
 
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/app/config"
-	"github.com/caseflow/caseflow/bench"
+	"github.com/caseflow/caseflow/dev/bench"
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/auth"

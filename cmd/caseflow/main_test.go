@@ -18,7 +18,7 @@ import (
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/caseflow/caseflow/devstack"
+	"github.com/caseflow/caseflow/dev/devstack"
 	"github.com/caseflow/caseflow/workflows"
 )
 
@@ -37,7 +37,7 @@ func TestLeanBuildLeavesOutDevParts(t *testing.T) {
 	}
 	banned := []string{
 		"go.temporal.io/server/", "github.com/temporalio/ui-server/", "github.com/alicebob/miniredis",
-		"github.com/caseflow/caseflow/devstack", "github.com/caseflow/caseflow/bench",
+		"github.com/caseflow/caseflow/dev/",
 	}
 	devOnly := []string{"/dev/codec-sign-in", "devCodecSignIn", "StartWebUI"}
 	own := 0

@@ -6,7 +6,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/caseflow/caseflow/internal/replaytest"
+	"github.com/caseflow/caseflow/test/replaytest"
 )
 
 // TestReplayRecordedHistories replays the recorded histories of the contacts learned at sign-in

@@ -15,9 +15,9 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/caseflow/caseflow/internal/smtptest"
 	"github.com/caseflow/caseflow/notify/mail"
 	"github.com/caseflow/caseflow/security/pseudonym"
+	"github.com/caseflow/caseflow/test/smtptest"
 )
 
 func message(id, to string) mail.Message {

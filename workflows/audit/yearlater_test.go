@@ -8,8 +8,8 @@ import (
 
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/app/config"
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testenv"
 	"github.com/caseflow/caseflow/workflows/audit"
 )
 

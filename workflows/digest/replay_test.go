@@ -6,7 +6,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/caseflow/caseflow/internal/replaytest"
+	"github.com/caseflow/caseflow/test/replaytest"
 )
 
 // TestReplayRecordedHistories replays a recorded morning digest with today's code and its clocks

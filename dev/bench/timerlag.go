@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/caseflow/caseflow/devstack"
+	"github.com/caseflow/caseflow/dev/devstack"
 	"github.com/caseflow/caseflow/safeguarding"
 )
 

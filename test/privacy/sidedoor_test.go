@@ -17,11 +17,11 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/caseflow/caseflow/app/config"
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/notify/directory"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/encryption"
 	"github.com/caseflow/caseflow/security/identity"
+	"github.com/caseflow/caseflow/test/testenv"
 	"github.com/caseflow/caseflow/workflows"
 	"github.com/caseflow/caseflow/workflows/audit"
 	"github.com/caseflow/caseflow/workflows/caseclient"

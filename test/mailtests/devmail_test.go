@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/caseflow/caseflow/app/config"
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/notify/directory"
 	"github.com/caseflow/caseflow/notify/mail"
+	"github.com/caseflow/caseflow/test/testenv"
 )
 
 // TestDevShowsItsMail: caseflow dev without a mail server keeps what it would send and shows it

@@ -12,8 +12,8 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testenv"
 	"github.com/caseflow/caseflow/workflows"
 	"github.com/caseflow/caseflow/workflows/audit"
 )

@@ -44,7 +44,7 @@ func TestInterleavedArmsRotateWhichGoesFirst(t *testing.T) {
 // The carried-state figure is read from the five-year test's log line: the parser must match
 // what the test writes, or the stage fails on the full run only.
 func TestFiveYearLineMatchesTheTestsLog(t *testing.T) {
-	src, err := os.ReadFile("../workflows/longcase_test.go")
+	src, err := os.ReadFile("../../workflows/longcase_test.go")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,8 +12,8 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/caseflow/caseflow/internal/smtptest"
-	"github.com/caseflow/caseflow/internal/testenv"
+	"github.com/caseflow/caseflow/test/smtptest"
+	"github.com/caseflow/caseflow/test/testenv"
 	"github.com/caseflow/caseflow/workflows"
 	"github.com/caseflow/caseflow/workflows/digest"
 )

@@ -150,7 +150,7 @@ type proc struct {
 func (s *stack) build() {
 	start := time.Now()
 	s.caseflow = filepath.Join(s.dir, "caseflow")
-	s.mustRun("go", "build", "-tags", "nodev", "-o", s.caseflow, "../cmd/caseflow")
+	s.mustRun("go", "build", "-tags", "nodev", "-o", s.caseflow, "../../cmd/caseflow")
 	s.temporalServer, s.sqlTool = os.Getenv("TEMPORAL_SERVER_BIN"), os.Getenv("TEMPORAL_SQL_TOOL_BIN")
 	if s.temporalServer == "" || s.sqlTool == "" {
 		bin := filepath.Join(s.dir, "bin")
@@ -295,7 +295,7 @@ func (s *stack) newPostgres(prefix string) *postgres {
 func (s *stack) schemaJob(times int) {
 	module := strings.TrimSpace(s.output("go", "list", "-m", "-f", "{{.Dir}}", "go.temporal.io/server"))
 	for range times {
-		schemaJob := exec.Command("../deploy/temporal/setup-schema.sh")
+		schemaJob := exec.Command("../../deploy/temporal/setup-schema.sh")
 		schemaJob.Env = append(os.Environ(), "TEMPORAL_DB_HOST=127.0.0.1", "TEMPORAL_DB_PORT="+strconv.Itoa(s.db.port),
 			"TEMPORAL_DB_USER=temporal", "TEMPORAL_DB_PASSWORD="+s.dbPassword,
 			"TEMPORAL_SQL_TOOL="+s.sqlTool, "TEMPORAL_SCHEMA_DIR="+filepath.Join(module, "schema/postgresql"))
@@ -316,8 +316,8 @@ func (s *stack) startTemporal(name string) {
 	}
 	base := freePortBlock(s.t, previous)
 	s.temporalAddr = fmt.Sprintf("127.0.0.1:%d", base)
-	cfg, _ := filepath.Abs("../deploy/temporal/server.yaml")
-	dyn, _ := filepath.Abs("../deploy/temporal/dynamicconfig.yaml")
+	cfg, _ := filepath.Abs("../../deploy/temporal/server.yaml")
+	dyn, _ := filepath.Abs("../../deploy/temporal/dynamicconfig.yaml")
 	cmd := exec.Command(s.temporalServer, "--config-file", cfg, "--allow-no-auth", "start")
 	cmd.Env = append(append(os.Environ(),
 		"TEMPORAL_DB_PORT="+strconv.Itoa(s.db.port), "TEMPORAL_DB_PASSWORD="+s.dbPassword,
@@ -365,7 +365,7 @@ func (s *stack) startRedis(name string) {
 // caseflowEnv is the environment of caseflow's processes on the stack's Temporal and Redis, with
 // mutual TLS to Temporal as deploy/kubernetes/caseflow.yaml configures it.
 func (s *stack) caseflowEnv() []string {
-	policyFile, _ := filepath.Abs("../policy/testdata/short-clocks.yaml")
+	policyFile, _ := filepath.Abs("../../policy/testdata/short-clocks.yaml")
 	return append(append(os.Environ(),
 		"TEMPORAL_ADDRESS="+s.temporalAddr, "TEMPORAL_NAMESPACE="+namespace, "REDIS_URL="+s.redisURL,
 		"CASEFLOW_POLICY="+policyFile, "CASEFLOW_OIDC_ISSUER="+s.issuer, "SSL_CERT_FILE="+s.caFile,

@@ -20,12 +20,12 @@ import (
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/app/config"
-	"github.com/caseflow/caseflow/internal/smtptest"
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/notify/directory"
 	"github.com/caseflow/caseflow/notify/mail"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/smtptest"
+	"github.com/caseflow/caseflow/test/testenv"
 	"github.com/caseflow/caseflow/workflows"
 	"github.com/caseflow/caseflow/workflows/digest"
 )
@@ -67,7 +67,7 @@ var wantChases = []string{
 
 // shortClocks is the policy with a three-second police-report clock.
 func shortClocks() *policy.Policy {
-	pol, err := policy.LoadFile("../policy/testdata/short-clocks.yaml")
+	pol, err := policy.LoadFile("../../policy/testdata/short-clocks.yaml")
 	if err != nil {
 		panic(err) // the policy package's tests check this file
 	}

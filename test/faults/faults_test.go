@@ -21,10 +21,10 @@ import (
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/app"
 	"github.com/caseflow/caseflow/app/config"
-	"github.com/caseflow/caseflow/internal/testenv"
 	"github.com/caseflow/caseflow/notify"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testenv"
 	"github.com/caseflow/caseflow/workflows"
 )
 
@@ -147,7 +147,7 @@ func TestWorkerKilledMidUpdate(t *testing.T) {
 // TestTemporalRestartKeepsTimers stops the whole stack while clocks are pending and starts it
 // again on the same data directory after they were due: every chase is sent, and sent once.
 func TestTemporalRestartKeepsTimers(t *testing.T) {
-	pol, err := policy.LoadFile("../policy/testdata/short-clocks.yaml")
+	pol, err := policy.LoadFile("../../policy/testdata/short-clocks.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
