@@ -20,7 +20,6 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/activities"
 	"github.com/caseflow/caseflow/api"
@@ -249,13 +248,8 @@ func (a *App) startWorker(bg context.Context) error {
 	w := worker.New(a.Temporal, workflows.TaskQueue, worker.Options{
 		Interceptors: []interceptor.WorkerInterceptor{a.Metrics.SideEffects()},
 	})
-	w.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: workflows.WorkflowName})
-	w.RegisterWorkflowWithOptions(cw.RecordChunk, workflow.RegisterOptions{Name: workflows.RecordChunkWorkflowName})
-	w.RegisterWorkflowWithOptions(cw.DestroyRecord, workflow.RegisterOptions{Name: workflows.DestroyWorkflowName})
-	w.RegisterWorkflowWithOptions(cw.RegisterEntry, workflow.RegisterOptions{Name: workflows.RegisterEntryWorkflowName})
-	auditWorkflows := a.protection.auditWorkflows()
-	w.RegisterWorkflowWithOptions(auditWorkflows.Stream, workflow.RegisterOptions{Name: audit.WorkflowName})
-	w.RegisterWorkflowWithOptions(auditWorkflows.Chunk, workflow.RegisterOptions{Name: audit.ChunkWorkflowName})
+	cw.Register(w)
+	a.protection.auditWorkflows().Register(w)
 	emailer, err := a.registerMail(bg, w, pol)
 	if err != nil {
 		return err

@@ -7,16 +7,14 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 
 	"github.com/caseflow/caseflow/notify"
-	"github.com/caseflow/caseflow/notify/directory"
 	"github.com/caseflow/caseflow/notify/mail"
 	"github.com/caseflow/caseflow/policy"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/contacts"
 	"github.com/caseflow/caseflow/workflows/digest"
 )
 
@@ -62,15 +60,13 @@ func (a *App) registerMail(bg context.Context, w worker.Worker, pol *policy.Poli
 	logger := a.logger.With("component", "mail")
 	links := notify.Links{BaseURL: m.BaseURL, Domain: m.MessageDomain()}
 	digests := &digest.Activities{Directory: m.Directory, Store: a.Store, Links: links, Policy: func() *policy.Policy { return pol }, Logger: logger}
-	w.RegisterWorkflowWithOptions(digest.Workflow, workflow.RegisterOptions{Name: digest.WorkflowName})
-	w.RegisterActivityWithOptions(digests.SendDigests, activity.RegisterOptions{Name: digest.SendName})
-	contacts := &directory.Contacts{Callers: a.protection.verifier}
-	w.RegisterWorkflowWithOptions(contacts.Run, workflow.RegisterOptions{Name: directory.ContactsWorkflowName})
+	digests.Register(w)
+	(&contacts.Workflow{Callers: a.protection.verifier}).Register(w)
 	if sender == nil || m.Directory == nil {
 		logger.Warn("caseflow sends no email: set --smtp-addr and --directory to email chases and the morning digest")
 		return nil, nil
 	}
-	a.goBackground(func() { directory.Follow(bg, a.Temporal, m.Directory, cmp.Or(m.FollowEvery, time.Minute), logger) })
+	a.goBackground(func() { contacts.Follow(bg, a.Temporal, m.Directory, cmp.Or(m.FollowEvery, time.Minute), logger) })
 	counter := mail.Counters{&a.mail.outcomes, a.Metrics}
 	postman := &mail.Postman{Sender: sender, Redis: a.Redis, Keys: a.protection.ids, Counter: counter, Logger: logger, Lease: m.SendLease}
 	digests.Postman = postman
@@ -86,10 +82,10 @@ func (a *App) registerMail(bg context.Context, w worker.Worker, pol *policy.Poli
 }
 
 // contactTeller passes on what the identity provider says of people at sign-in, their email and
-// name, signed, to the workers' directory (see directory.Teller). It never overrides the
+// name, signed, to the workers' directory (see contacts.Teller). It never overrides the
 // directory file.
 func (a *App) contactTeller() func(context.Context, safeguarding.Actor, string, string) {
-	teller := &directory.Teller{Client: a.Temporal, TaskQueue: workflows.TaskQueue, Signer: a.protection.signer}
+	teller := &contacts.Teller{Client: a.Temporal, TaskQueue: workflows.TaskQueue, Signer: a.protection.signer}
 	return func(ctx context.Context, actor safeguarding.Actor, email, name string) {
 		if err := teller.Tell(ctx, actor, email, name); err != nil {
 			a.logger.Warn("sign-in contact not passed on to the directory", "user", actor.UserID, "error", err)

@@ -17,17 +17,15 @@ import (
 	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/caseclient"
 )
 
 // health is the readiness of this process: Temporal, the namespace and its search attributes,
 // Redis, and a worker polling the case task queue.
 func (a *App) health() *api.Health {
-	return &api.Health{
-		Temporal: a.Temporal, Namespace: a.cfg.TemporalNamespace, Redis: a.Redis,
-		Checks: map[string]func(context.Context) error{
-			"search_attributes": func(ctx context.Context) error { return setup.Check(ctx, a.Temporal, a.cfg.TemporalNamespace) },
-		},
-	}
+	checks := caseclient.ReadinessChecks(a.Temporal, a.cfg.TemporalNamespace)
+	checks["search_attributes"] = func(ctx context.Context) error { return setup.Check(ctx, a.Temporal, a.cfg.TemporalNamespace) }
+	return &api.Health{Redis: a.Redis, Checks: checks}
 }
 
 // startOps serves the process's own small HTTP port: /healthz, /readyz and /metrics. An API

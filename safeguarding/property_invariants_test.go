@@ -17,7 +17,7 @@ import (
 )
 
 // The invariants the property test checks after every move, and the oracle they are checked
-// against. The oracle is written from the rules as README.md ("What caseflow enforces") states
+// against. The oracle is written from the rules as docs/rules.md ("In short") states
 // them, not from the code: who may end which obligation, who may see allegations, what a carer
 // sees.
 

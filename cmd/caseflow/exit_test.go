@@ -36,7 +36,7 @@ func TestEveryCommandsHelpAndUnknownFlags(t *testing.T) {
 	}
 }
 
-// An invalid configuration is one line naming the setting, and exit status 2, as the README
+// An invalid configuration is one line naming the setting, and exit status 2, as docs/configuration.md
 // promises: for every command that reads the configuration, before anything starts.
 func TestInvalidConfigurationExitsTwo(t *testing.T) {
 	t.Setenv("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -7,6 +7,6 @@
 // Payloads are encrypted with the test keys of workflows/testdata/keys.json (made on first use),
 // as caseflow encrypts them, so the replay tests read them with the same converter.
 //
-//	go run ./internal/recordhistories -out workflows/testdata/histories -name v1
-//	go run ./internal/recordhistories -workflows audit -name v2
+//	go run ./dev/recordhistories -out workflows/testdata/histories -name v1
+//	go run ./dev/recordhistories -workflows audit -name v2
 package main

@@ -15,11 +15,11 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/caseflow/caseflow/app"
-	"github.com/caseflow/caseflow/notify/directory"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/identity"
 	"github.com/caseflow/caseflow/workflows"
 	"github.com/caseflow/caseflow/workflows/audit"
+	"github.com/caseflow/caseflow/workflows/contacts"
 	"github.com/caseflow/caseflow/workflows/digest"
 )
 
@@ -34,7 +34,7 @@ var recorders = map[string]func(ctx context.Context, a *app.App, out, name strin
 
 // recordOthers runs the recorders kinds names.
 func recordOthers(ctx context.Context, a *app.App, kinds []string, name string) error {
-	dirs := map[string]string{"audit": "audit", "contacts": "directory", "digest": "digest"}
+	dirs := map[string]string{"audit": "workflows/audit", "contacts": "workflows/contacts", "digest": "workflows/digest"}
 	for _, kind := range kinds {
 		record, ok := recorders[kind]
 		if !ok {
@@ -121,7 +121,7 @@ func signBatch(ctx context.Context, signer *identity.Signer, s audit.Stream, b a
 // take: a contact without the API's signature, and a copy of the person's first signal (their
 // old address) sent again after the second.
 func recordContacts(ctx context.Context, a *app.App, out, name string) error {
-	teller := &directory.Teller{Client: a.Temporal, TaskQueue: workflows.TaskQueue, Signer: a.Signer()}
+	teller := &contacts.Teller{Client: a.Temporal, TaskQueue: workflows.TaskQueue, Signer: a.Signer()}
 	tell := func(i int, email string) error {
 		actor := safeguarding.Actor{UserID: fmt.Sprintf("user-%d", i), Role: safeguarding.RoleSocialWorker, Team: "north"}
 		return teller.Tell(ctx, actor, email, fmt.Sprintf("Person %d", i))
@@ -143,17 +143,17 @@ func recordContacts(ctx context.Context, a *app.App, out, name string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	return writeRuns(ctx, a.Temporal, directory.ContactsWorkflowID, filepath.Join(out, name+"-contacts"))
+	return writeRuns(ctx, a.Temporal, contacts.WorkflowID, filepath.Join(out, name+"-contacts"))
 }
 
 // sendForgedContacts signals the contacts workflow as a client of the Temporal frontend could: a
 // contact with no proof, and the first signal of its history sent again as it is.
 func sendForgedContacts(ctx context.Context, a *app.App) error {
-	unsigned := directory.Contact{Actor: safeguarding.Actor{UserID: "user-0", Role: safeguarding.RoleSocialWorker, Team: "north"}, Email: "unsigned@evil.example"}
-	if err := a.Temporal.SignalWorkflow(ctx, directory.ContactsWorkflowID, "", directory.LearnSignal, unsigned); err != nil {
+	unsigned := contacts.Contact{Actor: safeguarding.Actor{UserID: "user-0", Role: safeguarding.RoleSocialWorker, Team: "north"}, Email: "unsigned@evil.example"}
+	if err := a.Temporal.SignalWorkflow(ctx, contacts.WorkflowID, "", contacts.LearnSignal, unsigned); err != nil {
 		return err
 	}
-	iter := a.Temporal.GetWorkflowHistory(ctx, directory.ContactsWorkflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	iter := a.Temporal.GetWorkflowHistory(ctx, contacts.WorkflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for iter.HasNext() {
 		ev, err := iter.Next()
 		if err != nil {
@@ -162,8 +162,8 @@ func sendForgedContacts(ctx context.Context, a *app.App) error {
 		if signal := ev.GetWorkflowExecutionSignaledEventAttributes(); signal != nil {
 			_, err := a.Temporal.WorkflowService().SignalWorkflowExecution(ctx, &workflowservice.SignalWorkflowExecutionRequest{
 				Namespace:         "default",
-				WorkflowExecution: &commonpb.WorkflowExecution{WorkflowId: directory.ContactsWorkflowID},
-				SignalName:        directory.LearnSignal,
+				WorkflowExecution: &commonpb.WorkflowExecution{WorkflowId: contacts.WorkflowID},
+				SignalName:        contacts.LearnSignal,
 				Input:             signal.GetInput(),
 			})
 			return err

@@ -160,7 +160,7 @@ func describe(r safeguarding.Recipient) string {
 // The file wins: a person it lists keeps its name, role and team, and its address if it gives
 // one. It reports whether anything changed.
 func (d *Directory) Learn(a safeguarding.Actor, email, name string) bool {
-	if a.UserID == "" || !validEmail(email) {
+	if a.UserID == "" || !ValidEmail(email) {
 		return false
 	}
 	d.mu.Lock()

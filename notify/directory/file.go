@@ -49,8 +49,8 @@ type hoursFile struct {
 //go:embed example.yaml
 var exampleFile []byte
 
-// ExampleFile is the text of the example directory: the people of the development tokens in the
-// README, and the starting point of an agency's own file.
+// ExampleFile is the text of the example directory: the people of the development tokens in
+// docs/development.md, and the starting point of an agency's own file.
 func ExampleFile() []byte { return slices.Clone(exampleFile) }
 
 // Example is the example directory, which `caseflow dev` uses when given none.
@@ -119,7 +119,7 @@ func build(f *fileFormat, probs *problems) *Directory {
 		if pf.Email != "" {
 			key := strings.ToLower(pf.Email)
 			switch {
-			case !validEmail(pf.Email):
+			case !ValidEmail(pf.Email):
 				probs.add(at.With("email"), "%q is not an email address such as name@agency.example (no display name, no angle brackets)", pf.Email)
 			case emails[key] != nil:
 				probs.add(at.With("email"), "%q is also the address of the person at line %d; give each person their own", pf.Email, probs.LineOf(emails[key]))
@@ -218,8 +218,8 @@ func officeHours(at path, h *hoursFile, probs *problems) policy.WorkingHours {
 	return out
 }
 
-// validEmail accepts a bare address, name@domain, as mail servers take it.
-func validEmail(s string) bool {
+// ValidEmail accepts a bare address, name@domain, as mail servers take it.
+func ValidEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Name == "" && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@")+1:], ".")
 }

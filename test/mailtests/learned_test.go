@@ -11,6 +11,7 @@ import (
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/test/testenv"
 	"github.com/caseflow/caseflow/workflows"
+	"github.com/caseflow/caseflow/workflows/contacts"
 )
 
 // TestAddressLearnedAtSignIn: the directory file gives carer-1 no address; their sign-in says
@@ -26,7 +27,7 @@ func TestAddressLearnedAtSignIn(t *testing.T) {
 	cfg.Directory, cfg.FollowEvery = d, 200*time.Millisecond
 	env := testenv.Start(t, testenv.Options{RedisDB: redisDB + 4, Policy: shortClocks(), Mail: cfg})
 
-	teller := &directory.Teller{Client: env.App.Temporal, TaskQueue: workflows.TaskQueue, Signer: env.App.Signer()}
+	teller := &contacts.Teller{Client: env.App.Temporal, TaskQueue: workflows.TaskQueue, Signer: env.App.Signer()}
 	ctx := context.Background()
 	carer := safeguarding.Actor{UserID: "carer-1", Role: safeguarding.RoleCarer}
 	lead := safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}

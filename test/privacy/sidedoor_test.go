@@ -17,7 +17,6 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/caseflow/caseflow/app/config"
-	"github.com/caseflow/caseflow/notify/directory"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/encryption"
 	"github.com/caseflow/caseflow/security/identity"
@@ -25,6 +24,7 @@ import (
 	"github.com/caseflow/caseflow/workflows"
 	"github.com/caseflow/caseflow/workflows/audit"
 	"github.com/caseflow/caseflow/workflows/caseclient"
+	"github.com/caseflow/caseflow/workflows/contacts"
 	"github.com/caseflow/caseflow/workflows/digest"
 )
 
@@ -231,7 +231,7 @@ func TestAnUnsignedContactDoesNotRepointAnAddress(t *testing.T) {
 	ctx := context.Background()
 	raw, keys := rawClient(t, env), withPayloadKeys(t, env)
 	person := safeguarding.Actor{UserID: "sw-priv", Role: safeguarding.RoleSocialWorker, Team: "north"}
-	teller := &directory.Teller{Client: env.App.Temporal, TaskQueue: workflows.TaskQueue, Signer: env.App.Signer()}
+	teller := &contacts.Teller{Client: env.App.Temporal, TaskQueue: workflows.TaskQueue, Signer: env.App.Signer()}
 	if err := teller.Tell(ctx, person, "sw-priv@old.agency.example", "Sam Priv"); err != nil {
 		t.Fatal(err)
 	}
@@ -239,11 +239,11 @@ func TestAnUnsignedContactDoesNotRepointAnAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 	address := func() string {
-		v, err := env.App.Temporal.QueryWorkflow(ctx, directory.ContactsWorkflowID, "", directory.ContactsQuery)
+		v, err := env.App.Temporal.QueryWorkflow(ctx, contacts.WorkflowID, "", contacts.Query)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var contacts []directory.Contact
+		var contacts []contacts.Contact
 		if err := v.Get(&contacts); err != nil {
 			t.Fatal(err)
 		}
@@ -257,7 +257,7 @@ func TestAnUnsignedContactDoesNotRepointAnAddress(t *testing.T) {
 	testenv.Eventually(t, 30*time.Second, "the latest sign-in's address", func() bool { return address() == "sw-priv@agency.example" })
 
 	firstSignIn := func() *commonpb.Payloads {
-		for _, ev := range events(t, raw, directory.ContactsWorkflowID) {
+		for _, ev := range events(t, raw, contacts.WorkflowID) {
 			if s := ev.GetWorkflowExecutionSignaledEventAttributes(); s != nil {
 				return s.GetInput()
 			}
@@ -265,26 +265,26 @@ func TestAnUnsignedContactDoesNotRepointAnAddress(t *testing.T) {
 		t.Fatal("the contacts workflow has no signal")
 		return nil
 	}()
-	attacker := directory.Contact{Actor: person, Email: "attacker@evil.example", Name: "Sam Priv"}
+	attacker := contacts.Contact{Actor: person, Email: "attacker@evil.example", Name: "Sam Priv"}
 	send := func(c client.Client, arg any) {
 		t.Helper()
-		if err := c.SignalWorkflow(ctx, directory.ContactsWorkflowID, "", directory.LearnSignal, arg); err != nil {
+		if err := c.SignalWorkflow(ctx, contacts.WorkflowID, "", contacts.LearnSignal, arg); err != nil {
 			t.Fatal(err)
 		}
 	}
 	send(raw, attacker)
 	send(keys, attacker)
-	send(keys, directory.SignedContact{Contact: attacker, Proof: identity.Proof{KeyID: "i-1", IssuedAt: time.Now(), Signature: []byte("made up")}})
+	send(keys, contacts.SignedContact{Contact: attacker, Proof: identity.Proof{KeyID: "i-1", IssuedAt: time.Now(), Signature: []byte("made up")}})
 	_, err := raw.WorkflowService().SignalWorkflowExecution(ctx, &workflowservice.SignalWorkflowExecutionRequest{
-		Namespace: "default", WorkflowExecution: &commonpb.WorkflowExecution{WorkflowId: directory.ContactsWorkflowID},
-		SignalName: directory.LearnSignal, Input: firstSignIn,
+		Namespace: "default", WorkflowExecution: &commonpb.WorkflowExecution{WorkflowId: contacts.WorkflowID},
+		SignalName: contacts.LearnSignal, Input: firstSignIn,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	testenv.WaitQuiet(t, raw, directory.ContactsWorkflowID)
+	testenv.WaitQuiet(t, raw, contacts.WorkflowID)
 	signals := 0
-	for _, ev := range events(t, raw, directory.ContactsWorkflowID) {
+	for _, ev := range events(t, raw, contacts.WorkflowID) {
 		if ev.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED {
 			signals++
 		}
@@ -369,7 +369,7 @@ func TestEveryPayloadCaseflowWritesIsEncrypted(t *testing.T) {
 	if caughtUp, err := caseclient.New(env.App.Temporal, caseclient.Options{}).CatchUp(ctx, caseID); err != nil || caughtUp {
 		t.Fatalf("the catch-up of a new case: %v, %v; want refused", caughtUp, err)
 	}
-	teller := &directory.Teller{Client: env.App.Temporal, TaskQueue: workflows.TaskQueue, Signer: env.App.Signer()}
+	teller := &contacts.Teller{Client: env.App.Temporal, TaskQueue: workflows.TaskQueue, Signer: env.App.Signer()}
 	if err := teller.Tell(ctx, safeguarding.Actor{UserID: "sw-priv", Role: safeguarding.RoleSocialWorker, Team: "north"}, "sw-priv@agency.example", "Sam Priv"); err != nil {
 		t.Fatal(err)
 	}
@@ -382,7 +382,7 @@ func TestEveryPayloadCaseflowWritesIsEncrypted(t *testing.T) {
 	}
 
 	raw := rawClient(t, env)
-	ours := []string{workflows.WorkflowName, audit.WorkflowName, audit.ChunkWorkflowName, directory.ContactsWorkflowName, digest.WorkflowName}
+	ours := []string{workflows.WorkflowName, audit.WorkflowName, audit.ChunkWorkflowName, contacts.WorkflowName, digest.WorkflowName}
 	var runs []*workflowpb.WorkflowExecutionInfo
 	testenv.Eventually(t, 30*time.Second, "every workflow in visibility", func() bool {
 		resp, err := raw.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: "default", PageSize: 1000})
@@ -394,7 +394,7 @@ func TestEveryPayloadCaseflowWritesIsEncrypted(t *testing.T) {
 		for _, r := range runs {
 			seen[r.GetType().GetName()] = true
 		}
-		return seen[workflows.WorkflowName] && seen[audit.WorkflowName] && seen[directory.ContactsWorkflowName] && seen[digest.WorkflowName]
+		return seen[workflows.WorkflowName] && seen[audit.WorkflowName] && seen[contacts.WorkflowName] && seen[digest.WorkflowName]
 	})
 	checked := 0
 	for _, r := range runs {

@@ -116,7 +116,7 @@ func (c *Client) Raise(ctx context.Context, actor safeguarding.Actor, requestID 
 // takeStep sends a step with send, as the step Update (workflows.UpdateStep). A case still
 // running on a worker released before that Update refuses it as unknown, having taken nothing:
 // the step is then sent once more as the Update of the step's own name, which such a worker
-// takes. Either way the request and its proof are the same. See "Upgrading" in the README.
+// takes. Either way the request and its proof are the same. See "Upgrading" in docs/deploying.md.
 func takeStep(ctx context.Context, step string, send func(update string) (client.WorkflowUpdateHandle, error)) (safeguarding.Result, error) {
 	res, err := outcome(ctx)(send(workflows.UpdateStep))
 	if unknownUpdate(err, workflows.UpdateStep) {

@@ -1,4 +1,4 @@
-package directory
+package contacts
 
 import (
 	"testing"
@@ -13,7 +13,7 @@ import (
 // (run by run, across a continue-as-new) with today's code and its clocks a year ahead.
 func TestReplayRecordedHistories(t *testing.T) {
 	replaytest.Replay(t, "testdata/histories", 4, func(r worker.WorkflowReplayer) {
-		contacts := &Contacts{Callers: replaytest.Verifier(t)}
-		r.RegisterWorkflowWithOptions(contacts.Run, workflow.RegisterOptions{Name: ContactsWorkflowName})
+		contacts := &Workflow{Callers: replaytest.Verifier(t)}
+		r.RegisterWorkflowWithOptions(contacts.Run, workflow.RegisterOptions{Name: WorkflowName})
 	})
 }

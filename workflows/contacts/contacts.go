@@ -1,4 +1,4 @@
-package directory
+package contacts
 
 import (
 	"context"
@@ -14,25 +14,21 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/caseflow/caseflow/notify/directory"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/identity"
 )
 
-// What the identity provider says of people at sign-in (their email and name) is learned by the
-// process that signs them in (serve) and needed by the one that emails them (the worker). It
-// travels through a small workflow: Temporal keeps it with the other personal data caseflow
-// holds, in workflow payloads, never in Redis. The directory file always wins (Learn).
-
 // Names of the contacts workflow.
 const (
-	ContactsWorkflowName = "DirectoryContacts"
-	ContactsWorkflowID   = "caseflow-directory-contacts"
+	WorkflowName = "DirectoryContacts"
+	WorkflowID   = "caseflow-directory-contacts"
 	// LearnSignal carries a SignedContact.
 	LearnSignal = "learn"
 	// ContactsQuery answers the contacts held, one a person.
-	ContactsQuery = "contacts"
+	Query = "contacts"
 	// contactsHistory continues the workflow as new well before its history grows slow to replay.
-	contactsHistory = 2000
+	historyLimit = 2000
 )
 
 // Contact is what a sign-in told of a person.
@@ -63,18 +59,18 @@ func contactCall(c Contact) identity.Call {
 	if err != nil {
 		panic(err) // two strings always encode
 	}
-	return identity.Call{Operation: LearnSignal, Subject: ContactsWorkflowID, Actor: c.Actor, Body: body}
+	return identity.Call{Operation: LearnSignal, Subject: WorkflowID, Actor: c.Actor, Body: body}
 }
 
 // ContactVerifier checks the API's proofs (identity.Verifier in the worker).
-type ContactVerifier interface {
+type Verifier interface {
 	Authentic(identity.Call, identity.Proof) error
 }
 
 // Contacts is the contacts workflow as the worker registers it.
-type Contacts struct {
+type Workflow struct {
 	// Callers checks that the API signed each contact. Without it no contact is taken.
-	Callers ContactVerifier
+	Callers Verifier
 }
 
 // signedChange versions which contacts the workflow takes. The first release took every learn
@@ -105,7 +101,7 @@ type book struct {
 // Run keeps the latest contact of each person, answers the contacts query, and carries them
 // across continue-as-new. The contacts of its input are taken only from its own continue-as-new
 // (identity.ContinuedByItself): what a client's start brings was not signed by the API.
-func (w *Contacts) Run(ctx workflow.Context, known []Contact) error {
+func (w *Workflow) Run(ctx workflow.Context, known []Contact) error {
 	info := workflow.GetInfo(ctx)
 	b := &book{contacts: map[string]Contact{}}
 	if identity.ContinuedByItself(info) {
@@ -115,7 +111,7 @@ func (w *Contacts) Run(ctx workflow.Context, known []Contact) error {
 	} else if len(known) > 0 {
 		workflow.GetLogger(ctx).Warn("contacts workflow started with contacts it did not take: they are ignored", "contacts", len(known))
 	}
-	if err := workflow.SetQueryHandler(ctx, ContactsQuery, func() ([]Contact, error) { return b.list(), nil }); err != nil {
+	if err := workflow.SetQueryHandler(ctx, Query, func() ([]Contact, error) { return b.list(), nil }); err != nil {
 		return err
 	}
 	b.signed = workflow.GetVersion(ctx, signedChange, workflow.DefaultVersion, signedCurrentVersion)
@@ -123,11 +119,11 @@ func (w *Contacts) Run(ctx workflow.Context, known []Contact) error {
 	for {
 		w.take(ctx, b, receive(ctx, signals, true))
 		info := workflow.GetInfo(ctx)
-		if b.renew || info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= contactsHistory {
+		if b.renew || info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= historyLimit {
 			if rest := receive(ctx, signals, false); len(rest) > 0 {
 				w.take(ctx, b, rest)
 			}
-			return workflow.NewContinueAsNewError(ctx, ContactsWorkflowName, b.list())
+			return workflow.NewContinueAsNewError(ctx, WorkflowName, b.list())
 		}
 	}
 }
@@ -150,7 +146,7 @@ func receive(ctx workflow.Context, signals workflow.ReceiveChannel, wait bool) [
 }
 
 // take takes the contacts of a batch as the run's version says.
-func (w *Contacts) take(ctx workflow.Context, b *book, batch []SignedContact) {
+func (w *Workflow) take(ctx workflow.Context, b *book, batch []SignedContact) {
 	if b.signed == workflow.DefaultVersion {
 		b.takeAsFirstRelease(ctx, batch)
 		return
@@ -184,7 +180,7 @@ func (b *book) takeAsFirstRelease(ctx workflow.Context, batch []SignedContact) {
 }
 
 // judge says of each contact whether the API signed it, once: the verdicts are recorded.
-func (w *Contacts) judge(ctx workflow.Context, batch []SignedContact) []bool {
+func (w *Workflow) judge(ctx workflow.Context, batch []SignedContact) []bool {
 	var authentic []bool
 	err := workflow.SideEffect(ctx, func(workflow.Context) any {
 		out := make([]bool, len(batch))
@@ -227,7 +223,7 @@ type Teller struct {
 // Tell passes on a signed-in person's address and name, signed; an address that is not one is
 // ignored.
 func (t *Teller) Tell(ctx context.Context, a safeguarding.Actor, email, name string) error {
-	if a.UserID == "" || !validEmail(email) {
+	if a.UserID == "" || !directory.ValidEmail(email) {
 		return nil
 	}
 	if t.Signer == nil {
@@ -245,8 +241,8 @@ func (t *Teller) Tell(ctx context.Context, a safeguarding.Actor, email, name str
 		return nil
 	}
 	signed := SignedContact{Contact: c, Proof: t.Signer.Sign(ctx, contactCall(c))}
-	_, err := t.Client.SignalWithStartWorkflow(ctx, ContactsWorkflowID, LearnSignal, signed,
-		client.StartWorkflowOptions{ID: ContactsWorkflowID, TaskQueue: t.TaskQueue}, ContactsWorkflowName, []Contact(nil))
+	_, err := t.Client.SignalWithStartWorkflow(ctx, WorkflowID, LearnSignal, signed,
+		client.StartWorkflowOptions{ID: WorkflowID, TaskQueue: t.TaskQueue}, WorkflowName, []Contact(nil))
 	if err != nil {
 		t.mu.Lock()
 		delete(t.told, a.UserID) // tell again at the next sign-in
@@ -257,11 +253,11 @@ func (t *Teller) Tell(ctx context.Context, a safeguarding.Actor, email, name str
 }
 
 // Follow reads the contacts learned at sign-in into d every interval until ctx ends.
-func Follow(ctx context.Context, c client.Client, d *Directory, every time.Duration, logger *slog.Logger) {
+func Follow(ctx context.Context, c client.Client, d *directory.Directory, every time.Duration, logger *slog.Logger) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
-		if err := d.readContacts(ctx, c); err != nil && ctx.Err() == nil {
+		if err := learn(ctx, c, d); err != nil && ctx.Err() == nil {
 			logger.Warn("contacts learned at sign-in not read", "error", err)
 		}
 		select {
@@ -272,8 +268,9 @@ func Follow(ctx context.Context, c client.Client, d *Directory, every time.Durat
 	}
 }
 
-func (d *Directory) readContacts(ctx context.Context, c client.Client) error {
-	v, err := c.QueryWorkflow(ctx, ContactsWorkflowID, "", ContactsQuery)
+// learn takes into d the contacts the workflow holds.
+func learn(ctx context.Context, c client.Client, d *directory.Directory) error {
+	v, err := c.QueryWorkflow(ctx, WorkflowID, "", Query)
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
 		return nil // nobody has signed in with an address yet

@@ -1,4 +1,4 @@
-package directory
+package contacts
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/caseflow/caseflow/notify/directory"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/identity"
 	"github.com/caseflow/caseflow/security/keyring"
@@ -48,8 +49,8 @@ func newContactsEnv(t *testing.T) *contactsEnv {
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	env := suite.NewTestWorkflowEnvironment()
-	contacts := &Contacts{Callers: identity.NewVerifier(keys.VerifyOnly())}
-	env.RegisterWorkflowWithOptions(contacts.Run, workflow.RegisterOptions{Name: ContactsWorkflowName})
+	contacts := &Workflow{Callers: identity.NewVerifier(keys.VerifyOnly())}
+	env.RegisterWorkflowWithOptions(contacts.Run, workflow.RegisterOptions{Name: WorkflowName})
 	c := &contactsEnv{t: t, env: env, signer: signer, clock: signedFrom}
 	signer.Now = func() time.Time { return c.clock }
 	return c
@@ -75,7 +76,7 @@ func (c *contactsEnv) run(known []Contact) []Contact {
 	c.t.Helper()
 	var got []Contact
 	c.env.RegisterDelayedCallback(func() {
-		v, err := c.env.QueryWorkflow(ContactsQuery)
+		v, err := c.env.QueryWorkflow(Query)
 		if err != nil {
 			c.t.Fatal(err)
 		}
@@ -84,7 +85,7 @@ func (c *contactsEnv) run(known []Contact) []Contact {
 		}
 		c.env.CancelWorkflow()
 	}, c.at+time.Minute)
-	c.env.ExecuteWorkflow(ContactsWorkflowName, known)
+	c.env.ExecuteWorkflow(WorkflowName, known)
 	if !c.env.IsWorkflowCompleted() {
 		c.t.Fatal("the contacts workflow did not stop when cancelled")
 	}
@@ -113,7 +114,7 @@ func TestContactsWorkflowKeepsTheLatest(t *testing.T) {
 	if len(got) != 2 || got[0].Actor.UserID != "carer-7" || got[1].Email != "sw-7@agency.example" {
 		t.Errorf("contacts %+v", got)
 	}
-	d := Example()
+	d := directory.Example()
 	for _, k := range got {
 		d.Learn(k.Actor, k.Email, k.Name)
 	}
@@ -191,7 +192,7 @@ func TestARunBeforeSignedContactsRenewsAtTheFirstSigned(t *testing.T) {
 	c.env.OnGetVersion(signedChange, workflow.DefaultVersion, signedCurrentVersion).Return(workflow.DefaultVersion)
 	c.send(Contact{Actor: carer7, Email: "carer-7@home.example"}, c.signed(Contact{Actor: sw7, Email: "sw-7@agency.example"}))
 	c.env.RegisterDelayedCallback(c.env.CancelWorkflow, time.Hour)
-	c.env.ExecuteWorkflow(ContactsWorkflowName, []Contact(nil))
+	c.env.ExecuteWorkflow(WorkflowName, []Contact(nil))
 	var can *workflow.ContinueAsNewError
 	if !errors.As(c.env.GetWorkflowError(), &can) {
 		t.Fatalf("the run ended with %v, want continue-as-new at the first signed contact", c.env.GetWorkflowError())

@@ -1,0 +1,15 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Register puts the case workflow on a worker, with the workflows a case starts: the chunks its
+// record is sealed in, its destruction, and its entry in the destruction register.
+func (w *CaseWorkflow) Register(r worker.WorkflowRegistry) {
+	r.RegisterWorkflowWithOptions(w.Run, workflow.RegisterOptions{Name: WorkflowName})
+	r.RegisterWorkflowWithOptions(w.RecordChunk, workflow.RegisterOptions{Name: RecordChunkWorkflowName})
+	r.RegisterWorkflowWithOptions(w.DestroyRecord, workflow.RegisterOptions{Name: DestroyWorkflowName})
+	r.RegisterWorkflowWithOptions(w.RegisterEntry, workflow.RegisterOptions{Name: RegisterEntryWorkflowName})
+}
