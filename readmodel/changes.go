@@ -88,7 +88,7 @@ func (s *Store) Publish(ctx context.Context, c Change) error {
 	if err != nil {
 		return fmt.Errorf("encode change of case %s: %w", c.CaseID, err)
 	}
-	if err := s.rdb.Publish(ctx, changesChannel(), body).Err(); err != nil {
+	if err := s.rdb.Publish(ctx, s.changes, body).Err(); err != nil {
 		return fmt.Errorf("publish change of case %s: %w", c.CaseID, err)
 	}
 	return nil
@@ -101,7 +101,7 @@ const subscriberBuffer = 64
 // A slow reader loses changes rather than hold up Redis: a live view catches up on its next
 // refresh, and nothing here is the record of anything.
 func (s *Store) Subscribe(ctx context.Context) (changes <-chan Change, stop func(), err error) {
-	sub := s.rdb.Subscribe(ctx, changesChannel())
+	sub := s.rdb.Subscribe(ctx, s.changes)
 	// Wait for the confirmation, so no change published after Subscribe returns is missed.
 	if _, err := sub.Receive(ctx); err != nil {
 		_ = sub.Close()

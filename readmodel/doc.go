@@ -1,6 +1,6 @@
-// Package readmodel is caseflow's Redis read model: case summaries (package projection) and the
-// indexes behind every list and dashboard, plus idempotency keys, per-user rate limits and
-// live-update fan-out.
+// Package readmodel is caseflow's Redis read model: case summaries (package projection), the
+// indexes behind every list and dashboard, and live-update fan-out. The API's other Redis keys,
+// idempotency keys and per-user rate limits, are its own (api/idempotency, api/ratelimit).
 //
 // Temporal is the system of record; everything here is derived and disposable. Each case's
 // workflow projects its summary after every change, versioned so that an overtaken projection

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // TestFanoutSharesOneSubscription opens many streams and counts Redis subscriptions: one, for
@@ -14,11 +16,11 @@ func TestFanoutSharesOneSubscription(t *testing.T) {
 	s := New(rdb, testIDs)
 	f := NewFanout(s)
 	subscriptions := func() int64 {
-		n, err := rdb.PubSubNumSub(ctx, changesChannel()).Result()
+		n, err := rdb.PubSubNumSub(ctx, s.changes).Result()
 		if err != nil {
 			t.Fatal(err)
 		}
-		return n[changesChannel()]
+		return n[s.changes]
 	}
 	const streams = 20
 	chans := make([]<-chan Change, streams)
@@ -73,5 +75,40 @@ func TestFanoutSharesOneSubscription(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the stream did not end with its context")
+	}
+}
+
+// Redis has one set of channels for all its databases: a model in another database on the same
+// server (another agency, a staging copy) must not hear this one's changes.
+func TestModelsInTwoDatabasesHearOnlyTheirOwnChanges(t *testing.T) {
+	ctx := context.Background()
+	rdb := testRedis(t)
+	ours := New(rdb, testIDs)
+	opts := *rdb.(*redis.Client).Options()
+	opts.DB++
+	other := redis.NewClient(&opts)
+	t.Cleanup(func() { _ = other.Close() })
+	theirs := New(other, testIDs)
+	if ours.changes == theirs.changes {
+		t.Fatalf("both databases publish on %q", ours.changes)
+	}
+	ch, stop, err := NewFanout(ours).Subscribe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if err := theirs.Announce(ctx, summary("theirs", 1, "north")); err != nil {
+		t.Fatal(err)
+	}
+	if err := ours.Announce(ctx, summary("ours", 1, "north")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case c := <-ch:
+		if c.CaseID != "ours" {
+			t.Fatalf("heard %q, another database's change", c.CaseID)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("heard nothing of this database's change")
 	}
 }

@@ -1,5 +1,7 @@
 package readmodel
 
+import "fmt"
+
 // Key layout. Every read-model key starts with rmPrefix, so Reset can find them all with SCAN
 // and leave the keys of idempotency and ratelimit alone. Keys and members hold only opaque ids: case
 // ids, pseudonyms of user ids (never the ids), team ids and rule ids.
@@ -56,7 +58,16 @@ func seriesKey() string { return rmPrefix + "series" }
 func seriesExcludedKey(user string) string { return rmPrefix + "series:excluded:" + user }
 func failuresKey() string                  { return rmPrefix + "projection-failures" }
 func builtKey() string                     { return rmPrefix + "built:" + layoutVersion }
-func changesChannel() string               { return rmPrefix + "changes" }
+
+// changesChannel names the live updates' channel of the model in database db. Redis has one
+// set of channels for all its databases, so each database's model has its own: two models on
+// one server never hear each other's changes. Database 0 keeps the name it always had.
+func changesChannel(db int) string {
+	if db == 0 {
+		return rmPrefix + "changes"
+	}
+	return fmt.Sprintf("%schanges:%d", rmPrefix, db)
+}
 
 // layoutVersion names the layout of summaries and rows. A release that changes it finds the
 // model not built (IsEmpty), so the worker rebuilds it from the workflows in the new layout.

@@ -17,11 +17,19 @@ import (
 type Store struct {
 	rdb redis.UniversalClient
 	ids pseudonym.Key
+	// changes is the channel of live updates (changesChannel).
+	changes string
 }
 
 // New returns a Store on rdb (a real Redis or, in development and tests, miniredis) that stores
 // user ids as their pseudonyms under ids.
-func New(rdb redis.UniversalClient, ids pseudonym.Key) *Store { return &Store{rdb: rdb, ids: ids} }
+func New(rdb redis.UniversalClient, ids pseudonym.Key) *Store {
+	db := 0
+	if c, ok := rdb.(*redis.Client); ok {
+		db = c.Options().DB
+	}
+	return &Store{rdb: rdb, ids: ids, changes: changesChannel(db)}
+}
 
 // Redis returns the client the store uses, for health checks and tests.
 func (s *Store) Redis() redis.UniversalClient { return s.rdb }
