@@ -1,9 +1,12 @@
 package safeguarding
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/caseflow/caseflow/policy"
 )
 
 // Closure is the closing of a case: the social worker asks, with a reason; a manager decides. A
@@ -163,6 +166,11 @@ func (r *DecideClosure) check(c *Case, s Sight) error {
 // unresolved refuses closure (or a merge, which closes the case) while an open action has no
 // resolution, naming each of them, so the manager can decide on every one.
 func (c *Case) unresolved(list []Resolution, what string) error {
+	return c.unresolvedBut(list, what)
+}
+
+// unresolvedBut is unresolved, leaving aside the open actions of the kinds kept.
+func (c *Case) unresolvedBut(list []Resolution, what string, kept ...policy.RuleID) error {
 	resolved := map[string]bool{}
 	for _, res := range list {
 		resolved[res.ActionID] = true
@@ -170,7 +178,7 @@ func (c *Case) unresolved(list []Resolution, what string) error {
 	fields := map[string]string{}
 	var titles []string
 	for _, a := range c.OpenActions() {
-		if !resolved[a.ID] {
+		if !resolved[a.ID] && !slices.Contains(kept, a.Kind) {
 			title := c.inTheirWords(a.Title)
 			fields["resolutions["+a.ID+"]"] = title + ", due " + ukTime(a.Due) + ": still open"
 			titles = append(titles, title+" ("+a.ID+")")

@@ -120,7 +120,12 @@ func (r *MergeInto) check(c *Case, s Sight) error {
 	if err := c.checkResolutions(r.Resolutions, s); err != nil {
 		return err
 	}
-	return c.unresolved(r.Resolutions, "be merged")
+	for i, res := range r.Resolutions {
+		if c.action(res.ActionID).Kind == policy.RetentionReview {
+			return invalid("resolutions["+strconv.Itoa(i)+"].action_id", "The review of this record's retention is not ended by a merge: the record is still kept, reviewed and destroyed or held on its own date.", "the retention review")
+		}
+	}
+	return c.unresolvedBut(r.Resolutions, "be merged", policy.RetentionReview)
 }
 
 func (r *MergeInto) apply(c *Case, by Actor, env Env) Result {
@@ -133,6 +138,9 @@ func (r *MergeInto) apply(c *Case, by Actor, env Env) Result {
 	c.Closure.Request = nil
 	c.Closure.Decisions = append(c.Closure.Decisions, ClosureDecision{At: now, By: by, Decision: ClosureMerged, Note: r.Reason})
 	c.note(now, by, "merged-into", "Merged into the child's other case: "+r.Reason, "")
+	if c.Rules >= RulesMergedKept && c.Retention == nil {
+		c.keepUntilRetention(env, c.Closure.ClosedAt)
+	}
 	return Result{Ref: r.CaseID}
 }
 

@@ -47,8 +47,12 @@ const (
 	// RulesRetention: a closed case's record is kept until a retention date computed when it
 	// closes, then reviewed; a person approves its destruction or places a legal hold.
 	RulesRetention RulesVersion = 6
+	// RulesMergedKept: a case merged into the child's other case is closed like any other, so
+	// its record gets a retention date then; under RulesRetention it had none, and was never
+	// reviewed.
+	RulesMergedKept RulesVersion = 7
 	// RulesCurrent is what new cases follow and upgrades move to.
-	RulesCurrent = RulesRetention
+	RulesCurrent = RulesMergedKept
 )
 
 // failSafe reports whether the case follows the fail-safe rules.
@@ -69,7 +73,7 @@ const UpgradeRulesStep = "upgrade-rules"
 func (c *Case) CheckUpgrade() error {
 	switch {
 	case !c.Opened():
-		return notFound()
+		return NotFound()
 	case c.Rules >= RulesCurrent:
 		return Errorf(EConflict, "This case already follows the current rules.")
 	}
@@ -84,8 +88,9 @@ func (c *Case) UpgradeRules(env Env) Result { return c.UpgradeRulesTo(env, Rules
 // actions whose ladder ended in silence under the old rules are given their rule's re-chase
 // interval, so they are chased until done. Moving to RulesAgeDecision or later, child clocks an
 // 18th birthday ended by itself run again, and the Safeguarding Lead or a manager is asked to
-// confirm the move to adulthood. Moving to RulesRetention or later, a case closed under rules
-// without retention is given its retention date, counted from its closure.
+// confirm the move to adulthood. Moving to RulesRetention or later, a case closed without a
+// retention date (under earlier rules, or merged under RulesRetention) is given one, counted
+// from its closure.
 func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 	now := env.Now()
 	wereOpen := c.openActionIDs()
@@ -100,7 +105,7 @@ func (c *Case) UpgradeRulesTo(env Env, to RulesVersion) Result {
 	if c.Rules < RulesAgeDecision && to >= RulesAgeDecision {
 		opened = c.undoSilentAdulthood(env)
 	}
-	retainFrom := !c.retains() && to >= RulesRetention && c.Closed() && c.Retention == nil
+	retainFrom := to >= RulesRetention && c.Closed() && c.Retention == nil
 	c.Rules = max(c.Rules, to)
 	if retainFrom {
 		c.keepUntilRetention(env, c.Closure.ClosedAt)
