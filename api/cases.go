@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -43,6 +44,10 @@ func responseOf(r safeguarding.Result) StepResponse {
 
 // decodeStep reads and checks a step body before anything is sent to the workflow: malformed
 // JSON, unknown fields and wrong types are 400; content that fails the step's rules is 422.
+// It returns the bytes, not what it decoded: the workflow decodes the same bytes again, because
+// they are what its history records and what its validator judges, and the few handlers that
+// act on a field themselves (linking and merging cases, a concern about a child who has a case)
+// read that field from them.
 func decodeStep(c *gin.Context, step safeguarding.Step) ([]byte, error) {
 	body, err := readBody(c)
 	if err != nil {
@@ -50,7 +55,11 @@ func decodeStep(c *gin.Context, step safeguarding.Step) ([]byte, error) {
 	}
 	cmd, err := step.Decode(body)
 	if err != nil {
-		return nil, &httpError{status: http.StatusBadRequest, detail: err.(*safeguarding.Error).Message}
+		detail := "The request could not be read."
+		if se := (*safeguarding.Error)(nil); errors.As(err, &se) {
+			detail = se.Message
+		}
+		return nil, &httpError{status: http.StatusBadRequest, detail: detail}
 	}
 	if err := cmd.Validate(time.Now()); err != nil {
 		return nil, err

@@ -33,7 +33,7 @@ const stepOperation = "step-"
 
 var (
 	allRoles  = safeguarding.Roles
-	overseers = []safeguarding.Role{safeguarding.RoleManager, safeguarding.RoleSafeguardingLead}
+	overseers = safeguarding.Overseers
 	leadOnly  = []safeguarding.Role{safeguarding.RoleSafeguardingLead}
 	pageQuery = []queryParam{
 		{"limit", "Page size, 1 to 500 (default 50)."},

@@ -19,6 +19,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/interceptor"
+	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/caseflow/caseflow/activities"
@@ -197,7 +198,7 @@ func (a *App) connect(ctx context.Context) error {
 func DialTemporal(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts client.Options) (client.Client, error) {
 	opts.HostPort = cfg.TemporalAddress
 	opts.Namespace = cfg.TemporalNamespace
-	opts.Logger = sdkLogger{logger.With("component", "temporal-client")}
+	opts.Logger = sdklog.NewStructuredLogger(logger.With("component", "temporal-client"))
 	if cfg.TemporalTLS.Enabled() {
 		tlsConf, err := tlsConfig(cfg.TemporalTLS)
 		if err != nil {

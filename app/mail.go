@@ -60,7 +60,7 @@ func (a *App) registerMail(bg context.Context, w worker.Worker, pol *policy.Poli
 	logger := a.logger.With("component", "mail")
 	links := notify.Links{BaseURL: m.BaseURL, Domain: m.MessageDomain()}
 	digests := &digest.Activities{Directory: m.Directory, Store: a.Store, Links: links, Policy: func() *policy.Policy { return pol }, Logger: logger}
-	digests.Register(w)
+	digest.Register(w, digests)
 	(&contacts.Workflow{Callers: a.protection.verifier}).Register(w)
 	if sender == nil || m.Directory == nil {
 		logger.Warn("caseflow sends no email: set --smtp-addr and --directory to email chases and the morning digest")

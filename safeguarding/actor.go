@@ -1,6 +1,9 @@
 package safeguarding
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Role is what a person does in the agency. It decides what they may see and do on a case.
 type Role string
@@ -43,8 +46,11 @@ type Actor struct {
 	Team   string `json:"team,omitempty"`
 }
 
-// Oversees reports whether the role sees every case of the agency.
-func (r Role) Oversees() bool { return r == RoleManager || r == RoleSafeguardingLead }
+// Overseers are the roles that see every case of the agency.
+var Overseers = []Role{RoleSafeguardingLead, RoleManager}
+
+// Oversees reports whether the role is one of the Overseers.
+func (r Role) Oversees() bool { return slices.Contains(Overseers, r) }
 
 var roleNames = map[Role]string{
 	RoleCarer: "carer", RoleSocialWorker: "social worker", RoleFosteringSocialWorker: "fostering social worker",

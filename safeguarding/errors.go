@@ -62,12 +62,9 @@ func CodeOf(err error) ErrorCode {
 	return ""
 }
 
-// NotFound is the single answer for a case that is missing or hidden from the caller.
-func NotFound() *Error { return notFound() }
-
-// notFound is the single answer for a case that is missing or hidden from the caller, so the two
-// cannot be told apart.
-func notFound() *Error {
+// NotFound is the single answer for a case that is missing or hidden from the caller, so the
+// two cannot be told apart.
+func NotFound() *Error {
 	return Errorf(ENotFound, "No case with this reference is available to you.")
 }
 

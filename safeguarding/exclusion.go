@@ -93,7 +93,7 @@ func (r *LinkedExclusion) Validate(time.Time) error {
 func (r *LinkedExclusion) check(c *Case, _ Sight) error {
 	switch {
 	case !c.Opened():
-		return notFound()
+		return NotFound()
 	case !slices.ContainsFunc(c.Links, func(l Link) bool { return l.CaseID == r.FromCase }):
 		return invalid("from_case", "This case is not linked to that one.", "not a linked case")
 	case c.isExcluded(r.AgainstUser):

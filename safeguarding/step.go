@@ -156,7 +156,7 @@ func (c *Case) Check(step Step, req Request, now time.Time, access Access) error
 	sight := c.SightOf(req.Actor, access)
 	if step.Name != StepRaiseConcern {
 		if !sight.Sees() && !step.BySystem() {
-			return notFound()
+			return NotFound()
 		}
 		if c.DestructionApproved() {
 			return Errorf(EConflict, "This case's record is being destroyed: its destruction was approved on %s. Record anything new about the child as a new concern.", ukDate(c.Destruction.ApprovedAt))

@@ -9,7 +9,7 @@ var (
 	caseLeads    = []Role{RoleSocialWorker, RoleSafeguardingLead, RoleManager}
 	socialWorker = []Role{RoleSocialWorker}
 	managers     = []Role{RoleManager}
-	overseers    = []Role{RoleSafeguardingLead, RoleManager}
+	overseers    = Overseers
 	contributors = []Role{RoleCarer, RoleFosteringSocialWorker, RoleSocialWorker}
 	households   = []Role{RoleCarer, RoleSocialWorker, RoleFosteringSocialWorker, RoleSafeguardingLead}
 	leads        = []Role{RoleSafeguardingLead}

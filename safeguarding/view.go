@@ -114,7 +114,7 @@ type ActionView struct {
 func (c *Case) ViewFor(actor Actor, access Access, now time.Time) (View, error) {
 	s := c.SightOf(actor, access)
 	if !s.Sees() {
-		return View{}, notFound()
+		return View{}, NotFound()
 	}
 	seen := c.copyFor(s)
 	c.wordsFor(&seen)
@@ -178,7 +178,7 @@ func viewOf(a *Action, now time.Time) ActionView {
 func (c *Case) TimelineFor(actor Actor, access Access) ([]Entry, error) {
 	s := c.SightOf(actor, access)
 	if !s.Sees() {
-		return nil, notFound()
+		return nil, NotFound()
 	}
 	v := c.copyFor(s)
 	c.wordsFor(&v)

@@ -98,7 +98,7 @@ func (r *run) registerHandlers(ctx workflow.Context, steps workflow.Version) err
 		}},
 		{QuerySummary, func() (Summary, error) {
 			if !r.state.Opened() {
-				return Summary{}, toApplicationError(safeguarding.Errorf(safeguarding.ENotFound, "case not opened"))
+				return Summary{}, toApplicationError(safeguarding.NotFound())
 			}
 			return projection.Of(r.state), nil
 		}},

@@ -109,7 +109,7 @@ func (cw *CaseWorkflow) verifyChunkQuery(caseID string, actor safeguarding.Actor
 }
 
 func notFoundForChunk() error {
-	return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
+	return safeguarding.NotFound()
 }
 
 // recordChunksChange versions sealing the timeline into record chunks at continue-as-new. Runs

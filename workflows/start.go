@@ -93,7 +93,7 @@ func (r *run) moveToCurrentRules(ctx workflow.Context) {
 func (r *run) validateCatchUp(workflow.Context) error {
 	switch {
 	case !r.state.Opened():
-		return toApplicationError(safeguarding.Errorf(safeguarding.ENotFound, "case not opened"))
+		return toApplicationError(safeguarding.NotFound())
 	case r.renew || r.start >= startCurrentVersion && r.state.Rules >= safeguarding.RulesCurrent:
 		return toApplicationError(safeguarding.Errorf(safeguarding.EConflict, "This case already runs on the current release."))
 	}

@@ -161,12 +161,29 @@ func Bind(fs *flag.FlagSet, mode Mode) *Config {
 }
 
 // Validate checks the configuration for a mode and loads the policy. Its error is one line
-// naming the setting and what is wrong with it.
+// for each setting, naming it and what is wrong with it.
 func (c *Config) Validate(mode Mode) error {
 	var errs []error
 	bad := func(setting, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", setting, fmt.Sprintf(format, args...)))
 	}
+	c.validateAddresses(mode, bad)
+	c.validateTemporal(mode, bad)
+	c.validateSignIn(mode, bad)
+	validateSecurity(c, mode, bad)
+	c.validateLimitsAndLogs(bad)
+	c.Mail.validate(mode, c.HTTPAddr, bad)
+	if len(errs) == 0 {
+		c.loadPolicy(bad)
+	}
+	return errors.Join(errs...)
+}
+
+// complaint reports one setting that is wrong.
+type complaint func(setting, format string, args ...any)
+
+// validateAddresses checks where caseflow keeps its data and listens, and where it sends traces.
+func (c *Config) validateAddresses(mode Mode, bad complaint) {
 	if mode != ModeTool || c.DataDir != "" {
 		if strings.TrimSpace(c.DataDir) == "" {
 			bad("--data-dir", "must not be empty")
@@ -188,6 +205,17 @@ func (c *Config) Validate(mode Mode) error {
 	if c.Retention < 0 {
 		bad("--retention (CASEFLOW_RETENTION)", "must be a duration such as 90d or 720h")
 	}
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			bad("REDIS_URL", "%v", err)
+		}
+	} else if mode == ModeServe || mode == ModeWorker {
+		bad("REDIS_URL", "is required outside dev")
+	}
+}
+
+// validateTemporal checks the Temporal cluster's address, namespace and mutual TLS.
+func (c *Config) validateTemporal(mode Mode, bad complaint) {
 	if err := checkHostPort(c.TemporalAddress); err != nil {
 		bad("--temporal-address (TEMPORAL_ADDRESS)", "%v", err)
 	}
@@ -211,13 +239,10 @@ func (c *Config) Validate(mode Mode) error {
 	if strings.TrimSpace(c.TemporalNamespace) == "" {
 		bad("--temporal-namespace (TEMPORAL_NAMESPACE)", "must not be empty")
 	}
-	if c.RedisURL != "" {
-		if _, err := redis.ParseURL(c.RedisURL); err != nil {
-			bad("REDIS_URL", "%v", err)
-		}
-	} else if mode == ModeServe || mode == ModeWorker {
-		bad("REDIS_URL", "is required outside dev")
-	}
+}
+
+// validateSignIn checks how tokens are verified and how long the pages' sessions last.
+func (c *Config) validateSignIn(mode Mode, bad complaint) {
 	switch c.Auth {
 	case "dev":
 		if mode == ModeServe {
@@ -241,10 +266,13 @@ func (c *Config) Validate(mode Mode) error {
 	if c.SessionMax < c.SessionIdle {
 		bad("--session-max (CASEFLOW_SESSION_MAX)", "must be at least the idle timeout (%v)", c.SessionIdle)
 	}
+}
+
+// validateLimitsAndLogs checks the request rate limit and the logs' level and format.
+func (c *Config) validateLimitsAndLogs(bad complaint) {
 	if c.RateLimit < 1 {
 		bad("--rate-limit (CASEFLOW_RATE_LIMIT)", "must be at least 1 request per minute")
 	}
-	validateSecurity(c, mode, bad)
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -253,18 +281,18 @@ func (c *Config) Validate(mode Mode) error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("--log-format (CASEFLOW_LOG_FORMAT)", "must be text or json")
 	}
-	c.Mail.validate(mode, c.HTTPAddr, bad)
-	if len(errs) == 0 {
-		c.Policy = policy.Default()
-		if c.PolicyFile != "" {
-			p, err := policy.LoadFile(c.PolicyFile)
-			if err != nil {
-				bad("--policy (CASEFLOW_POLICY)", "%v", strings.ReplaceAll(err.Error(), "\n", "; "))
-			}
-			c.Policy = p
+}
+
+// loadPolicy reads the policy file, or takes the built-in policy.
+func (c *Config) loadPolicy(bad complaint) {
+	c.Policy = policy.Default()
+	if c.PolicyFile != "" {
+		p, err := policy.LoadFile(c.PolicyFile)
+		if err != nil {
+			bad("--policy (CASEFLOW_POLICY)", "%v", strings.ReplaceAll(err.Error(), "\n", "; "))
 		}
+		c.Policy = p
 	}
-	return errors.Join(errs...)
 }
 
 // ParseRetention reads a retention period in days ("90d") or as a Go duration ("720h"); empty

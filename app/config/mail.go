@@ -50,7 +50,7 @@ func bindMail(fs *flag.FlagSet, m *Mail, env func(name, def string) string) {
 }
 
 // validate checks the mail settings for a mode and loads the directory.
-func (m *Mail) validate(mode Mode, httpAddr string, bad func(setting, format string, args ...any)) {
+func (m *Mail) validate(mode Mode, httpAddr string, bad complaint) {
 	if m.DigestAt == "" {
 		m.DigestAt = digest.DefaultAt
 	}

@@ -84,7 +84,7 @@ func bindSecurity(fs *flag.FlagSet, c *Config, mode Mode, env func(name, def str
 }
 
 // validateSecurity checks the security settings of a mode.
-func validateSecurity(c *Config, mode Mode, bad func(setting, format string, args ...any)) {
+func validateSecurity(c *Config, mode Mode, bad complaint) {
 	s := &c.Security
 	if s.MaxTokenLifetime <= 0 || s.MaxTokenLifetime > 7*24*time.Hour {
 		bad("--max-token-lifetime (CASEFLOW_MAX_TOKEN_LIFETIME)", "must be more than 0 and at most a week")

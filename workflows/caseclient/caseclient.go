@@ -174,7 +174,7 @@ func (c *Client) Step(ctx context.Context, caseID, step string, actor safeguardi
 		requestID = randomID()
 	}
 	if !workflows.ValidCaseID(caseID) {
-		return safeguarding.Result{}, safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
+		return safeguarding.Result{}, safeguarding.NotFound()
 	}
 	args, err := c.stepArgs(ctx, caseID, step, actor, requestID, body)
 	if err != nil {
@@ -282,7 +282,7 @@ func entriesBefore(entries []safeguarding.Entry, n int) []safeguarding.Entry {
 
 func refusal(e *safeguarding.Error) error {
 	if e == nil {
-		return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
+		return safeguarding.NotFound()
 	}
 	return e
 }
@@ -317,7 +317,7 @@ func (c *Client) Summary(ctx context.Context, caseID string) (workflows.Summary,
 
 func (c *Client) query(ctx context.Context, caseID, name string, out any, args ...any) error {
 	if !workflows.ValidCaseID(caseID) {
-		return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
+		return safeguarding.NotFound()
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -325,7 +325,7 @@ func (c *Client) query(ctx context.Context, caseID, name string, out any, args .
 	if unknownQuery(err, name) {
 		// The run registered no query of a case: it never became one (a start whose input the
 		// worker refused, say, failed before it could).
-		return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
+		return safeguarding.NotFound()
 	}
 	if err != nil {
 		return translate(err)
@@ -344,7 +344,7 @@ func translate(err error) error {
 	var deadline *serviceerror.DeadlineExceeded
 	switch {
 	case errors.As(err, &notFound):
-		return safeguarding.Errorf(safeguarding.ENotFound, "No case with this reference is available to you.")
+		return safeguarding.NotFound()
 	case errors.As(err, &unavailable), errors.As(err, &deadline),
 		errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("%w: %v", workflows.ErrUnavailable, err)
