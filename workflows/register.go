@@ -7,9 +7,9 @@ import (
 
 // Register puts the case workflow on a worker, with the workflows a case starts: the chunks its
 // record is sealed in, its destruction, and its entry in the destruction register.
-func (w *CaseWorkflow) Register(r worker.WorkflowRegistry) {
-	r.RegisterWorkflowWithOptions(w.Run, workflow.RegisterOptions{Name: WorkflowName})
-	r.RegisterWorkflowWithOptions(w.RecordChunk, workflow.RegisterOptions{Name: RecordChunkWorkflowName})
-	r.RegisterWorkflowWithOptions(w.DestroyRecord, workflow.RegisterOptions{Name: DestroyWorkflowName})
-	r.RegisterWorkflowWithOptions(w.RegisterEntry, workflow.RegisterOptions{Name: RegisterEntryWorkflowName})
+func (cw *CaseWorkflow) Register(r worker.WorkflowRegistry) {
+	r.RegisterWorkflowWithOptions(cw.Run, workflow.RegisterOptions{Name: WorkflowName})
+	r.RegisterWorkflowWithOptions(cw.RecordChunk, workflow.RegisterOptions{Name: RecordChunkWorkflowName})
+	r.RegisterWorkflowWithOptions(cw.DestroyRecord, workflow.RegisterOptions{Name: DestroyWorkflowName})
+	r.RegisterWorkflowWithOptions(cw.RegisterEntry, workflow.RegisterOptions{Name: RegisterEntryWorkflowName})
 }

@@ -62,12 +62,12 @@ func contactCall(c Contact) identity.Call {
 	return identity.Call{Operation: LearnSignal, Subject: WorkflowID, Actor: c.Actor, Body: body}
 }
 
-// ContactVerifier checks the API's proofs (identity.Verifier in the worker).
+// Verifier checks the API's proofs (identity.Verifier in the worker).
 type Verifier interface {
 	Authentic(identity.Call, identity.Proof) error
 }
 
-// Contacts is the contacts workflow as the worker registers it.
+// Workflow is the contacts workflow as the worker registers it.
 type Workflow struct {
 	// Callers checks that the API signed each contact. Without it no contact is taken.
 	Callers Verifier
