@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"maps"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -25,6 +26,7 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	"github.com/caseflow/caseflow/web"
 	"github.com/caseflow/caseflow/workflows/caseclient"
 )
 
@@ -37,6 +39,7 @@ type manifests struct {
 	jobs         []batchv1.Job
 	budgets      []policyv1.PodDisruptionBudget
 	policies     []networkingv1.NetworkPolicy
+	ingresses    []networkingv1.Ingress
 	podTemplates map[string]corev1.PodTemplateSpec // by workload name
 }
 
@@ -95,6 +98,8 @@ func load(t *testing.T) manifests {
 				m.budgets = append(m.budgets, decodeStrict[policyv1.PodDisruptionBudget](t, where, doc))
 			case "networking.k8s.io/v1 NetworkPolicy":
 				m.policies = append(m.policies, decodeStrict[networkingv1.NetworkPolicy](t, where, doc))
+			case "networking.k8s.io/v1 Ingress":
+				m.ingresses = append(m.ingresses, decodeStrict[networkingv1.Ingress](t, where, doc))
 			default:
 				t.Fatalf("%s document %d: unexpected kind %q %q", file, n, meta.APIVersion, meta.Kind)
 			}
@@ -690,5 +695,130 @@ func TestAPIReplicasWithinTemporalsUpdateLimit(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("no caseflow-api deployment")
+	}
+}
+
+// configValue is a value of the caseflow ConfigMap.
+func (m manifests) configValue(key string) string {
+	for _, c := range m.configMaps {
+		if c.Name == "caseflow" {
+			return c.Data[key]
+		}
+	}
+	return ""
+}
+
+// TestIngressRoutesOnlyWhatPeopleUse: one Ingress, with TLS, routes the roots of the pages,
+// their assets and sign-in, the API and the codec to the API's service, and nothing else (the
+// probes and /metrics stay inside the cluster); caseflow's links and sign-in callback are on its
+// host, and the API believes the client address the ingress controller forwards.
+func TestIngressRoutesOnlyWhatPeopleUse(t *testing.T) {
+	m := load(t)
+	if len(m.ingresses) != 1 {
+		t.Fatalf("%d Ingresses, want 1", len(m.ingresses))
+	}
+	ing := m.ingresses[0]
+	if len(ing.Spec.Rules) != 1 || ing.Spec.Rules[0].HTTP == nil {
+		t.Fatalf("the Ingress has %d rules, want one host", len(ing.Spec.Rules))
+	}
+	host := ing.Spec.Rules[0].Host
+	if len(ing.Spec.TLS) != 1 || !slices.Contains(ing.Spec.TLS[0].Hosts, host) || ing.Spec.TLS[0].SecretName == "" {
+		t.Errorf("the Ingress does not terminate TLS for %s", host)
+	}
+	want := slices.Concat(web.Roots(), []string{"/codec", "/v1"})
+	slices.Sort(want)
+	var routed []string
+	for _, p := range ing.Spec.Rules[0].HTTP.Paths {
+		routed = append(routed, p.Path)
+		exact := p.Path == "/"
+		if p.PathType == nil || (*p.PathType == networkingv1.PathTypeExact) != exact {
+			t.Errorf("path %s: want pathType %s", p.Path, map[bool]string{true: "Exact", false: "Prefix"}[exact])
+		}
+		if s := p.Backend.Service; s == nil || s.Name != "caseflow-api" || s.Port.Name != "http" {
+			t.Errorf("path %s goes elsewhere than the API's service", p.Path)
+		}
+	}
+	slices.Sort(routed)
+	if !slices.Equal(routed, want) {
+		t.Errorf("the Ingress routes %v, want %v", routed, want)
+	}
+	base := "https://" + host
+	if got := m.configValue("CASEFLOW_BASE_URL"); got != base {
+		t.Errorf("CASEFLOW_BASE_URL is %q, want %q", got, base)
+	}
+	if got := m.configValue("CASEFLOW_OIDC_REDIRECT_URL"); got != base+web.CallbackPath {
+		t.Errorf("CASEFLOW_OIDC_REDIRECT_URL is %q, want %q", got, base+web.CallbackPath)
+	}
+	checkTrustedProxies(t, "caseflow.yaml", m.configValue("CASEFLOW_TRUSTED_PROXIES"))
+}
+
+// checkTrustedProxies: some proxies are named, each a network smaller than everything.
+func checkTrustedProxies(t *testing.T, where, list string) {
+	t.Helper()
+	if strings.TrimSpace(list) == "" {
+		t.Errorf("%s: no CASEFLOW_TRUSTED_PROXIES: the per-address limit would key on the proxy, and one client would lock out every user behind it", where)
+	}
+	for _, s := range strings.Split(list, ",") {
+		p, err := netip.ParsePrefix(strings.TrimSpace(s))
+		if err != nil || p.Bits() == 0 {
+			t.Errorf("%s: trusted proxy %q is not a network short of everything", where, s)
+		}
+	}
+}
+
+// TestEgressNamesEveryDestination: caseflow's pods call only destinations a policy names, each
+// on its ports; no rule opens a port to any host.
+func TestEgressNamesEveryDestination(t *testing.T) {
+	m := load(t)
+	egress := 0
+	for _, p := range m.policies {
+		for _, rule := range p.Spec.Egress {
+			egress++
+			if len(rule.To) == 0 || len(rule.Ports) == 0 {
+				t.Errorf("policy %s lets caseflow call any host or any port", p.Name)
+			}
+			for _, to := range rule.To {
+				if to.IPBlock == nil {
+					continue
+				}
+				if pfx, err := netip.ParsePrefix(to.IPBlock.CIDR); err != nil || pfx.Bits() == 0 {
+					t.Errorf("policy %s lets caseflow call %s", p.Name, to.IPBlock.CIDR)
+				}
+			}
+		}
+	}
+	if egress == 0 {
+		t.Fatal("no policy limits what caseflow's pods call")
+	}
+}
+
+// TestComposeBelievesOnlyItsProxy: the agency's reverse proxy reaches compose's API from the
+// network's gateway, which is fixed, and the one proxy the API believes; its links and sign-in
+// callback come from the env file.
+func TestComposeBelievesOnlyItsProxy(t *testing.T) {
+	raw, svc := loadCompose(t)
+	var compose struct {
+		Networks map[string]struct {
+			IPAM struct {
+				Config []struct{ Subnet, Gateway string } `yaml:"config"`
+			} `yaml:"ipam"`
+		} `yaml:"networks"`
+	}
+	if err := yaml.Unmarshal([]byte(raw), &compose); err != nil {
+		t.Fatal(err)
+	}
+	ipam := compose.Networks["default"].IPAM.Config
+	if len(ipam) != 1 || ipam[0].Gateway == "" {
+		t.Fatalf("compose's default network has no fixed gateway: %+v", ipam)
+	}
+	api := svc["caseflow-api"].Environment
+	checkTrustedProxies(t, "compose.yaml", api["CASEFLOW_TRUSTED_PROXIES"])
+	if got, want := api["CASEFLOW_TRUSTED_PROXIES"], ipam[0].Gateway+"/32"; got != want {
+		t.Errorf("the API believes %q, want the network's gateway %s", got, want)
+	}
+	for _, v := range []string{"CASEFLOW_BASE_URL", "CASEFLOW_OIDC_REDIRECT_URL"} {
+		if !strings.HasPrefix(api[v], "${"+v+":?") {
+			t.Errorf("the API's %s is %q, not required from the env file", v, api[v])
+		}
 	}
 }

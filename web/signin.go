@@ -25,7 +25,8 @@ import (
 // with PKCE. The browser only ever holds the session cookie; the code, the tokens and the PKCE
 // verifier stay between caseflow and the provider.
 
-const callbackPath = "/auth/callback"
+// CallbackPath is where the identity provider sends people back after sign-in.
+const CallbackPath = "/auth/callback"
 
 // stateCookie binds a sign-in to the browser that began it, so nobody can finish their own
 // sign-in in someone else's browser.
@@ -95,7 +96,7 @@ func (o *OIDC) redirectURL(r *http.Request) (string, error) {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host + callbackPath, nil
+	return scheme + "://" + r.Host + CallbackPath, nil
 }
 
 func isLoopback(hostport string) bool {
@@ -140,7 +141,7 @@ func (s *signin) begin(c *gin.Context) {
 		return
 	}
 	http.SetCookie(c.Writer, &http.Cookie{
-		Name: stateCookie, Value: state, Path: callbackPath, MaxAge: int(session.PendingLifetime.Seconds()),
+		Name: stateCookie, Value: state, Path: CallbackPath, MaxAge: int(session.PendingLifetime.Seconds()),
 		HttpOnly: true, Secure: c.Request.TLS != nil || strings.HasPrefix(redirect, "https:"), SameSite: http.SameSiteLaxMode,
 	})
 	c.Redirect(http.StatusSeeOther, s.oidc.config(redirect).AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)))
@@ -152,7 +153,7 @@ func (s *signin) begin(c *gin.Context) {
 func (s *signin) callback(c *gin.Context) {
 	noStore(c)
 	q := c.Request.URL.Query()
-	http.SetCookie(c.Writer, &http.Cookie{Name: stateCookie, Value: "", Path: callbackPath, MaxAge: -1, HttpOnly: true})
+	http.SetCookie(c.Writer, &http.Cookie{Name: stateCookie, Value: "", Path: CallbackPath, MaxAge: -1, HttpOnly: true})
 	if e := q.Get("error"); e != "" {
 		s.refuse(c, http.StatusUnauthorized, "Your agency did not sign you in. Please try again, or ask your administrator.", errors.New("provider answered "+e))
 		return
@@ -270,7 +271,7 @@ func (s *signin) leave(c *gin.Context, sess session.Session) {
 			if err == nil {
 				v := u.Query()
 				v.Set("client_id", s.oidc.opts.ClientID)
-				v.Set("post_logout_redirect_uri", strings.TrimSuffix(home, callbackPath)+"/")
+				v.Set("post_logout_redirect_uri", strings.TrimSuffix(home, CallbackPath)+"/")
 				u.RawQuery = v.Encode()
 				c.Redirect(http.StatusSeeOther, u.String())
 				return

@@ -46,7 +46,7 @@ type page struct {
 }
 
 var (
-	overseers = []safeguarding.Role{safeguarding.RoleManager, safeguarding.RoleSafeguardingLead}
+	overseers = safeguarding.Overseers
 	staff     = []safeguarding.Role{safeguarding.RoleSocialWorker, safeguarding.RoleFosteringSocialWorker, safeguarding.RoleManager, safeguarding.RoleSafeguardingLead}
 )
 
@@ -58,6 +58,20 @@ var pages = []page{
 	{"/my", "my", "My children", []safeguarding.Role{safeguarding.RoleCarer}},
 	{"/raise", "raise", "Raise a concern", nil},
 	{"/register", "register", "Destruction register", []safeguarding.Role{safeguarding.RoleSafeguardingLead}},
+}
+
+// Roots are the first path segments of every page, its assets and its sign-in, as a proxy in
+// front of caseflow must route them ("/" is the sign-in page alone).
+func Roots() []string {
+	roots := []string{"/", "/assets", "/auth"}
+	for _, p := range pages {
+		root := "/" + strings.SplitN(strings.TrimPrefix(p.path, "/"), "/", 2)[0]
+		if root != "/" && !slices.Contains(roots, root) {
+			roots = append(roots, root)
+		}
+	}
+	slices.Sort(roots)
+	return roots
 }
 
 // notFound is the page a browser gets at an address caseflow does not serve.
@@ -177,7 +191,7 @@ func Register(r *gin.Engine, opts Options) {
 	s := &signin{cookies: opts.Sessions, oidc: opts.OIDC, logger: opts.Logger, render: render}
 	if opts.OIDC != nil {
 		r.GET("/auth/signin", s.begin)
-		r.GET(callbackPath, s.callback)
+		r.GET(CallbackPath, s.callback)
 	}
 	r.POST("/auth/signout", s.signOut)
 	r.POST("/auth/signout-everywhere", s.signOutEverywhere)
