@@ -532,7 +532,8 @@ func permitted(status int) bool {
 
 // TestRefusalsNameNoAllegationToThoseWhoMayNotSeeIt: giving work on a case to someone an
 // allegation excluded is refused with 409; the fostering social worker, who may not see
-// allegations, is not told of one, while a manager is told why.
+// allegations, is not told of one, while a manager is told why. A fostering social worker may
+// not name a social worker at all: 403, which names no allegation either.
 func TestRefusalsNameNoAllegationToThoseWhoMayNotSeeIt(t *testing.T) {
 	env := start(t, testenv.Options{})
 	p := tokens(env)
@@ -547,20 +548,21 @@ func TestRefusalsNameNoAllegationToThoseWhoMayNotSeeIt(t *testing.T) {
 		name, step, token string
 		body              map[string]any
 		toldWhy           bool
+		status            int
 	}{
 		{"the fostering social worker names the accused as social worker", "case-details", p.fsw,
-			map[string]any{"social_worker": "sw-1", "reason": "Correcting the record."}, false},
+			map[string]any{"social_worker": "sw-1", "reason": "Correcting the record."}, false, http.StatusForbidden},
 		{"the fostering social worker gives the accused a meeting's action", "strategy-meeting-held", p.fsw,
 			map[string]any{"held_at": time.Now().Add(-time.Minute).UTC().Format(time.RFC3339), "format": "meeting", "outcome": "Plan agreed.",
-				"actions": []map[string]any{{"title": "Visit", "owner_role": "social_worker", "owner_user": "sw-1", "due": later}}}, false},
+				"actions": []map[string]any{{"title": "Visit", "owner_role": "social_worker", "owner_user": "sw-1", "due": later}}}, false, http.StatusConflict},
 		{"a manager names the accused as social worker", "team", p.manager,
-			map[string]any{"social_worker": "sw-1", "reason": "Back from leave."}, true},
+			map[string]any{"social_worker": "sw-1", "reason": "Back from leave."}, true, http.StatusConflict},
 	} {
 		got := env.Do(http.MethodPost, "/v1/cases/"+caseID+"/"+c.step, c.token, c.body)
 		var problem api.Problem
 		got.JSON(t, &problem)
-		if got.Status != http.StatusConflict || got.Header.Get("Content-Type") != api.ProblemContentType {
-			t.Errorf("%s: %d %s, want a 409 problem", c.name, got.Status, got.Body)
+		if got.Status != c.status || got.Header.Get("Content-Type") != api.ProblemContentType {
+			t.Errorf("%s: %d %s, want a %d problem", c.name, got.Status, got.Body, c.status)
 			continue
 		}
 		if told := strings.Contains(strings.ToLower(string(got.Body)), "allegation"); told != c.toldWhy {

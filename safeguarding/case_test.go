@@ -53,7 +53,7 @@ var (
 	otherSW   = Actor{UserID: "sw-2", Role: RoleSocialWorker, Team: "north"}
 	aFSW      = Actor{UserID: "fsw-1", Role: RoleFosteringSocialWorker}
 	aLead     = Actor{UserID: "lead-1", Role: RoleSafeguardingLead}
-	aManager  = Actor{UserID: "mgr-1", Role: RoleManager}
+	aManager  = Actor{UserID: "mgr-1", Role: RoleManager, Team: "north"}
 )
 
 func ts(d time.Duration) string { return t0.Add(d).Format(time.RFC3339) }

@@ -45,7 +45,10 @@ func TestACrisisConcernNeedsOnlyWhatIsKnown(t *testing.T) {
 	if care := f.open(policy.CarePlan)[0]; care.Owner != (Owner{Role: RoleSocialWorker, UserID: "sw-1"}) {
 		t.Errorf("the social worker assigned later did not get their actions: %+v", care.Owner)
 	}
-	f.refuse("case-details", aSW, map[string]any{"team": "south", "reason": "x"}, EInvalid)
+	// Who works with the child is a manager's or the Lead's decision, and once set it changes by
+	// the team step.
+	f.refuse("case-details", aSW, map[string]any{"team": "south", "reason": "x"}, EForbidden)
+	f.refuse("case-details", aManager, map[string]any{"team": "south", "reason": "x"}, EInvalid)
 }
 
 func TestTheChildMustBeAChildUnlessTheirAgeIsDisputed(t *testing.T) {

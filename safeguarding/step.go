@@ -165,6 +165,9 @@ func (c *Case) Check(step Step, req Request, now time.Time, access Access) error
 			return Errorf(EConflict, "This case is closed.")
 		}
 	}
+	if err := c.checkPowers(step, cmd, sight); err != nil {
+		return err
+	}
 	if err := checkLists(cmd, req, access); err != nil {
 		return err
 	}

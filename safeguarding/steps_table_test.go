@@ -2126,7 +2126,19 @@ func (f *fixture) closeCase() {
 	if !f.c.Closure.Pending() {
 		f.closureRequested()
 	}
+	f.leadEndsRestricted("Handed over.")
 	f.must("closure-approval", aManager, body{"resolutions": f.resolveAll("Handed over.")})
+}
+
+// leadEndsRestricted has the Safeguarding Lead end, for a reason, each open obligation that
+// follows an allegation: only the Lead may end those without their event.
+func (f *fixture) leadEndsRestricted(reason string) {
+	f.t.Helper()
+	for _, a := range f.c.OpenActions() {
+		if a.Class() == ClassRestricted {
+			f.must("action-resolve", aLead, body{"action_id": a.ID, "reason": reason})
+		}
+	}
 }
 
 // actionOf is the first action of kind, open or ended.
