@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -21,18 +20,19 @@ type AccessLog struct {
 // caseAccess shows who accessed a case: for the Safeguarding Lead and managers who may see the
 // case, and of it only the records of what the visibility policy lets them know happened (see
 // seesRecord). Reading it is recorded like any read of the case, and shows in the next read.
+// The log is read a page at a time from its newest record (audit.Log.ReadPage), so a page costs
+// the same however long the log has grown; a page may hold fewer records than asked, and still
+// name the next.
 func (h *handlers) caseAccess(c *gin.Context) {
 	limit, cursor, err := pageParams(c)
 	if err != nil {
 		abort(c, err)
 		return
 	}
-	skip := 0
-	if cursor != "" {
-		if skip, err = strconv.Atoi(cursor); err != nil || skip < 0 {
-			fail(c, http.StatusBadRequest, "The page cursor is not valid: start again from the first page.")
-			return
-		}
+	at, err := audit.ParsePosition(cursor)
+	if err != nil {
+		fail(c, http.StatusBadRequest, "The page cursor is not valid: start again from the first page.")
+		return
 	}
 	id := c.Param("id")
 	// The case's own visibility policy decides: someone an allegation excluded from the case is
@@ -42,21 +42,18 @@ func (h *handlers) caseAccess(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	records, err := h.cfg.Audit.Read(c.Request.Context(), audit.CaseStream(id), mustActor(c))
+	keep := func(r audit.Record) bool { return seesRecord(sight, r) }
+	records, next, err := h.cfg.Audit.ReadPage(c.Request.Context(), audit.CaseStream(id), mustActor(c), at, limit, keep)
 	if err != nil {
 		abort(c, err)
 		return
 	}
-	records = slices.DeleteFunc(records, func(r audit.Record) bool { return !seesRecord(sight, r) })
 	// Newest first, by when the access happened: a list's records are stored after it is
 	// answered, so after accesses that came later.
 	slices.SortStableFunc(records, func(a, b audit.Record) int { return b.At.Compare(a.At) })
-	out := AccessLog{Records: []audit.Record{}}
-	if skip < len(records) {
-		out.Records = records[skip:min(skip+limit, len(records))]
-	}
-	if skip+limit < len(records) {
-		out.NextCursor = strconv.Itoa(skip + limit)
+	out := AccessLog{Records: records}
+	if next != nil {
+		out.NextCursor = next.String()
 	}
 	c.JSON(http.StatusOK, out)
 }

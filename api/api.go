@@ -125,10 +125,13 @@ func New(cfg Config) http.Handler {
 	h.mountCodec(r)
 	v1 := r.Group("/v1", authenticate(cfg.Verifier, cfg.Sessions))
 	for _, rt := range routes(h) {
-		chain := []gin.HandlerFunc{rateLimit(cfg.Limiter), limitBody(MaxBodyBytes), authorize(rt.roles...), rt.handler}
+		// The per-user limit comes before the audit: a request over it is answered at once,
+		// shows nothing and changes nothing, and never costs an access record.
+		chain := []gin.HandlerFunc{rateLimit(cfg.Limiter)}
 		if !rt.doc.stream && cfg.Audit != nil {
-			chain = append([]gin.HandlerFunc{h.auditAccess(rt.doc.id)}, chain...)
+			chain = append(chain, h.auditAccess(rt.doc.id))
 		}
+		chain = append(chain, limitBody(MaxBodyBytes), authorize(rt.roles...), rt.handler)
 		v1.Handle(rt.method, rt.path, chain...)
 	}
 	if cfg.Pages != nil {

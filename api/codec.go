@@ -1,8 +1,11 @@
 package api
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,7 +81,13 @@ func (h *handlers) codecCase(c *gin.Context) {
 		if p := problemFor(err); p.Status == http.StatusNotFound && h.cfg.Audit != nil {
 			rec := accessRecord(c, "codec-refused", p.Status)
 			rec.Detail = "workflow " + c.Param("workflow")
-			h.cfg.Audit.AppendSoon(map[audit.Stream][]audit.Record{audit.CodecStream: {rec}})
+			records := map[audit.Stream][]audit.Record{audit.CodecStream: {rec}}
+			// On the case's own log too, when it exists: a Lead the case excludes asked to
+			// read it. Counted like any refusal, so that asking again and again buries nothing.
+			if r, recorded := h.tallied(c, caseID, rec); recorded && h.caseExists(c.Request.Context(), caseID) {
+				records[audit.CaseStream(caseID)] = []audit.Record{r}
+			}
+			h.cfg.Audit.AppendSoon(records)
 		}
 		abort(c, err)
 		return
@@ -122,14 +131,17 @@ func (h *handlers) codecCall(action string, f func(converter.PayloadCodec, []*co
 		}
 		out, codecErr := f(h.cfg.Codec, in.GetPayloads())
 		rec := accessRecord(c, action, http.StatusOK)
-		rec.Detail = strconv.Itoa(len(in.GetPayloads())) + " payloads, namespace " + c.GetHeader("X-Namespace")
-		if wf := c.Param("workflow"); wf != "" {
-			rec.Detail += ", workflow " + wf
-		}
+		rec.Detail = codecDetail(c, len(in.GetPayloads()), body)
 		if codecErr != nil {
 			rec.Outcome, rec.Status = audit.Failed, http.StatusBadRequest
 		}
-		if err := h.cfg.Audit.AppendEach(c.Request.Context(), map[audit.Stream][]audit.Record{audit.CodecStream: {rec}}); err != nil {
+		// Every decoding is on the agency's record of decryptions and, named by its workflow,
+		// on that case's own access log, where its Safeguarding Lead and managers read it.
+		records := map[audit.Stream][]audit.Record{audit.CodecStream: {rec}}
+		if caseID, ok := caseOfWorkflow(c.Param("workflow")); ok {
+			records[audit.CaseStream(caseID)] = []audit.Record{rec}
+		}
+		if err := h.cfg.Audit.AppendEach(c.Request.Context(), records); err != nil {
 			_ = c.Error(err)
 			fail(c, http.StatusServiceUnavailable, "Payloads cannot be decoded just now, because the decoding cannot be recorded.")
 			return
@@ -146,6 +158,27 @@ func (h *handlers) codecCall(action string, f func(converter.PayloadCodec, []*co
 		c.Data(http.StatusOK, "application/json", data)
 	}
 }
+
+// codecDetail says what a codec call handled: how many payloads, a digest of them (which
+// payloads were read can be told later from the history, without keeping them here), the
+// workflow named, and the namespace the caller named, when it is a namespace's name at all: the
+// header is the caller's text, and no more of it than that goes into the record.
+func codecDetail(c *gin.Context, payloads int, body []byte) string {
+	sum := sha256.Sum256(body)
+	detail := strconv.Itoa(payloads) + " payloads, sha256 " + hex.EncodeToString(sum[:8])
+	if wf := c.Param("workflow"); wf != "" {
+		detail += ", workflow " + wf
+	}
+	if ns := c.GetHeader("X-Namespace"); namespaceName.MatchString(ns) {
+		detail += ", namespace " + ns
+	} else if ns != "" {
+		detail += ", namespace not a name"
+	}
+	return detail
+}
+
+// namespaceName is what a Temporal namespace's name may be.
+var namespaceName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
 // authenticateCodec accepts the bearer token of the Authorization header, or of the codec
 // cookie.

@@ -154,13 +154,28 @@ func (a *fakeAudit) soonOf(s audit.Stream) []audit.Record {
 	return slices.Clone(a.soon[s])
 }
 
-func (a *fakeAudit) Read(_ context.Context, s audit.Stream, _ safeguarding.Actor) ([]audit.Record, error) {
+// ReadPage pages the stored records as the audit does, newest first, the whole store taken as
+// the head.
+func (a *fakeAudit) ReadPage(_ context.Context, s audit.Stream, _ safeguarding.Actor, at audit.Position, limit int, keep func(audit.Record) bool) ([]audit.Record, *audit.Position, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.readErr != nil {
-		return nil, a.readErr
+		return nil, nil, a.readErr
 	}
-	return append([]audit.Record(nil), a.stored[s]...), nil
+	records := a.stored[s]
+	if at.Before >= 0 {
+		records = records[:min(at.Before, len(records))]
+	}
+	page := []audit.Record{}
+	for i := len(records) - 1; i >= 0; i-- {
+		if len(page) == limit {
+			return page, &audit.Position{Chunk: -1, Before: i + 1}, nil
+		}
+		if keep(records[i]) {
+			page = append(page, records[i])
+		}
+	}
+	return page, nil, nil
 }
 
 // switchLimiter allows everything until denied is set.

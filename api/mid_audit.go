@@ -19,7 +19,7 @@ import (
 type Auditor interface {
 	AppendEach(ctx context.Context, records map[audit.Stream][]audit.Record) error
 	AppendSoon(records map[audit.Stream][]audit.Record)
-	Read(ctx context.Context, s audit.Stream, reader safeguarding.Actor) ([]audit.Record, error)
+	ReadPage(ctx context.Context, s audit.Stream, reader safeguarding.Actor, at audit.Position, limit int, keep func(audit.Record) bool) ([]audit.Record, *audit.Position, error)
 }
 
 // namedCasesKey holds the cases a response names, set by handlers of lists and of new cases.
@@ -60,8 +60,11 @@ func (h *handlers) auditAccess(action string) gin.HandlerFunc {
 
 		rec := accessRecord(c, action, held.status)
 		records := map[audit.Stream][]audit.Record{}
-		for _, id := range h.casesNamed(c, rec.Outcome) {
+		for _, id := range h.casesNamed(c) {
 			records[audit.CaseStream(id)] = []audit.Record{rec}
+		}
+		if id, r, ok := h.pathCase(c, rec); ok {
+			records[audit.CaseStream(id)] = []audit.Record{r}
 		}
 		if len(records) == 0 {
 			held.send()
@@ -82,17 +85,52 @@ func (h *handlers) auditAccess(action string) gin.HandlerFunc {
 	}
 }
 
-// casesNamed lists the cases to record: the case in the path, and those a handler named. A
-// refusal is recorded only for a case that exists, so that probing made-up ids creates nothing.
-func (h *handlers) casesNamed(c *gin.Context, outcome string) []string {
+// casesNamed lists the cases a handler named, beside the case in the path.
+func (h *handlers) casesNamed(c *gin.Context) []string {
 	named, _ := c.Get(namedCasesKey)
 	ids, _ := named.([]string)
-	if id := c.Param("id"); workflows.ValidCaseID(id) && !slices.Contains(ids, id) {
-		if outcome != audit.Refused || h.caseExists(c.Request.Context(), id) {
-			ids = append(ids, id)
-		}
+	return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == c.Param("id") })
+}
+
+// pathCase is the case in the path and its record, when the request is to be recorded on it. A
+// refusal is counted first (tallied), then recorded only for a case that exists, so that probing
+// made-up ids creates nothing and a flood costs no more than its count.
+func (h *handlers) pathCase(c *gin.Context, rec audit.Record) (string, audit.Record, bool) {
+	id := c.Param("id")
+	if !workflows.ValidCaseID(id) {
+		return "", rec, false
 	}
-	return ids
+	rec, recorded := h.tallied(c, id, rec)
+	if !recorded || (rec.Outcome == audit.Refused && !h.caseExists(c.Request.Context(), id)) {
+		return "", rec, false
+	}
+	return id, rec, true
+}
+
+// tallied is the record of a request on a case, and whether to store it. A refusal that showed
+// nothing of the case (404: the case is not the person's to know; 403: not their role's) is
+// counted per person, case and hour, and stored only at the 1st, 10th, 100th...: each costs a
+// signal to the audit, and anyone signed in who knows a case id could otherwise add thousands a
+// minute and bury the real accesses. When the count cannot be kept, the refusal is stored.
+func (h *handlers) tallied(c *gin.Context, caseID string, rec audit.Record) (audit.Record, bool) {
+	if rec.Outcome != audit.Refused || (rec.Status != http.StatusNotFound && rec.Status != http.StatusForbidden) || h.cfg.Store == nil {
+		return rec, true
+	}
+	n, err := h.cfg.Store.CountRefusal(c.Request.Context(), caseID, rec.UserID, rec.At)
+	if err != nil {
+		_ = c.Error(err)
+		return rec, true
+	}
+	rec.Count = n
+	return rec, powerOfTen(n)
+}
+
+// powerOfTen reports whether n is 1, 10, 100...
+func powerOfTen(n int64) bool {
+	for n >= 10 && n%10 == 0 {
+		n /= 10
+	}
+	return n == 1
 }
 
 func (h *handlers) caseExists(ctx context.Context, id string) bool {

@@ -24,6 +24,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/test/testenv"
 	"github.com/caseflow/caseflow/workflows"
@@ -312,6 +313,20 @@ func TestPlantedNamesAppearNowhereInClear(t *testing.T) {
 	if decodes == 0 {
 		t.Errorf("the lead's decodes are not in the codec audit: %+v", records)
 	}
+	// Each decoding is also on the case's own access log, naming the workflow and a digest of
+	// what was decoded.
+	testenv.Eventually(t, 30*time.Second, "the decodings on the case's access log", func() bool {
+		var page api.AccessLog
+		got := env.Do(http.MethodGet, "/v1/cases/"+caseID+"/access?limit=500", lead, nil)
+		got.JSON(t, &page)
+		for _, r := range page.Records {
+			if r.Action == "codec-decode" && r.UserID == "lead-priv" && strings.Contains(r.Detail, "sha256 ") &&
+				strings.Contains(r.Detail, "workflow "+workflows.WorkflowID(caseID)) && strings.Contains(r.Detail, "namespace default") {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // payloadsOf finds every payload of an event, wherever the event keeps them.

@@ -62,6 +62,51 @@ func TestLogKeepsEveryRecordAcrossChunks(t *testing.T) {
 	if got, err := log.Read(ctx, audit.CaseStream("never-written"), lead); err != nil || len(got) != 0 {
 		t.Errorf("a stream never written: %v %v", got, err)
 	}
+
+	// Page by page from the newest, whatever a reader keeps, the same records: each once.
+	for _, keepEven := range []bool{false, true} {
+		keep := func(r audit.Record) bool { return !keepEven || r.UserID[len(r.UserID)-1]%2 == 0 }
+		var want []audit.Record
+		for i := len(records) - 1; i >= 0; i-- {
+			if keep(records[i]) {
+				want = append(want, records[i])
+			}
+		}
+		var got []audit.Record
+		at := audit.First()
+		for pages := 0; ; pages++ {
+			if pages > 20 {
+				t.Fatal("paging never ends")
+			}
+			page, next, err := log.ReadPage(ctx, stream, lead, at, 4, keep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) > 4 {
+				t.Fatalf("a page of %d records, asked for 4", len(page))
+			}
+			got = append(got, page...)
+			if next == nil {
+				break
+			}
+			if at, err = audit.ParsePosition(next.String()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("keeping even ones %v: paged %d records, want %d", keepEven, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].UserID != want[i].UserID {
+				t.Fatalf("keeping even ones %v: record %d is %s, want %s", keepEven, i, got[i].UserID, want[i].UserID)
+			}
+		}
+	}
+	// A reader who keeps nothing is answered after the head and three chunks, told where to go on.
+	page, next, err := log.ReadPage(ctx, stream, lead, audit.First(), 4, func(audit.Record) bool { return false })
+	if err != nil || len(page) != 0 || next == nil || next.Chunk != 0 {
+		t.Errorf("a page keeping nothing: %d records, next %v, %v; want none, next at chunk 0", len(page), next, err)
+	}
 }
 
 // TestAppendSoonIsStoredByClose: a list is answered before its records are stored; stopping

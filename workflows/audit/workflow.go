@@ -33,6 +33,10 @@ type Record struct {
 	RequestID string `json:"request_id,omitempty"`
 	// Detail says more where the action needs it, such as how many payloads were decoded.
 	Detail string `json:"detail,omitempty"`
+	// Count, on the record of a refusal that showed nothing of the case (404, 403), is how many
+	// times that person had been refused it that hour: such refusals are recorded at the 1st,
+	// 10th, 100th..., so that a flood of them cannot bury the log.
+	Count int64 `json:"count,omitempty"`
 	// Late marks a record the audit took so long after the API signed it (a worker down for
 	// over a week) that it cannot be told from a copy of one already listed: it is kept, since an
 	// access log errs on the side of keeping, and an auditor reading it knows it may repeat one.

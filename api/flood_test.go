@@ -1,0 +1,102 @@
+package api_test
+
+import (
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/caseflow/caseflow/api"
+	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/test/testenv"
+	"github.com/caseflow/caseflow/workflows/audit"
+)
+
+// TestAFloodOfRefusalsCannotBuryTheAccessLog: someone signed in who knows a case id asks for it
+// thousands of times. Their refusals are counted, and recorded at the 1st, 10th, 100th and
+// 1000th of the hour; past the per-user limit they are answered 429 and recorded not at all.
+// The social worker's real reads stay on the access log's first page.
+func TestAFloodOfRefusalsCannotBuryTheAccessLog(t *testing.T) {
+	const limit, flood = 6000, 3000 // requests a minute per user (a sixth of it at once); refused requests sent
+	env := start(t, testenv.Options{RateLimit: limit})
+	p := tokens(env)
+	caseID := raiseCase(t, env, p.carer, time.Now().Add(-time.Hour))
+	for range 3 {
+		if got := env.Do(http.MethodGet, "/v1/cases/"+caseID, p.sw, nil); got.Status != http.StatusOK {
+			t.Fatalf("the social worker's read: %d %s", got.Status, got.Body)
+		}
+	}
+
+	stranger := env.Token(safeguarding.RoleCarer, "carer-9", "")
+	var notFound, tooMany atomic.Int32
+	var wg sync.WaitGroup
+	sent := make(chan struct{}, flood)
+	for range flood {
+		sent <- struct{}{}
+	}
+	close(sent)
+	for range 8 {
+		wg.Go(func() {
+			for range sent {
+				req, _ := http.NewRequest(http.MethodGet, env.URL+"/v1/cases/"+caseID, nil)
+				req.Header.Set("Authorization", "Bearer "+stranger)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				_ = resp.Body.Close()
+				switch resp.StatusCode {
+				case http.StatusNotFound:
+					notFound.Add(1)
+				case http.StatusTooManyRequests:
+					tooMany.Add(1)
+				default:
+					t.Errorf("the stranger got %d", resp.StatusCode)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if notFound.Load() < 1000 || tooMany.Load() == 0 {
+		t.Fatalf("%d refused as unknown and %d as too many; the flood did not reach the limit", notFound.Load(), tooMany.Load())
+	}
+
+	var log api.AccessLog
+	var took time.Duration
+	testenv.Eventually(t, 30*time.Second, "the stranger's 1000th refusal on the access log", func() bool {
+		began := time.Now()
+		got := env.Do(http.MethodGet, "/v1/cases/"+caseID+"/access?limit=50", p.lead, nil)
+		took = time.Since(began)
+		log = api.AccessLog{}
+		got.JSON(t, &log)
+		return got.Status == http.StatusOK && refusalCounts(log.Records, "carer-9")[1000]
+	})
+	t.Logf("%d refused requests (%d past the limit): the access log's first page in %v", flood, tooMany.Load(), took)
+	counts := refusalCounts(log.Records, "carer-9")
+	if len(counts) != 4 || !counts[1] || !counts[10] || !counts[100] {
+		t.Errorf("the stranger's refusals are recorded at %v, want the 1st, 10th, 100th and 1000th", counts)
+	}
+	reads := 0
+	for _, r := range log.Records {
+		if r.UserID == "sw-1" && r.Action == "getCase" && r.Outcome == audit.Allowed {
+			reads++
+		}
+	}
+	if reads < 3 {
+		t.Errorf("%d of the social worker's 3 reads on the first page", reads)
+	}
+}
+
+// refusalCounts is the counts of a person's refusal records.
+func refusalCounts(records []audit.Record, userID string) map[int64]bool {
+	counts := map[int64]bool{}
+	for _, r := range records {
+		if r.UserID == userID && r.Outcome == audit.Refused {
+			counts[r.Count] = true
+		}
+	}
+	return counts
+}
