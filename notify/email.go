@@ -70,6 +70,15 @@ type addressee struct {
 	why string
 }
 
+// described names the addressee without their user id, for the Safeguarding Lead's report,
+// which is kept in Redis: their role, and their team when they have one.
+func (a addressee) described() string {
+	if a.Team != "" {
+		return "a " + a.Role.Name() + " of team " + a.Team
+	}
+	return "a " + a.Role.Name()
+}
+
 // Email sends the emails of one wake-up's chases. attempt counts the delivery activity's
 // attempts from 1; beat is called after each message (the activity heartbeats). It returns an
 // error when some message may still pass on a retry.
@@ -103,7 +112,7 @@ func (e *Emailer) email(ctx context.Context, n Notice, attempt int, beat func())
 		switch {
 		case err == nil:
 		case mail.IsRefused(err):
-			problems = append(problems, fmt.Sprintf("%s (the mail server refused the address, code %d)", a.ID, refusalCode(err)))
+			problems = append(problems, fmt.Sprintf("%s (the mail server refused their address, code %d)", a.described(), refusalCode(err)))
 		default:
 			failing = append(failing, err)
 		}

@@ -224,14 +224,16 @@ func TestARecipientWithoutAnAddressIsReportedToTheLead(t *testing.T) {
 		}
 	}
 	reports := f.out.to("lead-1@agency.example")
-	if len(reports) != 1 || !strings.Contains(reports[0].Text, "sw-9 (no email address in the directory)") {
+	if len(reports) != 1 || !strings.Contains(reports[0].Text, "the case's social worker (no email address in the directory)") {
 		t.Fatalf("reports to the Lead: %+v", reports)
 	}
 	if len(f.out.to("lead-2@agency.example")) != 1 {
 		t.Error("the deputy was not told")
 	}
 	inbox, err := f.inbox.Read(context.Background(), safeguarding.Actor{UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead}, 10)
-	if err != nil || len(inbox) != 1 || !strings.Contains(inbox[0].Note, "sw-9") {
+	// The note is kept in Redis, which holds no user id: it names the person by what they are to
+	// the case.
+	if err != nil || len(inbox) != 1 || !strings.Contains(inbox[0].Note, "the case's social worker") || strings.Contains(inbox[0].Note, "sw-9") {
 		t.Fatalf("the Lead's inbox: %+v %v", inbox, err)
 	}
 	if got := f.tally.Get("chase", mail.Unaddressed); got != 2 {
@@ -246,7 +248,7 @@ func TestARefusedAddressIsReportedAndNotRetried(t *testing.T) {
 		t.Fatalf("a refused address made the activity fail: %v", err)
 	}
 	reports := f.out.to("lead-1@agency.example")
-	if len(reports) != 1 || !strings.Contains(reports[0].Text, "mgr-1 (the mail server refused the address") {
+	if len(reports) != 1 || !strings.Contains(reports[0].Text, "a manager of team north (the mail server refused their address") || strings.Contains(reports[0].Text, "mgr-1") {
 		t.Fatalf("reports: %+v", reports)
 	}
 }

@@ -57,6 +57,9 @@ var roleNames = map[Role]string{
 	RoleSafeguardingLead: "Safeguarding Lead", RoleManager: "manager",
 }
 
+// Name is how people call the role: "social worker", "Safeguarding Lead".
+func (r Role) Name() string { return roleName(r) }
+
 // roleName is how the timeline and messages name a role.
 func roleName(r Role) string {
 	if n, ok := roleNames[r]; ok {

@@ -130,7 +130,7 @@ func (d *Directory) Resolve(r safeguarding.Recipient, excluded []string) (people
 		switch {
 		case slices.Contains(excluded, p.ID):
 		case p.Email == "":
-			unresolved = append(unresolved, p.ID+" (no email address in the directory)")
+			unresolved = append(unresolved, describe(r)+" (no email address in the directory)")
 		default:
 			people = append(people, p)
 		}
@@ -141,11 +141,13 @@ func (d *Directory) Resolve(r safeguarding.Recipient, excluded []string) (people
 	return people, unresolved
 }
 
-// describe names a recipient without naming anyone: a user id, or a role and team.
+// describe names a recipient without naming anyone: what they are to the case, or a role and
+// team. What it says is kept in Redis, in the Safeguarding Lead's notifications, which hold no
+// user id.
 func describe(r safeguarding.Recipient) string {
 	switch {
 	case r.UserID != "":
-		return r.UserID
+		return "the case's " + r.Role.Name()
 	case r.Role == safeguarding.RoleSafeguardingLead:
 		return "the Safeguarding Lead"
 	case r.Role == safeguarding.RoleManager && r.Team == "":

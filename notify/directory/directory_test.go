@@ -92,7 +92,7 @@ func TestResolve(t *testing.T) {
 		unresolved string
 	}{
 		{"a person", person("sw-1"), nil, []string{"sw-1"}, ""},
-		{"a person the directory lacks", person("sw-9"), nil, nil, "sw-9 (no email address in the directory)"},
+		{"a person the directory lacks", person("sw-9"), nil, nil, "the case's social worker (no email address in the directory)"},
 		{"the team's managers", safeguarding.Recipient{Role: safeguarding.RoleManager, Team: "north"}, nil, []string{"mgr-1"}, ""},
 		{"a team with no managers", safeguarding.Recipient{Role: safeguarding.RoleManager, Team: "east"}, nil,
 			nil, "the managers of team east (nobody in the directory)"},
