@@ -9,6 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/caseflow/caseflow/readmodel"
+	"github.com/caseflow/caseflow/safeguarding"
+	"github.com/caseflow/caseflow/security/session"
 	"github.com/caseflow/caseflow/workflows/audit"
 )
 
@@ -52,10 +54,18 @@ func (h *handlers) events(c *gin.Context) {
 		case <-c.Request.Context().Done():
 			return false
 		case <-tick.C:
+			if !h.stillSignedIn(c, actor) {
+				c.SSEvent("signed-out", gin.H{})
+				return false
+			}
 			_, _ = io.WriteString(w, ": heartbeat\n\n")
 			return true
 		case ch, ok := <-changes:
 			if !ok {
+				return false
+			}
+			if !h.stillSignedIn(c, actor) {
+				c.SSEvent("signed-out", gin.H{})
 				return false
 			}
 			if event, told := h.cfg.Store.EventFor(ch, readmodel.Visibility{Actor: actor, TeamAccess: h.cfg.Access.TeamAccess}); told {
@@ -66,4 +76,23 @@ func (h *handlers) events(c *gin.Context) {
 			return true
 		}
 	})
+}
+
+// stillSignedIn reports whether the stream's request still signs in the same person with the
+// same role and team. A stream outlives no sign-in: a token that expired, a session ended (by
+// signing out, on this device or every device) or a role or team changed ends it at the next
+// change or heartbeat, before anything more is sent. Checking a session this way does not
+// count as its use, so an open page does not keep its session alive.
+func (h *handlers) stillSignedIn(c *gin.Context, actor safeguarding.Actor) bool {
+	if raw, ok := bearerToken(c.Request); ok {
+		now, err := h.cfg.Verifier.Verify(c.Request.Context(), raw)
+		return err == nil && now == actor
+	}
+	if h.cfg.Sessions == nil {
+		return false
+	}
+	r := c.Request.Clone(c.Request.Context())
+	r.Header.Set(session.BackgroundHeader, "1")
+	now, err := h.cfg.Sessions.Actor(r)
+	return err == nil && now == actor
 }

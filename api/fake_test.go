@@ -24,6 +24,7 @@ import (
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/auth"
 	"github.com/caseflow/caseflow/security/pseudonym"
+	"github.com/caseflow/caseflow/security/session"
 	"github.com/caseflow/caseflow/workflows"
 	"github.com/caseflow/caseflow/workflows/audit"
 )
@@ -196,6 +197,45 @@ type fixture struct {
 	limit    *switchLimiter
 	newCases *switchLimiter
 	tokens   *auth.DevTokens
+	sessions *fakeSessions
+}
+
+// fakeSessions signs in by a cookie naming a session; a session ended is refused as ended.
+type fakeSessions struct {
+	mu    sync.Mutex
+	live  map[string]safeguarding.Actor
+	ended map[string]bool
+}
+
+const fakeSessionCookie = "fake-session"
+
+func (s *fakeSessions) Actor(r *http.Request) (safeguarding.Actor, error) {
+	cookie, err := r.Cookie(fakeSessionCookie)
+	if err != nil {
+		return safeguarding.Actor{}, session.ErrNone
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	actor, ok := s.live[cookie.Value]
+	if !ok || s.ended[cookie.Value] {
+		return safeguarding.Actor{}, session.ErrExpired
+	}
+	return actor, nil
+}
+
+// signIn starts a session of actor and returns its cookie value.
+func (s *fakeSessions) signIn(id string, actor safeguarding.Actor) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.live[id] = actor
+	return id
+}
+
+// end ends a session, as signing out on every device does.
+func (s *fakeSessions) end(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ended[id] = true
 }
 
 // fixtureSecret is the fixture's pseudonym key.
@@ -219,11 +259,12 @@ func newFixture(t *testing.T) *fixture {
 		t: t, redis: mr, cases: &fakeCases{exists: true},
 		audit: &fakeAudit{stored: map[audit.Stream][]audit.Record{}, soon: map[audit.Stream][]audit.Record{}},
 		limit: &switchLimiter{}, newCases: &switchLimiter{}, tokens: auth.NewDevTokens(key, time.Hour),
+		sessions: &fakeSessions{live: map[string]safeguarding.Actor{}, ended: map[string]bool{}},
 	}
 	srv := httptest.NewServer(New(Config{
 		Cases: f.cases, Store: readmodel.New(rdb, ids), Idempotency: idempotency.New(rdb, ids),
 		Limiter: f.limit, NewCases: f.newCases, Inbox: notify.NewInbox(rdb, ids, logger),
-		Verifier: f.tokens, Audit: f.audit, Health: &Health{}, Logger: logger,
+		Verifier: f.tokens, Sessions: f.sessions, Audit: f.audit, Health: &Health{}, Logger: logger,
 	}))
 	t.Cleanup(srv.Close)
 	f.url = srv.URL

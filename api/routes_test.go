@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -407,6 +408,37 @@ func TestALiveUpdateIsRecorded(t *testing.T) {
 			t.Fatalf("records of the live update: %+v", recs)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// A live stream ends with the sign-in it was opened under: once the session is ended (signing
+// out on every device), the next change is not sent, and the stream says so and closes.
+func TestALiveStreamEndsWithItsSession(t *testing.T) {
+	f := newFixture(t)
+	cookie := f.sessions.signIn("s-1", safeguarding.Actor{UserID: "m-1", Role: safeguarding.RoleManager, Team: "north"})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, f.url+"/v1/events", nil)
+	req.AddCookie(&http.Cookie{Name: fakeSessionCookie, Value: cookie})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	events := bufio.NewReader(resp.Body)
+	if line, err := events.ReadString('\n'); err != nil || !strings.HasPrefix(line, "event:ready") {
+		t.Fatalf("the stream began %q %v", line, err)
+	}
+	f.sessions.end(cookie)
+	if err := f.store().Announce(ctx, theSummary()); err != nil {
+		t.Fatal(err)
+	}
+	rest, err := io.ReadAll(events)
+	if err != nil {
+		t.Fatalf("the stream did not close: %v", err)
+	}
+	if strings.Contains(string(rest), "event:case") || !strings.Contains(string(rest), "event:signed-out") {
+		t.Errorf("after the session ended the stream sent %q", rest)
 	}
 }
 
