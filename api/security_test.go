@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"encoding/json"
 	"net/http"
 	"net/netip"
@@ -193,11 +194,13 @@ func TestLiveStreamsPerUser(t *testing.T) {
 			t.Fatalf("another user's stream %d: %d", i+1, resp.StatusCode)
 		}
 	}
-	subs, err := env.Redis().PubSubNumSub(context.Background(), "cf:rm:changes").Result()
+	// The channel of this test's Redis database (readmodel: each database's model has its own).
+	channel := fmt.Sprintf("cf:rm:changes:%d", redisDB)
+	subs, err := env.Redis().PubSubNumSub(context.Background(), channel).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := subs["cf:rm:changes"]; n != 1 {
+	if n := subs[channel]; n != 1 {
 		t.Fatalf("8 open streams hold %d Redis subscriptions, want 1", n)
 	}
 }
