@@ -8,7 +8,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"encoding/json"
 	"net/http"
 	"net/netip"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/caseflow/caseflow/api"
 	"github.com/caseflow/caseflow/app/config"
+	"github.com/caseflow/caseflow/readmodel"
 	"github.com/caseflow/caseflow/safeguarding"
 	"github.com/caseflow/caseflow/security/auth"
 	"github.com/caseflow/caseflow/test/testenv"
@@ -194,8 +194,8 @@ func TestLiveStreamsPerUser(t *testing.T) {
 			t.Fatalf("another user's stream %d: %d", i+1, resp.StatusCode)
 		}
 	}
-	// The channel of this test's Redis database (readmodel: each database's model has its own).
-	channel := fmt.Sprintf("cf:rm:changes:%d", redisDB)
+	// The channel of this test's Redis database: each database's model has its own.
+	channel := readmodel.ChangesChannel(env.Redis().Options().DB)
 	subs, err := env.Redis().PubSubNumSub(context.Background(), channel).Result()
 	if err != nil {
 		t.Fatal(err)

@@ -59,10 +59,10 @@ func seriesExcludedKey(user string) string { return rmPrefix + "series:excluded:
 func failuresKey() string                  { return rmPrefix + "projection-failures" }
 func builtKey() string                     { return rmPrefix + "built:" + layoutVersion }
 
-// changesChannel names the live updates' channel of the model in database db. Redis has one
+// ChangesChannel names the live updates' channel of the model in database db. Redis has one
 // set of channels for all its databases, so each database's model has its own: two models on
 // one server never hear each other's changes. Database 0 keeps the name it always had.
-func changesChannel(db int) string {
+func ChangesChannel(db int) string {
 	if db == 0 {
 		return rmPrefix + "changes"
 	}

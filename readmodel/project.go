@@ -28,7 +28,7 @@ func New(rdb redis.UniversalClient, ids pseudonym.Key) *Store {
 	if c, ok := rdb.(*redis.Client); ok {
 		db = c.Options().DB
 	}
-	return &Store{rdb: rdb, ids: ids, changes: changesChannel(db)}
+	return &Store{rdb: rdb, ids: ids, changes: ChangesChannel(db)}
 }
 
 // Redis returns the client the store uses, for health checks and tests.
