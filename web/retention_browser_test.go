@@ -73,6 +73,15 @@ func TestTheLeadDecidesOnARecordAtItsRetentionDate(t *testing.T) {
 	}
 	b.checkPage(t, "lead-record-review")
 
+	// Who accessed the case: the Lead's own reads are on it, the latest first.
+	b.do(t, "open who accessed the case", chromedp.Click(chromedp.CSS(`#case-contents a[href="/cases/`+caseID+`/access"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#access tbody tr td time")))
+	if got := b.text(t, "#access"); !strings.Contains(got, "Read the case") || !strings.Contains(got, "You") {
+		t.Fatalf("the access log reads %q", got)
+	}
+	b.checkPage(t, "lead-access-log")
+	b.do(t, "back to the case", chromedp.Click(chromedp.CSS("#back-to-case")), chromedp.WaitVisible(chromedp.CSS(review)))
+
 	form := `form[data-step="destruction-approval"]`
 	b.do(t, "approve without a reason",
 		chromedp.Click(chromedp.CSS(review)),

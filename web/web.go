@@ -55,6 +55,7 @@ var pages = []page{
 	{"/board", "board", "Overdue actions", overseers},
 	{"/cases", "cases", "My work", staff},
 	{"/cases/:id", "case", "Case", nil},
+	{"/cases/:id/access", "access", "Who accessed this case", overseers},
 	{"/my", "my", "My children", []safeguarding.Role{safeguarding.RoleCarer}},
 	{"/raise", "raise", "Raise a concern", nil},
 	{"/register", "register", "Destruction register", []safeguarding.Role{safeguarding.RoleSafeguardingLead}},

@@ -253,6 +253,16 @@ const ROLE_NAMES = {
   carer: "foster carer", social_worker: "social worker", fostering_social_worker: "fostering social worker",
   safeguarding_lead: "Safeguarding Lead", manager: "manager",
 };
+// The roles that see every case, and read who accessed each.
+const OVERSEERS = ["manager", "safeguarding_lead"];
+// What the access log's records name, as people say it.
+const ACCESS_ACTIONS = {
+  getCase: "Read the case", getTimeline: "Read the timeline", caseAccess: "Read who accessed the case",
+  listCases: "Listed in their cases", myActions: "Listed in their actions", listOverdue: "Listed on the overdue board",
+  overdueSummary: "Counted on the overdue board", myNotifications: "Listed in their notifications", events: "Told of a change (live update)",
+  raiseConcern: "Raised a concern", "codec-decode": "Decoded its records in Temporal", "codec-encode": "Encoded for Temporal",
+  "codec-refused": "Asked to decode its records",
+};
 const ownerText = (owner) => {
   if (owner.role === "system") return "caseflow";
   if (owner.user_id === ME.user) return "You";

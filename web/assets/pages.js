@@ -67,6 +67,39 @@ const pages = {
     setInterval(refresh, 30000);
   },
 
+  // Who accessed a case, for the Safeguarding Lead and managers: the access log a page at a
+  // time, the latest first.
+  async access() {
+    const id = document.body.dataset.case;
+    $("#back-to-case").href = "/cases/" + id;
+    let cursor = "";
+    const what = (r) => {
+      if (r.action.startsWith("step-")) return "Recorded a step: " + r.action.slice(5).replaceAll("-", " ");
+      return ACCESS_ACTIONS[r.action] || r.action;
+    };
+    const outcome = (r) => {
+      const text = { allowed: "Shown", refused: "Refused", failed: "Failed" }[r.outcome] || r.outcome;
+      return r.count > 1 ? `${text} (${r.count} times this hour)` : text;
+    };
+    const load = async (more) => {
+      const q = new URLSearchParams({ limit: "50" });
+      if (more) q.set("cursor", cursor);
+      const page = await api("GET", `/v1/cases/${id}/access?${q}`);
+      const body = $("#access tbody");
+      if (!more) body.replaceChildren();
+      page.records.forEach((r) => body.append(el("tr", {},
+        el("td", {}, timeEl(r.at)),
+        el("td", { text: ownerText({ user_id: r.user_id, role: r.role }) + (r.team ? `, team ${r.team}` : "") }),
+        el("td", { text: what(r) + (r.detail ? ` (${r.detail})` : "") }),
+        el("td", { class: r.outcome === "allowed" ? "" : "late", text: outcome(r) }))));
+      if (!more && !page.records.length) body.append(el("tr", {}, el("td", { colspan: "4", text: "No access is recorded yet." })));
+      cursor = page.next_cursor || "";
+      $("#access-more").hidden = !cursor;
+    };
+    $("#access-more").addEventListener("click", () => load(true).catch((e) => say(e.message, true)));
+    await load(false);
+  },
+
   // The Safeguarding Lead's destruction register: each record destroyed, with who approved it,
   // under which rule and why.
   async register() {
@@ -220,7 +253,8 @@ const pages = {
       const panels = casePanels(view, labels);
       $("#panels").replaceChildren(...panels);
       $("#case-contents").replaceChildren(...[$("#open-actions"), ...panels, $("#timeline-section")]
-        .map((p) => el("li", {}, el("a", { href: "#" + p.id, text: $("h2", p).textContent }))));
+        .map((p) => el("li", {}, el("a", { href: "#" + p.id, text: $("h2", p).textContent }))),
+        ...(OVERSEERS.includes(ME.role) ? [el("li", {}, el("a", { href: `/cases/${id}/access`, text: "Who accessed this case" }))] : []));
       await loadTimeline(background);
     };
 
