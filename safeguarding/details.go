@@ -103,11 +103,22 @@ func (r *CaseDetails) Validate(now time.Time) error {
 
 func (r *CaseDetails) localAuthority() string { return r.LA }
 
+// assignment is one of the people fields of the record: who the case holds, and who the step
+// gives.
+type assignment struct{ field, held, given string }
+
+// assignments are the people fields the step gives, in the order they are checked.
+func (r *CaseDetails) assignments(c *Case) []assignment {
+	return []assignment{
+		{"team", c.Team, r.Team}, {"social_worker", c.SocialWorker, r.SocialWorker},
+		{"fostering_social_worker", c.FosteringSocialWorker, r.FosteringSocialWorker},
+	}
+}
+
 func (r *CaseDetails) check(c *Case, s Sight) error {
-	for field, held := range map[string]string{"team": c.Team, "social_worker": c.SocialWorker, "fostering_social_worker": c.FosteringSocialWorker} {
-		given := map[string]string{"team": r.Team, "social_worker": r.SocialWorker, "fostering_social_worker": r.FosteringSocialWorker}[field]
-		if given != "" && held != "" && given != held {
-			return invalid(field, "The case already has one: a manager or the Safeguarding Lead changes who works with the child (the team step).", "is already set")
+	for _, a := range r.assignments(c) {
+		if a.given != "" && a.held != "" && a.given != a.held {
+			return invalid(a.field, "The case already has one: a manager or the Safeguarding Lead changes who works with the child (the team step).", "is already set")
 		}
 	}
 	if field := c.excludedAmong(assigned{"social_worker", []string{r.SocialWorker}}, assigned{"fostering_social_worker", []string{r.FosteringSocialWorker}}); field != "" {

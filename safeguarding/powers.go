@@ -26,11 +26,9 @@ func (c *Case) checkPowers(step Step, cmd Command, s Sight) error {
 	switch r := cmd.(type) {
 	case *CaseDetails:
 		if s.Relation != RelationOverseer {
-			for _, f := range []struct{ name, held, given string }{
-				{"team", c.Team, r.Team}, {"social_worker", c.SocialWorker, r.SocialWorker}, {"fostering_social_worker", c.FosteringSocialWorker, r.FosteringSocialWorker},
-			} {
-				if f.given != "" && f.given != f.held {
-					return forbidden(f.name, "A manager or the Safeguarding Lead decides who works with the child.", "assigned by a manager or the Safeguarding Lead")
+			for _, a := range r.assignments(c) {
+				if a.given != "" && a.given != a.held {
+					return forbidden(a.field, "A manager or the Safeguarding Lead decides who works with the child.", "assigned by a manager or the Safeguarding Lead")
 				}
 			}
 		}
