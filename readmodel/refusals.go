@@ -15,7 +15,9 @@ const refusalsKept = 2 * time.Hour
 // someone who does not stand in a relation to the case by these counts (see api's auditAccess),
 // so that a flood of them cannot bury it.
 func (s *Store) CountRefusal(ctx context.Context, caseID, userID string, at time.Time) (int64, error) {
-	key := rmPrefix + "refused:" + caseID + ":" + s.ids.Of(userID) + ":" + at.UTC().Format("2006010215")
+	// The key names neither the case nor the person: a record destroyed leaves nothing here
+	// that points to it, and the count is gone within two hours anyway.
+	key := rmPrefix + "refused:" + s.ids.Keyed("refusals", caseID, userID, at.UTC().Format("2006010215"))
 	pipe := s.rdb.TxPipeline()
 	n := pipe.Incr(ctx, key)
 	pipe.Expire(ctx, key, refusalsKept)
