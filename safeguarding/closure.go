@@ -229,12 +229,7 @@ type ReopenCase struct {
 	Reason string `json:"reason"`
 }
 
-func (r *ReopenCase) Validate(time.Time) error {
-	f := fieldErrors{}
-	f.required("reason", r.Reason)
-	f.text("reason", r.Reason, maxLongText)
-	return f.err()
-}
+func (r *ReopenCase) Validate(time.Time) error { return reasonGiven(r.Reason) }
 
 func (r *ReopenCase) check(c *Case, _ Sight) error {
 	switch {

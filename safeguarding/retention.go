@@ -144,12 +144,7 @@ type ApproveDestruction struct {
 	ConfirmAssumptions bool `json:"confirm_assumptions,omitempty"`
 }
 
-func (r *ApproveDestruction) Validate(time.Time) error {
-	f := fieldErrors{}
-	f.required("reason", r.Reason)
-	f.text("reason", r.Reason, maxLongText)
-	return f.err()
-}
+func (r *ApproveDestruction) Validate(time.Time) error { return reasonGiven(r.Reason) }
 
 func (r *ApproveDestruction) check(c *Case, _ Sight) error {
 	switch {
@@ -189,12 +184,7 @@ type PlaceLegalHold struct {
 	Reason string `json:"reason"`
 }
 
-func (r *PlaceLegalHold) Validate(time.Time) error {
-	f := fieldErrors{}
-	f.required("reason", r.Reason)
-	f.text("reason", r.Reason, maxLongText)
-	return f.err()
-}
+func (r *PlaceLegalHold) Validate(time.Time) error { return reasonGiven(r.Reason) }
 
 func (r *PlaceLegalHold) check(c *Case, _ Sight) error {
 	if c.OnHold() {
@@ -222,12 +212,7 @@ type LiftLegalHold struct {
 	Reason string `json:"reason"`
 }
 
-func (r *LiftLegalHold) Validate(time.Time) error {
-	f := fieldErrors{}
-	f.required("reason", r.Reason)
-	f.text("reason", r.Reason, maxLongText)
-	return f.err()
-}
+func (r *LiftLegalHold) Validate(time.Time) error { return reasonGiven(r.Reason) }
 
 func (r *LiftLegalHold) check(c *Case, _ Sight) error {
 	if !c.OnHold() {

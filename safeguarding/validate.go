@@ -23,6 +23,14 @@ func (f fieldErrors) required(field, value string) {
 	}
 }
 
+// reasonGiven checks the one field of a decision that needs only its reason.
+func reasonGiven(reason string) error {
+	f := fieldErrors{}
+	f.required("reason", reason)
+	f.text("reason", reason, maxLongText)
+	return f.err()
+}
+
 func (f fieldErrors) text(field, value string, max int) {
 	if utf8.RuneCountInString(value) > max {
 		f.add(field, "is too long (at most "+strconv.Itoa(max)+" characters)")

@@ -190,28 +190,26 @@ func (l *Log) append(s Stream, b Batch) error {
 }
 
 // Read returns every record of a stream, oldest first, as reader (whom the API authorised) may
-// see them. A stream never written has no records.
+// see them, read page by page (ReadPage). A stream never written has no records.
 func (l *Log) Read(ctx context.Context, s Stream, reader safeguarding.Actor) ([]Record, error) {
-	ctx, cancel := context.WithTimeout(ctx, l.Timeout)
-	defer cancel()
-	head, err := l.query(ctx, AuditWorkflowID(s), s, reader)
-	var notFound *serviceerror.NotFound
-	if errors.As(err, &notFound) {
-		return []Record{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var all []Record
-	for n := range head.Sealed {
-		chunk, err := l.query(ctx, AuditChunkID(s, n), s, reader)
+	all := []Record{}
+	for at := First(); ; {
+		page, next, err := l.ReadPage(ctx, s, reader, at, readAllPage, func(Record) bool { return true })
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, chunk.Records...)
+		all = append(all, page...)
+		if next == nil {
+			break
+		}
+		at = *next
 	}
-	return slices.Concat(all, head.Records), nil
+	slices.Reverse(all)
+	return all, nil
 }
+
+// readAllPage is how many records Read takes a page.
+const readAllPage = 10_000
 
 func (l *Log) query(ctx context.Context, workflowID string, s Stream, reader safeguarding.Actor) (Page, error) {
 	value, err := l.temporal.QueryWorkflow(ctx, workflowID, "", QueryRecords, reader, l.signer.Sign(ctx, readCall(s, reader)))

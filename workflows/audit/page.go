@@ -26,11 +26,8 @@ type Position struct {
 	Chunk, Before int
 }
 
-// start is the position of the first page: the head, from its newest record.
-var start = Position{Chunk: -1, Before: -1}
-
-// First is the position of the log's first page.
-func First() Position { return start }
+// First is the position of the log's first page: the head, from its newest record.
+func First() Position { return Position{Chunk: -1, Before: -1} }
 
 // String is the position as a page cursor.
 func (p Position) String() string { return strconv.Itoa(p.Chunk) + "." + strconv.Itoa(p.Before) }
@@ -38,7 +35,7 @@ func (p Position) String() string { return strconv.Itoa(p.Chunk) + "." + strconv
 // ParsePosition reads a page cursor; the empty cursor is the first page.
 func ParsePosition(cursor string) (Position, error) {
 	if cursor == "" {
-		return start, nil
+		return First(), nil
 	}
 	chunk, before, ok := strings.Cut(cursor, ".")
 	c, err1 := strconv.Atoi(chunk)
