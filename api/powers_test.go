@@ -58,4 +58,13 @@ func TestPowersReachOnlyTheirTeam(t *testing.T) {
 	if got := env.Do(http.MethodPost, "/v1/cases/"+caseID+"/action-resolve", p.manager, map[string]any{"action_id": anAction, "reason": "Referred by the police."}); got.Status != http.StatusOK {
 		t.Errorf("the team's manager ends it: %d %s", got.Status, got.Body)
 	}
+	// A manager the identity provider grants the north team (the caseflow_teams claim) acts on
+	// it like its own manager; the grant travels signed, so it is the token's, not the request's.
+	covering, err := env.App.Tokens.Mint(safeguarding.Actor{UserID: "mgr-4", Role: safeguarding.RoleManager, Team: "south", Teams: "north"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := env.Do(http.MethodPost, "/v1/cases/"+caseID+"/team", covering, map[string]any{"team": "north", "social_worker": "sw-2", "reason": "Reallocated while sw-1 is away."}); got.Status != http.StatusOK {
+		t.Errorf("a manager granted the case's team assigns its social worker: %d %s", got.Status, got.Body)
+	}
 }

@@ -299,7 +299,7 @@ func (a *App) verifier(ctx context.Context) (auth.Verifier, error) {
 	if a.cfg.Auth == "oidc" {
 		return auth.NewOIDCVerifier(ctx, auth.OIDCConfig{
 			IssuerURL: a.cfg.OIDCIssuer, Audience: a.cfg.OIDCAudience,
-			RoleClaim: a.cfg.RoleClaim, TeamClaim: a.cfg.TeamClaim,
+			RoleClaim: a.cfg.RoleClaim, TeamClaim: a.cfg.TeamClaim, TeamsClaim: a.cfg.TeamsClaim,
 			MaxLifetime: a.cfg.Security.MaxTokenLifetime, InsecureLoopbackIssuer: a.cfg.Security.InsecureLoopbackIssuer,
 		})
 	}

@@ -3,6 +3,8 @@ package safeguarding
 import (
 	"fmt"
 	"slices"
+	"strings"
+	"unicode"
 )
 
 // Role is what a person does in the agency. It decides what they may see and do on a case.
@@ -44,6 +46,27 @@ type Actor struct {
 	UserID string `json:"user_id"`
 	Role   Role   `json:"role"`
 	Team   string `json:"team,omitempty"`
+	// Teams are further teams whose cases a manager acts on besides their own, as the identity
+	// provider grants them (a manager covering a second team, a head of service): agency
+	// policy, kept where people's other grants are kept, not in caseflow. Team codes separated
+	// by spaces, in order (see JoinTeams): text, so that an Actor stays a value compared with ==.
+	Teams string `json:"teams,omitempty"`
+}
+
+// ActsFor reports whether the person's powers reach a team's cases: their own team, or one
+// they are granted.
+func (a Actor) ActsFor(team string) bool {
+	return team != "" && (team == a.Team || slices.Contains(strings.Fields(a.Teams), team))
+}
+
+// JoinTeams is the Teams text of a list of team codes: sorted, each once, the person's own team
+// left out, and anything that is not one code (empty, or with a space in it) dropped.
+func JoinTeams(own string, teams []string) string {
+	teams = slices.DeleteFunc(slices.Clone(teams), func(t string) bool {
+		return t == "" || t == own || strings.ContainsFunc(t, unicode.IsSpace)
+	})
+	slices.Sort(teams)
+	return strings.Join(slices.Compact(teams), " ")
 }
 
 // Overseers are the roles that see every case of the agency.

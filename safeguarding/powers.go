@@ -6,10 +6,11 @@ import (
 )
 
 // Powers scoped to the team. Seeing and acting differ: managers see every case of the agency
-// (the board is agency-wide), but use their powers only on their own team's cases and on cases
-// with no team yet (a crisis intake reaches the duty manager); the Safeguarding Lead's reach the
-// whole agency. A step anyone who sees the case may take (a concern, a police report, a missing
-// episode: those open to carers) is no power: nobody is refused a safety record by their team.
+// (the board is agency-wide), but use their powers only on their own team's cases, on the
+// further teams the identity provider grants them (Actor.Teams), and on cases with no team yet
+// (a crisis intake reaches the duty manager); the Safeguarding Lead's reach the whole agency. A
+// step anyone who sees the case may take (a concern, a police report, a missing episode: those
+// open to carers) is no power: nobody is refused a safety record by their team.
 //
 // Some acts are an overseer's alone, whatever roles a step admits: assigning who works with the
 // child (the team, the social worker, the fostering social worker), and recording an allegation
@@ -20,7 +21,7 @@ import (
 func (c *Case) checkPowers(step Step, cmd Command, s Sight) error {
 	a := s.Actor
 	power := !slices.Contains(step.Roles, RoleCarer)
-	if power && a.Role == RoleManager && c.Team != "" && c.Team != a.Team {
+	if power && a.Role == RoleManager && c.Team != "" && !a.ActsFor(c.Team) {
 		return Errorf(EForbidden, "This case belongs to team %s: its managers or the Safeguarding Lead act on it.", c.Team)
 	}
 	switch r := cmd.(type) {

@@ -13,6 +13,8 @@ import (
 func TestPowersAreScoped(t *testing.T) {
 	southManager := Actor{UserID: "mgr-2", Role: RoleManager, Team: "south"}
 	teamlessManager := Actor{UserID: "mgr-3", Role: RoleManager}
+	headOfService := Actor{UserID: "mgr-4", Role: RoleManager, Team: "south", Teams: "east north"}
+	grantedElsewhere := Actor{UserID: "mgr-5", Role: RoleManager, Team: "south", Teams: "east"}
 	allegationAgainstAManager := body{"received_at": ts(time.Hour), "against_user": "mgr-9", "against_role": "manager", "summary": "Shared the child's address."}
 	resolveFirst := func(kind policy.RuleID) func(f *fixture) body {
 		return func(f *fixture) body {
@@ -50,6 +52,8 @@ func TestPowersAreScoped(t *testing.T) {
 		{"a manager of another team may not", nil, nil, southManager, "action-resolve", resolveFirst(policy.NRMRequest), EForbidden},
 		{"nor move the case to their team", nil, nil, southManager, "team", fixed(body{"team": "south", "reason": "Ours now."}), EForbidden},
 		{"nor decide not to refer to the NRM", nil, nil, southManager, "nrm-not-referred", fixed(body{"decided_at": ts(time.Hour), "decided_by": "mgr-2", "reason": "Not needed."}), EForbidden},
+		{"a manager granted the case's team acts on it", nil, nil, headOfService, "action-resolve", resolveFirst(policy.NRMRequest), ""},
+		{"a grant of another team is no grant of this one", nil, nil, grantedElsewhere, "action-resolve", resolveFirst(policy.NRMRequest), EForbidden},
 		{"a manager with no team may not either", nil, nil, teamlessManager, "action-resolve", resolveFirst(policy.NRMRequest), EForbidden},
 		{"any manager acts on a case with no team yet", crisis, nil, southManager, "action-resolve", resolveFirst(policy.NRMRequest), ""},
 		{"the Safeguarding Lead acts on every team's case", nil, nil, aLead, "action-resolve", resolveFirst(policy.NRMRequest), ""},

@@ -37,6 +37,7 @@ type Config struct {
 	OIDCAudience string
 	RoleClaim    string
 	TeamClaim    string
+	TeamsClaim   string
 	// OIDCClientSecret and OIDCRedirectURL let the pages sign people in through the identity
 	// provider (the client id is OIDCAudience). Without a redirect URL, sign-in works on
 	// loopback addresses only.
@@ -122,6 +123,7 @@ func Bind(fs *flag.FlagSet, mode Mode) *Config {
 	fs.StringVar(&c.OIDCAudience, "oidc-audience", env("CASEFLOW_OIDC_AUDIENCE", "caseflow"), "OIDC client id tokens are issued for (env CASEFLOW_OIDC_AUDIENCE)")
 	fs.StringVar(&c.RoleClaim, "oidc-role-claim", env("CASEFLOW_OIDC_ROLE_CLAIM", "role"), "token claim holding the caseflow role (env CASEFLOW_OIDC_ROLE_CLAIM)")
 	fs.StringVar(&c.TeamClaim, "oidc-team-claim", env("CASEFLOW_OIDC_TEAM_CLAIM", "team"), "token claim holding the team (env CASEFLOW_OIDC_TEAM_CLAIM)")
+	fs.StringVar(&c.TeamsClaim, "oidc-teams-claim", env("CASEFLOW_OIDC_TEAMS_CLAIM", "caseflow_teams"), "token claim listing further teams whose cases a manager acts on (env CASEFLOW_OIDC_TEAMS_CLAIM)")
 	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", env("CASEFLOW_OIDC_CLIENT_SECRET", ""), "client secret for sign-in to the pages; prefer the environment variable (env CASEFLOW_OIDC_CLIENT_SECRET)")
 	fs.StringVar(&c.OIDCRedirectURL, "oidc-redirect-url", env("CASEFLOW_OIDC_REDIRECT_URL", ""), "the pages' sign-in callback as registered with the provider, https://<host>/auth/callback (env CASEFLOW_OIDC_REDIRECT_URL)")
 	idle, _ := time.ParseDuration(env("CASEFLOW_SESSION_IDLE", "30m"))

@@ -35,6 +35,7 @@ const (
 	reasonTwoRoles     = "token carries more than one caseflow role"
 	reasonRoleType     = "role claim is neither a string nor a list"
 	reasonTeamType     = "team claim is not a string"
+	reasonTeamsType    = "teams claim is neither a list of strings nor a string"
 	reasonNotAccepted  = "token not accepted"
 	reasonTooLong      = "token valid for longer than this service allows"
 	reasonOtherClient  = "token issued to another client"
@@ -117,8 +118,9 @@ func reasonOf(err error) string {
 }
 
 // actorFrom builds the caller from claims whose signature and registered claims have been
-// checked, refusing what caseflow cannot use. An unknown role is refused, never guessed.
-func actorFrom(subject, role, team string) (safeguarding.Actor, error) {
+// checked, refusing what caseflow cannot use. An unknown role is refused, never guessed. Further
+// teams are a manager's grant: anyone else's are dropped, so that nothing can come to read them.
+func actorFrom(subject, role, team string, teams []string) (safeguarding.Actor, error) {
 	if subject == "" {
 		return safeguarding.Actor{}, unauthenticated(reasonNoSubject)
 	}
@@ -129,5 +131,9 @@ func actorFrom(subject, role, team string) (safeguarding.Actor, error) {
 	if err != nil {
 		return safeguarding.Actor{}, unauthenticated(reasonUnknownRole)
 	}
-	return safeguarding.Actor{UserID: subject, Role: r, Team: team}, nil
+	actor := safeguarding.Actor{UserID: subject, Role: r, Team: team}
+	if r == safeguarding.RoleManager {
+		actor.Teams = safeguarding.JoinTeams(team, teams)
+	}
+	return actor, nil
 }

@@ -26,8 +26,9 @@ var devSigningMethod = jwt.SigningMethodEdDSA
 
 // devClaims are the claims of a development token.
 type devClaims struct {
-	Role string `json:"role"`
-	Team string `json:"team,omitempty"`
+	Role  string   `json:"role"`
+	Team  string   `json:"team,omitempty"`
+	Teams []string `json:"caseflow_teams,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -61,8 +62,9 @@ func (i *DevIssuer) Mint(actor safeguarding.Actor, ttl time.Duration) (string, e
 	}
 	now := time.Now()
 	token := jwt.NewWithClaims(devSigningMethod, devClaims{
-		Role: string(actor.Role),
-		Team: actor.Team,
+		Role:  string(actor.Role),
+		Team:  actor.Team,
+		Teams: strings.Fields(actor.Teams),
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    DevTokenIssuer,
 			Subject:   actor.UserID,
@@ -118,7 +120,7 @@ func (v *devVerifier) Verify(_ context.Context, raw string) (safeguarding.Actor,
 	if err := checkLifetime(c, v.maxLifetime); err != nil {
 		return safeguarding.Actor{}, err
 	}
-	return actorFrom(c.Subject, c.Role, c.Team)
+	return actorFrom(c.Subject, c.Role, c.Team, c.Teams)
 }
 
 // DevTokens mints and verifies development tokens with one key: what `caseflow dev` needs,

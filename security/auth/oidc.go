@@ -20,6 +20,8 @@ import (
 const (
 	DefaultRoleClaim = "role"
 	DefaultTeamClaim = "team"
+	// DefaultTeamsClaim lists further teams whose cases a manager acts on (safeguarding.Actor.Teams).
+	DefaultTeamsClaim = "caseflow_teams"
 )
 
 // providerTimeout bounds each request to the identity provider, for discovery and for its
@@ -40,6 +42,10 @@ type OIDCConfig struct {
 	// TeamClaim is the top-level string claim holding the team id (DefaultTeamClaim when
 	// empty). A token without it is accepted, with no team.
 	TeamClaim string
+	// TeamsClaim is the top-level claim listing further teams whose cases a manager acts on
+	// (DefaultTeamsClaim when empty): an array of strings, or one string of codes separated by
+	// spaces. Read for managers only; a token without it grants none.
+	TeamsClaim string
 	// MaxLifetime refuses tokens valid for longer than this from their issue
 	// (DefaultMaxLifetime when zero).
 	MaxLifetime time.Duration
@@ -65,6 +71,7 @@ type oidcVerifier struct {
 	audience    string
 	roleClaim   string
 	teamClaim   string
+	teamsClaim  string
 	maxLifetime time.Duration
 }
 
@@ -86,6 +93,9 @@ func NewOIDCVerifier(ctx context.Context, cfg OIDCConfig) (Verifier, error) {
 	}
 	if cfg.TeamClaim == "" {
 		cfg.TeamClaim = DefaultTeamClaim
+	}
+	if cfg.TeamsClaim == "" {
+		cfg.TeamsClaim = DefaultTeamsClaim
 	}
 	if cfg.MaxLifetime <= 0 {
 		cfg.MaxLifetime = DefaultMaxLifetime
@@ -121,6 +131,7 @@ func NewOIDCVerifier(ctx context.Context, cfg OIDCConfig) (Verifier, error) {
 		audience:    cfg.Audience,
 		roleClaim:   cfg.RoleClaim,
 		teamClaim:   cfg.TeamClaim,
+		teamsClaim:  cfg.TeamsClaim,
 		maxLifetime: cfg.MaxLifetime,
 	}, nil
 }
@@ -180,7 +191,11 @@ func (v *oidcVerifier) Verify(ctx context.Context, raw string) (safeguarding.Act
 	if err != nil {
 		return safeguarding.Actor{}, err
 	}
-	return actorFrom(token.Subject, role, team)
+	teams, err := teamsFrom(claims[v.teamsClaim])
+	if err != nil {
+		return safeguarding.Actor{}, err
+	}
+	return actorFrom(token.Subject, role, team, teams)
 }
 
 // refusalReason explains why go-oidc refused a token. It reads the token without trusting it,
@@ -229,6 +244,29 @@ func roleFrom(claim any) (string, error) {
 		return found, nil
 	default:
 		return "", unauthenticated(reasonRoleType)
+	}
+}
+
+// teamsFrom reads the optional claim of further teams: an array of strings, or one string of
+// codes separated by spaces (as OAuth writes scopes). Anything else is refused, as for the team.
+func teamsFrom(claim any) ([]string, error) {
+	switch c := claim.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return strings.Fields(c), nil
+	case []any:
+		teams := make([]string, 0, len(c))
+		for _, item := range c {
+			s, ok := item.(string)
+			if !ok {
+				return nil, unauthenticated(reasonTeamsType)
+			}
+			teams = append(teams, s)
+		}
+		return teams, nil
+	default:
+		return nil, unauthenticated(reasonTeamsType)
 	}
 }
 

@@ -170,6 +170,15 @@ func TestOIDCAccepts(t *testing.T) {
 			map[string]any{"team": nil, "grp": "south"}, safeguarding.Actor{UserID: "user-7", Role: safeguarding.RoleManager, Team: "south"}},
 		{"no team", OIDCConfig{}, map[string]any{"team": nil},
 			safeguarding.Actor{UserID: "user-7", Role: safeguarding.RoleManager}},
+		{"further teams granted to a manager, as a list", OIDCConfig{},
+			map[string]any{"caseflow_teams": []any{"south", "east", "north", "south"}},
+			safeguarding.Actor{UserID: "user-7", Role: safeguarding.RoleManager, Team: "north", Teams: "east south"}},
+		{"further teams as codes separated by spaces, from a named claim", OIDCConfig{TeamsClaim: "covers"},
+			map[string]any{"covers": "west  east"},
+			safeguarding.Actor{UserID: "user-7", Role: safeguarding.RoleManager, Team: "north", Teams: "east west"}},
+		{"further teams are a manager's grant alone", OIDCConfig{},
+			map[string]any{"role": "social_worker", "caseflow_teams": []any{"south"}},
+			safeguarding.Actor{UserID: "user-7", Role: safeguarding.RoleSocialWorker, Team: "north"}},
 		{"audience among several, issued to caseflow", OIDCConfig{},
 			map[string]any{"aud": []string{"other-app", testAudience}, "azp": testAudience}, manager},
 		{"issued to caseflow, saying so", OIDCConfig{}, map[string]any{"azp": testAudience}, manager},
@@ -224,6 +233,7 @@ func TestOIDCRefuses(t *testing.T) {
 		{"unknown role", sign(t, key, "k1", valid(map[string]any{"roles": "admin"})), "unknown role"},
 		{"role of another type", sign(t, key, "k1", valid(map[string]any{"roles": 3})), "role claim is neither a string nor a list"},
 		{"team of another type", sign(t, key, "k1", valid(map[string]any{"team": []string{"north"}})), "team claim is not a string"},
+		{"further teams of another type", sign(t, key, "k1", valid(map[string]any{"caseflow_teams": []any{"north", 7}})), "teams claim is neither a list of strings nor a string"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -60,10 +60,15 @@ const domain = "caseflow-identity-v1"
 // message is the signed form of a call: every field length-prefixed, so no two calls share one.
 func message(c Call, p Proof) []byte {
 	digest := sha256.Sum256(c.Body)
-	fields := append([]string{
+	fields := []string{
 		domain, c.Operation, c.Subject, c.Actor.UserID, string(c.Actor.Role), c.Actor.Team,
 		c.StepID, string(digest[:]), strconv.FormatInt(p.IssuedAt.UnixNano(), 10), p.RequestID, p.KeyID,
-	}, c.Flags...)
+	}
+	if c.Actor.Teams != "" {
+		// Only when granted, so that every proof made before grants existed still verifies.
+		fields = append(fields, "teams:"+c.Actor.Teams)
+	}
+	fields = append(fields, c.Flags...)
 	var out []byte
 	for _, f := range fields {
 		out = binary.AppendUvarint(out, uint64(len(f)))

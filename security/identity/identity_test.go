@@ -57,6 +57,7 @@ func TestProofsThatMustBeRefused(t *testing.T) {
 		{"promoted to manager", changed(func(c *Call) { c.Actor.Role = safeguarding.RoleManager }), good, ErrForged},
 		{"another user", changed(func(c *Call) { c.Actor.UserID = "sw-2" }), good, ErrForged},
 		{"another team", changed(func(c *Call) { c.Actor.Team = "south" }), good, ErrForged},
+		{"granted another team's cases", changed(func(c *Call) { c.Actor.Teams = "south" }), good, ErrForged},
 		{"another case", changed(func(c *Call) { c.Subject = "case2" }), good, ErrForged},
 		{"another step", changed(func(c *Call) { c.Operation = "closure-approve" }), good, ErrForged},
 		{"another body", changed(func(c *Call) { c.Body = []byte(`{"reference":"NRM-2"}`) }), good, ErrForged},

@@ -572,6 +572,7 @@ func (c *loadClient) retry(why string) {
 func (c *loadClient) post(spread int, path, token, key string, body any, want int, into any) bool {
 	raw, _ := json.Marshal(body)
 	deadline := time.Now().Add(3 * time.Minute)
+	var last string // the last answer retried, named if the request is never accepted
 	for attempt := 0; time.Now().Before(deadline); attempt++ {
 		if attempt > 0 {
 			c.retries.Add(1)
@@ -608,13 +609,14 @@ func (c *loadClient) post(spread int, path, token, key string, body any, want in
 			return true
 		case resp.StatusCode == http.StatusConflict, resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode >= 500:
 			c.retry(strconv.Itoa(resp.StatusCode))
+			last = fmt.Sprintf("%d %s", resp.StatusCode, answer)
 			continue
 		default:
 			c.s.t.Errorf("%s with key %s: %d %s", path, key, resp.StatusCode, answer)
 			return false
 		}
 	}
-	c.s.t.Errorf("%s with key %s not accepted within three minutes", path, key)
+	c.s.t.Errorf("%s with key %s not accepted within three minutes; the last answer: %s", path, key, last)
 	return false
 }
 
