@@ -24,14 +24,8 @@ type AccessLog struct {
 // the same however long the log has grown; a page may hold fewer records than asked, and still
 // name the next.
 func (h *handlers) caseAccess(c *gin.Context) {
-	limit, cursor, err := pageParams(c)
-	if err != nil {
-		abort(c, err)
-		return
-	}
-	at, err := audit.ParsePosition(cursor)
-	if err != nil {
-		fail(c, http.StatusBadRequest, "The page cursor is not valid: start again from the first page.")
+	at, limit, ok := logPage(c)
+	if !ok {
 		return
 	}
 	id := c.Param("id")
@@ -42,8 +36,37 @@ func (h *handlers) caseAccess(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	keep := func(r audit.Record) bool { return seesRecord(sight, r) }
-	records, next, err := h.cfg.Audit.ReadPage(c.Request.Context(), audit.CaseStream(id), mustActor(c), at, limit, keep)
+	h.logPageOf(c, audit.CaseStream(id), at, limit, func(r audit.Record) bool { return seesRecord(sight, r) })
+}
+
+// decryptions is the agency's record of decryptions, for the data protection officer: every
+// decode and refused decode through the codec endpoints, by whom, of which case's workflow,
+// and a digest of what was decoded, the newest first. It is read like a case's access log, a
+// page at a time, and is the same record each case's log holds of its own decryptions.
+func (h *handlers) decryptions(c *gin.Context) {
+	if at, limit, ok := logPage(c); ok {
+		h.logPageOf(c, audit.CodecStream, at, limit, func(audit.Record) bool { return true })
+	}
+}
+
+// logPage reads the page size and the position a page of an audit log starts at; a request
+// that names neither starts at the newest record.
+func logPage(c *gin.Context) (at audit.Position, limit int, ok bool) {
+	limit, cursor, err := pageParams(c)
+	if err != nil {
+		abort(c, err)
+		return audit.Position{}, 0, false
+	}
+	if at, err = audit.ParsePosition(cursor); err != nil {
+		fail(c, http.StatusBadRequest, "The page cursor is not valid: start again from the first page.")
+		return audit.Position{}, 0, false
+	}
+	return at, limit, true
+}
+
+// logPageOf answers with a page of an audit stream's records that keep accepts.
+func (h *handlers) logPageOf(c *gin.Context, s audit.Stream, at audit.Position, limit int, keep func(audit.Record) bool) {
+	records, next, err := h.cfg.Audit.ReadPage(c.Request.Context(), s, mustActor(c), at, limit, keep)
 	if err != nil {
 		abort(c, err)
 		return

@@ -138,7 +138,7 @@ func TestDutyEndpointsByRoleAndRelation(t *testing.T) {
 	p := tokens(env)
 	connected := map[safeguarding.Role]string{
 		safeguarding.RoleCarer: p.carer, safeguarding.RoleSocialWorker: p.sw, safeguarding.RoleFosteringSocialWorker: p.fsw,
-		safeguarding.RoleSafeguardingLead: p.lead, safeguarding.RoleManager: p.manager,
+		safeguarding.RoleSafeguardingLead: p.lead, safeguarding.RoleManager: p.manager, safeguarding.RoleDataProtectionOfficer: p.dpo,
 	}
 	strangers := map[safeguarding.Role]string{
 		safeguarding.RoleCarer: p.otherCarer, safeguarding.RoleSocialWorker: p.otherSW, safeguarding.RoleFosteringSocialWorker: p.otherFSW,

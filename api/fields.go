@@ -95,21 +95,12 @@ var (
 		"risk-resolved": "The risk is resolved", "moved-to-another-agency": "The child moved to another agency",
 		"adult-services": "The young person moved to adult services", "other": "Another reason (say in the note)",
 	})
-	// actors are the roles of whoever did something: a person, or caseflow itself (the 18th
-	// birthday, for instance).
-	actors = append(append([]choice{}, roles...), choice{"system", "caseflow itself"})
-	roles  = func() []choice {
-		names := map[safeguarding.Role]string{
-			safeguarding.RoleCarer: "Foster carer", safeguarding.RoleSocialWorker: "Social worker",
-			safeguarding.RoleFosteringSocialWorker: "Fostering social worker",
-			safeguarding.RoleSafeguardingLead:      "Safeguarding Lead", safeguarding.RoleManager: "Manager",
-		}
-		out := make([]choice, len(safeguarding.Roles))
-		for i, r := range safeguarding.Roles {
-			out[i] = choice{string(r), names[r]}
-		}
-		return out
-	}()
+	// actors are the roles of whoever did something: a person of any role (the data protection
+	// officer reads the record of decryptions), or caseflow itself (the 18th birthday, for
+	// instance). roles are those of people who work with a case, who own actions and may be
+	// the subject of an allegation.
+	actors         = append(roleChoices(safeguarding.Roles), choice{"system", "caseflow itself"})
+	roles          = roleChoices(safeguarding.CaseRoles)
 	policeChannels = pairs("101", "101: the police non-emergency number", "999", "999: an emergency, the child in immediate danger")
 	cscDecisions   = pairs(safeguarding.DecisionS47, "Section 47 enquiry", safeguarding.DecisionChildInNeed, "Child in need",
 		safeguarding.DecisionAssessment, "Assessment", safeguarding.DecisionNoFurtherAction, "No further action")
@@ -644,4 +635,19 @@ var closers = []closer{
 	// The review of a record whose retention period ended: its destruction is approved, or a
 	// legal hold keeps it.
 	{Step: safeguarding.StepApproveDestruction, Kind: policy.RetentionReview},
+}
+
+// roleChoices are the roles as the API's fields list them.
+func roleChoices(of []safeguarding.Role) []choice {
+	names := map[safeguarding.Role]string{
+		safeguarding.RoleCarer: "Foster carer", safeguarding.RoleSocialWorker: "Social worker",
+		safeguarding.RoleFosteringSocialWorker: "Fostering social worker",
+		safeguarding.RoleSafeguardingLead:      "Safeguarding Lead", safeguarding.RoleManager: "Manager",
+		safeguarding.RoleDataProtectionOfficer: "Data protection officer",
+	}
+	out := make([]choice, len(of))
+	for i, r := range of {
+		out[i] = choice{string(r), names[r]}
+	}
+	return out
 }

@@ -118,7 +118,7 @@ func (v *validating) RoundTrip(req *http.Request) (*http.Response, error) {
 // people used across the tests: the child is placed with carer-1, assigned to sw-1, and
 // supervised by fsw-1; the "other" ones work elsewhere.
 type people struct {
-	carer, otherCarer, sw, otherSW, fsw, otherFSW, lead, manager string
+	carer, otherCarer, sw, otherSW, fsw, otherFSW, lead, manager, dpo string
 }
 
 func tokens(env *testenv.Env) people {
@@ -131,6 +131,7 @@ func tokens(env *testenv.Env) people {
 		otherFSW:   env.Token(safeguarding.RoleFosteringSocialWorker, "fsw-2", "south"),
 		lead:       env.Token(safeguarding.RoleSafeguardingLead, "lead-1", ""),
 		manager:    env.Token(safeguarding.RoleManager, "mgr-1", "north"),
+		dpo:        env.Token(safeguarding.RoleDataProtectionOfficer, "dpo-1", ""),
 	}
 }
 

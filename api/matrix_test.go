@@ -44,6 +44,10 @@ const (
 	// already destroyed (a case that still exists is never in it), holding no personal data, so
 	// it answers alike to every relation and names none of the table's cases.
 	registerDoor
+	// decryptionsDoor is the agency's record of decryptions, the data protection officer's
+	// alone: it holds who decoded which case's records, and no role that works with cases may
+	// read it (the Safeguarding Lead whose decryptions it holds to account least of all).
+	decryptionsDoor
 )
 
 // doors is the table: every route caseflow's API serves, and what kind of door it is. A route
@@ -73,6 +77,7 @@ var doors = map[string]door{
 	"OPTIONS /codec/workflows/:workflow/encode": publicDoor,
 	"OPTIONS /codec/workflows/:workflow/decode": publicDoor,
 	"GET /v1/destruction-register":              registerDoor,
+	"GET /v1/decryptions":                       decryptionsDoor,
 }
 
 // doorOf is the kind of door a served route is; false when the table has no row for it.
@@ -153,13 +158,13 @@ func newDoorsFixture(t *testing.T) *doorsFixture {
 	}
 	f.people = map[relation]map[safeguarding.Role]string{
 		connected: {safeguarding.RoleCarer: p.carer, safeguarding.RoleSocialWorker: p.sw, safeguarding.RoleFosteringSocialWorker: p.fsw,
-			safeguarding.RoleSafeguardingLead: p.lead, safeguarding.RoleManager: p.manager},
+			safeguarding.RoleSafeguardingLead: p.lead, safeguarding.RoleManager: p.manager, safeguarding.RoleDataProtectionOfficer: p.dpo},
 		stranger: {safeguarding.RoleCarer: p.otherCarer, safeguarding.RoleSocialWorker: p.otherSW, safeguarding.RoleFosteringSocialWorker: p.otherFSW},
 		excluded: {safeguarding.RoleCarer: tok(safeguarding.RoleCarer, "carer-9", ""), safeguarding.RoleSocialWorker: tok(safeguarding.RoleSocialWorker, "sw-9", "north"),
 			safeguarding.RoleFosteringSocialWorker: tok(safeguarding.RoleFosteringSocialWorker, "fsw-9", "north"),
 			safeguarding.RoleSafeguardingLead:      tok(safeguarding.RoleSafeguardingLead, "lead-9", ""), safeguarding.RoleManager: tok(safeguarding.RoleManager, "mgr-9", "north")},
 	}
-	for user, token := range map[string]string{"carer-1": p.carer, "carer-2": p.otherCarer, "sw-1": p.sw, "sw-2": p.otherSW, "fsw-1": p.fsw, "fsw-2": p.otherFSW, "lead-1": p.lead, "mgr-1": p.manager} {
+	for user, token := range map[string]string{"carer-1": p.carer, "carer-2": p.otherCarer, "sw-1": p.sw, "sw-2": p.otherSW, "fsw-1": p.fsw, "fsw-2": p.otherFSW, "lead-1": p.lead, "mgr-1": p.manager, "dpo-1": p.dpo} {
 		f.userOf[token] = user
 	}
 	f.connected = f.people[connected]
@@ -343,6 +348,10 @@ func (f *doorsFixture) check(t *testing.T, name string, d door, rt gin.RouteInfo
 		}
 	case boardDoor:
 		f.checkBoard(t, name, rel, token, got)
+	case decryptionsDoor:
+		if got.Status != http.StatusOK || !strings.Contains(string(got.Body), `"records"`) {
+			t.Errorf("%s: %d %.300s, want 200 with the record", name, got.Status, got.Body)
+		}
 	case registerDoor:
 		if got.Status != http.StatusOK {
 			t.Errorf("%s: %d %.300s, want 200", name, got.Status, got.Body)

@@ -32,7 +32,8 @@ type queryParam struct{ name, description string }
 const stepOperation = "step-"
 
 var (
-	allRoles  = safeguarding.Roles
+	allRoles  = safeguarding.CaseRoles // everyone who works with cases
+	dpoOnly   = []safeguarding.Role{safeguarding.RoleDataProtectionOfficer}
 	overseers = safeguarding.Overseers
 	leadOnly  = []safeguarding.Role{safeguarding.RoleSafeguardingLead}
 	pageQuery = []queryParam{
@@ -70,6 +71,10 @@ func routes(h *handlers) []route {
 		{http.MethodGet, "/cases/:id/access", overseers, h.caseAccess, operationDoc{
 			id: "caseAccess", summary: "Who accessed the case: every read, list naming it, step and refusal, the newest first. Nothing can delete it.",
 			response: AccessLog{}, status: http.StatusOK, query: pageQuery, problems: []int{http.StatusNotFound},
+		}},
+		{http.MethodGet, "/decryptions", dpoOnly, h.decryptions, operationDoc{
+			id: "decryptions", summary: "The agency's record of decryptions, for the data protection officer: every decode and refused decode through the codec endpoints, who asked, for which case's workflow, and a digest of what was decoded, the newest first. Nothing can delete it.",
+			response: AccessLog{}, status: http.StatusOK, query: pageQuery,
 		}},
 		{http.MethodGet, "/me/actions", allRoles, h.myActions, operationDoc{
 			id: "myActions", summary: "The caller's own open actions, soonest due first.",

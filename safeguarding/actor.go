@@ -17,6 +17,10 @@ const (
 	RoleFosteringSocialWorker Role = "fostering_social_worker"
 	RoleSafeguardingLead      Role = "safeguarding_lead"
 	RoleManager               Role = "manager"
+	// RoleDataProtectionOfficer reads the agency's record of decryptions, to hold the
+	// Safeguarding Lead's use of the keys to account. They work with no child: they see no
+	// case, take no step, and read nothing but that record.
+	RoleDataProtectionOfficer Role = "data_protection_officer"
 )
 
 // RoleSystem is caseflow itself: chases, upgrades, and the steps it takes on a case of its own
@@ -27,8 +31,11 @@ const RoleSystem Role = "system"
 // sends for nobody in particular (an exclusion carried to a linked case).
 var Caseflow = Actor{UserID: "caseflow", Role: RoleSystem}
 
+// CaseRoles are the roles of people who work with children's cases.
+var CaseRoles = []Role{RoleCarer, RoleSocialWorker, RoleFosteringSocialWorker, RoleSafeguardingLead, RoleManager}
+
 // Roles lists every role, in a stable order for tables and tests.
-var Roles = []Role{RoleCarer, RoleSocialWorker, RoleFosteringSocialWorker, RoleSafeguardingLead, RoleManager}
+var Roles = append(slices.Clone(CaseRoles), RoleDataProtectionOfficer)
 
 // ParseRole accepts only the roles above: an unknown role in a token is refused, never guessed.
 func ParseRole(s string) (Role, error) {
@@ -77,7 +84,7 @@ func (r Role) Oversees() bool { return slices.Contains(Overseers, r) }
 
 var roleNames = map[Role]string{
 	RoleCarer: "carer", RoleSocialWorker: "social worker", RoleFosteringSocialWorker: "fostering social worker",
-	RoleSafeguardingLead: "Safeguarding Lead", RoleManager: "manager",
+	RoleSafeguardingLead: "Safeguarding Lead", RoleManager: "manager", RoleDataProtectionOfficer: "data protection officer",
 }
 
 // Name is how people call the role: "social worker", "Safeguarding Lead".

@@ -4,7 +4,7 @@ import "github.com/caseflow/caseflow/policy"
 
 // Who may take which step. A role outside a step's list is refused before the case is read.
 var (
-	everyone     = Roles
+	everyone     = CaseRoles
 	staff        = []Role{RoleSocialWorker, RoleFosteringSocialWorker, RoleSafeguardingLead, RoleManager}
 	caseLeads    = []Role{RoleSocialWorker, RoleSafeguardingLead, RoleManager}
 	socialWorker = []Role{RoleSocialWorker}

@@ -51,6 +51,7 @@ var people = map[string]safeguarding.Actor{
 	"sw.one":      {UserID: "sw-1", Role: safeguarding.RoleSocialWorker, Team: "north"},
 	"manager.one": {UserID: "mgr-1", Role: safeguarding.RoleManager, Team: "north"},
 	"lead.one":    {UserID: "lead-1", Role: safeguarding.RoleSafeguardingLead},
+	"dpo.one":     {UserID: "dpo-1", Role: safeguarding.RoleDataProtectionOfficer},
 }
 
 // stack is caseflow with oidc auth against an identity provider of its own.

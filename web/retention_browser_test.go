@@ -80,7 +80,23 @@ func TestTheLeadDecidesOnARecordAtItsRetentionDate(t *testing.T) {
 		t.Fatalf("the access log reads %q", got)
 	}
 	b.checkPage(t, "lead-access-log")
-	b.do(t, "back to the case", chromedp.Click(chromedp.CSS("#back-to-case")), chromedp.WaitVisible(chromedp.CSS(review)))
+
+	// The Lead decodes the case's records in Temporal's tools; the data protection officer finds
+	// it on the record of decryptions, the only page of theirs, which the Lead cannot open.
+	if got := s.env.Do(http.MethodPost, "/codec/workflows/"+workflows.WorkflowID(caseID)+"/decode", lead, map[string]any{"payloads": []any{}}); got.Status != http.StatusOK {
+		t.Fatalf("the Lead decoding: %d %s", got.Status, got.Body)
+	}
+	dpo := startBrowser(t)
+	dpo.signIn(t, s, "dpo.one")
+	dpo.until(t, "the record of decryptions, the officer's home", `location.pathname === "/decryptions" && !!document.querySelector("#decryptions tbody tr td time")`)
+	if got := dpo.text(t, "#decryptions"); !strings.Contains(got, "Decoded its records in Temporal") || !strings.Contains(got, "lead-1 (Safeguarding Lead)") ||
+		!strings.Contains(got, "workflow "+workflows.WorkflowID(caseID)) {
+		t.Fatalf("the record of decryptions reads %q", got)
+	}
+	dpo.checkPage(t, "dpo-decryptions")
+	dpo.do(t, "ask for the case as the officer", chromedp.Navigate(s.env.URL+"/cases/"+caseID), chromedp.WaitVisible(chromedp.CSS("#decryptions")))
+	b.do(t, "ask for the record of decryptions as the Lead", chromedp.Navigate(s.env.URL+"/decryptions"), chromedp.WaitVisible(chromedp.CSS("#total")))
+	b.do(t, "back to the case", chromedp.Navigate(s.env.URL+"/cases/"+caseID), chromedp.WaitVisible(chromedp.CSS(review)))
 
 	form := `form[data-step="destruction-approval"]`
 	b.do(t, "approve without a reason",

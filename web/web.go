@@ -54,10 +54,11 @@ var pages = []page{
 	{"/", "signin", "Sign in", nil},
 	{"/board", "board", "Overdue actions", overseers},
 	{"/cases", "cases", "My work", staff},
-	{"/cases/:id", "case", "Case", nil},
+	{"/cases/:id", "case", "Case", safeguarding.CaseRoles},
 	{"/cases/:id/access", "access", "Who accessed this case", overseers},
+	{"/decryptions", "decryptions", "Record of decryptions", []safeguarding.Role{safeguarding.RoleDataProtectionOfficer}},
 	{"/my", "my", "My children", []safeguarding.Role{safeguarding.RoleCarer}},
-	{"/raise", "raise", "Raise a concern", nil},
+	{"/raise", "raise", "Raise a concern", safeguarding.CaseRoles},
 	{"/register", "register", "Destruction register", []safeguarding.Role{safeguarding.RoleSafeguardingLead}},
 }
 
@@ -98,6 +99,8 @@ func homeFor(role safeguarding.Role) string {
 		return "/board"
 	case safeguarding.RoleCarer:
 		return "/my"
+	case safeguarding.RoleDataProtectionOfficer:
+		return "/decryptions"
 	default:
 		return "/cases"
 	}
@@ -126,6 +129,7 @@ var roleNames = map[safeguarding.Role]string{
 	safeguarding.RoleFosteringSocialWorker: "fostering social worker",
 	safeguarding.RoleSafeguardingLead:      "Safeguarding Lead",
 	safeguarding.RoleManager:               "manager",
+	safeguarding.RoleDataProtectionOfficer: "data protection officer",
 }
 
 // Register mounts the pages, their assets and the sign-in routes on r.

@@ -112,7 +112,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		tokens: map[safeguarding.Role]string{},
 		report: &Report{Started: time.Now(), Machine: machine(), Redis: redisKind(opts.RedisURL), LoadStart: loadAverage()},
 	}
-	for _, role := range safeguarding.Roles {
+	for _, role := range safeguarding.CaseRoles {
 		user := map[safeguarding.Role]string{safeguarding.RoleCarer: "carer-1", safeguarding.RoleSocialWorker: "sw-1"}[role]
 		if user == "" {
 			user = string(role) + "-1"

@@ -299,19 +299,30 @@ func TestPlantedNamesAppearNowhereInClear(t *testing.T) {
 	if _, err := decodeAs(""); err == nil || !strings.Contains(err.Error(), "Unauthorized") {
 		t.Errorf("decoding without a token: %v, want Unauthorized", err)
 	}
-	log := audit.NewLog(env.App.Temporal, env.App.Signer(), workflows.TaskQueue)
-	records, err := log.Read(ctx, audit.CodecStream, safeguarding.Actor{UserID: "lead-priv", Role: safeguarding.RoleSafeguardingLead})
-	if err != nil {
-		t.Fatal(err)
+	// The data protection officer reads the agency's record of decryptions; the Lead, whose
+	// decryptions it holds to account, may not.
+	dpo := env.Token(safeguarding.RoleDataProtectionOfficer, "dpo-priv", "")
+	var decryptions api.AccessLog
+	if got := env.Do(http.MethodGet, "/v1/decryptions?limit=500", dpo, nil); got.Status != http.StatusOK {
+		t.Fatalf("the data protection officer reading the record of decryptions: %d %s", got.Status, got.Body)
+	} else {
+		got.JSON(t, &decryptions)
 	}
 	decodes := 0
-	for _, r := range records {
-		if r.Action == "codec-decode" && r.UserID == "lead-priv" && r.Outcome == audit.Allowed && r.RequestID != "" {
+	for _, r := range decryptions.Records {
+		if r.Action == "codec-decode" && r.UserID == "lead-priv" && r.Outcome == audit.Allowed && r.RequestID != "" &&
+			strings.Contains(r.Detail, "workflow "+workflows.WorkflowID(caseID)) {
 			decodes++
 		}
 	}
 	if decodes == 0 {
-		t.Errorf("the lead's decodes are not in the codec audit: %+v", records)
+		t.Errorf("the lead's decodes, naming the case's workflow, are not on the record of decryptions: %+v", decryptions.Records)
+	}
+	if got := env.Do(http.MethodGet, "/v1/decryptions", lead, nil); got.Status != http.StatusForbidden {
+		t.Errorf("the Safeguarding Lead reading the record of their own decryptions: %d, want 403", got.Status)
+	}
+	if got := env.Do(http.MethodGet, "/v1/cases/"+caseID, dpo, nil); got.Status != http.StatusForbidden {
+		t.Errorf("the data protection officer reading the case: %d, want 403: their role reads no case", got.Status)
 	}
 	// Each decoding is also on the case's own access log, naming the workflow and a digest of
 	// what was decoded.

@@ -251,7 +251,7 @@ const lateBy = (seconds) => {
 };
 const ROLE_NAMES = {
   carer: "foster carer", social_worker: "social worker", fostering_social_worker: "fostering social worker",
-  safeguarding_lead: "Safeguarding Lead", manager: "manager",
+  safeguarding_lead: "Safeguarding Lead", manager: "manager", data_protection_officer: "data protection officer",
 };
 // The roles that see every case, and read who accessed each.
 const OVERSEERS = ["manager", "safeguarding_lead"];

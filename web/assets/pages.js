@@ -19,6 +19,37 @@ function disclosure(text, panel) {
   return button;
 }
 
+// auditLog shows an audit log a page at a time, the latest first, in the table #name with its
+// "show earlier" button #name-more.
+const auditLog = async (path, name, empty) => {
+  let cursor = "";
+  const what = (r) => {
+    if (r.action.startsWith("step-")) return "Recorded a step: " + r.action.slice(5).replaceAll("-", " ");
+    return ACCESS_ACTIONS[r.action] || r.action;
+  };
+  const outcome = (r) => {
+    const text = { allowed: "Shown", refused: "Refused", failed: "Failed" }[r.outcome] || r.outcome;
+    return r.count > 1 ? `${text} (${r.count} times this hour)` : text;
+  };
+  const load = async (more) => {
+    const q = new URLSearchParams({ limit: "50" });
+    if (more) q.set("cursor", cursor);
+    const page = await api("GET", `${path}?${q}`);
+    const body = $(`#${name} tbody`);
+    if (!more) body.replaceChildren();
+    page.records.forEach((r) => body.append(el("tr", {},
+      el("td", {}, timeEl(r.at)),
+      el("td", { text: ownerText({ user_id: r.user_id, role: r.role }) + (r.team ? `, team ${r.team}` : "") }),
+      el("td", { text: what(r) + (r.detail ? ` (${r.detail})` : "") }),
+      el("td", { class: r.outcome === "allowed" ? "" : "late", text: outcome(r) }))));
+    if (!more && !page.records.length) body.append(el("tr", {}, el("td", { colspan: "4", text: empty })));
+    cursor = page.next_cursor || "";
+    $(`#${name}-more`).hidden = !cursor;
+  };
+  $(`#${name}-more`).addEventListener("click", () => load(true).catch((e) => say(e.message, true)));
+  await load(false);
+};
+
 const pages = {
   async board() {
     let cursor = "";
@@ -72,32 +103,12 @@ const pages = {
   async access() {
     const id = document.body.dataset.case;
     $("#back-to-case").href = "/cases/" + id;
-    let cursor = "";
-    const what = (r) => {
-      if (r.action.startsWith("step-")) return "Recorded a step: " + r.action.slice(5).replaceAll("-", " ");
-      return ACCESS_ACTIONS[r.action] || r.action;
-    };
-    const outcome = (r) => {
-      const text = { allowed: "Shown", refused: "Refused", failed: "Failed" }[r.outcome] || r.outcome;
-      return r.count > 1 ? `${text} (${r.count} times this hour)` : text;
-    };
-    const load = async (more) => {
-      const q = new URLSearchParams({ limit: "50" });
-      if (more) q.set("cursor", cursor);
-      const page = await api("GET", `/v1/cases/${id}/access?${q}`);
-      const body = $("#access tbody");
-      if (!more) body.replaceChildren();
-      page.records.forEach((r) => body.append(el("tr", {},
-        el("td", {}, timeEl(r.at)),
-        el("td", { text: ownerText({ user_id: r.user_id, role: r.role }) + (r.team ? `, team ${r.team}` : "") }),
-        el("td", { text: what(r) + (r.detail ? ` (${r.detail})` : "") }),
-        el("td", { class: r.outcome === "allowed" ? "" : "late", text: outcome(r) }))));
-      if (!more && !page.records.length) body.append(el("tr", {}, el("td", { colspan: "4", text: "No access is recorded yet." })));
-      cursor = page.next_cursor || "";
-      $("#access-more").hidden = !cursor;
-    };
-    $("#access-more").addEventListener("click", () => load(true).catch((e) => say(e.message, true)));
-    await load(false);
+    await auditLog(`/v1/cases/${id}/access`, "access", "No access is recorded yet.");
+  },
+
+  // The data protection officer's record of every decoding of a case's records.
+  async decryptions() {
+    await auditLog("/v1/decryptions", "decryptions", "Nobody has decoded a case's records yet.");
   },
 
   // The Safeguarding Lead's destruction register: each record destroyed, with who approved it,
