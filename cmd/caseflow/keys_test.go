@@ -50,11 +50,18 @@ func TestKeysCommands(t *testing.T) {
 		t.Errorf("rotation: current %s (was %s), %d payload keys", after.CurrentPayload, before.CurrentPayload, len(after.Payload))
 	}
 	out.Reset()
+	if code := run(context.Background(), []string{"keys", "retire", "--file", path}, &out, &errOut); code != 0 || !strings.Contains(out.String(), before.CurrentIdentity) {
+		t.Fatalf("keys retire: %d %q %s", code, out.String(), errOut.String())
+	}
+	if retired, err := keyring.ReadFile(path, true); err != nil || len(retired.Retired) != 1 || retired.Retired[before.CurrentIdentity].IsZero() {
+		t.Fatalf("after retiring: %v, want the old identity key retired alone", err)
+	}
+	out.Reset()
 	if code := run(context.Background(), []string{"keys", "verify-only", "--file", path}, &out, &errOut); code != 0 {
 		t.Fatalf("keys verify-only: %d %s", code, errOut.String())
 	}
 	worker, err := keyring.Parse(out.Bytes(), false)
-	if err != nil || worker.Signing != nil {
+	if err != nil || worker.Signing != nil || len(worker.Retired) != 1 {
 		t.Fatalf("the worker's key file: %v, signing key present %v", err, worker != nil && worker.Signing != nil)
 	}
 	if err := os.Chmod(path, 0o644); err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"time"
 
@@ -45,6 +46,7 @@ var (
 	ErrForged    = errors.New("the call's proof does not match the call")
 	ErrStale     = errors.New("the call's proof is too old")
 	ErrFromAfter = errors.New("the call's proof is dated in the future")
+	ErrRetired   = errors.New("the call's proof is signed with a retired key after it was retired")
 )
 
 // Lifetimes of a proof. A proof is made just before the call and checked when the worker takes
@@ -103,6 +105,7 @@ func (s *Signer) Sign(ctx context.Context, c Call) Proof {
 // Verifier checks proofs: the worker's half.
 type Verifier struct {
 	keys    map[string]ed25519.PublicKey
+	retired map[string]time.Time
 	MaxAge  time.Duration
 	MaxSkew time.Duration
 	// Now is the wall clock, read by Verify only: in update validators and query handlers, which
@@ -116,7 +119,7 @@ func NewVerifier(k *keyring.Keys) *Verifier {
 	for id, pub := range k.Verify {
 		keys[id] = pub
 	}
-	return &Verifier{keys: keys, MaxAge: DefaultMaxAge, MaxSkew: DefaultMaxSkew, Now: time.Now}
+	return &Verifier{keys: keys, retired: maps.Clone(k.Retired), MaxAge: DefaultMaxAge, MaxSkew: DefaultMaxSkew, Now: time.Now}
 }
 
 // Verify returns nil when p is the API's fresh proof of exactly c, judged by the wall clock: for
@@ -141,8 +144,11 @@ func (v *Verifier) VerifyAt(c Call, p Proof, now time.Time) error {
 	return nil
 }
 
-// Authentic returns nil when p is the API's signature over exactly c, whenever it was made. It
-// reads no clock: what a late proof means is the caller's to judge.
+// Authentic returns nil when p is the API's signature over exactly c, whenever it was made, with
+// a key that was not retired when it was made. It reads no clock: what a late proof means is the
+// caller's to judge. A retired key's proofs dated before its retirement still verify, so that
+// histories replay; one dated after is refused. With the freshness VerifyAt judges, a retired
+// key (a leaked one, say) vouches for nobody once MaxAge has passed since it was retired.
 func (v *Verifier) Authentic(c Call, p Proof) error {
 	if len(p.Signature) == 0 {
 		return ErrUnsigned
@@ -153,6 +159,9 @@ func (v *Verifier) Authentic(c Call, p Proof) error {
 	}
 	if !ed25519.Verify(pub, message(c, p), p.Signature) {
 		return ErrForged
+	}
+	if at, retired := v.retired[p.KeyID]; retired && p.IssuedAt.After(at) {
+		return ErrRetired
 	}
 	return nil
 }

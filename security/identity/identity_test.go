@@ -105,6 +105,45 @@ func TestOldKeysStillVerifyAfterRotation(t *testing.T) {
 	}
 }
 
+// TestARetiredKeyVouchesForNobodyAfterItsRetirement: once every process signs with the new key
+// and the old one is retired, a proof the old key made before then still verifies (a history
+// replays), one it made after is refused, and one backdated by whoever holds the old key is
+// stale as soon as the proofs' lifetime has passed since the retirement.
+func TestARetiredKeyVouchesForNobodyAfterItsRetirement(t *testing.T) {
+	ctx := context.Background()
+	old, _, k := pair(t)
+	before := old.Sign(ctx, call)
+	if err := k.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	retiredAt := time.Now()
+	if got := k.RetireIdentity(retiredAt); len(got) != 1 || got[0] != before.KeyID {
+		t.Fatalf("retired %v, want the old key %s alone", got, before.KeyID)
+	}
+	v := NewVerifier(k.VerifyOnly())
+	if err := v.Authentic(call, before); err != nil {
+		t.Errorf("a proof made before the retirement, as a history replays it: %v", err)
+	}
+	old.Now = func() time.Time { return retiredAt.Add(time.Second) }
+	if err := v.Verify(call, old.Sign(ctx, call)); !errors.Is(err, ErrRetired) {
+		t.Errorf("a proof the old key made after its retirement: %v, want %v", err, ErrRetired)
+	}
+	old.Now = func() time.Time { return retiredAt.Add(-time.Second) }
+	backdated := old.Sign(ctx, call)
+	v.Now = func() time.Time { return retiredAt.Add(DefaultMaxAge + time.Second) }
+	if err := v.Verify(call, backdated); !errors.Is(err, ErrStale) {
+		t.Errorf("a proof backdated to before the retirement, checked after the proofs' lifetime: %v, want %v", err, ErrStale)
+	}
+	current, err := NewSigner(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Now = time.Now
+	if err := v.Verify(call, current.Sign(ctx, call)); err != nil {
+		t.Errorf("the current key: %v", err)
+	}
+}
+
 func BenchmarkVerify(b *testing.B) {
 	k, err := keyring.New()
 	if err != nil {

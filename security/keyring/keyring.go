@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -29,6 +30,10 @@ type Keys struct {
 	CurrentIdentity string
 	Signing         ed25519.PrivateKey
 	Verify          map[string]ed25519.PublicKey
+	// Retired names identity keys retired, with when: a proof a retired key signed after that
+	// time is refused, whatever it says. The public key stays, so that what it signed before
+	// still verifies when a history replays.
+	Retired map[string]time.Time
 	// Pseudonym keys the HMAC that turns user ids into pseudonyms in Redis. It is not rotated:
 	// a new one makes every pseudonym new, which a read model rebuild (caseflow reindex) applies.
 	Pseudonym []byte
@@ -43,8 +48,9 @@ type file struct {
 	Identity struct {
 		Current string `json:"current"`
 		// SigningSeed is the Ed25519 seed of the current key; absent for a verifying process.
-		SigningSeed []byte            `json:"signing_seed,omitempty"`
-		Verify      map[string][]byte `json:"verify"`
+		SigningSeed []byte               `json:"signing_seed,omitempty"`
+		Verify      map[string][]byte    `json:"verify"`
+		Retired     map[string]time.Time `json:"retired,omitempty"`
 	} `json:"identity"`
 	Pseudonym []byte `json:"pseudonym"`
 }
@@ -72,6 +78,25 @@ func (k *Keys) Rotate() error {
 		return err
 	}
 	return k.addIdentityKey()
+}
+
+// RetireIdentity retires every identity key but the current one that is not retired yet, from
+// now, and returns their ids. Run once every process signs with the current key: the API
+// replicas still signing with an older one would be refused from now on.
+func (k *Keys) RetireIdentity(now time.Time) []string {
+	var retired []string
+	for id := range k.Verify {
+		if _, done := k.Retired[id]; done || id == k.CurrentIdentity {
+			continue
+		}
+		if k.Retired == nil {
+			k.Retired = map[string]time.Time{}
+		}
+		k.Retired[id] = now.UTC()
+		retired = append(retired, id)
+	}
+	slices.Sort(retired)
+	return retired
 }
 
 // keyID names a new key by when it was made, so that ids sort by age, and a random suffix, so
@@ -139,6 +164,14 @@ func (k *Keys) Validate(needSigning bool) error {
 			return fmt.Errorf("identity key %q is %d bytes, want %d", id, len(key), ed25519.PublicKeySize)
 		}
 	}
+	for id := range k.Retired {
+		if _, ok := k.Verify[id]; !ok {
+			return fmt.Errorf("retired identity key %q is not among the identity keys", id)
+		}
+		if id == k.CurrentIdentity {
+			return fmt.Errorf("the current identity key %q is retired: rotate to a new one first", id)
+		}
+	}
 	if k.Signing != nil {
 		pub, ok := k.Verify[k.CurrentIdentity]
 		if !ok || !pub.Equal(k.Signing.Public()) {
@@ -165,6 +198,7 @@ func (k *Keys) Marshal() ([]byte, error) {
 	for id, pub := range k.Verify {
 		f.Identity.Verify[id] = pub
 	}
+	f.Identity.Retired = k.Retired
 	f.Pseudonym = k.Pseudonym
 	return json.MarshalIndent(f, "", "  ")
 }
@@ -178,7 +212,7 @@ func Parse(data []byte, needSigning bool) (*Keys, error) {
 	k := &Keys{
 		CurrentPayload: f.Payload.Current, Payload: f.Payload.Keys,
 		CurrentIdentity: f.Identity.Current, Verify: map[string]ed25519.PublicKey{},
-		Pseudonym: f.Pseudonym,
+		Retired: f.Identity.Retired, Pseudonym: f.Pseudonym,
 	}
 	for id, pub := range f.Identity.Verify {
 		k.Verify[id] = pub

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestNewKeysRoundTripThroughTheFile(t *testing.T) {
@@ -102,6 +103,40 @@ func TestKeyFileReadableByOthersIsRefused(t *testing.T) {
 	}
 }
 
+// TestRetiredKeysAreKeptWithTheirDate: retiring marks every identity key but the current one,
+// once, with when; the file keeps the dates and the public keys.
+func TestRetiredKeysAreKeptWithTheirDate(t *testing.T) {
+	k, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := k.CurrentIdentity
+	if got := k.RetireIdentity(time.Now()); len(got) != 0 {
+		t.Fatalf("retired %v with one key, the current one", got)
+	}
+	if err := k.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)
+	if got := k.RetireIdentity(at); len(got) != 1 || got[0] != first {
+		t.Fatalf("retired %v, want %s", got, first)
+	}
+	if got := k.RetireIdentity(at.Add(time.Hour)); len(got) != 0 {
+		t.Errorf("retired %v again", got)
+	}
+	data, err := k.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse(data, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !back.Retired[first].Equal(at) || back.Verify[first] == nil {
+		t.Errorf("after the file: retired %v, public key kept %v", back.Retired, back.Verify[first] != nil)
+	}
+}
+
 func TestBadKeyFiles(t *testing.T) {
 	good, err := New()
 	if err != nil {
@@ -126,6 +161,8 @@ func TestBadKeyFiles(t *testing.T) {
 			other, _ := New()
 			k.Signing = other.Signing
 		}),
+		"the current identity key retired": spoil(func(k *Keys) { k.Retired = map[string]time.Time{k.CurrentIdentity: time.Now()} }),
+		"an unknown key retired":           spoil(func(k *Keys) { k.Retired = map[string]time.Time{"i-unknown": time.Now()} }),
 	}
 	for name, data := range cases {
 		if _, err := Parse(data, true); err == nil {
