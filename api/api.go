@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/converter"
@@ -82,6 +83,8 @@ type Config struct {
 	Pages func(r *gin.Engine)
 	// Observe runs first on every request, for metrics and tracing by route template.
 	Observe []gin.HandlerFunc
+	// NotFoundFloor is the least time a not-found answer takes (DefaultNotFoundFloor when zero).
+	NotFoundFloor time.Duration
 }
 
 // DefaultMaxStreamsPerUser is how many live-update streams one user may hold open in one
@@ -96,6 +99,9 @@ func New(cfg Config) http.Handler {
 	if cfg.MaxStreamsPerUser <= 0 {
 		cfg.MaxStreamsPerUser = DefaultMaxStreamsPerUser
 	}
+	if cfg.NotFoundFloor <= 0 {
+		cfg.NotFoundFloor = DefaultNotFoundFloor
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
@@ -109,7 +115,7 @@ func New(cfg Config) http.Handler {
 	}
 	h := &handlers{cfg: cfg, streams: newStreamSlots(cfg.MaxStreamsPerUser), changes: readmodel.NewFanout(cfg.Store)}
 	r.Use(cfg.Observe...)
-	r.Use(recoverPanics(cfg.Logger), securityHeaders(cfg.TrustedProxies, cfg.FormOrigins), logRequests(cfg.Logger))
+	r.Use(recoverPanics(cfg.Logger), securityHeaders(cfg.TrustedProxies, cfg.FormOrigins), logRequests(cfg.Logger), evenNotFound(cfg.NotFoundFloor))
 	if cfg.AddressLimit != nil {
 		r.Use(limitAddresses(cfg.AddressLimit))
 	}

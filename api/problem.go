@@ -1,8 +1,10 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -62,9 +64,19 @@ func abort(c *gin.Context, err error) {
 	if p.Status >= 500 {
 		_ = c.Error(err)
 	}
-	// gin keeps a Content-Type that is already set, so the problem media type survives.
-	c.Header("Content-Type", ProblemContentType)
-	c.AbortWithStatusJSON(p.Status, p)
+	holdNotFound(c, p.Status)
+	body, err := json.Marshal(p)
+	if err != nil {
+		c.AbortWithStatus(http.StatusInternalServerError)
+		return
+	}
+	// The answer is sent whole at once, its length told: what the middleware does after it (the
+	// access record of a refusal on a case that exists) must not make one refusal slower than
+	// another, and the client need not wait for it.
+	c.Header("Content-Length", strconv.Itoa(len(body)))
+	c.Data(p.Status, ProblemContentType, body)
+	c.Writer.Flush()
+	c.Abort()
 }
 
 // fail ends the request with a problem of a given status and detail.
