@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -142,6 +143,27 @@ func (b *browser) until(t *testing.T, what, condition string) {
 		status, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(document.querySelector("#status")||{}).textContent || ""`))
 		t.Fatalf("%s: %v (status %q)", what, err, status)
 	}
+}
+
+// endSessions ends every sign-in to the pages at once, as their time running out does.
+func endSessions(t *testing.T, env *testenv.Env) {
+	t.Helper()
+	ctx := context.Background()
+	keys, err := env.App.Redis.Keys(ctx, "cf:session:*").Result()
+	if err != nil || len(keys) == 0 {
+		t.Fatalf("the sessions to end: %v, %d found", err, len(keys))
+	}
+	if err := env.App.Redis.Del(ctx, keys...).Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// confirmed is the condition that a record was confirmed where the eye is: a success banner
+// saying text has the focus, and is within the window (on a phone, where the form was).
+func confirmed(text string) string {
+	return fmt.Sprintf(`(() => { const b = document.activeElement;
+		if (!b || !b.matches(".success-banner") || !b.textContent.includes(%q)) return false;
+		const r = b.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`, text)
 }
 
 // urlsWith lists the requested URLs that contain any of the words.
@@ -398,7 +420,7 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 	)
 	b.checkPage(t, "carer-record-told-social-worker")
 	b.do(t, "send it", chromedp.Click(chromedp.CSS(`form[data-step="social-worker-informed"] button[type=submit]`)))
-	b.until(t, "the record to be confirmed", `document.querySelector("#status").textContent.includes("Recorded")`)
+	b.until(t, "the record to be confirmed where the eye is", confirmed("Recorded"))
 	b.until(t, "the action to leave the carer's list", `!document.querySelector('form[data-step="social-worker-informed"]')`)
 
 	// The child goes missing and comes back: one episode, then its return.
@@ -417,13 +439,27 @@ func TestCarerAndSocialWorkerJourney(t *testing.T) {
 	)
 	b.checkPage(t, "carer-record-return")
 	b.do(t, "send it", chromedp.Click(chromedp.CSS(`form[data-step="missing-return"] button[type=submit]`)))
-	b.until(t, "the return to be recorded", `!document.querySelector('form[data-step="missing-return"]') && document.querySelector("#status").textContent.includes("return")`)
+	b.until(t, "the return to be recorded", `!document.querySelector('form[data-step="missing-return"]')`)
+	b.until(t, "the return to be confirmed where the eye is", confirmed("return was recorded"))
+	// The sign-in ends while the carer writes: what they typed waits for them on this device,
+	// and signing in again brings them back to it.
 	note := "He has started going to football on Saturdays."
-	b.do(t, "add to the care plan",
-		chromedp.SendKeys(chromedp.CSS(`form[data-step="care-plan-contribution"] textarea[name="text"]`), note),
-		chromedp.Click(chromedp.CSS(`form[data-step="care-plan-contribution"] button[type=submit]`)),
+	contribution := `form[data-step="care-plan-contribution"]`
+	b.do(t, "write to the care plan", chromedp.SendKeys(chromedp.CSS(contribution+` textarea[name="text"]`), note))
+	endSessions(t, s.env)
+	b.do(t, "send it after the sign-in ended",
+		chromedp.Click(chromedp.CSS(contribution+` button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS("#signin-ended")),
 	)
-	b.until(t, "the contribution to be confirmed", `document.querySelector("#status").textContent.includes("added to the care plan")`)
+	b.checkPage(t, "carer-signin-ended")
+	b.do(t, "sign in again", chromedp.Click(chromedp.CSS("#oidc-signin")), chromedp.WaitVisible(chromedp.CSS(contribution+` textarea[name="text"]`)))
+	b.until(t, "the draft back in the care plan form", `location.pathname === "/my" && document.querySelector('`+contribution+` textarea[name="text"]')?.value === `+strconv.Quote(note))
+	b.do(t, "add to the care plan", chromedp.Click(chromedp.CSS(contribution+` button[type=submit]`)))
+	b.until(t, "the contribution to be confirmed where the eye is", confirmed("added to the care plan"))
+	b.checkPage(t, "carer-contribution-added")
+	if kept, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`Object.keys(sessionStorage).filter(k => k.startsWith("caseflow-draft:")).length`)); kept != 0 {
+		t.Errorf("%d drafts kept after the contribution was recorded", kept)
+	}
 
 	b.do(t, "sign out", chromedp.Click(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("#oidc-signin")))
 	if n := s.idp.EndedSessions(); n != 1 {
@@ -658,7 +694,7 @@ func TestKeyboardOnly(t *testing.T) {
 	b.do(t, "say how", keys("in person"))
 	b.tabTo(t, form+" button[type=submit]")
 	b.do(t, "record it", keys(kb.Enter))
-	b.until(t, "the record to be confirmed", `document.querySelector("#status").textContent.includes("Recorded")`)
+	b.until(t, "the record to be confirmed where the eye is", confirmed("Recorded"))
 
 	view := env.Do(http.MethodGet, "/v1/cases/"+caseID, env.Token(safeguarding.RoleSocialWorker, "sw-1", "north"), nil)
 	var v struct {

@@ -136,7 +136,7 @@ func (s *signin) begin(c *gin.Context) {
 		return
 	}
 	state, nonce, verifier := rand.Text(), rand.Text(), oauth2.GenerateVerifier()
-	if err := s.cookies.Store().SavePending(c.Request.Context(), state, session.Pending{Verifier: verifier, Nonce: nonce}); err != nil {
+	if err := s.cookies.Store().SavePending(c.Request.Context(), state, session.Pending{Verifier: verifier, Nonce: nonce, Next: c.Query("next")}); err != nil {
 		s.refuse(c, http.StatusServiceUnavailable, "Sign-in is not available just now. Please try again in a minute.", err)
 		return
 	}
@@ -202,12 +202,13 @@ func (s *signin) callback(c *gin.Context) {
 			tell(ctx, actor, profile.Email, profile.Name)
 		}
 	}
-	s.start(c, actor, "oidc")
+	s.start(c, actor, "oidc", pending.Next)
 }
 
 // start replaces any session the browser had with a new one, so an id known before sign-in is
-// worth nothing after it, then goes to the person's home page.
-func (s *signin) start(c *gin.Context, actor safeguarding.Actor, via string) {
+// worth nothing after it, then goes back to the page whose sign-in ended (next), when it is one
+// of caseflow's pages the person may open, or else to their home page.
+func (s *signin) start(c *gin.Context, actor safeguarding.Actor, via, next string) {
 	ctx := c.Request.Context()
 	_ = s.cookies.Store().Delete(ctx, s.cookies.ID(c.Request))
 	id, _, err := s.cookies.Store().Create(ctx, actor, via)
@@ -217,7 +218,49 @@ func (s *signin) start(c *gin.Context, actor safeguarding.Actor, via string) {
 	}
 	s.cookies.Set(c.Writer, c.Request, id)
 	s.logger.Info("signed in", "role", actor.Role, "via", via)
-	c.Redirect(http.StatusSeeOther, homeFor(actor.Role))
+	c.Redirect(http.StatusSeeOther, returnTo(next, actor.Role))
+}
+
+// returnTo is where a sign-in lands: next, when it is the path of a page the role may open
+// (nothing else: no other site, no query), or the role's home page.
+func returnTo(next string, role safeguarding.Role) string {
+	if p, ok := pageAt(next); ok && p.name != "signin" && p.allows(role) {
+		return next
+	}
+	return homeFor(role)
+}
+
+// pageAt is the page whose path pattern the path matches.
+func pageAt(path string) (page, bool) {
+	if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, "?#\\") || strings.Contains(path, "//") {
+		return page{}, false
+	}
+	got := strings.Split(path, "/")
+	for _, p := range pages {
+		want := strings.Split(p.path, "/")
+		if len(want) != len(got) {
+			continue
+		}
+		match := true
+		for i := range want {
+			if strings.HasPrefix(want[i], ":") {
+				match = match && got[i] != "" && validSegment(got[i])
+			} else {
+				match = match && want[i] == got[i]
+			}
+		}
+		if match {
+			return p, true
+		}
+	}
+	return page{}, false
+}
+
+// validSegment is a path parameter caseflow makes: letters and digits.
+func validSegment(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-')
+	})
 }
 
 // signOut ends the caseflow session and, when the person came through the identity provider
@@ -295,7 +338,7 @@ func (s *signin) devSignIn(c *gin.Context) {
 		s.refuse(c, http.StatusBadRequest, "Choose a role and give a user id.", errors.New("incomplete development sign-in"))
 		return
 	}
-	s.start(c, safeguarding.Actor{UserID: user, Role: role, Team: strings.TrimSpace(c.PostForm("team"))}, "dev")
+	s.start(c, safeguarding.Actor{UserID: user, Role: role, Team: strings.TrimSpace(c.PostForm("team"))}, "dev", c.PostForm("next"))
 }
 
 // refuse shows the sign-in page with what went wrong, in words the person can act on; the

@@ -210,8 +210,8 @@ func TestSignInThroughTheIdentityProvider(t *testing.T) {
 		}
 		stranger := newPerson(t)
 		resp, _ = stranger.do(http.MethodGet, s.url+"/cases/abc", nil)
-		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
-			t.Fatalf("signed out, a case page: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/?next=%2Fcases%2Fabc" {
+			t.Fatalf("signed out, a case page: %d to %q, want the sign-in page, to return there", resp.StatusCode, resp.Header.Get("Location"))
 		}
 	})
 	t.Run("no development sign-in with oidc", func(t *testing.T) {
@@ -347,6 +347,34 @@ func TestDevelopmentSignInComesFromTheSignInPage(t *testing.T) {
 	}
 }
 
+// TestSignInReturnsToThePageItLeft: a page asked for without a sign-in sends the browser to sign
+// in saying where it was; signing in returns there when it is a page of caseflow's the person may
+// open, and to their home page otherwise (another site, a page of another role, an address that
+// is no page).
+func TestSignInReturnsToThePageItLeft(t *testing.T) {
+	s := startSite(t, true)
+	resp, _ := newPerson(t).do(http.MethodGet, s.url+"/cases/abc123", nil)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/?next=%2Fcases%2Fabc123" {
+		t.Fatalf("a page without a sign-in: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	for _, c := range []struct{ role, next, want string }{
+		{"manager", "/cases/abc123", "/cases/abc123"},
+		{"carer", "/my", "/my"},
+		{"carer", "/board", "/my"},
+		{"manager", "https://elsewhere.example/board", "/board"},
+		{"manager", "//elsewhere.example/board", "/board"},
+		{"manager", "/cases/abc123?x=1", "/board"},
+		{"manager", "/nothing-here", "/board"},
+		{"manager", "/", "/board"},
+	} {
+		form := url.Values{"role": {c.role}, "user": {c.role + "-1"}, "next": {c.next}}
+		resp, _ := newPerson(t).do(http.MethodPost, s.url+"/dev/signin", form, "Sec-Fetch-Site", "same-origin")
+		if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != c.want {
+			t.Errorf("a %s signing in to return to %q: %d to %q, want %q", c.role, c.next, resp.StatusCode, got, c.want)
+		}
+	}
+}
+
 // A session written in clear by the release before sessions were sealed is not trusted: the
 // person is asked to sign in again, neither let in nor shown an error.
 func TestASessionRecordInClearMeansSignedOut(t *testing.T) {
@@ -368,7 +396,7 @@ func TestASessionRecordInClearMeansSignedOut(t *testing.T) {
 	if replaced != 1 {
 		t.Fatalf("%d session records in Redis, want the carer's one: %v", replaced, keys)
 	}
-	if resp, _ := carer.do(http.MethodGet, s.url+"/my", nil); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+	if resp, _ := carer.do(http.MethodGet, s.url+"/my", nil); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/?") || !strings.Contains(resp.Header.Get("Location"), "next=%2Fmy") {
 		t.Fatalf("a page with the record in clear: %d to %q, want the sign-in page", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	if resp, _ := carer.do(http.MethodGet, s.url+"/v1/cases", nil); resp.StatusCode != http.StatusUnauthorized {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -114,8 +115,11 @@ type pageData struct {
 	RoleName string
 	CSRF     string
 	CaseID   string
-	// Message explains a refused sign-in.
+	// Message explains a refused sign-in. Next is the page to return to once signed in, and
+	// Ended says the sign-in ended there (the session expired), with what was typed kept.
 	Message      string
+	Next         string
+	Ended        bool
 	OIDC         bool
 	DevSignIn    bool
 	Roles        []safeguarding.Role
@@ -162,11 +166,19 @@ func Register(r *gin.Engine, opts Options) {
 			switch {
 			case errors.Is(err, session.ErrNone), errors.Is(err, session.ErrExpired):
 				if p.name == "signin" {
-					render(c, http.StatusOK, p, pageData{})
+					data := pageData{Ended: c.Query("ended") != ""}
+					if _, ok := pageAt(c.Query("next")); ok {
+						data.Next = c.Query("next")
+					}
+					render(c, http.StatusOK, p, data)
 					return
 				}
 				noStore(c)
-				c.Redirect(http.StatusSeeOther, "/")
+				back := url.Values{"next": {c.Request.URL.Path}}
+				if errors.Is(err, session.ErrExpired) {
+					back.Set("ended", "1")
+				}
+				c.Redirect(http.StatusSeeOther, "/?"+back.Encode())
 			case err != nil:
 				opts.Logger.Error("session lookup failed", "error", err)
 				render(c, http.StatusServiceUnavailable, pageNamed("signin"), pageData{Message: "caseflow cannot check your sign-in just now. Please try again in a minute."})

@@ -19,6 +19,8 @@ type Pending struct {
 	Verifier string `json:"verifier"`
 	// Nonce must come back inside the ID token, tying the token to this sign-in.
 	Nonce string `json:"nonce"`
+	// Next is the page to return to once signed in: the one whose sign-in ended.
+	Next string `json:"next,omitempty"`
 }
 
 // PendingLifetime bounds the time a person has to sign in at the provider.

@@ -28,6 +28,19 @@ function say(message, isError = false) {
   s.classList.toggle("error", isError);
 }
 
+// confirmDone shows that something was recorded where the eye is, as the GOV.UK notification
+// banner does: a success banner at the top of the part of the page that recorded it, which
+// takes focus, so that a phone scrolls to it and a screen reader reads it once. The page's
+// status line is cleared, so that it never shows an older message above.
+function confirmDone(message, container) {
+  say("");
+  $$(".success-banner").forEach((b) => b.remove());
+  const banner = el("div", { class: "success-banner", role: "region", "aria-labelledby": "success-title", tabindex: "-1" },
+    el("h2", { id: "success-title", text: "Done" }), el("p", { text: message }));
+  container.prepend(banner);
+  banner.focus();
+}
+
 // ApiError is a problem+json answer: its detail, and the fields it names.
 class ApiError extends Error {
   constructor(status, problem) {
@@ -57,12 +70,60 @@ async function api(method, path, body, { background = false, headers: extra = {}
   const resp = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
   const data = resp.headers.get("Content-Type")?.includes("json") ? await resp.json() : null;
   if (resp.status === 401) {
-    location.href = "/";
+    // The sign-in ended: sign in again and come back here, where the draft is waiting.
+    location.href = "/?" + new URLSearchParams({ next: location.pathname, ended: "1" });
     throw new ApiError(401, data);
   }
   if (!resp.ok) throw new ApiError(resp.status, data);
   return data;
 }
+
+// ---- Drafts: nothing typed is lost. ----
+// A form given to keepDrafts keeps what is typed in it in this tab's sessionStorage, under the
+// person, the page and the form's key, until it is recorded; it is put back when the form is
+// built again, after a sign-in that ended, say. Signing out clears every draft of the tab, so
+// that the next person at a shared computer finds none.
+
+const DRAFTS = "caseflow-draft:";
+const draftKey = (form) => `${DRAFTS}${ME.user}:${location.pathname}:${form.dataset.draft}`;
+const draftFields = (form) => [...form.elements].filter((e) => e.name && !["hidden", "submit", "button", "file"].includes(e.type));
+const ticked = (e) => e.type === "checkbox" || e.type === "radio";
+
+function saveDraft(form) {
+  const values = draftFields(form).map((e) => [e.name, ticked(e) ? e.checked : e.value]);
+  try {
+    sessionStorage.setItem(draftKey(form), JSON.stringify(values));
+  } catch { /* storage full or turned off: the form works without it */ }
+}
+
+function restoreDraft(form) {
+  let values = null;
+  try {
+    values = JSON.parse(sessionStorage.getItem(draftKey(form)) || "null");
+  } catch { /* a draft that cannot be read is no draft */ }
+  const fields = draftFields(form);
+  if (!Array.isArray(values) || values.length !== fields.length || values.some(([name], i) => name !== fields[i].name)) return;
+  fields.forEach((e, i) => {
+    if (ticked(e)) e.checked = !!values[i][1]; else e.value = values[i][1] ?? "";
+  });
+  // Then each answer reveals what it reveals, as if chosen again.
+  fields.filter((e) => !ticked(e) || e.checked).forEach((e) => e.dispatchEvent(new Event("change", { bubbles: true })));
+}
+
+const clearDraft = (form) => form.dataset.draft !== undefined && sessionStorage.removeItem(draftKey(form));
+
+// keepDrafts makes a form keep its draft under key, and puts back the one it had.
+function keepDrafts(form, key) {
+  form.dataset.draft = key;
+  restoreDraft(form);
+  form.addEventListener("input", () => saveDraft(form));
+  form.addEventListener("change", () => saveDraft(form));
+}
+
+document.addEventListener("submit", (ev) => {
+  if (!ev.target.matches("form.signout")) return;
+  for (const k of Object.keys(sessionStorage)) if (k.startsWith(DRAFTS)) sessionStorage.removeItem(k);
+});
 
 // ---- Times: entered and shown in UK time, whatever the browser's locale or time zone. ----
 

@@ -197,10 +197,10 @@ const pages = {
         view, prefill, hidden,
         onDone: async () => {
           if (step.name === "destruction-approval") return destructionApproved();
-          say(`Recorded: ${step.title}.`);
           select.value = "";
           holder.replaceChildren();
           await render();
+          confirmDone(`Recorded: ${step.title}.`, $("#record"));
         },
       }));
     };
@@ -306,9 +306,14 @@ const pages = {
       holder.replaceChildren(...cards);
       if (!page.cases.length) holder.append(el("p", { text: "No child placed with you has a case in caseflow." }));
     };
-    const done = (message) => async () => { say(message); await render(); };
+    // After a record the cards are drawn again; the banner goes at the top of the child's.
+    const done = (message, id) => async () => {
+      await render();
+      confirmDone(message, $(`[data-case="${id}"]`, holder) || holder);
+    };
     const childCard = (v) => {
       const card = $("#child-card").content.firstElementChild.cloneNode(true);
+      card.dataset.case = v.id;
       const name = v.child.name;
       $(".child-title", card).textContent = `${name} (${v.reference})`;
       $(".links", card).append("See ", caseLink(v.id, `${name}'s case`), ": ",
@@ -322,7 +327,7 @@ const pages = {
         if (step?.name === "missing-return") {
           li.append("Record the return under “Missing from home”.");
         } else if (step) {
-          const form = el("div", { class: "inline-form" }, stepForm(step, { view: v, prefill: closer.prefill, hidden: closer.hidden, submitText: step.title, onDone: done(`Recorded: ${step.title}.`) }));
+          const form = el("div", { class: "inline-form" }, stepForm(step, { view: v, prefill: closer.prefill, hidden: closer.hidden, submitText: step.title, onDone: done(`Recorded: ${step.title}.`, v.id) }));
           li.append(disclosure(step.title, form), form);
         }
         return li;
@@ -331,15 +336,15 @@ const pages = {
       const missing = $(".missing", card);
       for (const e of (v.missing || []).filter((e) => !e.returned_at || e.returned_at.startsWith("0001-"))) {
         const panel = el("div", { class: "inline-form" }, stepForm(steps["missing-return"], {
-          view: v, prefill: { episode_id: e.id }, hidden: ["episode_id"], submitText: "Record the return", onDone: done(`${name}'s return was recorded.`),
+          view: v, prefill: { episode_id: e.id }, hidden: ["episode_id"], submitText: "Record the return", onDone: done(`${name}'s return was recorded.`, v.id),
         }));
         missing.append(el("p", {}, `${name} has been missing since ${when(e.went_missing_at)}. `, disclosure(`Record ${name}'s return`, panel)), panel);
       }
-      const episode = el("div", { class: "inline-form" }, stepForm(steps["missing-episode"], { view: v, submitText: "Record the missing episode", onDone: done("The missing episode was recorded.") }));
+      const episode = el("div", { class: "inline-form" }, stepForm(steps["missing-episode"], { view: v, submitText: "Record the missing episode", onDone: done("The missing episode was recorded.", v.id) }));
       missing.append(el("p", {}, disclosure(`Record that ${name} is missing`, episode)), episode);
       $(".contribution", card).append(stepForm(steps["care-plan-contribution"], {
         view: v, submitText: "Add to the care plan",
-        onDone: async (_, form) => { form.reset(); say("Your contribution was added to the care plan."); },
+        onDone: async (_, form) => { form.reset(); confirmDone("Your contribution was added to the care plan.", form.parentElement); },
       }));
       return card;
     };
@@ -430,6 +435,7 @@ const pages = {
       }
       return body;
     };
+    keepDrafts(form, "raise");
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       submitForm(form, (body, headers) => api("POST", caseID === "new" ? "/v1/cases" : `/v1/cases/${caseID}/concern`, body, { headers }), read, raised);

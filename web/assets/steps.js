@@ -107,6 +107,7 @@ function stepForm(step, { view, prefill = {}, hidden = [], submitText, onDone } 
     form.append(field(step, name, prop, { required, view, value: prefill[name] }));
   }
   form.append(el("button", { type: "submit", text: submitText || step.title }));
+  keepDrafts(form, `${step.name}:${view.case_id || view.id}:${JSON.stringify(prefill)}`);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     await submitForm(form, (body, headers) => api("POST", `/v1/cases/${view.case_id || view.id}/${step.name}`, body, { headers }),
@@ -324,6 +325,7 @@ async function submitForm(form, send, read, done) {
   button.disabled = true;
   try {
     await done(await send(body, {}));
+    clearDraft(form);
   } catch (e) {
     if (!(e instanceof ApiError)) return say(e.message, true);
     if (e.status === 409) $$("[data-resolutions]", form).forEach((box) => addResolutionsFrom(box, e));
@@ -351,6 +353,7 @@ function offerQuotation(form, send, body, done) {
     keep.disabled = true;
     try {
       await done(await send(body, { [KEEP_WORDING]: "true" }));
+      clearDraft(form);
     } catch (e) {
       if (e instanceof ApiError) showProblems(form, e); else say(e.message, true);
     }
