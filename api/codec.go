@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	commonpb "go.temporal.io/api/common/v1"
@@ -32,8 +31,10 @@ import (
 // at the last segment of the address, and /codec/workflows/<workflow id>/decode decodes the
 // payloads of that workflow's case (its own, its record chunks' or its access audit's) for a Lead
 // whom the case's visibility policy lets see it. A Lead an allegation excluded from the case is
-// told it does not exist, as by every other door. A decode naming no case is refused, for everyone, saying how to
-// name it. Encoding shows nothing, and needs no case.
+// told it does not exist, as by every other door. A decode naming no case is refused, for
+// everyone, saying how to name it; a payload of another case's does not open at a case's address
+// (payloads are bound to their case: see encryption.Codec.BoundBy). Encoding shows nothing, and
+// needs no case.
 
 // maxCodecBytes bounds a codec request: a page of a history's payloads.
 const maxCodecBytes = 8 << 20
@@ -72,7 +73,7 @@ func decodeNamingNoCase(c *gin.Context) {
 // codecCase lets a decode of a workflow's payloads through only when the caller may see the case
 // the workflow belongs to, by the case's own visibility policy; the refusal is recorded.
 func (h *handlers) codecCase(c *gin.Context) {
-	caseID, ok := caseOfWorkflow(c.Param("workflow"))
+	caseID, ok := workflows.CaseOfWorkflow(c.Param("workflow"))
 	if !ok {
 		fail(c, http.StatusNotFound, "This workflow is not a case's: only the records of a case can be decoded here.")
 		return
@@ -95,22 +96,6 @@ func (h *handlers) codecCase(c *gin.Context) {
 	c.Next()
 }
 
-// caseOfWorkflow is the case a workflow id belongs to: the case's own workflow, case-<id>, its
-// record chunks, case-<id>-record-<n>, or its access audit's, audit-case-<id> and its chunks.
-func caseOfWorkflow(workflowID string) (string, bool) {
-	id, audited := strings.CutPrefix(workflowID, "audit-")
-	id, ok := strings.CutPrefix(id, "case-")
-	if !ok {
-		return "", false
-	}
-	if head, _, chunk := strings.Cut(id, "-chunk-"); chunk && audited {
-		id = head
-	} else if head, _, record := strings.Cut(id, "-record-"); record && !audited {
-		id = head
-	}
-	return id, workflows.ValidCaseID(id)
-}
-
 // codecCall reads a Payloads document, runs f on it, records the call and answers with the
 // result. A decode is answered only once its record is stored.
 func (h *handlers) codecCall(action string, f func(converter.PayloadCodec, []*commonpb.Payload) ([]*commonpb.Payload, error)) gin.HandlerFunc {
@@ -129,7 +114,7 @@ func (h *handlers) codecCall(action string, f func(converter.PayloadCodec, []*co
 			fail(c, http.StatusBadRequest, "The body is not a JSON Payloads document.")
 			return
 		}
-		out, codecErr := f(h.cfg.Codec, in.GetPayloads())
+		out, codecErr := f(codecOf(h.cfg.Codec, c.Param("workflow")), in.GetPayloads())
 		rec := accessRecord(c, action, http.StatusOK)
 		rec.Detail = codecDetail(c, len(in.GetPayloads()), body)
 		if codecErr != nil {
@@ -138,7 +123,7 @@ func (h *handlers) codecCall(action string, f func(converter.PayloadCodec, []*co
 		// Every decoding is on the agency's record of decryptions and, named by its workflow,
 		// on that case's own access log, where its Safeguarding Lead and managers read it.
 		records := map[audit.Stream][]audit.Record{audit.CodecStream: {rec}}
-		if caseID, ok := caseOfWorkflow(c.Param("workflow")); ok {
+		if caseID, ok := workflows.CaseOfWorkflow(c.Param("workflow")); ok {
 			records[audit.CaseStream(caseID)] = []audit.Record{rec}
 		}
 		if err := h.cfg.Audit.AppendEach(c.Request.Context(), records); err != nil {
@@ -157,6 +142,17 @@ func (h *handlers) codecCall(action string, f func(converter.PayloadCodec, []*co
 		}
 		c.Data(http.StatusOK, "application/json", data)
 	}
+}
+
+// codecOf is the codec for the payloads of the workflow the address names: one that opens only
+// payloads written for that workflow's case (see encryption.Codec.BoundBy), so that a case's
+// records cannot be read through another case's address, where they would be recorded as that
+// case's.
+func codecOf(codec converter.PayloadCodec, workflowID string) converter.PayloadCodec {
+	if bound, ok := codec.(converter.PayloadCodecWithSerializationContext); ok && workflowID != "" {
+		return bound.WithSerializationContext(converter.WorkflowSerializationContext{WorkflowID: workflowID})
+	}
+	return codec
 }
 
 // codecDetail says what a codec call handled: how many payloads, a digest of them (which

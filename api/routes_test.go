@@ -549,20 +549,3 @@ func TestNoRefusalNamesTheCaseAMergedCaseContinuesIn(t *testing.T) {
 		})
 	}
 }
-
-// TestCaseOfWorkflow: the codec names the case of each workflow that holds its records (its own,
-// its record chunks, its access audit and the audit's chunks), and no case for any other.
-func TestCaseOfWorkflow(t *testing.T) {
-	const id = "abcdefghijklmnopqrstuvwx"
-	for _, wf := range []string{workflows.WorkflowID(id), workflows.RecordChunkID(id, 0), workflows.RecordChunkID(id, 12),
-		audit.AuditWorkflowID(audit.CaseStream(id)), audit.AuditChunkID(audit.CaseStream(id), 3)} {
-		if got, ok := caseOfWorkflow(wf); !ok || got != id {
-			t.Errorf("%s: case %q (%v), want %s", wf, got, ok, id)
-		}
-	}
-	for _, wf := range []string{"case-x", workflows.DestroyID(id), workflows.RegisterEntryID(id), "audit-codec", "case-" + id + "-chunk-0", "audit-case-" + id + "-record-0"} {
-		if got, ok := caseOfWorkflow(wf); ok {
-			t.Errorf("%s: case %q, want none", wf, got)
-		}
-	}
-}

@@ -1,9 +1,12 @@
 package workflows
 
 import (
-	"github.com/caseflow/caseflow/readmodel/projection"
+	"strings"
+
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/caseflow/caseflow/readmodel/projection"
 )
 
 // Names shared by the worker, the API and operators.
@@ -38,6 +41,34 @@ const (
 
 // WorkflowID is the workflow id of a case.
 func WorkflowID(caseID string) string { return "case-" + caseID }
+
+// CaseOfWorkflow is the case a workflow id belongs to: the case's own workflow, case-<id>, its
+// record chunks, case-<id>-record-<n>, or its access audit's, audit-case-<id> and its chunks,
+// audit-case-<id>-chunk-<n>.
+func CaseOfWorkflow(workflowID string) (string, bool) {
+	id, audited := strings.CutPrefix(workflowID, "audit-")
+	id, ok := strings.CutPrefix(id, "case-")
+	if !ok {
+		return "", false
+	}
+	if head, _, chunk := strings.Cut(id, "-chunk-"); chunk && audited {
+		id = head
+	} else if head, _, record := strings.Cut(id, "-record-"); record && !audited {
+		id = head
+	}
+	return id, ValidCaseID(id)
+}
+
+// PayloadBinding is what the encrypted payloads of a workflow are bound to
+// (encryption.Codec.BoundBy): its case, so that one case's records can be neither read nor
+// replayed in another's workflows; the agency for every other workflow (the digest, the
+// directory's contacts, the destruction register, the record of decryptions).
+func PayloadBinding(workflowID string) string {
+	if id, ok := CaseOfWorkflow(workflowID); ok {
+		return "case:" + id
+	}
+	return "agency"
+}
 
 // Search attributes: no personal data, only what lets an operator find cases with the temporal
 // CLI (e.g. temporal workflow list --query 'CaseOverdueCount > 0').

@@ -23,15 +23,22 @@ import (
 // Metadata of an encrypted payload. The encoding tells every Temporal tool that the data is not
 // readable as it is; the key id says which key opens it.
 const (
-	Encoding         = "binary/encrypted"
-	MetadataKeyID    = "encryption-key-id"
-	MetadataCipher   = "encryption-cipher"
+	Encoding       = "binary/encrypted"
+	MetadataKeyID  = "encryption-key-id"
+	MetadataCipher = "encryption-cipher"
+	// MetadataBinding names what a payload is bound to (the case of the workflow it was written
+	// for, see Codec.BoundBy); a payload written before binding has none.
+	MetadataBinding  = "encryption-binding"
 	cipherAESGCM     = "AES-256-GCM+deflate"
 	maxDecodedLength = 64 << 20
 )
 
 // ErrUnknownKey is returned when a payload names a key the ring does not hold.
 var ErrUnknownKey = errors.New("payload encrypted with a key this process does not have")
+
+// ErrOtherBinding is returned for a payload bound to another case than the workflow reading it:
+// moved from one case's history into another's, or sent to another case's codec endpoint.
+var ErrOtherBinding = errors.New("payload written for another case")
 
 // ErrPlaintext is returned for a payload in clear: caseflow writes every payload encrypted, so
 // one in clear was written by something else (a client of the Temporal frontend without the
@@ -52,6 +59,48 @@ type Codec struct {
 	aeads   map[string]cipher.AEAD
 	// plaintext says whether a payload in clear passes through now; nil refuses it.
 	plaintext func() bool
+	// bindingOf names what a workflow's payloads are bound to; nil binds nothing. binding is
+	// this copy's, from the workflow the SDK said it works for ("" when it said none).
+	bindingOf func(workflowID string) string
+	binding   string
+}
+
+// BoundBy is a copy of the codec that binds each payload it writes to what bindingOf names for
+// the workflow it is written for (workflows.PayloadBinding: the workflow's case), and refuses to
+// open one bound to anything else there. The SDK tells the codec which workflow it works for
+// (WithSerializationContext); a payload written without one, or before binding, carries no
+// binding and opens anywhere, as before.
+func (c *Codec) BoundBy(bindingOf func(workflowID string) string) *Codec {
+	out := *c
+	out.bindingOf = bindingOf
+	return &out
+}
+
+// WithSerializationContext is the codec for the workflow (or the workflow of the activity) the
+// SDK is about to write or read payloads of.
+func (c *Codec) WithSerializationContext(ctx converter.SerializationContext) converter.PayloadCodec {
+	if c.bindingOf == nil {
+		return c
+	}
+	var workflowID string
+	switch sc := ctx.(type) {
+	case converter.WorkflowSerializationContext:
+		workflowID = sc.WorkflowID
+	case converter.ActivitySerializationContext:
+		workflowID = sc.WorkflowID
+	}
+	out := *c
+	out.binding = ""
+	if workflowID != "" {
+		out.binding = c.bindingOf(workflowID)
+	}
+	return &out
+}
+
+// ForWorkflow is the codec as the SDK gives it for the workflow: for the codec endpoint, which
+// decodes the payloads of the workflow its address names and no other's.
+func (c *Codec) ForWorkflow(workflowID string) *Codec {
+	return c.WithSerializationContext(converter.WorkflowSerializationContext{WorkflowID: workflowID}).(*Codec)
 }
 
 // AllowingPlaintextUntil is the migration switch: a copy of the codec that passes payloads in
@@ -115,14 +164,15 @@ func (c *Codec) Encode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error
 		if _, err := rand.Read(nonce); err != nil {
 			return payloads, fmt.Errorf("encrypt payload: %w", err)
 		}
-		out[i] = &commonpb.Payload{
-			Metadata: map[string][]byte{
-				converter.MetadataEncoding: []byte(Encoding),
-				MetadataKeyID:              []byte(c.current),
-				MetadataCipher:             []byte(cipherAESGCM),
-			},
-			Data: aead.Seal(nonce, nonce, compressed, additionalData(c.current)),
+		metadata := map[string][]byte{
+			converter.MetadataEncoding: []byte(Encoding),
+			MetadataKeyID:              []byte(c.current),
+			MetadataCipher:             []byte(cipherAESGCM),
 		}
+		if c.binding != "" {
+			metadata[MetadataBinding] = []byte(c.binding)
+		}
+		out[i] = &commonpb.Payload{Metadata: metadata, Data: aead.Seal(nonce, nonce, compressed, additionalData(c.current, c.binding))}
 	}
 	return out, nil
 }
@@ -147,8 +197,12 @@ func (c *Codec) Decode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error
 		if len(p.GetData()) < aead.NonceSize() {
 			return payloads, errors.New("decrypt payload: too short")
 		}
+		bound, hasBinding := p.GetMetadata()[MetadataBinding]
+		if hasBinding && c.binding != "" && string(bound) != c.binding {
+			return payloads, ErrOtherBinding
+		}
 		nonce, sealed := p.GetData()[:aead.NonceSize()], p.GetData()[aead.NonceSize():]
-		compressed, err := aead.Open(nil, nonce, sealed, additionalData(id))
+		compressed, err := aead.Open(nil, nonce, sealed, additionalData(id, string(bound)))
 		if err != nil {
 			return payloads, fmt.Errorf("decrypt payload with key %q: %w", id, err)
 		}
@@ -178,10 +232,16 @@ func KeyIDOf(p *commonpb.Payload) string {
 	return string(p.GetMetadata()[MetadataKeyID])
 }
 
-// additionalData binds the ciphertext to its key id and format: a payload cannot be relabelled
-// to another key or cipher without failing authentication.
-func additionalData(keyID string) []byte {
-	return []byte(cipherAESGCM + "\x00" + keyID)
+// additionalData binds the ciphertext to its key id and format, and to what it is bound to (its
+// case): a payload cannot be relabelled to another key, cipher or case without failing
+// authentication, nor have its binding taken off. A payload written before binding has none,
+// and its additional data is as it was.
+func additionalData(keyID, binding string) []byte {
+	ad := cipherAESGCM + "\x00" + keyID
+	if binding != "" {
+		ad += "\x00" + binding
+	}
+	return []byte(ad)
 }
 
 // deflate compresses before encryption, since ciphertext does not compress: payloads are JSON
@@ -249,6 +309,12 @@ func NewConverters(k *keyring.Keys) (*Converters, error) {
 // Codec.AllowingPlaintextUntil).
 func (c *Converters) AllowingPlaintextUntil(until time.Time, clock func() time.Time) *Converters {
 	return convertersOf(c.Codec.AllowingPlaintextUntil(until, clock))
+}
+
+// BoundBy is the converters with payloads bound to what bindingOf names for their workflow (see
+// Codec.BoundBy).
+func (c *Converters) BoundBy(bindingOf func(workflowID string) string) *Converters {
+	return convertersOf(c.Codec.BoundBy(bindingOf))
 }
 
 func convertersOf(codec *Codec) *Converters {

@@ -263,3 +263,58 @@ func TestFailuresAreEncrypted(t *testing.T) {
 		t.Errorf("details %v (%v)", details, err)
 	}
 }
+
+// TestPayloadsAreBoundToTheirCase: a payload written for one case's workflow opens in that case's
+// workflows and nowhere else, whatever is done to its metadata; one written before binding (or
+// with no workflow named) opens anywhere, as before.
+func TestPayloadsAreBoundToTheirCase(t *testing.T) {
+	bindingOf := func(workflowID string) string {
+		return "case:" + strings.TrimPrefix(strings.Split(workflowID, "-record-")[0], "case-")
+	}
+	keys := newKeys(t)
+	c := newConverters(t, keys).BoundBy(bindingOf)
+	forWorkflow := func(id string) converter.DataConverter {
+		return converter.WithDataConverterSerializationContext(c.Data, converter.WorkflowSerializationContext{Namespace: "caseflow", WorkflowID: id})
+	}
+	p, err := forWorkflow("case-a").ToPayload(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(p.GetMetadata()[MetadataBinding]) != "case:a" {
+		t.Fatalf("binding %q, want case:a", p.GetMetadata()[MetadataBinding])
+	}
+	var got string
+	for _, reader := range []converter.DataConverter{forWorkflow("case-a"), forWorkflow("case-a-record-3"), c.Data} {
+		if err := reader.FromPayload(p, &got); err != nil || got != secret {
+			t.Errorf("read where it belongs: %q, %v", got, err)
+		}
+	}
+	if err := forWorkflow("case-b").FromPayload(p, &got); !errors.Is(err, ErrOtherBinding) {
+		t.Errorf("read in another case's workflow: %v, want %v", err, ErrOtherBinding)
+	}
+	relabelled := &commonpb.Payload{Metadata: map[string][]byte{}, Data: p.GetData()}
+	for k, v := range p.GetMetadata() {
+		relabelled.Metadata[k] = v
+	}
+	relabelled.Metadata[MetadataBinding] = []byte("case:b")
+	if err := forWorkflow("case-b").FromPayload(relabelled, &got); err == nil {
+		t.Error("a payload relabelled to another case opened there")
+	}
+	delete(relabelled.Metadata, MetadataBinding)
+	if err := forWorkflow("case-b").FromPayload(relabelled, &got); err == nil {
+		t.Error("a payload with its binding taken off opened in another case")
+	}
+	unbound, err := newConverters(t, keys).Data.ToPayload(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := unbound.GetMetadata()[MetadataBinding]; ok {
+		t.Error("a codec that binds nothing wrote a binding")
+	}
+	if err := forWorkflow("case-b").FromPayload(unbound, &got); err != nil || got != secret {
+		t.Errorf("a payload written before binding, read in a case's workflow: %q, %v", got, err)
+	}
+	if p, err := c.Data.ToPayload(secret); err != nil || p.GetMetadata()[MetadataBinding] != nil {
+		t.Errorf("written with no workflow named: binding %q, %v", p.GetMetadata()[MetadataBinding], err)
+	}
+}

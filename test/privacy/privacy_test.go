@@ -254,9 +254,9 @@ func TestPlantedNamesAppearNowhereInClear(t *testing.T) {
 
 	// The codec endpoint of the case's workflow, as the CLI's --codec-endpoint and --codec-auth
 	// use it.
-	decodeAs := func(token string) ([]byte, error) {
+	decodeVia := func(endpointCase, token string) ([]byte, error) {
 		codec := converter.NewRemotePayloadCodec(converter.RemotePayloadCodecOptions{
-			Endpoint: env.URL + "/codec/workflows/" + workflows.WorkflowID(caseID),
+			Endpoint: env.URL + "/codec/workflows/" + workflows.WorkflowID(endpointCase),
 			ModifyRequest: func(r *http.Request) error {
 				r.Header.Set("X-Namespace", "default")
 				if token != "" {
@@ -283,6 +283,7 @@ func TestPlantedNamesAppearNowhereInClear(t *testing.T) {
 		}
 		return out.Bytes(), nil
 	}
+	decodeAs := func(token string) ([]byte, error) { return decodeVia(caseID, token) }
 	decoded, err := decodeAs(lead)
 	if err != nil {
 		t.Fatalf("the Safeguarding Lead decoding the history: %v", err)
@@ -298,6 +299,17 @@ func TestPlantedNamesAppearNowhereInClear(t *testing.T) {
 	}
 	if _, err := decodeAs(""); err == nil || !strings.Contains(err.Error(), "Unauthorized") {
 		t.Errorf("decoding without a token: %v, want Unauthorized", err)
+	}
+	// Each payload is bound to its case: the case's history sent to another case's endpoint,
+	// which the Lead may use, does not open, so nothing is read under another case's name.
+	var other api.StepResponse
+	if got := env.Do(http.MethodPost, "/v1/cases", lead, testenv.ConcernFor("Another Child", "2011-02-02", time.Now().Add(-time.Hour), "sw-priv", "north", "carer-priv")); got.Status != http.StatusCreated {
+		t.Fatalf("raise another case: %d %s", got.Status, got.Body)
+	} else {
+		got.JSON(t, &other)
+	}
+	if _, err := decodeVia(other.CaseID, lead); err == nil || !strings.Contains(err.Error(), "Bad Request") {
+		t.Errorf("the case's history decoded through another case's endpoint: %v, want Bad Request", err)
 	}
 	// The data protection officer reads the agency's record of decryptions; the Lead, whose
 	// decryptions it holds to account, may not.
