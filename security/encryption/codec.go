@@ -63,16 +63,20 @@ type Codec struct {
 	// this copy's, from the workflow the SDK said it works for ("" when it said none).
 	bindingOf func(workflowID string) string
 	binding   string
+	// readOnly binds nothing written, while still refusing what is bound elsewhere: for a
+	// rolling upgrade, while processes of a release before binding still read what is written.
+	readOnly bool
 }
 
 // BoundBy is a copy of the codec that binds each payload it writes to what bindingOf names for
 // the workflow it is written for (workflows.PayloadBinding: the workflow's case), and refuses to
 // open one bound to anything else there. The SDK tells the codec which workflow it works for
 // (WithSerializationContext); a payload written without one, or before binding, carries no
-// binding and opens anywhere, as before.
-func (c *Codec) BoundBy(bindingOf func(workflowID string) string) *Codec {
+// binding and opens anywhere, as before. With write false it writes payloads unbound, as a
+// release before binding did, and reads as BoundBy does.
+func (c *Codec) BoundBy(bindingOf func(workflowID string) string, write bool) *Codec {
 	out := *c
-	out.bindingOf = bindingOf
+	out.bindingOf, out.readOnly = bindingOf, !write
 	return &out
 }
 
@@ -169,10 +173,14 @@ func (c *Codec) Encode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error
 			MetadataKeyID:              []byte(c.current),
 			MetadataCipher:             []byte(cipherAESGCM),
 		}
-		if c.binding != "" {
-			metadata[MetadataBinding] = []byte(c.binding)
+		binding := c.binding
+		if c.readOnly {
+			binding = ""
 		}
-		out[i] = &commonpb.Payload{Metadata: metadata, Data: aead.Seal(nonce, nonce, compressed, additionalData(c.current, c.binding))}
+		if binding != "" {
+			metadata[MetadataBinding] = []byte(binding)
+		}
+		out[i] = &commonpb.Payload{Metadata: metadata, Data: aead.Seal(nonce, nonce, compressed, additionalData(c.current, binding))}
 	}
 	return out, nil
 }
@@ -313,8 +321,8 @@ func (c *Converters) AllowingPlaintextUntil(until time.Time, clock func() time.T
 
 // BoundBy is the converters with payloads bound to what bindingOf names for their workflow (see
 // Codec.BoundBy).
-func (c *Converters) BoundBy(bindingOf func(workflowID string) string) *Converters {
-	return convertersOf(c.Codec.BoundBy(bindingOf))
+func (c *Converters) BoundBy(bindingOf func(workflowID string) string, write bool) *Converters {
+	return convertersOf(c.Codec.BoundBy(bindingOf, write))
 }
 
 func convertersOf(codec *Codec) *Converters {

@@ -272,7 +272,7 @@ func TestPayloadsAreBoundToTheirCase(t *testing.T) {
 		return "case:" + strings.TrimPrefix(strings.Split(workflowID, "-record-")[0], "case-")
 	}
 	keys := newKeys(t)
-	c := newConverters(t, keys).BoundBy(bindingOf)
+	c := newConverters(t, keys).BoundBy(bindingOf, true)
 	forWorkflow := func(id string) converter.DataConverter {
 		return converter.WithDataConverterSerializationContext(c.Data, converter.WorkflowSerializationContext{Namespace: "caseflow", WorkflowID: id})
 	}
@@ -316,5 +316,15 @@ func TestPayloadsAreBoundToTheirCase(t *testing.T) {
 	}
 	if p, err := c.Data.ToPayload(secret); err != nil || p.GetMetadata()[MetadataBinding] != nil {
 		t.Errorf("written with no workflow named: binding %q, %v", p.GetMetadata()[MetadataBinding], err)
+	}
+	// While upgrading from a release before binding: nothing written is bound, what is bound is
+	// still kept to its case.
+	upgrading := converter.WithDataConverterSerializationContext(newConverters(t, keys).BoundBy(bindingOf, false).Data,
+		converter.WorkflowSerializationContext{WorkflowID: "case-b"})
+	if w, err := upgrading.ToPayload(secret); err != nil || w.GetMetadata()[MetadataBinding] != nil {
+		t.Errorf("written while upgrading: binding %q, %v", w.GetMetadata()[MetadataBinding], err)
+	}
+	if err := upgrading.FromPayload(p, &got); !errors.Is(err, ErrOtherBinding) {
+		t.Errorf("read while upgrading in another case's workflow: %v, want %v", err, ErrOtherBinding)
 	}
 }
