@@ -614,10 +614,23 @@ func TestManagerSeesOverdueActionLive(t *testing.T) {
 		t.Fatalf("board rows %q", rows)
 	}
 	b.checkPage(t, "manager-board")
-	b.do(t, "open the case from the board",
-		chromedp.Click(chromedp.CSS(`#overdue tbody tr a`)),
+
+	// The team filter offers the teams on the board, and the filters go into the address.
+	b.until(t, "the teams offered as choices", `[...document.querySelectorAll("#f-team option")].some(o => o.value === "north")`)
+	b.do(t, "filter by team",
+		chromedp.SetValue(chromedp.CSS("#f-team"), "north"),
+		chromedp.Click(chromedp.CSS(`#filters button[type=submit]`)),
+	)
+	b.until(t, "the filter in the address", `new URLSearchParams(location.search).get("team") === "north"`)
+	b.do(t, "reload the filtered board", chromedp.Reload())
+	b.until(t, "the filter kept on reload", `document.querySelector("#f-team").value === "north" && !!document.querySelector('#overdue td[data-kind="police-report"]')`)
+
+	// A row leads to its action, whose step opens on the case.
+	b.do(t, "open the action from the board",
+		chromedp.Click(chromedp.CSS(`#overdue tbody td[data-kind="police-report"] a`)),
 		chromedp.WaitVisible(chromedp.CSS(`#actions tbody tr`)),
 	)
+	b.until(t, "the case page at the action, its step open", `location.hash.startsWith("#action-") && document.querySelector("#step").value === "police-report" && !!document.querySelector('form[data-step="police-report"]')`)
 	b.until(t, "the case page to show the overdue action", `document.querySelector("#actions").textContent.includes("Overdue")`)
 	b.checkPage(t, "manager-case")
 }

@@ -51,6 +51,8 @@ func TestTheLeadDecidesOnARecordAtItsRetentionDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	sw, manager, lead := s.idp.Token("sw.one"), s.idp.Token("manager.one"), s.idp.Token("lead.one")
+	record(t, s.env, sw, caseID, "closure-request", map[string]any{"reason": "risk-resolved", "note": "Settled at home."})
+	record(t, s.env, manager, caseID, "closure-decline", map[string]any{"note": "Keep it open until the review conference."})
 	record(t, s.env, sw, caseID, "closure-request", map[string]any{"reason": "risk-resolved", "note": "Settled at home; plan complete."})
 	var v safeguarding.View
 	s.env.Do(http.MethodGet, "/v1/cases/"+caseID, manager, nil).JSON(t, &v)
@@ -70,6 +72,14 @@ func TestTheLeadDecidesOnARecordAtItsRetentionDate(t *testing.T) {
 	b.do(t, "open the closed case", chromedp.Navigate(s.env.URL+"/cases/"+caseID), chromedp.WaitVisible(chromedp.CSS(review)))
 	if got := b.text(t, "#retention-panel"); !strings.Contains(got, "Kept until") || !strings.Contains(got, "Case record of a child who was not looked after") {
 		t.Fatalf("the retention panel reads %q", got)
+	}
+	// A closed case says so, when and by whom, and keeps the requests and decisions that led
+	// there, the decline's reason with them.
+	if got := b.text(t, "#closed-banner"); !strings.Contains(got, "This case is closed") || !strings.Contains(got, "by mgr-1 (manager)") {
+		t.Errorf("the closed case's banner reads %q", got)
+	}
+	if got := b.text(t, "#closure-history"); !strings.Contains(got, "declined closure: “Keep it open until the review conference.”") || !strings.Contains(got, "approved closure") {
+		t.Errorf("the closure history reads %q", got)
 	}
 	b.checkPage(t, "lead-record-review")
 

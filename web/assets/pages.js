@@ -57,9 +57,20 @@ const pages = {
     Object.entries(ACTION_TITLES).sort((a, b) => a[1].localeCompare(b[1]))
       .forEach(([k, t]) => kinds.append(el("option", { value: k, text: t })));
     const filters = () => new URLSearchParams([...new FormData($("#filters"))].filter(([, v]) => v));
+    // The filters are in the address, so a filtered board can be bookmarked, shared and reloaded.
+    const fromAddress = new URLSearchParams(location.search);
+    const teams = $("#f-team");
+    const teamChoice = (t) => teams.querySelector(`option[value="${CSS.escape(t)}"]`) || teams.append(el("option", { value: t, text: t }));
+    for (const [name, value] of fromAddress) {
+      if (name === "team" && value) teamChoice(value);
+      const input = $("#filters").elements[name];
+      if (input) input.value = value;
+    }
+    // Each row leads to its action on the case, where the step that closes it opens.
+    const actionHref = (a) => `/cases/${a.case_id}#action-${a.id}`;
     const row = (a) => el("tr", {},
       el("td", {}, caseLink(a.case_id, a.reference)),
-      el("td", { "data-kind": a.kind, text: actionTitle(a.kind) }), el("td", { text: a.team }),
+      el("td", { "data-kind": a.kind }, el("a", { href: actionHref(a), text: actionTitle(a.kind) })), el("td", { text: a.team }),
       el("td", { text: a.owner_user || ROLE_NAMES[a.owner_role] || a.owner_role }),
       el("td", { class: "late", text: lateBy(a.late_seconds) }),
       el("td", { class: "level-" + a.escalation, text: LEVELS[a.escalation] }));
@@ -82,6 +93,7 @@ const pages = {
       missing.hidden = !(s.missing_cases > 0);
       missing.textContent = s.missing_cases === 1 ? "1 case cannot be shown on this board: tell your administrator."
         : `${s.missing_cases} cases cannot be shown on this board: tell your administrator.`;
+      Object.keys(s.counts.by_team || {}).sort().forEach(teamChoice);
       for (const [id, map, label] of [["#by-team", s.counts.by_team, (k) => k], ["#by-kind", s.counts.by_kind, actionTitle]]) {
         $(id + " tbody").replaceChildren(...Object.entries(map || {}).sort((a, b) => b[1] - a[1])
           .map(([k, n]) => el("tr", {}, el("td", { text: label(k) }), el("td", { text: String(n) }))));
@@ -91,7 +103,12 @@ const pages = {
     const refresh = async (background = true) => {
       try { await Promise.all([loadSummary(background), loadList(false, background)]); } catch (e) { say(e.message, true); }
     };
-    $("#filters").addEventListener("submit", (ev) => { ev.preventDefault(); loadList(false).catch((e) => say(e.message, true)); });
+    $("#filters").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const q = filters().toString();
+      history.replaceState(null, "", location.pathname + (q ? "?" + q : ""));
+      loadList(false).catch((e) => say(e.message, true));
+    });
     $("#more").addEventListener("click", () => loadList(true).catch((e) => say(e.message, true)));
     await refresh(false);
     live(debounce(refresh, 300));
@@ -269,18 +286,39 @@ const pages = {
       await loadTimeline(background);
     };
 
-    // closurePanel shows a request to close the case, and the manager's two answers.
+    // closurePanel shows a closed case as closed, with when, why and who decided; a request to
+    // close the case with the manager's two answers; and every earlier request and decision, so
+    // that a social worker whose request was declined reads why.
     const closurePanel = () => {
       const holder = $("#closure-panel");
-      const req = view.closure?.request;
-      if (!req) return holder.replaceChildren();
-      const answers = [["closure-approval", "Approve closure"], ["closure-decline", "Decline closure"]]
-        .filter(([name]) => steps.some((s) => s.name === name)).map(([name, text]) => button(name, text, {}, { "data-closure": name }));
-      holder.replaceChildren(panel("closure-request-panel", "Closure requested",
-        el("p", {}, `${byText(req.by)} asked `, timeEl(req.at), ` to close the case: ${labels.code("ClosureRequestBody", "reason", req.reason).toLowerCase()}.`),
-        el("blockquote", { text: req.note }),
-        answers.length ? el("p", { class: "hint", text: "Approving closure ends every open action: give the reason each one ends." }) : "",
-        ...answers));
+      const closure = view.closure || {};
+      const req = closure.request;
+      const reasonOf = (r) => labels.code("ClosureRequestBody", "reason", r.reason).toLowerCase();
+      const history = [...(closure.requests || []).map((r) => ({ at: r.at, text: [`${byText(r.by)} asked to close the case: ${reasonOf(r)}`, r.note ? ` (“${r.note}”)` : ""] })),
+        ...(closure.decisions || []).map((d) => ({ at: d.at, declined: d.decision === "declined",
+          text: [`${byText(d.by)} ${{ approved: "approved closure", declined: "declined closure", reopened: "reopened the case" }[d.decision] || d.decision}`, d.note ? `: “${d.note}”` : ""] }))]
+        .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+      const parts = [];
+      if (view.stage === "closed") {
+        const approved = [...(closure.decisions || [])].reverse().find((d) => d.decision === "approved");
+        parts.push(el("div", { class: "closed-banner", id: "closed-banner" }, el("h2", { text: "This case is closed" }),
+          el("p", {}, "Closed ", timeEl(closure.closed_at || approved?.at), approved ? ` by ${byText(approved.by)}` : "", "."),
+          el("p", { text: "Its record is kept until its retention date. A further concern about the child reopens it: record it here, or raise a concern." })));
+      }
+      if (req) {
+        const answers = [["closure-approval", "Approve closure"], ["closure-decline", "Decline closure"]]
+          .filter(([name]) => steps.some((s) => s.name === name)).map(([name, text]) => button(name, text, {}, { "data-closure": name }));
+        parts.push(panel("closure-request-panel", "Closure requested",
+          el("p", {}, `${byText(req.by)} asked `, timeEl(req.at), ` to close the case: ${reasonOf(req)}.`),
+          el("blockquote", { text: req.note }),
+          answers.length ? el("p", { class: "hint", text: "Approving closure ends every open action: give the reason each one ends." }) : "",
+          ...answers));
+      }
+      if (history.length) {
+        parts.push(panel("closure-history", "Requests to close the case", el("ul", { class: "entries" },
+          ...history.map((h) => el("li", { class: h.declined ? "declined" : "" }, timeEl(h.at), ": ", ...h.text, ".")))));
+      }
+      holder.replaceChildren(...parts);
     };
 
     select.addEventListener("change", () => build());
