@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -612,6 +613,9 @@ func TestManagerSeesOverdueActionLive(t *testing.T) {
 	rows := b.text(t, "#overdue tbody")
 	if !strings.Contains(rows, "north") || !strings.Contains(rows, "Report to the police") {
 		t.Fatalf("board rows %q", rows)
+	}
+	if regexp.MustCompile(`\bp-[a-z0-9]{16,}`).MatchString(rows) {
+		t.Errorf("the board names an owner by a pseudonym: %q", rows)
 	}
 	b.checkPage(t, "manager-board")
 

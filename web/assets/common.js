@@ -324,6 +324,7 @@ const ACCESS_ACTIONS = {
   raiseConcern: "Raised a concern", "codec-decode": "Decoded its records in Temporal", "codec-encode": "Encoded for Temporal",
   "codec-refused": "Asked to decode its records",
 };
+const capitalise = (s) => (s ? s[0].toUpperCase() + s.slice(1) : s);
 const ownerText = (owner) => {
   if (owner.role === "system") return "caseflow";
   if (owner.user_id === ME.user) return "You";

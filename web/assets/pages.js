@@ -71,7 +71,9 @@ const pages = {
     const row = (a) => el("tr", {},
       el("td", {}, caseLink(a.case_id, a.reference)),
       el("td", { "data-kind": a.kind }, el("a", { href: actionHref(a), text: actionTitle(a.kind) })), el("td", { text: a.team }),
-      el("td", { text: a.owner_user || ROLE_NAMES[a.owner_role] || a.owner_role }),
+      // The read model names other people by pseudonyms, which are for Redis, not for people:
+      // the board says whose role owns the action, and "You" for the caller's own.
+      el("td", { text: a.owner_user === ME.user ? "You" : capitalise(ROLE_NAMES[a.owner_role] || a.owner_role) }),
       el("td", { class: "late", text: lateBy(a.late_seconds) }),
       el("td", { class: "level-" + a.escalation, text: LEVELS[a.escalation] }));
     const loadList = async (more, background = false) => {
