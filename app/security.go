@@ -43,7 +43,7 @@ func loadProtection(cfg *config.Config, parts Parts) (*protection, error) {
 	if p.converters, err = encryption.NewConverters(keys); err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
-	p.converters = p.converters.BoundBy(workflows.PayloadBinding, cfg.Security.BindPayloads)
+	p.converters = p.converters.BoundBy(workflows.PayloadBinding, !cfg.Security.UnboundPayloads)
 	clock := time.Now
 	if cfg.Security.ProofClock != nil {
 		clock = cfg.Security.ProofClock

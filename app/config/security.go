@@ -51,10 +51,12 @@ type Security struct {
 	// that whatever it says. PlaintextUntilText is the flag's value, parsed by Validate.
 	PlaintextUntil     time.Time
 	PlaintextUntilText string
-	// BindPayloads writes each payload bound to its case (encryption.Codec.BoundBy). Bound
-	// payloads are read whatever it says; a process of a release before binding cannot read
-	// them, so a rolling upgrade from one turns it off until every process runs this release.
-	BindPayloads bool
+	// UnboundPayloads writes payloads unbound, as the release before binding did, instead of
+	// each bound to its case (encryption.Codec.BoundBy): a process of that release cannot read
+	// a bound one, so a rolling upgrade from it sets this until every process runs this
+	// release. Bound payloads are read, and kept to their case, whatever it says. Its zero value
+	// binds, so that a Config made without flags (tests, embedding) binds as production does.
+	UnboundPayloads bool
 	// ProofClock replaces the wall clock by which the API dates its proofs and the worker judges
 	// them, and by which the codec judges the end of the migration from payloads in clear: for
 	// tests that run caseflow as it would be on another day. No flag or variable sets it.
@@ -80,8 +82,8 @@ func bindSecurity(fs *flag.FlagSet, c *Config, mode Mode, env func(name, def str
 	fs.IntVar(&s.AddressRateLimit, "address-rate-limit", perAddress, "requests per minute from one client address, checked before authentication (env CASEFLOW_ADDRESS_RATE_LIMIT)")
 	fs.StringVar(&s.TrustedProxiesText, "trusted-proxies", env("CASEFLOW_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-* headers are believed (env CASEFLOW_TRUSTED_PROXIES)")
 	fs.StringVar(&s.PlaintextUntilText, "plaintext-payloads-until", env("CASEFLOW_PLAINTEXT_PAYLOADS_UNTIL", ""), "migration from a release before payload encryption: read payloads written in clear until the end of this day, YYYY-MM-DD (UTC), at the latest "+encryption.PlaintextEnd().Format(time.DateOnly)+"; empty reads none (env CASEFLOW_PLAINTEXT_PAYLOADS_UNTIL)")
-	bind, _ := strconv.ParseBool(env("CASEFLOW_BIND_PAYLOADS", "true"))
-	fs.BoolVar(&s.BindPayloads, "bind-payloads", bind, "write each encrypted payload bound to its case; off only while upgrading from a release before binding, whose processes cannot read them (env CASEFLOW_BIND_PAYLOADS)")
+	unbound, _ := strconv.ParseBool(env("CASEFLOW_UNBOUND_PAYLOADS", "false"))
+	fs.BoolVar(&s.UnboundPayloads, "unbound-payloads", unbound, "write encrypted payloads unbound, as the release before binding did: only while upgrading from it, whose processes cannot read bound ones (env CASEFLOW_UNBOUND_PAYLOADS)")
 	fs.StringVar(&s.CodecOriginsText, "codec-cors-origins", env("CASEFLOW_CODEC_CORS_ORIGINS", ""), "comma-separated Temporal Web UI origins allowed to call the codec endpoints from a browser (env CASEFLOW_CODEC_CORS_ORIGINS)")
 	if mode == ModeDev {
 		fs.BoolVar(&s.InsecureListen, "insecure-listen", false, "let dev listen on an address other than loopback: anyone who can reach it can sign in as anyone")
