@@ -237,7 +237,7 @@ var typeFields = map[reflect.Type]map[string]field{
 		"case_id": req("The case that continues", "The id of the child's other case, which you must be able to see; this case closes into it and its counts join the child's."),
 		"reason":  req("How do you know it is the same child?", "For example \"the same name and date of birth, raised twice on the night of the missing episode\"."),
 		"resolutions": opt("Open actions to end",
-			"Every open action of this case, each with the reason it ends here (\"carried on the other case\"); the merge is refused (409, naming each) while any is left open."),
+			"Every open action of this case, each with the reason it ends here (\"carried on the other case\"); the merge is not recorded while any is left without one, and caseflow names each."),
 	},
 	reflect.TypeFor[safeguarding.LinkCase](): {
 		"case_id": req("The other case", "The id of the other case of the same child; you must be able to see it. The link is recorded on both cases."),
@@ -487,7 +487,7 @@ var typeFields = map[reflect.Type]map[string]field{
 	reflect.TypeFor[safeguarding.DecideClosure](): {
 		"note": opt("Note", "What the manager decided and why."),
 		"resolutions": opt("Open actions to end",
-			"Every open action of the case, each with the reason it ends without its event; closure is refused (409, naming each) while any is left open."),
+			"Every open action of the case, each with the reason it ends without its event; the case does not close while any is left without one, and caseflow names each."),
 	},
 	reflect.TypeFor[safeguarding.ReopenCase](): {
 		"reason": req("Why is the case reopened?", "Every obligation the closure ended opens again."),

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -416,5 +417,24 @@ func TestEveryActionHasTheStepThatClosesIt(t *testing.T) {
 		if op == nil || op.Post == nil || op.Post.Extensions["x-closes"] == nil {
 			t.Errorf("the document's operation of %s does not list what it closes", c.Step)
 		}
+	}
+}
+
+// TestHintsSpeakToPeopleNotToPrograms: a field's hint is shown under it on the pages, so none
+// names an HTTP status (the closure approval's hint once said "409").
+func TestHintsSpeakToPeopleNotToPrograms(t *testing.T) {
+	status := regexp.MustCompile(`\b[45]\d\d\b`) // a client or server error
+	check := func(where string, fields map[string]field) {
+		for name, f := range fields {
+			if status.MatchString(f.description) || status.MatchString(f.title) {
+				t.Errorf("%s.%s: %q names an HTTP status", where, name, f.description)
+			}
+		}
+	}
+	for typ, fields := range typeFields {
+		check(typ.Name(), fields)
+	}
+	for step, fields := range stepFields {
+		check(step, fields)
 	}
 }

@@ -113,7 +113,11 @@ func (r *AgreeCarePlan) check(c *Case, s Sight) error {
 		return Errorf(EConflict, "The care plan is already agreed; record a review to change it.")
 	}
 	if missing := c.missingContributors(); c.failSafe() && len(missing) > 0 && strings.TrimSpace(r.NoContributionReason) == "" {
-		return invalid("no_contribution_reason", "The "+strings.Join(missing, " and the ")+" have not contributed to the care plan: "+
+		verb := " has"
+		if len(missing) > 1 {
+			verb = " have"
+		}
+		return invalid("no_contribution_reason", "The "+strings.Join(missing, " and the ")+verb+" not contributed to the care plan: "+
 			"add their contributions first, or record why the plan is agreed without them.", "is required without a contribution from the "+strings.Join(missing, " and the "))
 	}
 	if c.answersChecked() {
