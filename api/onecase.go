@@ -166,6 +166,11 @@ func (h *handlers) raiseOnChildsCase(c *gin.Context, requestID string, body []by
 	})
 	var hidden []string
 	for _, m := range found {
+		if requestID != "" && m.CaseID == workflows.CaseIDFor(actor.UserID, requestID) {
+			// The case this very request opened, on an earlier try whose answer was lost: the
+			// raise is sent again, and its update id answers with what the first try did.
+			return false, 0, nil, nil
+		}
 		_, err := h.cfg.Cases.Get(ctx, m.CaseID, actor)
 		switch {
 		case safeguarding.CodeOf(err) == safeguarding.ENotFound:
