@@ -44,10 +44,7 @@ func runKeys(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return writeKeys(stdout, *out, k)
 	case "rotate":
-		if *file == "" {
-			return usageError{"--file is required"}
-		}
-		k, err := keyring.ReadFile(*file, true)
+		k, err := readKeyFile(*file)
 		if err != nil {
 			return err
 		}
@@ -60,10 +57,7 @@ func runKeys(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "rotated: payload key %s and identity key %s are current\n", k.CurrentPayload, k.CurrentIdentity)
 		return nil
 	case "retire":
-		if *file == "" {
-			return usageError{"--file is required"}
-		}
-		k, err := keyring.ReadFile(*file, true)
+		k, err := readKeyFile(*file)
 		if err != nil {
 			return err
 		}
@@ -78,16 +72,21 @@ func runKeys(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "retired identity keys %s; %s is current. Give the workers the new verify-only file and restart them.\n", strings.Join(retired, ", "), k.CurrentIdentity)
 		return nil
 	case "verify-only":
-		if *file == "" {
-			return usageError{"--file is required"}
-		}
-		k, err := keyring.ReadFile(*file, true)
+		k, err := readKeyFile(*file)
 		if err != nil {
 			return err
 		}
 		return writeKeys(stdout, *out, k.VerifyOnly())
 	}
 	return usageError{fmt.Sprintf("unknown keys command %q; run caseflow keys help", args[0])}
+}
+
+// readKeyFile reads the key file a command names with --file, which it needs.
+func readKeyFile(path string) (*keyring.Keys, error) {
+	if path == "" {
+		return nil, usageError{"--file is required"}
+	}
+	return keyring.ReadFile(path, true)
 }
 
 func writeKeys(stdout io.Writer, out string, k *keyring.Keys) error {
